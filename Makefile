@@ -1,0 +1,117 @@
+# netvet - one GNU Makefile; Debian -dev packages through pkg-config.
+#
+#   make            build ./netvet
+#   make check      install missing build dependencies, run every test
+#   make demo       install missing build dependencies, run the example
+#   make asan       the tests again under AddressSanitizer + UBSan
+#   make fuzz       libFuzzer targets with clang (FUZZ_SECONDS each)
+#   make lint       formatting and banned functions
+#   make bench      the benchmarks in bench/ (slow; needs several GB)
+
+PKGS := yajl libutf8proc icu-uc icu-i18n libcrypto libarchive libsquashfs1 \
+        sqlite3 expat
+SHARED ?= ../shared
+BUILD ?= build
+NETVET ?= ./netvet
+FUZZ_SECONDS ?= 60
+
+WARN := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
+        -Wmissing-prototypes -Wvla -Wwrite-strings -Wformat=2
+ifneq ($(filter true 1,$(CI) $(WERROR)),)
+WARN += -Werror
+endif
+OPT ?= -O2 -g
+SAN ?=
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS = $(shell pkg-config --libs $(PKGS))
+CPPFLAGS_ALL = -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -Isrc
+CFLAGS_ALL = $(WARN) $(OPT) $(SAN) -pthread -MMD -MP $(PKG_CFLAGS) $(CFLAGS)
+LDLIBS_ALL = $(PKG_LIBS) -lm -pthread $(LDLIBS)
+
+LIB_SRC := $(filter-out src/main.c,$(wildcard src/*.c))
+CMD_SRC := src/main.c $(wildcard src/cmd/*.c)
+UNIT_SRC := $(wildcard tests/unit/*.c)
+FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
+FUZZ_NAMES := $(patsubst fuzz/fuzz_%.c,%,$(FUZZ_SRC))
+
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CMD_OBJ := $(CMD_SRC:%.c=$(BUILD)/%.o)
+TLIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/test/%.o)
+UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/test/%.o)
+DEPS_STAMP := $(BUILD)/.deps-ok
+
+# Keep the objects of replay and test programs between runs.
+.SECONDARY:
+
+.PHONY: all check unit cli replay demo asan fuzz lint bench clean deps
+all: $(NETVET)
+
+deps: $(DEPS_STAMP)
+$(DEPS_STAMP): scripts/deps
+	@scripts/deps
+	@mkdir -p $(@D) && touch $@
+
+$(BUILD)/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	@echo "CC $<"
+	@$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -c $< -o $@
+
+$(BUILD)/test/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	@echo "CC $< (test)"
+	@$(CC) $(CPPFLAGS_ALL) -DNV_TESTING -I$(BUILD)/test $(CFLAGS_ALL) -c $< -o $@
+
+$(BUILD)/libnetvet.a: $(LIB_OBJ)
+	@$(AR) rcs $@ $^
+$(BUILD)/test/libnetvet.a: $(TLIB_OBJ)
+	@$(AR) rcs $@ $^
+
+$(NETVET): $(CMD_OBJ) $(BUILD)/libnetvet.a
+	@echo "LD $@"
+	@$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
+
+# The unit test table: one NV_T(name) line per NV_TEST(name) found.
+$(BUILD)/test/tests.inc: $(UNIT_SRC)
+	@mkdir -p $(@D)
+	@sed -n 's/^NV_TEST(\([a-z0-9_]*\)).*/NV_T(\1)/p' $(UNIT_SRC) > $@.tmp
+	@mv $@.tmp $@
+$(BUILD)/test/tests/unit/main.o: $(BUILD)/test/tests.inc
+
+$(BUILD)/test/unit: $(UNIT_OBJ) $(BUILD)/test/libnetvet.a
+	@echo "LD $@"
+	@$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
+
+$(BUILD)/test/replay_%: $(BUILD)/test/fuzz/fuzz_%.o $(BUILD)/test/fuzz/replay.o $(BUILD)/test/libnetvet.a
+	@echo "LD $@"
+	@$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
+
+check: unit cli replay
+unit: $(BUILD)/test/unit
+	@NV_SHARED_DATA=$(SHARED)/data $(BUILD)/test/unit
+cli: $(NETVET)
+	@NETVET=$(NETVET) SHARED=$(SHARED) tests/cli/run.sh tests/cli/*.t
+replay: $(FUZZ_NAMES:%=$(BUILD)/test/replay_%)
+	@for n in $(FUZZ_NAMES); do \
+	    $(BUILD)/test/replay_$$n fuzz/corpus/$$n || exit 1; done
+
+demo: $(NETVET)
+	@scripts/demo $(NETVET)
+
+asan:
+	$(MAKE) BUILD=build/asan NETVET=build/asan/netvet OPT="-O1 -g" \
+	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+	    check
+
+fuzz: | $(DEPS_STAMP)
+	@scripts/fuzz $(FUZZ_SECONDS) $(FUZZ_NAMES)
+
+lint:
+	@scripts/lint
+
+bench: $(NETVET)
+	@for b in bench/*.sh; do echo "== $$b"; NETVET=$(NETVET) SHARED=$(SHARED) bash $$b || exit 1; done
+
+clean:
+	rm -rf build $(NETVET)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,147 @@
+/*
+ * cli.c - option parsing from tables, usage text and error printing.
+ */
+#include "cli.h"
+
+#include "alloc.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+void nv_strlist_release(struct nv_strlist *l)
+{
+    nv_free(l->items);
+    l->items = NULL;
+    l->n = 0;
+}
+
+enum nv_rc nv_strlist_add(struct nv_strlist *l, const char *s)
+{
+    const char **items = nv_reallocarray(l->items, l->n + 1, sizeof *items);
+
+    if (!items)
+        return NV_ENOMEM;
+    items[l->n++] = s;
+    l->items = items;
+    return NV_OK;
+}
+
+void nv_cli_usage(const struct nv_cmd_spec *spec, FILE *out)
+{
+    fprintf(out, "usage: netvet %s [OPTIONS] %s\n\n%s\n", spec->name,
+            spec->synopsis, spec->about);
+    if (spec->nopts)
+        fputs("\noptions:\n", out);
+    for (size_t i = 0; i < spec->nopts; i++) {
+        const struct nv_opt *o = &spec->opts[i];
+        char left[64];
+
+        snprintf(left, sizeof left, "--%s%s%s", o->name, o->arg ? " " : "",
+                 o->arg ? o->arg : "");
+        fprintf(out, "  %-24s %s\n", left, o->help);
+    }
+    fprintf(out, "  %-24s %s\n", "--help", "show this help and exit");
+    if (spec->examples)
+        fprintf(out, "\nexamples:\n%s", spec->examples);
+}
+
+int nv_cli_usage_error(const struct nv_cmd_spec *spec, const char *fmt, ...)
+{
+    va_list ap;
+
+    fprintf(stderr, "netvet: %s: ", spec->name);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\n(see 'netvet %s --help')\n", spec->name);
+    return NV_EXIT_USAGE;
+}
+
+static const struct nv_opt *find_opt(const struct nv_cmd_spec *spec,
+                                     const char *name, size_t len)
+{
+    for (size_t i = 0; i < spec->nopts; i++)
+        if (strlen(spec->opts[i].name) == len &&
+            memcmp(spec->opts[i].name, name, len) == 0)
+            return &spec->opts[i];
+    return NULL;
+}
+
+/* Store value (NULL for a flag) where o says. */
+static int apply_opt(const struct nv_cmd_spec *spec, const struct nv_opt *o,
+                     const char *value)
+{
+    switch (o->kind) {
+    case NV_OPT_FLAG:
+        if (value)
+            return nv_cli_usage_error(spec, "--%s takes no value", o->name);
+        *(int *)o->dest = 1;
+        return NV_EXIT_OK;
+    case NV_OPT_STRING:
+        *(const char **)o->dest = value;
+        return NV_EXIT_OK;
+    case NV_OPT_LIST:
+        if (nv_strlist_add(o->dest, value))
+            return NV_EXIT_INTERNAL;
+        return NV_EXIT_OK;
+    }
+    return NV_EXIT_INTERNAL;
+}
+
+/* Handle argv[*i], a "--name[=value]"; may consume argv[*i + 1]. */
+static int parse_long(const struct nv_cmd_spec *spec, int argc, char **argv,
+                      int *i)
+{
+    const char *name = argv[*i] + 2, *eq = strchr(name, '=');
+    size_t len = eq ? (size_t)(eq - name) : strlen(name);
+    const struct nv_opt *o = find_opt(spec, name, len);
+    const char *value = eq ? eq + 1 : NULL;
+
+    if (!o)
+        return nv_cli_usage_error(spec, "unknown option '--%.*s'", (int)len,
+                                  name);
+    if (o->kind != NV_OPT_FLAG && !value) {
+        if (*i + 1 >= argc)
+            return nv_cli_usage_error(spec, "--%s needs %s", o->name,
+                                      o->arg ? o->arg : "a value");
+        value = argv[++*i];
+    }
+    return apply_opt(spec, o, value);
+}
+
+int nv_cli_parse(const struct nv_cmd_spec *spec, int argc, char **argv,
+                 struct nv_strlist *args)
+{
+    int only_args = 0;
+
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        int rc;
+
+        if (only_args || a[0] != '-' || strcmp(a, "-") == 0) {
+            rc = nv_strlist_add(args, a) ? NV_EXIT_INTERNAL : NV_EXIT_OK;
+        } else if (strcmp(a, "--") == 0) {
+            only_args = 1;
+            continue;
+        } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            nv_cli_usage(spec, stdout);
+            return -1;
+        } else if (a[1] == '-') {
+            rc = parse_long(spec, argc, argv, &i);
+        } else {
+            rc = nv_cli_usage_error(spec, "unknown option '%s'", a);
+        }
+        if (rc != NV_EXIT_OK)
+            return rc;
+    }
+    return NV_EXIT_OK;
+}
+
+int nv_cli_fail(const struct nv_err *err)
+{
+    char line[NV_ERR_FILE_SIZE + NV_ERR_MSG_SIZE + 64];
+
+    nv_err_format(err, line, sizeof line);
+    fprintf(stderr, "netvet: %s\n", line);
+    return err->rc == NV_ENOMEM ? NV_EXIT_INTERNAL : NV_EXIT_USAGE;
+}

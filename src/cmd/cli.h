@@ -1,0 +1,80 @@
+/*
+ * cli.h - what every subcommand shares: options declared as data, usage
+ * text, exit codes, and the one way errors reach the user.
+ *
+ * Only src/cmd/ and src/main.c print; the library hands errors back.
+ */
+#ifndef NV_CLI_H
+#define NV_CLI_H
+
+#include "err.h"
+
+#include <stddef.h>
+#include <stdio.h>
+
+/* Exit codes of every subcommand, so pipelines can gate on them. */
+enum nv_exit {
+    NV_EXIT_OK = 0,       /* done; nothing to report */
+    NV_EXIT_FINDINGS = 1, /* done; findings (matches, exposure, diffs) */
+    NV_EXIT_USAGE = 2,    /* bad input: arguments, files, signatures */
+    NV_EXIT_INTERNAL = 3  /* out of memory or an I/O failure on output */
+};
+
+enum nv_opt_kind {
+    NV_OPT_FLAG,   /* int *: set to 1 */
+    NV_OPT_STRING, /* const char **: last one wins */
+    NV_OPT_LIST    /* struct nv_strlist *: each use appends */
+};
+
+/* Borrowed strings (from argv); the array itself is owned. */
+struct nv_strlist {
+    const char **items;
+    size_t n;
+};
+
+struct nv_opt {
+    const char *name; /* long name without "--" */
+    enum nv_opt_kind kind;
+    void *dest;
+    const char *arg;  /* the argument's name in the usage, e.g. "FILE" */
+    const char *help;
+};
+
+struct nv_cmd_spec {
+    const char *name;     /* "inspect" */
+    const char *synopsis; /* "MODEL..." */
+    const char *about;    /* a paragraph: what it does and prints */
+    const char *examples; /* lines of example commands with comments */
+    const struct nv_opt *opts;
+    size_t nopts;
+};
+
+/*
+ * Parse argv[1..argc) against spec: options go to their destinations, the
+ * rest (and everything after "--") to args.  Returns NV_EXIT_OK to go on,
+ * -1 after printing --help (the command should exit 0), or NV_EXIT_USAGE
+ * after printing what was wrong.
+ */
+int nv_cli_parse(const struct nv_cmd_spec *spec, int argc, char **argv,
+                 struct nv_strlist *args);
+
+/* Print the usage of spec to out. */
+void nv_cli_usage(const struct nv_cmd_spec *spec, FILE *out);
+
+/* Free the array of l (not the strings, which are borrowed). */
+void nv_strlist_release(struct nv_strlist *l);
+
+/* Append s to l; NV_ENOMEM leaves l unchanged. */
+enum nv_rc nv_strlist_add(struct nv_strlist *l, const char *s) NV_WUR;
+
+/*
+ * Print "netvet: FILE:LINE:COL: message" to stderr and return the exit
+ * code that fits the error (NV_EXIT_INTERNAL for ENOMEM, else USAGE).
+ */
+int nv_cli_fail(const struct nv_err *err);
+
+/* Print "netvet: <cmd>: message" to stderr and return NV_EXIT_USAGE. */
+int nv_cli_usage_error(const struct nv_cmd_spec *spec, const char *fmt, ...)
+    NV_PRINTF(2, 3);
+
+#endif

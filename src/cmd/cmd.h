@@ -1,0 +1,10 @@
+/*
+ * cmd.h - the subcommands.  Each lives in src/cmd/<name>.c, owns its
+ * option table and usage text, and returns an enum nv_exit.
+ */
+#ifndef NV_CMD_H
+#define NV_CMD_H
+
+int cmd_version(int argc, char **argv);
+
+#endif

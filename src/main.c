@@ -1,0 +1,48 @@
+/*
+ * main.c - netvet's command table: one line per subcommand.
+ */
+#include "cmd/cli.h"
+#include "cmd/cmd.h"
+
+#include <stdio.h>
+#include <string.h>
+
+struct nv_cmd {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+};
+
+static const struct nv_cmd commands[] = {
+    {"version", cmd_version, "print the version"},
+};
+
+static void usage(FILE *out)
+{
+    fputs("usage: netvet COMMAND [OPTIONS] [ARGS]\n\n"
+          "netvet vets telecom and critical-infrastructure networks for\n"
+          "equipment from untrusted vendors.\n\ncommands:\n",
+          out);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fputs("\n'netvet COMMAND --help' explains a command, with examples.\n",
+          out);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return NV_EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return NV_EXIT_OK;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "netvet: '%s' is not a command (see 'netvet --help')\n",
+            argv[1]);
+    return NV_EXIT_USAGE;
+}

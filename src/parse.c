@@ -1,0 +1,109 @@
+/*
+ * parse.c - checked number parsing and offset-to-position conversion.
+ */
+#include "parse.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum nv_rc nv_parse_i64(const char *s, size_t n, int64_t min, int64_t max,
+                        int64_t *out)
+{
+    size_t i = 0;
+    int neg = 0;
+    uint64_t v = 0, bound;
+    int64_t val;
+
+    if (n && s[0] == '-') {
+        neg = 1;
+        i = 1;
+    }
+    if (i == n)
+        return NV_EPARSE;
+    bound = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+    for (; i < n; i++) {
+        unsigned d = (unsigned char)s[i] - '0';
+        if (d > 9)
+            return NV_EPARSE;
+        if (v > (bound - d) / 10)
+            return NV_ELIMIT;
+        v = v * 10 + d;
+    }
+    val = !neg ? (int64_t)v
+               : v == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)v;
+    if (val < min || val > max)
+        return NV_ELIMIT;
+    *out = val;
+    return NV_OK;
+}
+
+/* The JSON number grammar, which is also what we accept in CSV cells. */
+static int is_number_syntax(const char *s, size_t n)
+{
+    size_t i = 0;
+
+    if (i < n && s[i] == '-')
+        i++;
+    if (i == n || s[i] < '0' || s[i] > '9')
+        return 0;
+    while (i < n && s[i] >= '0' && s[i] <= '9')
+        i++;
+    if (i < n && s[i] == '.') {
+        if (++i == n || s[i] < '0' || s[i] > '9')
+            return 0;
+        while (i < n && s[i] >= '0' && s[i] <= '9')
+            i++;
+    }
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        i++;
+        if (i < n && (s[i] == '+' || s[i] == '-'))
+            i++;
+        if (i == n || s[i] < '0' || s[i] > '9')
+            return 0;
+        while (i < n && s[i] >= '0' && s[i] <= '9')
+            i++;
+    }
+    return i == n;
+}
+
+enum nv_rc nv_parse_double(const char *s, size_t n, double *out)
+{
+    char tmp[64];
+    double v;
+
+    if (n == 0 || n >= sizeof tmp || !is_number_syntax(s, n))
+        return NV_EPARSE;
+    memcpy(tmp, s, n);
+    tmp[n] = '\0';
+    v = strtod(tmp, NULL);
+    if (!isfinite(v))
+        return NV_ELIMIT;
+    *out = v;
+    return NV_OK;
+}
+
+int nv_str_eq(const char *s, size_t n, const char *word)
+{
+    return strlen(word) == n && memcmp(s, word, n) == 0;
+}
+
+void nv_text_pos(const char *text, size_t len, size_t off,
+                 unsigned long *line, unsigned long *col)
+{
+    unsigned long l = 1, c = 1;
+
+    if (off > len)
+        off = len;
+    for (size_t i = 0; i < off; i++) {
+        unsigned char ch = (unsigned char)text[i];
+        if (ch == '\n') {
+            l++;
+            c = 1;
+        } else if ((ch & 0xC0) != 0x80) {
+            c++;
+        }
+    }
+    *line = l;
+    *col = c;
+}
