@@ -102,3 +102,20 @@ void nv_free(void *p)
 {
     free(p);
 }
+
+enum nv_rc nv_array_reserve(void *pp, size_t *cap, size_t need, size_t size)
+{
+    size_t n = *cap ? *cap : 16;
+    void *grown;
+
+    if (need <= *cap)
+        return NV_OK;
+    while (n < need)
+        n = n > SIZE_MAX / 2 ? need : n * 2;
+    grown = nv_reallocarray(*(void **)pp, n, size);
+    if (!grown)
+        return NV_ENOMEM;
+    *(void **)pp = grown;
+    *cap = n;
+    return NV_OK;
+}

@@ -8,6 +8,8 @@
 #ifndef NV_ALLOC_H
 #define NV_ALLOC_H
 
+#include "err.h"
+
 #include <stddef.h>
 
 /* malloc(size); NULL when memory is exhausted (or a test says so). */
@@ -24,6 +26,13 @@ char *nv_strndup(const char *s, size_t n);
 
 /* free(p); p may be NULL. */
 void nv_free(void *p);
+
+/*
+ * Make room for need elements of size bytes in the array *pp, which has
+ * room for *cap; capacity grows by doubling.  NV_ENOMEM leaves both as
+ * they were.  (pp is a pointer to the array pointer, of any type.)
+ */
+enum nv_rc nv_array_reserve(void *pp, size_t *cap, size_t need, size_t size);
 
 /* Whether a * b overflows size_t; else store it in *out. */
 int nv_mul_overflows(size_t a, size_t b, size_t *out);

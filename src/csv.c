@@ -101,8 +101,7 @@ static enum nv_rc push_field(struct nv_csv *c, const char *s, size_t len,
                                NV_CSV_MAX_FIELDS);
     if (len > NV_CSV_MAX_FIELD)
         return nv_csv_error_at(c, err, NV_ELIMIT, off,
-                               "field longer than %zu bytes",
-                               NV_CSV_MAX_FIELD);
+                               "field longer than %zu bytes", NV_CSV_MAX_FIELD);
     if (c->nfields == c->cap) {
         size_t cap = c->cap ? c->cap * 2 : 16;
         f = nv_reallocarray(c->fields, cap, sizeof *f);
@@ -180,8 +179,8 @@ static enum nv_rc plain_field(struct nv_csv *c, struct nv_err *err)
     while (i < c->len && c->text[i] != ',' && c->text[i] != '\n')
         i++;
     c->pos = i;
-    if (i > start && c->text[i - 1] == '\r' && (i == c->len ||
-                                                 c->text[i] == '\n'))
+    if (i > start && c->text[i - 1] == '\r' &&
+        (i == c->len || c->text[i] == '\n'))
         i--;
     return push_field(c, c->text + start, i - start, start, err);
 }

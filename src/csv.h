@@ -19,7 +19,7 @@
 struct nv_csv_field {
     const char *s; /* not NUL-terminated; valid until the next record */
     size_t len;
-    size_t off;    /* byte offset of the field's first character */
+    size_t off; /* byte offset of the field's first character */
 };
 
 struct nv_csv {
@@ -27,9 +27,9 @@ struct nv_csv {
     size_t len, pos;
     struct nv_csv_field *fields; /* the current record */
     size_t nfields, cap;
-    char *scratch;               /* unescaped copies of quoted fields */
+    char *scratch; /* unescaped copies of quoted fields */
     size_t nscratch, scratch_cap;
-    size_t record_off;           /* offset of the current record */
+    size_t record_off; /* offset of the current record */
 };
 
 /* A reader over text[0..len); name is used in errors.  Borrowed. */

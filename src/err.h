@@ -22,17 +22,17 @@
 #endif
 
 /* X(name, value, description): the single list every table is made from. */
-#define NV_RC_MAP(X)                                                         \
-    X(OK, 0, "success")                                                      \
-    X(ENOMEM, -1, "out of memory")                                           \
-    X(EIO, -2, "input/output error")                                         \
-    X(EPARSE, -3, "malformed input")                                         \
-    X(ELIMIT, -4, "limit exceeded")                                          \
-    X(EINVAL, -5, "invalid argument")                                        \
-    X(ENOENT, -6, "not found")                                               \
-    X(EDUP, -7, "duplicate")                                                 \
-    X(ECONFLICT, -8, "conflicting definitions")                              \
-    X(ECRYPTO, -9, "cryptographic check failed")                             \
+#define NV_RC_MAP(X)                                                           \
+    X(OK, 0, "success")                                                        \
+    X(ENOMEM, -1, "out of memory")                                             \
+    X(EIO, -2, "input/output error")                                           \
+    X(EPARSE, -3, "malformed input")                                           \
+    X(ELIMIT, -4, "limit exceeded")                                            \
+    X(EINVAL, -5, "invalid argument")                                          \
+    X(ENOENT, -6, "not found")                                                 \
+    X(EDUP, -7, "duplicate")                                                   \
+    X(ECONFLICT, -8, "conflicting definitions")                                \
+    X(ECRYPTO, -9, "cryptographic check failed")                               \
     X(EUNSUPPORTED, -10, "unsupported")
 
 enum nv_rc {

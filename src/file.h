@@ -14,7 +14,7 @@
 struct nv_file {
     const char *data; /* len bytes, not NUL-terminated; NULL when empty */
     size_t len;
-    int mapped;       /* how to release data */
+    int mapped; /* how to release data */
 };
 
 /*

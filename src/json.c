@@ -24,36 +24,37 @@
 struct frame {
     enum nv_json_type type; /* NV_JSON_ARRAY or NV_JSON_OBJECT */
     size_t off;
-    size_t first;           /* index in scratch of the first child */
+    size_t first; /* index in scratch of the first child */
 };
 
 struct parser {
     yajl_handle h;
     const char *text, *name;
     size_t len;
-    struct nv_arena *a;      /* values */
-    struct nv_arena *keys;   /* root members' keys (outlive items) */
+    struct nv_arena *a;    /* values */
+    struct nv_arena *keys; /* root members' keys (outlive items) */
     struct nv_err *err;
     struct frame stack[NV_JSON_MAX_DEPTH];
     int depth;
     struct nv_json_member *scratch;
     size_t nscratch, cap;
     struct nv_json root;
-    nv_json_item_fn fn;      /* streaming when set */
+    nv_json_item_fn fn; /* streaming when set */
     void *ctx;
-    int64_t index;           /* next element index of a streamed array */
+    int64_t index; /* next element index of a streamed array */
 };
 
 const char *nv_json_type_name(enum nv_json_type t)
 {
-    static const char *const names[] = {"null", "false", "true", "a number",
-                                        "a string", "an array", "an object"};
+    static const char *const names[] = {"null",     "false",    "true",
+                                        "a number", "a string", "an array",
+                                        "an object"};
     return names[t];
 }
 
-enum nv_rc nv_json_error_at(struct nv_err *err, enum nv_rc rc,
-                            const char *text, size_t len, const char *name,
-                            size_t off, const char *fmt, ...)
+enum nv_rc nv_json_error_at(struct nv_err *err, enum nv_rc rc, const char *text,
+                            size_t len, const char *name, size_t off,
+                            const char *fmt, ...)
 {
     unsigned long line, col;
     va_list ap;
@@ -152,8 +153,8 @@ static int add_value(struct parser *p, const struct nv_json *v)
         return 1;
     }
     top = &p->stack[p->depth - 1];
-    if (p->fn && (p->depth == 1 || (p->depth == 2 &&
-                                    top->type == NV_JSON_ARRAY)))
+    if (p->fn &&
+        (p->depth == 1 || (p->depth == 2 && top->type == NV_JSON_ARRAY)))
         return deliver(p, v);
     if (top->type == NV_JSON_ARRAY && !push_scratch(p, NULL, 0, 0))
         return 0;
@@ -289,8 +290,8 @@ static int cb_end(void *ctx)
 }
 
 static const yajl_callbacks callbacks = {
-    cb_null,   cb_bool, NULL,   NULL,           cb_number, cb_string,
-    cb_start_map, cb_key, cb_end, cb_start_array, cb_end,
+    cb_null,      cb_bool, NULL,   NULL,           cb_number, cb_string,
+    cb_start_map, cb_key,  cb_end, cb_start_array, cb_end,
 };
 
 /* Turn yajl's verdict into ours; our own callbacks already set err. */

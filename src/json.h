@@ -36,16 +36,16 @@ struct nv_json {
     size_t off; /* byte offset of the value's first character */
     size_t len; /* string or number-text bytes; array or object count */
     union {
-        const char *str;                 /* string (decoded) or number text */
-        struct nv_json *items;           /* array: len values */
-        struct nv_json_member *members;  /* object: len members, in order */
+        const char *str;                /* string (decoded) or number text */
+        struct nv_json *items;          /* array: len values */
+        struct nv_json_member *members; /* object: len members, in order */
     } u;
 };
 
 struct nv_json_member {
     const char *key; /* decoded, NUL-terminated */
     size_t klen;
-    size_t koff;     /* byte offset of the key's opening quote */
+    size_t koff; /* byte offset of the key's opening quote */
     struct nv_json val;
 };
 
@@ -53,8 +53,8 @@ struct nv_json_member {
  * each root member that is not an array (index is then -1).  The value
  * lives until the callback returns.  A non-zero return stops the parse and
  * is returned by nv_json_stream. */
-typedef enum nv_rc (*nv_json_item_fn)(void *ctx, const char *key,
-                                      int64_t index, const struct nv_json *v,
+typedef enum nv_rc (*nv_json_item_fn)(void *ctx, const char *key, int64_t index,
+                                      const struct nv_json *v,
                                       struct nv_err *err);
 
 /* Deepest nesting accepted; deeper documents fail with NV_ELIMIT. */
@@ -79,9 +79,9 @@ enum nv_rc nv_json_stream(const char *text, size_t len, const char *name,
 const struct nv_json *nv_json_get(const struct nv_json *o, const char *key);
 
 /* Record an error at the position of byte offset off in text. */
-enum nv_rc nv_json_error_at(struct nv_err *err, enum nv_rc rc,
-                            const char *text, size_t len, const char *name,
-                            size_t off, const char *fmt, ...) NV_PRINTF(7, 8);
+enum nv_rc nv_json_error_at(struct nv_err *err, enum nv_rc rc, const char *text,
+                            size_t len, const char *name, size_t off,
+                            const char *fmt, ...) NV_PRINTF(7, 8);
 
 /* The name of a type for messages ("a string", "an object"). */
 const char *nv_json_type_name(enum nv_json_type t);

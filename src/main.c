@@ -14,6 +14,7 @@ struct nv_cmd {
 };
 
 static const struct nv_cmd commands[] = {
+    {"inspect", cmd_inspect, "load and check a model; summarise it"},
     {"version", cmd_version, "print the version"},
 };
 

@@ -30,8 +30,9 @@ enum nv_rc nv_parse_i64(const char *s, size_t n, int64_t min, int64_t max,
             return NV_ELIMIT;
         v = v * 10 + d;
     }
-    val = !neg ? (int64_t)v
-               : v == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)v;
+    val = !neg                           ? (int64_t)v
+          : v == (uint64_t)INT64_MAX + 1 ? INT64_MIN
+                                         : -(int64_t)v;
     if (val < min || val > max)
         return NV_ELIMIT;
     *out = val;
@@ -88,8 +89,8 @@ int nv_str_eq(const char *s, size_t n, const char *word)
     return strlen(word) == n && memcmp(s, word, n) == 0;
 }
 
-void nv_text_pos(const char *text, size_t len, size_t off,
-                 unsigned long *line, unsigned long *col)
+void nv_text_pos(const char *text, size_t len, size_t off, unsigned long *line,
+                 unsigned long *col)
 {
     unsigned long l = 1, c = 1;
 

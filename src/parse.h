@@ -26,7 +26,7 @@ int nv_str_eq(const char *s, size_t n, const char *word);
  * The 1-based line and column (counted in UTF-8 characters) of byte offset
  * off in text[0..len).  Costs a scan from the start: for error reports.
  */
-void nv_text_pos(const char *text, size_t len, size_t off,
-                 unsigned long *line, unsigned long *col);
+void nv_text_pos(const char *text, size_t len, size_t off, unsigned long *line,
+                 unsigned long *col);
 
 #endif

@@ -49,8 +49,8 @@ static struct nv_strmap_slot *probe(struct nv_strmap_slot *slots, size_t mask,
 
     for (;; i = (i + 1) & mask) {
         struct nv_strmap_slot *s = &slots[i];
-        if (!s->key || (s->hash == h && s->len == len &&
-                        memcmp(s->key, key, len) == 0))
+        if (!s->key ||
+            (s->hash == h && s->len == len && memcmp(s->key, key, len) == 0))
             return s;
     }
 }

@@ -33,7 +33,8 @@ void nv_strmap_release(struct nv_strmap *m);
  * unchanged.
  */
 enum nv_rc nv_strmap_put(struct nv_strmap *m, const char *key, size_t len,
-                         uint32_t value, uint32_t *value_out, int *found) NV_WUR;
+                         uint32_t value, uint32_t *value_out,
+                         int *found) NV_WUR;
 
 /* The value stored for key, or -1 if none. */
 int64_t nv_strmap_get(const struct nv_strmap *m, const char *key, size_t len);

@@ -36,7 +36,7 @@ struct nv_opt {
     const char *name; /* long name without "--" */
     enum nv_opt_kind kind;
     void *dest;
-    const char *arg;  /* the argument's name in the usage, e.g. "FILE" */
+    const char *arg; /* the argument's name in the usage, e.g. "FILE" */
     const char *help;
 };
 

@@ -7,11 +7,13 @@
 
 #include <stdio.h>
 
-static const struct nv_cmd_spec spec = {
-    "version", "",
-    "Print the version of netvet,\n"
-    "for bug reports and evidence records.",
-    "  netvet version\n", NULL, 0};
+static const struct nv_cmd_spec spec = {"version",
+                                        "",
+                                        "Print the version of netvet,\n"
+                                        "for bug reports and evidence records.",
+                                        "  netvet version\n",
+                                        NULL,
+                                        0};
 
 int cmd_version(int argc, char **argv)
 {

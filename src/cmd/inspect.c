@@ -1,0 +1,194 @@
+/*
+ * inspect.c - `netvet inspect MODEL...`: load, validate, summarise.
+ */
+#include "cli.h"
+#include "cmd.h"
+#include "inventory.h"
+#include "json.h"
+#include "load.h"
+#include "schema.h"
+
+#include <stdio.h>
+
+static const char about[] =
+    "Load a model from one or more files, check it, and summarise it:\n"
+    "counts per table, layer, kind, vendor and designation; vendor strings\n"
+    "that resolve to no known entity (never trusted silently); parts of the\n"
+    "network that are not connected; flows whose ends are not connected.\n"
+    "A MODEL is a native JSON model, a CSV bundle directory, a GraphML\n"
+    "topology, an SNDlib network or a CycloneDX SBOM; several are merged.";
+
+static const char examples[] =
+    "  netvet inspect examples/national/model.json\n"
+    "  netvet inspect topology.graphml inventory/ flows.json --json\n";
+
+static void print_counts(const struct nv_model *m)
+{
+    printf("%u entities, %u sites, %u assets, %u links, %u flows, "
+           "%u partners\n",
+           NV_COUNT(m, NV_T_ENTITY), NV_COUNT(m, NV_T_SITE),
+           NV_COUNT(m, NV_T_ASSET), NV_COUNT(m, NV_T_LINK),
+           NV_COUNT(m, NV_T_FLOW), NV_COUNT(m, NV_T_PARTNER));
+}
+
+static void print_by(const char *title, const char *const *names,
+                     const uint32_t *n, int count)
+{
+    printf("\n%s\n", title);
+    for (int i = 0; i < count; i++)
+        if (n[i])
+            printf("  %-14s %8u\n", names[i], n[i]);
+}
+
+static void print_vendors(const struct nv_model *m,
+                          const struct nv_inventory *inv)
+{
+    printf("\nvendors (entity, designation, assets)\n");
+    for (uint32_t i = 0; i < inv->nvendors; i++) {
+        const struct nv_entity *e = &NV_ENTITIES(m)[inv->vendors[i].entity];
+        printf("  %-14s %-40s %-10s %8u\n", e->id, e->name ? e->name : e->id,
+               nv_designation_names[nv_model_designation(
+                   m, inv->vendors[i].entity)],
+               inv->vendors[i].assets);
+    }
+    if (inv->nunresolved)
+        printf("\nunresolved vendor strings (%u assets; not trusted)\n",
+               inv->unresolved_assets);
+    for (uint32_t i = 0; i < inv->nunresolved; i++)
+        printf("  \"%s\" %u assets\n", inv->unresolved[i].vendor,
+               inv->unresolved[i].assets);
+    if (inv->no_vendor)
+        printf("\n%u assets name no vendor\n", inv->no_vendor);
+}
+
+static void print_text(const struct nv_model *m, const struct nv_inventory *inv)
+{
+    print_counts(m);
+    print_by("assets by layer", nv_layer_names, inv->by_layer, NV_LAYER_COUNT);
+    print_by("assets by kind", nv_asset_kind_names, inv->by_kind,
+             NV_KIND_COUNT);
+    print_by("assets by vendor designation", nv_designation_names,
+             inv->by_designation, NV_DESIG_COUNT);
+    print_vendors(m, inv);
+    printf("\nnetwork: %u connected part%s, the largest with %u assets\n",
+           inv->components, inv->components == 1 ? "" : "s", inv->largest);
+    printf("flows whose ends are not connected: %u\n", inv->nunconnected);
+    for (uint32_t i = 0; i < inv->nunconnected; i++)
+        printf("  %s\n", NV_FLOWS(m)[inv->unconnected_flows[i]].id);
+}
+
+static void json_by(struct nv_jsonw *w, const char *key,
+                    const char *const *names, const uint32_t *n, int count)
+{
+    nv_jsonw_key(w, key);
+    nv_jsonw_obj(w);
+    for (int i = 0; i < count; i++) {
+        nv_jsonw_key(w, names[i]);
+        nv_jsonw_int(w, n[i]);
+    }
+    nv_jsonw_obj_end(w);
+}
+
+static void json_vendors(struct nv_jsonw *w, const struct nv_model *m,
+                         const struct nv_inventory *inv)
+{
+    nv_jsonw_key(w, "vendors");
+    nv_jsonw_arr(w);
+    for (uint32_t i = 0; i < inv->nvendors; i++) {
+        uint32_t e = inv->vendors[i].entity;
+        nv_jsonw_obj(w);
+        nv_jsonw_key(w, "entity");
+        nv_jsonw_str(w, NV_ENTITIES(m)[e].id);
+        nv_jsonw_key(w, "designation");
+        nv_jsonw_str(w, nv_designation_names[nv_model_designation(m, e)]);
+        nv_jsonw_key(w, "assets");
+        nv_jsonw_int(w, inv->vendors[i].assets);
+        nv_jsonw_obj_end(w);
+    }
+    nv_jsonw_arr_end(w);
+    nv_jsonw_key(w, "unresolved");
+    nv_jsonw_arr(w);
+    for (uint32_t i = 0; i < inv->nunresolved; i++) {
+        nv_jsonw_obj(w);
+        nv_jsonw_key(w, "vendor");
+        nv_jsonw_str(w, inv->unresolved[i].vendor);
+        nv_jsonw_key(w, "assets");
+        nv_jsonw_int(w, inv->unresolved[i].assets);
+        nv_jsonw_obj_end(w);
+    }
+    nv_jsonw_arr_end(w);
+}
+
+static void json_counts(struct nv_jsonw *w, const struct nv_model *m)
+{
+    nv_jsonw_key(w, "counts");
+    nv_jsonw_obj(w);
+    for (int t = 0; t < NV_T_COUNT; t++) {
+        nv_jsonw_key(w, nv_schemas[t].name);
+        nv_jsonw_int(w, NV_COUNT(m, t));
+    }
+    nv_jsonw_obj_end(w);
+}
+
+static int print_json(const struct nv_model *m, const struct nv_inventory *inv)
+{
+    struct nv_jsonw *w = nv_jsonw_new(stdout, 1);
+    struct nv_err err;
+    enum nv_rc rc;
+
+    if (!w)
+        return NV_EXIT_INTERNAL;
+    nv_jsonw_obj(w);
+    json_counts(w, m);
+    json_by(w, "by_layer", nv_layer_names, inv->by_layer, NV_LAYER_COUNT);
+    json_by(w, "by_kind", nv_asset_kind_names, inv->by_kind, NV_KIND_COUNT);
+    json_by(w, "by_designation", nv_designation_names, inv->by_designation,
+            NV_DESIG_COUNT);
+    json_vendors(w, m, inv);
+    nv_jsonw_key(w, "components");
+    nv_jsonw_int(w, inv->components);
+    nv_jsonw_key(w, "largest_component");
+    nv_jsonw_int(w, inv->largest);
+    nv_jsonw_key(w, "unconnected_flows");
+    nv_jsonw_arr(w);
+    for (uint32_t i = 0; i < inv->nunconnected; i++)
+        nv_jsonw_str(w, NV_FLOWS(m)[inv->unconnected_flows[i]].id);
+    nv_jsonw_arr_end(w);
+    nv_jsonw_obj_end(w);
+    rc = nv_jsonw_finish(w, &err);
+    nv_jsonw_free(w);
+    return rc ? nv_cli_fail(&err) : NV_EXIT_OK;
+}
+
+int cmd_inspect(int argc, char **argv)
+{
+    int json = 0;
+    const struct nv_opt opts[] = {
+        {"json", NV_OPT_FLAG, &json, NULL, "print the summary as JSON"},
+    };
+    const struct nv_cmd_spec spec = {"inspect", "MODEL...", about,
+                                     examples,  opts,       1};
+    struct nv_strlist args = {0};
+    struct nv_model *m = NULL;
+    struct nv_inventory inv;
+    struct nv_err err;
+    int rc = nv_cli_parse(&spec, argc, argv, &args);
+
+    nv_err_clear(&err);
+    if (rc == NV_EXIT_OK && args.n == 0)
+        rc = nv_cli_usage_error(&spec, "name at least one MODEL file");
+    if (rc == NV_EXIT_OK && nv_load_model(args.items, args.n, &m, &err))
+        rc = nv_cli_fail(&err);
+    if (rc == NV_EXIT_OK && nv_inventory_build(m, &inv, &err))
+        rc = nv_cli_fail(&err);
+    if (rc == NV_EXIT_OK) {
+        if (json)
+            rc = print_json(m, &inv);
+        else
+            print_text(m, &inv);
+        nv_inventory_release(&inv);
+    }
+    nv_model_free(m);
+    nv_strlist_release(&args);
+    return rc < 0 ? NV_EXIT_OK : rc;
+}

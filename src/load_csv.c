@@ -1,0 +1,131 @@
+/*
+ * load_csv.c - the CSV bundle: a directory of one CSV file per table, the
+ * shape of an operator's inventory export (docs/formats.md).
+ *
+ * The header row names the columns; each is a field of the table's schema
+ * (or starts with "x-" and is ignored).  An empty cell is a field not
+ * given; lists (aliases, tags, path, channels) are ';'-separated.
+ */
+#include "csv.h"
+#include "file.h"
+#include "load.h"
+#include "load_int.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Tables in the order they load, so that most references point back. */
+static const enum nv_table order[] = {NV_T_ENTITY, NV_T_SITE, NV_T_ASSET,
+                                      NV_T_LINK,   NV_T_FLOW, NV_T_PARTNER};
+
+/* Map each header cell to a field (NULL: ignored "x-" column). */
+static enum nv_rc read_header(struct nv_csv *c, enum nv_table t,
+                              const struct nv_field **cols, struct nv_err *err)
+{
+    const struct nv_schema *s = &nv_schemas[t];
+    int got;
+    enum nv_rc rc = nv_csv_next(c, &got, err);
+
+    if (rc)
+        return rc;
+    if (!got)
+        return nv_csv_error_at(c, err, NV_EPARSE, 0, "no header row");
+    for (size_t i = 0; i < c->nfields; i++) {
+        const struct nv_csv_field *h = &c->fields[i];
+        cols[i] = nv_schema_field(s, h->s, h->len);
+        if (!cols[i] && !(h->len >= 2 && memcmp(h->s, "x-", 2) == 0))
+            return nv_csv_error_at(c, err, NV_EPARSE, h->off,
+                                   "unknown %s column '%.*s'", s->noun,
+                                   (int)h->len, h->s);
+        for (size_t k = 0; cols[i] && k < i; k++)
+            if (cols[k] == cols[i])
+                return nv_csv_error_at(c, err, NV_EDUP, h->off,
+                                       "column '%s' appears twice",
+                                       cols[i]->name);
+    }
+    return NV_OK;
+}
+
+static enum nv_rc read_row(struct nv_model *m, enum nv_table t, uint32_t src,
+                           struct nv_csv *c, const struct nv_field **cols,
+                           size_t ncols, struct nv_err *err)
+{
+    const struct nv_schema *s = &nv_schemas[t];
+    uint32_t idx;
+    enum nv_rc rc;
+
+    if (c->nfields != ncols)
+        return nv_csv_error_at(c, err, NV_EPARSE, c->record_off,
+                               "%zu fields, but the header has %zu", c->nfields,
+                               ncols);
+    rc = nv_schema_new_record(m, t, src, c->record_off, &idx, err);
+    for (size_t i = 0; i < ncols && !rc; i++) {
+        const struct nv_csv_field *cell = &c->fields[i];
+        void *rec = (char *)m->t[t].v + (size_t)idx * s->size;
+        const char *why = "";
+        char msg[NV_ERR_MSG_SIZE];
+        if (!cols[i])
+            continue;
+        rc = nv_schema_set_text(m, t, cols[i], rec, cell->s, cell->len,
+                                cell->off, &why);
+        if (rc == NV_ENOMEM)
+            return nv_err_set(err, rc, "out of memory");
+        if (rc) {
+            nv_schema_explain(s, cols[i], why, msg, sizeof msg);
+            return nv_csv_error_at(c, err, rc, cell->off, "%s", msg);
+        }
+    }
+    return rc ? rc : nv_schema_commit(m, t, err);
+}
+
+static enum nv_rc load_table(struct nv_model *m, enum nv_table t,
+                             const char *path, const struct nv_file *f,
+                             struct nv_err *err)
+{
+    const struct nv_field *cols[NV_CSV_MAX_FIELDS];
+    struct nv_csv c;
+    uint32_t src;
+    size_t ncols;
+    int got = 1;
+    enum nv_rc rc = nv_model_add_source(m, path, &src, err);
+
+    nv_csv_init(&c, f->data, f->len, m->sources[src]);
+    if (!rc)
+        rc = read_header(&c, t, cols, err);
+    ncols = c.nfields;
+    while (!rc && got) {
+        rc = nv_csv_next(&c, &got, err);
+        if (!rc && got)
+            rc = read_row(m, t, src, &c, cols, ncols, err);
+    }
+    nv_csv_release(&c);
+    return rc;
+}
+
+enum nv_rc nv_load_csv_bundle(struct nv_model *m, const char *dir,
+                              struct nv_err *err)
+{
+    int found = 0;
+    enum nv_rc rc = NV_OK;
+
+    for (size_t i = 0; i < sizeof order / sizeof order[0] && !rc; i++) {
+        char path[4096];
+        struct nv_file f;
+        snprintf(path, sizeof path, "%s/%s.csv", dir,
+                 nv_schemas[order[i]].name);
+        if (access(path, F_OK) != 0)
+            continue;
+        found = 1;
+        rc = nv_file_read(&f, path, NV_LOAD_MAX_FILE, err);
+        if (rc)
+            return rc;
+        rc = load_table(m, order[i], path, &f, err);
+        nv_file_release(&f);
+    }
+    if (!rc && !found)
+        rc = nv_err_at(err, NV_ENOENT, dir, 0, 0,
+                       "no sites.csv, assets.csv, links.csv or flows.csv "
+                       "in this directory");
+    return rc;
+}
