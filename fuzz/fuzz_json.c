@@ -24,7 +24,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* Only crashes, leaks and sanitizer reports matter here. */
     (void)!nv_json_parse((const char *)data, size, "fuzz", &a, &root, &err);
     nv_arena_release(&a);
-    (void)!nv_json_stream((const char *)data, size, "fuzz", ignore, NULL,
-                          &err);
+    (void)!nv_json_stream((const char *)data, size, "fuzz", ignore, NULL, &err);
     return 0;
 }

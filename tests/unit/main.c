@@ -26,8 +26,7 @@ static const struct entry tests[] = {
 #undef NV_T
 };
 
-void nv_t_fail(struct nv_t *t, const char *file, int line, const char *fmt,
-               ...)
+void nv_t_fail(struct nv_t *t, const char *file, int line, const char *fmt, ...)
 {
     va_list ap;
 

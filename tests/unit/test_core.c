@@ -82,12 +82,11 @@ NV_TEST(parse_numbers_strictly)
     ASSERT_EQ(nv_parse_i64("101", 3, -100, 100, &v), NV_ELIMIT);
     ASSERT_EQ(nv_parse_i64("1x", 2, 0, 100, &v), NV_EPARSE);
     ASSERT_EQ(nv_parse_i64("", 0, 0, 100, &v), NV_EPARSE);
-    ASSERT_EQ(nv_parse_i64("-9223372036854775808", 20, INT64_MIN, INT64_MAX,
-                           &v),
-              NV_OK);
+    ASSERT_EQ(
+        nv_parse_i64("-9223372036854775808", 20, INT64_MIN, INT64_MAX, &v),
+        NV_OK);
     ASSERT(v == INT64_MIN);
-    ASSERT_EQ(nv_parse_i64("9223372036854775808", 19, INT64_MIN, INT64_MAX,
-                           &v),
+    ASSERT_EQ(nv_parse_i64("9223372036854775808", 19, INT64_MIN, INT64_MAX, &v),
               NV_ELIMIT);
     ASSERT_EQ(nv_parse_double("2.5e1", 5, &d), NV_OK);
     ASSERT_NEAR(d, 25.0, 0);
@@ -116,8 +115,8 @@ NV_TEST(strmap_many_keys)
     nv_strmap_init(&m);
     for (int i = 0; i < 5000; i++) {
         snprintf(keys[i], sizeof keys[i], "k%d", i);
-        ASSERT_EQ(nv_strmap_put(&m, keys[i], strlen(keys[i]), (uint32_t)i,
-                                &v, &found),
+        ASSERT_EQ(nv_strmap_put(&m, keys[i], strlen(keys[i]), (uint32_t)i, &v,
+                                &found),
                   NV_OK);
         ASSERT(!found);
     }
