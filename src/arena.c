@@ -42,6 +42,18 @@ void nv_arena_release(struct nv_arena *a)
     nv_arena_init(a);
 }
 
+void nv_arena_reset(struct nv_arena *a)
+{
+    struct nv_arena_block *keep = a->head;
+
+    if (!keep)
+        return;
+    a->head = keep->next;
+    nv_arena_release(a);
+    keep->next = NULL;
+    a->head = keep;
+}
+
 static struct nv_arena_block *block_new(size_t size)
 {
     struct nv_arena_block *b;

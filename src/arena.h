@@ -23,6 +23,10 @@ void nv_arena_init(struct nv_arena *a);
 /* Free every block; the arena is empty and reusable afterwards. */
 void nv_arena_release(struct nv_arena *a);
 
+/* Forget everything allocated but keep the newest block for reuse: for
+ * scratch arenas refilled over and over. */
+void nv_arena_reset(struct nv_arena *a);
+
 /* size bytes aligned for any type, or NULL when memory is exhausted. */
 void *nv_arena_alloc(struct nv_arena *a, size_t size);
 

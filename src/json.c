@@ -137,7 +137,7 @@ static int deliver(struct parser *p, const struct nv_json *v)
         rc = p->fn(p->ctx, m->key, -1, v, p->err);
         p->nscratch--;
     }
-    nv_arena_release(p->a);
+    nv_arena_reset(p->a);
     if (rc && p->err && !p->err->rc)
         nv_err_set(p->err, rc, "%s", nv_strerror(rc));
     return rc == NV_OK;
@@ -241,7 +241,14 @@ static int cb_start_array(void *ctx)
     return open_container(ctx, NV_JSON_ARRAY);
 }
 
-/* Duplicate keys make a document ambiguous; refuse them. */
+static int duplicate(struct parser *p, const struct nv_json_member *m)
+{
+    return nv_json_error_at(p->err, NV_EDUP, p->text, p->len, p->name, m->koff,
+                            "duplicate key \"%s\"", m->key) == NV_OK;
+}
+
+/* Duplicate keys make a document ambiguous; refuse them.  Records have a
+ * handful of keys, where comparing pairs beats hashing. */
 static int check_duplicates(struct parser *p, const struct nv_json_member *m,
                             size_t n)
 {
@@ -249,14 +256,19 @@ static int check_duplicates(struct parser *p, const struct nv_json_member *m,
     uint32_t v;
     int found = 0, ok = 1;
 
+    for (size_t i = 1; i < n && n <= 16; i++)
+        for (size_t k = 0; k < i; k++)
+            if (m[i].klen == m[k].klen &&
+                memcmp(m[i].key, m[k].key, m[i].klen) == 0)
+                return duplicate(p, &m[i]);
+    if (n <= 16)
+        return 1;
     nv_strmap_init(&seen);
     for (size_t i = 0; i < n && ok; i++) {
         if (nv_strmap_put(&seen, m[i].key, m[i].klen, 0, &v, &found))
             ok = fail(p, NV_ENOMEM, m[i].koff, "out of memory");
         else if (found)
-            ok = nv_json_error_at(p->err, NV_EDUP, p->text, p->len, p->name,
-                                  m[i].koff, "duplicate key \"%s\"",
-                                  m[i].key) == NV_OK;
+            ok = duplicate(p, &m[i]);
     }
     nv_strmap_release(&seen);
     return ok;
@@ -499,9 +511,7 @@ void nv_jsonw_num(struct nv_jsonw *w, double v)
         keep(w, yajl_gen_invalid_number);
         return;
     }
-    n = snprintf(text, sizeof text, "%.15g", v);
-    if (strtod(text, NULL) != v)
-        n = snprintf(text, sizeof text, "%.17g", v);
+    n = nv_format_double(v, text);
     keep(w, yajl_gen_number(w->g, text, (size_t)n));
 }
 
@@ -515,10 +525,9 @@ void nv_jsonw_null(struct nv_jsonw *w)
     keep(w, yajl_gen_null(w->g));
 }
 
-void nv_jsonw_next(struct nv_jsonw *w)
+void nv_jsonw_next(struct nv_jsonw *w, const char *sep)
 {
-    fputc('\n', w->out);
-    yajl_gen_reset(w->g, NULL);
+    yajl_gen_reset(w->g, sep);
 }
 
 enum nv_rc nv_jsonw_finish(struct nv_jsonw *w, struct nv_err *err)

@@ -111,9 +111,9 @@ void nv_jsonw_num(struct nv_jsonw *w, double v); /* shortest exact form */
 void nv_jsonw_bool(struct nv_jsonw *w, int v);
 void nv_jsonw_null(struct nv_jsonw *w);
 
-/* End the current document with a newline and start a new one (for JSON
- * Lines output). */
-void nv_jsonw_next(struct nv_jsonw *w);
+/* End the current document, write sep, and start a new one ("\n" for
+ * JSON Lines; ",\n" to write the elements of an array one by one). */
+void nv_jsonw_next(struct nv_jsonw *w, const char *sep);
 
 /* Finish with a newline and flush; the first error, if any. */
 enum nv_rc nv_jsonw_finish(struct nv_jsonw *w, struct nv_err *err) NV_WUR;

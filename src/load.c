@@ -39,10 +39,11 @@ enum nv_rc nv_load_json_record(struct nv_model *m, enum nv_table t,
         rc = nv_schema_set_json(m, t, f, rec, &mb->val, &why);
         if (rc == NV_ENOMEM)
             return nv_err_set(err, rc, "out of memory");
-        nv_schema_explain(s, f, why, msg, sizeof msg);
-        if (rc)
+        if (rc) {
+            nv_schema_explain(s, f, why, msg, sizeof msg);
             return nv_json_error_at(err, rc, text, len, name, mb->val.off, "%s",
                                     msg);
+        }
     }
     return rc ? rc : nv_schema_commit(m, t, err);
 }
@@ -129,9 +130,10 @@ enum nv_rc nv_load_pairs(struct nv_model *m, enum nv_table t, uint32_t src,
                                 &why);
         if (rc == NV_ENOMEM)
             return nv_err_set(err, rc, "out of memory");
-        nv_schema_explain(s, f, why, msg, sizeof msg);
-        if (rc)
+        if (rc) {
+            nv_schema_explain(s, f, why, msg, sizeof msg);
             return nv_model_error_at(m, err, rc, src, off, "%s", msg);
+        }
     }
     return rc ? rc : nv_schema_commit(m, t, err);
 }

@@ -15,6 +15,7 @@ struct nv_cmd {
 
 static const struct nv_cmd commands[] = {
     {"inspect", cmd_inspect, "load and check a model; summarise it"},
+    {"synth", cmd_synth, "generate a realistic national network model"},
     {"version", cmd_version, "print the version"},
 };
 

@@ -122,7 +122,7 @@ enum nv_rc nv_model_error_at(const struct nv_model *m, struct nv_err *err,
 static enum nv_rc resolve_ref(struct nv_model *m, struct nv_ref *r,
                               enum nv_table t, uint32_t src, struct nv_err *err)
 {
-    if (!r->id)
+    if (!r->id || r->idx != NV_NONE)
         return NV_OK;
     r->idx = nv_model_find(m, t, r->id);
     if (r->idx == NV_NONE)

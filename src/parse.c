@@ -4,6 +4,7 @@
 #include "parse.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -107,4 +108,13 @@ void nv_text_pos(const char *text, size_t len, size_t off, unsigned long *line,
     }
     *line = l;
     *col = c;
+}
+
+int nv_format_double(double v, char out[32])
+{
+    int n = snprintf(out, 32, "%.15g", v);
+
+    if (strtod(out, NULL) != v)
+        n = snprintf(out, 32, "%.17g", v);
+    return n;
 }

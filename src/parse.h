@@ -19,6 +19,10 @@ enum nv_rc nv_parse_i64(const char *s, size_t n, int64_t min, int64_t max,
 /* A finite decimal number ("1", "-2.5", "3e4"); no blanks, inf or nan. */
 enum nv_rc nv_parse_double(const char *s, size_t n, double *out) NV_WUR;
 
+/* The shortest text that reads back as exactly v ("0.97", "1e+20");
+ * v must be finite.  Returns the length written into out. */
+int nv_format_double(double v, char out[32]);
+
 /* Whether s[0..n) equals the NUL-terminated word. */
 int nv_str_eq(const char *s, size_t n, const char *word);
 

@@ -281,6 +281,27 @@ static enum nv_rc parse_bool(void *p, const char *text, size_t n,
     return NV_OK;
 }
 
+/* A reference to a record loaded already is resolved at once and shares
+ * the target's id string; others are resolved by nv_model_finish.  Most
+ * references point back (links to assets), so this saves a copy and a
+ * second lookup for each. */
+static enum nv_rc parse_ref(struct nv_model *m, const struct nv_field *f,
+                            struct nv_ref *r, const char *text, size_t n,
+                            size_t off)
+{
+    int64_t idx = nv_strmap_get(&m->ids[f->target], text, n);
+    const struct nv_schema *ts = &nv_schemas[f->target];
+
+    r->off = off;
+    r->idx = idx < 0 ? NV_NONE : (uint32_t)idx;
+    if (idx >= 0)
+        r->id = *(const char **)((char *)record_at(m, f->target, r->idx) +
+                                 ts->fields[0].offset);
+    else
+        r->id = nv_arena_strndup(&m->arena, text, n);
+    return r->id ? NV_OK : NV_ENOMEM;
+}
+
 /* Parse text as field f into p (no bookkeeping). */
 static enum nv_rc parse_text(struct nv_model *m, const struct nv_field *f,
                              void *p, const char *text, size_t n, size_t off,
@@ -302,9 +323,7 @@ static enum nv_rc parse_text(struct nv_model *m, const struct nv_field *f,
     case NV_F_ENUM:
         return parse_enum(f, p, text, n, why);
     case NV_F_REF:
-        *(struct nv_ref *)p = (struct nv_ref){NULL, off, NV_NONE};
-        ((struct nv_ref *)p)->id = nv_arena_strndup(&m->arena, text, n);
-        return ((struct nv_ref *)p)->id ? NV_OK : NV_ENOMEM;
+        return parse_ref(m, f, p, text, n, off);
     case NV_F_STRS:
     case NV_F_REFS:
         rc = split_list(m, text, n, &items, &count);

@@ -30,16 +30,24 @@ void nv_strmap_release(struct nv_strmap *m)
     nv_strmap_init(m);
 }
 
+/* Eight bytes a step, then a final avalanche (the splitmix64 finaliser):
+ * ids are short and similar ("ran-1234-gnb"), so every byte must count. */
 uint64_t nv_hash_bytes(const void *data, size_t len)
 {
     const unsigned char *p = data;
-    uint64_t h = 1469598103934665603ULL;
+    uint64_t h = 0x9E3779B97F4A7C15ULL ^ len, w;
 
-    for (size_t i = 0; i < len; i++) {
-        h ^= p[i];
-        h *= 1099511628211ULL;
+    for (; len >= 8; p += 8, len -= 8) {
+        memcpy(&w, p, 8);
+        h = (h ^ w) * 0xBF58476D1CE4E5B9ULL;
+        h ^= h >> 31;
     }
-    return h ^ (h >> 29);
+    w = 0;
+    memcpy(&w, p, len);
+    h = (h ^ w) * 0x94D049BB133111EBULL;
+    h ^= h >> 30;
+    h *= 0xBF58476D1CE4E5B9ULL;
+    return h ^ (h >> 31);
 }
 
 static struct nv_strmap_slot *probe(struct nv_strmap_slot *slots, size_t mask,

@@ -39,7 +39,7 @@ enum nv_rc nv_strmap_put(struct nv_strmap *m, const char *key, size_t len,
 /* The value stored for key, or -1 if none. */
 int64_t nv_strmap_get(const struct nv_strmap *m, const char *key, size_t len);
 
-/* The hash used by the map (FNV-1a, 64-bit); exposed for other indexes. */
+/* The hash used by the map (64-bit); exposed for other indexes. */
 uint64_t nv_hash_bytes(const void *data, size_t len);
 
 #endif

@@ -128,6 +128,11 @@ int nv_cli_parse(const struct nv_cmd_spec *spec, int argc, char **argv,
             return -1;
         } else if (a[1] == '-') {
             rc = parse_long(spec, argc, argv, &i);
+        } else if (strcmp(a, "-o") == 0 && find_opt(spec, "output", 6)) {
+            rc = i + 1 < argc
+                     ? apply_opt(spec, find_opt(spec, "output", 6), argv[i + 1])
+                     : nv_cli_usage_error(spec, "-o needs PATH");
+            i++;
         } else {
             rc = nv_cli_usage_error(spec, "unknown option '%s'", a);
         }

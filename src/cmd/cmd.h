@@ -6,6 +6,7 @@
 #define NV_CMD_H
 
 int cmd_inspect(int argc, char **argv);
+int cmd_synth(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 
 #endif
