@@ -307,7 +307,7 @@ static const yajl_callbacks callbacks = {
 };
 
 /* Turn yajl's verdict into ours; our own callbacks already set err. */
-static enum nv_rc finish_parse(struct parser *p, yajl_status st)
+static enum nv_rc finish_parse(struct parser *p, yajl_status st, int at_end)
 {
     unsigned char *msg;
     size_t off;
@@ -317,7 +317,8 @@ static enum nv_rc finish_parse(struct parser *p, yajl_status st)
         return NV_OK;
     if (st == yajl_status_client_canceled)
         return p->err && p->err->rc ? p->err->rc : NV_EPARSE;
-    off = yajl_get_bytes_consumed(p->h);
+    /* yajl counts bytes per call; the final call has seen none. */
+    off = at_end ? p->len : yajl_get_bytes_consumed(p->h);
     msg = yajl_get_error(p->h, 0, (const unsigned char *)p->text, p->len);
     nl = msg ? strchr((char *)msg, '\n') : NULL;
     if (nl)
@@ -333,14 +334,17 @@ static enum nv_rc run(struct parser *p)
 {
     yajl_status st;
     enum nv_rc rc;
+    int at_end = 0;
 
     p->h = yajl_alloc(&callbacks, NULL, p);
     if (!p->h)
         return nv_err_set(p->err, NV_ENOMEM, "out of memory");
     st = yajl_parse(p->h, (const unsigned char *)p->text, p->len);
-    if (st == yajl_status_ok)
+    if (st == yajl_status_ok) {
         st = yajl_complete_parse(p->h);
-    rc = finish_parse(p, st);
+        at_end = 1;
+    }
+    rc = finish_parse(p, st, at_end);
     yajl_free(p->h);
     nv_free(p->scratch);
     return rc;

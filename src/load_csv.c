@@ -79,20 +79,17 @@ static enum nv_rc read_row(struct nv_model *m, enum nv_table t, uint32_t src,
     return rc ? rc : nv_schema_commit(m, t, err);
 }
 
-static enum nv_rc load_table(struct nv_model *m, enum nv_table t,
-                             const char *path, const struct nv_file *f,
-                             struct nv_err *err)
+enum nv_rc nv_load_csv_table(struct nv_model *m, enum nv_table t, uint32_t src,
+                             const char *text, size_t len, struct nv_err *err)
 {
     const struct nv_field *cols[NV_CSV_MAX_FIELDS];
     struct nv_csv c;
-    uint32_t src;
     size_t ncols;
     int got = 1;
-    enum nv_rc rc = nv_model_add_source(m, path, &src, err);
+    enum nv_rc rc;
 
-    nv_csv_init(&c, f->data, f->len, m->sources[src]);
-    if (!rc)
-        rc = read_header(&c, t, cols, err);
+    nv_csv_init(&c, text, len, m->sources[src]);
+    rc = read_header(&c, t, cols, err);
     ncols = c.nfields;
     while (!rc && got) {
         rc = nv_csv_next(&c, &got, err);
@@ -112,6 +109,7 @@ enum nv_rc nv_load_csv_bundle(struct nv_model *m, const char *dir,
     for (size_t i = 0; i < sizeof order / sizeof order[0] && !rc; i++) {
         char path[4096];
         struct nv_file f;
+        uint32_t src;
         snprintf(path, sizeof path, "%s/%s.csv", dir,
                  nv_schemas[order[i]].name);
         if (access(path, F_OK) != 0)
@@ -120,7 +118,9 @@ enum nv_rc nv_load_csv_bundle(struct nv_model *m, const char *dir,
         rc = nv_file_read(&f, path, NV_LOAD_MAX_FILE, err);
         if (rc)
             return rc;
-        rc = load_table(m, order[i], path, &f, err);
+        rc = nv_model_add_source(m, path, &src, err);
+        if (!rc)
+            rc = nv_load_csv_table(m, order[i], src, f.data, f.len, err);
         nv_file_release(&f);
     }
     if (!rc && !found)

@@ -141,8 +141,11 @@ static void XMLCALL on_text(void *ud, const char *s, int len)
 {
     struct gml *g = ud;
 
-    if (g->data_attr >= 0 && nv_buf_add(&g->text, s, (size_t)len))
-        stop(g, NV_ELIMIT, "<data> text too long");
+    enum nv_rc rc =
+        g->data_attr >= 0 ? nv_buf_add(&g->text, s, (size_t)len) : NV_OK;
+
+    if (rc)
+        stop(g, rc, rc == NV_ENOMEM ? "out of memory" : "<data> text too long");
 }
 
 /* Blanks around data values are layout, not content. */

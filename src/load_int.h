@@ -13,6 +13,9 @@ enum nv_rc nv_load_native(struct nv_model *m, uint32_t src, const char *text,
                           size_t len, struct nv_err *err) NV_WUR;
 enum nv_rc nv_load_csv_bundle(struct nv_model *m, const char *dir,
                               struct nv_err *err) NV_WUR;
+enum nv_rc nv_load_csv_table(struct nv_model *m, enum nv_table t, uint32_t src,
+                             const char *text, size_t len,
+                             struct nv_err *err) NV_WUR;
 enum nv_rc nv_load_graphml(struct nv_model *m, uint32_t src, const char *text,
                            size_t len, struct nv_err *err) NV_WUR;
 enum nv_rc nv_load_sndlib(struct nv_model *m, uint32_t src,

@@ -1,0 +1,12 @@
+/*
+ * fuzz_csv_table.c - the csv_table model loader, then nv_model_finish.
+ */
+#include "loader.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    fuzz_load(FUZZ_CSV, data, size);
+    return 0;
+}

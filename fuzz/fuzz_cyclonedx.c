@@ -1,0 +1,12 @@
+/*
+ * fuzz_cyclonedx.c - the cyclonedx model loader, then nv_model_finish.
+ */
+#include "loader.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    fuzz_load(FUZZ_CDX, data, size);
+    return 0;
+}

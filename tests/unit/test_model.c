@@ -1,0 +1,310 @@
+/*
+ * test_model.c - the model, its loaders and writers, on small files and
+ * on every real topology in the shared data.
+ */
+#include "alloc.h"
+#include "inventory.h"
+#include "load.h"
+#include "resolve.h"
+#include "save.h"
+#include "synth.h"
+#include "test.h"
+
+#include <dirent.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+static struct nv_model *load1(const char *path, struct nv_err *err)
+{
+    struct nv_model *m = NULL;
+
+    nv_err_clear(err);
+    if (nv_load_model(&path, 1, &m, err))
+        return NULL;
+    return m;
+}
+
+static const struct nv_asset *asset(const struct nv_model *m, const char *id)
+{
+    uint32_t i = nv_model_find(m, NV_T_ASSET, id);
+    return i == NV_NONE ? NULL : &NV_ASSETS(m)[i];
+}
+
+static const char *entity_of(const struct nv_model *m, const char *id)
+{
+    const struct nv_asset *a = asset(m, id);
+    return a && a->entity != NV_NONE ? NV_ENTITIES(m)[a->entity].id : NULL;
+}
+
+NV_TEST(model_small_resolves_vendors_and_parents)
+{
+    struct nv_err err;
+    struct nv_model *m = load1("tests/data/models/small.json", &err);
+    uint32_t hisilicon;
+
+    ASSERT(m != NULL);
+    ASSERT_EQ(NV_COUNT(m, NV_T_ASSET), 6);
+    ASSERT_STREQ(entity_of(m, "fra1-core-1"), "huawei");
+    ASSERT_STREQ(entity_of(m, "mz-agg-2"), "hisilicon");
+    ASSERT_STREQ(entity_of(m, "fra1-gw"), "nokia");
+    ASSERT(entity_of(m, "kob-ran-1") == NULL);
+    hisilicon = nv_model_find(m, NV_T_ENTITY, "hisilicon");
+    ASSERT_STREQ(NV_ENTITIES(m)[NV_ENTITIES(m)[hisilicon].root].id, "huawei");
+    ASSERT_EQ(nv_model_designation(m, hisilicon), NV_DESIG_HIGH_RISK);
+    ASSERT_EQ(NV_FLOWS(m)[1].path.n, 5);
+    ASSERT_EQ(NV_FLOWS(m)[1].path.v[2].idx,
+              nv_model_find(m, NV_T_ASSET, "mz-agg-1"));
+    ASSERT(NV_FLOWS(m)[1].encrypted);
+    ASSERT_EQ(NV_FLOWS(m)[0].classification, NV_CLASS_SECRET);
+    ASSERT_EQ(NV_PARTNERS(m)[0].channels.v[0].idx, 0);
+    ASSERT_NEAR(NV_LINKS(m)[5].cost, 1, 0);
+    ASSERT(isnan(NV_LINKS(m)[2].capacity));
+    nv_model_free(m);
+}
+
+NV_TEST(model_graph_is_compressed_both_ways)
+{
+    struct nv_err err;
+    struct nv_model *m = load1("tests/data/models/small.json", &err);
+    const struct nv_graph *g;
+    uint32_t core;
+
+    ASSERT(m != NULL);
+    g = &m->graph;
+    ASSERT_EQ(g->n, 6);
+    ASSERT_EQ(g->off[g->n], 12);
+    core = nv_model_find(m, NV_T_ASSET, "fra1-core-1");
+    ASSERT_EQ(g->off[core + 1] - g->off[core], 3);
+    for (uint32_t k = g->off[core]; k < g->off[core + 1]; k++) {
+        const struct nv_link *l = &NV_LINKS(m)[g->link[k]];
+        ASSERT(l->a.idx == core || l->b.idx == core);
+        ASSERT(l->a.idx == g->adj[k] || l->b.idx == g->adj[k]);
+    }
+    nv_model_free(m);
+}
+
+NV_TEST(resolve_key_normalises)
+{
+    char key[64];
+
+    nv_resolve_key("  HUAWEI TECHNOLOGIES CO.,LTD ", key, sizeof key);
+    ASSERT_STREQ(key, "huawei technologies co ltd");
+    nv_resolve_key("Huawei Technologies Co., Ltd.", key, sizeof key);
+    ASSERT_STREQ(key, "huawei technologies co ltd");
+    ASSERT_EQ(nv_resolve_key("a-b", key, 2), 3);
+    ASSERT_STREQ(key, "a");
+}
+
+/* Every Topology Zoo network loads with one site, one router per node and
+ * one link per edge, and as many connected parts as its index says. */
+NV_TEST(model_loads_every_topology_zoo_network)
+{
+    FILE *idx = fopen(nv_t_data_path("topologyzoo/index.tsv"), "r");
+    char line[1024], name[128], path[512];
+    unsigned nodes, edges, pairs, loops, comps, n = 0;
+
+    ASSERT(idx != NULL);
+    ASSERT(fgets(line, sizeof line, idx) != NULL);
+    while (fgets(line, sizeof line, idx)) {
+        struct nv_err err;
+        struct nv_model *m;
+        struct nv_inventory inv;
+        ASSERT(sscanf(line, "%127s %u %u %u %u %u", name, &nodes, &edges,
+                      &pairs, &loops, &comps) == 6);
+        snprintf(path, sizeof path, "%s/topologyzoo/graphml/%s.graphml",
+                 nv_t_data(), name);
+        m = load1(path, &err);
+        if (!m)
+            nv_t_fail(T, __FILE__, __LINE__, "%s: %s", path, err.msg);
+        ASSERT(m != NULL);
+        ASSERT_EQ(NV_COUNT(m, NV_T_SITE), nodes);
+        ASSERT_EQ(NV_COUNT(m, NV_T_LINK), edges);
+        ASSERT_EQ(nv_inventory_build(m, &inv, &err), NV_OK);
+        ASSERT_EQ(inv.components, comps);
+        nv_inventory_release(&inv);
+        nv_model_free(m);
+        n++;
+    }
+    fclose(idx);
+    ASSERT_EQ(n, 276);
+}
+
+NV_TEST(model_loads_every_sndlib_network)
+{
+    DIR *d = opendir(nv_t_data_path("sndlib"));
+    struct dirent *e;
+    int n = 0;
+
+    ASSERT(d != NULL);
+    while ((e = readdir(d)) != NULL) {
+        char path[512];
+        struct nv_err err;
+        struct nv_model *m;
+        if (!strstr(e->d_name, ".json"))
+            continue;
+        snprintf(path, sizeof path, "%s/sndlib/%s", nv_t_data(), e->d_name);
+        m = load1(path, &err);
+        if (!m)
+            nv_t_fail(T, __FILE__, __LINE__, "%s: %s", path, err.msg);
+        ASSERT(m != NULL);
+        ASSERT(NV_COUNT(m, NV_T_SITE) >= 10);
+        ASSERT(NV_COUNT(m, NV_T_LINK) >= NV_COUNT(m, NV_T_SITE) - 1);
+        ASSERT(NV_COUNT(m, NV_T_FLOW) > 0);
+        nv_model_free(m);
+        n++;
+    }
+    closedir(d);
+    ASSERT_EQ(n, 26);
+}
+
+NV_TEST(model_reads_cyclonedx_devices_and_firmware)
+{
+    struct nv_err err;
+    struct nv_model *m = load1("tests/data/cdx/router.cdx.json", &err);
+    const struct nv_asset *a;
+
+    ASSERT(m != NULL);
+    ASSERT_EQ(NV_COUNT(m, NV_T_ASSET), 3);
+    a = asset(m, "fra1-core-1-fw");
+    ASSERT(a != NULL);
+    ASSERT_EQ(a->kind, NV_KIND_FIRMWARE);
+    ASSERT_EQ(a->layer, NV_LAYER_CORE);
+    ASSERT_STREQ(a->vendor, "Huawei Technologies Co., Ltd.");
+    ASSERT_STREQ(a->sha256, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934"
+                            "ca495991b7852b855");
+    a = asset(m, "AirScale@22R1");
+    ASSERT(a != NULL);
+    ASSERT_STREQ(a->vendor, "Nokia");
+    ASSERT_EQ(a->layer, NV_LAYER_EDGE);
+    nv_model_free(m);
+}
+
+/* The whole native JSON text of m. */
+static char *as_json(const struct nv_model *m)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    struct nv_err err;
+    enum nv_rc rc = nv_save_json(m, f, &err);
+
+    fclose(f);
+    if (rc) {
+        free(text);
+        return NULL;
+    }
+    return text;
+}
+
+static struct nv_model *synth_small(uint64_t seed)
+{
+    struct nv_synth_opts o;
+    struct nv_model *m = NULL;
+    struct nv_err err;
+
+    nv_synth_defaults(&o);
+    o.ran_sites = 60;
+    o.flows = 30;
+    o.seed = seed;
+    return nv_synth(&o, &m, &err) ? NULL : m;
+}
+
+NV_TEST(synth_is_deterministic_and_complete)
+{
+    struct nv_model *a = synth_small(7), *b = synth_small(7);
+    struct nv_model *c = synth_small(8);
+    char *ja = as_json(a), *jb = as_json(b), *jc = as_json(c);
+    struct nv_inventory inv;
+    struct nv_err err;
+
+    ASSERT(ja && jb && jc);
+    ASSERT_STREQ(ja, jb);
+    ASSERT(strcmp(ja, jc) != 0);
+    ASSERT_EQ(nv_inventory_build(a, &inv, &err), NV_OK);
+    ASSERT_EQ(inv.components, 1);
+    ASSERT_EQ(inv.nunresolved, 0);
+    ASSERT(inv.by_layer[NV_LAYER_RAN] >= 60);
+    ASSERT(inv.by_designation[NV_DESIG_HIGH_RISK] > 0);
+    ASSERT_EQ(NV_COUNT(a, NV_T_FLOW), 30);
+    ASSERT_EQ(NV_COUNT(a, NV_T_PARTNER), 2);
+    nv_inventory_release(&inv);
+    free(ja);
+    free(jb);
+    free(jc);
+    nv_model_free(a);
+    nv_model_free(b);
+    nv_model_free(c);
+}
+
+/* What is saved loads back to the same records, in JSON and in CSV. */
+NV_TEST(save_round_trips_json_and_csv)
+{
+    struct nv_model *m = synth_small(3), *back;
+    char dir[] = "/tmp/netvet-test-XXXXXX", path[64];
+    char *first = as_json(m), *again;
+    struct nv_err err;
+    FILE *f;
+
+    ASSERT(first != NULL && mkdtemp(dir) != NULL);
+    snprintf(path, sizeof path, "%s/m.json", dir);
+    f = fopen(path, "w");
+    ASSERT(f != NULL);
+    fputs(first, f);
+    fclose(f);
+    back = load1(path, &err);
+    ASSERT(back != NULL);
+    again = as_json(back);
+    ASSERT_STREQ(again, first);
+    free(again);
+    nv_model_free(back);
+    ASSERT_EQ(nv_save_csv(m, dir, &err), NV_OK);
+    back = load1(dir, &err);
+    ASSERT(back != NULL);
+    again = as_json(back);
+    ASSERT_STREQ(again, first);
+    free(again);
+    nv_model_free(back);
+    nv_model_free(m);
+    free(first);
+}
+
+/* Loading fails cleanly, with NV_ENOMEM and nothing leaked, whichever
+ * allocation fails. */
+static void sweep(struct nv_t *T, const char *path)
+{
+    for (long n = 0;; n++) {
+        struct nv_model *m = NULL;
+        struct nv_err err;
+        enum nv_rc rc;
+
+        nv_err_clear(&err);
+        nv_alloc_fail_after(n);
+        rc = nv_load_model(&path, 1, &m, &err);
+        nv_alloc_fail_after(-1);
+        nv_model_free(m);
+        if (rc == NV_OK)
+            return;
+        if (rc != NV_ENOMEM)
+            nv_t_fail(T, __FILE__, __LINE__, "%s: allocation %ld: %s", path, n,
+                      err.msg);
+        ASSERT_EQ(rc, NV_ENOMEM);
+        ASSERT(n < 100000);
+    }
+}
+
+NV_TEST(load_survives_every_allocation_failure)
+{
+    char dir[] = "/tmp/netvet-test-XXXXXX";
+    struct nv_err err;
+    struct nv_model *m = load1("tests/data/models/small.json", &err);
+
+    sweep(T, "tests/data/models/small.json");
+    sweep(T, "tests/data/cdx/router.cdx.json");
+    sweep(T, nv_t_data_path("topologyzoo/graphml/Abilene.graphml"));
+    sweep(T, nv_t_data_path("sndlib/abilene.json"));
+    ASSERT(m != NULL && mkdtemp(dir) != NULL);
+    ASSERT_EQ(nv_save_csv(m, dir, &err), NV_OK);
+    nv_model_free(m);
+    sweep(T, dir);
+}
