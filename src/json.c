@@ -279,7 +279,7 @@ static int cb_end(void *ctx)
     struct parser *p = ctx;
     struct frame f = p->stack[--p->depth];
     size_t n = p->nscratch - f.first;
-    const struct nv_json_member *kids = p->scratch + f.first;
+    const struct nv_json_member *kids = n ? p->scratch + f.first : NULL;
     struct nv_json v = {f.type, f.off, n, {NULL}};
 
     if (f.type == NV_JSON_OBJECT) {
