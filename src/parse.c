@@ -69,6 +69,37 @@ static int is_number_syntax(const char *s, size_t n)
     return i == n;
 }
 
+/*
+ * Plain decimals with at most 15 significant digits ("5", "-12.375") are
+ * exact as an integer over a power of ten, and one IEEE division of exact
+ * operands rounds correctly (Clinger's fast path), so strtod is needed
+ * only for exponents and long mantissas.
+ */
+static int fast_decimal(const char *s, size_t n, double *out)
+{
+    static const double pow10[] = {1e0,  1e1,  1e2,  1e3, 1e4,  1e5,
+                                   1e6,  1e7,  1e8,  1e9, 1e10, 1e11,
+                                   1e12, 1e13, 1e14, 1e15};
+    size_t i = s[0] == '-', digits = 0, frac = 0;
+    int64_t v = 0;
+    int dot = 0;
+
+    for (; i < n; i++) {
+        if (s[i] == '.' && !dot) {
+            dot = 1;
+            continue;
+        }
+        if (s[i] < '0' || s[i] > '9' || ++digits > 15)
+            return 0;
+        v = v * 10 + (s[i] - '0');
+        frac += dot;
+    }
+    *out = (double)v / pow10[frac];
+    if (s[0] == '-')
+        *out = -*out;
+    return 1;
+}
+
 enum nv_rc nv_parse_double(const char *s, size_t n, double *out)
 {
     char tmp[64];
@@ -76,6 +107,8 @@ enum nv_rc nv_parse_double(const char *s, size_t n, double *out)
 
     if (n == 0 || n >= sizeof tmp || !is_number_syntax(s, n))
         return NV_EPARSE;
+    if (fast_decimal(s, n, out))
+        return NV_OK;
     memcpy(tmp, s, n);
     tmp[n] = '\0';
     v = strtod(tmp, NULL);

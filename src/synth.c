@@ -532,7 +532,7 @@ static void ran_ids(uint32_t k, char *gnb, char *csr)
 }
 
 /* Backhaul: the site's radio on its own router and the next site's; the
- * routers of a region in a ring-like chain (next three sites); the ends of
+ * routers of a region in a ring-like chain (next four sites); the ends of
  * the chain and some sites in between up to the aggregation planes. */
 static enum nv_rc ran_links(struct gen *g, uint32_t i, uint32_t k)
 {
@@ -543,7 +543,7 @@ static enum nv_rc ran_links(struct gen *g, uint32_t i, uint32_t k)
 
     ran_ids(k, gnb, csr);
     rc = add_link(g, gnb, csr, 1, 10);
-    for (uint32_t d = 1; d <= 3 && k + d <= last && !rc; d++) {
+    for (uint32_t d = 1; d <= 4 && k + d <= last && !rc; d++) {
         ran_ids(k + d, ignored, other);
         rc = add_link(g, csr, other, 1 + d, 10);
         if (!rc && d == 1)

@@ -9,7 +9,9 @@
 #include "strmap.h"
 #include "test.h"
 
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 NV_TEST(err_format_has_position)
 {
@@ -126,4 +128,27 @@ NV_TEST(strmap_many_keys)
     ASSERT_EQ(nv_strmap_get(&m, "k4999", 5), 4999);
     ASSERT_EQ(nv_strmap_get(&m, "k5000", 5), -1);
     nv_strmap_release(&m);
+}
+
+/* The fast path for plain decimals gives exactly what strtod gives. */
+NV_TEST(parse_double_matches_strtod)
+{
+    uint64_t x = 88172645463325252ULL;
+
+    for (int i = 0; i < 200000; i++) {
+        char text[40];
+        double fast, slow;
+        int n;
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        n = snprintf(text, sizeof text, "%s%llu.%0*llu", x & 1 ? "-" : "",
+                     (unsigned long long)(x >> 40), (int)(x % 9) + 1,
+                     (unsigned long long)((x >> 8) % 1000000000ULL) %
+                         (unsigned long long)pow(10, (double)(x % 9) + 1));
+        ASSERT_EQ(nv_parse_double(text, (size_t)n, &fast), NV_OK);
+        slow = strtod(text, NULL);
+        if (fast != slow)
+            nv_t_fail(T, __FILE__, __LINE__, "%s: %.17g != %.17g", text, fast,
+                      slow);
+        ASSERT(fast == slow);
+    }
 }
