@@ -54,6 +54,26 @@ void nv_arena_reset(struct nv_arena *a)
     a->head = keep;
 }
 
+void nv_arena_adopt(struct nv_arena *dst, struct nv_arena *src)
+{
+    struct nv_arena_block *tail = src->head;
+
+    if (!tail)
+        return;
+    while (tail->next)
+        tail = tail->next;
+    if (dst->head) {
+        /* dst keeps filling its own head; src's blocks go behind it. */
+        tail->next = dst->head->next;
+        dst->head->next = src->head;
+    } else {
+        dst->head = src->head;
+        dst->used = src->used;
+    }
+    dst->total += src->total;
+    nv_arena_init(src);
+}
+
 static struct nv_arena_block *block_new(size_t size)
 {
     struct nv_arena_block *b;

@@ -27,6 +27,10 @@ void nv_arena_release(struct nv_arena *a);
  * scratch arenas refilled over and over. */
 void nv_arena_reset(struct nv_arena *a);
 
+/* Move every block of src into dst, which frees them when it is
+ * released; src is left empty.  Allocations from either stay valid. */
+void nv_arena_adopt(struct nv_arena *dst, struct nv_arena *src);
+
 /* size bytes aligned for any type, or NULL when memory is exhausted. */
 void *nv_arena_alloc(struct nv_arena *a, size_t size);
 

@@ -56,7 +56,12 @@ enum nv_rc nv_csv_error_at(const struct nv_csv *c, struct nv_err *err,
     return rc;
 }
 
-int nv_utf8_valid(const char *str, size_t n)
+int nv_utf8_valid(const char *s, size_t n)
+{
+    return nv_utf8_prefix(s, n) == n;
+}
+
+size_t nv_utf8_prefix(const char *str, size_t n)
 {
     const unsigned char *s = (const unsigned char *)str;
     size_t i = 0;
@@ -84,19 +89,19 @@ int nv_utf8_valid(const char *str, size_t n)
         else if (c >= 0xF0 && c <= 0xF4)
             need = 3, cp = c & 0x07, min = 0x10000;
         else
-            return 0;
+            return i;
         if (n - i <= need)
-            return 0;
+            return i;
         for (unsigned k = 1; k <= need; k++) {
             if ((s[i + k] & 0xC0) != 0x80)
-                return 0;
+                return i;
             cp = (cp << 6) | (s[i + k] & 0x3F);
         }
         if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            return 0;
+            return i;
         i += need + 1;
     }
-    return 1;
+    return n;
 }
 
 static enum nv_rc push_field(struct nv_csv *c, const char *s, size_t len,
@@ -217,17 +222,26 @@ static enum nv_rc field_end(struct nv_csv *c, int *more, struct nv_err *err)
                            "expected ',' or a line end after a quoted field");
 }
 
-/* Fix scratch fields' pointers and check every field is UTF-8. */
-static enum nv_rc finish_record(struct nv_csv *c, struct nv_err *err)
+/* Point fields held in scratch at their bytes. */
+static void finish_record(struct nv_csv *c)
 {
     for (size_t k = 0; k < c->nfields; k++) {
         struct nv_csv_field *f = &c->fields[k];
         if ((uintptr_t)f->s & IN_SCRATCH)
             f->s = c->scratch + ((uintptr_t)f->s & ~IN_SCRATCH);
-        if (!nv_utf8_valid(f->s, f->len))
-            return nv_csv_error_at(c, err, NV_EPARSE, f->off,
-                                   "field is not valid UTF-8");
     }
+}
+
+/* The whole text is checked once, before the first record: one pass is
+ * far cheaper than a check per field. */
+static enum nv_rc check_utf8(struct nv_csv *c, struct nv_err *err)
+{
+    size_t bad = c->pos + nv_utf8_prefix(c->text + c->pos, c->len - c->pos);
+
+    c->checked = 1;
+    if (bad < c->len)
+        return nv_csv_error_at(c, err, NV_EPARSE, bad,
+                               "text is not valid UTF-8");
     return NV_OK;
 }
 
@@ -251,6 +265,11 @@ enum nv_rc nv_csv_next(struct nv_csv *c, int *got, struct nv_err *err)
 
     c->nfields = 0;
     c->nscratch = 0;
+    if (!c->checked) {
+        rc = check_utf8(c, err);
+        if (rc)
+            return rc;
+    }
     skip_blank_lines(c);
     *got = c->pos < c->len;
     if (!*got)
@@ -264,7 +283,9 @@ enum nv_rc nv_csv_next(struct nv_csv *c, int *got, struct nv_err *err)
         if (!rc)
             rc = field_end(c, &more, err);
     }
-    return rc ? rc : finish_record(c, err);
+    if (!rc)
+        finish_record(c);
+    return rc;
 }
 
 int nv_csv_find(const struct nv_csv *c, const char *name)
@@ -273,4 +294,38 @@ int nv_csv_find(const struct nv_csv *c, const char *name)
         if (nv_str_eq(c->fields[i].s, c->fields[i].len, name))
             return (int)i;
     return -1;
+}
+
+void nv_csv_limit(struct nv_csv *c, size_t start, size_t end)
+{
+    c->pos = start;
+    c->len = end;
+}
+
+static size_t count_quotes(const char *text, size_t from, size_t to)
+{
+    const char *p = memchr(text + from, '"', to - from);
+    size_t n = 0;
+
+    while (p) {
+        n++;
+        p = memchr(p + 1, '"', (size_t)(text + to - p - 1));
+    }
+    return n;
+}
+
+/* A line break outside quotes ends a record; quotes (doubled or not)
+ * toggle, so the parity of the quotes seen so far says which is which. */
+size_t nv_csv_split(const char *text, size_t start, size_t len)
+{
+    size_t mid = start + (len - start) / 2;
+    size_t quotes = count_quotes(text, start, mid);
+
+    for (size_t i = mid; i < len; i++) {
+        if (text[i] == '"')
+            quotes++;
+        else if (text[i] == '\n' && quotes % 2 == 0)
+            return i + 1;
+    }
+    return len;
 }

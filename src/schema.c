@@ -7,6 +7,7 @@
 #include "schema.h"
 
 #include "alloc.h"
+#include "strmap.h"
 #include "parse.h"
 
 #include <math.h>
@@ -143,6 +144,32 @@ static void set_default(const struct nv_field *f, void *rec)
     }
 }
 
+/* Grow table t to hold at least need records. */
+static enum nv_rc grow_table(struct nv_model *m, enum nv_table t, size_t need,
+                             struct nv_err *err)
+{
+    struct nv_vec *vec = &m->t[t];
+    size_t cap = vec->cap;
+
+    if (need > UINT32_MAX / 2)
+        return nv_err_set(err, NV_ELIMIT, "too many %s", nv_schemas[t].name);
+    if (nv_array_reserve(&vec->v, &cap, need, nv_schemas[t].size))
+        return nv_err_set(err, NV_ENOMEM, "out of memory");
+    vec->cap = (uint32_t)cap;
+    return NV_OK;
+}
+
+enum nv_rc nv_schema_reserve(struct nv_model *m, enum nv_table t, size_t n,
+                             struct nv_err *err)
+{
+    enum nv_rc rc = grow_table(m, t, m->t[t].n + n, err);
+
+    if (!rc && nv_schemas[t].fields[0].flags & NV_F_ID &&
+        nv_strmap_reserve(&m->ids[t], n))
+        rc = nv_err_set(err, NV_ENOMEM, "out of memory");
+    return rc;
+}
+
 enum nv_rc nv_schema_new_record(struct nv_model *m, enum nv_table t,
                                 uint32_t src, size_t off, uint32_t *idx,
                                 struct nv_err *err)
@@ -152,15 +179,9 @@ enum nv_rc nv_schema_new_record(struct nv_model *m, enum nv_table t,
     struct nv_rec *rec;
 
     if (vec->n == vec->cap) {
-        uint32_t cap = vec->cap ? vec->cap * 2 : 64;
-        void *v;
-        if (vec->cap > UINT32_MAX / 4)
-            return nv_err_set(err, NV_ELIMIT, "too many %s", s->name);
-        v = nv_reallocarray(vec->v, cap, s->size);
-        if (!v)
-            return nv_err_set(err, NV_ENOMEM, "out of memory");
-        vec->v = v;
-        vec->cap = cap;
+        enum nv_rc rc = grow_table(m, t, (size_t)vec->n + 1, err);
+        if (rc)
+            return rc;
     }
     rec = record_at(m, t, vec->n);
     memset(rec, 0, s->size);

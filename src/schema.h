@@ -91,6 +91,11 @@ enum nv_rc nv_schema_commit(struct nv_model *m, enum nv_table t,
 void nv_schema_explain(const struct nv_schema *s, const struct nv_field *f,
                        const char *why, char *out, size_t size);
 
+/* Make room for n more records in table t (and its ids), when a loader
+ * knows about how many are coming. */
+enum nv_rc nv_schema_reserve(struct nv_model *m, enum nv_table t, size_t n,
+                             struct nv_err *err) NV_WUR;
+
 /* Drop the record just appended to table t (after a failed load). */
 void nv_schema_drop_last(struct nv_model *m, enum nv_table t);
 

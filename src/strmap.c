@@ -63,9 +63,9 @@ static struct nv_strmap_slot *probe(struct nv_strmap_slot *slots, size_t mask,
     }
 }
 
-static enum nv_rc grow(struct nv_strmap *m)
+/* Rehash into a table of cap slots (a power of two). */
+static enum nv_rc resize(struct nv_strmap *m, size_t cap)
 {
-    size_t cap = m->slots ? (m->mask + 1) * 2 : 64;
     struct nv_strmap_slot *slots = nv_calloc(cap, sizeof *slots);
 
     if (!slots)
@@ -81,6 +81,17 @@ static enum nv_rc grow(struct nv_strmap *m)
     return NV_OK;
 }
 
+enum nv_rc nv_strmap_reserve(struct nv_strmap *m, size_t n)
+{
+    size_t cap = m->slots ? m->mask + 1 : 64;
+
+    if (n > SIZE_MAX / 4 - m->count)
+        return NV_ENOMEM;
+    while ((m->count + n) * 2 > cap)
+        cap *= 2;
+    return cap > (m->slots ? m->mask + 1 : 0) ? resize(m, cap) : NV_OK;
+}
+
 enum nv_rc nv_strmap_put(struct nv_strmap *m, const char *key, size_t len,
                          uint32_t value, uint32_t *value_out, int *found)
 {
@@ -90,7 +101,7 @@ enum nv_rc nv_strmap_put(struct nv_strmap *m, const char *key, size_t len,
     if (len > UINT32_MAX)
         return NV_ELIMIT;
     if (!m->slots || (m->count + 1) * 2 > m->mask + 1) {
-        enum nv_rc rc = grow(m);
+        enum nv_rc rc = resize(m, m->slots ? (m->mask + 1) * 2 : 64);
         if (rc)
             return rc;
     }

@@ -27,6 +27,10 @@ void nv_strmap_init(struct nv_strmap *m);
 /* Free the slots (not the keys). */
 void nv_strmap_release(struct nv_strmap *m);
 
+/* Make room for n more keys without rehashing, when a caller knows
+ * roughly how many are coming; NV_ENOMEM leaves the map as it was. */
+enum nv_rc nv_strmap_reserve(struct nv_strmap *m, size_t n) NV_WUR;
+
 /*
  * Find key; if absent, insert it with value.  *found says which happened
  * and *value_out receives the value now stored.  NV_ENOMEM leaves the map
