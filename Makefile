@@ -43,7 +43,7 @@ DEPS_STAMP := $(BUILD)/.deps-ok
 # Keep the objects of replay and test programs between runs.
 .SECONDARY:
 
-.PHONY: all check unit cli replay demo asan fuzz lint bench clean deps
+.PHONY: all check unit cli replay cdx-schema demo asan fuzz lint bench clean deps
 all: $(NETVET)
 
 deps: $(DEPS_STAMP)
@@ -85,7 +85,7 @@ $(BUILD)/test/replay_%: $(BUILD)/test/fuzz/fuzz_%.o $(BUILD)/test/fuzz/replay.o 
 	@echo "LD $@"
 	@$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
 
-check: unit cli replay
+check: unit cli replay cdx-schema
 unit: $(BUILD)/test/unit
 	@NV_SHARED_DATA=$(SHARED)/data $(BUILD)/test/unit
 cli: $(NETVET)
@@ -93,6 +93,14 @@ cli: $(NETVET)
 replay: $(FUZZ_NAMES:%=$(BUILD)/test/replay_%)
 	@for n in $(FUZZ_NAMES); do \
 	    $(BUILD)/test/replay_$$n fuzz/corpus/$$n || exit 1; done
+
+# The CycloneDX test documents against the official schemas (npm).
+cdx-schema: tests/cdx/node_modules/.installed
+	@node tests/cdx/validate.cjs tests/data/cdx/*.json
+	@! node tests/cdx/validate.cjs tests/data/bad/cdx-invalid.json >/dev/null
+tests/cdx/node_modules/.installed: tests/cdx/package-lock.json
+	@cd tests/cdx && npm ci --no-audit --no-fund --silent
+	@touch $@
 
 demo: $(NETVET)
 	@scripts/demo $(NETVET)
