@@ -98,7 +98,7 @@ replay: $(FUZZ_NAMES:%=$(BUILD)/test/replay_%)
 cdx-schema: tests/cdx/node_modules/.installed
 	@node tests/cdx/validate.cjs tests/data/cdx/*.json
 	@! node tests/cdx/validate.cjs tests/data/bad/cdx-invalid.json >/dev/null
-tests/cdx/node_modules/.installed: tests/cdx/package-lock.json
+tests/cdx/node_modules/.installed: tests/cdx/package-lock.json | $(DEPS_STAMP)
 	@cd tests/cdx && npm ci --no-audit --no-fund --silent
 	@touch $@
 
