@@ -5,11 +5,14 @@
  * tests/unit/test_*.c.  With arguments, only tests whose name contains one
  * of them run.  The last line is "N passed, N failed".
  */
+#define _XOPEN_SOURCE 700 /* nftw */
 #include "test.h"
 
+#include <ftw.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 
 #define NV_T(name) void test_##name(struct nv_t *T);
 #include "tests.inc"
@@ -52,6 +55,26 @@ const char *nv_t_data_path(const char *rel)
     return path;
 }
 
+static char tmp_root[] = "/tmp/netvet-test-XXXXXX";
+
+const char *nv_t_tmpdir(void)
+{
+    static char dir[64];
+    static int n;
+
+    if (n == 0 && !mkdtemp(tmp_root))
+        return NULL;
+    snprintf(dir, sizeof dir, "%s/%d", tmp_root, ++n);
+    return mkdir(dir, 0700) == 0 ? dir : NULL;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag,
+                        struct FTW *ftw)
+{
+    (void)st, (void)flag, (void)ftw;
+    return remove(path);
+}
+
 static int selected(const char *name, int argc, char **argv)
 {
     if (argc < 2)
@@ -76,6 +99,8 @@ int main(int argc, char **argv)
         else
             passed++;
     }
+    if (strcmp(tmp_root + strlen(tmp_root) - 6, "XXXXXX") != 0)
+        nftw(tmp_root, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
     printf("unit: %d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }

@@ -22,6 +22,10 @@ void nv_t_fail(struct nv_t *t, const char *file, int line, const char *fmt, ...)
 /* The directory of the shared real data ("../shared/data" by default). */
 const char *nv_t_data(void);
 
+/* A new empty directory, removed with everything in it when the run
+ * ends; in a static buffer overwritten each call. */
+const char *nv_t_tmpdir(void);
+
 /* path joined under nv_t_data(), in a static buffer overwritten each call. */
 const char *nv_t_data_path(const char *rel);
 

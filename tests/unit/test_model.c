@@ -242,12 +242,12 @@ NV_TEST(synth_is_deterministic_and_complete)
 NV_TEST(save_round_trips_json_and_csv)
 {
     struct nv_model *m = synth_small(3), *back;
-    char dir[] = "/tmp/netvet-test-XXXXXX", path[64];
-    char *first = as_json(m), *again;
+    const char *dir = nv_t_tmpdir();
+    char path[128], *first = as_json(m), *again;
     struct nv_err err;
     FILE *f;
 
-    ASSERT(first != NULL && mkdtemp(dir) != NULL);
+    ASSERT(first != NULL && dir != NULL);
     snprintf(path, sizeof path, "%s/m.json", dir);
     f = fopen(path, "w");
     ASSERT(f != NULL);
@@ -296,7 +296,7 @@ static void sweep(struct nv_t *T, const char *path)
 
 NV_TEST(load_survives_every_allocation_failure)
 {
-    char dir[] = "/tmp/netvet-test-XXXXXX";
+    const char *dir = nv_t_tmpdir();
     struct nv_err err;
     struct nv_model *m = load1("tests/data/models/small.json", &err);
 
@@ -304,7 +304,7 @@ NV_TEST(load_survives_every_allocation_failure)
     sweep(T, "tests/data/cdx/router.cdx.json");
     sweep(T, nv_t_data_path("topologyzoo/graphml/Abilene.graphml"));
     sweep(T, nv_t_data_path("sndlib/abilene.json"));
-    ASSERT(m != NULL && mkdtemp(dir) != NULL);
+    ASSERT(m != NULL && dir != NULL);
     ASSERT_EQ(nv_save_csv(m, dir, &err), NV_OK);
     nv_model_free(m);
     sweep(T, dir);
@@ -316,8 +316,8 @@ NV_TEST(csv_split_load_matches_json)
 {
     struct nv_synth_opts o;
     struct nv_model *m = NULL, *back;
-    char dir[] = "/tmp/netvet-test-XXXXXX", path[64];
-    char *first, *again;
+    const char *dir = nv_t_tmpdir();
+    char path[128], *first, *again;
     struct nv_err err;
     struct stat st;
 
@@ -326,7 +326,7 @@ NV_TEST(csv_split_load_matches_json)
     o.flows = 100;
     ASSERT_EQ(nv_synth(&o, &m, &err), NV_OK);
     first = as_json(m);
-    ASSERT(first != NULL && mkdtemp(dir) != NULL);
+    ASSERT(first != NULL && dir != NULL);
     ASSERT_EQ(nv_save_csv(m, dir, &err), NV_OK);
     snprintf(path, sizeof path, "%s/links.csv", dir);
     ASSERT(stat(path, &st) == 0 && st.st_size > (1 << 20));
@@ -344,13 +344,14 @@ NV_TEST(csv_split_load_matches_json)
  * place in the file. */
 NV_TEST(csv_split_load_reports_second_half_error)
 {
-    char dir[] = "/tmp/netvet-test-XXXXXX", path[64];
+    const char *dir = nv_t_tmpdir();
+    char path[128];
     struct nv_model *m;
     struct nv_err err;
     FILE *f;
     int rows = 60000;
 
-    ASSERT(mkdtemp(dir) != NULL);
+    ASSERT(dir != NULL);
     snprintf(path, sizeof path, "%s/assets.csv", dir);
     f = fopen(path, "w");
     ASSERT(f != NULL);
