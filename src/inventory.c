@@ -115,9 +115,12 @@ enum nv_rc nv_inventory_build(const struct nv_model *m,
         nv_inventory_release(inv);
         return nv_err_set(err, rc, "out of memory");
     }
-    qsort(inv->vendors, inv->nvendors, sizeof *inv->vendors, by_assets_desc);
-    qsort(inv->unresolved, inv->nunresolved, sizeof *inv->unresolved,
-          by_assets_desc);
+    if (inv->nvendors) /* qsort wants a real array even for none */
+        qsort(inv->vendors, inv->nvendors, sizeof *inv->vendors,
+              by_assets_desc);
+    if (inv->nunresolved)
+        qsort(inv->unresolved, inv->nunresolved, sizeof *inv->unresolved,
+              by_assets_desc);
     return NV_OK;
 }
 
