@@ -110,7 +110,7 @@ NV_TEST(text_pos_counts_characters)
 NV_TEST(strmap_many_keys)
 {
     struct nv_strmap m;
-    static char keys[5000][8];
+    static char keys[5000][16];
     uint32_t v;
     int found;
 
