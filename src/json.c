@@ -42,6 +42,7 @@ struct parser {
     nv_json_item_fn fn; /* streaming when set */
     void *ctx;
     int64_t index; /* next element index of a streamed array */
+    size_t bom;    /* bytes of a byte-order mark skipped */
 };
 
 const char *nv_json_type_name(enum nv_json_type t)
@@ -72,7 +73,7 @@ enum nv_rc nv_json_error_at(struct nv_err *err, enum nv_rc rc, const char *text,
 /* Offset just past the token yajl is reporting. */
 static size_t token_end(const struct parser *p)
 {
-    return yajl_get_bytes_consumed(p->h);
+    return p->bom + yajl_get_bytes_consumed(p->h);
 }
 
 /* Start of the string token that ends just before end (its closing quote
@@ -318,8 +319,9 @@ static enum nv_rc finish_parse(struct parser *p, yajl_status st, int at_end)
     if (st == yajl_status_client_canceled)
         return p->err && p->err->rc ? p->err->rc : NV_EPARSE;
     /* yajl counts bytes per call; the final call has seen none. */
-    off = at_end ? p->len : yajl_get_bytes_consumed(p->h);
-    msg = yajl_get_error(p->h, 0, (const unsigned char *)p->text, p->len);
+    off = at_end ? p->len : token_end(p);
+    msg = yajl_get_error(p->h, 0, (const unsigned char *)p->text + p->bom,
+                         p->len - p->bom);
     nl = msg ? strchr((char *)msg, '\n') : NULL;
     if (nl)
         *nl = '\0';
@@ -339,7 +341,11 @@ static enum nv_rc run(struct parser *p)
     p->h = yajl_alloc(&callbacks, NULL, p);
     if (!p->h)
         return nv_err_set(p->err, NV_ENOMEM, "out of memory");
-    st = yajl_parse(p->h, (const unsigned char *)p->text, p->len);
+    /* A UTF-8 byte-order mark may start a document (RFC 8259, 8.1). */
+    if (p->len >= 3 && memcmp(p->text, "\xEF\xBB\xBF", 3) == 0)
+        p->bom = 3;
+    st = yajl_parse(p->h, (const unsigned char *)p->text + p->bom,
+                    p->len - p->bom);
     if (st == yajl_status_ok) {
         st = yajl_complete_parse(p->h);
         at_end = 1;

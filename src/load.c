@@ -155,6 +155,17 @@ static int sniff(const struct nv_file *f, const char *key)
     return 0;
 }
 
+/* JSON documents we read are objects: the first byte that is not a blank
+ * (or a byte-order mark) is '{'. */
+static int looks_like_json(const struct nv_file *f)
+{
+    size_t i = f->len >= 3 && memcmp(f->data, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+
+    while (i < f->len && strchr(" \t\r\n", f->data[i]))
+        i++;
+    return i < f->len && f->data[i] == '{';
+}
+
 /* A small JSON document in another format: parse it whole, then load. */
 static enum nv_rc load_json_dom(struct nv_model *m, uint32_t src,
                                 const struct nv_file *f, int cyclonedx,
@@ -189,6 +200,10 @@ enum nv_rc nv_load_file(struct nv_model *m, const char *path,
     rc = nv_model_add_source(m, path, &src, err);
     if (!rc && has_suffix(path, ".graphml"))
         rc = nv_load_graphml(m, src, f.data, f.len, err);
+    else if (!rc && !looks_like_json(&f))
+        rc = nv_err_at(err, NV_EUNSUPPORTED, path, 1, 1,
+                       "unknown format: expected a JSON model or SBOM, a "
+                       ".graphml topology or a CSV bundle directory");
     else if (!rc && sniff(&f, "\"netvet\""))
         rc = nv_load_native(m, src, f.data, f.len, err);
     else if (!rc && sniff(&f, "\"bomFormat\""))

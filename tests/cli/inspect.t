@@ -126,3 +126,8 @@ $ netvet inspect $SHARED/data/sndlib/abilene.json
 
 $ netvet inspect $SHARED/data/topologyzoo/graphml/Kdl.graphml
 ~ , 754 assets,
+
+$ netvet inspect README.md
+? 2
+! .
+2> netvet: README.md:1:1: unknown format: expected a JSON model or SBOM, a .graphml topology or a CSV bundle directory

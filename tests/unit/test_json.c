@@ -152,3 +152,17 @@ NV_TEST(json_writer_round_trips)
     ASSERT_STREQ(out, "{\"s\":\"a\\\"b\\n\",\"n\":0.97,\"i\":-3}\n");
     free(out);
 }
+
+NV_TEST(json_skips_a_byte_order_mark)
+{
+    struct nv_arena a;
+    struct nv_json *root;
+    struct nv_err err;
+
+    nv_arena_init(&a);
+    ASSERT_EQ(parse("\xEF\xBB\xBF{\"a\": 1}", &a, &root, &err), NV_OK);
+    ASSERT_EQ(root->u.members[0].koff, 4);
+    ASSERT_EQ(parse("\xEF\xBB\xBF{\"a\": x}", &a, &root, &err), NV_EPARSE);
+    ASSERT_EQ(err.col, 7);
+    nv_arena_release(&a);
+}
