@@ -158,11 +158,15 @@ NV_TEST(json_skips_a_byte_order_mark)
     struct nv_arena a;
     struct nv_json *root;
     struct nv_err err;
+    unsigned long col;
 
     nv_arena_init(&a);
     ASSERT_EQ(parse("\xEF\xBB\xBF{\"a\": 1}", &a, &root, &err), NV_OK);
     ASSERT_EQ(root->u.members[0].koff, 4);
+    ASSERT_EQ(parse("{\"a\": x}", &a, &root, &err), NV_EPARSE);
+    col = err.col;
+    /* The mark is one character: errors move one column to the right. */
     ASSERT_EQ(parse("\xEF\xBB\xBF{\"a\": x}", &a, &root, &err), NV_EPARSE);
-    ASSERT_EQ(err.col, 7);
+    ASSERT_EQ(err.col, col + 1);
     nv_arena_release(&a);
 }
