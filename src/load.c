@@ -155,6 +155,27 @@ static int sniff(const struct nv_file *f, const char *key)
     return 0;
 }
 
+/* A lone CSV file is one table of a bundle, named after it
+ * ("entities.csv", or "x/entities.csv"). */
+static enum nv_rc load_csv_file(struct nv_model *m, uint32_t src,
+                                const char *path, const struct nv_file *f,
+                                struct nv_err *err)
+{
+    const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+
+    for (int t = 0; t < NV_T_COUNT; t++) {
+        size_t n = strlen(nv_schemas[t].name);
+        if (strncmp(base, nv_schemas[t].name, n) == 0 &&
+            strcmp(base + n, ".csv") == 0)
+            return nv_load_csv_table(m, (enum nv_table)t, src, f->data,
+                                     f->len, err);
+    }
+    return nv_err_at(err, NV_EUNSUPPORTED, path, 0, 0,
+                     "a CSV file is named after its table: entities.csv, "
+                     "sites.csv, assets.csv, links.csv, flows.csv or "
+                     "partners.csv");
+}
+
 /* JSON documents we read are objects: the first byte that is not a blank
  * (or a byte-order mark) is '{'. */
 static int looks_like_json(const struct nv_file *f)
@@ -200,6 +221,8 @@ enum nv_rc nv_load_file(struct nv_model *m, const char *path,
     rc = nv_model_add_source(m, path, &src, err);
     if (!rc && has_suffix(path, ".graphml"))
         rc = nv_load_graphml(m, src, f.data, f.len, err);
+    else if (!rc && has_suffix(path, ".csv"))
+        rc = load_csv_file(m, src, path, &f, err);
     else if (!rc && !looks_like_json(&f))
         rc = nv_err_at(err, NV_EUNSUPPORTED, path, 1, 1,
                        "unknown format: expected a JSON model or SBOM, a "

@@ -6,6 +6,7 @@
  *   a directory            CSV bundle (sites.csv, assets.csv, links.csv,
  *                          flows.csv, and optionally entities.csv and
  *                          partners.csv)
+ *   TABLE.csv              one table of a CSV bundle (entities.csv ...)
  *   *.graphml              GraphML topology (Internet Topology Zoo)
  *   JSON with "bomFormat"  CycloneDX 1.5/1.6 SBOM
  *   JSON with "netvet"     the native model

@@ -131,3 +131,20 @@ $ netvet inspect README.md
 ? 2
 ! .
 2> netvet: README.md:1:1: unknown format: expected a JSON model or SBOM, a .graphml topology or a CSV bundle directory
+
+# An entities file on its own resolves the vendors of another file.
+$ netvet inspect tests/data/vendors/entities.csv tests/data/models/small.json
+? 2
+2~ entity 'huawei': field 'aliases' disagrees
+
+$ netvet inspect tests/data/vendors/entities.csv tests/data/bad/merge-b.json
+> 3 entities, 0 sites, 1 assets, 0 links, 0 flows, 0 partners
+~ ^  huawei +Huawei Technologies Co., Ltd. +high-risk +1$
+
+$ netvet inspect tests/data/bad/csv-bad/assets.csv
+? 2
+2> netvet: tests/data/bad/csv-bad/assets.csv:3:4: quoted field is never closed
+
+$ netvet inspect tests/data/vendors/inventory.csv
+? 2
+2~ a CSV file is named after its table
