@@ -167,8 +167,8 @@ static enum nv_rc load_csv_file(struct nv_model *m, uint32_t src,
         size_t n = strlen(nv_schemas[t].name);
         if (strncmp(base, nv_schemas[t].name, n) == 0 &&
             strcmp(base + n, ".csv") == 0)
-            return nv_load_csv_table(m, (enum nv_table)t, src, f->data,
-                                     f->len, err);
+            return nv_load_csv_table(m, (enum nv_table)t, src, f->data, f->len,
+                                     err);
     }
     return nv_err_at(err, NV_EUNSUPPORTED, path, 0, 0,
                      "a CSV file is named after its table: entities.csv, "

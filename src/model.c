@@ -217,30 +217,44 @@ static int adjacent(const struct nv_graph *g, uint32_t a, uint32_t b)
     return 0;
 }
 
-/* A declared path runs from the flow's source to its destination over
- * links that exist. */
+/* What is wrong with flow i's declared path, or NULL: it must run from
+ * the source to the destination over links that exist, without visiting
+ * an asset twice.  seen[v] == i + 1 marks assets visited. */
+static const char *path_problem(const struct nv_model *m, uint32_t i,
+                                uint32_t *seen)
+{
+    const struct nv_flow *f = &NV_FLOWS(m)[i];
+    const struct nv_refs *p = &f->path;
+
+    if (p->v[0].idx != f->src.idx)
+        return "does not start at the flow's source";
+    if (p->v[p->n - 1].idx != f->dst.idx)
+        return "does not end at the flow's destination";
+    for (uint32_t k = 0; k < p->n; k++) {
+        if (seen[p->v[k].idx] == i + 1)
+            return "visits an asset twice (a route is a simple path)";
+        seen[p->v[k].idx] = i + 1;
+        if (k && !adjacent(&m->graph, p->v[k - 1].idx, p->v[k].idx))
+            return "uses a link that does not exist";
+    }
+    return NULL;
+}
+
 static enum nv_rc check_paths(struct nv_model *m, struct nv_err *err)
 {
     const struct nv_flow *f = NV_FLOWS(m);
+    uint32_t *seen = nv_calloc((size_t)m->graph.n + 1, sizeof *seen);
+    enum nv_rc rc = seen ? NV_OK : nv_err_set(err, NV_ENOMEM, "out of memory");
 
-    for (uint32_t i = 0; i < NV_COUNT(m, NV_T_FLOW); i++) {
-        const struct nv_refs *p = &f[i].path;
-        const char *why = NULL;
-        if (p->n == 0)
-            continue;
-        if (p->v[0].idx != f[i].src.idx)
-            why = "does not start at the flow's source";
-        else if (p->v[p->n - 1].idx != f[i].dst.idx)
-            why = "does not end at the flow's destination";
-        for (uint32_t k = 1; !why && k < p->n; k++)
-            if (!adjacent(&m->graph, p->v[k - 1].idx, p->v[k].idx))
-                why = "uses a link that does not exist";
+    for (uint32_t i = 0; !rc && i < NV_COUNT(m, NV_T_FLOW); i++) {
+        const char *why = f[i].path.n ? path_problem(m, i, seen) : NULL;
         if (why)
-            return nv_model_error_at(m, err, NV_EPARSE, f[i].rec.src,
-                                     p->v[0].off, "flow '%s': path %s", f[i].id,
-                                     why);
+            rc = nv_model_error_at(m, err, NV_EPARSE, f[i].rec.src,
+                                   f[i].path.v[0].off, "flow '%s': path %s",
+                                   f[i].id, why);
     }
-    return NV_OK;
+    nv_free(seen);
+    return rc;
 }
 
 enum nv_rc nv_model_finish(struct nv_model *m, struct nv_err *err)

@@ -1,0 +1,380 @@
+/*
+ * test_exposure.c - the exposure engine against a brute-force oracle on
+ * thousands of seeded random models, and on hand-made cases.
+ *
+ * The oracle follows the definitions literally: must by removing the
+ * group and searching, may and routed by enumerating every simple path
+ * (small graphs only), group membership by walking ownership chains.
+ */
+#include "exposure.h"
+#include "load.h"
+#include "load_int.h"
+#include "test.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#define MAXV 9
+
+struct rng {
+    uint64_t s;
+};
+
+static uint32_t rnd(struct rng *r, uint32_t n)
+{
+    r->s ^= r->s << 13, r->s ^= r->s >> 7, r->s ^= r->s << 17;
+    return n ? (uint32_t)(r->s % n) : 0;
+}
+
+static int add(struct nv_model *m, enum nv_table t, const char **pairs)
+{
+    struct nv_err err;
+    return nv_load_pairs(m, t, 0, 0, pairs, &err) == NV_OK;
+}
+
+/* Entities: a few vendors in a few countries, some owned by others. */
+static int random_entities(struct nv_model *m, struct rng *r, int n)
+{
+    static const char *const cc[] = {"CN", "US", "FI", "SE"};
+    for (int i = 0; i < n; i++) {
+        char id[16], parent[16];
+        const char *e[] = {"id",          id,
+                           "country",     rnd(r, 5) ? cc[rnd(r, 4)] : NULL,
+                           "designation", nv_designation_names[rnd(r, 4)],
+                           "parent",      NULL,
+                           NULL};
+        snprintf(id, sizeof id, "e%d", i);
+        snprintf(parent, sizeof parent, "e%u", rnd(r, (uint32_t)i));
+        if (i && rnd(r, 3) == 0)
+            e[7] = parent; /* parents come earlier: no cycles */
+        if (!add(m, NV_T_ENTITY, e))
+            return 0;
+    }
+    return 1;
+}
+
+/* A random small network, kept in plain arrays for the oracle too. */
+struct net {
+    int nv, ne, nent, nflows;
+    int vendor[MAXV]; /* entity index, or -1 */
+    int parent[8], desig[8];
+    const char *country[8];
+    int ea[16], eb[16], ecost[16];
+    int fs[6], ft[6], fpath[6][MAXV], fplen[6];
+};
+
+static int random_assets_links(struct nv_model *m, struct rng *r, struct net *n)
+{
+    for (int v = 0; v < n->nv; v++) {
+        char id[8], vendor[8];
+        const char *a[] = {"id", id, "layer", "core", "vendor", NULL, NULL};
+        snprintf(id, sizeof id, "a%d", v);
+        n->vendor[v] = rnd(r, 4) ? (int)rnd(r, (uint32_t)n->nent) : -1;
+        snprintf(vendor, sizeof vendor, "e%d", n->vendor[v]);
+        a[5] = n->vendor[v] >= 0 ? vendor : (rnd(r, 2) ? "unknown" : NULL);
+        if (!add(m, NV_T_ASSET, a))
+            return 0;
+    }
+    for (int e = 0; e < n->ne; e++) {
+        char a[8], b[8], cost[8];
+        const char *l[] = {"a", a, "b", b, "cost", cost, NULL};
+        n->ea[e] = (int)rnd(r, (uint32_t)n->nv);
+        n->eb[e] = rnd(r, 8) ? (int)rnd(r, (uint32_t)n->nv) : n->ea[e];
+        n->ecost[e] = 1 + (int)rnd(r, 3); /* small costs: many ties */
+        snprintf(a, sizeof a, "a%d", n->ea[e]);
+        snprintf(b, sizeof b, "a%d", n->eb[e]);
+        snprintf(cost, sizeof cost, "%d", n->ecost[e]);
+        if (!add(m, NV_T_LINK, l))
+            return 0;
+    }
+    return 1;
+}
+
+/* The cheapest link between u and v, or 0 if none (self-loops aside). */
+static int link_cost(const struct net *n, int u, int v)
+{
+    int best = 0;
+    for (int e = 0; e < n->ne; e++)
+        if (u != v &&
+            ((n->ea[e] == u && n->eb[e] == v) ||
+             (n->ea[e] == v && n->eb[e] == u)) &&
+            (!best || n->ecost[e] < best))
+            best = n->ecost[e];
+    return best;
+}
+
+/* Every simple s-t path: its vertex set and cost, by depth-first search. */
+struct paths {
+    int n;
+    unsigned mask[4096];
+    int cost[4096];
+    int seq[4096][MAXV], len[4096];
+};
+
+static void walk(const struct net *n, struct paths *p, int v, int t,
+                 unsigned mask, int cost, int *seq, int len)
+{
+    seq[len++] = v;
+    mask |= 1u << v;
+    if (v == t) {
+        if (p->n < 4096) {
+            p->mask[p->n] = mask;
+            p->cost[p->n] = cost;
+            p->len[p->n] = len;
+            memcpy(p->seq[p->n], seq, sizeof(int) * (size_t)len);
+            p->n++;
+        }
+        return;
+    }
+    for (int w = 0; w < n->nv; w++) {
+        int c = link_cost(n, v, w);
+        if (c && !(mask & (1u << w)))
+            walk(n, p, w, t, mask, cost + c, seq, len);
+    }
+}
+
+static int random_flows(struct nv_model *m, struct rng *r, struct net *n)
+{
+    static struct paths p;
+
+    for (int f = 0; f < n->nflows; f++) {
+        char id[8], s[8], t[8], path[64] = "";
+        const char *fl[] = {"id", id, "src", s, "dst", t, "path", NULL, NULL};
+        int seq[MAXV];
+        n->fs[f] = (int)rnd(r, (uint32_t)n->nv);
+        n->ft[f] = rnd(r, 6) ? (int)rnd(r, (uint32_t)n->nv) : n->fs[f];
+        n->fplen[f] = 0;
+        p.n = 0;
+        walk(n, &p, n->fs[f], n->ft[f], 0, 0, seq, 0);
+        if (p.n && rnd(r, 3) == 0) { /* declare one of its routes */
+            int k = (int)rnd(r, (uint32_t)p.n);
+            n->fplen[f] = p.len[k];
+            memcpy(n->fpath[f], p.seq[k], sizeof(int) * (size_t)p.len[k]);
+            for (int i = 0; i < p.len[k]; i++)
+                snprintf(path + strlen(path), sizeof path - strlen(path),
+                         "%sa%d", i ? ";" : "", p.seq[k][i]);
+            fl[7] = path;
+        }
+        snprintf(id, sizeof id, "f%d", f);
+        snprintf(s, sizeof s, "a%d", n->fs[f]);
+        snprintf(t, sizeof t, "a%d", n->ft[f]);
+        if (!add(m, NV_T_FLOW, fl))
+            return 0;
+    }
+    return 1;
+}
+
+static struct nv_model *random_model(uint64_t seed, struct net *n)
+{
+    struct rng r = {seed * 2654435761u + 1};
+    struct nv_model *m = nv_model_new();
+    struct nv_err err;
+    uint32_t src;
+
+    memset(n, 0, sizeof *n);
+    n->nent = 1 + (int)rnd(&r, 6);
+    n->nv = 1 + (int)rnd(&r, MAXV);
+    n->ne = (int)rnd(&r, 15);
+    n->nflows = 1 + (int)rnd(&r, 5);
+    if (!m || nv_model_add_source(m, "random", &src, &err) ||
+        !random_entities(m, &r, n->nent) || !random_assets_links(m, &r, n) ||
+        !random_flows(m, &r, n) || nv_model_finish(m, &err)) {
+        nv_model_free(m);
+        return NULL;
+    }
+    for (int e = 0; e < n->nent; e++) {
+        const struct nv_entity *x = &NV_ENTITIES(m)[e];
+        n->parent[e] = x->parent.idx == NV_NONE ? -1 : (int)x->parent.idx;
+        n->desig[e] = (int)x->designation;
+        n->country[e] = x->country;
+    }
+    return m;
+}
+
+/* Whether asset v belongs to group g, by walking its ownership chain. */
+static int member(const struct net *n, const struct nv_group *g, int v)
+{
+    int worst = 0, in = 0;
+
+    for (int e = n->vendor[v]; e >= 0; e = n->parent[e]) {
+        in |= g->kind == NV_GROUP_VENDOR && (uint32_t)e == g->entity;
+        in |= g->kind == NV_GROUP_COUNTRY && n->country[e] &&
+              strcmp(n->country[e], g->id + strlen("country:")) == 0;
+        worst = n->desig[e] > worst ? n->desig[e] : worst;
+    }
+    if (g->kind == NV_GROUP_DESIGNATION)
+        in = n->vendor[v] >= 0 && worst == (int)g->designation;
+    return in;
+}
+
+/* Can t be reached from s without entering X? */
+static int reach(const struct net *n, int s, int t, unsigned x)
+{
+    unsigned seen = 1u << s, frontier = seen;
+
+    if (x & seen)
+        return 0;
+    while (frontier) {
+        unsigned next = 0;
+        for (int v = 0; v < n->nv; v++)
+            for (int w = 0; (frontier >> v & 1) && w < n->nv; w++)
+                if (!(seen >> w & 1) && !(x >> w & 1) && link_cost(n, v, w))
+                    next |= 1u << w;
+        seen |= next;
+        frontier = next;
+    }
+    return seen >> t & 1;
+}
+
+static enum nv_level oracle(const struct net *n, int f, unsigned x,
+                            const struct paths *p)
+{
+    int s = n->fs[f], t = n->ft[f], best = -1, routed = 0, may = 0;
+    unsigned declared = 0;
+
+    if (!reach(n, s, t, 0))
+        return NV_LEVEL_NONE;
+    if (((x >> s) & 1) || ((x >> t) & 1) || !reach(n, s, t, x))
+        return NV_LEVEL_MUST;
+    for (int k = 0; k < p->n; k++)
+        best = best < 0 || p->cost[k] < best ? p->cost[k] : best;
+    for (int k = 0; k < p->n; k++) {
+        may |= (p->mask[k] & x) != 0;
+        routed |= p->cost[k] == best && (p->mask[k] & x) != 0;
+    }
+    for (int i = 0; i < n->fplen[f]; i++)
+        declared |= 1u << n->fpath[f][i];
+    if (n->fplen[f])
+        routed = (declared & x) != 0;
+    return routed ? NV_LEVEL_ROUTED : may ? NV_LEVEL_MAY : NV_LEVEL_NONE;
+}
+
+/* The groups that must exist: every entity making some asset (through a
+ * subsidiary too), their countries, and the two worst designations. */
+static int expected_groups(const struct net *n)
+{
+    unsigned vendors = 0, worst = 0;
+    const char *cc[8];
+    int ncc = 0, count = 0;
+
+    for (int v = 0; v < n->nv; v++) {
+        int w = 0;
+        for (int e = n->vendor[v]; e >= 0; e = n->parent[e]) {
+            int k = 0;
+            vendors |= 1u << e;
+            w = n->desig[e] > w ? n->desig[e] : w;
+            while (n->country[e] && k < ncc && strcmp(cc[k], n->country[e]))
+                k++;
+            if (n->country[e] && k == ncc)
+                cc[ncc++] = n->country[e];
+        }
+        if (n->vendor[v] >= 0)
+            worst |= 1u << w;
+    }
+    for (int e = 0; e < 8; e++)
+        count += (vendors >> e) & 1;
+    return count + ncc + ((worst >> NV_DESIG_HIGH_RISK) & 1) +
+           ((worst >> NV_DESIG_PROHIBITED) & 1);
+}
+
+static int check_seed(struct nv_t *T, uint64_t seed)
+{
+    static struct paths p;
+    struct net n;
+    struct nv_model *m = random_model(seed, &n);
+    struct nv_exposure x;
+    struct nv_err err;
+    int ok = 1;
+
+    if (!m || nv_exposure_compute(m, 1 + (int)(seed % 2), &x, &err)) {
+        nv_t_fail(T, __FILE__, __LINE__, "seed %llu: no model or exposure",
+                  (unsigned long long)seed);
+        nv_model_free(m);
+        return 0;
+    }
+    if ((int)x.groups.n != expected_groups(&n)) {
+        nv_t_fail(T, __FILE__, __LINE__, "seed %llu: %u groups, expected %d",
+                  (unsigned long long)seed, x.groups.n, expected_groups(&n));
+        ok = 0;
+    }
+    for (int f = 0; ok && f < n.nflows; f++) {
+        int seq[MAXV];
+        p.n = 0;
+        walk(&n, &p, n.fs[f], n.ft[f], 0, 0, seq, 0);
+        for (uint32_t g = 0; ok && g < x.groups.n; g++) {
+            unsigned mask = 0;
+            enum nv_level want, got = nv_exposure_level(&x, (uint32_t)f, g);
+            for (int v = 0; v < n.nv; v++)
+                mask |= (unsigned)member(&n, &x.groups.v[g], v) << v;
+            want = oracle(&n, f, mask, &p);
+            if (got != want || p.n >= 4096) {
+                nv_t_fail(T, __FILE__, __LINE__,
+                          "seed %llu: flow f%d group %s: %s, expected %s",
+                          (unsigned long long)seed, f, x.groups.v[g].id,
+                          nv_level_names[got], nv_level_names[want]);
+                ok = 0;
+            }
+        }
+        ok = ok && x.connected[f] == reach(&n, n.fs[f], n.ft[f], 0);
+    }
+    nv_exposure_release(&x);
+    nv_model_free(m);
+    return ok;
+}
+
+/* The engine agrees with the definitions on 2,500 random models: parallel
+ * links, self-loops, several components, s = t, s or t in a group,
+ * declared paths, equal-cost ties, overlapping groups.  Set NV_SEED to
+ * replay one seed. */
+NV_TEST(exposure_matches_oracle_on_random_models)
+{
+    const char *one = getenv("NV_SEED");
+    uint64_t first = one ? strtoull(one, NULL, 10) : 1;
+    uint64_t last = one ? first : 2500;
+
+    for (uint64_t seed = first; seed <= last; seed++)
+        if (!check_seed(T, seed))
+            return;
+}
+
+static enum nv_level level_of(const struct nv_model *m,
+                              const struct nv_exposure *x, const char *flow,
+                              const char *group)
+{
+    uint32_t f = nv_model_find(m, NV_T_FLOW, flow);
+    uint32_t g = nv_groups_find(&x->groups, group);
+
+    return f == NV_NONE || g == NV_NONE ? NV_LEVEL_COUNT
+                                        : nv_exposure_level(x, f, g);
+}
+
+/* The small model by hand: two equal-cost routes through Mainz, one by
+ * Ericsson and one by Huawei's subsidiary HiSilicon, behind a Huawei core
+ * router; the declared flow takes the Ericsson one. */
+NV_TEST(exposure_small_model_by_hand)
+{
+    const char *path = "tests/data/models/small.json";
+    struct nv_model *m = NULL;
+    struct nv_exposure x;
+    struct nv_err err;
+
+    ASSERT_EQ(nv_load_model(&path, 1, &m, &err), NV_OK);
+    ASSERT_EQ(nv_exposure_compute(m, 2, &x, &err), NV_OK);
+    ASSERT_EQ(level_of(m, &x, "bw-secret-1", "vendor:huawei"), NV_LEVEL_MUST);
+    ASSERT_EQ(level_of(m, &x, "bw-secret-1", "vendor:hisilicon"),
+              NV_LEVEL_ROUTED);
+    ASSERT_EQ(level_of(m, &x, "bw-secret-1", "vendor:ericsson"),
+              NV_LEVEL_ROUTED);
+    ASSERT_EQ(level_of(m, &x, "bw-secret-1", "vendor:nokia"), NV_LEVEL_MUST);
+    ASSERT_EQ(level_of(m, &x, "bw-secret-1", "country:CN"), NV_LEVEL_MUST);
+    ASSERT_EQ(level_of(m, &x, "bw-secret-1", "country:SE"), NV_LEVEL_ROUTED);
+    ASSERT_EQ(level_of(m, &x, "bw-secret-1", "designation:high-risk"),
+              NV_LEVEL_MUST);
+    ASSERT_EQ(level_of(m, &x, "bw-declared", "vendor:hisilicon"), NV_LEVEL_MAY);
+    ASSERT_EQ(level_of(m, &x, "bw-declared", "vendor:ericsson"),
+              NV_LEVEL_ROUTED);
+    ASSERT_EQ(x.groups.n, 8);
+    ASSERT(x.connected[0] && x.connected[1]);
+    nv_exposure_release(&x);
+    nv_model_free(m);
+}
