@@ -221,8 +221,11 @@ struct routed_scratch {
     double *dist;
     uint32_t *known;   /* dist[v] is valid when known[v] == epoch */
     uint32_t *wanted;  /* v ends a flow of this source: == epoch */
-    uint32_t *visited; /* on the current flow's routes: == visit */
-    uint32_t *stack, epoch, visit;
+    uint32_t *settled; /* vertices in the order their distance was fixed */
+    uint32_t nsettled, epoch;
+    uint64_t *reach; /* per vertex: words bits, the groups on some
+                        least-cost path from the source to it */
+    uint32_t words;
     struct heap_item *heap;
     size_t nheap, cap;
 };
@@ -283,9 +286,9 @@ static int shortest_from(const struct ctx *c, struct routed_scratch *w,
                          uint32_t s, uint32_t left)
 {
     const struct nv_graph *g = &c->m->graph;
-    const struct nv_link *l = NV_LINKS(c->m);
 
     w->nheap = 0;
+    w->nsettled = 0;
     if (!relax(w, s, 0))
         return 0;
     while (w->nheap && left) {
@@ -293,8 +296,9 @@ static int shortest_from(const struct ctx *c, struct routed_scratch *w,
         if (it.d > dist_of(w, it.v))
             continue; /* a stale entry */
         left -= w->wanted[it.v] == w->epoch;
+        w->settled[w->nsettled++] = it.v;
         for (uint32_t k = g->off[it.v]; k < g->off[it.v + 1]; k++)
-            if (!relax(w, g->adj[k], it.d + l[g->link[k]].cost))
+            if (!relax(w, g->adj[k], it.d + g->cost[k]))
                 return 0;
     }
     return 1;
@@ -308,30 +312,44 @@ static void raise_asset(struct ctx *c, uint32_t f, uint32_t a, enum nv_level lv)
         raise_level(c->x, f, gs->grp[k], lv);
 }
 
-/* Every asset on some least-cost path to t: walk back from t over links
- * that are tight (the distance grows by exactly their cost). */
-static void mark_routes(struct ctx *c, struct routed_scratch *w, uint32_t f,
-                        uint32_t t)
+/*
+ * The groups on some least-cost path from the source to each settled
+ * vertex v: v's own, and those of every u whose link to v is tight (the
+ * distance grows by exactly its cost).  Tight predecessors are settled
+ * before v, so one pass in settling order fills them all: O(links x
+ * words) per source, shared by all its flows.
+ */
+static void reach_groups(const struct ctx *c, struct routed_scratch *w)
 {
     const struct nv_graph *g = &c->m->graph;
-    const struct nv_link *l = NV_LINKS(c->m);
-    uint32_t top = 0;
+    const struct nv_groups *gs = &c->x->groups;
 
-    w->visit++;
-    w->visited[t] = w->visit;
-    w->stack[top++] = t;
-    while (top) {
-        uint32_t v = w->stack[--top];
-        raise_asset(c, f, v, NV_LEVEL_ROUTED);
-        for (uint32_t k = g->off[v]; k < g->off[v + 1]; k++) {
+    for (uint32_t i = 0; i < w->nsettled; i++) {
+        uint32_t v = w->settled[i];
+        uint64_t *rv = &w->reach[(size_t)v * w->words];
+        memset(rv, 0, w->words * sizeof *rv);
+        for (uint32_t k = gs->off[v]; k < gs->off[v + 1]; k++)
+            rv[gs->grp[k] / 64] |= (uint64_t)1 << (gs->grp[k] % 64);
+        for (uint32_t k = g->off[v]; i && k < g->off[v + 1]; k++) {
             uint32_t u = g->adj[k];
-            if (w->visited[u] != w->visit &&
-                tight(dist_of(w, u), l[g->link[k]].cost, w->dist[v])) {
-                w->visited[u] = w->visit;
-                w->stack[top++] = u;
-            }
+            const uint64_t *ru = &w->reach[(size_t)u * w->words];
+            if (!tight(dist_of(w, u), g->cost[k], w->dist[v]))
+                continue;
+            for (uint32_t b = 0; b < w->words; b++)
+                rv[b] |= ru[b];
         }
     }
+}
+
+/* Flow f is routed through every group in t's reach. */
+static void mark_routes(struct ctx *c, const struct routed_scratch *w,
+                        uint32_t f, uint32_t t)
+{
+    const uint64_t *rt = &w->reach[(size_t)t * w->words];
+
+    for (uint32_t g = 0; g < c->x->groups.n; g++)
+        if (rt[g / 64] >> (g % 64) & 1)
+            raise_level(c->x, f, g, NV_LEVEL_ROUTED);
 }
 
 static int routed_source(struct ctx *c, struct routed_scratch *w, uint32_t i)
@@ -347,6 +365,7 @@ static int routed_source(struct ctx *c, struct routed_scratch *w, uint32_t i)
     }
     if (!shortest_from(c, w, f[c->sflows[first]].src.idx, left))
         return 0;
+    reach_groups(c, w);
     for (uint32_t k = first; k < end; k++)
         mark_routes(c, w, c->sflows[k], f[c->sflows[k]].dst.idx);
     return 1;
@@ -356,18 +375,16 @@ static void *routed_worker(void *arg)
 {
     struct ctx *c = arg;
     uint32_t n = c->m->graph.n + 1, i;
-    struct routed_scratch w = {nv_calloc(n, sizeof(double)),
-                               nv_calloc(n, sizeof(uint32_t)),
-                               nv_calloc(n, sizeof(uint32_t)),
-                               nv_calloc(n, sizeof(uint32_t)),
-                               nv_calloc(n, sizeof(uint32_t)),
-                               0,
-                               0,
-                               NULL,
-                               0,
-                               0};
+    struct routed_scratch w;
 
-    if (!w.dist || !w.known || !w.wanted || !w.visited || !w.stack)
+    memset(&w, 0, sizeof w);
+    w.words = (c->x->groups.n + 63) / 64 + 1;
+    w.dist = nv_calloc(n, sizeof *w.dist);
+    w.known = nv_calloc(n, sizeof *w.known);
+    w.wanted = nv_calloc(n, sizeof *w.wanted);
+    w.settled = nv_calloc(n, sizeof *w.settled);
+    w.reach = nv_calloc((size_t)n * w.words, sizeof *w.reach);
+    if (!w.dist || !w.known || !w.wanted || !w.settled || !w.reach)
         atomic_store(&c->failed, 1);
     while (next_item(c, c->nsources, &i))
         if (!routed_source(c, &w, i))
@@ -375,8 +392,8 @@ static void *routed_worker(void *arg)
     nv_free(w.dist);
     nv_free(w.known);
     nv_free(w.wanted);
-    nv_free(w.visited);
-    nv_free(w.stack);
+    nv_free(w.settled);
+    nv_free(w.reach);
     nv_free(w.heap);
     return NULL;
 }

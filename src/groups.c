@@ -167,6 +167,23 @@ static enum nv_rc fill_by_asset(struct build *b)
     return NV_OK;
 }
 
+/* A country group is as bad as the worst maker among its members. */
+static void country_designations(struct build *b)
+{
+    struct nv_groups *gs = b->gs;
+
+    for (uint32_t g = 0; g < gs->n; g++) {
+        if (gs->v[g].kind != NV_GROUP_COUNTRY)
+            continue;
+        for (uint32_t k = gs->aoff[g]; k < gs->aoff[g + 1]; k++) {
+            uint32_t e = NV_ASSETS(b->m)[gs->asset[k]].entity;
+            enum nv_designation d = nv_model_designation(b->m, e);
+            if (d > gs->v[g].designation)
+                gs->v[g].designation = d;
+        }
+    }
+}
+
 /* The inverse: each group's assets, in asset order. */
 static enum nv_rc fill_by_group(struct build *b)
 {
@@ -189,6 +206,7 @@ static enum nv_rc fill_by_group(struct build *b)
         for (uint32_t k = gs->off[a]; k < gs->off[a + 1]; k++)
             gs->asset[next[gs->grp[k]]++] = a;
     nv_free(next);
+    country_designations(b);
     return NV_OK;
 }
 

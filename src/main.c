@@ -14,6 +14,7 @@ struct nv_cmd {
 };
 
 static const struct nv_cmd commands[] = {
+    {"assess", cmd_assess, "who can intercept or cut which critical flow"},
     {"inspect", cmd_inspect, "load and check a model; summarise it"},
     {"synth", cmd_synth, "generate a realistic national network model"},
     {"version", cmd_version, "print the version"},

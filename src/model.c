@@ -58,6 +58,7 @@ void nv_model_free(struct nv_model *m)
     nv_free(m->graph.off);
     nv_free(m->graph.adj);
     nv_free(m->graph.link);
+    nv_free(m->graph.cost);
     nv_arena_release(&m->arena);
     nv_free(m);
 }
@@ -186,8 +187,9 @@ static enum nv_rc build_graph(struct nv_model *m, struct nv_err *err)
     g->off = nv_calloc((size_t)g->n + 1, sizeof *g->off);
     g->adj = nv_calloc((size_t)nl * 2, sizeof *g->adj);
     g->link = nv_calloc((size_t)nl * 2, sizeof *g->link);
+    g->cost = nv_calloc((size_t)nl * 2, sizeof *g->cost);
     fill = nv_calloc((size_t)g->n + 1, sizeof *fill);
-    if (!g->off || !g->adj || !g->link || !fill) {
+    if (!g->off || !g->adj || !g->link || !g->cost || !fill) {
         nv_free(fill);
         return nv_err_set(err, NV_ENOMEM, "out of memory");
     }
@@ -201,8 +203,10 @@ static enum nv_rc build_graph(struct nv_model *m, struct nv_err *err)
     for (uint32_t i = 0; i < nl; i++) {
         uint32_t a = l[i].a.idx, b = l[i].b.idx;
         g->adj[fill[a]] = b;
+        g->cost[fill[a]] = l[i].cost;
         g->link[fill[a]++] = i;
         g->adj[fill[b]] = a;
+        g->cost[fill[b]] = l[i].cost;
         g->link[fill[b]++] = i;
     }
     nv_free(fill);

@@ -146,6 +146,8 @@ struct nv_graph {
     uint32_t *off;  /* n + 1 */
     uint32_t *adj;  /* 2 * links */
     uint32_t *link; /* 2 * links: the link index of each half-edge */
+    double *cost;   /* 2 * links: the link's cost, kept beside adj because
+                       shortest-path searches read it with every step */
 };
 
 /* A growable array of records during loading. */

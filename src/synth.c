@@ -656,11 +656,16 @@ static const char *classify(struct gen *g, const struct sector *s)
     return "unclassified";
 }
 
+/* Critical flows run from a sector's two control centres (its first two
+ * sites: a primary and a standby) to its other sites, the way SCADA,
+ * command and clearing traffic does. */
 static enum nv_rc add_flow(struct gen *g, uint32_t j)
 {
-    uint32_t sec = j % NSECTORS, c = g->ncrit;
-    uint32_t count = c > sec ? (c - sec + NSECTORS - 1) / NSECTORS : 0;
-    uint32_t a = sec + NSECTORS * below(g, count), b = below(g, c);
+    uint32_t sec = j % NSECTORS, hub = (j / NSECTORS) % 2;
+    uint32_t count = (g->ncrit - sec + NSECTORS - 1) / NSECTORS;
+    uint32_t a = sec + NSECTORS * hub;
+    uint32_t b =
+        sec + NSECTORS * (count > 2 ? 2 + below(g, count - 2) : 1 - hub);
     const struct sector *s = &sectors[sec];
     char id[48], src[40], dst[40], imp[16];
     const char *f[] = {"id",
@@ -679,10 +684,6 @@ static enum nv_rc add_flow(struct gen *g, uint32_t j)
                        NULL,
                        NULL};
 
-    if (count >= 2)
-        b = sec + NSECTORS * ((a / NSECTORS + 1 + below(g, count - 1)) % count);
-    if (b == a)
-        b = (a + 1) % c;
     snprintf(id, sizeof id, "%s-%u", s->name, j / NSECTORS + 1);
     snprintf(src, sizeof src, "crit-%u-gw", a);
     snprintf(dst, sizeof dst, "crit-%u-gw", b);

@@ -4,6 +4,8 @@
 #include "cli.h"
 
 #include "alloc.h"
+#include "load.h"
+#include "parse.h"
 
 #include <stdarg.h>
 #include <string.h>
@@ -149,4 +151,31 @@ int nv_cli_fail(const struct nv_err *err)
     nv_err_format(err, line, sizeof line);
     fprintf(stderr, "netvet: %s\n", line);
     return err->rc == NV_ENOMEM ? NV_EXIT_INTERNAL : NV_EXIT_USAGE;
+}
+
+int nv_cli_number(const struct nv_cmd_spec *spec, const char *name,
+                  const char *text, int64_t max, uint32_t *out)
+{
+    int64_t v;
+
+    if (!text)
+        return NV_EXIT_OK;
+    if (nv_parse_i64(text, strlen(text), 0, max, &v))
+        return nv_cli_usage_error(spec, "--%s takes a number from 0 to %lld",
+                                  name, (long long)max);
+    *out = (uint32_t)v;
+    return NV_EXIT_OK;
+}
+
+int nv_cli_load_model(const struct nv_cmd_spec *spec,
+                      const struct nv_strlist *args, struct nv_model **m)
+{
+    struct nv_err err;
+
+    nv_err_clear(&err);
+    if (args->n == 0)
+        return nv_cli_usage_error(spec, "name at least one MODEL file");
+    if (nv_load_model(args->items, args->n, m, &err))
+        return nv_cli_fail(&err);
+    return NV_EXIT_OK;
 }

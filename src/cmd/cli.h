@@ -10,6 +10,7 @@
 #include "err.h"
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* Exit codes of every subcommand, so pipelines can gate on them. */
@@ -66,6 +67,17 @@ void nv_strlist_release(struct nv_strlist *l);
 
 /* Append s to l; NV_ENOMEM leaves l unchanged. */
 enum nv_rc nv_strlist_add(struct nv_strlist *l, const char *s) NV_WUR;
+
+/* Parse the value of option --name (text, NULL if not given) as a whole
+ * number in [0, max] into *out; a usage error otherwise. */
+int nv_cli_number(const struct nv_cmd_spec *spec, const char *name,
+                  const char *text, int64_t max, uint32_t *out);
+
+/* Load and finish the model made of the files in args (at least one);
+ * print the error and return its exit code if that fails. */
+struct nv_model;
+int nv_cli_load_model(const struct nv_cmd_spec *spec,
+                      const struct nv_strlist *args, struct nv_model **m);
 
 /*
  * Print "netvet: FILE:LINE:COL: message" to stderr and return the exit

@@ -5,6 +5,7 @@
 #ifndef NV_CMD_H
 #define NV_CMD_H
 
+int cmd_assess(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_synth(int argc, char **argv);
 int cmd_version(int argc, char **argv);

@@ -175,10 +175,8 @@ int cmd_inspect(int argc, char **argv)
     int rc = nv_cli_parse(&spec, argc, argv, &args);
 
     nv_err_clear(&err);
-    if (rc == NV_EXIT_OK && args.n == 0)
-        rc = nv_cli_usage_error(&spec, "name at least one MODEL file");
-    if (rc == NV_EXIT_OK && nv_load_model(args.items, args.n, &m, &err))
-        rc = nv_cli_fail(&err);
+    if (rc == NV_EXIT_OK)
+        rc = nv_cli_load_model(&spec, &args, &m);
     if (rc == NV_EXIT_OK && nv_inventory_build(m, &inv, &err))
         rc = nv_cli_fail(&err);
     if (rc == NV_EXIT_OK) {

@@ -30,37 +30,22 @@ struct synth_args {
         *seed, *format, *output;
 };
 
-/* Parse a count option into *out if it was given. */
-static int count_opt(const struct nv_cmd_spec *spec, const char *name,
-                     const char *text, int64_t max, uint32_t *out)
-{
-    int64_t v;
-
-    if (!text)
-        return NV_EXIT_OK;
-    if (nv_parse_i64(text, strlen(text), 0, max, &v))
-        return nv_cli_usage_error(spec, "--%s takes a number from 0 to %lld",
-                                  name, (long long)max);
-    *out = (uint32_t)v;
-    return NV_EXIT_OK;
-}
-
 static int to_opts(const struct nv_cmd_spec *spec, const struct synth_args *a,
                    struct nv_synth_opts *o)
 {
     int64_t seed;
     int rc =
-        count_opt(spec, "ran-sites", a->ran_sites, 50000000, &o->ran_sites);
+        nv_cli_number(spec, "ran-sites", a->ran_sites, 50000000, &o->ran_sites);
 
     o->backbone = a->backbone;
     if (!rc)
-        rc = count_opt(spec, "assets", a->assets, 100000000, &o->assets);
+        rc = nv_cli_number(spec, "assets", a->assets, 100000000, &o->assets);
     if (!rc)
-        rc = count_opt(spec, "flows", a->flows, 10000000, &o->flows);
+        rc = nv_cli_number(spec, "flows", a->flows, 10000000, &o->flows);
     if (!rc)
-        rc = count_opt(spec, "vendors", a->vendors, 200, &o->vendors);
+        rc = nv_cli_number(spec, "vendors", a->vendors, 200, &o->vendors);
     if (!rc)
-        rc = count_opt(spec, "countries", a->countries, 200, &o->countries);
+        rc = nv_cli_number(spec, "countries", a->countries, 200, &o->countries);
     if (!rc && a->seed) {
         if (nv_parse_i64(a->seed, strlen(a->seed), 0, INT64_MAX, &seed))
             return nv_cli_usage_error(spec, "--seed takes a whole number");

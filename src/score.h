@@ -1,0 +1,34 @@
+/*
+ * score.h - how much a flow's exposure matters (docs/score.md).
+ *
+ * A flow's score is
+ *     importance x class weight x max over groups (level weight x
+ *     designation weight) x encryption factor
+ * with the weights below.  It ranks flows in reports; it is stable: the
+ * same model always gives the same scores.
+ */
+#ifndef NV_SCORE_H
+#define NV_SCORE_H
+
+#include "exposure.h"
+
+/* Weights, indexed by the enums of model.h and exposure.h. */
+extern const double nv_score_class_weight[NV_CLASS_COUNT];
+extern const double nv_score_level_weight[NV_LEVEL_COUNT];
+extern const double nv_score_designation_weight[NV_DESIG_COUNT];
+
+/* What an end-to-end encrypted flow keeps of its risk: the adversary can
+ * still cut it and read its metadata, not its content. */
+#define NV_SCORE_ENCRYPTED 0.5
+
+/* The score of flow f; *worst receives the group that gives it (NV_NONE
+ * when no group reaches f).  groups_mask, if not NULL, limits the groups
+ * considered to those with a non-zero entry. */
+double nv_score_flow(const struct nv_model *m, const struct nv_exposure *x,
+                     uint32_t f, const unsigned char *groups_mask,
+                     uint32_t *worst);
+
+/* Whether group g is high-risk or prohibited. */
+int nv_score_hostile(const struct nv_exposure *x, uint32_t g);
+
+#endif
