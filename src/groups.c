@@ -262,3 +262,44 @@ uint32_t nv_groups_find(const struct nv_groups *gs, const char *id)
             return g;
     return NV_NONE;
 }
+
+/* Per site: bit 1 if it has assets of group g, bit 2 if of others. */
+static unsigned char *site_states(const struct nv_model *m,
+                                  const struct nv_groups *gs, uint32_t g)
+{
+    unsigned char *state = nv_calloc((size_t)NV_COUNT(m, NV_T_SITE) + 1, 1);
+
+    for (uint32_t a = 0; state && a < NV_COUNT(m, NV_T_ASSET); a++) {
+        uint32_t s = NV_ASSETS(m)[a].site.idx, in = 0;
+        for (uint32_t k = gs->off[a]; k < gs->off[a + 1]; k++)
+            in |= gs->grp[k] == g;
+        if (s != NV_NONE)
+            state[s] |= in ? 1 : 2;
+    }
+    return state;
+}
+
+enum nv_rc nv_groups_sole_sites(const struct nv_model *m,
+                                const struct nv_groups *gs, uint32_t g,
+                                uint32_t **sites, uint32_t *n, int64_t *pop)
+{
+    uint32_t ns = NV_COUNT(m, NV_T_SITE), count = 0;
+    unsigned char *state = site_states(m, gs, g);
+    uint32_t *list;
+
+    for (uint32_t s = 0; state && s < ns; s++)
+        count += state[s] == 1;
+    list = state ? nv_calloc((size_t)count + 1, sizeof *list) : NULL;
+    *n = 0;
+    *pop = 0;
+    for (uint32_t s = 0; list && s < ns; s++) {
+        int64_t p = NV_SITES(m)[s].population;
+        if (state[s] != 1)
+            continue;
+        list[(*n)++] = s;
+        *pop += p > 0 ? p : 0;
+    }
+    nv_free(state);
+    *sites = list;
+    return list ? NV_OK : NV_ENOMEM;
+}

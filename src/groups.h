@@ -44,6 +44,17 @@ enum nv_rc nv_groups_build(const struct nv_model *m, struct nv_groups *gs,
 
 void nv_groups_release(struct nv_groups *gs);
 
+/*
+ * The sites whose assets are all in group g (sites without assets are
+ * not counted): what goes dark if the group's equipment is switched off
+ * or removed.  *sites (freed by the caller with nv_free) lists them; *pop
+ * sums the population they serve where it is known.
+ */
+enum nv_rc nv_groups_sole_sites(const struct nv_model *m,
+                                const struct nv_groups *gs, uint32_t g,
+                                uint32_t **sites, uint32_t *n,
+                                int64_t *pop) NV_WUR;
+
 /* The index of the group with this id, or NV_NONE. */
 uint32_t nv_groups_find(const struct nv_groups *gs, const char *id);
 

@@ -15,9 +15,12 @@ struct nv_cmd {
 
 static const struct nv_cmd commands[] = {
     {"assess", cmd_assess, "who can intercept or cut which critical flow"},
+    {"concentration", cmd_concentration,
+     "vendor shares, single-vendor areas, rip-and-replace"},
     {"inspect", cmd_inspect, "load and check a model; summarise it"},
     {"synth", cmd_synth, "generate a realistic national network model"},
     {"version", cmd_version, "print the version"},
+    {"wargame", cmd_wargame, "what a hostile supplier could read or cut"},
 };
 
 static void usage(FILE *out)
@@ -27,7 +30,7 @@ static void usage(FILE *out)
           "equipment from untrusted vendors.\n\ncommands:\n",
           out);
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+        fprintf(out, "  %-14s %s\n", commands[i].name, commands[i].summary);
     fputs("\n'netvet COMMAND --help' explains a command, with examples.\n",
           out);
 }

@@ -179,3 +179,26 @@ int nv_cli_load_model(const struct nv_cmd_spec *spec,
         return nv_cli_fail(&err);
     return NV_EXIT_OK;
 }
+
+int nv_cli_group_id(const struct nv_cmd_spec *spec, const char *vendor,
+                    const char *country, const char *designation, int required,
+                    char *id, size_t size)
+{
+    int given = !!vendor + !!country + !!designation;
+
+    id[0] = '\0';
+    if (given > 1 || (required && !given))
+        return nv_cli_usage_error(spec,
+                                  "name %s group: --vendor ID, "
+                                  "--country CC or --designation CLASS",
+                                  given > 1 ? "only one" : "one");
+    if (given)
+        snprintf(id, size, "%s:%s",
+                 vendor    ? "vendor"
+                 : country ? "country"
+                           : "designation",
+                 vendor    ? vendor
+                 : country ? country
+                           : designation);
+    return NV_EXIT_OK;
+}

@@ -73,6 +73,16 @@ enum nv_rc nv_strlist_add(struct nv_strlist *l, const char *s) NV_WUR;
 int nv_cli_number(const struct nv_cmd_spec *spec, const char *name,
                   const char *text, int64_t max, uint32_t *out);
 
+/*
+ * The group id ("vendor:huawei", "country:CN", "designation:high-risk")
+ * named by whichever of the --vendor, --country and --designation values
+ * is given (NULL when absent).  More than one is a usage error; none is
+ * one too when required, else *id is "".
+ */
+int nv_cli_group_id(const struct nv_cmd_spec *spec, const char *vendor,
+                    const char *country, const char *designation,
+                    int required, char *id, size_t size);
+
 /* Load and finish the model made of the files in args (at least one);
  * print the error and return its exit code if that fails. */
 struct nv_model;

@@ -1,0 +1,257 @@
+/*
+ * wargame.c - `netvet wargame`: what a hostile supplier could do.
+ */
+#include "cli.h"
+#include "cmd.h"
+#include "json.h"
+#include "wargame.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char about[] =
+    "Play the war game of one compromised supplier, or of every supplier\n"
+    "under one state, or of a whole designation class: the critical flows\n"
+    "it could read (on their route and not encrypted end to end), only\n"
+    "observe (encrypted: it still sees metadata), or cut on its own (on\n"
+    "every path), summed by sector and classification; and the sites that\n"
+    "run only on its equipment, with the people they serve.  A short\n"
+    "plain-language summary comes first.  Exit status 1 when the group can\n"
+    "read, observe or cut any flow, 0 when it can not, 2 on bad input.";
+
+static const char examples[] =
+    "  netvet wargame examples/national/model.json --vendor huawei\n"
+    "  netvet wargame model.json --country CN\n"
+    "  netvet wargame model.json --designation high-risk --json\n";
+
+struct wg_opts {
+    const char *vendor, *country, *designation, *threads;
+    int json;
+};
+
+static const char *group_name(const struct nv_model *m,
+                              const struct nv_group *g)
+{
+    const struct nv_entity *e;
+
+    if (g->entity == NV_NONE)
+        return g->id;
+    e = &NV_ENTITIES(m)[g->entity];
+    return e->name ? e->name : e->id;
+}
+
+static uint32_t secret_read(const struct nv_wargame *w)
+{
+    uint32_t n = 0;
+
+    for (uint32_t i = 0; i < w->ncells; i++)
+        n += w->cells[i].cls >= NV_CLASS_SECRET ? w->cells[i].read : 0;
+    return n;
+}
+
+static void print_summary(const struct nv_model *m, const struct nv_exposure *x,
+                          const struct nv_wargame *w)
+{
+    const struct nv_group *g = &x->groups.v[w->group];
+    const struct nv_wg_cell *t = &w->total;
+
+    printf("If %s [%s, %s] turned hostile:\n", group_name(m, g), g->id,
+           nv_designation_names[g->designation]);
+    printf("  - it could read %u of %u critical flows (on their route, not "
+           "encrypted end to end),\n    %u of them classified secret or "
+           "above;\n",
+           t->read, t->flows, secret_read(w));
+    printf("  - it could see the metadata of %u encrypted flows;\n",
+           t->observe);
+    printf("  - it could cut %u flows on its own (it is on every path);\n",
+           t->cut);
+    printf("  - %u more flows could be routed through it (it is on some "
+           "path);\n",
+           t->could);
+    printf("  - %u sites, serving %lld people, run only on its equipment.\n",
+           w->ndark, (long long)w->dark_population);
+}
+
+static void print_tables(const struct nv_model *m, const struct nv_wargame *w)
+{
+    printf("\n%-14s %-13s %6s %6s %8s %6s %6s\n", "sector", "class", "flows",
+           "read", "observe", "cut", "could");
+    for (uint32_t i = 0; i < w->ncells; i++) {
+        const struct nv_wg_cell *c = &w->cells[i];
+        printf("%-14s %-13s %6u %6u %8u %6u %6u\n", c->sector,
+               nv_class_names[c->cls], c->flows, c->read, c->observe, c->cut,
+               c->could);
+    }
+    printf("%-14s %-13s %6u %6u %8u %6u %6u\n", "all", "", w->total.flows,
+           w->total.read, w->total.observe, w->total.cut, w->total.could);
+    if (w->ndark)
+        printf("\nsites that run only on its equipment (population)\n");
+    for (uint32_t i = 0; i < w->ndark && i < 25; i++) {
+        const struct nv_site *s = &NV_SITES(m)[w->dark_sites[i]];
+        printf("  %-14s %-40s %lld\n", s->id, s->name ? s->name : "",
+               (long long)(s->population > 0 ? s->population : 0));
+    }
+    if (w->ndark > 25)
+        printf("  ... and %u more\n", w->ndark - 25);
+}
+
+static void json_cell(struct nv_jsonw *j, const struct nv_wg_cell *c,
+                      int with_class)
+{
+    static const char *const keys[] = {"flows", "read", "observe", "cut",
+                                       "could"};
+    const uint32_t values[] = {c->flows, c->read, c->observe, c->cut, c->could};
+
+    nv_jsonw_obj(j);
+    if (with_class) {
+        nv_jsonw_key(j, "sector");
+        nv_jsonw_str(j, c->sector);
+        nv_jsonw_key(j, "classification");
+        nv_jsonw_str(j, nv_class_names[c->cls]);
+    }
+    for (int i = 0; i < 5; i++) {
+        nv_jsonw_key(j, keys[i]);
+        nv_jsonw_int(j, values[i]);
+    }
+    nv_jsonw_obj_end(j);
+}
+
+static void json_flows(struct nv_jsonw *j, const struct nv_model *m,
+                       const struct nv_exposure *x, uint32_t g)
+{
+    nv_jsonw_key(j, "flows");
+    nv_jsonw_arr(j);
+    for (uint32_t f = 0; f < x->nflows; f++) {
+        enum nv_level lv = nv_exposure_level(x, f, g);
+        if (lv == NV_LEVEL_NONE)
+            continue;
+        nv_jsonw_obj(j);
+        nv_jsonw_key(j, "id");
+        nv_jsonw_str(j, NV_FLOWS(m)[f].id);
+        nv_jsonw_key(j, "level");
+        nv_jsonw_str(j, nv_level_names[lv]);
+        nv_jsonw_key(j, "encrypted");
+        nv_jsonw_bool(j, NV_FLOWS(m)[f].encrypted);
+        nv_jsonw_obj_end(j);
+    }
+    nv_jsonw_arr_end(j);
+}
+
+static void json_sites(struct nv_jsonw *j, const struct nv_model *m,
+                       const struct nv_wargame *w)
+{
+    nv_jsonw_key(j, "dark_sites");
+    nv_jsonw_arr(j);
+    for (uint32_t i = 0; i < w->ndark; i++) {
+        const struct nv_site *s = &NV_SITES(m)[w->dark_sites[i]];
+        nv_jsonw_obj(j);
+        nv_jsonw_key(j, "id");
+        nv_jsonw_str(j, s->id);
+        nv_jsonw_key(j, "population");
+        nv_jsonw_int(j, s->population > 0 ? s->population : 0);
+        nv_jsonw_obj_end(j);
+    }
+    nv_jsonw_arr_end(j);
+    nv_jsonw_key(j, "dark_population");
+    nv_jsonw_int(j, w->dark_population);
+}
+
+static int print_json(const struct nv_model *m, const struct nv_exposure *x,
+                      const struct nv_wargame *w)
+{
+    struct nv_jsonw *j = nv_jsonw_new(stdout, 0);
+    struct nv_err err;
+    enum nv_rc rc;
+
+    if (!j)
+        return NV_EXIT_INTERNAL;
+    nv_jsonw_obj(j);
+    nv_jsonw_key(j, "group");
+    nv_jsonw_str(j, x->groups.v[w->group].id);
+    nv_jsonw_key(j, "designation");
+    nv_jsonw_str(j, nv_designation_names[x->groups.v[w->group].designation]);
+    nv_jsonw_key(j, "summary");
+    json_cell(j, &w->total, 0);
+    nv_jsonw_key(j, "by_sector");
+    nv_jsonw_arr(j);
+    for (uint32_t i = 0; i < w->ncells; i++)
+        json_cell(j, &w->cells[i], 1);
+    nv_jsonw_arr_end(j);
+    json_flows(j, m, x, w->group);
+    json_sites(j, m, w);
+    nv_jsonw_obj_end(j);
+    rc = nv_jsonw_finish(j, &err);
+    nv_jsonw_free(j);
+    return rc ? nv_cli_fail(&err) : NV_EXIT_OK;
+}
+
+static int play(const struct nv_cmd_spec *spec, const struct wg_opts *o,
+                const struct nv_model *m, const struct nv_exposure *x,
+                const char *id)
+{
+    uint32_t g = nv_groups_find(&x->groups, id);
+    struct nv_wargame w;
+    struct nv_err err;
+    int rc;
+
+    if (g == NV_NONE)
+        return nv_cli_usage_error(spec,
+                                  "no group '%s': no asset of the model "
+                                  "belongs to it",
+                                  id);
+    if (nv_wargame_run(m, x, g, &w, &err))
+        return nv_cli_fail(&err);
+    if (o->json) {
+        rc = print_json(m, x, &w);
+    } else {
+        print_summary(m, x, &w);
+        print_tables(m, &w);
+        rc = NV_EXIT_OK;
+    }
+    if (!rc && (w.total.read || w.total.observe || w.total.cut))
+        rc = NV_EXIT_FINDINGS;
+    nv_wargame_release(&w);
+    return rc;
+}
+
+int cmd_wargame(int argc, char **argv)
+{
+    struct wg_opts o = {0};
+    const struct nv_opt opts[] = {
+        {"vendor", NV_OPT_STRING, &o.vendor, "ID",
+         "a vendor (entity id), with its subsidiaries"},
+        {"country", NV_OPT_STRING, &o.country, "CC",
+         "every vendor of one country (ISO code)"},
+        {"designation", NV_OPT_STRING, &o.designation, "CLASS",
+         "every vendor of a class: high-risk or prohibited"},
+        {"json", NV_OPT_FLAG, &o.json, NULL, "print the war game as JSON"},
+        {"threads", NV_OPT_STRING, &o.threads, "N",
+         "threads to use (default: one per core)"},
+    };
+    const struct nv_cmd_spec spec = {"wargame", "MODEL...",
+                                     about,     examples,
+                                     opts,      sizeof opts / sizeof opts[0]};
+    struct nv_strlist args = {0};
+    struct nv_model *m = NULL;
+    struct nv_exposure x = {0};
+    struct nv_err err;
+    uint32_t threads = 0;
+    char id[128];
+    int rc = nv_cli_parse(&spec, argc, argv, &args);
+
+    if (rc == NV_EXIT_OK)
+        rc = nv_cli_group_id(&spec, o.vendor, o.country, o.designation, 1, id,
+                             sizeof id);
+    if (rc == NV_EXIT_OK)
+        rc = nv_cli_number(&spec, "threads", o.threads, 64, &threads);
+    if (rc == NV_EXIT_OK)
+        rc = nv_cli_load_model(&spec, &args, &m);
+    if (rc == NV_EXIT_OK && nv_exposure_compute(m, (int)threads, &x, &err))
+        rc = nv_cli_fail(&err);
+    if (rc == NV_EXIT_OK)
+        rc = play(&spec, &o, m, &x, id);
+    nv_exposure_release(&x);
+    nv_model_free(m);
+    nv_strlist_release(&args);
+    return rc < 0 ? NV_EXIT_OK : rc;
+}
