@@ -80,8 +80,8 @@ int nv_cli_number(const struct nv_cmd_spec *spec, const char *name,
  * one too when required, else *id is "".
  */
 int nv_cli_group_id(const struct nv_cmd_spec *spec, const char *vendor,
-                    const char *country, const char *designation,
-                    int required, char *id, size_t size);
+                    const char *country, const char *designation, int required,
+                    char *id, size_t size);
 
 /* Load and finish the model made of the files in args (at least one);
  * print the error and return its exit code if that fails. */
