@@ -11,6 +11,7 @@
 #include "parse.h"
 #include "score.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -303,7 +304,9 @@ static void json_flow(struct nv_jsonw *w, const struct view *v, uint32_t f)
     nv_jsonw_key(w, "connected");
     nv_jsonw_bool(w, v->x->connected[f]);
     nv_jsonw_key(w, "score");
-    nv_jsonw_num(w, nv_score_flow(v->m, v->x, f, v->shown, &worst));
+    /* Scores are products of decimals: round away the binary noise. */
+    nv_jsonw_num(
+        w, round(nv_score_flow(v->m, v->x, f, v->shown, &worst) * 1e6) / 1e6);
     json_exposure(w, v, f);
     nv_jsonw_obj_end(w);
 }

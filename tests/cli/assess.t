@@ -1,0 +1,58 @@
+# netvet assess: levels, ranking, exit codes, narrowing, bad input.
+
+$ netvet assess tests/data/models/small.json
+? 1
+~ ^VERDICT: 2 of 2 critical flows can be intercepted or cut
+~ ^    1\. bw-secret-1 +score 32\.0 +fra1-gw -> koblenz-hq, not encrypted$
+~ ^        must +vendor:huawei \(high-risk\), vendor:nokia, country:CN \(high-risk\), country:FI, designation:high-risk$
+~ ^        routed +vendor:hisilicon \(high-risk\), vendor:ericsson, country:SE$
+~ ^  vendor:hisilicon +high-risk +0 +1 +1$
+
+$ netvet assess --json tests/data/models/small.json
+? 1
+~ "id":"vendor:huawei","kind":"vendor","name":"Huawei Technologies Co., Ltd.","designation":"high-risk"
+~ "id":"bw-secret-1","sector":"defence","classification":"secret","encrypted":false
+~ "exposure":\[\{"group":"vendor:huawei","level":"must"\}
+~ "id":"bw-declared".*\{"group":"vendor:ericsson","level":"routed"\}.*\{"group":"vendor:hisilicon","level":"may"\}
+~ "unconnected_flows":\[\]
+
+# Narrowing to one kind of group, or to one flow.
+$ netvet assess --group country tests/data/models/small.json
+? 1
+! vendor:
+~ ^        must +country:CN \(high-risk\), country:FI$
+
+$ netvet assess --flow bw-declared --json tests/data/models/small.json
+? 1
+! bw-secret-1
+~ "summary":\{"flows":1,
+
+# No high-risk group on a route: exit 0; an unconnected flow is listed.
+$ netvet assess tests/data/models/clean.json
+? 0
+~ ^VERDICT: no critical flow is exposed
+> flows whose ends are not connected: 1
+>   lost
+
+$ netvet assess --json tests/data/models/clean.json
+~ "unconnected_flows":\["lost"\]
+~ "id":"lost","sector":"water","classification":"unclassified","encrypted":false,"connected":false,"score":0,"exposure":\[\]
+~ "score":0.32,
+
+$ netvet assess --flow nosuch tests/data/models/small.json
+? 2
+! .
+2> netvet: assess: no flow 'nosuch' in the model
+
+$ netvet assess --group planet tests/data/models/small.json
+? 2
+2~ --group is vendor, country or designation
+
+$ netvet assess tests/data/bad/unknown-asset.json
+? 2
+! .
+2> netvet: tests/data/bad/unknown-asset.json:4:19: unknown asset 'ghost'
+
+$ netvet assess
+? 2
+2~ name at least one MODEL

@@ -1,0 +1,37 @@
+# netvet wargame: blast radius of one group.
+
+$ netvet wargame tests/data/models/small.json --vendor huawei
+? 1
+> If Huawei Technologies Co., Ltd. [vendor:huawei, high-risk] turned hostile:
+~ it could read 1 of 2 critical flows
+~ it could see the metadata of 1 encrypted flows;
+~ it could cut 2 flows on its own
+~ ^  - 1 sites, serving 0 people, run only on its equipment\.$
+~ ^defence +secret +1 +1 +0 +1 +0$
+~ ^  FRA1 *Frankfurt DC 1 +0$
+
+$ netvet wargame tests/data/models/small.json --vendor hisilicon --json
+? 1
+~ "group":"vendor:hisilicon","designation":"high-risk"
+~ "summary":\{"flows":2,"read":1,"observe":0,"cut":0,"could":1\}
+~ \{"id":"bw-secret-1","level":"routed","encrypted":false\}
+
+$ netvet wargame tests/data/models/clean.json --country CN
+? 0
+~ it could read 0 of 2 critical flows
+
+$ netvet wargame tests/data/models/small.json --designation high-risk --json
+? 1
+~ "group":"designation:high-risk"
+
+$ netvet wargame tests/data/models/small.json --vendor samsung
+? 2
+2> netvet: wargame: no group 'vendor:samsung': no asset of the model belongs to it
+
+$ netvet wargame tests/data/models/small.json
+? 2
+2~ name one group
+
+$ netvet wargame tests/data/models/small.json --vendor huawei --country CN
+? 2
+2~ name only one group
