@@ -1,7 +1,8 @@
 #!/bin/bash
 # Load speed and memory on a generated national model (1M assets, about
 # 3M links, 100k flows by default): netvet inspect on the CSV bundle and on
-# the native JSON, then python3-networkx loading the same JSON, in one run.
+# the native JSON, then python3-networkx (Debian's /usr/bin/python3) loading
+# the same JSON, in one run.
 # Targets: CSV >= 150 MB/s, JSON >= 80 MB/s, peak RSS <= 1.5 GB.
 # Usage: bench/load.sh [ASSETS]
 set -euo pipefail
@@ -41,7 +42,7 @@ csv=$(measure "netvet csv" "$csv_bytes" "$NETVET" inspect "$out/csv")
 echo "$csv" | head -1
 json=$(measure "netvet json" "$json_bytes" "$NETVET" inspect "$out/model.json")
 echo "$json" | head -1
-python3 bench/load_networkx.py "$out/model.json" | tee "$out/nx.txt"
+/usr/bin/python3 bench/load_networkx.py "$out/model.json" | tee "$out/nx.txt"
 nx=$(awk '{print $2}' "$out/nx.txt")
 awk -v n="$nx" -v j="$(echo "$json" | tail -1)" 'BEGIN {
     printf "ratio      netvet json is %.1fx faster than networkx\n", n / j }'

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static const char about[] =
     "Work out, for every critical flow and every vendor group, the highest\n"
@@ -35,9 +36,17 @@ static const char examples[] =
     "  netvet assess --json model.json > exposure.json\n";
 
 struct assess_opts {
-    int json;
+    int json, timing;
     const char *group, *flow, *limit, *threads;
 };
+
+static double seconds_now(void)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
 
 /* A flow at risk, with what ranks it. */
 struct row {
@@ -409,6 +418,8 @@ int cmd_assess(int argc, char **argv)
          "flows listed in the text report (50; 0: all)"},
         {"threads", NV_OPT_STRING, &o.threads, "N",
          "threads to use (default: one per core)"},
+        {"timing", NV_OPT_FLAG, &o.timing, NULL,
+         "print load and analysis times on standard error"},
     };
     const struct nv_cmd_spec spec = {"assess", "MODEL...",
                                      about,    examples,
@@ -418,6 +429,7 @@ int cmd_assess(int argc, char **argv)
     struct nv_exposure x = {0};
     struct nv_err err;
     uint32_t threads = 0;
+    double t[3] = {seconds_now(), 0, 0};
     int rc = nv_cli_parse(&spec, argc, argv, &args);
 
     nv_err_clear(&err);
@@ -425,8 +437,13 @@ int cmd_assess(int argc, char **argv)
         rc = nv_cli_number(&spec, "threads", o.threads, 64, &threads);
     if (rc == NV_EXIT_OK)
         rc = nv_cli_load_model(&spec, &args, &m);
+    t[1] = seconds_now();
     if (rc == NV_EXIT_OK && nv_exposure_compute(m, (int)threads, &x, &err))
         rc = nv_cli_fail(&err);
+    t[2] = seconds_now();
+    if (rc == NV_EXIT_OK && o.timing)
+        fprintf(stderr, "netvet: loaded in %.3f s, exposure in %.3f s\n",
+                t[1] - t[0], t[2] - t[1]);
     if (rc == NV_EXIT_OK)
         rc = report(&spec, &o, m, &x);
     nv_exposure_release(&x);
