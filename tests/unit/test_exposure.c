@@ -66,7 +66,7 @@ struct net {
 static int random_assets_links(struct nv_model *m, struct rng *r, struct net *n)
 {
     for (int v = 0; v < n->nv; v++) {
-        char id[8], vendor[8];
+        char id[16], vendor[16];
         const char *a[] = {"id", id, "layer", "core", "vendor", NULL, NULL};
         snprintf(id, sizeof id, "a%d", v);
         n->vendor[v] = rnd(r, 4) ? (int)rnd(r, (uint32_t)n->nent) : -1;
@@ -76,7 +76,7 @@ static int random_assets_links(struct nv_model *m, struct rng *r, struct net *n)
             return 0;
     }
     for (int e = 0; e < n->ne; e++) {
-        char a[8], b[8], cost[8];
+        char a[16], b[16], cost[16];
         const char *l[] = {"a", a, "b", b, "cost", cost, NULL};
         n->ea[e] = (int)rnd(r, (uint32_t)n->nv);
         n->eb[e] = rnd(r, 8) ? (int)rnd(r, (uint32_t)n->nv) : n->ea[e];
@@ -138,7 +138,7 @@ static int random_flows(struct nv_model *m, struct rng *r, struct net *n)
     static struct paths p;
 
     for (int f = 0; f < n->nflows; f++) {
-        char id[8], s[8], t[8], path[64] = "";
+        char id[16], s[16], t[16], path[128] = "";
         const char *fl[] = {"id", id, "src", s, "dst", t, "path", NULL, NULL};
         int seq[MAXV];
         n->fs[f] = (int)rnd(r, (uint32_t)n->nv);
