@@ -18,6 +18,7 @@ static const struct nv_cmd commands[] = {
     {"concentration", cmd_concentration,
      "vendor shares, single-vendor areas, rip-and-replace"},
     {"inspect", cmd_inspect, "load and check a model; summarise it"},
+    {"screen", cmd_screen, "screen names against restricted-party lists"},
     {"synth", cmd_synth, "generate a realistic national network model"},
     {"version", cmd_version, "print the version"},
     {"wargame", cmd_wargame, "what a hostile supplier could read or cut"},

@@ -294,3 +294,48 @@ enum nv_designation nv_model_designation(const struct nv_model *m,
             d = e[i].designation;
     return d;
 }
+
+/* Record that field name of entity e was given, as a loader would. */
+static void mark_given(struct nv_entity *e, const char *name, int given)
+{
+    const struct nv_schema *s = &nv_schemas[NV_T_ENTITY];
+    const struct nv_field *f = nv_schema_field(s, name, strlen(name));
+
+    if (given)
+        e->rec.set |= 1u << (f - s->fields);
+}
+
+enum nv_rc nv_model_add_entity(struct nv_model *m, const char *id,
+                               const char *name, const char *country,
+                               enum nv_designation d, uint32_t parent,
+                               uint32_t *idx, struct nv_err *err)
+{
+    struct nv_entity *e;
+    int found;
+    enum nv_rc rc = nv_schema_new_record(m, NV_T_ENTITY, 0, 0, idx, err);
+
+    if (rc)
+        return rc;
+    e = &NV_ENTITIES(m)[*idx];
+    e->id = nv_arena_strdup(&m->arena, id);
+    e->name = name ? nv_arena_strdup(&m->arena, name) : NULL;
+    e->country = country ? nv_arena_strdup(&m->arena, country) : NULL;
+    e->designation = d;
+    e->parent.idx = parent;
+    e->parent.id = parent == NV_NONE ? NULL : NV_ENTITIES(m)[parent].id;
+    e->root = parent == NV_NONE ? *idx : NV_ENTITIES(m)[parent].root;
+    mark_given(e, "id", 1);
+    mark_given(e, "name", name != NULL);
+    mark_given(e, "country", country != NULL);
+    mark_given(e, "designation", 1);
+    mark_given(e, "parent", parent != NV_NONE);
+    if (!e->id || (name && !e->name) || (country && !e->country) ||
+        nv_strmap_put(&m->ids[NV_T_ENTITY], e->id, strlen(e->id), *idx, idx,
+                      &found))
+        rc = NV_ENOMEM;
+    if (rc) {
+        m->t[NV_T_ENTITY].n--;
+        return nv_err_set(err, rc, "out of memory");
+    }
+    return NV_OK;
+}

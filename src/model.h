@@ -208,6 +208,16 @@ enum nv_rc nv_model_finish(struct nv_model *m, struct nv_err *err) NV_WUR;
 enum nv_designation nv_model_designation(const struct nv_model *m,
                                          uint32_t entity);
 
+/*
+ * Add an entity to a finished model (screening does, for listed parties
+ * that inventories name): id must be new; parent is an entity index or
+ * NV_NONE.  *idx receives the new entity's index.
+ */
+enum nv_rc nv_model_add_entity(struct nv_model *m, const char *id,
+                               const char *name, const char *country,
+                               enum nv_designation d, uint32_t parent,
+                               uint32_t *idx, struct nv_err *err) NV_WUR;
+
 /* Index of the record of table with this id, or NV_NONE. */
 uint32_t nv_model_find(const struct nv_model *m, enum nv_table table,
                        const char *id);

@@ -8,6 +8,7 @@
 int cmd_assess(int argc, char **argv);
 int cmd_concentration(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
+int cmd_screen(int argc, char **argv);
 int cmd_synth(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_wargame(int argc, char **argv);
