@@ -47,20 +47,24 @@ struct format {
 };
 
 static const struct format formats[] = {
-    {"us-csl", "_id",
+    {"us-csl",
+     "_id",
      {"name", "alt_names", "source", "programs", "license_requirement", NULL,
-      "addresses", "federal_register_notice", NULL, NULL, NULL, NULL,
-      "type"}},
-    {"fcc-covered", "name",
+      "addresses", "federal_register_notice", NULL, NULL, NULL, NULL, "type"}},
+    {"fcc-covered",
+     "name",
      {"name", NULL, NULL, "covered_items", NULL, NULL, NULL,
       "date_of_inclusion", "parent", NULL, NULL, NULL, NULL}},
-    {"opensanctions", "schema",
+    {"opensanctions",
+     "schema",
      {"name", "aliases", "authority", "program", NULL, "country", NULL,
       "source_url", NULL, NULL, NULL, NULL, "schema"}},
-    {"dod-1260h", "Name",
+    {"dod-1260h",
+     "Name",
      {"Clean Name", "Alias", NULL, "Note", NULL, NULL, NULL, "Start date",
       "Parent Name", NULL, NULL, "Previous Name", NULL}},
-    {"local", "id",
+    {"local",
+     "id",
      {"name", "aliases", NULL, NULL, NULL, "country", NULL, NULL, "parent",
       "designation", "id", NULL, NULL}},
 };
@@ -134,8 +138,7 @@ static enum nv_rc add_aliases(struct nv_lists *l, struct nv_party *p,
 
 /* The country of the first address: its last part when that is a
  * two-letter code ("Bantian, Shenzhen, 518129, CN"). */
-static const char *address_country(struct nv_lists *l, const char *s,
-                                   size_t n)
+static const char *address_country(struct nv_lists *l, const char *s, size_t n)
 {
     const char *end = memchr(s, ';', n);
     size_t k = end ? (size_t)(end - s) : n;
@@ -217,8 +220,7 @@ static enum nv_rc location_form(struct nv_lists *l, struct nv_party *p,
 
     for (size_t i = 0; i < sizeof ends / sizeof ends[0]; i++) {
         const char *hit = strstr(name, ends[i]);
-        if (hit && hit[strlen(ends[i])] != '\0' &&
-            (!cut || hit > cut))
+        if (hit && hit[strlen(ends[i])] != '\0' && (!cut || hit > cut))
             cut = hit + strlen(ends[i]) - 1;
     }
     return cut ? add_alias(l, p, name, (size_t)(cut - name)) : NV_OK;
@@ -233,8 +235,8 @@ static enum nv_rc affiliate_form(struct nv_lists *l, struct nv_party *p)
 
     if (!hit)
         return NV_OK;
-    p->match_name = trimmed(l, hit + sizeof mark - 1,
-                            strlen(hit + sizeof mark - 1));
+    p->match_name =
+        trimmed(l, hit + sizeof mark - 1, strlen(hit + sizeof mark - 1));
     n = (size_t)(hit - p->name);
     while (n && (p->name[n - 1] == ' ' || p->name[n - 1] == '.'))
         n--;
@@ -260,7 +262,7 @@ static enum nv_rc name_forms(struct nv_lists *l, struct nv_party *p)
 struct loader {
     struct nv_lists *l;
     const struct format *fmt;
-    int col[C_COUNT]; /* column of each field in the file, or -1 */
+    int col[C_COUNT];      /* column of each field in the file, or -1 */
     struct nv_strmap seen; /* "list\x1fname" -> party */
     struct nv_csv c;
     const char *file;
@@ -292,8 +294,8 @@ static enum nv_rc party_for(struct loader *ld, const char *list,
     key[nl] = '\x1f';
     memcpy(key + nl + 1, name, nn + 1);
     if (nv_strmap_put(&ld->seen, key, nl + nn + 1, l->n, idx, &found) ||
-        (!found && nv_array_reserve(&l->v, &l->cap, (size_t)l->n + 1,
-                                    sizeof *l->v)))
+        (!found &&
+         nv_array_reserve(&l->v, &l->cap, (size_t)l->n + 1, sizeof *l->v)))
         return NV_ENOMEM;
     *fresh = !found;
     if (found)
@@ -312,9 +314,9 @@ static enum nv_rc designation_of(struct loader *ld, struct nv_party *p,
                                  struct nv_err *err)
 {
     const char *d = field(ld, C_DESIGNATION);
-    int i = d ? nv_name_index(nv_designation_names, NV_DESIG_COUNT, d,
-                              strlen(d))
-              : -1;
+    int i =
+        d ? nv_name_index(nv_designation_names, NV_DESIG_COUNT, d, strlen(d))
+          : -1;
 
     if (d && i < 0)
         return nv_csv_error_at(&ld->c, err, NV_EPARSE,
@@ -535,14 +537,12 @@ enum nv_rc nv_lists_link(struct nv_lists *l, struct nv_err *err)
 
 uint32_t nv_lists_root(const struct nv_lists *l, uint32_t i)
 {
-    for (uint32_t steps = 0; l->v[i].parent != NV_NONE && steps < l->n;
-         steps++)
+    for (uint32_t steps = 0; l->v[i].parent != NV_NONE && steps < l->n; steps++)
         i = l->v[i].parent;
     return i;
 }
 
-enum nv_designation nv_lists_designation(const struct nv_lists *l,
-                                         uint32_t i)
+enum nv_designation nv_lists_designation(const struct nv_lists *l, uint32_t i)
 {
     static const char *const banned[] = {"us-entity-list", "fcc-covered",
                                          "ndaa-889", "us-sdn"};

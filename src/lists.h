@@ -19,19 +19,19 @@
 #include "model.h"
 
 struct nv_party {
-    const char *name;      /* primary name as the list gives it, trimmed */
-    const char *list;      /* short id of the list: "us-entity-list" ... */
-    const char *source;    /* the list's own name of its source */
+    const char *name;   /* primary name as the list gives it, trimmed */
+    const char *list;   /* short id of the list: "us-entity-list" ... */
+    const char *source; /* the list's own name of its source */
     const char *programs, *license, *country, *addresses, *citation;
-    const char **aliases;  /* other names, trimmed */
+    const char **aliases; /* other names, trimmed */
     uint32_t naliases;
     const char *match_name; /* the name to match when it differs from the
                                primary one (an affiliate of a compound
                                "X. Affiliated Entity: Y" row), or NULL */
     const char *parent_name;
-    uint32_t parent;        /* index of the parent party, or NV_NONE */
-    int designation;        /* enum nv_designation, or -1: by list */
-    const char *file;      /* the list file it came from */
+    uint32_t parent;  /* index of the parent party, or NV_NONE */
+    int designation;  /* enum nv_designation, or -1: by list */
+    const char *file; /* the list file it came from */
 };
 
 struct nv_lists {
@@ -59,7 +59,6 @@ uint32_t nv_lists_root(const struct nv_lists *l, uint32_t i);
  * party (or its root) has one; else prohibited for the Entity List, the
  * FCC Covered List and NDAA section 889 and the sanctions lists, and
  * high-risk for the others. */
-enum nv_designation nv_lists_designation(const struct nv_lists *l,
-                                         uint32_t i);
+enum nv_designation nv_lists_designation(const struct nv_lists *l, uint32_t i);
 
 #endif

@@ -4,8 +4,8 @@
  * Index layout (all CSR, built in two passes: count, then fill):
  *   entry e  -> its tokens, as vocabulary ids (etok[eoff[e] ..])
  *   token t  -> the entries holding it (post[poff[t] ..])
- *   trigram  -> the name-word tokens holding it (tri[toff[h] ..]), h being
- *               a hash of the trigram into NTRI buckets
+ *   bigram   -> the name-word tokens holding it (tri[toff[h] ..]), h being
+ *               a hash of the character bigram into NGRAM buckets
  * Scratch arrays sized by entries and tokens are reused across queries,
  * with epoch stamps instead of clearing.
  */
@@ -21,10 +21,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NTRI 65536          /* trigram buckets */
+#define NGRAM 4096          /* character bigram buckets */
 #define MAX_CANDIDATES 4000 /* entries scored for one query */
-#define COMMON_DF 3000      /* tokens in more entries do not find
-                               candidates on their own */
+#define FUZZY_MIN                                                              \
+    6 /* shorter words are matched exactly only:                               \
+         "intel" is one letter from "inter" */
+#define COMMON_DF                                                              \
+    3000 /* tokens in more entries do not find                                 \
+            candidates on their own */
 
 struct entry {
     uint32_t party;
@@ -51,7 +55,7 @@ struct nv_matcher {
     struct nv_strmap vocab;
     uint32_t *poff, *post;
     uint32_t *toff, *tri;
-    uint32_t *stamp, epoch;  /* per entry: candidate this query */
+    uint32_t *stamp, epoch;    /* per entry: candidate this query */
     uint32_t *tstamp, *tcount; /* per token: trigram hits this query */
     uint32_t *cand, ncand;
 };
@@ -67,8 +71,8 @@ double nv_jaro_winkler(const char *a, size_t na, const char *b, size_t nb)
     window = (na > nb ? na : nb) / 2;
     window = window ? window - 1 : 0;
     for (size_t i = 0; i < na; i++)
-        for (size_t j = i > window ? i - window : 0;
-             j < nb && j <= i + window; j++)
+        for (size_t j = i > window ? i - window : 0; j < nb && j <= i + window;
+             j++)
             if (!mb[j] && a[i] == b[j]) {
                 ma[i] = mb[j] = 1;
                 m++;
@@ -96,14 +100,12 @@ enum nv_band nv_match_band(double score)
                                      : NV_BAND_NONE;
 }
 
-static uint32_t tri_hash(const char *s)
+static uint32_t gram_hash(const char *s)
 {
-    return ((uint32_t)(unsigned char)s[0] * 31 * 31 +
-            (uint32_t)(unsigned char)s[1] * 31 + (unsigned char)s[2]) %
-           NTRI;
+    return ((uint32_t)(unsigned char)s[0] * 64 + (unsigned char)s[1]) % NGRAM;
 }
 
-static const float kind_factor[] = {1.0f, 0.25f, 0.1f, 0.3f};
+static const float kind_factor[] = {1.0f, 0.25f, 0.1f, 0.2f};
 
 /* The vocabulary id of a token, added if new (the map borrows the
  * arena copy of the text). */
@@ -119,8 +121,9 @@ static enum nv_rc vocab_id(struct nv_matcher *mt, const char *s, size_t n,
         return NV_OK;
     }
     copy = nv_arena_strndup(&mt->arena, s, n);
-    if (!copy || nv_array_reserve(&mt->tok, &mt->tokcap, (size_t)mt->ntok + 1,
-                                  sizeof *mt->tok) ||
+    if (!copy ||
+        nv_array_reserve(&mt->tok, &mt->tokcap, (size_t)mt->ntok + 1,
+                         sizeof *mt->tok) ||
         nv_strmap_put(&mt->vocab, copy, n, mt->ntok, id, &found))
         return NV_ENOMEM;
     mt->tok[mt->ntok++] = (struct token){copy, (uint32_t)n, 0, kind, 0};
@@ -189,8 +192,8 @@ static enum nv_rc index_tokens(struct nv_matcher *mt)
             mt->tok[mt->etok[k]].df++;
     for (uint32_t t = 0; t < mt->ntok; t++) {
         struct token *tk = &mt->tok[t];
-        tk->weight = kind_factor[tk->kind] *
-                     (float)log(1.0 + (double)mt->ne / tk->df);
+        tk->weight =
+            kind_factor[tk->kind] * (float)log(1.0 + (double)mt->ne / tk->df);
         mt->poff[t + 1] = mt->poff[t] + tk->df;
         next[t] = mt->poff[t];
     }
@@ -208,8 +211,8 @@ static void token_trigrams(struct nv_matcher *mt, uint32_t t, uint32_t *count,
     const struct token *tk = &mt->tok[t];
     uint32_t seen[64], nseen = 0;
 
-    for (uint32_t i = 0; i + 3 <= tk->len && nseen < 64; i++) {
-        uint32_t h = tri_hash(tk->text + i), k = 0;
+    for (uint32_t i = 0; i + 2 <= tk->len && nseen < 64; i++) {
+        uint32_t h = gram_hash(tk->text + i), k = 0;
         while (k < nseen && seen[k] != h)
             k++;
         if (k < nseen)
@@ -224,14 +227,14 @@ static void token_trigrams(struct nv_matcher *mt, uint32_t t, uint32_t *count,
 
 static int fuzzy_token(const struct token *tk)
 {
-    return tk->kind == NV_TOKEN_NAME && tk->len >= 4;
+    return tk->kind == NV_TOKEN_NAME && tk->len >= FUZZY_MIN;
 }
 
 static enum nv_rc index_trigrams(struct nv_matcher *mt)
 {
-    uint32_t *fill = nv_calloc(NTRI + 1, sizeof *fill);
+    uint32_t *fill = nv_calloc(NGRAM + 1, sizeof *fill);
 
-    mt->toff = nv_calloc(NTRI + 2, sizeof *mt->toff);
+    mt->toff = nv_calloc(NGRAM + 2, sizeof *mt->toff);
     if (!fill || !mt->toff) {
         nv_free(fill);
         return NV_ENOMEM;
@@ -239,10 +242,10 @@ static enum nv_rc index_trigrams(struct nv_matcher *mt)
     for (uint32_t t = 0; t < mt->ntok; t++)
         if (fuzzy_token(&mt->tok[t]))
             token_trigrams(mt, t, mt->toff, NULL);
-    for (uint32_t h = 0; h < NTRI; h++)
+    for (uint32_t h = 0; h < NGRAM; h++)
         mt->toff[h + 1] += mt->toff[h];
-    memcpy(fill, mt->toff, NTRI * sizeof *fill);
-    mt->tri = nv_calloc((size_t)mt->toff[NTRI] + 1, sizeof *mt->tri);
+    memcpy(fill, mt->toff, NGRAM * sizeof *fill);
+    mt->tri = nv_calloc((size_t)mt->toff[NGRAM] + 1, sizeof *mt->tri);
     if (!mt->tri) {
         nv_free(fill);
         return NV_ENOMEM;
@@ -314,11 +317,17 @@ enum nv_rc nv_matcher_new(const struct nv_lists *l, struct nv_matcher **out,
 
 /* ---- queries ---- */
 
+#define MAX_CLOSE 16 /* listed words kept as close to one unknown word */
+
 struct query {
     struct nv_name nm;
     uint32_t id[NV_NAME_TOKENS]; /* vocabulary id, or NV_NONE */
     float w[NV_NAME_TOKENS];
     float total;
+    /* For words not in the vocabulary: the listed words close to them. */
+    uint32_t close[NV_NAME_TOKENS][MAX_CLOSE];
+    float sim[NV_NAME_TOKENS][MAX_CLOSE];
+    uint8_t nclose[NV_NAME_TOKENS];
 };
 
 static void add_postings(struct nv_matcher *mt, uint32_t t)
@@ -333,30 +342,41 @@ static void add_postings(struct nv_matcher *mt, uint32_t t)
     }
 }
 
-/* Vocabulary tokens close to a query word: those sharing half its
- * trigrams, then checked by Jaro-Winkler. */
-static void fuzzy_candidates(struct nv_matcher *mt, const char *s, size_t n)
+/* Vocabulary tokens close to a query word: those sharing two fifths of
+ * its character bigrams (a transposition, "hauwei", keeps that many),
+ * then checked by Jaro-Winkler. */
+static void fuzzy_candidates(struct nv_matcher *mt, struct query *q, int qi)
 {
-    uint32_t touched[512], nt = 0, ntri = n >= 3 ? (uint32_t)n - 2 : 0;
+    const char *s = nv_name_token(&q->nm, qi);
+    size_t n = q->nm.len[qi];
+    uint32_t touched[1024], nt = 0, ngrams = n >= 2 ? (uint32_t)n - 1 : 0;
 
-    for (uint32_t i = 0; i + 3 <= n; i++) {
-        uint32_t h = tri_hash(s + i);
+    for (uint32_t i = 0; i + 2 <= n; i++) {
+        uint32_t h = gram_hash(s + i);
         for (uint32_t k = mt->toff[h]; k < mt->toff[h + 1]; k++) {
             uint32_t t = mt->tri[k];
             if (mt->tstamp[t] != mt->epoch) {
                 mt->tstamp[t] = mt->epoch;
                 mt->tcount[t] = 0;
-                if (nt < 512)
+                if (nt < 1024)
                     touched[nt++] = t;
             }
             mt->tcount[t]++;
         }
     }
-    for (uint32_t i = 0; i < nt; i++) {
+    q->nclose[qi] = 0;
+    for (uint32_t i = 0; i < nt && q->nclose[qi] < MAX_CLOSE; i++) {
         const struct token *tk = &mt->tok[touched[i]];
-        if (2 * mt->tcount[touched[i]] >= ntri && tk->df <= COMMON_DF &&
-            nv_jaro_winkler(s, n, tk->text, tk->len) >= NV_MATCH_BAND)
-            add_postings(mt, touched[i]);
+        double j;
+        if (5 * mt->tcount[touched[i]] < 2 * ngrams || tk->df > COMMON_DF ||
+            tk->len + 1 < n || n + 1 < tk->len)
+            continue; /* few bigrams shared, too common, or another word */
+        j = nv_jaro_winkler(s, n, tk->text, tk->len);
+        if (j < NV_MATCH_BAND)
+            continue;
+        q->close[qi][q->nclose[qi]] = touched[i];
+        q->sim[qi][q->nclose[qi]++] = (float)j;
+        add_postings(mt, touched[i]);
     }
 }
 
@@ -367,8 +387,8 @@ static enum nv_rc read_query(struct nv_matcher *mt, const char *name,
 
     q->total = 0;
     for (int i = 0; !rc && i < q->nm.n; i++) {
-        int64_t id = nv_strmap_get(&mt->vocab, nv_name_token(&q->nm, i),
-                                   q->nm.len[i]);
+        int64_t id =
+            nv_strmap_get(&mt->vocab, nv_name_token(&q->nm, i), q->nm.len[i]);
         uint32_t df = id < 0 ? 0 : mt->tok[id].df;
         q->id[i] = id < 0 ? NV_NONE : (uint32_t)id;
         q->w[i] = kind_factor[q->nm.kind[i]] *
@@ -381,7 +401,7 @@ static enum nv_rc read_query(struct nv_matcher *mt, const char *name,
 /* Candidates: entries sharing a name word with the query (rare words
  * first would be better still; common ones are skipped), or a word close
  * to one of its name words. */
-static void find_candidates(struct nv_matcher *mt, const struct query *q)
+static void find_candidates(struct nv_matcher *mt, struct query *q)
 {
     int names = 0;
 
@@ -397,9 +417,25 @@ static void find_candidates(struct nv_matcher *mt, const struct query *q)
                      (!names && q->nm.kind[i] == NV_TOKEN_PLACE);
         if (q->id[i] != NV_NONE && mt->tok[q->id[i]].df <= COMMON_DF && finder)
             add_postings(mt, q->id[i]);
-        if (q->nm.kind[i] == NV_TOKEN_NAME && q->nm.len[i] >= 4)
-            fuzzy_candidates(mt, nv_name_token(&q->nm, i), q->nm.len[i]);
+        /* A listed word is not a misspelling: only unknown words are
+         * looked for among their neighbours. */
+        q->nclose[i] = 0;
+        if (q->id[i] == NV_NONE && q->nm.kind[i] == NV_TOKEN_NAME &&
+            q->nm.len[i] >= FUZZY_MIN)
+            fuzzy_candidates(mt, q, i);
     }
+}
+
+/* Lists in the order their hits are preferred when scores tie: the
+ * Entity List and the telecom lists name the parties that matter here. */
+static int list_rank(const char *list)
+{
+    static const char *const order[] = {"local", "us-entity-list",
+                                        "fcc-covered", "ndaa-889", "dod-1260h"};
+    for (int i = 0; i < (int)(sizeof order / sizeof order[0]); i++)
+        if (strcmp(list, order[i]) == 0)
+            return i;
+    return 5;
 }
 
 struct alignment {
@@ -408,27 +444,67 @@ struct alignment {
     double sim[NV_NAME_TOKENS];
 };
 
-/* The best name word of entry tokens et[0..n) for query word s, among
- * those not used yet: its index, or -1; *sim its similarity. */
-static int closest(const struct nv_matcher *mt, const uint32_t *et, uint32_t n,
-                   const unsigned char *used, const char *s, size_t len,
-                   double *sim)
+/* The unused entry token among et[0..n) closest to query word qi (one of
+ * the listed words found close to it), or -1; *sim its similarity. */
+static int closest(const struct query *q, int qi, const uint32_t *et,
+                   uint32_t n, const unsigned char *used, double *sim)
 {
     int best = -1;
 
     *sim = 0;
-    for (uint32_t k = 0; k < n; k++) {
-        const struct token *tk = &mt->tok[et[k]];
-        double j;
-        if (used[k] || !fuzzy_token(tk))
-            continue;
-        j = nv_jaro_winkler(s, len, tk->text, tk->len);
-        if (j >= NV_MATCH_BAND && j > *sim) {
-            *sim = j;
-            best = (int)k;
-        }
-    }
+    for (uint32_t k = 0; k < n; k++)
+        for (int c = 0; !used[k] && c < q->nclose[qi]; c++)
+            if (q->close[qi][c] == et[k] && q->sim[qi][c] > *sim) {
+                *sim = q->sim[qi][c];
+                best = (int)k;
+            }
     return best;
+}
+
+/* Whether entry token k is aligned with some query token. */
+static int aligned(const struct alignment *al, const struct query *q,
+                   uint32_t k)
+{
+    for (int i = 0; i < q->nm.n; i++)
+        if (al->pair[i] == (int)k)
+            return 1;
+    return 0;
+}
+
+/*
+ * An inventory often names a company by its brand alone: "Quectel" for
+ * Quectel Wireless Solutions.  When the query is a single name word (and
+ * legal forms), and it is the listed name's first name word, the listed
+ * name's other words weigh a fifth.  (With two or more name words in the query,
+ * no discount: "New H3C Technologies" is not New H3C Semiconductor.) Returns
+ * what to take off the denominator.
+ */
+static double brand_discount(const struct nv_matcher *mt, const struct query *q,
+                             uint32_t party, const uint32_t *et, uint32_t n,
+                             const struct alignment *al)
+{
+    int names = 0, brand = -1;
+    uint32_t first = n;
+    double off = 0;
+
+    for (int i = 0; i < q->nm.n; i++)
+        if (q->nm.kind[i] == NV_TOKEN_NAME) {
+            names++;
+            brand = i;
+        }
+    for (uint32_t k = 0; k < n && first == n; k++)
+        if (mt->tok[et[k]].kind == NV_TOKEN_NAME)
+            first = k;
+    if (names != 1 || al->pair[brand] != (int)first || al->sim[brand] < 1 ||
+        list_rank(mt->l->v[party].list) > 4)
+        return 0;
+    for (int i = 0; i < q->nm.n; i++)
+        if (al->pair[i] < 0 && q->nm.kind[i] != NV_TOKEN_LEGAL)
+            return 0; /* the query says more than the brand */
+    for (uint32_t k = first + 1; k < n; k++)
+        if (mt->tok[et[k]].kind != NV_TOKEN_LEGAL && !aligned(al, q, k))
+            off += 0.8 * mt->tok[et[k]].weight;
+    return off;
 }
 
 /* Align the query's tokens with entry e's, one to one (equal tokens
@@ -453,17 +529,16 @@ static double align(const struct nv_matcher *mt, const struct query *q,
             }
     }
     for (int i = 0; i < q->nm.n; i++) {
-        if (al->pair[i] >= 0 || q->nm.kind[i] != NV_TOKEN_NAME ||
-            q->nm.len[i] < 4)
+        if (al->pair[i] >= 0 || !q->nclose[i])
             continue;
-        al->pair[i] = closest(mt, et, n, used, nv_name_token(&q->nm, i),
-                              q->nm.len[i], &al->sim[i]);
+        al->pair[i] = closest(q, i, et, n, used, &al->sim[i]);
         if (al->pair[i] >= 0)
             used[al->pair[i]] = 1;
     }
     for (int i = 0; i < q->nm.n; i++)
         if (al->pair[i] >= 0)
             num += al->sim[i] * (q->w[i] + mt->tok[et[al->pair[i]]].weight);
+    den -= brand_discount(mt, q, mt->e[e].party, et, n, al);
     return den > 0 ? num / den : 0;
 }
 
@@ -494,10 +569,12 @@ static void explain(const struct nv_matcher *mt, const struct query *q,
         if (al->pair[i] >= 0) {
             used[al->pair[i]] = 1;
             if (al->sim[i] >= 1)
-                put(out, size, &len, "%s%s", len ? " " : "", nv_name_token(&q->nm, i));
+                put(out, size, &len, "%s%s", len ? " " : "",
+                    nv_name_token(&q->nm, i));
             else
-                put(out, size, &len, "%s%s~%s(%.2f)", len ? " " : "", nv_name_token(&q->nm, i),
-                    mt->tok[et[al->pair[i]]].text, al->sim[i]);
+                put(out, size, &len, "%s%s~%s(%.2f)", len ? " " : "",
+                    nv_name_token(&q->nm, i), mt->tok[et[al->pair[i]]].text,
+                    al->sim[i]);
         }
     put(out, size, &len, "%s", len ? " aligned" : "nothing aligned");
     for (int i = 0, first = 1; i < q->nm.n; i++)
@@ -508,24 +585,12 @@ static void explain(const struct nv_matcher *mt, const struct query *q,
         }
     for (uint32_t k = 0, first = 1; k < n; k++)
         if (!used[k]) {
-            put(out, size, &len, "%s%s", first ? "; only in name: " : " ", mt->tok[et[k]].text);
+            put(out, size, &len, "%s%s", first ? "; only in name: " : " ",
+                mt->tok[et[k]].text);
             first = 0;
         }
     if (len >= size && size > 4)
         memcpy(out + size - 4, "...", 4);
-}
-
-/* Lists in the order their hits are preferred when scores tie: the
- * Entity List and the telecom lists name the parties that matter here. */
-static int list_rank(const char *list)
-{
-    static const char *const order[] = {"local", "us-entity-list",
-                                        "fcc-covered", "ndaa-889",
-                                        "dod-1260h"};
-    for (int i = 0; i < (int)(sizeof order / sizeof order[0]); i++)
-        if (strcmp(list, order[i]) == 0)
-            return i;
-    return 5;
 }
 
 /* Whether hit a (party pa) ranks before hit b (party pb): higher score,
@@ -559,13 +624,13 @@ static uint32_t keep_hit(const struct nv_matcher *mt, struct nv_match_hit *hits,
         return n;
     if (i == n && n < max)
         n++;
-    else if (i == n && !before(mt, score, party, hits[n - 1].score,
-                               hits[n - 1].party))
+    else if (i == n &&
+             !before(mt, score, party, hits[n - 1].score, hits[n - 1].party))
         return n;
     else if (i == n)
         i = n - 1;
-    for (; i > 0 && before(mt, score, party, hits[i - 1].score,
-                           hits[i - 1].party);
+    for (; i > 0 &&
+           before(mt, score, party, hits[i - 1].score, hits[i - 1].party);
          i--) {
         hits[i] = hits[i - 1];
         entry[i] = entry[i - 1];
@@ -587,8 +652,7 @@ enum nv_rc nv_matcher_screen(struct nv_matcher *mt, const char *name,
 
     *n = 0;
     if (rc)
-        return nv_err_set(err, rc, "cannot read the name: %s",
-                          nv_strerror(rc));
+        return nv_err_set(err, rc, "cannot read the name: %s", nv_strerror(rc));
     max = max > 64 ? 64 : max;
     find_candidates(mt, &q);
     for (uint32_t c = 0; c < mt->ncand && max; c++) {
@@ -601,8 +665,7 @@ enum nv_rc nv_matcher_screen(struct nv_matcher *mt, const char *name,
         align(mt, &q, entry[i], &al);
         hits[i].matched = mt->e[entry[i]].name;
         hits[i].band = nv_match_band(hits[i].score);
-        explain(mt, &q, entry[i], &al, hits[i].explain,
-                sizeof hits[i].explain);
+        explain(mt, &q, entry[i], &al, hits[i].explain, sizeof hits[i].explain);
     }
     *n = found;
     return NV_OK;

@@ -10,10 +10,13 @@
  *   score = sum over aligned pairs of sim(q, e) * (w(q) + w(e))
  *           / (sum of w over the query's tokens + over the name's tokens)
  *
- * sim is 1 for equal tokens and the Jaro-Winkler similarity for close
- * name words (at least 0.88, both at least 4 letters); a token's weight
- * w is its inverse document frequency over all listed names, times 1 for
- * name words, 0.25 for generic words and 0.1 for legal forms.  A word on
+ * sim is 1 for equal tokens and, for a query word no list uses, the
+ * Jaro-Winkler similarity to a close listed name word (at least 0.88,
+ * both at least 6 letters, lengths within 1).  A token's weight w is its
+ * inverse document frequency over all listed names, times 1 for name
+ * words, 0.2 for places, 0.25 for generic words and 0.1 for legal forms.
+ * A query that is a brand alone ("Quectel") is not marked down for the
+ * rest of a listed technology company's name (see match.c).  A word on
  * either side that the other lacks therefore lowers the score, so a
  * sister company ("Huawei Device") scores below its own listing.  Bands:
  * match >= 0.88, review >= 0.70, else no match (docs/screening.md).

@@ -20,64 +20,87 @@ struct pair {
 
 /* Spelling variants and abbreviations, and the one form they take. */
 static const struct pair variants[] = {
-    {"technologies", "tech"},   {"technology", "tech"},
-    {"technological", "tech"},  {"techn", "tech"},
-    {"techs", "tech"},          {"communications", "comm"},
-    {"communication", "comm"},  {"commun", "comm"},
-    {"comms", "comm"},          {"telecommunications", "telecom"},
-    {"telecommunication", "telecom"}, {"telecoms", "telecom"},
-    {"international", "intl"},  {"internat", "intl"},
-    {"electronics", "elec"},    {"electronic", "elec"},
-    {"grp", "group"},           {"groups", "group"},
-    {"corporation", "corp"},    {"company", "co"},
-    {"companies", "co"},        {"limited", "ltd"},
-    {"incorporated", "inc"},    {"manufacturing", "mfg"},
-    {"industries", "industry"}, {"industrial", "industry"},
-    {"systems", "system"},      {"sys", "system"},
-    {"networks", "network"},    {"holdings", "holding"},
-    {"sciences", "science"},    {"information", "info"},
-    {"equipments", "equipment"}, {"equip", "equipment"},
-    {"laboratories", "lab"},    {"laboratory", "lab"},
-    {"labs", "lab"},            {"institute", "inst"},
-    {"institution", "inst"},    {"devices", "device"},
-    {"solutions", "solution"},  {"services", "service"},
-    {"products", "product"},    {"enterprises", "enterprise"},
-    {"centre", "center"},       {"centers", "center"},
+    {"technologies", "tech"},
+    {"technology", "tech"},
+    {"technological", "tech"},
+    {"techn", "tech"},
+    {"techs", "tech"},
+    {"communications", "comm"},
+    {"communication", "comm"},
+    {"commun", "comm"},
+    {"comms", "comm"},
+    {"telecommunications", "telecom"},
+    {"telecommunication", "telecom"},
+    {"telecoms", "telecom"},
+    {"international", "intl"},
+    {"internat", "intl"},
+    {"electronics", "elec"},
+    {"electronic", "elec"},
+    {"grp", "group"},
+    {"groups", "group"},
+    {"corporation", "corp"},
+    {"company", "co"},
+    {"companies", "co"},
+    {"limited", "ltd"},
+    {"incorporated", "inc"},
+    {"manufacturing", "mfg"},
+    {"industries", "industry"},
+    {"industrial", "industry"},
+    {"systems", "system"},
+    {"sys", "system"},
+    {"networks", "network"},
+    {"holdings", "holding"},
+    {"sciences", "science"},
+    {"information", "info"},
+    {"equipments", "equipment"},
+    {"equip", "equipment"},
+    {"laboratories", "lab"},
+    {"laboratory", "lab"},
+    {"labs", "lab"},
+    {"institute", "inst"},
+    {"institution", "inst"},
+    {"devices", "device"},
+    {"solutions", "solution"},
+    {"services", "service"},
+    {"products", "product"},
+    {"enterprises", "enterprise"},
+    {"centre", "center"},
+    {"centers", "center"},
     {"aktiengesellschaft", "ag"},
 };
 
 /* Legal forms: they say what kind of company, not which. */
 static const char *const legal[] = {
-    "co",   "ltd",  "corp", "inc", "llc", "lp",  "llp", "gmbh", "mbh",
-    "ag",   "sa",   "sas",  "sarl", "spa", "srl", "bv",  "nv",   "plc",
-    "pte",  "pty",  "kk",   "oy",  "oyj", "ab",  "as",  "asa",  "aps",
-    "jsc",  "ojsc", "cjsc", "pjsc", "ooo", "oao", "zao", "pao",  "tov",
-    "kg",   "se",   "sl",   "sro", "zrt", "kft", "doo", "ad",   "ead",
-    "bhd",  "sdn",  "pvt",  "fze", "fzco", "llp", "sae", "wll", "sal"};
+    "co",  "ltd",  "corp", "inc",  "llc",  "lp",  "llp", "gmbh", "mbh",
+    "ag",  "sa",   "sas",  "sarl", "spa",  "srl", "bv",  "nv",   "plc",
+    "pte", "pty",  "kk",   "oy",   "oyj",  "ab",  "as",  "asa",  "aps",
+    "jsc", "ojsc", "cjsc", "pjsc", "ooo",  "oao", "zao", "pao",  "tov",
+    "kg",  "se",   "sl",   "sro",  "zrt",  "kft", "doo", "ad",   "ead",
+    "bhd", "sdn",  "pvt",  "fze",  "fzco", "llp", "sae", "wll",  "sal"};
 
 /* Generic words: common to many names, they never make a match alone. */
 static const char *const generic[] = {
-    "tech",      "comm",       "telecom",   "intl",     "elec",
-    "group",     "system",     "network",   "holding",  "industry",
-    "info",      "equipment",  "digital",   "science",  "lab",
-    "inst",      "device",     "solution",  "service",  "product",
-    "development", "engineering", "trading", "trade",   "investment",
-    "enterprise", "global",    "center",    "software", "mfg",
-    "import",    "export",     "shares",    "branch"};
+    "tech",        "comm",        "telecom",  "intl",     "elec",
+    "group",       "system",      "network",  "holding",  "industry",
+    "info",        "equipment",   "digital",  "science",  "lab",
+    "inst",        "device",      "solution", "service",  "product",
+    "development", "engineering", "trading",  "trade",    "investment",
+    "enterprise",  "global",      "center",   "software", "mfg",
+    "import",      "export",      "shares",   "branch"};
 
 /* Places: where a company is, or which branch of it; not who it is. */
 static const char *const places[] = {
-    "usa",      "us",       "america",   "americas", "american", "europe",
-    "european", "uk",       "canada",    "germany",  "deutschland",
-    "france",   "japan",    "india",     "china",    "chinese",  "hong",
-    "kong",     "hk",       "taiwan",    "singapore", "asia",    "pacific",
-    "beijing",  "shanghai", "shenzhen",  "hangzhou", "zhejiang", "guangdong",
-    "guangzhou", "wuhan",   "chengdu",   "nanjing",  "tianjin",  "suzhou",
-    "xian",     "dongguan", "jiangsu",   "sichuan",  "moscow",   "russia",
-    "north",    "south",    "east",      "west",     "middle"};
+    "usa",      "us",       "america",   "americas", "american",    "europe",
+    "european", "uk",       "canada",    "germany",  "deutschland", "france",
+    "japan",    "india",    "china",     "chinese",  "hong",        "kong",
+    "hk",       "taiwan",   "singapore", "asia",     "pacific",     "beijing",
+    "shanghai", "shenzhen", "hangzhou",  "zhejiang", "guangdong",   "guangzhou",
+    "wuhan",    "chengdu",  "nanjing",   "tianjin",  "suzhou",      "xian",
+    "dongguan", "jiangsu",  "sichuan",   "moscow",   "russia",      "north",
+    "south",    "east",     "west",      "middle"};
 
 /* Words dropped altogether. */
-static const char *const stopwords[] = {"and", "of",  "the", "de", "des",
+static const char *const stopwords[] = {"and", "of",  "the", "de",  "des",
                                         "du",  "la",  "le",  "del", "et",
                                         "und", "for", "y"};
 
@@ -85,18 +108,30 @@ static const char *const stopwords[] = {"and", "of",  "the", "de", "des",
  * names meet their English forms; other syllables of a Han run are joined
  * into one word ("hua wei" -> "huawei"). */
 static const struct pair chinese[] = {
-    {"you xian gong si", "co ltd"}, {"you xian ze ren gong si", "co ltd"},
-    {"gong si", "co"},              {"ji shu", "tech"},
-    {"ke ji", "tech"},              {"ji tuan", "group"},
-    {"tong xin", "comm"},           {"tong xun", "comm"},
-    {"gu fen", "shares"},           {"dian zi", "elec"},
-    {"wang luo", "network"},        {"she bei", "equipment"},
-    {"xin xi", "info"},             {"shu zi", "digital"},
-    {"guo ji", "intl"},             {"zhong guo", "china"},
-    {"dian xin", "telecom"},        {"yi dong", "mobile"},
-    {"lian tong", "unicom"},        {"yan jiu suo", "inst"},
-    {"fen gong si", "branch"},      {"kong gu", "holding"},
-    {"shi ye", "industry"},         {"zhong duan", "device"},
+    {"you xian gong si", "co ltd"},
+    {"you xian ze ren gong si", "co ltd"},
+    {"gong si", "co"},
+    {"ji shu", "tech"},
+    {"ke ji", "tech"},
+    {"ji tuan", "group"},
+    {"tong xin", "comm"},
+    {"tong xun", "comm"},
+    {"gu fen", "shares"},
+    {"dian zi", "elec"},
+    {"wang luo", "network"},
+    {"she bei", "equipment"},
+    {"xin xi", "info"},
+    {"shu zi", "digital"},
+    {"guo ji", "intl"},
+    {"zhong guo", "china"},
+    {"dian xin", "telecom"},
+    {"yi dong", "mobile"},
+    {"lian tong", "unicom"},
+    {"yan jiu suo", "inst"},
+    {"fen gong si", "branch"},
+    {"kong gu", "holding"},
+    {"shi ye", "industry"},
+    {"zhong duan", "device"},
 };
 
 #define COUNT(a) (sizeof a / sizeof a[0])
@@ -321,8 +356,8 @@ static size_t run_of(const utf8proc_uint8_t *s, size_t n, int han)
 
     while (i < n && s[i] >= 0x80) {
         utf8proc_int32_t c;
-        utf8proc_ssize_t k = utf8proc_iterate(s + i, (utf8proc_ssize_t)(n - i),
-                                              &c);
+        utf8proc_ssize_t k =
+            utf8proc_iterate(s + i, (utf8proc_ssize_t)(n - i), &c);
         if (k <= 0 || is_han(c) != han)
             break;
         i += (size_t)k;
@@ -331,8 +366,8 @@ static size_t run_of(const utf8proc_uint8_t *s, size_t n, int han)
 }
 
 /* The folded name as ASCII words in nz->work. */
-static enum nv_rc to_ascii(struct nv_normalizer *nz,
-                           const utf8proc_uint8_t *s, size_t n)
+static enum nv_rc to_ascii(struct nv_normalizer *nz, const utf8proc_uint8_t *s,
+                           size_t n)
 {
     enum nv_rc rc = NV_OK;
     size_t i = 0;
@@ -364,17 +399,17 @@ enum nv_rc nv_normalize(struct nv_normalizer *nz, const char *s,
                         struct nv_name *out)
 {
     utf8proc_uint8_t *folded = NULL;
-    utf8proc_ssize_t n = utf8proc_map(
-        (const utf8proc_uint8_t *)s, 0, &folded,
-        UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPAT |
-            UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK |
-            UTF8PROC_IGNORE);
+    utf8proc_ssize_t n =
+        utf8proc_map((const utf8proc_uint8_t *)s, 0, &folded,
+                     UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPAT |
+                         UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD |
+                         UTF8PROC_STRIPMARK | UTF8PROC_IGNORE);
     enum nv_rc rc;
 
     if (n < 0)
         return n == UTF8PROC_ERROR_NOMEM ? NV_ENOMEM : NV_EPARSE;
     rc = to_ascii(nz, folded, (size_t)n);
-    free(folded); /* utf8proc allocates with malloc */
+    free(folded);        /* utf8proc allocates with malloc */
     if (rc == NV_ELIMIT) /* a name longer than we read: use what fits */
         rc = NV_OK;
     if (!rc)

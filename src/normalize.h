@@ -30,10 +30,10 @@ enum nv_token_kind {
 };
 
 struct nv_name {
-    char text[NV_NAME_TEXT];        /* the tokens, each NUL-terminated */
-    uint16_t off[NV_NAME_TOKENS];   /* where token i starts in text */
+    char text[NV_NAME_TEXT];      /* the tokens, each NUL-terminated */
+    uint16_t off[NV_NAME_TOKENS]; /* where token i starts in text */
     uint8_t len[NV_NAME_TOKENS];
-    uint8_t kind[NV_NAME_TOKENS];   /* enum nv_token_kind */
+    uint8_t kind[NV_NAME_TOKENS]; /* enum nv_token_kind */
     int n;
 };
 

@@ -9,12 +9,39 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Index the names of parties with a local designation. */
+static enum nv_rc index_local(struct nv_screen *s)
+{
+    struct nv_lists *l = &s->lists;
+
+    for (uint32_t i = 0; i < l->n; i++) {
+        const struct nv_party *p = &l->v[i];
+        for (uint32_t a = 0; p->designation >= 0 && a < 2 + p->naliases; a++) {
+            const char *name = a == 0   ? p->name
+                               : a == 1 ? p->match_name
+                                        : p->aliases[a - 2];
+            char key[256];
+            size_t n = name ? nv_resolve_key(name, key, sizeof key) : 0;
+            const char *copy;
+            uint32_t v;
+            int found;
+            if (n == 0 || n >= sizeof key)
+                continue;
+            copy = nv_arena_strndup(&l->arena, key, n);
+            if (!copy || nv_strmap_put(&s->local, copy, n, i, &v, &found))
+                return NV_ENOMEM;
+        }
+    }
+    return NV_OK;
+}
+
 enum nv_rc nv_screen_open(struct nv_screen *s, const char *const *paths,
                           size_t n, struct nv_err *err)
 {
     enum nv_rc rc = NV_OK;
 
     nv_lists_init(&s->lists);
+    nv_strmap_init(&s->local);
     s->mt = NULL;
     for (size_t i = 0; i < n && !rc; i++)
         rc = nv_lists_load(&s->lists, paths[i], err);
@@ -22,6 +49,8 @@ enum nv_rc nv_screen_open(struct nv_screen *s, const char *const *paths,
         rc = nv_lists_link(&s->lists, err);
     if (!rc)
         rc = nv_matcher_new(&s->lists, &s->mt, err);
+    if (!rc && index_local(s))
+        rc = nv_err_set(err, NV_ENOMEM, "out of memory");
     if (rc)
         nv_screen_close(s);
     return rc;
@@ -31,48 +60,29 @@ void nv_screen_close(struct nv_screen *s)
 {
     nv_matcher_free(s->mt);
     s->mt = NULL;
+    nv_strmap_release(&s->local);
     nv_lists_release(&s->lists);
 }
 
-/* Whether some name of party p normalises to key[0..n). */
-static int has_key(const struct nv_party *p, const char *key, size_t n)
-{
-    char other[256];
-
-    for (uint32_t a = 0; a < 2 + p->naliases; a++) {
-        const char *s = a == 0   ? p->name
-                        : a == 1 ? p->match_name
-                                 : p->aliases[a - 2];
-        if (s && nv_resolve_key(s, other, sizeof other) == n &&
-            memcmp(other, key, n) == 0)
-            return 1;
-    }
-    return 0;
-}
-
 /* The local designation of the party named like party i, or -1. */
-static int local_designation(const struct nv_lists *l, uint32_t i)
+static int local_designation(const struct nv_screen *s, uint32_t i)
 {
-    const struct nv_party *p = &l->v[i];
+    const struct nv_party *p = &s->lists.v[i];
     char key[256];
     size_t n = nv_resolve_key(p->match_name ? p->match_name : p->name, key,
                               sizeof key);
+    int64_t k = n < sizeof key ? nv_strmap_get(&s->local, key, n) : -1;
 
-    for (uint32_t k = 0; n < sizeof key && k < l->n; k++)
-        if (l->v[k].designation >= 0 && has_key(&l->v[k], key, n))
-            return l->v[k].designation;
-    return -1;
+    return k < 0 ? -1 : s->lists.v[k].designation;
 }
 
-enum nv_designation nv_screen_designation(const struct nv_screen *s,
-                                          uint32_t i)
+enum nv_designation nv_screen_designation(const struct nv_screen *s, uint32_t i)
 {
-    int d = local_designation(&s->lists, i);
+    int d = local_designation(s, i);
 
     if (d < 0)
-        d = local_designation(&s->lists, nv_lists_root(&s->lists, i));
-    return d >= 0 ? (enum nv_designation)d
-                  : nv_lists_designation(&s->lists, i);
+        d = local_designation(s, nv_lists_root(&s->lists, i));
+    return d >= 0 ? (enum nv_designation)d : nv_lists_designation(&s->lists, i);
 }
 
 struct resolving {
@@ -134,16 +144,13 @@ static enum nv_rc entity_for(struct resolving *r, struct nv_model *m,
     }
     entity_id(m, p, id, sizeof id);
     return rc ? rc
-              : nv_model_add_entity(m, id, p->match_name ? p->match_name
-                                                          : p->name,
-                                    p->country,
-                                    nv_screen_designation(r->s, i), parent,
-                                    &r->entity[i], err);
+              : nv_model_add_entity(
+                    m, id, p->match_name ? p->match_name : p->name, p->country,
+                    nv_screen_designation(r->s, i), parent, &r->entity[i], err);
 }
 
-static enum nv_rc resolve_one(void *ctx, struct nv_model *m,
-                              const char *vendor, uint32_t *entity,
-                              struct nv_err *err)
+static enum nv_rc resolve_one(void *ctx, struct nv_model *m, const char *vendor,
+                              uint32_t *entity, struct nv_err *err)
 {
     struct resolving *r = ctx;
     struct nv_match_hit hit;
@@ -164,8 +171,8 @@ static enum nv_rc resolve_one(void *ctx, struct nv_model *m,
 enum nv_rc nv_screen_model(struct nv_screen *s, struct nv_model *m,
                            uint32_t *matched, struct nv_err *err)
 {
-    struct resolving r = {s, nv_calloc((size_t)s->lists.n + 1,
-                                       sizeof(uint32_t)), 0};
+    struct resolving r = {
+        s, nv_calloc((size_t)s->lists.n + 1, sizeof(uint32_t)), 0};
     enum nv_rc rc;
 
     if (!r.entity)

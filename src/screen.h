@@ -14,9 +14,13 @@
 #include "match.h"
 #include "model.h"
 
+#include "strmap.h"
+
 struct nv_screen {
     struct nv_lists lists;
     struct nv_matcher *mt;
+    struct nv_strmap local; /* normalised names of locally designated
+                               parties -> party */
 };
 
 /* Load the list files and index them; release with nv_screen_close. */

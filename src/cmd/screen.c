@@ -71,8 +71,8 @@ static void json_hit(struct run *r, const struct nv_match_hit *h)
     nv_jsonw_key(w, "parent");
     nv_jsonw_str_or_null(w, parent_name(r->s, h->party));
     nv_jsonw_key(w, "designation");
-    nv_jsonw_str(w, nv_designation_names[nv_screen_designation(r->s,
-                                                                h->party)]);
+    nv_jsonw_str(w,
+                 nv_designation_names[nv_screen_designation(r->s, h->party)]);
     nv_jsonw_key(w, "country");
     nv_jsonw_str_or_null(w, p->country);
     nv_jsonw_key(w, "citation");
@@ -102,7 +102,6 @@ static void print_json(struct run *r, const char *query,
             json_hit(r, &h[i]);
     nv_jsonw_arr_end(r->w);
     nv_jsonw_obj_end(r->w);
-    nv_jsonw_next(r->w, "\n");
 }
 
 static void print_text(struct run *r, const char *query,
@@ -131,8 +130,10 @@ static int screen_one(struct run *r, const char *name)
 
     if (nv_matcher_screen(r->s->mt, name, hits, 5, &n, &err))
         return nv_cli_fail(&err);
-    r->names++;
     r->matched += n && hits[0].band == NV_BAND_MATCH;
+    if (r->w && r->names)
+        nv_jsonw_next(r->w, "\n"); /* JSON Lines: one document a line */
+    r->names++;
     if (r->w)
         print_json(r, name, hits, n);
     else
@@ -224,7 +225,7 @@ static int screen_all(struct run *r, const struct nv_cmd_spec *spec,
         return screen_stdin(r);
     for (size_t i = 0; i < names->n && !rc; i++)
         rc = strcmp(names->items[i], "-") == 0 ? screen_stdin(r)
-                                                : screen_one(r, names->items[i]);
+                                               : screen_one(r, names->items[i]);
     return rc;
 }
 
@@ -246,11 +247,12 @@ int cmd_screen(int argc, char **argv)
          "a list to screen against (repeat for several)"},
         {"csv", NV_OPT_STRING, &o.csv, "FILE", "screen a column of this CSV"},
         {"column", NV_OPT_STRING, &o.column, "NAME", "the column to screen"},
-        {"json", NV_OPT_FLAG, &o.json, NULL, "one JSON object a name (JSON Lines)"},
+        {"json", NV_OPT_FLAG, &o.json, NULL,
+         "one JSON object a name (JSON Lines)"},
     };
-    const struct nv_cmd_spec spec = {"screen", "[NAME... | -]", about,
-                                     examples, opts,
-                                     sizeof opts / sizeof opts[0]};
+    const struct nv_cmd_spec spec = {"screen", "[NAME... | -]",
+                                     about,    examples,
+                                     opts,     sizeof opts / sizeof opts[0]};
     struct nv_strlist names = {0};
     struct nv_screen s;
     struct run r = {&s, &o, NULL, 0, 0};
