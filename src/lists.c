@@ -73,11 +73,13 @@ void nv_lists_init(struct nv_lists *l)
 {
     memset(l, 0, sizeof *l);
     nv_arena_init(&l->arena);
+    nv_strmap_init(&l->seen);
 }
 
 void nv_lists_release(struct nv_lists *l)
 {
     nv_free(l->v);
+    nv_strmap_release(&l->seen);
     nv_arena_release(&l->arena);
     nv_lists_init(l);
 }
@@ -215,7 +217,7 @@ static enum nv_rc paren_forms(struct nv_lists *l, struct nv_party *p,
 static enum nv_rc location_form(struct nv_lists *l, struct nv_party *p,
                                 const char *name)
 {
-    static const char *const ends[] = {"Ltd.,", "Ltd,", "Inc.,", "Co.,"};
+    static const char *const ends[] = {"Ltd.,", "Ltd,", "Inc.,", "Limited,"};
     const char *cut = NULL;
 
     for (size_t i = 0; i < sizeof ends / sizeof ends[0]; i++) {
@@ -293,7 +295,7 @@ static enum nv_rc party_for(struct loader *ld, const char *list,
     memcpy(key, list, nl);
     key[nl] = '\x1f';
     memcpy(key + nl + 1, name, nn + 1);
-    if (nv_strmap_put(&ld->seen, key, nl + nn + 1, l->n, idx, &found) ||
+    if (nv_strmap_put(&l->seen, key, nl + nn + 1, l->n, idx, &found) ||
         (!found &&
          nv_array_reserve(&l->v, &l->cap, (size_t)l->n + 1, sizeof *l->v)))
         return NV_ENOMEM;
@@ -417,19 +419,15 @@ static enum nv_rc read_format(struct loader *ld, struct nv_err *err)
                            "docs/screening.md)");
 }
 
-enum nv_rc nv_lists_load(struct nv_lists *l, const char *path,
-                         struct nv_err *err)
+enum nv_rc nv_lists_load_text(struct nv_lists *l, const char *name,
+                              const char *text, size_t len, struct nv_err *err)
 {
     struct loader ld = {.l = l};
-    struct nv_file f;
     int got = 1;
-    enum nv_rc rc = nv_file_read(&f, path, (size_t)1 << 30, err);
+    enum nv_rc rc;
 
-    if (rc)
-        return rc;
-    ld.file = nv_arena_strdup(&l->arena, path);
-    nv_strmap_init(&ld.seen);
-    nv_csv_init(&ld.c, f.data, f.len, path);
+    ld.file = nv_arena_strdup(&l->arena, name);
+    nv_csv_init(&ld.c, text, len, name);
     rc = ld.file ? read_format(&ld, err) : NV_ENOMEM;
     while (!rc && got) {
         rc = nv_csv_next(&ld.c, &got, err);
@@ -437,10 +435,21 @@ enum nv_rc nv_lists_load(struct nv_lists *l, const char *path,
             rc = read_party(&ld, err);
     }
     nv_csv_release(&ld.c);
-    nv_strmap_release(&ld.seen);
-    nv_file_release(&f);
     if (rc == NV_ENOMEM)
         nv_err_set(err, rc, "out of memory");
+    return rc;
+}
+
+enum nv_rc nv_lists_load(struct nv_lists *l, const char *path,
+                         struct nv_err *err)
+{
+    struct nv_file f;
+    enum nv_rc rc = nv_file_read(&f, path, (size_t)1 << 30, err);
+
+    if (rc)
+        return rc;
+    rc = nv_lists_load_text(l, path, f.data, f.len, err);
+    nv_file_release(&f);
     return rc;
 }
 

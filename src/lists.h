@@ -17,6 +17,7 @@
 
 #include "arena.h"
 #include "model.h"
+#include "strmap.h"
 
 struct nv_party {
     const char *name;   /* primary name as the list gives it, trimmed */
@@ -39,6 +40,8 @@ struct nv_lists {
     struct nv_party *v;
     uint32_t n;
     size_t cap;
+    struct nv_strmap seen; /* "list\x1fname" -> party: a party named
+                              twice, in one file or two, is one party */
 };
 
 void nv_lists_init(struct nv_lists *l);
@@ -47,6 +50,11 @@ void nv_lists_release(struct nv_lists *l);
 /* Add the parties of the list file at path. */
 enum nv_rc nv_lists_load(struct nv_lists *l, const char *path,
                          struct nv_err *err) NV_WUR;
+
+/* Add the parties of a list held in memory (name is used in errors). */
+enum nv_rc nv_lists_load_text(struct nv_lists *l, const char *name,
+                              const char *text, size_t len,
+                              struct nv_err *err) NV_WUR;
 
 /* Link every party's parent_name to a party (by normalised name); call
  * once after loading every file. */

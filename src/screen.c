@@ -9,48 +9,22 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Index the names of parties with a local designation. */
-static enum nv_rc index_local(struct nv_screen *s)
-{
-    struct nv_lists *l = &s->lists;
-
-    for (uint32_t i = 0; i < l->n; i++) {
-        const struct nv_party *p = &l->v[i];
-        for (uint32_t a = 0; p->designation >= 0 && a < 2 + p->naliases; a++) {
-            const char *name = a == 0   ? p->name
-                               : a == 1 ? p->match_name
-                                        : p->aliases[a - 2];
-            char key[256];
-            size_t n = name ? nv_resolve_key(name, key, sizeof key) : 0;
-            const char *copy;
-            uint32_t v;
-            int found;
-            if (n == 0 || n >= sizeof key)
-                continue;
-            copy = nv_arena_strndup(&l->arena, key, n);
-            if (!copy || nv_strmap_put(&s->local, copy, n, i, &v, &found))
-                return NV_ENOMEM;
-        }
-    }
-    return NV_OK;
-}
-
 enum nv_rc nv_screen_open(struct nv_screen *s, const char *const *paths,
                           size_t n, struct nv_err *err)
 {
     enum nv_rc rc = NV_OK;
 
     nv_lists_init(&s->lists);
-    nv_strmap_init(&s->local);
     s->mt = NULL;
+    s->has_local = 0;
     for (size_t i = 0; i < n && !rc; i++)
         rc = nv_lists_load(&s->lists, paths[i], err);
     if (!rc)
         rc = nv_lists_link(&s->lists, err);
     if (!rc)
         rc = nv_matcher_new(&s->lists, &s->mt, err);
-    if (!rc && index_local(s))
-        rc = nv_err_set(err, NV_ENOMEM, "out of memory");
+    for (uint32_t i = 0; !rc && i < s->lists.n; i++)
+        s->has_local |= s->lists.v[i].designation >= 0;
     if (rc)
         nv_screen_close(s);
     return rc;
@@ -60,20 +34,40 @@ void nv_screen_close(struct nv_screen *s)
 {
     nv_matcher_free(s->mt);
     s->mt = NULL;
-    nv_strmap_release(&s->local);
     nv_lists_release(&s->lists);
 }
 
-/* The local designation of the party named like party i, or -1. */
+/* The designation of a local party that name matches, or -1. */
+static int local_match(const struct nv_screen *s, const char *name)
+{
+    struct nv_match_hit hits[8];
+    struct nv_err err;
+    uint32_t n;
+
+    if (nv_matcher_screen(s->mt, name, hits, 8, &n, &err))
+        return -1;
+    for (uint32_t k = 0; k < n; k++)
+        if (hits[k].band == NV_BAND_MATCH &&
+            s->lists.v[hits[k].party].designation >= 0)
+            return s->lists.v[hits[k].party].designation;
+    return -1;
+}
+
+/* The designation of a local party that one of party i's names matches,
+ * or -1: a national file names parties its own way ("Huawei Technologies
+ * Co., Ltd." for the FCC's "Huawei Technologies Company"), so the names
+ * are screened again, for local parties. */
 static int local_designation(const struct nv_screen *s, uint32_t i)
 {
     const struct nv_party *p = &s->lists.v[i];
-    char key[256];
-    size_t n = nv_resolve_key(p->match_name ? p->match_name : p->name, key,
-                              sizeof key);
-    int64_t k = n < sizeof key ? nv_strmap_get(&s->local, key, n) : -1;
+    int d = p->designation;
 
-    return k < 0 ? -1 : s->lists.v[k].designation;
+    if (d >= 0 || !s->has_local)
+        return d;
+    d = local_match(s, p->match_name ? p->match_name : p->name);
+    for (uint32_t a = 0; d < 0 && a < p->naliases; a++)
+        d = local_match(s, p->aliases[a]);
+    return d;
 }
 
 enum nv_designation nv_screen_designation(const struct nv_screen *s, uint32_t i)

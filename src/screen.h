@@ -14,13 +14,10 @@
 #include "match.h"
 #include "model.h"
 
-#include "strmap.h"
-
 struct nv_screen {
     struct nv_lists lists;
     struct nv_matcher *mt;
-    struct nv_strmap local; /* normalised names of locally designated
-                               parties -> party */
+    int has_local; /* some party has a local designation */
 };
 
 /* Load the list files and index them; release with nv_screen_close. */
@@ -30,7 +27,8 @@ enum nv_rc nv_screen_open(struct nv_screen *s, const char *const *paths,
 void nv_screen_close(struct nv_screen *s);
 
 /* The designation a hit on party i gives: a local list's designation for
- * the party or its ultimate parent, by name, wins over the list's. */
+ * a party whose name matches party i's, or its ultimate parent's, wins
+ * over the one its list implies (lists.h). */
 enum nv_designation nv_screen_designation(const struct nv_screen *s,
                                           uint32_t i);
 

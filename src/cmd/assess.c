@@ -38,6 +38,7 @@ static const char examples[] =
 struct assess_opts {
     int json, timing;
     const char *group, *flow, *limit, *threads;
+    struct nv_strlist lists;
 };
 
 static double seconds_now(void)
@@ -408,7 +409,7 @@ static int report(const struct nv_cmd_spec *spec, const struct assess_opts *o,
 
 int cmd_assess(int argc, char **argv)
 {
-    struct assess_opts o = {0};
+    struct assess_opts o = {0, 0, NULL, NULL, NULL, NULL, {NULL, 0}};
     const struct nv_opt opts[] = {
         {"json", NV_OPT_FLAG, &o.json, NULL, "print the exposure as JSON"},
         {"group", NV_OPT_STRING, &o.group, "KIND",
@@ -420,6 +421,8 @@ int cmd_assess(int argc, char **argv)
          "threads to use (default: one per core)"},
         {"timing", NV_OPT_FLAG, &o.timing, NULL,
          "print load and analysis times on standard error"},
+        {"list", NV_OPT_LIST, &o.lists, "FILE",
+         "screen unresolved vendors against this list (repeatable)"},
     };
     const struct nv_cmd_spec spec = {"assess", "MODEL...",
                                      about,    examples,
@@ -436,7 +439,7 @@ int cmd_assess(int argc, char **argv)
     if (rc == NV_EXIT_OK)
         rc = nv_cli_number(&spec, "threads", o.threads, 64, &threads);
     if (rc == NV_EXIT_OK)
-        rc = nv_cli_load_model(&spec, &args, &m);
+        rc = nv_cli_load_model(&spec, &args, &o.lists, &m);
     t[1] = seconds_now();
     if (rc == NV_EXIT_OK && nv_exposure_compute(m, (int)threads, &x, &err))
         rc = nv_cli_fail(&err);
@@ -449,5 +452,6 @@ int cmd_assess(int argc, char **argv)
     nv_exposure_release(&x);
     nv_model_free(m);
     nv_strlist_release(&args);
+    nv_strlist_release(&o.lists);
     return rc < 0 ? NV_EXIT_OK : rc;
 }

@@ -6,6 +6,7 @@
 #include "alloc.h"
 #include "load.h"
 #include "parse.h"
+#include "screen.h"
 
 #include <stdarg.h>
 #include <string.h>
@@ -167,17 +168,39 @@ int nv_cli_number(const struct nv_cmd_spec *spec, const char *name,
     return NV_EXIT_OK;
 }
 
+static int screen_vendors(const struct nv_strlist *lists, struct nv_model *m)
+{
+    struct nv_screen s;
+    struct nv_err err;
+    uint32_t matched;
+    enum nv_rc rc;
+
+    nv_err_clear(&err);
+    if (nv_screen_open(&s, lists->items, lists->n, &err))
+        return nv_cli_fail(&err);
+    rc = nv_screen_model(&s, m, &matched, &err);
+    nv_screen_close(&s);
+    return rc ? nv_cli_fail(&err) : NV_EXIT_OK;
+}
+
 int nv_cli_load_model(const struct nv_cmd_spec *spec,
-                      const struct nv_strlist *args, struct nv_model **m)
+                      const struct nv_strlist *args,
+                      const struct nv_strlist *lists, struct nv_model **m)
 {
     struct nv_err err;
+    int rc;
 
     nv_err_clear(&err);
     if (args->n == 0)
         return nv_cli_usage_error(spec, "name at least one MODEL file");
     if (nv_load_model(args->items, args->n, m, &err))
         return nv_cli_fail(&err);
-    return NV_EXIT_OK;
+    rc = lists && lists->n ? screen_vendors(lists, *m) : NV_EXIT_OK;
+    if (rc) {
+        nv_model_free(*m);
+        *m = NULL;
+    }
+    return rc;
 }
 
 int nv_cli_group_id(const struct nv_cmd_spec *spec, const char *vendor,

@@ -83,11 +83,14 @@ int nv_cli_group_id(const struct nv_cmd_spec *spec, const char *vendor,
                     const char *country, const char *designation, int required,
                     char *id, size_t size);
 
-/* Load and finish the model made of the files in args (at least one);
- * print the error and return its exit code if that fails. */
+/* Load and finish the model made of the files in args (at least one),
+ * then screen the vendor strings exact resolution left unresolved against
+ * the restricted-party lists named in lists (none: no screening); print
+ * the error and return its exit code if that fails. */
 struct nv_model;
 int nv_cli_load_model(const struct nv_cmd_spec *spec,
-                      const struct nv_strlist *args, struct nv_model **m);
+                      const struct nv_strlist *args,
+                      const struct nv_strlist *lists, struct nv_model **m);
 
 /*
  * Print "netvet: FILE:LINE:COL: message" to stderr and return the exit

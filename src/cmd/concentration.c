@@ -31,6 +31,7 @@ static const char examples[] =
 struct conc_opts {
     const char *vendor, *country, *designation;
     int json;
+    struct nv_strlist lists;
 };
 
 static const char *vendor_name(const struct nv_model *m, uint32_t e)
@@ -244,7 +245,7 @@ static int report(const struct nv_cmd_spec *spec, const struct conc_opts *o,
 
 int cmd_concentration(int argc, char **argv)
 {
-    struct conc_opts o = {0};
+    struct conc_opts o = {NULL, NULL, NULL, 0, {NULL, 0}};
     const struct nv_opt opts[] = {
         {"vendor", NV_OPT_STRING, &o.vendor, "ID",
          "also price ripping out this vendor (with its subsidiaries)"},
@@ -253,6 +254,8 @@ int cmd_concentration(int argc, char **argv)
         {"designation", NV_OPT_STRING, &o.designation, "CLASS",
          "... or every vendor of a class (high-risk, prohibited)"},
         {"json", NV_OPT_FLAG, &o.json, NULL, "print the shares as JSON"},
+        {"list", NV_OPT_LIST, &o.lists, "FILE",
+         "screen unresolved vendors against this list (repeatable)"},
     };
     const struct nv_cmd_spec spec = {
         "concentration", "MODEL...", about,
@@ -266,10 +269,11 @@ int cmd_concentration(int argc, char **argv)
         rc = nv_cli_group_id(&spec, o.vendor, o.country, o.designation, 0, id,
                              sizeof id);
     if (rc == NV_EXIT_OK)
-        rc = nv_cli_load_model(&spec, &args, &m);
+        rc = nv_cli_load_model(&spec, &args, &o.lists, &m);
     if (rc == NV_EXIT_OK)
         rc = report(&spec, &o, m, id);
     nv_model_free(m);
     nv_strlist_release(&args);
+    nv_strlist_release(&o.lists);
     return rc < 0 ? NV_EXIT_OK : rc;
 }

@@ -163,11 +163,15 @@ static int print_json(const struct nv_model *m, const struct nv_inventory *inv)
 int cmd_inspect(int argc, char **argv)
 {
     int json = 0;
+    struct nv_strlist lists = {0};
     const struct nv_opt opts[] = {
         {"json", NV_OPT_FLAG, &json, NULL, "print the summary as JSON"},
+        {"list", NV_OPT_LIST, &lists, "FILE",
+         "screen unresolved vendors against this list (repeatable)"},
     };
-    const struct nv_cmd_spec spec = {"inspect", "MODEL...", about,
-                                     examples,  opts,       1};
+    const struct nv_cmd_spec spec = {"inspect", "MODEL...",
+                                     about,     examples,
+                                     opts,      sizeof opts / sizeof opts[0]};
     struct nv_strlist args = {0};
     struct nv_model *m = NULL;
     struct nv_inventory inv;
@@ -176,7 +180,7 @@ int cmd_inspect(int argc, char **argv)
 
     nv_err_clear(&err);
     if (rc == NV_EXIT_OK)
-        rc = nv_cli_load_model(&spec, &args, &m);
+        rc = nv_cli_load_model(&spec, &args, &lists, &m);
     if (rc == NV_EXIT_OK && nv_inventory_build(m, &inv, &err))
         rc = nv_cli_fail(&err);
     if (rc == NV_EXIT_OK) {
@@ -188,5 +192,6 @@ int cmd_inspect(int argc, char **argv)
     }
     nv_model_free(m);
     nv_strlist_release(&args);
+    nv_strlist_release(&lists);
     return rc < 0 ? NV_EXIT_OK : rc;
 }

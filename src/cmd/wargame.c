@@ -27,6 +27,7 @@ static const char examples[] =
 struct wg_opts {
     const char *vendor, *country, *designation, *threads;
     int json;
+    struct nv_strlist lists;
 };
 
 static const char *group_name(const struct nv_model *m,
@@ -216,7 +217,7 @@ static int play(const struct nv_cmd_spec *spec, const struct wg_opts *o,
 
 int cmd_wargame(int argc, char **argv)
 {
-    struct wg_opts o = {0};
+    struct wg_opts o = {NULL, NULL, NULL, NULL, 0, {NULL, 0}};
     const struct nv_opt opts[] = {
         {"vendor", NV_OPT_STRING, &o.vendor, "ID",
          "a vendor (entity id), with its subsidiaries"},
@@ -225,6 +226,8 @@ int cmd_wargame(int argc, char **argv)
         {"designation", NV_OPT_STRING, &o.designation, "CLASS",
          "every vendor of a class: high-risk or prohibited"},
         {"json", NV_OPT_FLAG, &o.json, NULL, "print the war game as JSON"},
+        {"list", NV_OPT_LIST, &o.lists, "FILE",
+         "screen unresolved vendors against this list (repeatable)"},
         {"threads", NV_OPT_STRING, &o.threads, "N",
          "threads to use (default: one per core)"},
     };
@@ -245,7 +248,7 @@ int cmd_wargame(int argc, char **argv)
     if (rc == NV_EXIT_OK)
         rc = nv_cli_number(&spec, "threads", o.threads, 64, &threads);
     if (rc == NV_EXIT_OK)
-        rc = nv_cli_load_model(&spec, &args, &m);
+        rc = nv_cli_load_model(&spec, &args, &o.lists, &m);
     if (rc == NV_EXIT_OK && nv_exposure_compute(m, (int)threads, &x, &err))
         rc = nv_cli_fail(&err);
     if (rc == NV_EXIT_OK)
@@ -253,5 +256,6 @@ int cmd_wargame(int argc, char **argv)
     nv_exposure_release(&x);
     nv_model_free(m);
     nv_strlist_release(&args);
+    nv_strlist_release(&o.lists);
     return rc < 0 ? NV_EXIT_OK : rc;
 }
