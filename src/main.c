@@ -15,9 +15,11 @@ struct nv_cmd {
 
 static const struct nv_cmd commands[] = {
     {"assess", cmd_assess, "who can intercept or cut which critical flow"},
+    {"check", cmd_check, "check a network against policy packs; risk score"},
     {"concentration", cmd_concentration,
      "vendor shares, single-vendor areas, rip-and-replace"},
     {"inspect", cmd_inspect, "load and check a model; summarise it"},
+    {"release", cmd_release, "what may still be shared with each partner"},
     {"screen", cmd_screen, "screen names against restricted-party lists"},
     {"synth", cmd_synth, "generate a realistic national network model"},
     {"version", cmd_version, "print the version"},

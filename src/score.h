@@ -28,6 +28,20 @@ double nv_score_flow(const struct nv_model *m, const struct nv_exposure *x,
                      uint32_t f, const unsigned char *groups_mask,
                      uint32_t *worst);
 
+/* How much each layer's high-risk share weighs in a network's score:
+ * core 3, transport 2, the rest 1 (docs/score.md). */
+extern const double nv_score_layer_weight[NV_LAYER_COUNT];
+
+/* The layer part of a network's score: 10 x the sum over layers of the
+ * layer's weight x the share (0 to 1) of its assets whose vendor is
+ * high-risk or prohibited. */
+double nv_score_layers(const struct nv_model *m);
+
+/* The worst level at which any high-risk or prohibited group reaches
+ * flow f, and in *group that group (NV_NONE if none). */
+enum nv_level nv_score_hostile_level(const struct nv_exposure *x, uint32_t f,
+                                     uint32_t *group);
+
 /* Whether group g is high-risk or prohibited. */
 int nv_score_hostile(const struct nv_exposure *x, uint32_t g);
 

@@ -1,0 +1,326 @@
+/*
+ * check.c - `netvet check MODEL --policy PACK...`: rules and risk score.
+ */
+#include "alloc.h"
+#include "cli.h"
+#include "cmd.h"
+#include "exposure.h"
+#include "json.h"
+#include "policyfile.h"
+#include "score.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+static const char about[] =
+    "Check a network against policy packs: each rule's violations with the\n"
+    "offending assets, flows or areas and why, and the network's risk score\n"
+    "by network, sector and partner with its top contributors\n"
+    "(docs/policy.md, docs/score.md).  Shipped packs: uk-2020 (the UK's\n"
+    "2020 decision), eu-5g-toolbox (the EU 5G Toolbox's checkable measures),\n"
+    "se-pts-2020 (Sweden's 2020 licence conditions).  Dated rules apply\n"
+    "from their date (--date, default today).  Exit status 1 when a rule of\n"
+    "severity error is broken, 0 when none is (warnings are reported), 2\n"
+    "on bad input - so a procurement pipeline can gate on it.";
+
+static const char examples[] =
+    "  netvet check examples/national/model.json --policy uk-2020\n"
+    "  netvet check model.json --policy eu-5g-toolbox --policy mine.nvp "
+    "--json\n"
+    "  netvet check model.json --policy uk-2020 --date 2028-01-01\n";
+
+struct check_opts {
+    struct nv_strlist packs, lists;
+    const char *date;
+    int json;
+};
+
+struct check {
+    const struct nv_model *m;
+    const struct nv_exposure *x;
+    const struct nv_policy *p;
+    struct nv_violation *v;
+    uint32_t nv, errors;
+    char date[16];
+};
+
+static int valid_date(const char *d)
+{
+    return strlen(d) == 10 && d[4] == '-' && d[7] == '-';
+}
+
+static void today(char *out, size_t size)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+
+    gmtime_r(&now, &tm);
+    strftime(out, size, "%Y-%m-%d", &tm);
+}
+
+static const char *item_id(const struct check *c, const struct nv_violation *v)
+{
+    if (v->kind == NV_V_ASSET)
+        return NV_ASSETS(c->m)[v->item].id;
+    if (v->kind == NV_V_FLOW)
+        return NV_FLOWS(c->m)[v->item].id;
+    return v->area;
+}
+
+static void print_violations(const struct check *c)
+{
+    uint32_t shown = 0;
+
+    for (uint32_t i = 0; i < c->nv; i++) {
+        struct nv_rule_info r;
+        nv_policy_rule(c->p, c->v[i].rule, &r);
+        if (i == 0 || c->v[i].rule != c->v[i - 1].rule) {
+            printf("\n%s [%s] %s\n", r.id,
+                   r.severity == NV_SEV_ERROR ? "error" : "warning", r.message);
+            if (r.source)
+                printf("  source: %s\n", r.source);
+            shown = 0;
+        }
+        if (shown++ < 20)
+            printf("  - %s\n", c->v[i].why);
+        else if (shown == 21)
+            printf("  ... (--json lists all)\n");
+    }
+}
+
+/* Sums of flow scores by key (sector or partner), for the report. */
+struct tally {
+    const char *key[64];
+    double sum[64];
+    int n;
+};
+
+static void add_to(struct tally *t, const char *key, double score)
+{
+    int i = 0;
+
+    while (i < t->n && strcmp(t->key[i], key) != 0)
+        i++;
+    if (i == t->n && t->n == 64)
+        return;
+    if (i == t->n) {
+        t->key[t->n] = key;
+        t->sum[t->n++] = 0;
+    }
+    t->sum[i] += score;
+}
+
+struct scores {
+    double network, layers;
+    struct tally sector, partner;
+    uint32_t top[5], ntop;
+    double *flow;
+};
+
+static void rank_top(struct scores *s, uint32_t f)
+{
+    uint32_t i = s->ntop < 5 ? s->ntop++ : 4;
+
+    if (i == 4 && s->ntop == 5 && s->flow[s->top[4]] >= s->flow[f])
+        return;
+    for (; i > 0 && s->flow[s->top[i - 1]] < s->flow[f]; i--)
+        s->top[i] = s->top[i - 1];
+    s->top[i] = f;
+}
+
+static int compute_scores(const struct check *c, struct scores *s)
+{
+    uint32_t nf = NV_COUNT(c->m, NV_T_FLOW), worst;
+
+    memset(s, 0, sizeof *s);
+    s->flow = nv_calloc((size_t)nf + 1, sizeof *s->flow);
+    if (!s->flow)
+        return NV_EXIT_INTERNAL;
+    s->layers = nv_score_layers(c->m);
+    s->network = s->layers;
+    for (uint32_t f = 0; f < nf; f++) {
+        const struct nv_flow *fl = &NV_FLOWS(c->m)[f];
+        s->flow[f] = nv_score_flow(c->m, c->x, f, NULL, &worst);
+        s->network += s->flow[f];
+        add_to(&s->sector, fl->sector ? fl->sector : "(no sector)", s->flow[f]);
+        if (s->flow[f] > 0)
+            rank_top(s, f);
+    }
+    for (uint32_t p = 0; p < NV_COUNT(c->m, NV_T_PARTNER); p++) {
+        const struct nv_partner *pa = &NV_PARTNERS(c->m)[p];
+        add_to(&s->partner, pa->id, 0);
+        for (uint32_t k = 0; k < pa->channels.n; k++)
+            add_to(&s->partner, pa->id, s->flow[pa->channels.v[k].idx]);
+    }
+    return NV_EXIT_OK;
+}
+
+static void print_scores(const struct check *c, const struct scores *s)
+{
+    uint32_t g;
+
+    printf("\nrisk score (docs/score.md): network %.1f (flows %.1f, "
+           "high-risk share of layers %.1f)\n",
+           s->network, s->network - s->layers, s->layers);
+    for (int i = 0; i < s->sector.n; i++)
+        printf("  sector %-14s %8.1f\n", s->sector.key[i], s->sector.sum[i]);
+    for (int i = 0; i < s->partner.n; i++)
+        printf("  partner %-13s %8.1f\n", s->partner.key[i], s->partner.sum[i]);
+    printf("  top contributors:\n");
+    for (uint32_t i = 0; i < s->ntop; i++) {
+        nv_score_flow(c->m, c->x, s->top[i], NULL, &g);
+        printf("    %-16s %6.1f  %s\n", NV_FLOWS(c->m)[s->top[i]].id,
+               s->flow[s->top[i]], g == NV_NONE ? "" : c->x->groups.v[g].id);
+    }
+}
+
+static void json_tally(struct nv_jsonw *w, const char *key,
+                       const struct tally *t)
+{
+    nv_jsonw_key(w, key);
+    nv_jsonw_obj(w);
+    for (int i = 0; i < t->n; i++) {
+        nv_jsonw_key(w, t->key[i]);
+        nv_jsonw_num(w, (double)(long long)(t->sum[i] * 1000 + 0.5) / 1000);
+    }
+    nv_jsonw_obj_end(w);
+}
+
+static void json_violations(struct nv_jsonw *w, const struct check *c)
+{
+    static const char *const kinds[] = {"asset", "flow", "area"};
+
+    nv_jsonw_key(w, "violations");
+    nv_jsonw_arr(w);
+    for (uint32_t i = 0; i < c->nv; i++) {
+        struct nv_rule_info r;
+        nv_policy_rule(c->p, c->v[i].rule, &r);
+        nv_jsonw_obj(w);
+        nv_jsonw_key(w, "rule");
+        nv_jsonw_str(w, r.id);
+        nv_jsonw_key(w, "severity");
+        nv_jsonw_str(w, r.severity == NV_SEV_ERROR ? "error" : "warning");
+        nv_jsonw_key(w, "message");
+        nv_jsonw_str(w, r.message);
+        nv_jsonw_key(w, "source");
+        nv_jsonw_str_or_null(w, r.source);
+        nv_jsonw_key(w, "kind");
+        nv_jsonw_str(w, kinds[c->v[i].kind]);
+        nv_jsonw_key(w, "item");
+        nv_jsonw_str(w, item_id(c, &c->v[i]));
+        nv_jsonw_key(w, "why");
+        nv_jsonw_str(w, c->v[i].why);
+        nv_jsonw_obj_end(w);
+    }
+    nv_jsonw_arr_end(w);
+}
+
+static int print_json(const struct check *c, const struct scores *s)
+{
+    struct nv_jsonw *w = nv_jsonw_new(stdout, 0);
+    struct nv_err err;
+    enum nv_rc rc;
+
+    if (!w)
+        return NV_EXIT_INTERNAL;
+    nv_jsonw_obj(w);
+    nv_jsonw_key(w, "date");
+    nv_jsonw_str(w, c->date);
+    json_violations(w, c);
+    nv_jsonw_key(w, "errors");
+    nv_jsonw_int(w, c->errors);
+    nv_jsonw_key(w, "score");
+    nv_jsonw_obj(w);
+    nv_jsonw_key(w, "network");
+    nv_jsonw_num(w, (double)(long long)(s->network * 1000 + 0.5) / 1000);
+    json_tally(w, "sectors", &s->sector);
+    json_tally(w, "partners", &s->partner);
+    nv_jsonw_obj_end(w);
+    nv_jsonw_obj_end(w);
+    rc = nv_jsonw_finish(w, &err);
+    nv_jsonw_free(w);
+    return rc ? nv_cli_fail(&err) : NV_EXIT_OK;
+}
+
+static int report(struct check *c, int json)
+{
+    struct scores s;
+    int rc = compute_scores(c, &s);
+
+    for (uint32_t i = 0; i < c->nv; i++) {
+        struct nv_rule_info r;
+        nv_policy_rule(c->p, c->v[i].rule, &r);
+        c->errors += r.severity == NV_SEV_ERROR;
+    }
+    if (!rc && json)
+        rc = print_json(c, &s);
+    else if (!rc) {
+        printf("%u rules checked on %s: %u violations, %u of them errors\n",
+               nv_policy_rules(c->p), c->date, c->nv, c->errors);
+        print_violations(c);
+        print_scores(c, &s);
+    }
+    nv_free(s.flow);
+    return !rc && c->errors ? NV_EXIT_FINDINGS : rc;
+}
+
+static int run(const struct nv_cmd_spec *spec, const struct check_opts *o,
+               struct nv_strlist *args)
+{
+    struct check c = {NULL, NULL, NULL, NULL, 0, 0, ""};
+    struct nv_model *m = NULL;
+    struct nv_policy *p = NULL;
+    struct nv_exposure x = {0};
+    struct nv_err err;
+    int rc = nv_cli_load_policy(spec, &o->packs, &p);
+
+    if (o->date)
+        snprintf(c.date, sizeof c.date, "%s", o->date);
+    else
+        today(c.date, sizeof c.date);
+    if (!rc && !valid_date(c.date))
+        rc = nv_cli_usage_error(spec, "--date is YYYY-MM-DD");
+    if (!rc)
+        rc = nv_cli_load_model(spec, args, &o->lists, &m);
+    if (!rc && nv_exposure_compute(m, 0, &x, &err))
+        rc = nv_cli_fail(&err);
+    c.m = m;
+    c.x = &x;
+    c.p = p;
+    if (!rc && nv_policy_check(p, m, &x, c.date, &c.v, &c.nv, &err))
+        rc = nv_cli_fail(&err);
+    if (!rc)
+        rc = report(&c, o->json);
+    nv_free(c.v);
+    nv_exposure_release(&x);
+    nv_model_free(m);
+    nv_policy_free(p);
+    return rc;
+}
+
+int cmd_check(int argc, char **argv)
+{
+    struct check_opts o = {{NULL, 0}, {NULL, 0}, NULL, 0};
+    const struct nv_opt opts[] = {
+        {"policy", NV_OPT_LIST, &o.packs, "PACK",
+         "a policy pack or file (repeatable)"},
+        {"date", NV_OPT_STRING, &o.date, "YYYY-MM-DD",
+         "the day to check for (dated rules)"},
+        {"json", NV_OPT_FLAG, &o.json, NULL, "print the result as JSON"},
+        {"list", NV_OPT_LIST, &o.lists, "FILE",
+         "screen unresolved vendors against this list (repeatable)"},
+    };
+    const struct nv_cmd_spec spec = {"check", "MODEL...",
+                                     about,   examples,
+                                     opts,    sizeof opts / sizeof opts[0]};
+    struct nv_strlist args = {0};
+    int rc = nv_cli_parse(&spec, argc, argv, &args);
+
+    if (rc == NV_EXIT_OK)
+        rc = run(&spec, &o, &args);
+    nv_strlist_release(&args);
+    nv_strlist_release(&o.packs);
+    nv_strlist_release(&o.lists);
+    return rc < 0 ? NV_EXIT_OK : rc;
+}

@@ -1,0 +1,65 @@
+/*
+ * policyfile.c - policy packs by file or by name.
+ */
+#include "policyfile.h"
+
+#include "file.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+/* The file of pack name: as given if it exists, else policies/NAME.nvp
+ * here, else policies/NAME.nvp beside the executable. */
+static void pack_path(const char *name, char *out, size_t size)
+{
+    char exe[4096];
+    ssize_t n;
+    char *slash;
+
+    snprintf(out, size, "%s", name);
+    if (access(out, R_OK) == 0)
+        return;
+    snprintf(out, size, "policies/%s.nvp", name);
+    if (access(out, R_OK) == 0)
+        return;
+    n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    exe[n > 0 ? n : 0] = '\0';
+    slash = strrchr(exe, '/');
+    if (slash)
+        *slash = '\0';
+    snprintf(out, size, "%s/policies/%s.nvp", exe, name);
+    if (access(out, R_OK) != 0)
+        snprintf(out, size, "%s", name);
+}
+
+int nv_cli_load_policy(const struct nv_cmd_spec *spec,
+                       const struct nv_strlist *packs, struct nv_policy **p)
+{
+    struct nv_err err;
+    enum nv_rc rc = NV_OK;
+
+    nv_err_clear(&err);
+    if (!packs->n)
+        return nv_cli_usage_error(spec, "name at least one --policy PACK "
+                                        "(uk-2020, eu-5g-toolbox, "
+                                        "se-pts-2020, or a file)");
+    *p = nv_policy_new();
+    if (!*p)
+        return NV_EXIT_INTERNAL;
+    for (size_t i = 0; i < packs->n && !rc; i++) {
+        char path[4200];
+        struct nv_file f;
+        pack_path(packs->items[i], path, sizeof path);
+        rc = nv_file_read(&f, path, (size_t)1 << 20, &err);
+        if (!rc) {
+            rc = nv_policy_parse(*p, path, f.data, f.len, &err);
+            nv_file_release(&f);
+        }
+    }
+    if (!rc)
+        return NV_EXIT_OK;
+    nv_policy_free(*p);
+    *p = NULL;
+    return nv_cli_fail(&err);
+}

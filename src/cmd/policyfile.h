@@ -1,0 +1,17 @@
+/*
+ * policyfile.h - finding and loading policy packs for the commands that
+ * take --policy.
+ */
+#ifndef NV_POLICYFILE_H
+#define NV_POLICYFILE_H
+
+#include "cli.h"
+#include "policy.h"
+
+/* Load every pack named in packs (a file, or the name of a shipped pack
+ * in policies/, next to the working directory or the executable) into a
+ * new policy; print the error and return its exit code on failure. */
+int nv_cli_load_policy(const struct nv_cmd_spec *spec,
+                       const struct nv_strlist *packs, struct nv_policy **p);
+
+#endif

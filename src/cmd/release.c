@@ -1,0 +1,354 @@
+/*
+ * release.c - `netvet release`: what may still be shared with partners,
+ * over which channel, at which classification, and why.
+ */
+#include "alloc.h"
+#include "cli.h"
+#include "cmd.h"
+#include "exposure.h"
+#include "file.h"
+#include "json.h"
+#include "policyfile.h"
+#include "score.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char about[] =
+    "Decide, for every partner, each of its channels (the flows that carry\n"
+    "its traffic) and each classification, whether information may be\n"
+    "released: allow, allow-if-encrypted, or deny.  A channel is judged by\n"
+    "the worst level at which a high-risk or prohibited group reaches it\n"
+    "(must > routed > may), against the policy's release thresholds\n"
+    "(`release CLASS tolerate LEVEL [encrypted LEVEL]`, docs/policy.md).\n"
+    "Each cell says which group, at which level, decided it.  With --item,\n"
+    "decide one intelligence item (classification, releasable-to list,\n"
+    "optionally a channel) instead.  Exit status 0 when everything asked\n"
+    "may be released, 1 when something may not, 2 on bad input.";
+
+static const char examples[] =
+    "  netvet release examples/national/model.json --policy uk-2020\n"
+    "  netvet release model.json --policy uk-2020 --item item.json\n"
+    "  netvet release model.json --policy uk-2020 --json\n";
+
+enum decision { D_ALLOW, D_IF_ENCRYPTED, D_DENY };
+static const char *const decision_names[] = {"allow", "allow-if-encrypted",
+                                             "deny"};
+
+struct release_opts {
+    struct nv_strlist packs, lists;
+    const char *item;
+    int json;
+};
+
+struct cell {
+    enum decision d;
+    char why[160];
+};
+
+/* The decision for channel f at class c. */
+static void decide(const struct nv_model *m, const struct nv_exposure *x,
+                   const struct nv_policy *p, uint32_t f, enum nv_class c,
+                   struct cell *out)
+{
+    uint32_t g;
+    enum nv_level worst = nv_score_hostile_level(x, f, &g);
+    int clear = nv_policy_tolerates(p, c, 0),
+        enc = nv_policy_tolerates(p, c, 1);
+    const char *by = g == NV_NONE ? "no high-risk group" : x->groups.v[g].id;
+
+    if (!x->connected[f]) {
+        out->d = D_DENY;
+        snprintf(out->why, sizeof out->why, "the channel is not connected");
+        return;
+    }
+    if (clear < 0) {
+        out->d = D_DENY;
+        snprintf(out->why, sizeof out->why,
+                 "the policy sets no threshold "
+                 "for %s",
+                 nv_class_names[c]);
+        return;
+    }
+    out->d = (int)worst <= clear ? D_ALLOW
+             : (int)worst <= enc
+                 ? (NV_FLOWS(m)[f].encrypted ? D_ALLOW : D_IF_ENCRYPTED)
+                 : D_DENY;
+    snprintf(out->why, sizeof out->why, "%s%s%s; tolerated %s, encrypted %s%s",
+             by, worst ? " at " : "", worst ? nv_level_names[worst] : "",
+             nv_level_names[clear], nv_level_names[enc],
+             NV_FLOWS(m)[f].encrypted ? "; channel encrypted end to end" : "");
+}
+
+struct ctx {
+    const struct nv_model *m;
+    const struct nv_exposure *x;
+    const struct nv_policy *p;
+    struct nv_jsonw *w;
+    int denied;
+};
+
+static void worst_text(const struct ctx *c, uint32_t f, char *out, size_t size)
+{
+    uint32_t g;
+    enum nv_level lv = nv_score_hostile_level(c->x, f, &g);
+
+    if (g == NV_NONE)
+        snprintf(out, size, "no high-risk group on any path");
+    else
+        snprintf(out, size, "%s at %s", c->x->groups.v[g].id,
+                 nv_level_names[lv]);
+}
+
+static void text_row(struct ctx *c, const struct nv_partner *pa, uint32_t f)
+{
+    char worst[128];
+
+    printf("%-8s %-16s", pa->id, NV_FLOWS(c->m)[f].id);
+    for (int k = 0; k < NV_CLASS_COUNT; k++) {
+        struct cell cell;
+        decide(c->m, c->x, c->p, f, (enum nv_class)k, &cell);
+        c->denied |= cell.d != D_ALLOW;
+        printf(" %-18s", decision_names[cell.d]);
+    }
+    worst_text(c, f, worst, sizeof worst);
+    printf(" %s%s\n", worst, NV_FLOWS(c->m)[f].encrypted ? " (encrypted)" : "");
+}
+
+static void json_row(struct ctx *c, const struct nv_partner *pa, uint32_t f)
+{
+    struct nv_jsonw *w = c->w;
+
+    nv_jsonw_obj(w);
+    nv_jsonw_key(w, "partner");
+    nv_jsonw_str(w, pa->id);
+    nv_jsonw_key(w, "channel");
+    nv_jsonw_str(w, NV_FLOWS(c->m)[f].id);
+    nv_jsonw_key(w, "encrypted");
+    nv_jsonw_bool(w, NV_FLOWS(c->m)[f].encrypted);
+    nv_jsonw_key(w, "decisions");
+    nv_jsonw_obj(w);
+    for (int k = 0; k < NV_CLASS_COUNT; k++) {
+        struct cell cell;
+        decide(c->m, c->x, c->p, f, (enum nv_class)k, &cell);
+        c->denied |= cell.d != D_ALLOW;
+        nv_jsonw_key(w, nv_class_names[k]);
+        nv_jsonw_obj(w);
+        nv_jsonw_key(w, "decision");
+        nv_jsonw_str(w, decision_names[cell.d]);
+        nv_jsonw_key(w, "why");
+        nv_jsonw_str(w, cell.why);
+        nv_jsonw_obj_end(w);
+    }
+    nv_jsonw_obj_end(w);
+    nv_jsonw_obj_end(w);
+}
+
+static void matrix(struct ctx *c)
+{
+    if (c->w) {
+        nv_jsonw_obj(c->w);
+        nv_jsonw_key(c->w, "matrix");
+        nv_jsonw_arr(c->w);
+    } else {
+        printf("%-8s %-16s", "partner", "channel");
+        for (int k = 0; k < NV_CLASS_COUNT; k++)
+            printf(" %-18s", nv_class_names[k]);
+        printf(" worst exposure to a high-risk group\n");
+    }
+    for (uint32_t p = 0; p < NV_COUNT(c->m, NV_T_PARTNER); p++) {
+        const struct nv_partner *pa = &NV_PARTNERS(c->m)[p];
+        for (uint32_t k = 0; k < pa->channels.n; k++) {
+            if (c->w)
+                json_row(c, pa, pa->channels.v[k].idx);
+            else
+                text_row(c, pa, pa->channels.v[k].idx);
+        }
+    }
+    if (c->w) {
+        nv_jsonw_arr_end(c->w);
+        nv_jsonw_obj_end(c->w);
+    }
+}
+
+/* An intelligence item: its class, who it may go to, and perhaps the
+ * channel it would travel on. */
+struct item {
+    enum nv_class cls;
+    const struct nv_json *rel; /* array of partner ids */
+    const char *channel;
+};
+
+static int read_item(const char *path, struct nv_arena *a, struct item *it)
+{
+    struct nv_file f;
+    struct nv_json *root;
+    const struct nv_json *cls, *ch;
+    struct nv_err err;
+    int k;
+    enum nv_rc rc = nv_file_read(&f, path, (size_t)1 << 20, &err);
+    int opened = rc == NV_OK;
+
+    rc = rc ? rc : nv_json_parse(f.data, f.len, path, a, &root, &err);
+    if (!rc) {
+        cls = nv_json_get(root, "classification");
+        it->rel = nv_json_get(root, "releasable_to");
+        ch = nv_json_get(root, "channel");
+        k = cls && cls->type == NV_JSON_STRING
+                ? nv_name_index(nv_class_names, NV_CLASS_COUNT, cls->u.str,
+                                cls->len)
+                : -1;
+        if (k < 0 || !it->rel || it->rel->type != NV_JSON_ARRAY)
+            rc = nv_json_error_at(&err, NV_EPARSE, f.data, f.len, path,
+                                  root->off,
+                                  "an item needs \"classification\" (a "
+                                  "level) and \"releasable_to\" (an array "
+                                  "of partner ids)");
+        it->cls = (enum nv_class)(k < 0 ? 0 : k);
+        it->channel = ch && ch->type == NV_JSON_STRING ? ch->u.str : NULL;
+    }
+    if (opened)
+        nv_file_release(&f);
+    return rc ? nv_cli_fail(&err) : NV_EXIT_OK;
+}
+
+static int releasable(const struct item *it, const char *partner)
+{
+    for (size_t i = 0; i < it->rel->len; i++)
+        if (it->rel->u.items[i].type == NV_JSON_STRING &&
+            strcmp(it->rel->u.items[i].u.str, partner) == 0)
+            return 1;
+    return 0;
+}
+
+/* The best channel of a partner for the item: its decision and why. */
+static uint32_t best_channel(const struct ctx *c, const struct nv_partner *pa,
+                             const struct item *it, struct cell *best)
+{
+    uint32_t chosen = NV_NONE;
+
+    best->d = D_DENY;
+    snprintf(best->why, sizeof best->why, "no channel%s%s",
+             it->channel ? " named " : "", it->channel ? it->channel : "");
+    for (uint32_t k = 0; k < pa->channels.n; k++) {
+        uint32_t f = pa->channels.v[k].idx;
+        struct cell cell;
+        if (it->channel && strcmp(NV_FLOWS(c->m)[f].id, it->channel) != 0)
+            continue;
+        decide(c->m, c->x, c->p, f, it->cls, &cell);
+        if (chosen == NV_NONE || cell.d < best->d) {
+            *best = cell;
+            chosen = f;
+        }
+    }
+    return chosen;
+}
+
+static void item_partner(struct ctx *c, const struct nv_partner *pa,
+                         const struct item *it)
+{
+    struct cell cell = {D_DENY, "not releasable to this partner"};
+    uint32_t f =
+        releasable(it, pa->id) ? best_channel(c, pa, it, &cell) : NV_NONE;
+
+    c->denied |= releasable(it, pa->id) && cell.d != D_ALLOW;
+    if (!c->w) {
+        printf("%-8s %-18s %-16s %s\n", pa->id, decision_names[cell.d],
+               f == NV_NONE ? "-" : NV_FLOWS(c->m)[f].id, cell.why);
+        return;
+    }
+    nv_jsonw_obj(c->w);
+    nv_jsonw_key(c->w, "partner");
+    nv_jsonw_str(c->w, pa->id);
+    nv_jsonw_key(c->w, "decision");
+    nv_jsonw_str(c->w, decision_names[cell.d]);
+    nv_jsonw_key(c->w, "channel");
+    nv_jsonw_str_or_null(c->w, f == NV_NONE ? NULL : NV_FLOWS(c->m)[f].id);
+    nv_jsonw_key(c->w, "why");
+    nv_jsonw_str(c->w, cell.why);
+    nv_jsonw_obj_end(c->w);
+}
+
+static int decide_item(struct ctx *c, const char *path)
+{
+    struct nv_arena a;
+    struct item it = {NV_CLASS_UNCLASSIFIED, NULL, NULL};
+    int rc;
+
+    nv_arena_init(&a);
+    rc = read_item(path, &a, &it);
+    if (!rc && c->w) {
+        nv_jsonw_obj(c->w);
+        nv_jsonw_key(c->w, "classification");
+        nv_jsonw_str(c->w, nv_class_names[it.cls]);
+        nv_jsonw_key(c->w, "decisions");
+        nv_jsonw_arr(c->w);
+    } else if (!rc) {
+        printf("item classified %s\n%-8s %-18s %-16s %s\n",
+               nv_class_names[it.cls], "partner", "decision", "channel", "why");
+    }
+    for (uint32_t p = 0; !rc && p < NV_COUNT(c->m, NV_T_PARTNER); p++)
+        item_partner(c, &NV_PARTNERS(c->m)[p], &it);
+    if (!rc && c->w) {
+        nv_jsonw_arr_end(c->w);
+        nv_jsonw_obj_end(c->w);
+    }
+    nv_arena_release(&a);
+    return rc;
+}
+
+static int run(const struct nv_cmd_spec *spec, const struct release_opts *o,
+               struct nv_strlist *args)
+{
+    struct ctx c = {NULL, NULL, NULL, NULL, 0};
+    struct nv_model *m = NULL;
+    struct nv_policy *p = NULL;
+    struct nv_exposure x = {0};
+    struct nv_err err;
+    int rc = nv_cli_load_policy(spec, &o->packs, &p);
+
+    if (!rc)
+        rc = nv_cli_load_model(spec, args, &o->lists, &m);
+    if (!rc && nv_exposure_compute(m, 0, &x, &err))
+        rc = nv_cli_fail(&err);
+    c = (struct ctx){m, &x, p, o->json ? nv_jsonw_new(stdout, 0) : NULL, 0};
+    if (!rc && o->json && !c.w)
+        rc = NV_EXIT_INTERNAL;
+    if (!rc && o->item)
+        rc = decide_item(&c, o->item);
+    else if (!rc)
+        matrix(&c);
+    if (!rc && c.w && nv_jsonw_finish(c.w, &err))
+        rc = nv_cli_fail(&err);
+    nv_jsonw_free(c.w);
+    nv_exposure_release(&x);
+    nv_model_free(m);
+    nv_policy_free(p);
+    return !rc && c.denied ? NV_EXIT_FINDINGS : rc;
+}
+
+int cmd_release(int argc, char **argv)
+{
+    struct release_opts o = {{NULL, 0}, {NULL, 0}, NULL, 0};
+    const struct nv_opt opts[] = {
+        {"policy", NV_OPT_LIST, &o.packs, "PACK",
+         "a policy pack or file with release thresholds (repeatable)"},
+        {"item", NV_OPT_STRING, &o.item, "ITEM.json",
+         "decide one item: classification, releasable_to, channel"},
+        {"json", NV_OPT_FLAG, &o.json, NULL, "print the decisions as JSON"},
+        {"list", NV_OPT_LIST, &o.lists, "FILE",
+         "screen unresolved vendors against this list (repeatable)"},
+    };
+    const struct nv_cmd_spec spec = {"release", "MODEL...",
+                                     about,     examples,
+                                     opts,      sizeof opts / sizeof opts[0]};
+    struct nv_strlist args = {0};
+    int rc = nv_cli_parse(&spec, argc, argv, &args);
+
+    if (rc == NV_EXIT_OK)
+        rc = run(&spec, &o, &args);
+    nv_strlist_release(&args);
+    nv_strlist_release(&o.packs);
+    nv_strlist_release(&o.lists);
+    return rc < 0 ? NV_EXIT_OK : rc;
+}
