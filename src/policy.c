@@ -314,18 +314,17 @@ static enum nv_rc exposure_test(struct parser *ps, struct node *n)
     return rc;
 }
 
-static enum nv_rc field_test(struct parser *ps, unsigned ctx, enum field f,
-                             struct node *n)
+static enum nv_rc field_test(struct parser *ps, enum field f, struct node *n)
 {
+    size_t at = ps->start;
     enum nv_rc rc = comparison(ps, &n->op);
 
     n->field = f;
     if (!rc && n->op >= OP_GE && n->op <= OP_LT && f != F_DESIGNATION &&
         f != F_CLASSIFICATION)
-        rc = fail(ps, ps->start,
+        rc = fail(ps, at,
                   "only designation and classification are "
                   "ordered: use = or in");
-    (void)ctx;
     return rc ? rc : values(ps, f, n);
 }
 
@@ -361,7 +360,7 @@ static enum nv_rc predicate(struct parser *ps, unsigned ctx, struct node **out)
         return near_test(ps, n);
     if (n->kind == N_EXPOSURE)
         return exposure_test(ps, n);
-    return n->kind == N_FLAG ? NV_OK : field_test(ps, ctx, f, n);
+    return n->kind == N_FLAG ? NV_OK : field_test(ps, f, n);
 }
 
 static enum nv_rc factor(struct parser *ps, unsigned ctx, struct node **out)

@@ -1,0 +1,46 @@
+# netvet check: violations, the score, exit codes, bad policies.
+
+$ netvet check tests/data/policy/violates.json --policy uk-2020 --date 2030-01-01
+? 1
+> 5 rules checked on 2030-01-01: 10 violations, 10 of them errors
+> UK-CORE [error] No high-risk vendor in the core of the network
+>   - core-1 by huawei (high-risk) in core at dc
+~ ^  - network: 60\.0% \(3 of 5 assets\) is over 35%$
+~ ^  - orders \(defence, secret, not encrypted\): country:CN at must$
+~ ^risk score \(docs/score.md\): network
+~ ^  partner ALLY +4\.0$
+
+# Before 2028 the removal deadline is not yet in force.
+$ netvet check tests/data/policy/violates.json --policy uk-2020 --date 2027-06-30 --json
+? 1
+! "rule":"UK-2027"
+~ "rule":"UK-CORE","severity":"error"
+
+$ netvet check tests/data/policy/clean.json --policy uk-2020 --policy eu-5g-toolbox --policy se-pts-2020 --date 2030-01-01
+? 0
+> 12 rules checked on 2030-01-01: 0 violations, 0 of them errors
+
+# Warnings alone do not fail a pipeline.
+$ netvet check tests/data/policy/warnings.json --policy eu-5g-toolbox
+? 0
+~ ^SM05-RAN \[warning\]
+
+$ netvet check tests/data/policy/clean.json --policy policies/uk-2020.nvp
+? 0
+
+$ netvet check tests/data/policy/clean.json --policy tests/data/bad/policy.nvp
+? 2
+! .
+2> netvet: tests/data/bad/policy.nvp:3:29: expected a layer (core, ran, transport, edge, management, oss, endpoint), found 'kore'
+
+$ netvet check tests/data/policy/clean.json --policy no-such-pack
+? 2
+2~ no-such-pack: cannot open
+
+$ netvet check tests/data/policy/clean.json
+? 2
+2~ name at least one --policy PACK
+
+$ netvet check tests/data/policy/clean.json --policy uk-2020 --date tomorrow
+? 2
+2~ --date is YYYY-MM-DD

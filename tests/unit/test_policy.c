@@ -1,0 +1,219 @@
+/*
+ * test_policy.c - the policy language, every rule of every shipped pack
+ * broken and kept, dated rules, and release thresholds.
+ */
+#include "alloc.h"
+#include "exposure.h"
+#include "file.h"
+#include "load.h"
+#include "policy.h"
+#include "test.h"
+
+#include <dirent.h>
+#include <stdio.h>
+
+static struct nv_policy *load_pack(const char *path, struct nv_err *err)
+{
+    struct nv_policy *p = nv_policy_new();
+    struct nv_file f;
+
+    nv_err_clear(err);
+    if (!p || nv_file_read(&f, path, (size_t)1 << 20, err)) {
+        nv_policy_free(p);
+        return NULL;
+    }
+    if (nv_policy_parse(p, path, f.data, f.len, err)) {
+        nv_policy_free(p);
+        p = NULL;
+    }
+    nv_file_release(&f);
+    return p;
+}
+
+/* The number of violations of each rule of p on model path at date. */
+static int violations(struct nv_t *T, const struct nv_policy *p,
+                      const char *path, const char *date, uint32_t *per_rule)
+{
+    struct nv_model *m = NULL;
+    struct nv_exposure x;
+    struct nv_violation *v = NULL;
+    struct nv_err err;
+    uint32_t n = 0;
+
+    if (nv_load_model(&path, 1, &m, &err) ||
+        nv_exposure_compute(m, 1, &x, &err)) {
+        nv_t_fail(T, __FILE__, __LINE__, "%s: %s", path, err.msg);
+        nv_model_free(m);
+        return 0;
+    }
+    memset(per_rule, 0, nv_policy_rules(p) * sizeof *per_rule);
+    if (nv_policy_check(p, m, &x, date, &v, &n, &err) == NV_OK)
+        for (uint32_t i = 0; i < n; i++)
+            per_rule[v[i].rule]++;
+    nv_free(v);
+    nv_exposure_release(&x);
+    nv_model_free(m);
+    return 1;
+}
+
+/* Every rule of every pack in policies/ is broken by one model and kept
+ * by another (dated rules checked in 2030, when all are in force). */
+NV_TEST(policy_every_pack_rule_broken_and_kept)
+{
+    DIR *d = opendir("policies");
+    struct dirent *de;
+    int packs = 0;
+
+    ASSERT(d != NULL);
+    while ((de = readdir(d)) != NULL) {
+        char path[512];
+        uint32_t bad[64], good[64];
+        struct nv_err err;
+        struct nv_policy *p;
+        if (!strstr(de->d_name, ".nvp"))
+            continue;
+        snprintf(path, sizeof path, "policies/%s", de->d_name);
+        p = load_pack(path, &err);
+        if (!p)
+            nv_t_fail(T, __FILE__, __LINE__, "%s: %s", path, err.msg);
+        ASSERT(p != NULL && nv_policy_rules(p) <= 64);
+        ASSERT(violations(T, p, "tests/data/policy/violates.json", "2030-01-01",
+                          bad));
+        ASSERT(violations(T, p, "tests/data/policy/clean.json", "2030-01-01",
+                          good));
+        for (uint32_t r = 0; r < nv_policy_rules(p); r++) {
+            struct nv_rule_info info;
+            nv_policy_rule(p, r, &info);
+            if (!bad[r] || good[r])
+                nv_t_fail(T, __FILE__, __LINE__, "%s %s: %u and %u", path,
+                          info.id, bad[r], good[r]);
+            ASSERT(bad[r] > 0 && good[r] == 0);
+        }
+        nv_policy_free(p);
+        packs++;
+    }
+    closedir(d);
+    ASSERT_EQ(packs, 3);
+}
+
+static enum nv_rc parse_text(struct nv_policy *p, const char *text,
+                             struct nv_err *err)
+{
+    nv_err_clear(err);
+    return nv_policy_parse(p, "t.nvp", text, strlen(text), err);
+}
+
+NV_TEST(policy_errors_say_where_and_what)
+{
+    static const struct {
+        const char *text;
+        unsigned long line, col;
+        const char *says;
+    } cases[] = {
+        {"rule A error \"m\"\n  deny assets where layer = kore\n", 2, 29,
+         "expected a layer (core, ran"},
+        {"rule A fatal \"m\" deny assets where layer = core", 1, 8,
+         "expected a severity"},
+        {"rule A error \"m\" deny assets where classification = secret", 1, 36,
+         "expected a condition on assets"},
+        {"rule A error \"m\" deny flows where sector = defence and", 1, 55,
+         "expected a condition on flows, found the end of the file"},
+        {"rule A error \"m\" from 2028-13-01 deny assets where layer = core", 1,
+         23, "expected a date"},
+        {"rule A error \"unclosed\n", 1, 14, "string is not closed"},
+        {"release secret tolerate sometimes", 1, 25, "expected a level"},
+        {"limit everything", 1, 1, "expected 'rule', 'release' or 'pack'"},
+        {"rule A error \"m\" deny assets where layer >= core", 1, 42,
+         "only designation and classification are ordered"},
+    };
+
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct nv_policy *p = nv_policy_new();
+        struct nv_err err;
+        ASSERT(p != NULL);
+        ASSERT_EQ(parse_text(p, cases[i].text, &err), NV_EPARSE);
+        if (err.line != cases[i].line || err.col != cases[i].col ||
+            !strstr(err.msg, cases[i].says))
+            nv_t_fail(T, __FILE__, __LINE__, "case %zu: %lu:%lu: %s", i,
+                      err.line, err.col, err.msg);
+        ASSERT(err.line == cases[i].line && err.col == cases[i].col);
+        nv_policy_free(p);
+    }
+}
+
+NV_TEST(policy_depth_is_bounded)
+{
+    char text[512] = "rule A error \"m\" deny assets where ";
+    struct nv_policy *p = nv_policy_new();
+    struct nv_err err;
+
+    for (int i = 0; i < 40; i++)
+        strcat(text, "(");
+    ASSERT_EQ(parse_text(p, text, &err), NV_EPARSE);
+    ASSERT(strstr(err.msg, "nested") != NULL);
+    nv_policy_free(p);
+}
+
+/* A dated rule is not in force before its date. */
+NV_TEST(policy_dated_rule_waits_for_its_date)
+{
+    struct nv_err err;
+    struct nv_policy *p = load_pack("policies/uk-2020.nvp", &err);
+    uint32_t before[64], after[64], dated = NV_NONE;
+
+    ASSERT(p != NULL);
+    for (uint32_t r = 0; r < nv_policy_rules(p); r++) {
+        struct nv_rule_info info;
+        nv_policy_rule(p, r, &info);
+        if (info.from)
+            dated = r;
+    }
+    ASSERT(dated != NV_NONE);
+    ASSERT(violations(T, p, "tests/data/policy/violates.json", "2027-12-31",
+                      before));
+    ASSERT(violations(T, p, "tests/data/policy/violates.json", "2028-01-01",
+                      after));
+    ASSERT_EQ(before[dated], 0);
+    ASSERT(after[dated] > 0);
+    nv_policy_free(p);
+}
+
+NV_TEST(policy_release_thresholds)
+{
+    struct nv_policy *p = nv_policy_new();
+    struct nv_err err;
+
+    ASSERT_EQ(parse_text(p,
+                         "release secret tolerate none encrypted may\n"
+                         "release restricted tolerate routed\n",
+                         &err),
+              NV_OK);
+    ASSERT_EQ(nv_policy_tolerates(p, NV_CLASS_SECRET, 0), NV_LEVEL_NONE);
+    ASSERT_EQ(nv_policy_tolerates(p, NV_CLASS_SECRET, 1), NV_LEVEL_MAY);
+    ASSERT_EQ(nv_policy_tolerates(p, NV_CLASS_RESTRICTED, 1), NV_LEVEL_ROUTED);
+    ASSERT_EQ(nv_policy_tolerates(p, NV_CLASS_TOP_SECRET, 0), -1);
+    nv_policy_free(p);
+}
+
+NV_TEST(policy_parse_survives_every_allocation_failure)
+{
+    struct nv_file f;
+    struct nv_err err;
+
+    ASSERT_EQ(nv_file_read(&f, "policies/eu-5g-toolbox.nvp", 1 << 20, &err),
+              NV_OK);
+    for (long n = 0;; n++) {
+        struct nv_policy *p;
+        enum nv_rc rc;
+        nv_alloc_fail_after(n);
+        p = nv_policy_new();
+        rc = p ? nv_policy_parse(p, "eu", f.data, f.len, &err) : NV_ENOMEM;
+        nv_alloc_fail_after(-1);
+        nv_policy_free(p);
+        if (rc == NV_OK)
+            break;
+        ASSERT_EQ(rc, NV_ENOMEM);
+        ASSERT(n < 10000);
+    }
+    nv_file_release(&f);
+}
