@@ -535,6 +535,39 @@ void nv_jsonw_null(struct nv_jsonw *w)
     keep(w, yajl_gen_null(w->g));
 }
 
+void nv_jsonw_value(struct nv_jsonw *w, const struct nv_json *v)
+{
+    switch (v->type) {
+    case NV_JSON_NULL:
+        nv_jsonw_null(w);
+        break;
+    case NV_JSON_FALSE:
+    case NV_JSON_TRUE:
+        nv_jsonw_bool(w, v->type == NV_JSON_TRUE);
+        break;
+    case NV_JSON_NUMBER:
+        keep(w, yajl_gen_number(w->g, v->u.str, v->len));
+        break;
+    case NV_JSON_STRING:
+        nv_jsonw_strn(w, v->u.str, v->len);
+        break;
+    case NV_JSON_ARRAY:
+        nv_jsonw_arr(w);
+        for (size_t i = 0; i < v->len; i++)
+            nv_jsonw_value(w, &v->u.items[i]);
+        nv_jsonw_arr_end(w);
+        break;
+    case NV_JSON_OBJECT:
+        nv_jsonw_obj(w);
+        for (size_t i = 0; i < v->len; i++) {
+            nv_jsonw_strn(w, v->u.members[i].key, v->u.members[i].klen);
+            nv_jsonw_value(w, &v->u.members[i].val);
+        }
+        nv_jsonw_obj_end(w);
+        break;
+    }
+}
+
 void nv_jsonw_next(struct nv_jsonw *w, const char *sep)
 {
     yajl_gen_reset(w->g, sep);

@@ -111,6 +111,9 @@ void nv_jsonw_num(struct nv_jsonw *w, double v); /* shortest exact form */
 void nv_jsonw_bool(struct nv_jsonw *w, int v);
 void nv_jsonw_null(struct nv_jsonw *w);
 
+/* Write a parsed value, whole (numbers keep their text). */
+void nv_jsonw_value(struct nv_jsonw *w, const struct nv_json *v);
+
 /* End the current document, write sep, and start a new one ("\n" for
  * JSON Lines; ",\n" to write the elements of an array one by one). */
 void nv_jsonw_next(struct nv_jsonw *w, const char *sep);

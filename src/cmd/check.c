@@ -2,6 +2,8 @@
  * check.c - `netvet check MODEL --policy PACK...`: rules and risk score.
  */
 #include "alloc.h"
+#include "change.h"
+#include "file.h"
 #include "cli.h"
 #include "cmd.h"
 #include "exposure.h"
@@ -22,17 +24,21 @@ static const char about[] =
     "se-pts-2020 (Sweden's 2020 licence conditions).  Dated rules apply\n"
     "from their date (--date, default today).  Exit status 1 when a rule of\n"
     "severity error is broken, 0 when none is (warnings are reported), 2\n"
-    "on bad input - so a procurement pipeline can gate on it.";
+    "on bad input - so a procurement pipeline can gate on it.  With\n"
+    "--proposed CHANGE.json (assets to remove, replace or add), the change\n"
+    "is checked before it is made: what it would break and what it would\n"
+    "fix; exit status 1 when it would break a rule of severity error.";
 
 static const char examples[] =
     "  netvet check examples/national/model.json --policy uk-2020\n"
     "  netvet check model.json --policy eu-5g-toolbox --policy mine.nvp "
     "--json\n"
-    "  netvet check model.json --policy uk-2020 --date 2028-01-01\n";
+    "  netvet check model.json --policy uk-2020 --date 2028-01-01\n"
+    "  netvet check model.json --policy uk-2020 --proposed purchase.json\n";
 
 struct check_opts {
     struct nv_strlist packs, lists;
-    const char *date;
+    const char *date, *proposed;
     int json;
 };
 
@@ -265,6 +271,103 @@ static int report(struct check *c, int json)
     return !rc && c->errors ? NV_EXIT_FINDINGS : rc;
 }
 
+/* Whether violation v of check a is also among those of check b. */
+static int also_in(const struct check *a, const struct nv_violation *v,
+                   const struct check *b)
+{
+    struct nv_rule_info ra, rb;
+
+    nv_policy_rule(a->p, v->rule, &ra);
+    for (uint32_t i = 0; i < b->nv; i++) {
+        nv_policy_rule(b->p, b->v[i].rule, &rb);
+        if (strcmp(ra.id, rb.id) == 0 &&
+            strcmp(item_id(a, v), item_id(b, &b->v[i])) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* The violations of a that b does not have; returns how many are of
+ * severity error. */
+static uint32_t list_new(const struct check *a, const struct check *b,
+                         const char *title, struct nv_jsonw *w)
+{
+    uint32_t errors = 0, n = 0;
+
+    if (w) {
+        nv_jsonw_key(w, title);
+        nv_jsonw_arr(w);
+    }
+    for (uint32_t i = 0; i < a->nv; i++) {
+        struct nv_rule_info r;
+        if (also_in(a, &a->v[i], b))
+            continue;
+        nv_policy_rule(a->p, a->v[i].rule, &r);
+        errors += r.severity == NV_SEV_ERROR;
+        if (!w && n++ == 0)
+            printf("  would %s:\n", title);
+        if (w) {
+            nv_jsonw_obj(w);
+            nv_jsonw_key(w, "rule");
+            nv_jsonw_str(w, r.id);
+            nv_jsonw_key(w, "why");
+            nv_jsonw_str(w, a->v[i].why);
+            nv_jsonw_obj_end(w);
+        } else {
+            printf("    %s: %s\n", r.id, a->v[i].why);
+        }
+    }
+    if (w)
+        nv_jsonw_arr_end(w);
+    else if (!n)
+        printf("  would %s: nothing\n", title);
+    return errors;
+}
+
+/* Check the model as the change would leave it, against the current. */
+static int propose(const struct check *now, const char *path, int json)
+{
+    struct check then = *now;
+    struct nv_model *m2 = NULL;
+    struct nv_exposure x2 = {0};
+    struct nv_jsonw *w = NULL;
+    struct nv_file f = {NULL, 0, 0};
+    struct nv_err err;
+    int rc = nv_file_read(&f, path, (size_t)1 << 30, &err) ? nv_cli_fail(&err)
+                                                           : NV_EXIT_OK;
+
+    if (!rc && nv_change_apply(now->m, path, f.data, f.len, &m2, &err))
+        rc = nv_cli_fail(&err);
+    if (!rc && nv_exposure_compute(m2, 0, &x2, &err))
+        rc = nv_cli_fail(&err);
+    then.m = m2;
+    then.x = &x2;
+    then.v = NULL;
+    if (!rc &&
+        nv_policy_check(now->p, m2, &x2, now->date, &then.v, &then.nv, &err))
+        rc = nv_cli_fail(&err);
+    if (!rc && json && !(w = nv_jsonw_new(stdout, 0)))
+        rc = NV_EXIT_INTERNAL;
+    if (!rc) {
+        if (w)
+            nv_jsonw_obj(w);
+        else
+            printf("proposed change %s, checked on %s:\n", path, now->date);
+        rc = list_new(&then, now, "break", w) ? NV_EXIT_FINDINGS : NV_EXIT_OK;
+        list_new(now, &then, "fix", w);
+        if (w)
+            nv_jsonw_obj_end(w);
+        if (w && nv_jsonw_finish(w, &err))
+            rc = nv_cli_fail(&err);
+    }
+    nv_file_release(&f);
+    nv_jsonw_free(w);
+    nv_free(then.v);
+    nv_exposure_release(&x2);
+    nv_model_free(m2);
+    return rc;
+}
+
 static int run(const struct nv_cmd_spec *spec, const struct check_opts *o,
                struct nv_strlist *args)
 {
@@ -290,7 +393,9 @@ static int run(const struct nv_cmd_spec *spec, const struct check_opts *o,
     c.p = p;
     if (!rc && nv_policy_check(p, m, &x, c.date, &c.v, &c.nv, &err))
         rc = nv_cli_fail(&err);
-    if (!rc)
+    if (!rc && o->proposed)
+        rc = propose(&c, o->proposed, o->json);
+    else if (!rc)
         rc = report(&c, o->json);
     nv_free(c.v);
     nv_exposure_release(&x);
@@ -301,13 +406,15 @@ static int run(const struct nv_cmd_spec *spec, const struct check_opts *o,
 
 int cmd_check(int argc, char **argv)
 {
-    struct check_opts o = {{NULL, 0}, {NULL, 0}, NULL, 0};
+    struct check_opts o = {{NULL, 0}, {NULL, 0}, NULL, NULL, 0};
     const struct nv_opt opts[] = {
         {"policy", NV_OPT_LIST, &o.packs, "PACK",
          "a policy pack or file (repeatable)"},
         {"date", NV_OPT_STRING, &o.date, "YYYY-MM-DD",
          "the day to check for (dated rules)"},
         {"json", NV_OPT_FLAG, &o.json, NULL, "print the result as JSON"},
+        {"proposed", NV_OPT_STRING, &o.proposed, "CHANGE.json",
+         "check a proposed change: what it would break and fix"},
         {"list", NV_OPT_LIST, &o.lists, "FILE",
          "screen unresolved vendors against this list (repeatable)"},
     };

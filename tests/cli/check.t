@@ -44,3 +44,25 @@ $ netvet check tests/data/policy/clean.json
 $ netvet check tests/data/policy/clean.json --policy uk-2020 --date tomorrow
 ? 2
 2~ --date is YYYY-MM-DD
+
+# A proposed change: replacing the Huawei core router fixes violations;
+# adding a ZTE one breaks the core rules again.
+$ netvet check tests/data/policy/violates.json --policy uk-2020 --date 2030-01-01 --proposed tests/data/policy/swap-core.json
+? 1
+>   would break:
+>     UK-CORE: core-2 by zte (high-risk) in core at dc
+>   would fix:
+>     UK-CORE: core-1 by huawei (high-risk) in core at dc
+
+$ netvet check tests/data/policy/violates.json --policy eu-5g-toolbox --proposed tests/data/policy/swap-core.json --json
+? 1
+~ "break":\[\{"rule":"SM03-CORE","why":"core-2 by zte \(high-risk\) in core at dc"\}\]
+~ \{"rule":"SM03-PROHIBITED","why":"cam by banned \(prohibited\) in edge at cell-s1"\}
+
+$ netvet check tests/data/policy/violates.json --policy uk-2020 --proposed tests/data/bad/change-flow.json
+? 2
+2> netvet: tests/data/bad/change-flow.json:1:12: removing 'hq' would break flow 'orders'
+
+$ netvet check tests/data/policy/violates.json --policy uk-2020 --proposed tests/data/bad/change-ghost.json
+? 2
+2> netvet: tests/data/bad/change-ghost.json:1:13: no such asset in the model
