@@ -197,6 +197,21 @@ static void visit(struct nv_bct *t, uint32_t x, uint32_t root, uint32_t parent,
     t->order[(*tail)++] = x;
 }
 
+/* Put the forest neighbours of node x (the cut vertices of a block, or
+ * the blocks of a cut vertex) in tree root's queue. */
+static void expand(struct nv_bct *t, const uint32_t *coff, const uint32_t *cblk,
+                   uint32_t x, uint32_t root, uint32_t *tail)
+{
+    if (x < t->nblocks) {
+        for (uint32_t i = t->boff[x]; i < t->boff[x + 1]; i++)
+            if (t->node[t->bvert[i]] >= t->nblocks)
+                visit(t, t->node[t->bvert[i]], root, x, tail);
+        return;
+    }
+    for (uint32_t i = coff[x - t->nblocks]; i < coff[x - t->nblocks + 1]; i++)
+        visit(t, cblk[i], root, x, tail);
+}
+
 /* Root each tree of the forest and list its nodes breadth first, so that
  * every parent comes before its children. */
 static void root_trees(struct nv_bct *t, const uint32_t *coff,
@@ -208,16 +223,8 @@ static void root_trees(struct nv_bct *t, const uint32_t *coff,
         t->tree[i] = NV_NONE;
     for (uint32_t r = 0; r < nodes; r++) {
         visit(t, r, r, NV_NONE, &tail);
-        for (; head < tail; head++) {
-            uint32_t x = t->order[head], c = x - t->nblocks;
-            for (uint32_t i = t->boff[x]; x < t->nblocks && i < t->boff[x + 1];
-                 i++)
-                if (t->node[t->bvert[i]] >= t->nblocks)
-                    visit(t, t->node[t->bvert[i]], r, x, &tail);
-            for (uint32_t i = x < t->nblocks ? 0 : coff[c];
-                 x >= t->nblocks && i < coff[c + 1]; i++)
-                visit(t, cblk[i], r, x, &tail);
-        }
+        for (; head < tail; head++)
+            expand(t, coff, cblk, t->order[head], r, &tail);
     }
 }
 

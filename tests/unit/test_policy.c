@@ -147,8 +147,7 @@ NV_TEST(policy_depth_is_bounded)
     struct nv_policy *p = nv_policy_new();
     struct nv_err err;
 
-    for (int i = 0; i < 40; i++)
-        strcat(text, "(");
+    memset(text + strlen(text), '(', 40); /* text is zeroed beyond */
     ASSERT_EQ(parse_text(p, text, &err), NV_EPARSE);
     ASSERT(strstr(err.msg, "nested") != NULL);
     nv_policy_free(p);
