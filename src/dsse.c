@@ -1,0 +1,202 @@
+/*
+ * dsse.c - DSSE envelopes: JSON through json.h, signatures through
+ * crypto.h.
+ */
+#include "dsse.h"
+
+#include "alloc.h"
+#include "arena.h"
+#include "buf.h"
+#include "json.h"
+
+#include <string.h>
+
+#define MAX_ENVELOPE_SIGS 64
+#define MAX_PAE ((size_t)1 << 31)
+
+/* PAE(type, payload) into b. */
+static enum nv_rc pae(struct nv_buf *b, const char *type, const void *payload,
+                      size_t n, struct nv_err *err)
+{
+    nv_buf_init(b, MAX_PAE);
+    enum nv_rc rc = nv_buf_addf(b, "DSSEv1 %zu %s %zu ", strlen(type), type, n);
+    if (!rc)
+        rc = nv_buf_add(b, payload, n);
+    if (rc)
+        return nv_err_set(err, rc, "payload too large to sign");
+    return NV_OK;
+}
+
+static void write_b64(struct nv_jsonw *w, const unsigned char *b, size_t n,
+                      char *text)
+{
+    nv_base64(b, n, text);
+    nv_jsonw_str(w, text);
+}
+
+enum nv_rc nv_dsse_write(FILE *out, const char *type, const void *payload,
+                         size_t n, const struct nv_key *const *keys,
+                         size_t nkeys, struct nv_err *err)
+{
+    struct nv_buf msg;
+    enum nv_rc rc = pae(&msg, type, payload, n, err);
+    if (rc)
+        return rc;
+    char *text = nv_malloc(nv_base64_len(n) + 1);
+    struct nv_jsonw *w = text ? nv_jsonw_new(out, 1) : NULL;
+    if (!w) {
+        nv_buf_release(&msg);
+        nv_free(text);
+        return nv_err_set(err, NV_ENOMEM, "out of memory");
+    }
+    nv_jsonw_obj(w);
+    nv_jsonw_key(w, "payloadType");
+    nv_jsonw_str(w, type);
+    nv_jsonw_key(w, "payload");
+    write_b64(w, payload, n, text);
+    nv_jsonw_key(w, "signatures");
+    nv_jsonw_arr(w);
+    for (size_t i = 0; !rc && i < nkeys; i++) {
+        unsigned char sig[NV_ED25519_SIG_LEN];
+        char sig64[NV_ED25519_SIG_LEN * 2];
+        rc = nv_key_sign(keys[i], msg.data, msg.len, sig, err);
+        nv_jsonw_obj(w);
+        nv_jsonw_key(w, "keyid");
+        nv_jsonw_str(w, nv_key_id(keys[i]));
+        nv_jsonw_key(w, "sig");
+        write_b64(w, sig, sizeof sig, sig64);
+        nv_jsonw_obj_end(w);
+    }
+    nv_jsonw_arr_end(w);
+    nv_jsonw_obj_end(w);
+    enum nv_rc wrc = nv_jsonw_finish(w, rc ? NULL : err);
+    nv_jsonw_free(w);
+    nv_buf_release(&msg);
+    nv_free(text);
+    return rc ? rc : wrc;
+}
+
+struct envelope {
+    const char *text, *name;
+    size_t len;
+    const struct nv_json *root;
+};
+
+static enum nv_rc bad(const struct envelope *e, const struct nv_json *at,
+                      struct nv_err *err, const char *what)
+{
+    return nv_json_error_at(err, NV_EPARSE, e->text, e->len, e->name,
+                            at ? at->off : 0, "DSSE envelope: %s", what);
+}
+
+/* The string member key of o, or an error naming it. */
+static enum nv_rc member_str(const struct envelope *e, const struct nv_json *o,
+                             const char *key, const struct nv_json **out,
+                             struct nv_err *err)
+{
+    const struct nv_json *v = nv_json_get(o, key);
+    if (!v || v->type != NV_JSON_STRING) {
+        char what[64];
+        snprintf(what, sizeof what, "\"%s\" must be a string", key);
+        return bad(e, v ? v : o, err, what);
+    }
+    *out = v;
+    return NV_OK;
+}
+
+/* Count the distinct trusted keys that signed msg in sigs. */
+static enum nv_rc count_valid(const struct envelope *e,
+                              const struct nv_json *sigs,
+                              const struct nv_buf *msg,
+                              const struct nv_key *const *trust, size_t ntrust,
+                              size_t *valid, struct nv_err *err)
+{
+    unsigned char counted[MAX_ENVELOPE_SIGS] = {0};
+    for (size_t i = 0; i < sigs->len; i++) {
+        const struct nv_json *s;
+        unsigned char *sig = NULL;
+        size_t n = 0;
+        if (member_str(e, &sigs->u.items[i], "sig", &s, err))
+            return err->rc;
+        if (nv_unbase64(s->u.str, s->len, &sig, &n, NULL))
+            return bad(e, s, err, "a signature is not base64");
+        for (size_t k = 0; k < ntrust && k < MAX_ENVELOPE_SIGS; k++)
+            if (!counted[k] &&
+                nv_key_verify(trust[k], msg->data, msg->len, sig, n)) {
+                counted[k] = 1;
+                ++*valid;
+                break;
+            }
+        nv_free(sig);
+    }
+    return NV_OK;
+}
+
+static enum nv_rc check(const struct envelope *e, const char *type,
+                        const struct nv_key *const *trust, size_t ntrust,
+                        size_t threshold, struct nv_dsse *d, struct nv_err *err)
+{
+    const struct nv_json *t, *p, *sigs = nv_json_get(e->root, "signatures");
+    if (member_str(e, e->root, "payloadType", &t, err) ||
+        member_str(e, e->root, "payload", &p, err))
+        return err->rc;
+    if (!sigs || sigs->type != NV_JSON_ARRAY || sigs->len == 0 ||
+        sigs->len > MAX_ENVELOPE_SIGS)
+        return bad(e, sigs ? sigs : e->root, err,
+                   "\"signatures\" must be an array of 1 to 64 signatures");
+    if (type && strcmp(t->u.str, type) != 0)
+        return nv_err_set(err, NV_ECRYPTO,
+                          "%s: payload type is \"%s\", not "
+                          "\"%s\"",
+                          e->name, t->u.str, type);
+    if (nv_unbase64(p->u.str, p->len, &d->payload, &d->n, NULL))
+        return bad(e, p, err, "the payload is not base64");
+    struct nv_buf msg;
+    enum nv_rc rc = pae(&msg, t->u.str, d->payload, d->n, err);
+    if (!rc)
+        rc = count_valid(e, sigs, &msg, trust, ntrust, &d->valid, err);
+    nv_buf_release(&msg);
+    if (!rc && d->valid < (threshold ? threshold : 1))
+        rc = nv_err_set(err, NV_ECRYPTO,
+                        "%s: %zu valid signature%s by "
+                        "trusted keys, %zu needed",
+                        e->name, d->valid, d->valid == 1 ? "" : "s",
+                        threshold ? threshold : 1);
+    if (!rc && !(d->type = nv_malloc(t->len + 1)))
+        rc = nv_err_set(err, NV_ENOMEM, "out of memory");
+    if (!rc)
+        memcpy(d->type, t->u.str, t->len + 1);
+    return rc;
+}
+
+enum nv_rc nv_dsse_open(const char *text, size_t len, const char *name,
+                        const char *type, const struct nv_key *const *trust,
+                        size_t ntrust, size_t threshold, struct nv_dsse *out,
+                        struct nv_err *err)
+{
+    struct nv_arena a;
+    struct nv_json *root = NULL;
+    struct nv_dsse d = {0};
+    struct envelope e = {text, name, len, NULL};
+    nv_arena_init(&a);
+    enum nv_rc rc = nv_json_parse(text, len, name, &a, &root, err);
+    e.root = root;
+    if (!rc && root->type != NV_JSON_OBJECT)
+        rc = bad(&e, root, err, "not a JSON object");
+    if (!rc)
+        rc = check(&e, type, trust, ntrust, threshold, &d, err);
+    nv_arena_release(&a);
+    if (rc) {
+        nv_dsse_release(&d);
+        return rc;
+    }
+    *out = d;
+    return NV_OK;
+}
+
+void nv_dsse_release(struct nv_dsse *d)
+{
+    nv_free(d->type);
+    nv_free(d->payload);
+    memset(d, 0, sizeof *d);
+}
