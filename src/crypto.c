@@ -239,11 +239,16 @@ enum nv_rc nv_key_load(const char *path, struct nv_key **out,
     if (!pkey && BIO_reset(bio) == 0)
         pkey = PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL);
     BIO_free(bio);
-    nv_err_file(err, path);
-    if (!pkey)
+    if (!pkey) {
+        nv_err_file(err, path);
         return crypto_fail(err, NV_EPARSE, "not a PEM key");
+    }
     ERR_clear_error();
-    return key_wrap(pkey, private, out, err);
+    if (key_wrap(pkey, private, out, err)) {
+        nv_err_file(err, path);
+        return err->rc;
+    }
+    return NV_OK;
 }
 
 enum nv_rc nv_key_from_public(const unsigned char raw[NV_ED25519_PUB_LEN],

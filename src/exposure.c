@@ -12,17 +12,14 @@
 #include "alloc.h"
 #include "bct.h"
 #include "graph.h"
+#include "threads.h"
 
 #include <math.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <string.h>
-#include <unistd.h>
 
 const char *const nv_level_names[NV_LEVEL_COUNT] = {"none", "may", "routed",
                                                     "must"};
-
-#define MAX_THREADS 16
 
 /* What the phases share. */
 struct ctx {
@@ -52,19 +49,11 @@ static int next_item(struct ctx *c, uint32_t n, uint32_t *item)
     return *item < n;
 }
 
-/* Run fn(ctx) on n threads (this one included) and wait for them all. */
+/* Run fn on n threads from the phase's first item. */
 static void run_threads(struct ctx *c, int n, void *(*fn)(void *))
 {
-    pthread_t tid[MAX_THREADS];
-    int started = 0;
-
     atomic_store(&c->next, 0);
-    for (int i = 1; i < n; i++)
-        if (pthread_create(&tid[started], NULL, fn, c) == 0)
-            started++;
-    fn(c);
-    for (int i = 0; i < started; i++)
-        pthread_join(tid[i], NULL);
+    nv_threads_run(n, fn, c);
 }
 
 /* The flows whose ends are connected in the whole graph. */
@@ -435,15 +424,6 @@ static enum nv_rc prepare_routed(struct ctx *c)
     return NV_OK;
 }
 
-static int thread_count(int threads)
-{
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
-
-    if (threads <= 0)
-        threads = cores > 0 ? (int)cores : 1;
-    return threads > MAX_THREADS ? MAX_THREADS : threads;
-}
-
 static enum nv_rc compute(struct ctx *c, int threads, struct nv_err *err)
 {
     enum nv_rc rc = mark_connected(c);
@@ -481,7 +461,7 @@ enum nv_rc nv_exposure_compute(const struct nv_model *m, int threads,
         x->level = nv_calloc((size_t)x->nflows * x->groups.n + 1, 1);
         x->connected = nv_calloc((size_t)x->nflows + 1, 1);
         rc = x->level && x->connected
-                 ? compute(&c, thread_count(threads), err)
+                 ? compute(&c, nv_threads_count(threads), err)
                  : nv_err_set(err, NV_ENOMEM, "out of memory");
     }
     nv_bct_release(&c.bct);

@@ -20,9 +20,11 @@ static const struct nv_cmd commands[] = {
      "vendor shares, single-vendor areas, rip-and-replace"},
     {"inspect", cmd_inspect, "load and check a model; summarise it"},
     {"keygen", cmd_keygen, "create an Ed25519 key pair for signing evidence"},
+    {"manifest", cmd_manifest, "record and sign what an evaluated build holds"},
     {"release", cmd_release, "what may still be shared with each partner"},
     {"screen", cmd_screen, "screen names against restricted-party lists"},
     {"synth", cmd_synth, "generate a realistic national network model"},
+    {"verify", cmd_verify, "compare an image with a signed manifest"},
     {"version", cmd_version, "print the version"},
     {"wargame", cmd_wargame, "what a hostile supplier could read or cut"},
 };

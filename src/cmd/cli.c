@@ -9,7 +9,11 @@
 #include "screen.h"
 
 #include <stdarg.h>
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 void nv_strlist_release(struct nv_strlist *l)
 {
@@ -224,4 +228,52 @@ int nv_cli_group_id(const struct nv_cmd_spec *spec, const char *vendor,
                  : country ? country
                            : designation);
     return NV_EXIT_OK;
+}
+
+int nv_cli_out_open(struct nv_cli_out *o, const char *path)
+{
+    memset(o, 0, sizeof *o);
+    if (!path || strcmp(path, "-") == 0) {
+        o->f = stdout;
+        return NV_EXIT_OK;
+    }
+    const char *slash = strrchr(path, '/');
+    int dir = slash ? (int)(slash - path + 1) : 0;
+    int fd = -1;
+    if (snprintf(o->tmp, sizeof o->tmp, "%.*s.%s.XXXXXX", dir, path,
+                 path + dir) < (int)sizeof o->tmp)
+        fd = mkstemp(o->tmp);
+    /* mkstemp makes it owner-only; outputs are for sharing. */
+    if (fd >= 0 && (fchmod(fd, 0644) != 0 || !(o->f = fdopen(fd, "w")))) {
+        close(fd);
+        unlink(o->tmp);
+    }
+    if (!o->f) {
+        fprintf(stderr, "netvet: %s: cannot create: %s\n", path,
+                strerror(errno));
+        return NV_EXIT_USAGE;
+    }
+    o->path = path;
+    return NV_EXIT_OK;
+}
+
+int nv_cli_out_close(struct nv_cli_out *o, int ok)
+{
+    if (!o->path) {
+        if (fflush(stdout) == 0 || !ok)
+            return NV_EXIT_OK;
+        fprintf(stderr, "netvet: cannot write the output: %s\n",
+                strerror(errno));
+        return NV_EXIT_INTERNAL;
+    }
+    int written = fflush(o->f) == 0 && fsync(fileno(o->f)) == 0;
+    written = fclose(o->f) == 0 && written;
+    if (ok && written && rename(o->tmp, o->path) == 0)
+        return NV_EXIT_OK;
+    int e = errno;
+    unlink(o->tmp);
+    if (!ok)
+        return NV_EXIT_OK;
+    fprintf(stderr, "netvet: %s: cannot write: %s\n", o->path, strerror(e));
+    return NV_EXIT_INTERNAL;
 }

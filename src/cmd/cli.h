@@ -98,6 +98,25 @@ int nv_cli_load_model(const struct nv_cmd_spec *spec,
  */
 int nv_cli_fail(const struct nv_err *err);
 
+/*
+ * An output file that appears whole or not at all: written to a temporary
+ * file beside path and renamed over it when done.  path NULL or "-" is
+ * standard output.
+ */
+struct nv_cli_out {
+    FILE *f;
+    const char *path; /* NULL for standard output */
+    char tmp[4096];
+};
+
+/* Open o for path; an exit code after printing why it cannot be. */
+int nv_cli_out_open(struct nv_cli_out *o, const char *path);
+
+/* When ok, flush, sync and rename into place; else remove what was
+ * written.  Returns NV_EXIT_OK, or NV_EXIT_INTERNAL after printing why
+ * the output could not be written. */
+int nv_cli_out_close(struct nv_cli_out *o, int ok);
+
 /* Print "netvet: <cmd>: message" to stderr and return NV_EXIT_USAGE. */
 int nv_cli_usage_error(const struct nv_cmd_spec *spec, const char *fmt, ...)
     NV_PRINTF(2, 3);

@@ -10,9 +10,11 @@ int cmd_check(int argc, char **argv);
 int cmd_concentration(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);
+int cmd_manifest(int argc, char **argv);
 int cmd_release(int argc, char **argv);
 int cmd_screen(int argc, char **argv);
 int cmd_synth(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_wargame(int argc, char **argv);
 

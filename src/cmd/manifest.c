@@ -1,0 +1,173 @@
+/*
+ * manifest.c - `netvet manifest`: what an evaluated build holds, file by
+ * file, signed.
+ */
+#include "cli.h"
+#include "cmd.h"
+#include "dsse.h"
+#include "image.h"
+#include "pathesc.h"
+#include "statement.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const char about[] =
+    "Record what an evaluated build holds: every file's path, type, size,\n"
+    "mode (setuid and setgid included), owner, link target and SHA-256,\n"
+    "and for ELF files the SHA-256 of each section.  The image is a\n"
+    "directory, an archive (tar with any compression, cpio, zip, ar, a\n"
+    "Debian package) or a squashfs file system; nothing is extracted and\n"
+    "no link is followed.  The manifest is an in-toto Statement v1 with the\n"
+    "build's metadata (docs/integrity.md), in a DSSE envelope signed with\n"
+    "the evaluator's Ed25519 key (netvet keygen).  What a hostile image\n"
+    "tries (absolute or climbing paths, links out of the image, duplicate\n"
+    "members, device nodes) is recorded and printed.  Exit status 0, 1 if\n"
+    "the image has such issues, 2 on bad input.";
+
+static const char examples[] =
+    "  netvet keygen lab/evaluator\n"
+    "  netvet manifest firmware.squashfs --key lab/evaluator.key \\\n"
+    "      --name ran-controller --version 5.2.1 --revision 9f3c2e1 \\\n"
+    "      --toolchain 'gcc 12.2' --evaluator 'National lab' -o fw.manifest\n"
+    "  netvet verify deployed.squashfs --against fw.manifest \\\n"
+    "      --trust lab/evaluator.pub\n";
+
+struct opts {
+    const char *key, *output, *threads;
+    struct nv_build_info build;
+};
+
+static int check_opts(const struct nv_cmd_spec *spec, struct opts *o,
+                      const struct nv_strlist *args, char *today, size_t size)
+{
+    if (args->n != 1)
+        return nv_cli_usage_error(spec, "takes one TREE or IMAGE");
+    if (!o->key)
+        return nv_cli_usage_error(spec, "--key KEY is needed to sign");
+    if (!o->build.name || !o->build.version)
+        return nv_cli_usage_error(spec, "--name and --version say which "
+                                        "build was evaluated");
+    if (!o->build.date) {
+        time_t now = time(NULL);
+        struct tm tm;
+        strftime(today, size, "%Y-%m-%d", gmtime_r(&now, &tm));
+        o->build.date = today;
+    }
+    return NV_EXIT_OK;
+}
+
+/* Tell the user what the image tried, one line an issue. */
+static void print_issues(const struct nv_manifest *m, const char *image)
+{
+    struct nv_buf esc;
+    nv_buf_init(&esc, 1 << 20);
+    for (size_t i = 0; i < m->nissue; i++) {
+        nv_buf_reset(&esc);
+        if (nv_path_escape(m->issue[i].path, m->issue[i].path_len, &esc))
+            break;
+        fprintf(stderr, "netvet: %s: %s: %s\n", image, esc.data,
+                nv_issue_text(m->issue[i].kind));
+    }
+    nv_buf_release(&esc);
+}
+
+/* The signed manifest of m to out. */
+static enum nv_rc write_signed(const struct nv_manifest *m,
+                               const struct nv_key *key, FILE *out,
+                               struct nv_err *err)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    if (!mem)
+        return nv_err_set(err, NV_ENOMEM, "out of memory");
+    enum nv_rc rc = nv_statement_write(m, mem, err);
+    if (fclose(mem) != 0 && !rc)
+        rc = nv_err_set(err, NV_ENOMEM, "out of memory");
+    if (!rc)
+        rc = nv_dsse_write(out, NV_STATEMENT_PAYLOAD_TYPE, text, len, &key, 1,
+                           err);
+    free(text); /* open_memstream's buffer comes from malloc */
+    return rc;
+}
+
+static int run(const struct nv_cmd_spec *spec, const struct opts *o,
+               const char *image)
+{
+    struct nv_image_limits lim;
+    struct nv_manifest m;
+    struct nv_key *key = NULL;
+    struct nv_cli_out out;
+    struct nv_err err;
+    nv_err_clear(&err);
+    nv_image_limits_default(&lim);
+    int rc = nv_cli_number(spec, "threads", o->threads, 64, &lim.threads);
+    if (rc)
+        return rc;
+    if (nv_key_load(o->key, &key, &err))
+        return nv_cli_fail(&err);
+    if (!nv_key_can_sign(key)) {
+        nv_key_free(key);
+        return nv_cli_usage_error(spec,
+                                  "%s is a public key; sign with the "
+                                  "private one",
+                                  o->key);
+    }
+    nv_manifest_init(&m);
+    if (nv_image_read(image, &lim, &m, &err))
+        rc = nv_cli_fail(&err);
+    m.build = o->build;
+    if (!rc && !(rc = nv_cli_out_open(&out, o->output))) {
+        enum nv_rc w = write_signed(&m, key, out.f, &err);
+        rc = nv_cli_out_close(&out, !w);
+        if (w)
+            rc = nv_cli_fail(&err);
+    }
+    if (!rc) {
+        fprintf(stderr,
+                "netvet: %s: %zu entries, %zu issues; signed by key "
+                "%.16s\n",
+                image, m.n, m.nissue, nv_key_id(key));
+        print_issues(&m, image);
+        rc = m.nissue ? NV_EXIT_FINDINGS : NV_EXIT_OK;
+    }
+    nv_manifest_release(&m);
+    nv_key_free(key);
+    return rc;
+}
+
+int cmd_manifest(int argc, char **argv)
+{
+    struct opts o = {0};
+    const struct nv_opt opts[] = {
+        {"key", NV_OPT_STRING, &o.key, "KEY", "private key to sign with"},
+        {"name", NV_OPT_STRING, &o.build.name, "NAME", "product evaluated"},
+        {"version", NV_OPT_STRING, &o.build.version, "VERSION", "its version"},
+        {"revision", NV_OPT_STRING, &o.build.revision, "REV",
+         "source revision it was built from"},
+        {"toolchain", NV_OPT_STRING, &o.build.toolchain, "TEXT",
+         "compiler and build environment"},
+        {"evaluator", NV_OPT_STRING, &o.build.evaluator, "WHO",
+         "who evaluated it"},
+        {"date", NV_OPT_STRING, &o.build.date, "DATE",
+         "date of the evaluation (default: today, UTC)"},
+        {"output", NV_OPT_STRING, &o.output, "FILE",
+         "write here (-o; default standard output)"},
+        {"threads", NV_OPT_STRING, &o.threads, "N",
+         "threads hashing a directory (default: one per core)"},
+    };
+    const struct nv_cmd_spec spec = {"manifest", "TREE|IMAGE",
+                                     about,      examples,
+                                     opts,       sizeof opts / sizeof opts[0]};
+    struct nv_strlist args = {0};
+    char today[16];
+    int rc = nv_cli_parse(&spec, argc, argv, &args);
+    if (rc == NV_EXIT_OK)
+        rc = check_opts(&spec, &o, &args, today, sizeof today);
+    if (rc == NV_EXIT_OK)
+        rc = run(&spec, &o, args.items[0]);
+    nv_strlist_release(&args);
+    return rc < 0 ? NV_EXIT_OK : rc;
+}

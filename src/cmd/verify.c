@@ -1,0 +1,386 @@
+/*
+ * verify.c - `netvet verify`: is the deployed image the evaluated build?
+ */
+#include "cli.h"
+#include "cmd.h"
+#include "diff.h"
+#include "dsse.h"
+#include "file.h"
+#include "image.h"
+#include "json.h"
+#include "pathesc.h"
+#include "statement.h"
+
+#include <string.h>
+
+static const char about[] =
+    "Compare an image with the signed manifest of the evaluated build.\n"
+    "The manifest's signature is checked first, against the --trust keys;\n"
+    "nothing unsigned is read.  Then every file: added, removed, changed,\n"
+    "and changed metadata (type, mode, owner, link target).  A changed ELF\n"
+    "file is compared section by section: when only .note.gnu.build-id\n"
+    "and .gnu_debuglink differ it is rebuild noise (the same code built\n"
+    "again); otherwise a code/data change, with the sections named.\n"
+    "Issues of the image (links out of it, device nodes...) that the\n"
+    "manifest did not record are differences too.  Exit status 0 when\n"
+    "identical, 1 on differences, 2 on bad input or a bad signature.";
+
+static const char examples[] =
+    "  netvet verify deployed.squashfs --against fw.manifest "
+    "--trust lab/evaluator.pub\n"
+    "  netvet verify /mnt/rootfs --against fw.manifest --trust a.pub "
+    "--json\n"
+    "  netvet verify libc6_u14.deb --against libc6_u7.manifest --trust a.pub "
+    "--allow-rebuild-noise\n";
+
+struct opts {
+    const char *against, *threads;
+    struct nv_strlist trust;
+    int json, allow_noise;
+};
+
+#define MAX_LISTED_SECTIONS 8
+
+static const char *const class_names[] = {"", "rebuild-noise", "code-data",
+                                          "content"};
+
+/* The path of a change, escaped, in b. */
+static const char *path_of(struct nv_buf *b, const struct nv_change *c)
+{
+    const struct nv_mfile *f = c->got ? c->got : c->want;
+    nv_buf_reset(b);
+    return nv_path_escape(f->path, f->path_len, b) ? "(path too long)"
+                                                   : b->data;
+}
+
+static const char *link_of(struct nv_buf *b, const struct nv_mfile *f)
+{
+    nv_buf_reset(b);
+    if (!f->link)
+        return "(none)";
+    return nv_path_escape(f->link, f->link_len, b) ? "(too long)" : b->data;
+}
+
+static void print_sections(const struct nv_change *c)
+{
+    uint32_t n = c->nsections;
+    for (uint32_t i = 0; i < n && i < MAX_LISTED_SECTIONS; i++)
+        printf("%s%s", i ? ", " : " (", c->sections[i]);
+    if (n > MAX_LISTED_SECTIONS)
+        printf(" and %u more", n - MAX_LISTED_SECTIONS);
+    printf("%s", n ? ")" : "");
+}
+
+static void print_content(const struct nv_change *c, const char *path)
+{
+    static const char *const what[] = {"", "rebuild noise", "code/data change",
+                                       "content differs (not ELF)"};
+    printf("%-8s %s: %s", "changed", path, what[c->cls]);
+    print_sections(c);
+    printf(", %llu -> %llu bytes\n", (unsigned long long)c->want->content.size,
+           (unsigned long long)c->got->content.size);
+}
+
+static void print_mode(const struct nv_change *c, const char *path)
+{
+    uint32_t a = c->want->mode, b = c->got->mode;
+    printf("%-8s %s: %04o -> %04o", "mode", path, (unsigned)a, (unsigned)b);
+    if ((b & 04000) && !(a & 04000))
+        printf(" (setuid added)");
+    if ((b & 02000) && !(a & 02000))
+        printf(" (setgid added)");
+    if ((b & 0002) && !(a & 0002))
+        printf(" (writable by all)");
+    printf("\n");
+}
+
+static void print_change(const struct nv_change *c, struct nv_buf *b,
+                         struct nv_buf *lb)
+{
+    const char *path = path_of(b, c);
+    const struct nv_mfile *f = c->got ? c->got : c->want;
+    if (c->what & (NV_DIFF_ADDED | NV_DIFF_REMOVED)) {
+        printf("%-8s %s: %s", c->got ? "added" : "removed", path,
+               nv_ftype_name(f->type));
+        if (f->type == NV_FT_FILE)
+            printf(", %llu bytes", (unsigned long long)f->content.size);
+        if (f->link)
+            printf(" -> %s", link_of(lb, f));
+        printf("\n");
+        return;
+    }
+    if (c->what & NV_DIFF_TYPE)
+        printf("%-8s %s: %s -> %s\n", "type", path,
+               nv_ftype_name(c->want->type), nv_ftype_name(c->got->type));
+    if (c->what & NV_DIFF_CONTENT)
+        print_content(c, path);
+    if (c->what & NV_DIFF_MODE)
+        print_mode(c, path);
+    if (c->what & NV_DIFF_OWNER)
+        printf("%-8s %s: %u:%u -> %u:%u\n", "owner", path, c->want->uid,
+               c->want->gid, c->got->uid, c->got->gid);
+    if (c->what & NV_DIFF_LINK) {
+        printf("%-8s %s: %s -> ", "link", path, link_of(lb, c->want));
+        printf("%s\n", link_of(lb, c->got));
+    }
+}
+
+static void print_text(const struct nv_diff *d, const struct nv_manifest *want,
+                       const char *image, size_t valid)
+{
+    struct nv_buf b, lb;
+    nv_buf_init(&b, 1 << 20);
+    nv_buf_init(&lb, 1 << 20);
+    printf("%s against %s %s (evaluated %s%s%s): signature valid, %zu "
+           "trusted key%s\n",
+           image, want->build.name ? want->build.name : "?",
+           want->build.version ? want->build.version : "?",
+           want->build.date ? want->build.date : "?",
+           want->build.evaluator ? " by " : "",
+           want->build.evaluator ? want->build.evaluator : "", valid,
+           valid == 1 ? "" : "s");
+    for (size_t i = 0; i < d->n; i++)
+        print_change(&d->v[i], &b, &lb);
+    for (size_t i = 0; i < d->nissues; i++) {
+        nv_buf_reset(&b);
+        if (!nv_path_escape(d->issues[i]->path, d->issues[i]->path_len, &b))
+            printf("%-8s %s: %s\n", "issue", b.data,
+                   nv_issue_text(d->issues[i]->kind));
+    }
+    printf("%s: %zu added, %zu removed, %zu changed (%zu rebuild noise, %zu "
+           "code/data), %zu with other metadata, %zu issues\n",
+           d->n || d->nissues ? "different" : "identical", d->added, d->removed,
+           d->changed, d->noise, d->code, d->metadata, d->nissues);
+    nv_buf_release(&b);
+    nv_buf_release(&lb);
+}
+
+static void json_path(struct nv_jsonw *w, struct nv_buf *b, const char *key,
+                      const char *p, size_t n)
+{
+    nv_buf_reset(b);
+    nv_jsonw_key(w, key);
+    if (nv_path_escape(p, n, b))
+        nv_jsonw_null(w);
+    else
+        nv_jsonw_str(w, b->data);
+}
+
+/* "from" and "to" of a changed value. */
+static void json_from_to(struct nv_jsonw *w, const char *key, const char *a,
+                         const char *b)
+{
+    nv_jsonw_key(w, key);
+    nv_jsonw_obj(w);
+    nv_jsonw_key(w, "from");
+    nv_jsonw_str_or_null(w, a);
+    nv_jsonw_key(w, "to");
+    nv_jsonw_str_or_null(w, b);
+    nv_jsonw_obj_end(w);
+}
+
+static void json_metadata(struct nv_jsonw *w, const struct nv_change *c)
+{
+    char a[32], b[32];
+    if (c->what & NV_DIFF_TYPE)
+        json_from_to(w, "type", nv_ftype_name(c->want->type),
+                     nv_ftype_name(c->got->type));
+    if (c->what & NV_DIFF_MODE) {
+        snprintf(a, sizeof a, "%04o", (unsigned)c->want->mode);
+        snprintf(b, sizeof b, "%04o", (unsigned)c->got->mode);
+        json_from_to(w, "mode", a, b);
+    }
+    if (c->what & NV_DIFF_OWNER) {
+        snprintf(a, sizeof a, "%u:%u", c->want->uid, c->want->gid);
+        snprintf(b, sizeof b, "%u:%u", c->got->uid, c->got->gid);
+        json_from_to(w, "owner", a, b);
+    }
+}
+
+static void json_change(struct nv_jsonw *w, struct nv_buf *b,
+                        const struct nv_change *c)
+{
+    static const char *const bits[] = {"added", "removed", "type", "content",
+                                       "mode",  "owner",   "link"};
+    const struct nv_mfile *f = c->got ? c->got : c->want;
+    nv_jsonw_obj(w);
+    json_path(w, b, "path", f->path, f->path_len);
+    nv_jsonw_key(w, "changes");
+    nv_jsonw_arr(w);
+    for (unsigned i = 0; i < sizeof bits / sizeof *bits; i++)
+        if (c->what & (1u << i))
+            nv_jsonw_str(w, bits[i]);
+    nv_jsonw_arr_end(w);
+    nv_jsonw_key(w, "fileType");
+    nv_jsonw_str(w, nv_ftype_name(f->type));
+    if (c->cls) {
+        nv_jsonw_key(w, "class");
+        nv_jsonw_str(w, class_names[c->cls]);
+        nv_jsonw_key(w, "sections");
+        nv_jsonw_arr(w);
+        for (uint32_t i = 0; i < c->nsections; i++)
+            nv_jsonw_str(w, c->sections[i]);
+        nv_jsonw_arr_end(w);
+    }
+    json_metadata(w, c);
+    if (c->what & NV_DIFF_LINK) {
+        json_path(w, b, "linkFrom", c->want->link ? c->want->link : "",
+                  c->want->link_len);
+        json_path(w, b, "linkTo", c->got->link ? c->got->link : "",
+                  c->got->link_len);
+    }
+    nv_jsonw_obj_end(w);
+}
+
+static void json_count(struct nv_jsonw *w, const char *key, size_t n)
+{
+    nv_jsonw_key(w, key);
+    nv_jsonw_int(w, (int64_t)n);
+}
+
+static enum nv_rc print_json(const struct nv_diff *d,
+                             const struct nv_manifest *want, const char *image,
+                             size_t valid, struct nv_err *err)
+{
+    struct nv_jsonw *w = nv_jsonw_new(stdout, 1);
+    struct nv_buf b;
+    if (!w)
+        return nv_err_set(err, NV_ENOMEM, "out of memory");
+    nv_buf_init(&b, 1 << 20);
+    nv_jsonw_obj(w);
+    nv_jsonw_key(w, "image");
+    nv_jsonw_str(w, image);
+    nv_jsonw_key(w, "build");
+    nv_jsonw_str_or_null(w, want->build.name);
+    nv_jsonw_key(w, "version");
+    nv_jsonw_str_or_null(w, want->build.version);
+    json_count(w, "validSignatures", valid);
+    nv_jsonw_key(w, "identical");
+    nv_jsonw_bool(w, !d->n && !d->nissues);
+    nv_jsonw_key(w, "summary");
+    nv_jsonw_obj(w);
+    json_count(w, "added", d->added);
+    json_count(w, "removed", d->removed);
+    json_count(w, "changed", d->changed);
+    json_count(w, "rebuildNoise", d->noise);
+    json_count(w, "codeData", d->code);
+    json_count(w, "metadata", d->metadata);
+    json_count(w, "issues", d->nissues);
+    nv_jsonw_obj_end(w);
+    nv_jsonw_key(w, "differences");
+    nv_jsonw_arr(w);
+    for (size_t i = 0; i < d->n; i++)
+        json_change(w, &b, &d->v[i]);
+    nv_jsonw_arr_end(w);
+    nv_jsonw_key(w, "issues");
+    nv_jsonw_arr(w);
+    for (size_t i = 0; i < d->nissues; i++) {
+        nv_jsonw_obj(w);
+        json_path(w, &b, "path", d->issues[i]->path, d->issues[i]->path_len);
+        nv_jsonw_key(w, "issue");
+        nv_jsonw_str(w, nv_issue_id(d->issues[i]->kind));
+        nv_jsonw_obj_end(w);
+    }
+    nv_jsonw_arr_end(w);
+    nv_jsonw_obj_end(w);
+    enum nv_rc rc = nv_jsonw_finish(w, err);
+    nv_jsonw_free(w);
+    nv_buf_release(&b);
+    return rc;
+}
+
+/* The signed manifest at path, checked against the trusted keys. */
+static enum nv_rc open_manifest(const char *path,
+                                const struct nv_strlist *trust,
+                                struct nv_manifest *m, size_t *valid,
+                                struct nv_err *err)
+{
+    struct nv_key *keys[64] = {0};
+    struct nv_file f = {0};
+    struct nv_dsse d = {0};
+    enum nv_rc rc =
+        trust->n > 64 ? nv_err_set(err, NV_ELIMIT, "more than 64 --trust keys")
+                      : NV_OK;
+    for (size_t i = 0; !rc && i < trust->n; i++)
+        rc = nv_key_load(trust->items[i], &keys[i], err);
+    if (!rc)
+        rc = nv_file_read(&f, path, (size_t)1 << 31, err);
+    if (!rc)
+        rc = nv_dsse_open(f.data, f.len, path, NV_STATEMENT_PAYLOAD_TYPE,
+                          (const struct nv_key *const *)keys, trust->n, 1, &d,
+                          err);
+    if (!rc)
+        rc = nv_statement_read((const char *)d.payload, d.n, path, m, err);
+    *valid = d.valid;
+    nv_dsse_release(&d);
+    nv_file_release(&f);
+    for (size_t i = 0; i < trust->n && i < 64; i++)
+        nv_key_free(keys[i]);
+    return rc;
+}
+
+static int run(const struct nv_cmd_spec *spec, const struct opts *o,
+               const char *image)
+{
+    struct nv_image_limits lim;
+    struct nv_manifest want, got;
+    struct nv_diff d = {0};
+    struct nv_err err;
+    size_t valid = 0;
+    nv_err_clear(&err);
+    nv_image_limits_default(&lim);
+    int rc = nv_cli_number(spec, "threads", o->threads, 64, &lim.threads);
+    if (rc)
+        return rc;
+    nv_manifest_init(&want);
+    nv_manifest_init(&got);
+    enum nv_rc r = open_manifest(o->against, &o->trust, &want, &valid, &err);
+    if (!r)
+        r = nv_image_read(image, &lim, &got, &err);
+    if (!r)
+        r = nv_diff_compute(&want, &got, &d, &err);
+    if (!r && o->json)
+        r = print_json(&d, &want, image, valid, &err);
+    else if (!r)
+        print_text(&d, &want, image, valid);
+    if (r)
+        rc = nv_cli_fail(&err);
+    else if (d.n || d.nissues)
+        rc = o->allow_noise && nv_diff_only_noise(&d) ? NV_EXIT_OK
+                                                      : NV_EXIT_FINDINGS;
+    nv_diff_release(&d);
+    nv_manifest_release(&want);
+    nv_manifest_release(&got);
+    return rc;
+}
+
+int cmd_verify(int argc, char **argv)
+{
+    struct opts o = {0};
+    const struct nv_opt opts[] = {
+        {"against", NV_OPT_STRING, &o.against, "MANIFEST",
+         "the signed manifest of the evaluated build"},
+        {"trust", NV_OPT_LIST, &o.trust, "PUBKEY",
+         "a key whose signature is accepted (repeat for several)"},
+        {"json", NV_OPT_FLAG, &o.json, NULL, "JSON instead of a table"},
+        {"allow-rebuild-noise", NV_OPT_FLAG, &o.allow_noise, NULL,
+         "exit 0 when the only differences are rebuild noise"},
+        {"threads", NV_OPT_STRING, &o.threads, "N",
+         "threads hashing a directory (default: one per core)"},
+    };
+    const struct nv_cmd_spec spec = {"verify", "TREE|IMAGE",
+                                     about,    examples,
+                                     opts,     sizeof opts / sizeof opts[0]};
+    struct nv_strlist args = {0};
+    int rc = nv_cli_parse(&spec, argc, argv, &args);
+    if (rc == NV_EXIT_OK && args.n != 1)
+        rc = nv_cli_usage_error(&spec, "takes one TREE or IMAGE");
+    if (rc == NV_EXIT_OK && (!o.against || !o.trust.n))
+        rc = nv_cli_usage_error(&spec, "--against MANIFEST and --trust "
+                                       "PUBKEY are needed");
+    if (rc == NV_EXIT_OK)
+        rc = run(&spec, &o, args.items[0]);
+    nv_strlist_release(&args);
+    nv_strlist_release(&o.trust);
+    return rc < 0 ? NV_EXIT_OK : rc;
+}

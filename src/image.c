@@ -1,0 +1,95 @@
+/*
+ * image.c - which reader an image needs, its digest, and the limits.
+ */
+#include "image_int.h"
+
+#include "alloc.h"
+#include "file.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void nv_image_limits_default(struct nv_image_limits *l)
+{
+    l->max_bytes = (uint64_t)64 << 30;
+    l->max_ratio = 1000;
+    l->ratio_after = (uint64_t)1 << 30;
+    l->max_entries = 10000000;
+    l->threads = 0;
+}
+
+enum nv_rc image_charge_entry(struct image_budget *b, struct nv_err *err)
+{
+    if (++b->entries <= b->l->max_entries)
+        return NV_OK;
+    nv_err_file(err, b->path);
+    return nv_err_set(err, NV_ELIMIT, "more than %llu members",
+                      (unsigned long long)b->l->max_entries);
+}
+
+enum nv_rc image_charge_bytes(struct image_budget *b, uint64_t n,
+                              uint64_t packed, struct nv_err *err)
+{
+    b->bytes += n;
+    if (b->bytes > b->l->max_bytes) {
+        nv_err_file(err, b->path);
+        return nv_err_set(err, NV_ELIMIT, "more than %llu bytes unpacked",
+                          (unsigned long long)b->l->max_bytes);
+    }
+    if (b->bytes > b->l->ratio_after &&
+        b->bytes / (packed ? packed : 1) > b->l->max_ratio) {
+        nv_err_file(err, b->path);
+        return nv_err_set(
+            err, NV_ELIMIT, "decompression bomb: %llu bytes unpacked from %llu",
+            (unsigned long long)b->bytes, (unsigned long long)packed);
+    }
+    return NV_OK;
+}
+
+/* The SHA-256 of the image file itself, so that a manifest names it. */
+static enum nv_rc digest_file(const char *path, struct nv_manifest *m,
+                              struct nv_err *err)
+{
+    struct nv_file f;
+    if (nv_file_read(&f, path, SIZE_MAX, err))
+        return err->rc;
+    nv_sha256(f.data, f.len, m->image_sha256);
+    m->has_image_digest = 1;
+    nv_file_release(&f);
+    return NV_OK;
+}
+
+static int is_squashfs(const char *path)
+{
+    char magic[4] = {0};
+    FILE *f = fopen(path, "rb");
+    size_t n = f ? fread(magic, 1, sizeof magic, f) : 0;
+    if (f)
+        fclose(f);
+    return n == 4 && memcmp(magic, "hsqs", 4) == 0;
+}
+
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash && slash[1] ? slash + 1 : path;
+}
+
+enum nv_rc nv_image_read(const char *path, const struct nv_image_limits *l,
+                         struct nv_manifest *m, struct nv_err *err)
+{
+    enum nv_rc rc;
+    if (nv_file_is_dir(path)) {
+        m->format = "directory";
+        rc = image_read_dir(path, l, m, err);
+    } else {
+        m->image = nv_arena_strdup(&m->a, base_name(path));
+        if (!m->image)
+            return nv_err_set(err, NV_ENOMEM, "out of memory");
+        rc = digest_file(path, m, err);
+        if (!rc)
+            rc = is_squashfs(path) ? image_read_squashfs(path, l, m, err)
+                                   : image_read_archive(path, l, m, err);
+    }
+    return rc ? rc : nv_manifest_finish(m, err);
+}

@@ -1,0 +1,233 @@
+/*
+ * image_dir.c - a directory tree as an image.
+ *
+ * The tree is walked first, without following symlinks; then the regular
+ * files are hashed on every core, each mapped, never copied.  Files are
+ * opened relative to the root without following a final symlink, so a
+ * file swapped for a link meanwhile is refused, not read.
+ */
+#include "image_int.h"
+
+#include "alloc.h"
+#include "buf.h"
+#include "threads.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdatomic.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MAX_DEPTH 256
+
+struct walk {
+    struct nv_manifest *m;
+    struct image_budget budget;
+    struct nv_buf path; /* relative to the root, while walking */
+    size_t *files;      /* indices of regular files in m->f */
+    size_t nfiles, cap;
+};
+
+static enum nv_rc io_error(const char *root, const char *rel,
+                           struct nv_err *err)
+{
+    nv_err_file(err, root);
+    return nv_err_set(err, NV_EIO, "%s: %s", rel[0] ? rel : ".",
+                      strerror(errno));
+}
+
+static enum nv_ftype type_of(mode_t mode)
+{
+    switch (mode & S_IFMT) {
+    case S_IFDIR:
+        return NV_FT_DIR;
+    case S_IFLNK:
+        return NV_FT_SYMLINK;
+    case S_IFCHR:
+        return NV_FT_CHAR;
+    case S_IFBLK:
+        return NV_FT_BLOCK;
+    case S_IFIFO:
+        return NV_FT_FIFO;
+    case S_IFSOCK:
+        return NV_FT_SOCKET;
+    default:
+        return NV_FT_FILE;
+    }
+}
+
+static enum nv_rc walk_dir(struct walk *w, int dfd, int depth,
+                           struct nv_err *err);
+
+/* Record the member name of directory dfd (whose path is in w->path). */
+static enum nv_rc add_member(struct walk *w, int dfd, const char *name,
+                             int depth, struct nv_err *err)
+{
+    struct stat st;
+    char target[4096];
+    struct nv_mfile f = {0};
+    if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+        return io_error(w->budget.path, w->path.data, err);
+    f.path = w->path.data;
+    f.path_len = w->path.len;
+    f.type = type_of(st.st_mode);
+    f.mode = st.st_mode & 07777;
+    f.uid = st.st_uid;
+    f.gid = st.st_gid;
+    if (f.type == NV_FT_SYMLINK) {
+        ssize_t n = readlinkat(dfd, name, target, sizeof target);
+        if (n < 0 || (size_t)n == sizeof target)
+            return io_error(w->budget.path, w->path.data, err);
+        f.link = target;
+        f.link_len = (size_t)n;
+    }
+    if (image_charge_entry(&w->budget, err) || nv_manifest_add(w->m, &f, err))
+        return err->rc;
+    if (f.type == NV_FT_FILE) {
+        if (nv_array_reserve(&w->files, &w->cap, w->nfiles + 1,
+                             sizeof *w->files))
+            return nv_err_set(err, NV_ENOMEM, "out of memory");
+        w->files[w->nfiles++] = w->m->n - 1;
+    }
+    if (f.type != NV_FT_DIR)
+        return NV_OK;
+    int sub =
+        openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (sub < 0)
+        return io_error(w->budget.path, w->path.data, err);
+    return walk_dir(w, sub, depth + 1, err);
+}
+
+/* Walk directory dfd (closed here), whose path is in w->path. */
+static enum nv_rc walk_dir(struct walk *w, int dfd, int depth,
+                           struct nv_err *err)
+{
+    DIR *d = depth <= MAX_DEPTH ? fdopendir(dfd) : NULL;
+    enum nv_rc rc = NV_OK;
+    if (!d) {
+        close(dfd);
+        if (depth > MAX_DEPTH)
+            return nv_err_set(err, NV_ELIMIT, "%s: more than %d levels deep",
+                              w->path.data, MAX_DEPTH);
+        return io_error(w->budget.path, w->path.data, err);
+    }
+    size_t base = w->path.len;
+    struct dirent *e;
+    while (!rc && (errno = 0, e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        if ((base && nv_buf_addc(&w->path, '/')) ||
+            nv_buf_adds(&w->path, e->d_name))
+            rc =
+                nv_err_set(err, NV_ELIMIT, "path too long in %s", w->path.data);
+        if (!rc)
+            rc = add_member(w, dirfd(d), e->d_name, depth, err);
+        if (w->path.cap) { /* back to this directory's path */
+            w->path.len = base;
+            w->path.data[base] = '\0';
+        }
+    }
+    if (!rc && errno)
+        rc = io_error(w->budget.path, w->path.data, err);
+    closedir(d);
+    return rc;
+}
+
+struct hashing {
+    struct nv_manifest *m;
+    const struct walk *w;
+    int root;
+    atomic_size_t next;
+    atomic_int failed;
+    struct nv_err err; /* the first failure */
+    atomic_flag err_taken;
+    struct nv_arena arenas[NV_MAX_THREADS];
+    atomic_int arena_next;
+};
+
+/* Digest one regular file of the tree. */
+static enum nv_rc hash_file(struct hashing *h, struct nv_mfile *f,
+                            struct nv_arena *a, struct nv_err *err)
+{
+    int fd = openat(h->root, f->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        if (fd >= 0)
+            close(fd);
+        return io_error(h->w->budget.path, f->path, err);
+    }
+    size_t n = (size_t)st.st_size;
+    /* Populated at once: far fewer faults than page by page. */
+    void *map =
+        n ? mmap(NULL, n, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0) : NULL;
+    close(fd);
+    if (map == MAP_FAILED)
+        return io_error(h->w->budget.path, f->path, err);
+    enum nv_rc rc = nv_content_digest(map ? map : "", n, a, &f->content, err);
+    if (map)
+        munmap(map, n);
+    return rc;
+}
+
+static void *hash_worker(void *arg)
+{
+    struct hashing *h = arg;
+    struct nv_arena *a = &h->arenas[atomic_fetch_add(&h->arena_next, 1)];
+    struct nv_err err;
+    nv_err_clear(&err);
+    for (;;) {
+        size_t i = atomic_fetch_add(&h->next, 1);
+        if (i >= h->w->nfiles || atomic_load(&h->failed))
+            break;
+        if (hash_file(h, &h->m->f[h->w->files[i]], a, &err)) {
+            atomic_store(&h->failed, 1);
+            if (!atomic_flag_test_and_set(&h->err_taken))
+                h->err = err;
+            break;
+        }
+    }
+    return NULL;
+}
+
+static enum nv_rc hash_files(struct nv_manifest *m, const struct walk *w,
+                             int root, int threads, struct nv_err *err)
+{
+    struct hashing *h = nv_calloc(1, sizeof *h);
+    if (!h)
+        return nv_err_set(err, NV_ENOMEM, "out of memory");
+    h->m = m;
+    h->w = w;
+    h->root = root;
+    atomic_flag_clear(&h->err_taken);
+    for (int i = 0; i < NV_MAX_THREADS; i++)
+        nv_arena_init(&h->arenas[i]);
+    nv_threads_run(nv_threads_count(threads), hash_worker, h);
+    for (int i = 0; i < NV_MAX_THREADS; i++)
+        nv_arena_adopt(&m->a, &h->arenas[i]);
+    enum nv_rc rc = atomic_load(&h->failed) ? h->err.rc : NV_OK;
+    if (rc && err)
+        *err = h->err;
+    nv_free(h);
+    return rc;
+}
+
+enum nv_rc image_read_dir(const char *path, const struct nv_image_limits *l,
+                          struct nv_manifest *m, struct nv_err *err)
+{
+    struct walk w = {m, {l, path, 0, 0}, {0}, NULL, 0, 0};
+    nv_buf_init(&w.path, 65536);
+    int root = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int walked = root < 0 ? -1 : dup(root);
+    enum nv_rc rc =
+        walked < 0 ? io_error(path, "", err) : walk_dir(&w, walked, 0, err);
+    if (!rc)
+        rc = hash_files(m, &w, root, (int)l->threads, err);
+    if (root >= 0)
+        close(root);
+    nv_buf_release(&w.path);
+    nv_free(w.files);
+    return rc;
+}
