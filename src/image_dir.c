@@ -2,7 +2,7 @@
  * image_dir.c - a directory tree as an image.
  *
  * The tree is walked first, without following symlinks; then the regular
- * files are hashed on every core, each mapped, never copied.  Files are
+ * files are hashed on every core.  Files are
  * opened relative to the root without following a final symlink, so a
  * file swapped for a link meanwhile is refused, not read.
  */
@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #define MAX_DEPTH 256
+#define MAP_MIN ((size_t)1 << 20) /* files this large are mapped */
 
 struct walk {
     struct nv_manifest *m;
@@ -136,6 +137,12 @@ static enum nv_rc walk_dir(struct walk *w, int dfd, int depth,
     return rc;
 }
 
+/* What each hashing thread owns. */
+struct worker {
+    struct nv_arena arena; /* section digests, adopted by the manifest */
+    unsigned char *buf;    /* MAP_MIN bytes: a small file */
+};
+
 struct hashing {
     struct nv_manifest *m;
     const struct walk *w;
@@ -144,52 +151,90 @@ struct hashing {
     atomic_int failed;
     struct nv_err err; /* the first failure */
     atomic_flag err_taken;
-    struct nv_arena arenas[NV_MAX_THREADS];
-    atomic_int arena_next;
+    struct worker workers[NV_MAX_THREADS];
+    atomic_int worker_next;
 };
 
-/* Digest one regular file of the tree. */
-static enum nv_rc hash_file(struct hashing *h, struct nv_mfile *f,
-                            struct nv_arena *a, struct nv_err *err)
+/* Read up to n bytes of fd into buf; the count read. */
+static ssize_t read_full(int fd, unsigned char *buf, size_t n)
+{
+    size_t got = 0;
+    while (got < n) {
+        ssize_t r = read(fd, buf + got, n - got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return r < 0 ? -1 : (ssize_t)got;
+        got += (size_t)r;
+    }
+    return (ssize_t)got;
+}
+
+/* Digest a large file through a mapping of it. */
+static enum nv_rc hash_mapped(struct worker *wk, int fd, size_t n,
+                              struct nv_mfile *f, struct nv_err *err)
+{
+    void *map = mmap(NULL, n, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (map == MAP_FAILED)
+        return nv_err_set(err, NV_EIO, "%s: %s", f->path, strerror(errno));
+    madvise(map, n, MADV_SEQUENTIAL);
+    enum nv_rc rc = nv_content_digest(map, n, &wk->arena, &f->content, err);
+    munmap(map, n);
+    return rc;
+}
+
+/*
+ * Digest one regular file of the tree.  Small files are read into the
+ * thread's buffer: mapping costs the process's address-space lock, for
+ * which threads would queue.  Large ones are mapped: fewer copies.
+ */
+static enum nv_rc hash_file(struct hashing *h, struct worker *wk,
+                            struct nv_mfile *f, struct nv_err *err)
 {
     int fd = openat(h->root, f->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     struct stat st;
-    if (fd < 0 || fstat(fd, &st) != 0) {
-        if (fd >= 0)
-            close(fd);
-        return io_error(h->w->budget.path, f->path, err);
+    enum nv_rc rc = NV_OK;
+    if (fd < 0 || fstat(fd, &st) != 0)
+        rc = io_error(h->w->budget.path, f->path, err);
+    else if ((size_t)st.st_size >= MAP_MIN)
+        rc = hash_mapped(wk, fd, (size_t)st.st_size, f, err);
+    else {
+        ssize_t got = read_full(fd, wk->buf, MAP_MIN);
+        rc = got < 0 ? io_error(h->w->budget.path, f->path, err)
+                     : nv_content_digest(wk->buf, (size_t)got, &wk->arena,
+                                         &f->content, err);
     }
-    size_t n = (size_t)st.st_size;
-    /* Populated at once: far fewer faults than page by page. */
-    void *map =
-        n ? mmap(NULL, n, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0) : NULL;
-    close(fd);
-    if (map == MAP_FAILED)
-        return io_error(h->w->budget.path, f->path, err);
-    enum nv_rc rc = nv_content_digest(map ? map : "", n, a, &f->content, err);
-    if (map)
-        munmap(map, n);
+    if (fd >= 0)
+        close(fd);
     return rc;
+}
+
+/* Stop every worker; the first failure is the one reported. */
+static void *stop(struct hashing *h, const struct nv_err *err)
+{
+    atomic_store(&h->failed, 1);
+    if (!atomic_flag_test_and_set(&h->err_taken))
+        h->err = *err;
+    return NULL;
 }
 
 static void *hash_worker(void *arg)
 {
     struct hashing *h = arg;
-    struct nv_arena *a = &h->arenas[atomic_fetch_add(&h->arena_next, 1)];
+    struct worker *wk = &h->workers[atomic_fetch_add(&h->worker_next, 1)];
     struct nv_err err;
     nv_err_clear(&err);
+    if (!wk->buf && !(wk->buf = nv_malloc(MAP_MIN))) {
+        nv_err_set(&err, NV_ENOMEM, "out of memory");
+        return stop(h, &err);
+    }
     for (;;) {
         size_t i = atomic_fetch_add(&h->next, 1);
         if (i >= h->w->nfiles || atomic_load(&h->failed))
-            break;
-        if (hash_file(h, &h->m->f[h->w->files[i]], a, &err)) {
-            atomic_store(&h->failed, 1);
-            if (!atomic_flag_test_and_set(&h->err_taken))
-                h->err = err;
-            break;
-        }
+            return NULL;
+        if (hash_file(h, wk, &h->m->f[h->w->files[i]], &err))
+            return stop(h, &err);
     }
-    return NULL;
 }
 
 static enum nv_rc hash_files(struct nv_manifest *m, const struct walk *w,
@@ -203,10 +248,13 @@ static enum nv_rc hash_files(struct nv_manifest *m, const struct walk *w,
     h->root = root;
     atomic_flag_clear(&h->err_taken);
     for (int i = 0; i < NV_MAX_THREADS; i++)
-        nv_arena_init(&h->arenas[i]);
+        nv_arena_init(&h->workers[i].arena);
     nv_threads_run(nv_threads_count(threads), hash_worker, h);
-    for (int i = 0; i < NV_MAX_THREADS; i++)
-        nv_arena_adopt(&m->a, &h->arenas[i]);
+    for (int i = 0; i < NV_MAX_THREADS; i++) {
+        struct worker *wk = &h->workers[i];
+        nv_arena_adopt(&m->a, &wk->arena);
+        nv_free(wk->buf);
+    }
     enum nv_rc rc = atomic_load(&h->failed) ? h->err.rc : NV_OK;
     if (rc && err)
         *err = h->err;

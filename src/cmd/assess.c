@@ -41,14 +41,6 @@ struct assess_opts {
     struct nv_strlist lists;
 };
 
-static double seconds_now(void)
-{
-    struct timespec t;
-
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
 /* A flow at risk, with what ranks it. */
 struct row {
     uint32_t flow, worst, run;
@@ -432,7 +424,7 @@ int cmd_assess(int argc, char **argv)
     struct nv_exposure x = {0};
     struct nv_err err;
     uint32_t threads = 0;
-    double t[3] = {seconds_now(), 0, 0};
+    double t[3] = {nv_cli_seconds(), 0, 0};
     int rc = nv_cli_parse(&spec, argc, argv, &args);
 
     nv_err_clear(&err);
@@ -440,10 +432,10 @@ int cmd_assess(int argc, char **argv)
         rc = nv_cli_number(&spec, "threads", o.threads, 64, &threads);
     if (rc == NV_EXIT_OK)
         rc = nv_cli_load_model(&spec, &args, &o.lists, &m);
-    t[1] = seconds_now();
+    t[1] = nv_cli_seconds();
     if (rc == NV_EXIT_OK && nv_exposure_compute(m, (int)threads, &x, &err))
         rc = nv_cli_fail(&err);
-    t[2] = seconds_now();
+    t[2] = nv_cli_seconds();
     if (rc == NV_EXIT_OK && o.timing)
         fprintf(stderr, "netvet: loaded in %.3f s, exposure in %.3f s\n",
                 t[1] - t[0], t[2] - t[1]);

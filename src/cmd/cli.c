@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 void nv_strlist_release(struct nv_strlist *l)
@@ -276,4 +277,12 @@ int nv_cli_out_close(struct nv_cli_out *o, int ok)
         return NV_EXIT_OK;
     fprintf(stderr, "netvet: %s: cannot write: %s\n", o->path, strerror(e));
     return NV_EXIT_INTERNAL;
+}
+
+double nv_cli_seconds(void)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }

@@ -117,6 +117,9 @@ int nv_cli_out_open(struct nv_cli_out *o, const char *path);
  * the output could not be written. */
 int nv_cli_out_close(struct nv_cli_out *o, int ok);
 
+/* A monotonic clock in seconds, for --timing. */
+double nv_cli_seconds(void);
+
 /* Print "netvet: <cmd>: message" to stderr and return NV_EXIT_USAGE. */
 int nv_cli_usage_error(const struct nv_cmd_spec *spec, const char *fmt, ...)
     NV_PRINTF(2, 3);

@@ -36,6 +36,7 @@ static const char examples[] =
 
 struct opts {
     const char *key, *output, *threads;
+    int timing;
     struct nv_build_info build;
 };
 
@@ -115,16 +116,24 @@ static int run(const struct nv_cmd_spec *spec, const struct opts *o,
                                   "private one",
                                   o->key);
     }
+    double t[3] = {nv_cli_seconds(), 0, 0};
     nv_manifest_init(&m);
     if (nv_image_read(image, &lim, &m, &err))
         rc = nv_cli_fail(&err);
     m.build = o->build;
+    t[1] = nv_cli_seconds();
     if (!rc && !(rc = nv_cli_out_open(&out, o->output))) {
         enum nv_rc w = write_signed(&m, key, out.f, &err);
         rc = nv_cli_out_close(&out, !w);
         if (w)
             rc = nv_cli_fail(&err);
     }
+    t[2] = nv_cli_seconds();
+    if (!rc && o->timing)
+        fprintf(stderr,
+                "netvet: read and hashed in %.3f s, signed and "
+                "written in %.3f s\n",
+                t[1] - t[0], t[2] - t[1]);
     if (!rc) {
         fprintf(stderr,
                 "netvet: %s: %zu entries, %zu issues; signed by key "
@@ -157,6 +166,8 @@ int cmd_manifest(int argc, char **argv)
          "write here (-o; default standard output)"},
         {"threads", NV_OPT_STRING, &o.threads, "N",
          "threads hashing a directory (default: one per core)"},
+        {"timing", NV_OPT_FLAG, &o.timing, NULL,
+         "print how long each step took"},
     };
     const struct nv_cmd_spec spec = {"manifest", "TREE|IMAGE",
                                      about,      examples,
