@@ -20,6 +20,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -35,6 +36,7 @@ struct run {
     struct nv_arena a;
     struct nv_update_meta m;
     struct nv_update_state st;
+    int dir; /* the state directory, locked; -1 until then */
     int failed;
 };
 
@@ -140,14 +142,35 @@ static enum nv_rc state_path(const struct nv_update_request *q,
     return NV_OK;
 }
 
+/*
+ * Create the state directory if need be and lock it until the run ends:
+ * two checks at once could otherwise both read version 1, then write 3
+ * and 2 in that order, and the state would go backwards.
+ */
+static enum nv_rc lock_state(struct run *u, struct nv_err *err)
+{
+    const char *dir = u->q->state_dir;
+
+    if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+        return nv_err_at(err, NV_EIO, dir, 0, 0, "cannot create: %s",
+                         strerror(errno));
+    u->dir = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (u->dir < 0 || flock(u->dir, LOCK_EX) != 0)
+        return nv_err_at(err, NV_EIO, dir, 0, 0, "cannot lock: %s",
+                         strerror(errno));
+    return NV_OK;
+}
+
 /* The state of the trust root; none yet when its file does not exist. */
 static enum nv_rc read_state(struct run *u, struct nv_err *err)
 {
     char path[PATH_LEN];
     struct nv_file f;
     struct stat st;
-    enum nv_rc rc = state_path(u->q, path, err);
+    enum nv_rc rc = lock_state(u, err);
 
+    if (!rc)
+        rc = state_path(u->q, path, err);
     if (rc || (stat(path, &st) != 0 && errno == ENOENT))
         return rc;
     rc = nv_file_read(&f, path, STATE_MAX, err);
@@ -341,17 +364,6 @@ static enum nv_rc write_all(int fd, const char *text, size_t len)
     return NV_OK;
 }
 
-/* fsync the directory, so that the rename itself is durable. */
-static int sync_dir(const char *dir)
-{
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    int ok = fd >= 0 && fsync(fd) == 0;
-
-    if (fd >= 0)
-        close(fd);
-    return ok;
-}
-
 /* Replace the state of the root by the accepted metadata, atomically. */
 static enum nv_rc write_state(struct run *u, struct nv_err *err)
 {
@@ -363,10 +375,6 @@ static enum nv_rc write_state(struct run *u, struct nv_err *err)
     len = nv_update_state_format(&s, text, sizeof text);
     if (state_path(u->q, path, err))
         return err->rc;
-    if (mkdir(u->q->state_dir, 0700) != 0 && errno != EEXIST)
-        return nv_err_at(err, NV_EIO, u->q->state_dir, 0, 0,
-                         "cannot create the state directory: %s",
-                         strerror(errno));
     snprintf(tmp, sizeof tmp, "%s.XXXXXX", path);
     fd = mkstemp(tmp);
     if (fd < 0)
@@ -381,7 +389,8 @@ static enum nv_rc write_state(struct run *u, struct nv_err *err)
         return nv_err_at(err, NV_EIO, path, 0, 0, "cannot write: %s",
                          strerror(e));
     }
-    if (!sync_dir(u->q->state_dir))
+    /* fsync the directory too, so that the rename itself is durable. */
+    if (fsync(u->dir) != 0)
         return nv_err_at(err, NV_EIO, u->q->state_dir, 0, 0, "cannot sync: %s",
                          strerror(errno));
     return NV_OK;
@@ -422,6 +431,7 @@ enum nv_rc nv_update_check(const struct nv_update_request *q,
     memset(r, 0, sizeof *r);
     u.q = q;
     u.r = r;
+    u.dir = -1;
     memcpy(r->root_id, nv_update_root_id(q->root), sizeof r->root_id);
     nv_arena_init(&u.a);
     rc = target_name(q, r, err);
@@ -433,6 +443,8 @@ enum nv_rc nv_update_check(const struct nv_update_request *q,
     r->accepted = !rc && !u.failed;
     nv_arena_release(&u.a);
     nv_dsse_release(&u.d);
+    if (u.dir >= 0)
+        close(u.dir); /* and so unlock */
     return rc;
 }
 

@@ -50,10 +50,10 @@ $ . tests/cli/update-fixture.sh && payload 2 2027-01-01T00:00:00Z | sign m2 a b 
 ~ ^rollback +pass +version 2; last accepted 2$
 
 # Freeze: expired metadata; nothing is written to the state.
-$ . tests/cli/update-fixture.sh && payload 1 2026-05-31T23:59:59Z | sign m a b && check m; s=$?; ls "$D/state" 2>&1; exit $s
+$ . tests/cli/update-fixture.sh && payload 1 2026-05-31T23:59:59Z | sign m a b && check m; s=$?; echo "state files: $(ls -A "$D/state" | wc -l)"; exit $s
 ? 1
 ~ ^expiry +fail +expired at 2026-05-31T23:59:59Z; now 2026-06-01T00:00:00Z$
-~ No such file or directory
+> state files: 0
 
 $ . tests/cli/update-fixture.sh && payload 1 2027-01-01T00:00:00Z | sign m a b && check m --now 2027-01-01T00:00:00Z
 ? 1
@@ -123,3 +123,8 @@ $ netvet update fw.bin --metadata m
 $ netvet update --init-root --key x.pub
 ? 2
 2~ --init-root and --threshold go together
+
+# A state file that does not parse is bad input, never "no state".
+$ . tests/cli/update-fixture.sh && payload 1 2027-01-01T00:00:00Z | sign m a b && check m >/dev/null && for f in "$D"/state/*.json; do printf '{"spec":"netvet-update-state/1",\n"version":0}' > "$f"; done && check m
+? 2
+2~ state/[0-9a-f]{64}\.json:2:11: "version" must be a whole number from 1$
