@@ -4,6 +4,7 @@
  */
 #include "test.h"
 
+#include "alloc.h"
 #include "dsse.h"
 #include "update.h"
 
@@ -356,4 +357,31 @@ NV_TEST(update_parse_time)
     ASSERT_EQ(nv_update_parse_time("2023-01-01T24:00:00Z", 20, &t), NV_EPARSE);
     ASSERT_EQ(nv_update_parse_time("2023-01-01 00:00:00Z", 20, &t), NV_EPARSE);
     ASSERT_EQ(nv_update_parse_time("2023-01-01T00:00:00", 19, &t), NV_EPARSE);
+}
+
+/* Each allocation of a check fails in turn: an error, never a refusal,
+ * a crash or a leak; then the check succeeds. */
+NV_TEST(update_allocation_failures)
+{
+    struct fx f;
+    struct nv_update_result r;
+    struct nv_err err;
+    char text[1024];
+    ASSERT(fx_init(&f));
+    payload(text, sizeof text, 1, LATER, 17, f.sha, ",\"hardware\":[\"r1\"]");
+    char *env = envelope(&f, text, "01");
+    ASSERT(env);
+    for (long n = 0;; n++) {
+        nv_alloc_fail_after(n);
+        enum nv_rc rc = check(&f, env, "r1", &r, &err);
+        int injected = nv_alloc_failed();
+        nv_alloc_fail_after(-1);
+        ASSERT(rc != NV_OK || r.accepted);
+        if (!injected)
+            break;
+        ASSERT(rc != NV_OK);
+    }
+    ASSERT(r.accepted);
+    free(env);
+    fx_release(&f);
 }
