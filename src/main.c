@@ -24,6 +24,7 @@ static const struct nv_cmd commands[] = {
     {"release", cmd_release, "what may still be shared with each partner"},
     {"screen", cmd_screen, "screen names against restricted-party lists"},
     {"synth", cmd_synth, "generate a realistic national network model"},
+    {"update", cmd_update, "check a signed update before it is installed"},
     {"verify", cmd_verify, "compare an image with a signed manifest"},
     {"version", cmd_version, "print the version"},
     {"wargame", cmd_wargame, "what a hostile supplier could read or cut"},

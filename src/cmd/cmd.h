@@ -14,6 +14,7 @@ int cmd_manifest(int argc, char **argv);
 int cmd_release(int argc, char **argv);
 int cmd_screen(int argc, char **argv);
 int cmd_synth(int argc, char **argv);
+int cmd_update(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_wargame(int argc, char **argv);
