@@ -13,7 +13,6 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 static const char about[] =
     "Check a network against policy packs: each rule's violations with the\n"
@@ -50,20 +49,6 @@ struct check {
     uint32_t nv, errors;
     char date[16];
 };
-
-static int valid_date(const char *d)
-{
-    return strlen(d) == 10 && d[4] == '-' && d[7] == '-';
-}
-
-static void today(char *out, size_t size)
-{
-    time_t now = time(NULL);
-    struct tm tm;
-
-    gmtime_r(&now, &tm);
-    strftime(out, size, "%Y-%m-%d", &tm);
-}
 
 static const char *item_id(const struct check *c, const struct nv_violation *v)
 {
@@ -378,12 +363,8 @@ static int run(const struct nv_cmd_spec *spec, const struct check_opts *o,
     struct nv_err err;
     int rc = nv_cli_load_policy(spec, &o->packs, &p);
 
-    if (o->date)
-        snprintf(c.date, sizeof c.date, "%s", o->date);
-    else
-        today(c.date, sizeof c.date);
-    if (!rc && !valid_date(c.date))
-        rc = nv_cli_usage_error(spec, "--date is YYYY-MM-DD");
+    if (!rc)
+        rc = nv_cli_date(spec, o->date, c.date, sizeof c.date);
     if (!rc)
         rc = nv_cli_load_model(spec, args, &o->lists, &m);
     if (!rc && nv_exposure_compute(m, 0, &x, &err))

@@ -10,6 +10,7 @@
 
 #include <stdarg.h>
 #include <string.h>
+#include <time.h>
 
 void nv_strlist_release(struct nv_strlist *l)
 {
@@ -165,6 +166,23 @@ int nv_cli_number(const struct nv_cmd_spec *spec, const char *name,
         return nv_cli_usage_error(spec, "--%s takes a number from 0 to %lld",
                                   name, (long long)max);
     *out = (uint32_t)v;
+    return NV_EXIT_OK;
+}
+
+int nv_cli_date(const struct nv_cmd_spec *spec, const char *text, char *out,
+                size_t size)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+
+    if (!text) {
+        gmtime_r(&now, &tm);
+        strftime(out, size, "%Y-%m-%d", &tm);
+        return NV_EXIT_OK;
+    }
+    if (strlen(text) != 10 || text[4] != '-' || text[7] != '-')
+        return nv_cli_usage_error(spec, "--date is YYYY-MM-DD");
+    snprintf(out, size, "%s", text);
     return NV_EXIT_OK;
 }
 
