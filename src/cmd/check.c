@@ -50,15 +50,6 @@ struct check {
     char date[16];
 };
 
-static const char *item_id(const struct check *c, const struct nv_violation *v)
-{
-    if (v->kind == NV_V_ASSET)
-        return NV_ASSETS(c->m)[v->item].id;
-    if (v->kind == NV_V_FLOW)
-        return NV_FLOWS(c->m)[v->item].id;
-    return v->area;
-}
-
 static void print_violations(const struct check *c)
 {
     uint32_t shown = 0;
@@ -199,7 +190,7 @@ static void json_violations(struct nv_jsonw *w, const struct check *c)
         nv_jsonw_key(w, "kind");
         nv_jsonw_str(w, kinds[c->v[i].kind]);
         nv_jsonw_key(w, "item");
-        nv_jsonw_str(w, item_id(c, &c->v[i]));
+        nv_jsonw_str(w, nv_violation_item(c->m, &c->v[i]));
         nv_jsonw_key(w, "why");
         nv_jsonw_str(w, c->v[i].why);
         nv_jsonw_obj_end(w);
@@ -266,7 +257,8 @@ static int also_in(const struct check *a, const struct nv_violation *v,
     for (uint32_t i = 0; i < b->nv; i++) {
         nv_policy_rule(b->p, b->v[i].rule, &rb);
         if (strcmp(ra.id, rb.id) == 0 &&
-            strcmp(item_id(a, v), item_id(b, &b->v[i])) == 0)
+            strcmp(nv_violation_item(a->m, v),
+                   nv_violation_item(b->m, &b->v[i])) == 0)
             return 1;
     }
     return 0;
