@@ -20,6 +20,7 @@ static const struct nv_cmd commands[] = {
      "vendor shares, single-vendor areas, rip-and-replace"},
     {"inspect", cmd_inspect, "load and check a model; summarise it"},
     {"release", cmd_release, "what may still be shared with each partner"},
+    {"report", cmd_report, "write a self-contained HTML report: map, charts"},
     {"screen", cmd_screen, "screen names against restricted-party lists"},
     {"synth", cmd_synth, "generate a realistic national network model"},
     {"version", cmd_version, "print the version"},

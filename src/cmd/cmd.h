@@ -10,6 +10,7 @@ int cmd_check(int argc, char **argv);
 int cmd_concentration(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_release(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 int cmd_screen(int argc, char **argv);
 int cmd_synth(int argc, char **argv);
 int cmd_version(int argc, char **argv);
