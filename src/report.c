@@ -420,8 +420,8 @@ static void map_section(const struct ctx *c)
     fprintf(c->out,
             "<svg class=\"map\" "
             "viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" height=\"%.0f\" "
-            "role=\"img\" data-sites=\"%u\"><title>%u of %u sites</title>\n",
-            MAP_W, c->map.h, MAP_W, c->map.h, c->map.n, c->map.n, ns);
+            "role=\"img\"><title>%u of %u sites</title>\n",
+            MAP_W, c->map.h, MAP_W, c->map.h, c->map.n, ns);
     for (uint32_t f = 0; f < c->x->nflows; f++)
         map_flow(c, f);
     for (uint32_t i = 0; i < ns; i++)

@@ -31,12 +31,13 @@ static const char about[] =
     "docs/report.md says what each section shows.";
 
 static const char examples[] =
-    "  netvet report examples/national/model.json -o report.html\n"
+    "  # the example network, the UK rules and Huawei's blast radius; open\n"
+    "  # report.html in any browser, or print it to PDF:\n"
     "  netvet report examples/national/model.json --policy uk-2020 \\\n"
     "      --wargame vendor:huawei -o report.html\n"
-    "  netvet report model.json --designation high-risk --date 2028-01-01 "
-    "\\\n"
-    "      --policy eu-5g-toolbox --list lists/entity_list.csv -o out.html\n";
+    "  # every high-risk vendor at once, the EU rules as they stand in 2028:\n"
+    "  netvet report model.json --designation high-risk \\\n"
+    "      --policy eu-5g-toolbox --date 2028-01-01 -o report.html\n";
 
 struct report_opts {
     struct nv_strlist packs, lists;

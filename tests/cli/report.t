@@ -78,5 +78,5 @@ $ netvet report tests/data/models/small.json -o /nonexistent/r.html
 
 $ netvet report --help
 ~ ^usage: netvet report \[OPTIONS\] MODEL\.\.\.
-~ netvet report examples/national/model.json -o report.html
+~ netvet report examples/national/model.json --policy uk-2020
 ~ --wargame GROUP
