@@ -48,6 +48,11 @@ struct nv_violation {
     char why[200];
 };
 
+/* The id of what violation v of model m is about: the asset's or the
+ * flow's id, or the area. */
+const char *nv_violation_item(const struct nv_model *m,
+                              const struct nv_violation *v);
+
 struct nv_rule_info {
     const char *id, *message, *source, *file;
     enum nv_severity severity;

@@ -530,3 +530,13 @@ enum nv_rc nv_policy_check(const struct nv_policy *p, const struct nv_model *m,
     *n = e.nv;
     return NV_OK;
 }
+
+const char *nv_violation_item(const struct nv_model *m,
+                              const struct nv_violation *v)
+{
+    if (v->kind == NV_V_ASSET)
+        return NV_ASSETS(m)[v->item].id;
+    if (v->kind == NV_V_FLOW)
+        return NV_FLOWS(m)[v->item].id;
+    return v->area;
+}

@@ -13,7 +13,6 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 static const char about[] =
     "Check a network against policy packs: each rule's violations with the\n"
@@ -50,29 +49,6 @@ struct check {
     uint32_t nv, errors;
     char date[16];
 };
-
-static int valid_date(const char *d)
-{
-    return strlen(d) == 10 && d[4] == '-' && d[7] == '-';
-}
-
-static void today(char *out, size_t size)
-{
-    time_t now = time(NULL);
-    struct tm tm;
-
-    gmtime_r(&now, &tm);
-    strftime(out, size, "%Y-%m-%d", &tm);
-}
-
-static const char *item_id(const struct check *c, const struct nv_violation *v)
-{
-    if (v->kind == NV_V_ASSET)
-        return NV_ASSETS(c->m)[v->item].id;
-    if (v->kind == NV_V_FLOW)
-        return NV_FLOWS(c->m)[v->item].id;
-    return v->area;
-}
 
 static void print_violations(const struct check *c)
 {
@@ -214,7 +190,7 @@ static void json_violations(struct nv_jsonw *w, const struct check *c)
         nv_jsonw_key(w, "kind");
         nv_jsonw_str(w, kinds[c->v[i].kind]);
         nv_jsonw_key(w, "item");
-        nv_jsonw_str(w, item_id(c, &c->v[i]));
+        nv_jsonw_str(w, nv_violation_item(c->m, &c->v[i]));
         nv_jsonw_key(w, "why");
         nv_jsonw_str(w, c->v[i].why);
         nv_jsonw_obj_end(w);
@@ -281,7 +257,8 @@ static int also_in(const struct check *a, const struct nv_violation *v,
     for (uint32_t i = 0; i < b->nv; i++) {
         nv_policy_rule(b->p, b->v[i].rule, &rb);
         if (strcmp(ra.id, rb.id) == 0 &&
-            strcmp(item_id(a, v), item_id(b, &b->v[i])) == 0)
+            strcmp(nv_violation_item(a->m, v),
+                   nv_violation_item(b->m, &b->v[i])) == 0)
             return 1;
     }
     return 0;
@@ -378,12 +355,8 @@ static int run(const struct nv_cmd_spec *spec, const struct check_opts *o,
     struct nv_err err;
     int rc = nv_cli_load_policy(spec, &o->packs, &p);
 
-    if (o->date)
-        snprintf(c.date, sizeof c.date, "%s", o->date);
-    else
-        today(c.date, sizeof c.date);
-    if (!rc && !valid_date(c.date))
-        rc = nv_cli_usage_error(spec, "--date is YYYY-MM-DD");
+    if (!rc)
+        rc = nv_cli_date(spec, o->date, c.date, sizeof c.date);
     if (!rc)
         rc = nv_cli_load_model(spec, args, &o->lists, &m);
     if (!rc && nv_exposure_compute(m, 0, &x, &err))

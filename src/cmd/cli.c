@@ -8,8 +8,8 @@
 #include "parse.h"
 #include "screen.h"
 
-#include <stdarg.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -173,6 +173,23 @@ int nv_cli_number(const struct nv_cmd_spec *spec, const char *name,
     return NV_EXIT_OK;
 }
 
+int nv_cli_date(const struct nv_cmd_spec *spec, const char *text, char *out,
+                size_t size)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+
+    if (!text) {
+        gmtime_r(&now, &tm);
+        strftime(out, size, "%Y-%m-%d", &tm);
+        return NV_EXIT_OK;
+    }
+    if (strlen(text) != 10 || text[4] != '-' || text[7] != '-')
+        return nv_cli_usage_error(spec, "--date is YYYY-MM-DD");
+    snprintf(out, size, "%s", text);
+    return NV_EXIT_OK;
+}
+
 static int screen_vendors(const struct nv_strlist *lists, struct nv_model *m)
 {
     struct nv_screen s;
@@ -239,20 +256,22 @@ int nv_cli_out_open(struct nv_cli_out *o, const char *path)
         return NV_EXIT_OK;
     }
     const char *slash = strrchr(path, '/');
-    int dir = slash ? (int)(slash - path + 1) : 0;
-    int fd = -1;
+    int dir = slash ? (int)(slash - path + 1) : 0, fd = -1;
+    mode_t mask = umask(0);
+    umask(mask);
     if (snprintf(o->tmp, sizeof o->tmp, "%.*s.%s.XXXXXX", dir, path,
                  path + dir) < (int)sizeof o->tmp)
         fd = mkstemp(o->tmp);
-    /* mkstemp makes it owner-only; outputs are for sharing. */
-    if (fd >= 0 && (fchmod(fd, 0644) != 0 || !(o->f = fdopen(fd, "w")))) {
+    /* mkstemp makes the file private; outputs are made to be shared. */
+    if (fd >= 0 &&
+        (fchmod(fd, 0666 & ~mask) != 0 || !(o->f = fdopen(fd, "w")))) {
         close(fd);
         unlink(o->tmp);
     }
     if (!o->f) {
         fprintf(stderr, "netvet: %s: cannot create: %s\n", path,
                 strerror(errno));
-        return NV_EXIT_USAGE;
+        return NV_EXIT_INTERNAL;
     }
     o->path = path;
     return NV_EXIT_OK;

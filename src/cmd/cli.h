@@ -83,6 +83,12 @@ int nv_cli_group_id(const struct nv_cmd_spec *spec, const char *vendor,
                     const char *country, const char *designation, int required,
                     char *id, size_t size);
 
+/* The day text names ("YYYY-MM-DD"; today in UTC when text is NULL)
+ * into out, which has room for size (at least 11) bytes; a usage error
+ * when text is not such a date. */
+int nv_cli_date(const struct nv_cmd_spec *spec, const char *text, char *out,
+                size_t size);
+
 /* Load and finish the model made of the files in args (at least one),
  * then screen the vendor strings exact resolution left unresolved against
  * the restricted-party lists named in lists (none: no screening); print

@@ -9,6 +9,7 @@
 #include "file.h"
 #include "json.h"
 #include "policyfile.h"
+#include "release.h"
 #include "score.h"
 
 #include <stdio.h>
@@ -31,54 +32,11 @@ static const char examples[] =
     "  netvet release model.json --policy uk-2020 --item item.json\n"
     "  netvet release model.json --policy uk-2020 --json\n";
 
-enum decision { D_ALLOW, D_IF_ENCRYPTED, D_DENY };
-static const char *const decision_names[] = {"allow", "allow-if-encrypted",
-                                             "deny"};
-
 struct release_opts {
     struct nv_strlist packs, lists;
     const char *item;
     int json;
 };
-
-struct cell {
-    enum decision d;
-    char why[160];
-};
-
-/* The decision for channel f at class c. */
-static void decide(const struct nv_model *m, const struct nv_exposure *x,
-                   const struct nv_policy *p, uint32_t f, enum nv_class c,
-                   struct cell *out)
-{
-    uint32_t g;
-    enum nv_level worst = nv_score_hostile_level(x, f, &g);
-    int clear = nv_policy_tolerates(p, c, 0),
-        enc = nv_policy_tolerates(p, c, 1);
-    const char *by = g == NV_NONE ? "no high-risk group" : x->groups.v[g].id;
-
-    if (!x->connected[f]) {
-        out->d = D_DENY;
-        snprintf(out->why, sizeof out->why, "the channel is not connected");
-        return;
-    }
-    if (clear < 0) {
-        out->d = D_DENY;
-        snprintf(out->why, sizeof out->why,
-                 "the policy sets no threshold "
-                 "for %s",
-                 nv_class_names[c]);
-        return;
-    }
-    out->d = (int)worst <= clear ? D_ALLOW
-             : (int)worst <= enc
-                 ? (NV_FLOWS(m)[f].encrypted ? D_ALLOW : D_IF_ENCRYPTED)
-                 : D_DENY;
-    snprintf(out->why, sizeof out->why, "%s%s%s; tolerated %s, encrypted %s%s",
-             by, worst ? " at " : "", worst ? nv_level_names[worst] : "",
-             nv_level_names[clear], nv_level_names[enc],
-             NV_FLOWS(m)[f].encrypted ? "; channel encrypted end to end" : "");
-}
 
 struct ctx {
     const struct nv_model *m;
@@ -106,10 +64,10 @@ static void text_row(struct ctx *c, const struct nv_partner *pa, uint32_t f)
 
     printf("%-8s %-16s", pa->id, NV_FLOWS(c->m)[f].id);
     for (int k = 0; k < NV_CLASS_COUNT; k++) {
-        struct cell cell;
-        decide(c->m, c->x, c->p, f, (enum nv_class)k, &cell);
-        c->denied |= cell.d != D_ALLOW;
-        printf(" %-18s", decision_names[cell.d]);
+        struct nv_release_cell cell;
+        nv_release_decide(c->m, c->x, c->p, f, (enum nv_class)k, &cell);
+        c->denied |= cell.d != NV_RELEASE_ALLOW;
+        printf(" %-18s", nv_release_names[cell.d]);
     }
     worst_text(c, f, worst, sizeof worst);
     printf(" %s%s\n", worst, NV_FLOWS(c->m)[f].encrypted ? " (encrypted)" : "");
@@ -129,13 +87,13 @@ static void json_row(struct ctx *c, const struct nv_partner *pa, uint32_t f)
     nv_jsonw_key(w, "decisions");
     nv_jsonw_obj(w);
     for (int k = 0; k < NV_CLASS_COUNT; k++) {
-        struct cell cell;
-        decide(c->m, c->x, c->p, f, (enum nv_class)k, &cell);
-        c->denied |= cell.d != D_ALLOW;
+        struct nv_release_cell cell;
+        nv_release_decide(c->m, c->x, c->p, f, (enum nv_class)k, &cell);
+        c->denied |= cell.d != NV_RELEASE_ALLOW;
         nv_jsonw_key(w, nv_class_names[k]);
         nv_jsonw_obj(w);
         nv_jsonw_key(w, "decision");
-        nv_jsonw_str(w, decision_names[cell.d]);
+        nv_jsonw_str(w, nv_release_names[cell.d]);
         nv_jsonw_key(w, "why");
         nv_jsonw_str(w, cell.why);
         nv_jsonw_obj_end(w);
@@ -223,19 +181,20 @@ static int releasable(const struct item *it, const char *partner)
 
 /* The best channel of a partner for the item: its decision and why. */
 static uint32_t best_channel(const struct ctx *c, const struct nv_partner *pa,
-                             const struct item *it, struct cell *best)
+                             const struct item *it,
+                             struct nv_release_cell *best)
 {
     uint32_t chosen = NV_NONE;
 
-    best->d = D_DENY;
+    best->d = NV_RELEASE_DENY;
     snprintf(best->why, sizeof best->why, "no channel%s%s",
              it->channel ? " named " : "", it->channel ? it->channel : "");
     for (uint32_t k = 0; k < pa->channels.n; k++) {
         uint32_t f = pa->channels.v[k].idx;
-        struct cell cell;
+        struct nv_release_cell cell;
         if (it->channel && strcmp(NV_FLOWS(c->m)[f].id, it->channel) != 0)
             continue;
-        decide(c->m, c->x, c->p, f, it->cls, &cell);
+        nv_release_decide(c->m, c->x, c->p, f, it->cls, &cell);
         if (chosen == NV_NONE || cell.d < best->d) {
             *best = cell;
             chosen = f;
@@ -247,13 +206,14 @@ static uint32_t best_channel(const struct ctx *c, const struct nv_partner *pa,
 static void item_partner(struct ctx *c, const struct nv_partner *pa,
                          const struct item *it)
 {
-    struct cell cell = {D_DENY, "not releasable to this partner"};
+    struct nv_release_cell cell = {NV_RELEASE_DENY,
+                                   "not releasable to this partner"};
     uint32_t f =
         releasable(it, pa->id) ? best_channel(c, pa, it, &cell) : NV_NONE;
 
-    c->denied |= releasable(it, pa->id) && cell.d != D_ALLOW;
+    c->denied |= releasable(it, pa->id) && cell.d != NV_RELEASE_ALLOW;
     if (!c->w) {
-        printf("%-8s %-18s %-16s %s\n", pa->id, decision_names[cell.d],
+        printf("%-8s %-18s %-16s %s\n", pa->id, nv_release_names[cell.d],
                f == NV_NONE ? "-" : NV_FLOWS(c->m)[f].id, cell.why);
         return;
     }
@@ -261,7 +221,7 @@ static void item_partner(struct ctx *c, const struct nv_partner *pa,
     nv_jsonw_key(c->w, "partner");
     nv_jsonw_str(c->w, pa->id);
     nv_jsonw_key(c->w, "decision");
-    nv_jsonw_str(c->w, decision_names[cell.d]);
+    nv_jsonw_str(c->w, nv_release_names[cell.d]);
     nv_jsonw_key(c->w, "channel");
     nv_jsonw_str_or_null(c->w, f == NV_NONE ? NULL : NV_FLOWS(c->m)[f].id);
     nv_jsonw_key(c->w, "why");

@@ -1,0 +1,82 @@
+# netvet report: one self-contained HTML file.  Each case writes into a
+# fresh directory $d, removed when the case ends.
+
+# The example's report: one map mark per site (its 486 sites all have
+# coordinates), every section, nothing fetched from elsewhere, and no
+# temporary file left beside it.
+$ d=$(mktemp -d); trap 'rm -rf "$d"' EXIT; netvet report examples/national/model.json --policy uk-2020 --wargame vendor:huawei -o "$d/r.html"; echo "exit $?"; grep -o 'class="site"' "$d/r.html" | wc -l; grep -ciE '(src|href)=.?(https?:)?//' "$d/r.html"; grep -o '<h2 id="[a-z]*"' "$d/r.html" | tr '\n' ' '; echo; ls "$d"
+> exit 0
+> 486
+> 0
+> <h2 id="map" <h2 id="score" <h2 id="flows" <h2 id="violations" <h2 id="release" <h2 id="shares" 
+> r.html
+
+# The numbers are those of the other commands (check's risk score,
+# concentration's HHI, wargame's blast radius).
+$ d=$(mktemp -d); trap 'rm -rf "$d"' EXIT; netvet report examples/national/model.json --vendor huawei -o "$d/r.html" && cat "$d/r.html"
+~ <b>621\.3</b> for the network: 604\.2 from the critical flows and 17\.1
+~ <td>core</td><td class="num">50</td><td class="num">2832</td>
+~ it could read 26 of 80 critical flows, .* 27 sites serving 81338 people
+~ <table class="sortable"><thead><tr><th class="num">rank</th><th>flow</th>
+~ @media print
+! <h2 id="violations"
+
+# Every string of the model is escaped; sites without coordinates are not
+# drawn (2 of 3 here).
+$ d=$(mktemp -d); trap 'rm -rf "$d"' EXIT; netvet report tests/data/models/report-escape.json --designation high-risk -o "$d/r.html"; grep -o 'class="site"' "$d/r.html" | wc -l; grep -c '<script' "$d/r.html"; grep -cE '<(img|b>Tech|i>)' "$d/r.html"; cat "$d/r.html"
+> 2
+> 1
+> 0
+~ <title>S1: &lt;script&gt;alert\(1\)&lt;/script&gt; \(R&amp;D &quot;east&quot;\)
+~ <td>f&lt;i&gt;1&lt;/i&gt;</td><td>&lt;img src=x&gt;</td>
+~ Koblenz &#39;HQ&#39;
+
+# A model without coordinates still gets a report, without a map.
+$ d=$(mktemp -d); trap 'rm -rf "$d"' EXIT; netvet report tests/data/models/clean.json -o "$d/r.html" && grep -c 'class="site"' "$d/r.html"; grep -o 'No site has coordinates' "$d/r.html"
+> 0
+> No site has coordinates
+
+# Bad input: exit status 2, one precise line, and nothing written (an
+# earlier report stays as it was).
+$ d=$(mktemp -d); trap 'rm -rf "$d"' EXIT; echo old > "$d/r.html"; netvet report tests/data/bad/bad-layer.json -o "$d/r.html"; s=$?; ls "$d"; cat "$d/r.html"; exit $s
+? 2
+> r.html
+> old
+2> netvet: tests/data/bad/bad-layer.json:2:34: asset field 'layer': unknown value (expected one of: core, ran, transport, edge, management, oss, endpoint)
+
+$ d=$(mktemp -d); trap 'rm -rf "$d"' EXIT; netvet report tests/data/models/small.json --policy tests/data/bad/policy.nvp -o "$d/r.html"; s=$?; ls -A "$d"; exit $s
+? 2
+! .
+2~ ^netvet: tests/data/bad/policy\.nvp:3:29: expected a layer
+
+$ d=$(mktemp -d); trap 'rm -rf "$d"' EXIT; netvet report tests/data/models/small.json --wargame vendor:samsung -o "$d/r.html"; s=$?; ls -A "$d"; exit $s
+? 2
+! .
+2> netvet: report: no group 'vendor:samsung': no asset of the model belongs to it
+
+$ d=$(mktemp -d); trap 'rm -rf "$d"' EXIT; netvet report tests/data/models/small.json --wargame vendor:huawei --country CN -o "$d/r.html"; s=$?; ls -A "$d"; exit $s
+? 2
+! .
+2> netvet: report: name only one group
+
+$ netvet report tests/data/models/small.json --date 2028 -o /nonexistent/r.html
+? 2
+2> netvet: report: --date is YYYY-MM-DD
+
+$ netvet report tests/data/models/small.json
+? 2
+2> netvet: report: name the report file with -o FILE
+
+$ netvet report -o r.html
+? 2
+2> netvet: report: name at least one MODEL file
+
+# An output that cannot be written is an internal failure (3).
+$ netvet report tests/data/models/small.json -o /nonexistent/r.html
+? 3
+2> netvet: /nonexistent/r.html: cannot create: No such file or directory
+
+$ netvet report --help
+~ ^usage: netvet report \[OPTIONS\] MODEL\.\.\.
+~ netvet report examples/national/model.json --policy uk-2020
+~ --wargame GROUP
