@@ -1,9 +1,8 @@
 # netvet - one GNU Makefile; Debian -dev packages through pkg-config.
 #
 #   make            build ./netvet
-#   make check      install missing build dependencies, run every test
-#                   (the report's browser test needs Chromium: scripts/deps
-#                   --test-extras installs it)
+#   make check      install missing build and test dependencies, run every
+#                   test
 #   make demo       install missing build dependencies, run the example
 #   make asan       the tests again under AddressSanitizer + UBSan
 #   make fuzz       libFuzzer targets with clang (FUZZ_SECONDS each)
@@ -41,6 +40,7 @@ CMD_OBJ := $(CMD_SRC:%.c=$(BUILD)/%.o)
 TLIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/test/%.o)
 UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/test/%.o)
 DEPS_STAMP := $(BUILD)/.deps-ok
+TEST_DEPS_STAMP := $(BUILD)/.test-deps-ok
 
 # Keep the objects of replay and test programs between runs.
 .SECONDARY:
@@ -51,6 +51,9 @@ all: $(NETVET)
 deps: $(DEPS_STAMP)
 $(DEPS_STAMP): scripts/deps
 	@scripts/deps
+	@mkdir -p $(@D) && touch $@
+$(TEST_DEPS_STAMP): scripts/deps
+	@scripts/deps --test-extras
 	@mkdir -p $(@D) && touch $@
 
 $(BUILD)/%.o: %.c | $(DEPS_STAMP)
@@ -90,7 +93,7 @@ $(BUILD)/test/replay_%: $(BUILD)/test/fuzz/fuzz_%.o $(BUILD)/test/fuzz/replay.o 
 check: unit cli replay cdx-schema browser
 unit: $(BUILD)/test/unit
 	@NV_SHARED_DATA=$(SHARED)/data $(BUILD)/test/unit
-cli: $(NETVET)
+cli: $(NETVET) | $(TEST_DEPS_STAMP)
 	@NETVET=$(NETVET) SHARED=$(SHARED) tests/cli/run.sh tests/cli/*.t
 replay: $(FUZZ_NAMES:%=$(BUILD)/test/replay_%)
 	@for n in $(FUZZ_NAMES); do \
@@ -107,7 +110,7 @@ tests/cdx/node_modules/.installed: tests/cdx/package-lock.json | $(DEPS_STAMP)
 # The example's HTML report opened in headless Chromium (npm playwright-core
 # drives Debian's /usr/bin/chromium); the screenshot stays in $(BUILD).
 # Without Chromium the test is skipped, loudly, except in CI where it fails.
-browser: $(NETVET) tests/browser/node_modules/.installed
+browser: $(NETVET) tests/browser/node_modules/.installed | $(TEST_DEPS_STAMP)
 	@if [ ! -x /usr/bin/chromium ] && [ -z "$$CI" ]; then \
 	    echo "*** browser: SKIPPED: no /usr/bin/chromium" \
 	        "(scripts/deps --test-extras installs it) ***" >&2; \
@@ -136,6 +139,7 @@ lint:
 	@scripts/lint
 
 bench: $(NETVET)
+	@scripts/deps --bench-extras
 	@for b in bench/*.sh; do echo "== $$b"; NETVET=$(NETVET) SHARED=$(SHARED) bash $$b || exit 1; done
 
 clean:

@@ -4,6 +4,7 @@
 #include "cli.h"
 
 #include "alloc.h"
+#include "image.h"
 #include "load.h"
 #include "parse.h"
 #include "screen.h"
@@ -304,4 +305,30 @@ double nv_cli_seconds(void)
 
     clock_gettime(CLOCK_MONOTONIC, &t);
     return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* SIZE: digits with an optional binary suffix. */
+static int parse_size(const char *text, uint64_t *out)
+{
+    static const char suffixes[] = "KMGT";
+    size_t n = strspn(text, "0123456789");
+    const char *unit = text[n] ? strchr(suffixes, text[n]) : NULL;
+    int64_t v;
+    if (n == 0 || (text[n] && (!unit || text[n + 1])) ||
+        nv_parse_i64(text, n, 1, INT64_MAX >> 40, &v))
+        return -1;
+    *out = (uint64_t)v << (unit ? 10 * (unit - suffixes + 1) : 0);
+    return 0;
+}
+
+int nv_cli_image_limits(const struct nv_cmd_spec *spec, const char *threads,
+                        const char *max_bytes, struct nv_image_limits *l)
+{
+    nv_image_limits_default(l);
+    if (max_bytes && parse_size(max_bytes, &l->max_bytes))
+        return nv_cli_usage_error(spec,
+                                  "--max-bytes takes a size such as "
+                                  "512M or 20G, not '%s'",
+                                  max_bytes);
+    return nv_cli_number(spec, "threads", threads, 64, &l->threads);
 }

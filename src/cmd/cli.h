@@ -123,6 +123,13 @@ int nv_cli_out_open(struct nv_cli_out *o, const char *path);
  * the output could not be written. */
 int nv_cli_out_close(struct nv_cli_out *o, int ok);
 
+/* The limits for reading an image: --threads N and --max-bytes SIZE
+ * (a number of bytes, or with K, M, G or T for powers of 1024), each NULL
+ * when not given. */
+struct nv_image_limits;
+int nv_cli_image_limits(const struct nv_cmd_spec *spec, const char *threads,
+                        const char *max_bytes, struct nv_image_limits *l);
+
 /* A monotonic clock in seconds, for --timing. */
 double nv_cli_seconds(void);
 

@@ -35,7 +35,7 @@ static const char examples[] =
     "      --trust lab/evaluator.pub\n";
 
 struct opts {
-    const char *key, *output, *threads;
+    const char *key, *output, *threads, *max_bytes;
     int timing;
     struct nv_build_info build;
 };
@@ -103,8 +103,7 @@ static int run(const struct nv_cmd_spec *spec, const struct opts *o,
     struct nv_cli_out out;
     struct nv_err err;
     nv_err_clear(&err);
-    nv_image_limits_default(&lim);
-    int rc = nv_cli_number(spec, "threads", o->threads, 64, &lim.threads);
+    int rc = nv_cli_image_limits(spec, o->threads, o->max_bytes, &lim);
     if (rc)
         return rc;
     if (nv_key_load(o->key, &key, &err))
@@ -166,6 +165,8 @@ int cmd_manifest(int argc, char **argv)
          "write here (-o; default standard output)"},
         {"threads", NV_OPT_STRING, &o.threads, "N",
          "threads hashing a directory (default: one per core)"},
+        {"max-bytes", NV_OPT_STRING, &o.max_bytes, "SIZE",
+         "most bytes to unpack from an image (default 64G)"},
         {"timing", NV_OPT_FLAG, &o.timing, NULL,
          "print how long each step took"},
     };

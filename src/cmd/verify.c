@@ -34,7 +34,7 @@ static const char examples[] =
     "--allow-rebuild-noise\n";
 
 struct opts {
-    const char *against, *threads;
+    const char *against, *threads, *max_bytes;
     struct nv_strlist trust;
     int json, allow_noise;
 };
@@ -328,8 +328,7 @@ static int run(const struct nv_cmd_spec *spec, const struct opts *o,
     struct nv_err err;
     size_t valid = 0;
     nv_err_clear(&err);
-    nv_image_limits_default(&lim);
-    int rc = nv_cli_number(spec, "threads", o->threads, 64, &lim.threads);
+    int rc = nv_cli_image_limits(spec, o->threads, o->max_bytes, &lim);
     if (rc)
         return rc;
     nv_manifest_init(&want);
@@ -367,6 +366,8 @@ int cmd_verify(int argc, char **argv)
          "exit 0 when the only differences are rebuild noise"},
         {"threads", NV_OPT_STRING, &o.threads, "N",
          "threads hashing a directory (default: one per core)"},
+        {"max-bytes", NV_OPT_STRING, &o.max_bytes, "SIZE",
+         "most bytes to unpack from an image (default 64G)"},
     };
     const struct nv_cmd_spec spec = {"verify", "TREE|IMAGE",
                                      about,    examples,

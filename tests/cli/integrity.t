@@ -1,0 +1,139 @@
+# netvet manifest, verify and keygen on a firmware-like image built from
+# real Debian packages, on real package updates, and on hostile images.
+# Each case builds its image in a fresh temporary directory
+# (tests/cli/integrity-fixture.sh).
+
+# The five mutations are found, as tar and as squashfs, and nothing else.
+$ . tests/cli/integrity-fixture.sh && mutate && verify "$D/mut.tar"
+? 1
+~ ^.*mut\.tar against fw 1\.0 \(evaluated 2026-11-30 by lab\): signature valid, 1 trusted key$
+> link     bin/sh: busybox -> /tmp/evil
+> removed  usr/bin/dbclient: file, 163872 bytes
+~ ^changed  usr/lib/x86_64-linux-gnu/libssl\.so\.3: code/data change \([.a-z]+\), 688160 -> 688160 bytes$
+> mode     usr/sbin/dropbear: 0755 -> 4755 (setuid added)
+> added    usr/share/doc/busybox/keys: file, 26 bytes
+> different: 1 added, 1 removed, 1 changed (0 rebuild noise, 1 code/data), 2 with other metadata, 0 issues
+> lines: 7
+
+$ . tests/cli/integrity-fixture.sh && mutate && verify "$D/mut.sqfs"
+? 1
+> link     bin/sh: busybox -> /tmp/evil
+> removed  usr/bin/dbclient: file, 163872 bytes
+~ ^changed  usr/lib/x86_64-linux-gnu/libssl\.so\.3: code/data change
+> mode     usr/sbin/dropbear: 0755 -> 4755 (setuid added)
+> added    usr/share/doc/busybox/keys: file, 26 bytes
+> lines: 7
+
+# The unchanged image is identical in every form: tar, squashfs, directory.
+$ . tests/cli/integrity-fixture.sh && verify "$D/fw.sqfs" && verify "$D/fw.tar" && verify "$D/root" --threads 2
+~ ^identical: 0 added, 0 removed, 0 changed
+! ^(added|removed|changed|mode|owner|link|type|issue) 
+
+$ . tests/cli/integrity-fixture.sh && mutate && verify "$D/mut.sqfs" --json
+? 1
+~ "identical": false
+~ "codeData": 1
+~ "setuid|4755"
+~ "linkTo": "/tmp/evil"
+
+# Real updates: libc6 2.36-9+deb12u7 -> deb12u14.  Most changed ELF files
+# differ only in .note.gnu.build-id and .gnu_debuglink; the rest in code.
+$ . tests/cli/integrity-fixture.sh && manifest "$DEBS/libc6_2.36-9+deb12u7_amd64.deb" 2>/dev/null && verify "$DEBS/libc6_2.36-9+deb12u14_amd64.deb"
+? 1
+> different: 0 added, 0 removed, 275 changed (263 rebuild noise, 10 code/data), 0 with other metadata, 0 issues
+> changed  lib/x86_64-linux-gnu/libanl.so.1: rebuild noise (.note.gnu.build-id, .gnu_debuglink), 14480 -> 14480 bytes
+~ ^changed  lib/x86_64-linux-gnu/libc\.so\.6: code/data change \(\.note\.gnu\.build-id, \.hash, .* and 20 more\), 1922136 -> 1926232 bytes$
+~ ^changed  usr/share/doc/libc6/changelog\.Debian\.gz: content differs \(not ELF\)
+
+# Rebuild noise alone can be accepted; a code change cannot.
+$ . tests/cli/integrity-fixture.sh && cp -a "$D/root" "$D/r2" && flip_build_id "$D/r2/usr/sbin/dropbear" && verify "$D/r2" --allow-rebuild-noise
+> changed  usr/sbin/dropbear: rebuild noise (.note.gnu.build-id), 176160 -> 176160 bytes
+
+$ . tests/cli/integrity-fixture.sh && mutate && verify "$D/mut.tar" --allow-rebuild-noise
+? 1
+
+# The signature is checked first: another key, a changed manifest, an
+# untrusted signer are all refused, and nothing is compared.
+$ . tests/cli/integrity-fixture.sh && netvet verify "$D/fw.tar" --against "$D/fw.manifest" --trust "$D/other.pub"
+? 2
+2~ fw\.manifest: 0 valid signatures by trusted keys, 1 needed$
+! .
+
+$ . tests/cli/integrity-fixture.sh && sed -i 's/"payload":"e/"payload":"f/' "$D/fw.manifest" && netvet verify "$D/fw.tar" --against "$D/fw.manifest" --trust "$D/ev.pub"
+? 2
+2~ fw\.manifest: 0 valid signatures
+
+$ . tests/cli/integrity-fixture.sh && netvet manifest "$D/fw.tar" --key "$D/other.key" --name fw --version 1.0 -o "$D/fw.manifest" 2>/dev/null; netvet verify "$D/fw.tar" --against "$D/fw.manifest" --trust "$D/ev.pub"
+? 2
+
+$ . tests/cli/integrity-fixture.sh && netvet manifest "$D/fw.tar" --key "$D/ev.pub" --name fw --version 1
+? 2
+2~ ev\.pub is a public key; sign with the private one$
+
+# Hostile archives: climbing and absolute paths, a link out of the image,
+# a duplicate member, a device node.  Reported, never followed or written.
+$ . tests/cli/integrity-fixture.sh && python3 tests/cli/hostile-tar.py "$D/evil.tar" && cd "$D" && netvet manifest evil.tar --key ev.key --name evil --version 1 -o evil.manifest; s=$?; ls; exit $s
+? 1
+2> netvet: evil.tar: ../../escape: member path climbs out of the image
+2> netvet: evil.tar: /etc/cron.d/evil: member path is absolute
+2> netvet: evil.tar: etc/shadow-link: link target leads out of the image
+2> netvet: evil.tar: dev/mem: device node
+2> netvet: evil.tar: etc/passwd: member appears more than once; the last kept
+2> netvet: evil.tar: bin/hard: link target leads out of the image
+! ^escape$
+> evil.manifest
+
+# Verifying the same image is identical: its issues were recorded.
+$ . tests/cli/integrity-fixture.sh && python3 tests/cli/hostile-tar.py "$D/evil.tar" && manifest "$D/evil.tar" 2>/dev/null; verify "$D/evil.tar"
+~ ^identical
+
+# ...but an image that gains one is different.
+$ . tests/cli/integrity-fixture.sh && python3 tests/cli/hostile-tar.py "$D/evil.tar" && verify "$D/evil.tar"
+? 1
+> issue    etc/shadow-link: link target leads out of the image
+> issue    dev/mem: device node
+
+# Truncated data: an error, nothing written.
+$ . tests/cli/integrity-fixture.sh && head -c 300000 "$D/fw.tar" | gzip > "$D/cut.tar.gz" && cd "$D" && netvet manifest cut.tar.gz --key ev.key --name x --version 1 -o cut.manifest; s=$?; ls; exit $s
+? 2
+2~ ^netvet: .*cut\.tar\.gz: member .*: .*(runcated|nexpected)
+! cut\.manifest
+
+# A decompression bomb stops at the limit.
+$ . tests/cli/integrity-fixture.sh && head -c 64M /dev/zero > "$D/zero" && tar -C "$D" -czf "$D/bomb.tgz" zero && netvet manifest "$D/bomb.tgz" --key "$D/ev.key" --name x --version 1 --max-bytes 16M
+? 2
+2~ bomb\.tgz: more than 16777216 bytes unpacked$
+
+$ netvet manifest x.tar --key k --name x --version 1 --max-bytes 12Q
+? 2
+2~ --max-bytes takes a size such as 512M or 20G, not '12Q'
+
+# Paths are escaped for any byte: newline, backslash, '%', Latin-1.
+$ . tests/cli/integrity-fixture.sh && python3 tests/cli/odd-names-tar.py "$D/odd.tar" && manifest "$D/odd.tar" 2>/dev/null && python3 -c 'import json,base64,sys; e=json.load(open(sys.argv[1])); [print(f["path"]) for f in json.loads(base64.b64decode(e["payload"]))["predicate"]["files"]]' "$D/fw.manifest" && verify "$D/odd.tar" >/dev/null
+> a%0Ab
+> back%5Cslash
+> caf%E9
+> per%25cent
+> 日本
+
+# Not an image; no such file; no arguments.
+$ . tests/cli/integrity-fixture.sh && verify tests/cli/integrity.t
+? 2
+2~ integrity\.t: Unrecognized archive format
+
+$ netvet verify /nonexistent --against /nonexistent --trust /nonexistent
+? 2
+2~ ^netvet: /nonexistent: cannot open
+
+$ netvet verify x.tar
+? 2
+2~ --against MANIFEST and --trust PUBKEY are needed
+
+# Keys: the private one owner-only, never overwritten.
+$ . tests/cli/integrity-fixture.sh && stat -c '%a %n' "$D/ev.key" "$D/ev.pub" | sed "s|$D/||"
+> 600 ev.key
+> 644 ev.pub
+
+$ . tests/cli/integrity-fixture.sh && netvet keygen "$D/ev"
+? 2
+2~ ev\.key: File exists
