@@ -72,8 +72,8 @@ static enum nv_rc digest_sections(const unsigned char *data, size_t n,
             return nv_err_set(err, NV_ENOMEM, "out of memory");
         d[i].size = s->size;
         d[i].nobits = s->type == NV_ELF_NOBITS;
-        nv_sha256(d[i].nobits ? data : data + s->offset,
-                  d[i].nobits ? 0 : s->size, d[i].sha256);
+        if (!d[i].nobits) /* a NOBITS digest stays all zero */
+            nv_sha256(data + s->offset, s->size, d[i].sha256);
     }
     outside(data, n, l, &d[l->n]);
     out->sec = d;

@@ -161,7 +161,9 @@ enum nv_rc nv_statement_write(const struct nv_manifest *m, FILE *out,
     nv_jsonw_free(o.w);
     nv_buf_release(&o.esc);
     if (!rc && o.rc)
-        rc = nv_err_set(err, o.rc, "path too long to write");
+        rc = nv_err_set(err, o.rc,
+                        o.rc == NV_ENOMEM ? "out of memory"
+                                          : "path too long to write");
     return rc;
 }
 
@@ -203,7 +205,10 @@ static enum nv_rc read_path(struct in *in, const struct nv_json *v,
                             const char **path, size_t *n, struct nv_err *err)
 {
     nv_buf_reset(&in->scratch);
-    if (nv_path_unescape(v->u.str, v->len, &in->scratch))
+    enum nv_rc rc = nv_path_unescape(v->u.str, v->len, &in->scratch);
+    if (rc == NV_ENOMEM)
+        return nv_err_set(err, rc, "out of memory");
+    if (rc)
         return BAD(in, v, err, "badly escaped path");
     char *copy = nv_arena_strndup(&in->m->a, in->scratch.data, in->scratch.len);
     if (!copy)

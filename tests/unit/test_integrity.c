@@ -1,0 +1,448 @@
+/*
+ * test_integrity.c - paths, ELF sections, manifests, statements and
+ * diffs: the pieces of netvet manifest and verify.
+ */
+#include "test.h"
+
+#include "alloc.h"
+#include "diff.h"
+#include "elf.h"
+#include "file.h"
+#include "image.h"
+#include "image_int.h"
+#include "pathesc.h"
+#include "statement.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+static uint64_t rng_state = 0x9e3779b97f4a7c15u;
+
+static uint32_t rnd(void)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return (uint32_t)rng_state;
+}
+
+/* Any bytes escape to printable UTF-8 and come back exactly. */
+NV_TEST(pathesc_round_trip)
+{
+    for (int round = 0; round < 5000; round++) {
+        char raw[40];
+        size_t n = rnd() % sizeof raw;
+        for (size_t i = 0; i < n; i++)
+            raw[i] = round % 3 ? (char)rnd() : "a/%\\\n\xc3\xa9\xff"[rnd() % 8];
+        struct nv_buf esc, back;
+        nv_buf_init(&esc, 1 << 16);
+        nv_buf_init(&back, 1 << 16);
+        ASSERT_EQ(nv_path_escape(raw, n, &esc), NV_OK);
+        for (size_t i = 0; i < esc.len; i++)
+            ASSERT((unsigned char)esc.data[i] >= 0x20 && esc.data[i] != 0x7f &&
+                   esc.data[i] != '\\');
+        ASSERT_EQ(nv_path_unescape(esc.data, esc.len, &back), NV_OK);
+        ASSERT_EQ(back.len, n);
+        ASSERT(n == 0 || memcmp(back.data, raw, n) == 0);
+        nv_buf_release(&esc);
+        nv_buf_release(&back);
+    }
+}
+
+NV_TEST(pathesc_one_text_per_path)
+{
+    const char *bad[] = {"%41", "%e9", "%2", "%", "a\\b", "a\nb", "%ZZ"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        struct nv_buf out;
+        nv_buf_init(&out, 100);
+        ASSERT_EQ(nv_path_unescape(bad[i], strlen(bad[i]), &out), NV_EPARSE);
+        ASSERT_EQ(out.len, 0);
+        nv_buf_release(&out);
+    }
+    struct nv_buf out;
+    nv_buf_init(&out, 100);
+    ASSERT_EQ(nv_path_escape("caf\xe9 \xe6\x97\xa5%", 9, &out), NV_OK);
+    ASSERT_STREQ(out.data, "caf%E9 \xe6\x97\xa5%25");
+    nv_buf_release(&out);
+}
+
+static struct nv_mfile entry(const char *path, enum nv_ftype type,
+                             const char *link)
+{
+    struct nv_mfile f = {0};
+    f.path = path;
+    f.path_len = strlen(path);
+    f.type = type;
+    f.mode = 0755;
+    f.link = link;
+    f.link_len = link ? strlen(link) : 0;
+    return f;
+}
+
+static int has_issue(const struct nv_manifest *m, const char *path,
+                     enum nv_issue_kind kind)
+{
+    for (size_t i = 0; i < m->nissue; i++)
+        if (m->issue[i].kind == kind && strcmp(m->issue[i].path, path) == 0)
+            return 1;
+    return 0;
+}
+
+NV_TEST(manifest_cleans_paths_and_records_issues)
+{
+    struct nv_manifest m;
+    struct nv_err err;
+    const struct {
+        const char *path, *link;
+        enum nv_ftype type;
+    } in[] = {
+        {"./", NULL, NV_FT_DIR},
+        {"./a//b/./c", NULL, NV_FT_FILE},
+        {"/etc/passwd", NULL, NV_FT_FILE},
+        {"a/../../x", NULL, NV_FT_FILE},
+        {"a/b/up2", "../../x", NV_FT_SYMLINK},
+        {"a/b/up3", "../../../x", NV_FT_SYMLINK},
+        {"a/abs", "/usr/bin/x", NV_FT_SYMLINK},
+        {"a/absup", "/../x", NV_FT_SYMLINK},
+        {"a/hard", "../x", NV_FT_HARDLINK},
+        {"a/hard2", "a/b/c", NV_FT_HARDLINK},
+        {"dev/mem", NULL, NV_FT_CHAR},
+        {"a/b/c", NULL, NV_FT_DIR},
+    };
+    nv_manifest_init(&m);
+    for (size_t i = 0; i < sizeof in / sizeof *in; i++) {
+        struct nv_mfile f = entry(in[i].path, in[i].type, in[i].link);
+        ASSERT_EQ(nv_manifest_add(&m, &f, &err), NV_OK);
+    }
+    ASSERT_EQ(nv_manifest_finish(&m, &err), NV_OK);
+    ASSERT_EQ(m.n, 10); /* the root is no entry; a/b/c once */
+    const struct nv_mfile *c = nv_manifest_find(&m, "a/b/c", 5);
+    ASSERT(c && c->type == NV_FT_DIR); /* the last one kept */
+    ASSERT(nv_manifest_find(&m, "etc/passwd", 10));
+    ASSERT(has_issue(&m, "a/b/c", NV_ISSUE_DUPLICATE));
+    ASSERT(has_issue(&m, "/etc/passwd", NV_ISSUE_ABSOLUTE));
+    ASSERT(has_issue(&m, "a/../../x", NV_ISSUE_CLIMBS));
+    ASSERT(has_issue(&m, "a/b/up3", NV_ISSUE_LINK_ESCAPES));
+    ASSERT(!has_issue(&m, "a/b/up2", NV_ISSUE_LINK_ESCAPES));
+    ASSERT(!has_issue(&m, "a/abs", NV_ISSUE_LINK_ESCAPES));
+    ASSERT(has_issue(&m, "a/absup", NV_ISSUE_LINK_ESCAPES));
+    ASSERT(has_issue(&m, "a/hard", NV_ISSUE_LINK_ESCAPES));
+    ASSERT(!has_issue(&m, "a/hard2", NV_ISSUE_LINK_ESCAPES));
+    ASSERT(has_issue(&m, "dev/mem", NV_ISSUE_DEVICE));
+    ASSERT_EQ(m.nissue, 7);
+    nv_manifest_release(&m);
+}
+
+struct names {
+    char v[64][32];
+    int n;
+};
+
+static enum nv_rc note_name(void *ctx, const struct nv_elf_section *s,
+                            struct nv_err *err)
+{
+    struct names *l = ctx;
+    (void)err;
+    if (l->n < 64)
+        snprintf(l->v[l->n++], sizeof l->v[0], "%.*s", (int)s->name_len,
+                 s->name);
+    return NV_OK;
+}
+
+/* A 32-bit big-endian ELF file with a .text of 4 bytes and a .bss, built
+ * by hand: byte order and class are read from the header. */
+NV_TEST(elf_big_endian_32)
+{
+    unsigned char f[256] = {0x7f, 'E', 'L', 'F', 1, 2, 1};
+    const char names[] = "\0.text\0.bss\0.shstrtab";
+    memcpy(f + 52, "\xde\xad\xbe\xef", 4); /* .text at 52 */
+    memcpy(f + 56, names, sizeof names);   /* names at 56 */
+    const uint32_t sh = 80, shnum = 4;
+    f[32] = 0, f[35] = sh;                /* e_shoff */
+    f[47] = 40, f[49] = shnum, f[51] = 3; /* entsize, count, strndx */
+    const uint32_t hdr[4][6] = {{0, 0, 0, 0, 0, 0},
+                                {1, 1, 0, 0, 52, 4},   /* .text */
+                                {7, 8, 0, 0, 0, 4096}, /* .bss */
+                                {12, 3, 0, 0, 56, sizeof names}};
+    for (uint32_t i = 0; i < shnum; i++)
+        for (int k = 0; k < 6; k++)
+            for (int b = 0; b < 4; b++)
+                f[sh + i * 40 + k * 4 + b] =
+                    (unsigned char)(hdr[i][k] >> (24 - 8 * b));
+    struct names l = {0};
+    struct nv_err err;
+    ASSERT_EQ(nv_elf_sections(f, sizeof f, note_name, &l, &err), NV_OK);
+    ASSERT_EQ(l.n, 3);
+    ASSERT_STREQ(l.v[0], ".text");
+    ASSERT_STREQ(l.v[1], ".bss");
+
+    struct nv_arena a;
+    struct nv_content c;
+    nv_arena_init(&a);
+    ASSERT_EQ(nv_content_digest(f, sizeof f, &a, &c, &err), NV_OK);
+    ASSERT_EQ(c.nsec, 4); /* three and the bytes outside */
+    unsigned char d[NV_SHA256_LEN];
+    nv_sha256("\xde\xad\xbe\xef", 4, d);
+    ASSERT(memcmp(c.sec[0].sha256, d, sizeof d) == 0);
+    ASSERT(c.sec[1].nobits && c.sec[1].size == 4096);
+    ASSERT_STREQ(c.sec[3].name, NV_CONTENT_OUTSIDE);
+    ASSERT_EQ(c.sec[3].size, sizeof f - 4 - sizeof names);
+    nv_arena_release(&a);
+}
+
+/* Random damage to a real ELF file's headers never reads out of bounds
+ * (the sanitizers watch); it gives sections or a malformed mark. */
+NV_TEST(elf_damaged_headers)
+{
+    struct nv_file exe;
+    struct nv_err err;
+    ASSERT_EQ(nv_file_read(&exe, "/proc/self/exe", (size_t)1 << 28, &err),
+              NV_OK);
+    unsigned char *copy = nv_malloc(exe.len);
+    ASSERT(copy);
+    struct names l = {0};
+    ASSERT_EQ(nv_elf_sections((const unsigned char *)exe.data, exe.len,
+                              note_name, &l, &err),
+              NV_OK);
+    int text = 0;
+    for (int i = 0; i < l.n; i++)
+        text |= strcmp(l.v[i], ".text") == 0;
+    ASSERT(text);
+    int malformed = 0;
+    for (int round = 0; round < 3000; round++) {
+        memcpy(copy, exe.data, exe.len);
+        uint64_t shoff = 0;
+        memcpy(&shoff, copy + 0x28, 8);
+        for (int k = 0; k < 4; k++) {
+            size_t at = round % 2 ? rnd() % 64
+                                  : (size_t)(shoff + rnd() % 4096) % exe.len;
+            copy[at] = (unsigned char)rnd();
+        }
+        struct nv_arena a;
+        struct nv_content c;
+        nv_arena_init(&a);
+        ASSERT_EQ(nv_content_digest(copy, exe.len, &a, &c, &err), NV_OK);
+        malformed += c.elf_malformed;
+        nv_arena_release(&a);
+    }
+    ASSERT(malformed > 0);
+    nv_free(copy);
+    nv_file_release(&exe);
+}
+
+static const char *deb(const char *name)
+{
+    static char path[1024];
+    snprintf(path, sizeof path, "%s", nv_t_data_path(name));
+    return path;
+}
+
+static enum nv_rc read_image(const char *path, struct nv_manifest *m)
+{
+    struct nv_image_limits l;
+    struct nv_err err;
+    nv_image_limits_default(&l);
+    nv_manifest_init(m);
+    return nv_image_read(path, &l, m, &err);
+}
+
+static int same_entry(const struct nv_mfile *a, const struct nv_mfile *b)
+{
+    if (a->path_len != b->path_len || memcmp(a->path, b->path, a->path_len) ||
+        a->type != b->type || a->mode != b->mode || a->uid != b->uid ||
+        a->gid != b->gid || a->link_len != b->link_len ||
+        a->content.size != b->content.size ||
+        a->content.nsec != b->content.nsec ||
+        memcmp(a->content.sha256, b->content.sha256, NV_SHA256_LEN))
+        return 0;
+    for (uint32_t i = 0; i < a->content.nsec; i++)
+        if (strcmp(a->content.sec[i].name, b->content.sec[i].name) ||
+            memcmp(a->content.sec[i].sha256, b->content.sec[i].sha256,
+                   NV_SHA256_LEN))
+            return 0;
+    return 1;
+}
+
+/* Write a statement to memory; the text, freed with free(). */
+static char *statement_text(const struct nv_manifest *m, size_t *len)
+{
+    char *text = NULL;
+    struct nv_err err;
+    FILE *f = open_memstream(&text, len);
+    if (!f)
+        return NULL;
+    enum nv_rc rc = nv_statement_write(m, f, &err);
+    fclose(f);
+    if (rc) {
+        free(text);
+        return NULL;
+    }
+    return text;
+}
+
+NV_TEST(statement_round_trip_on_a_real_package)
+{
+    struct nv_manifest m, back;
+    struct nv_err err;
+    ASSERT_EQ(read_image(deb("debs/libc6_2.36-9+deb12u7_amd64.deb"), &m),
+              NV_OK);
+    ASSERT_STREQ(m.format, "deb");
+    ASSERT(m.n > 250);
+    m.build.name = "libc6";
+    m.build.version = "2.36-9+deb12u7";
+    size_t len = 0;
+    char *text = statement_text(&m, &len);
+    ASSERT(text);
+    nv_manifest_init(&back);
+    ASSERT_EQ(nv_statement_read(text, len, "s.json", &back, &err), NV_OK);
+    ASSERT_EQ(back.n, m.n);
+    for (size_t i = 0; i < m.n; i++)
+        ASSERT(same_entry(&m.f[i], &back.f[i]));
+    ASSERT_STREQ(back.build.version, "2.36-9+deb12u7");
+    ASSERT(memcmp(back.image_sha256, m.image_sha256, NV_SHA256_LEN) == 0);
+
+    /* A subject that disagrees with its file is found, with its place. */
+    char *digest = strstr(text, "\"sha256\":\"");
+    ASSERT(digest);
+    digest[10] = digest[10] == '0' ? '1' : '0';
+    nv_manifest_release(&back);
+    nv_manifest_init(&back);
+    nv_err_clear(&err);
+    ASSERT_EQ(nv_statement_read(text, len, "s.json", &back, &err), NV_EPARSE);
+    ASSERT(strstr(err.msg, "subject disagrees") != NULL);
+    ASSERT_EQ(err.line, 1);
+    ASSERT(err.col > 1);
+    free(text);
+    nv_manifest_release(&back);
+    nv_manifest_release(&m);
+}
+
+/* Real updates compared through the library, counted by class. */
+NV_TEST(diff_libc6_update)
+{
+    struct nv_manifest a, b;
+    struct nv_diff d;
+    struct nv_err err;
+    ASSERT_EQ(read_image(deb("debs/libc6_2.36-9+deb12u7_amd64.deb"), &a),
+              NV_OK);
+    ASSERT_EQ(read_image(deb("debs/libc6_2.36-9+deb12u14_amd64.deb"), &b),
+              NV_OK);
+    ASSERT_EQ(nv_diff_compute(&a, &b, &d, &err), NV_OK);
+    ASSERT_EQ(d.noise, 263);
+    ASSERT_EQ(d.code, 10);
+    ASSERT_EQ(d.changed, 275);
+    ASSERT_EQ(d.added + d.removed + d.metadata + d.nissues, 0);
+    ASSERT(!nv_diff_only_noise(&d));
+    nv_diff_release(&d);
+    /* A manifest against itself: nothing. */
+    ASSERT_EQ(nv_diff_compute(&a, &a, &d, &err), NV_OK);
+    ASSERT_EQ(d.n, 0);
+    nv_diff_release(&d);
+    nv_manifest_release(&a);
+    nv_manifest_release(&b);
+}
+
+/* Two contents with sections named as given, differing in those marked. */
+static void sections(struct nv_content *c, struct nv_section_digest *s,
+                     const char *const *names, int n, const char *differ)
+{
+    memset(c, 0, sizeof *c);
+    for (int i = 0; i < n; i++) {
+        memset(&s[i], 0, sizeof s[i]);
+        s[i].name = names[i];
+        s[i].size = 10;
+        s[i].sha256[0] = (unsigned char)(differ && strstr(differ, names[i]));
+    }
+    c->sec = s;
+    c->nsec = (uint32_t)n;
+    c->sha256[0] = differ != NULL;
+}
+
+static enum nv_diff_class class_of(const char *differ)
+{
+    static const char *const names[] = {".text", ".note.gnu.build-id",
+                                        ".gnu_debuglink", NV_CONTENT_OUTSIDE};
+    struct nv_section_digest sa[4], sb[4];
+    struct nv_manifest a, b;
+    struct nv_mfile fa = entry("bin/x", NV_FT_FILE, NULL), fb = fa;
+    struct nv_diff d;
+    struct nv_err err;
+    sections(&fa.content, sa, names, 4, NULL);
+    sections(&fb.content, sb, names, 4, differ);
+    nv_manifest_init(&a);
+    nv_manifest_init(&b);
+    enum nv_diff_class cls = (enum nv_diff_class) - 1;
+    if (!nv_manifest_add(&a, &fa, &err) && !nv_manifest_add(&b, &fb, &err) &&
+        !nv_manifest_finish(&a, &err) && !nv_manifest_finish(&b, &err) &&
+        !nv_diff_compute(&a, &b, &d, &err)) {
+        cls = d.n == 1 ? d.v[0].cls : NV_DIFF_NOT_CONTENT;
+        nv_diff_release(&d);
+    }
+    nv_manifest_release(&a);
+    nv_manifest_release(&b);
+    return cls;
+}
+
+NV_TEST(diff_classes)
+{
+    ASSERT_EQ(class_of(NULL), NV_DIFF_NOT_CONTENT);
+    ASSERT_EQ(class_of(".note.gnu.build-id"), NV_DIFF_NOISE);
+    ASSERT_EQ(class_of(".note.gnu.build-id .gnu_debuglink"), NV_DIFF_NOISE);
+    ASSERT_EQ(class_of(".note.gnu.build-id .text"), NV_DIFF_CODE);
+    ASSERT_EQ(class_of(NV_CONTENT_OUTSIDE), NV_DIFF_CODE);
+    ASSERT_EQ(class_of("(none)"), NV_DIFF_CODE); /* bytes, no section */
+}
+
+NV_TEST(image_budget_stops_bombs)
+{
+    struct nv_image_limits l;
+    struct nv_err err;
+    nv_image_limits_default(&l);
+    l.ratio_after = 1000;
+    l.max_ratio = 100;
+    l.max_bytes = 1 << 20;
+    l.max_entries = 3;
+    struct image_budget b = {&l, "bomb.tgz", 0, 0};
+    ASSERT_EQ(image_charge_bytes(&b, 900, 1, &err), NV_OK);    /* not yet */
+    ASSERT_EQ(image_charge_bytes(&b, 1000, 100, &err), NV_OK); /* 19:1 */
+    nv_err_clear(&err);
+    ASSERT_EQ(image_charge_bytes(&b, 100000, 100, &err), NV_ELIMIT);
+    ASSERT(strstr(err.msg, "decompression bomb") != NULL);
+    ASSERT_STREQ(err.file, "bomb.tgz");
+    b.bytes = 0;
+    ASSERT_EQ(image_charge_bytes(&b, (1 << 20) + 1, 1 << 20, &err), NV_ELIMIT);
+    for (int i = 0; i < 3; i++)
+        ASSERT_EQ(image_charge_entry(&b, &err), NV_OK);
+    ASSERT_EQ(image_charge_entry(&b, &err), NV_ELIMIT);
+}
+
+/* Every allocation of reading an image and its statement fails in turn:
+ * always NV_ENOMEM, never a crash or a leak (make asan). */
+NV_TEST(integrity_allocation_failures)
+{
+    const char *path = deb("debs/dropbear-bin_2022.83-1+deb12u3_amd64.deb");
+    struct nv_manifest m;
+    ASSERT_EQ(read_image(path, &m), NV_OK);
+    size_t len = 0;
+    char *text = statement_text(&m, &len);
+    ASSERT(text);
+    nv_manifest_release(&m);
+    for (long n = 0;; n++) {
+        struct nv_manifest r;
+        struct nv_err err;
+        nv_manifest_init(&r);
+        nv_alloc_fail_after(n);
+        enum nv_rc a = read_image(path, &m);
+        enum nv_rc b = nv_statement_read(text, len, "s.json", &r, &err);
+        int failed = nv_alloc_failed();
+        nv_alloc_fail_after(-1);
+        nv_manifest_release(&m);
+        nv_manifest_release(&r);
+        ASSERT(a == NV_OK || a == NV_ENOMEM);
+        ASSERT(b == NV_OK || b == NV_ENOMEM);
+        if (!failed)
+            break;
+        ASSERT(n < 100000);
+    }
+    free(text);
+}
