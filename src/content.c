@@ -33,18 +33,22 @@ static int by_offset(const void *a, const void *b)
 
 /* The digest of the bytes of data[0..n) outside every section of l (which
  * this sorts by offset). */
-static void outside(const unsigned char *data, size_t n, struct sections *l,
-                    struct nv_section_digest *out)
+static enum nv_rc outside(const unsigned char *data, size_t n,
+                          struct sections *l, struct nv_section_digest *out,
+                          struct nv_err *err)
 {
     struct nv_sha256 *h = nv_sha256_new();
     uint64_t at = 0, total = 0;
-    qsort(l->v, l->n, sizeof *l->v, by_offset);
+    if (!h)
+        return nv_err_set(err, NV_ENOMEM, "out of memory");
+    if (l->n)
+        qsort(l->v, l->n, sizeof *l->v, by_offset);
     for (size_t i = 0; i <= l->n; i++) {
         int last = i == l->n;
         uint64_t start = last ? n : l->v[i].offset;
         if (!last && (l->v[i].type == NV_ELF_NOBITS || l->v[i].size == 0))
             continue;
-        if (h && start > at) {
+        if (start > at) {
             nv_sha256_add(h, data + at, start - at);
             total += start - at;
         }
@@ -53,9 +57,9 @@ static void outside(const unsigned char *data, size_t n, struct sections *l,
     }
     out->name = NV_CONTENT_OUTSIDE;
     out->size = total;
-    if (h)
-        nv_sha256_end(h, out->sha256);
+    nv_sha256_end(h, out->sha256);
     nv_sha256_free(h);
+    return NV_OK;
 }
 
 static enum nv_rc digest_sections(const unsigned char *data, size_t n,
@@ -75,7 +79,8 @@ static enum nv_rc digest_sections(const unsigned char *data, size_t n,
         if (!d[i].nobits) /* a NOBITS digest stays all zero */
             nv_sha256(data + s->offset, s->size, d[i].sha256);
     }
-    outside(data, n, l, &d[l->n]);
+    if (outside(data, n, l, &d[l->n], err))
+        return err->rc;
     out->sec = d;
     out->nsec = (uint32_t)l->n + 1;
     return NV_OK;

@@ -134,6 +134,17 @@ static enum nv_rc walk(struct squash *s, const sqfs_tree_node_t *dir, int depth,
     return NV_OK;
 }
 
+/* libsquashfs sizes its tables from the super block: a hostile one could
+ * make it allocate gigabytes.  Each fragment serves a file, each file is
+ * an inode, and the image holds what it says it does. */
+static int plausible(const struct squash *s)
+{
+    const sqfs_super_t *sb = &s->super;
+    return sb->bytes_used <= s->file->get_size(s->file) &&
+           sb->inode_count <= s->budget.l->max_entries &&
+           sb->fragment_entry_count <= sb->inode_count;
+}
+
 /* Open the file system: super block, compressor, id table, readers. */
 static enum nv_rc open_squash(struct squash *s, const char *path,
                               struct nv_err *err)
@@ -149,6 +160,8 @@ static enum nv_rc open_squash(struct squash *s, const char *path,
                                             SQFS_COMP_FLAG_UNCOMPRESS)) ||
         (code = sqfs_compressor_create(&cfg, &s->cmp)))
         return squash_fail(s, "bad super block", code, err);
+    if (!plausible(s))
+        return squash_fail(s, "implausible super block", 0, err);
     s->ids = sqfs_id_table_create(0);
     s->dirs = sqfs_dir_reader_create(&s->super, s->cmp, s->file, 0);
     s->data = sqfs_data_reader_create(s->file, s->super.block_size, s->cmp, 0);
