@@ -253,18 +253,13 @@ const unsigned char *nv_evlog_leaves(const struct nv_evlog *log)
     return log->leaves;
 }
 
-enum nv_rc nv_evlog_verify(const struct nv_evlog *log,
-                           const struct nv_key *trust, struct nv_err *err)
+enum nv_rc nv_evlog_check(const struct nv_evlog *log, struct nv_err *err)
 {
     unsigned char root[H];
 
     if (!log->has_cp)
         return nv_err_at(err, NV_ENOENT, log->cp_path, 0, 0,
                          "the log has no checkpoint yet");
-    if (nv_checkpoint_verify(&log->cp, trust, err)) {
-        nv_err_file(err, log->cp_path);
-        return NV_ECRYPTO;
-    }
     if (log->damage.rc) {
         if (err)
             *err = log->damage;
@@ -276,6 +271,16 @@ enum nv_rc nv_evlog_verify(const struct nv_evlog *log,
                          "the %llu entries do not hash to the signed root",
                          (unsigned long long)log->n);
     return NV_OK;
+}
+
+enum nv_rc nv_evlog_verify(const struct nv_evlog *log,
+                           const struct nv_key *trust, struct nv_err *err)
+{
+    if (log->has_cp && nv_checkpoint_verify(&log->cp, trust, err)) {
+        nv_err_file(err, log->cp_path);
+        return NV_ECRYPTO;
+    }
+    return nv_evlog_check(log, err);
 }
 
 /* ---- appending ---- */
@@ -408,7 +413,7 @@ static enum nv_rc prepare(const struct nv_evlog *log, const struct nv_key *key,
         return NV_OK;
     }
     if (*origin && strcmp(*origin, log->cp.origin) != 0)
-        return nv_err_at(err, NV_ECONFLICT, log->cp_path, 1, 1,
+        return nv_err_at(err, NV_EINVAL, log->cp_path, 1, 1,
                          "the log is \"%s\", not \"%s\"", log->cp.origin,
                          *origin);
     if (log->n >= NV_EVLOG_MAX_ENTRIES)

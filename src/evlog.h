@@ -39,7 +39,7 @@
  * private key), and store the entry's index (0 for the first) in *index.
  * origin names the log; NULL means the log's own name, or
  * NV_EVLOG_DEFAULT_ORIGIN for a new log, and another name than the log's
- * is refused (NV_ECONFLICT).  The existing log is verified first against
+ * is refused (NV_EINVAL).  The existing log is verified first against
  * key: a log that does not verify is never extended.
  */
 enum nv_rc nv_evlog_record(const char *dir, const struct nv_key *key,
@@ -75,10 +75,17 @@ const unsigned char *nv_evlog_entry(const struct nv_evlog *log, uint64_t i,
 const unsigned char *nv_evlog_leaves(const struct nv_evlog *log);
 
 /*
+ * Check that the entries hash to the checkpoint's root, the signature
+ * aside: NV_ENOENT if there is no checkpoint, NV_ECONFLICT if the entries
+ * are missing, malformed or hash to another root (err says which record,
+ * at which byte).
+ */
+enum nv_rc nv_evlog_check(const struct nv_evlog *log,
+                          struct nv_err *err) NV_WUR;
+
+/*
  * Check the log with a public key alone: NV_ECRYPTO if the checkpoint is
- * not signed by trust, NV_ENOENT if there is no checkpoint, NV_ECONFLICT
- * if the entries are missing, malformed or do not hash to the signed root
- * (err says which record, at which byte).
+ * not signed by trust, then as nv_evlog_check.
  */
 enum nv_rc nv_evlog_verify(const struct nv_evlog *log,
                            const struct nv_key *trust,

@@ -19,6 +19,7 @@ static const struct nv_cmd commands[] = {
     {"concentration", cmd_concentration,
      "vendor shares, single-vendor areas, rip-and-replace"},
     {"inspect", cmd_inspect, "load and check a model; summarise it"},
+    {"log", cmd_log, "append to, show, prove and verify the evidence log"},
     {"release", cmd_release, "what may still be shared with each partner"},
     {"screen", cmd_screen, "screen names against restricted-party lists"},
     {"synth", cmd_synth, "generate a realistic national network model"},

@@ -9,6 +9,7 @@ int cmd_assess(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_concentration(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
+int cmd_log(int argc, char **argv);
 int cmd_release(int argc, char **argv);
 int cmd_screen(int argc, char **argv);
 int cmd_synth(int argc, char **argv);

@@ -8,8 +8,10 @@
 #include "alloc.h"
 #include "checkpoint.h"
 #include "evlog.h"
+#include "evproof.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -108,9 +110,9 @@ NV_TEST(evlog_origin_is_kept)
               NV_OK);
     ASSERT_EQ(nv_evlog_record(dir, k, NULL, "b", 1, &i, &err), NV_OK);
     ASSERT_EQ(i, 1);
-    ASSERT_EQ(nv_evlog_record(dir, k, "other", "c", 1, &i, &err), NV_ECONFLICT);
+    ASSERT_EQ(nv_evlog_record(dir, k, "other", "c", 1, &i, &err), NV_EINVAL);
     ASSERT_EQ(nv_evlog_record(dir, k, "bad\norigin", "c", 1, &i, &err),
-              NV_ECONFLICT);
+              NV_EINVAL);
     snprintf(dir, sizeof dir, "%s/log2", tmp);
     ASSERT_EQ(nv_evlog_record(dir, k, "bad\norigin", "c", 1, &i, &err),
               NV_EINVAL);
@@ -412,4 +414,121 @@ NV_TEST(evlog_hostile_entries)
     ASSERT_EQ(nv_key_load(path, &k, &err), NV_OK);
     ASSERT_EQ(nv_evlog_record(dir, k, NULL, "x", 1, &i, &err), NV_EINVAL);
     nv_key_free(k);
+}
+
+/* p written as JSON and read back into q (entry in a); 0 on success. */
+static int round_trip(const struct nv_evproof *p, struct nv_arena *a,
+                      struct nv_evproof *q)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    struct nv_jsonw *w = f ? nv_jsonw_new(f, 1) : NULL;
+    struct nv_err err;
+    int rc = !w || nv_evproof_write(p, w, &err) || nv_jsonw_finish(w, &err);
+
+    nv_jsonw_free(w);
+    if (f)
+        fclose(f);
+    rc = rc || nv_evproof_parse(text, len, "proof.json", a, q, &err);
+    free(text);
+    return rc;
+}
+
+NV_TEST(evlog_proofs_every_index_and_size)
+{
+    const char *tmp = nv_t_tmpdir();
+    char dir[256];
+    struct nv_key *k = new_key(tmp, "k"), *other = new_key(tmp, "o");
+    struct nv_evlog *log = NULL;
+    struct nv_evproof p, q;
+    struct nv_arena a;
+    struct nv_err err;
+
+    ASSERT(k && other);
+    snprintf(dir, sizeof dir, "%s/log", tmp);
+    ASSERT_EQ(append_range(dir, k, 0, 7), 0);
+    ASSERT_EQ(nv_evlog_open(dir, &log, &err), NV_OK);
+    nv_arena_init(&a);
+    for (uint64_t size = 1; size <= 7; size++)
+        for (uint64_t i = 0; i < size; i++) {
+            ASSERT_EQ(nv_evproof_inclusion(log, i, size, &p, &err), NV_OK);
+            ASSERT_EQ(round_trip(&p, &a, &q), 0);
+            ASSERT_EQ(nv_evproof_verify(&q, k, &err), NV_OK);
+            ASSERT_EQ(nv_evproof_verify(&q, other, &err), NV_ECRYPTO);
+            q.index = (i + 1) % size;
+            ASSERT(size == 1 || nv_evproof_verify(&q, k, &err) == NV_ECONFLICT);
+            ASSERT_EQ(nv_evproof_consistency(log, i + 1, size, &p, &err),
+                      NV_OK);
+            ASSERT_EQ(round_trip(&p, &a, &q), 0);
+            ASSERT_EQ(nv_evproof_verify(&q, k, &err), NV_OK);
+            q.old_root[0] ^= 1;
+            ASSERT_EQ(nv_evproof_verify(&q, k, &err), NV_ECONFLICT);
+        }
+    ASSERT_EQ(nv_evproof_inclusion(log, 7, 0, &p, &err), NV_EINVAL);
+    ASSERT_EQ(nv_evproof_inclusion(log, 0, 8, &p, &err), NV_EINVAL);
+    ASSERT_EQ(nv_evproof_consistency(log, 0, 7, &p, &err), NV_EINVAL);
+    nv_arena_release(&a);
+    nv_evlog_free(log);
+    nv_key_free(k);
+    nv_key_free(other);
+}
+
+/* A changed entry, or a proof hash changed, is caught. */
+NV_TEST(evlog_proof_tampering)
+{
+    const char *tmp = nv_t_tmpdir();
+    char dir[256];
+    struct nv_key *k = new_key(tmp, "k");
+    struct nv_evlog *log = NULL;
+    struct nv_evproof p;
+    struct nv_err err;
+    unsigned char forged[] = "{\"event\":\"test\",\"n\":9}";
+
+    ASSERT(k);
+    snprintf(dir, sizeof dir, "%s/log", tmp);
+    ASSERT_EQ(append_range(dir, k, 0, 5), 0);
+    ASSERT_EQ(nv_evlog_open(dir, &log, &err), NV_OK);
+    ASSERT_EQ(nv_evproof_inclusion(log, 3, 4, &p, &err), NV_OK);
+    ASSERT_EQ(p.to_cp.n, 1);
+    p.entry = forged;
+    ASSERT_EQ(nv_evproof_verify(&p, k, &err), NV_ECONFLICT);
+    ASSERT_STREQ(err.msg, "entry 3 is not in the tree of 4 entries");
+    ASSERT_EQ(nv_evproof_inclusion(log, 3, 4, &p, &err), NV_OK);
+    p.to_cp.h[5] ^= 1;
+    ASSERT_EQ(nv_evproof_verify(&p, k, &err), NV_ECONFLICT);
+    ASSERT_STREQ(
+        err.msg,
+        "the tree of 4 entries is not a prefix of the signed tree of 5");
+    nv_evlog_free(log);
+    nv_key_free(k);
+}
+
+NV_TEST(evlog_proof_parse_positions)
+{
+    static const struct {
+        const char *text;
+        unsigned long line, col;
+    } cases[] = {
+        {"[]", 1, 1},
+        {"{\"format\": \"x\"}", 1, 12},
+        {"{\"format\": \"netvet-log-proof/1\",\n \"kind\": 1}", 2, 10},
+        {"{\"format\": \"netvet-log-proof/1\", \"kind\": \"inclusion\",\n"
+         " \"checkpoint\": \"x\\n\"}",
+         2, 16},
+    };
+    struct nv_arena a;
+    struct nv_evproof p;
+    struct nv_err err;
+
+    nv_arena_init(&a);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        nv_err_clear(&err);
+        ASSERT_EQ(nv_evproof_parse(cases[i].text, strlen(cases[i].text), "p",
+                                   &a, &p, &err),
+                  NV_EPARSE);
+        ASSERT_EQ(err.line, cases[i].line);
+        ASSERT_EQ(err.col, cases[i].col);
+    }
+    nv_arena_release(&a);
 }
