@@ -276,9 +276,12 @@ enum nv_rc nv_evlog_check(const struct nv_evlog *log, struct nv_err *err)
 enum nv_rc nv_evlog_verify(const struct nv_evlog *log,
                            const struct nv_key *trust, struct nv_err *err)
 {
-    if (log->has_cp && nv_checkpoint_verify(&log->cp, trust, err)) {
+    enum nv_rc rc =
+        log->has_cp ? nv_checkpoint_verify(&log->cp, trust, err) : NV_OK;
+
+    if (rc) {
         nv_err_file(err, log->cp_path);
-        return NV_ECRYPTO;
+        return rc;
     }
     return nv_evlog_check(log, err);
 }

@@ -179,6 +179,17 @@ static enum nv_rc bad(const struct reader *r, size_t off, const char *msg,
                             msg);
 }
 
+/* Pass on the failure of a nested reader (base64, the checkpoint) at
+ * off: running out of memory as it is, anything else as bad input. */
+static enum nv_rc nested(const struct reader *r, size_t off,
+                         const struct nv_err *inner, const char *msg,
+                         struct nv_err *err)
+{
+    if (inner->rc == NV_ENOMEM)
+        return nv_err_set(err, NV_ENOMEM, "out of memory");
+    return bad(r, off, msg, err);
+}
+
 /* The member key of the document, which must be of type t. */
 static enum nv_rc member(const struct reader *r, const char *key,
                          enum nv_json_type t, const struct nv_json **out,
@@ -221,7 +232,7 @@ static enum nv_rc hash_of(const struct reader *r, const struct nv_json *v,
     if (v->type != NV_JSON_STRING)
         return bad(r, v->off, "a hash is a base64 string", err);
     if (nv_checkpoint_hash(v->u.str, v->len, out, &inner))
-        return bad(r, v->off, inner.msg, err);
+        return nested(r, v->off, &inner, inner.msg, err);
     return NV_OK;
 }
 
@@ -262,7 +273,7 @@ static enum nv_rc member_checkpoint(const struct reader *r,
         return rc;
     snprintf(msg, sizeof msg, "the checkpoint, line %lu: %.200s", inner.line,
              inner.msg);
-    return bad(r, v->off, msg, err);
+    return nested(r, v->off, &inner, msg, err);
 }
 
 /* The entry, base64 in the document, decoded into a. */
@@ -278,9 +289,7 @@ static enum nv_rc member_entry(const struct reader *r, struct nv_arena *a,
     if (rc)
         return rc;
     if (nv_unbase64(v->u.str, v->len, &b, &n, &inner))
-        return inner.rc == NV_ENOMEM
-                   ? nv_err_set(err, NV_ENOMEM, "%s", inner.msg)
-                   : bad(r, v->off, inner.msg, err);
+        return nested(r, v->off, &inner, inner.msg, err);
     p->entry = nv_arena_alloc(a, n ? n : 1);
     if (p->entry)
         memcpy((unsigned char *)p->entry, b, n);

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by the cases of log.t: a temporary directory $d (removed when
 # the case ends) with a signing key (k.key, k.pub), another key (o.key,
 # o.pub) and a log ev of three entries.

@@ -532,3 +532,59 @@ NV_TEST(evlog_proof_parse_positions)
     }
     nv_arena_release(&a);
 }
+
+/* Each allocation of an append, an open and a proof read fails in turn:
+ * NV_ENOMEM, nothing leaked, and the log as it was. */
+NV_TEST(evlog_allocation_failures)
+{
+    const char *tmp = nv_t_tmpdir();
+    char dir[256], path[512], text[8192];
+    struct nv_key *k = new_key(tmp, "k");
+    struct nv_evlog *log = NULL;
+    struct nv_evproof p;
+    struct nv_arena a;
+    struct nv_err err;
+    enum nv_rc rc = NV_ENOMEM;
+    uint64_t i;
+    long len;
+
+    ASSERT(k);
+    snprintf(dir, sizeof dir, "%s/log", tmp);
+    ASSERT_EQ(append_range(dir, k, 0, 3), 0);
+    for (long n = 0; rc == NV_ENOMEM; n++) {
+        nv_alloc_fail_after(n);
+        rc = nv_evlog_record(dir, k, NULL, "{\"event\":\"test\",\"n\":3}", 22,
+                             &i, &err);
+        nv_alloc_fail_after(-1);
+        ASSERT(rc == NV_OK || rc == NV_ENOMEM);
+        ASSERT_EQ(log_state(dir, k), rc ? 3 : 4);
+    }
+    snprintf(path, sizeof path, "%s/p.json", tmp);
+    ASSERT_EQ(nv_evlog_open(dir, &log, &err), NV_OK);
+    ASSERT_EQ(nv_evproof_inclusion(log, 2, 0, &p, &err), NV_OK);
+    nv_arena_init(&a);
+    ASSERT_EQ(round_trip(&p, &a, &p), 0);
+    nv_evlog_free(log);
+    FILE *f = fopen(path, "w");
+    ASSERT(f);
+    struct nv_jsonw *w = nv_jsonw_new(f, 0);
+    ASSERT(w && !nv_evproof_write(&p, w, &err) && !nv_jsonw_finish(w, &err));
+    nv_jsonw_free(w);
+    fclose(f);
+    len = slurp(path, text, sizeof text);
+    ASSERT(len > 0);
+    rc = NV_ENOMEM;
+    for (long n = 0; rc == NV_ENOMEM; n++) {
+        nv_alloc_fail_after(n);
+        rc = nv_evlog_open(dir, &log, &err);
+        if (!rc) {
+            nv_evlog_free(log);
+            nv_arena_reset(&a);
+            rc = nv_evproof_parse(text, (size_t)len, "p", &a, &p, &err);
+        }
+        nv_alloc_fail_after(-1);
+        ASSERT(rc == NV_OK || rc == NV_ENOMEM);
+    }
+    nv_arena_release(&a);
+    nv_key_free(k);
+}
