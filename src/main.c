@@ -20,6 +20,7 @@ static const struct nv_cmd commands[] = {
      "vendor shares, single-vendor areas, rip-and-replace"},
     {"inspect", cmd_inspect, "load and check a model; summarise it"},
     {"keygen", cmd_keygen, "create an Ed25519 key pair for signing evidence"},
+    {"log", cmd_log, "append to, show, prove and verify the evidence log"},
     {"manifest", cmd_manifest, "record and sign what an evaluated build holds"},
     {"release", cmd_release, "what may still be shared with each partner"},
     {"report", cmd_report, "write a self-contained HTML report: map, charts"},
