@@ -450,9 +450,9 @@ enum nv_rc nv_update_check(const struct nv_update_request *q,
 
 /* ---- reports and signing ---- */
 
-static void write_summary(struct nv_jsonw *w, const struct nv_update_result *r)
+void nv_update_summary_json(struct nv_jsonw *w,
+                            const struct nv_update_result *r)
 {
-    nv_jsonw_obj(w);
     nv_jsonw_key(w, "type");
     nv_jsonw_str(w, "update");
     nv_jsonw_key(w, "accepted");
@@ -482,7 +482,6 @@ static void write_summary(struct nv_jsonw *w, const struct nv_update_result *r)
         nv_jsonw_obj_end(w);
     }
     nv_jsonw_arr_end(w);
-    nv_jsonw_obj_end(w);
 }
 
 enum nv_rc nv_update_summary(const struct nv_update_result *r,
@@ -500,7 +499,9 @@ enum nv_rc nv_update_summary(const struct nv_update_result *r,
         free(text); /* open_memstream buffers come from malloc */
         return nv_err_set(err, NV_ENOMEM, "out of memory");
     }
-    write_summary(w, r);
+    nv_jsonw_obj(w);
+    nv_update_summary_json(w, r);
+    nv_jsonw_obj_end(w);
     rc = nv_jsonw_finish(w, err);
     nv_jsonw_free(w);
     if (fclose(f) != 0 && !rc)

@@ -127,6 +127,12 @@ enum nv_rc nv_update_check(const struct nv_update_request *q,
                            struct nv_update_result *r,
                            struct nv_err *err) NV_WUR;
 
+/* The decision as members of the JSON object being written to w (what
+ * nv_update_summary writes inside its braces). */
+struct nv_jsonw;
+void nv_update_summary_json(struct nv_jsonw *w,
+                            const struct nv_update_result *r);
+
 /*
  * Append the decision r as one line of JSON (no newline) to out: for the
  * evidence log and for --json.  NV_ELIMIT if out is too small.

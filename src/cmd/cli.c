@@ -4,7 +4,10 @@
 #include "cli.h"
 
 #include "alloc.h"
+#include "crypto.h"
+#include "evlog.h"
 #include "image.h"
+#include "json.h"
 #include "load.h"
 #include "parse.h"
 #include "screen.h"
@@ -331,4 +334,90 @@ int nv_cli_image_limits(const struct nv_cmd_spec *spec, const char *threads,
                                   "512M or 20G, not '%s'",
                                   max_bytes);
     return nv_cli_number(spec, "threads", threads, 64, &l->threads);
+}
+
+int nv_cli_load_keys(const struct nv_strlist *paths, struct nv_key **keys,
+                     size_t max, size_t *n)
+{
+    struct nv_err err;
+
+    nv_err_clear(&err);
+    if (paths->n > max) {
+        fprintf(stderr, "netvet: more than %zu keys\n", max);
+        return NV_EXIT_USAGE;
+    }
+    for (*n = 0; *n < paths->n; ++*n)
+        if (nv_key_load(paths->items[*n], &keys[*n], &err)) {
+            while (*n)
+                nv_key_free(keys[--*n]);
+            return nv_cli_fail(&err);
+        }
+    return NV_EXIT_OK;
+}
+
+int nv_cli_evidence_check(const struct nv_cmd_spec *spec,
+                          const struct nv_cli_evidence *e)
+{
+    if (!e->log != !e->key)
+        return nv_cli_usage_error(spec, "--log DIR and --log-key KEY go "
+                                        "together");
+    return NV_EXIT_OK;
+}
+
+/* The entry as one line of JSON, in *text (freed with free()). */
+static enum nv_rc evidence_entry(const char *kind, nv_cli_evidence_fn fn,
+                                 const void *ctx, char **text, size_t *len,
+                                 struct nv_err *err)
+{
+    char now[32];
+    time_t t = time(NULL);
+    struct tm tm;
+    FILE *f = open_memstream(text, len);
+    struct nv_jsonw *w = f ? nv_jsonw_new(f, 0) : NULL;
+    if (!w) {
+        if (f)
+            fclose(f);
+        return nv_err_set(err, NV_ENOMEM, "out of memory");
+    }
+    strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&t, &tm));
+    nv_jsonw_obj(w);
+    nv_jsonw_key(w, "kind");
+    nv_jsonw_str(w, kind);
+    nv_jsonw_key(w, "time");
+    nv_jsonw_str(w, now);
+    fn(w, ctx);
+    nv_jsonw_obj_end(w);
+    enum nv_rc rc = nv_jsonw_finish(w, err);
+    nv_jsonw_free(w);
+    if (fclose(f) != 0 && !rc)
+        rc = nv_err_set(err, NV_ENOMEM, "out of memory");
+    while (!rc && *len && (*text)[*len - 1] == '\n')
+        --*len;
+    return rc;
+}
+
+int nv_cli_evidence_record(const struct nv_cli_evidence *e, const char *kind,
+                           nv_cli_evidence_fn fn, const void *ctx)
+{
+    struct nv_key *key = NULL;
+    struct nv_err err;
+    char *text = NULL;
+    size_t len = 0;
+    uint64_t index = 0;
+
+    if (!e->log)
+        return NV_EXIT_OK;
+    nv_err_clear(&err);
+    enum nv_rc rc = nv_key_load(e->key, &key, &err);
+    if (!rc)
+        rc = evidence_entry(kind, fn, ctx, &text, &len, &err);
+    if (!rc)
+        rc = nv_evlog_record(e->log, key, NULL, text, len, &index, &err);
+    free(text); /* open_memstream's buffer comes from malloc */
+    nv_key_free(key);
+    if (rc)
+        return nv_cli_fail(&err);
+    fprintf(stderr, "netvet: recorded as entry %llu of the evidence log %s\n",
+            (unsigned long long)index, e->log);
+    return NV_EXIT_OK;
 }

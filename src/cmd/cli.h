@@ -130,6 +130,34 @@ struct nv_image_limits;
 int nv_cli_image_limits(const struct nv_cmd_spec *spec, const char *threads,
                         const char *max_bytes, struct nv_image_limits *l);
 
+/* Load the key files of paths into keys[0..n) (at most max); an exit
+ * code after printing why one cannot be loaded, the others freed. */
+struct nv_key;
+int nv_cli_load_keys(const struct nv_strlist *paths, struct nv_key **keys,
+                     size_t max, size_t *n);
+
+/*
+ * The evidence log: commands that decide something (manifest, verify,
+ * update, release) take --log DIR and --log-key KEY and append what they
+ * decided as one JSON object {"kind", "time", ...} to the log in DIR
+ * (evlog.h), whose checkpoint KEY signs.
+ */
+struct nv_cli_evidence {
+    const char *log, *key;
+};
+
+struct nv_jsonw;
+typedef void (*nv_cli_evidence_fn)(struct nv_jsonw *w, const void *ctx);
+
+/* A usage error unless --log and --log-key are both given or neither. */
+int nv_cli_evidence_check(const struct nv_cmd_spec *spec,
+                          const struct nv_cli_evidence *e);
+
+/* When --log is given, append {"kind": kind, "time": now, members written
+ * by fn(w, ctx)} and say so on standard error; an exit code. */
+int nv_cli_evidence_record(const struct nv_cli_evidence *e, const char *kind,
+                           nv_cli_evidence_fn fn, const void *ctx);
+
 /* A monotonic clock in seconds, for --timing. */
 double nv_cli_seconds(void);
 

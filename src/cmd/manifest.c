@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "cmd.h"
 #include "dsse.h"
+#include "json.h"
 #include "image.h"
 #include "pathesc.h"
 #include "statement.h"
@@ -36,6 +37,7 @@ static const char examples[] =
 
 struct opts {
     const char *key, *output, *threads, *max_bytes;
+    struct nv_cli_evidence evidence;
     int timing;
     struct nv_build_info build;
 };
@@ -74,9 +76,10 @@ static void print_issues(const struct nv_manifest *m, const char *image)
     nv_buf_release(&esc);
 }
 
-/* The signed manifest of m to out. */
+/* The signed manifest of m to out; digest is the statement's. */
 static enum nv_rc write_signed(const struct nv_manifest *m,
                                const struct nv_key *key, FILE *out,
+                               unsigned char digest[NV_SHA256_LEN],
                                struct nv_err *err)
 {
     char *text = NULL;
@@ -87,11 +90,49 @@ static enum nv_rc write_signed(const struct nv_manifest *m,
     enum nv_rc rc = nv_statement_write(m, mem, err);
     if (fclose(mem) != 0 && !rc)
         rc = nv_err_set(err, NV_ENOMEM, "out of memory");
-    if (!rc)
+    if (!rc) {
+        nv_sha256(text, len, digest);
         rc = nv_dsse_write(out, NV_STATEMENT_PAYLOAD_TYPE, text, len, &key, 1,
                            err);
+    }
     free(text); /* open_memstream's buffer comes from malloc */
     return rc;
+}
+
+/* What the evidence log keeps of a manifest. */
+struct record {
+    const struct nv_manifest *m;
+    const struct nv_key *key;
+    const char *image;
+    unsigned char statement[NV_SHA256_LEN];
+};
+
+static void put_hex(struct nv_jsonw *w, const char *key, const unsigned char *d)
+{
+    char hex[NV_SHA256_HEX];
+    nv_hex(d, NV_SHA256_LEN, hex);
+    nv_jsonw_key(w, key);
+    nv_jsonw_str_or_null(w, d ? hex : NULL);
+}
+
+static void log_record(struct nv_jsonw *w, const void *ctx)
+{
+    const struct record *r = ctx;
+    nv_jsonw_key(w, "image");
+    nv_jsonw_str(w, r->image);
+    put_hex(w, "imageSha256",
+            r->m->has_image_digest ? r->m->image_sha256 : NULL);
+    nv_jsonw_key(w, "build");
+    nv_jsonw_str(w, r->m->build.name);
+    nv_jsonw_key(w, "version");
+    nv_jsonw_str(w, r->m->build.version);
+    nv_jsonw_key(w, "entries");
+    nv_jsonw_int(w, (int64_t)r->m->n);
+    nv_jsonw_key(w, "issues");
+    nv_jsonw_int(w, (int64_t)r->m->nissue);
+    put_hex(w, "statementSha256", r->statement);
+    nv_jsonw_key(w, "signedBy");
+    nv_jsonw_str(w, nv_key_id(r->key));
 }
 
 static int run(const struct nv_cmd_spec *spec, const struct opts *o,
@@ -121,8 +162,9 @@ static int run(const struct nv_cmd_spec *spec, const struct opts *o,
         rc = nv_cli_fail(&err);
     m.build = o->build;
     t[1] = nv_cli_seconds();
+    struct record rec = {&m, key, image, {0}};
     if (!rc && !(rc = nv_cli_out_open(&out, o->output))) {
-        enum nv_rc w = write_signed(&m, key, out.f, &err);
+        enum nv_rc w = write_signed(&m, key, out.f, rec.statement, &err);
         rc = nv_cli_out_close(&out, !w);
         if (w)
             rc = nv_cli_fail(&err);
@@ -139,8 +181,10 @@ static int run(const struct nv_cmd_spec *spec, const struct opts *o,
                 "%.16s\n",
                 image, m.n, m.nissue, nv_key_id(key));
         print_issues(&m, image);
-        rc = m.nissue ? NV_EXIT_FINDINGS : NV_EXIT_OK;
+        rc = nv_cli_evidence_record(&o->evidence, "manifest", log_record, &rec);
     }
+    if (!rc && m.nissue)
+        rc = NV_EXIT_FINDINGS;
     nv_manifest_release(&m);
     nv_key_free(key);
     return rc;
@@ -167,6 +211,10 @@ int cmd_manifest(int argc, char **argv)
          "threads hashing a directory (default: one per core)"},
         {"max-bytes", NV_OPT_STRING, &o.max_bytes, "SIZE",
          "most bytes to unpack from an image (default 64G)"},
+        {"log", NV_OPT_STRING, &o.evidence.log, "DIR",
+         "append a record of the manifest to this evidence log"},
+        {"log-key", NV_OPT_STRING, &o.evidence.key, "KEY",
+         "private key that signs the log's checkpoints"},
         {"timing", NV_OPT_FLAG, &o.timing, NULL,
          "print how long each step took"},
     };
@@ -178,6 +226,8 @@ int cmd_manifest(int argc, char **argv)
     int rc = nv_cli_parse(&spec, argc, argv, &args);
     if (rc == NV_EXIT_OK)
         rc = check_opts(&spec, &o, &args, today, sizeof today);
+    if (rc == NV_EXIT_OK)
+        rc = nv_cli_evidence_check(&spec, &o.evidence);
     if (rc == NV_EXIT_OK)
         rc = run(&spec, &o, args.items[0]);
     nv_strlist_release(&args);

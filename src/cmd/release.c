@@ -36,6 +36,7 @@ struct release_opts {
     struct nv_strlist packs, lists;
     const char *item;
     int json;
+    struct nv_cli_evidence evidence;
 };
 
 struct ctx {
@@ -257,6 +258,24 @@ static int decide_item(struct ctx *c, const char *path)
     return rc;
 }
 
+/* The decisions again, as JSON, into the evidence log's entry. */
+struct evidence {
+    struct ctx c;
+    const char *item;
+};
+
+static void log_decisions(struct nv_jsonw *w, const void *arg)
+{
+    const struct evidence *e = arg;
+    struct ctx c = e->c;
+    c.w = w;
+    nv_jsonw_key(w, e->item ? "item" : "release");
+    if (e->item && decide_item(&c, e->item))
+        nv_jsonw_null(w);
+    else if (!e->item)
+        matrix(&c);
+}
+
 static int run(const struct nv_cmd_spec *spec, const struct release_opts *o,
                struct nv_strlist *args)
 {
@@ -280,6 +299,10 @@ static int run(const struct nv_cmd_spec *spec, const struct release_opts *o,
         matrix(&c);
     if (!rc && c.w && nv_jsonw_finish(c.w, &err))
         rc = nv_cli_fail(&err);
+    if (!rc) {
+        struct evidence e = {c, o->item};
+        rc = nv_cli_evidence_record(&o->evidence, "release", log_decisions, &e);
+    }
     nv_jsonw_free(c.w);
     nv_exposure_release(&x);
     nv_model_free(m);
@@ -289,13 +312,17 @@ static int run(const struct nv_cmd_spec *spec, const struct release_opts *o,
 
 int cmd_release(int argc, char **argv)
 {
-    struct release_opts o = {{NULL, 0}, {NULL, 0}, NULL, 0};
+    struct release_opts o = {{NULL, 0}, {NULL, 0}, NULL, 0, {NULL, NULL}};
     const struct nv_opt opts[] = {
         {"policy", NV_OPT_LIST, &o.packs, "PACK",
          "a policy pack or file with release thresholds (repeatable)"},
         {"item", NV_OPT_STRING, &o.item, "ITEM.json",
          "decide one item: classification, releasable_to, channel"},
         {"json", NV_OPT_FLAG, &o.json, NULL, "print the decisions as JSON"},
+        {"log", NV_OPT_STRING, &o.evidence.log, "DIR",
+         "append the decisions to this evidence log"},
+        {"log-key", NV_OPT_STRING, &o.evidence.key, "KEY",
+         "private key that signs the log's checkpoints"},
         {"list", NV_OPT_LIST, &o.lists, "FILE",
          "screen unresolved vendors against this list (repeatable)"},
     };
@@ -305,6 +332,8 @@ int cmd_release(int argc, char **argv)
     struct nv_strlist args = {0};
     int rc = nv_cli_parse(&spec, argc, argv, &args);
 
+    if (rc == NV_EXIT_OK)
+        rc = nv_cli_evidence_check(&spec, &o.evidence);
     if (rc == NV_EXIT_OK)
         rc = run(&spec, &o, &args);
     nv_strlist_release(&args);

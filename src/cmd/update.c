@@ -58,22 +58,10 @@ static const char examples[] =
 
 struct update_opts {
     const char *meta, *root, *state, *hardware, *name, *now, *sign, *threshold;
+    struct nv_cli_evidence evidence;
     struct nv_strlist keys;
     int json, init_root;
 };
-
-/* Load each of paths into keys[]; n is how many were loaded. */
-static int load_keys(const struct nv_strlist *paths, struct nv_key **keys,
-                     size_t *n)
-{
-    struct nv_err err;
-
-    nv_err_clear(&err);
-    for (*n = 0; *n < paths->n; ++*n)
-        if (nv_key_load(paths->items[*n], &keys[*n], &err))
-            return nv_cli_fail(&err);
-    return NV_EXIT_OK;
-}
 
 /* --init-root or --sign: keys in, one document out. */
 static int make_document(const struct nv_cmd_spec *spec,
@@ -94,7 +82,7 @@ static int make_document(const struct nv_cmd_spec *spec,
     if (!rc && o->sign && nv_file_read(&f, o->sign, META_LIMIT, &err))
         rc = nv_cli_fail(&err);
     if (!rc)
-        rc = load_keys(&o->keys, keys, &n);
+        rc = nv_cli_load_keys(&o->keys, keys, NV_UPDATE_MAX_KEYS, &n);
     if (!rc && o->sign &&
         nv_update_sign(stdout, f.data ? f.data : "", f.len, o->sign,
                        (const struct nv_key *const *)keys, n, &err))
@@ -140,7 +128,13 @@ static int print_json(const struct nv_update_result *r)
     return rc;
 }
 
-/* Print what was checked (if anything) and pick the exit status. */
+static void log_decision(struct nv_jsonw *w, const void *r)
+{
+    nv_update_summary_json(w, r);
+}
+
+/* Print what was checked (if anything), record the decision and pick the
+ * exit status. */
 static int report(const struct update_opts *o, const struct nv_update_result *r,
                   enum nv_rc rc, const struct nv_err *err)
 {
@@ -153,6 +147,8 @@ static int report(const struct update_opts *o, const struct nv_update_result *r,
         print_text(r);
     if (rc)
         return nv_cli_fail(err);
+    if (!out)
+        out = nv_cli_evidence_record(&o->evidence, "update", log_decision, r);
     if (out)
         return out;
     return r->accepted ? NV_EXIT_OK : NV_EXIT_FINDINGS;
@@ -231,6 +227,10 @@ int cmd_update(int argc, char **argv)
         {"now", NV_OPT_STRING, &o.now, "TIME",
          "check expiry at this UTC time, not the clock's"},
         {"json", NV_OPT_FLAG, &o.json, NULL, "the decision as one JSON line"},
+        {"log", NV_OPT_STRING, &o.evidence.log, "DIR",
+         "append the decision to this evidence log"},
+        {"log-key", NV_OPT_STRING, &o.evidence.key, "KEY",
+         "private key that signs the log's checkpoints"},
         {"init-root", NV_OPT_FLAG, &o.init_root, NULL,
          "write a trust root of the --key public keys"},
         {"threshold", NV_OPT_STRING, &o.threshold, "K",
@@ -249,6 +249,8 @@ int cmd_update(int argc, char **argv)
 
     if (rc == NV_EXIT_OK)
         rc = check_opts(&spec, &o, args.n);
+    if (rc == NV_EXIT_OK)
+        rc = nv_cli_evidence_check(&spec, &o.evidence);
     if (rc == NV_EXIT_OK && (o.init_root || o.sign))
         rc = make_document(&spec, &o);
     else if (rc == NV_EXIT_OK)

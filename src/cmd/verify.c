@@ -35,6 +35,7 @@ static const char examples[] =
 
 struct opts {
     const char *against, *threads, *max_bytes;
+    struct nv_cli_evidence evidence;
     struct nv_strlist trust;
     int json, allow_noise;
 };
@@ -238,6 +239,23 @@ static void json_count(struct nv_jsonw *w, const char *key, size_t n)
     nv_jsonw_int(w, (int64_t)n);
 }
 
+/* "identical" and the counts of each kind of difference. */
+static void json_summary(struct nv_jsonw *w, const struct nv_diff *d)
+{
+    nv_jsonw_key(w, "identical");
+    nv_jsonw_bool(w, !d->n && !d->nissues);
+    nv_jsonw_key(w, "summary");
+    nv_jsonw_obj(w);
+    json_count(w, "added", d->added);
+    json_count(w, "removed", d->removed);
+    json_count(w, "changed", d->changed);
+    json_count(w, "rebuildNoise", d->noise);
+    json_count(w, "codeData", d->code);
+    json_count(w, "metadata", d->metadata);
+    json_count(w, "issues", d->nissues);
+    nv_jsonw_obj_end(w);
+}
+
 static enum nv_rc print_json(const struct nv_diff *d,
                              const struct nv_manifest *want, const char *image,
                              size_t valid, struct nv_err *err)
@@ -255,18 +273,7 @@ static enum nv_rc print_json(const struct nv_diff *d,
     nv_jsonw_key(w, "version");
     nv_jsonw_str_or_null(w, want->build.version);
     json_count(w, "validSignatures", valid);
-    nv_jsonw_key(w, "identical");
-    nv_jsonw_bool(w, !d->n && !d->nissues);
-    nv_jsonw_key(w, "summary");
-    nv_jsonw_obj(w);
-    json_count(w, "added", d->added);
-    json_count(w, "removed", d->removed);
-    json_count(w, "changed", d->changed);
-    json_count(w, "rebuildNoise", d->noise);
-    json_count(w, "codeData", d->code);
-    json_count(w, "metadata", d->metadata);
-    json_count(w, "issues", d->nissues);
-    nv_jsonw_obj_end(w);
+    json_summary(w, d);
     nv_jsonw_key(w, "differences");
     nv_jsonw_arr(w);
     for (size_t i = 0; i < d->n; i++)
@@ -289,33 +296,70 @@ static enum nv_rc print_json(const struct nv_diff *d,
     return rc;
 }
 
-/* The signed manifest at path, checked against the trusted keys. */
+/* The signed manifest at path, checked against keys[0..nkeys). */
 static enum nv_rc open_manifest(const char *path,
-                                const struct nv_strlist *trust,
+                                const struct nv_key *const *keys, size_t nkeys,
                                 struct nv_manifest *m, size_t *valid,
                                 struct nv_err *err)
 {
-    struct nv_key *keys[64] = {0};
     struct nv_file f = {0};
     struct nv_dsse d = {0};
-    enum nv_rc rc =
-        trust->n > 64 ? nv_err_set(err, NV_ELIMIT, "more than 64 --trust keys")
-                      : NV_OK;
-    for (size_t i = 0; !rc && i < trust->n; i++)
-        rc = nv_key_load(trust->items[i], &keys[i], err);
+    enum nv_rc rc = nv_file_read(&f, path, (size_t)1 << 31, err);
     if (!rc)
-        rc = nv_file_read(&f, path, (size_t)1 << 31, err);
-    if (!rc)
-        rc = nv_dsse_open(f.data, f.len, path, NV_STATEMENT_PAYLOAD_TYPE,
-                          (const struct nv_key *const *)keys, trust->n, 1, &d,
-                          err);
+        rc = nv_dsse_open(f.data, f.len, path, NV_STATEMENT_PAYLOAD_TYPE, keys,
+                          nkeys, 1, &d, err);
     if (!rc)
         rc = nv_statement_read((const char *)d.payload, d.n, path, m, err);
     *valid = d.valid;
     nv_dsse_release(&d);
     nv_file_release(&f);
-    for (size_t i = 0; i < trust->n && i < 64; i++)
-        nv_key_free(keys[i]);
+    return rc;
+}
+
+/* What the evidence log keeps of a verification. */
+struct verdict {
+    const struct nv_diff *d;
+    const struct nv_manifest *want, *got;
+    const char *image, *against;
+};
+
+static void log_verdict(struct nv_jsonw *w, const void *ctx)
+{
+    const struct verdict *v = ctx;
+    char hex[NV_SHA256_HEX];
+    nv_jsonw_key(w, "image");
+    nv_jsonw_str(w, v->image);
+    nv_hex(v->got->image_sha256, NV_SHA256_LEN, hex);
+    nv_jsonw_key(w, "imageSha256");
+    nv_jsonw_str_or_null(w, v->got->has_image_digest ? hex : NULL);
+    nv_jsonw_key(w, "manifest");
+    nv_jsonw_str(w, v->against);
+    nv_jsonw_key(w, "build");
+    nv_jsonw_str_or_null(w, v->want->build.name);
+    nv_jsonw_key(w, "version");
+    nv_jsonw_str_or_null(w, v->want->build.version);
+    json_summary(w, v->d);
+}
+
+/* Compare and report; the exit code. */
+static int compare(const struct opts *o, struct verdict *v, size_t valid,
+                   struct nv_err *err)
+{
+    struct nv_diff d;
+    if (nv_diff_compute(v->want, v->got, &d, err))
+        return nv_cli_fail(err);
+    v->d = &d;
+    int rc = NV_EXIT_OK;
+    if (o->json && print_json(&d, v->want, v->image, valid, err))
+        rc = nv_cli_fail(err);
+    else if (!o->json)
+        print_text(&d, v->want, v->image, valid);
+    if (!rc)
+        rc = nv_cli_evidence_record(&o->evidence, "verify", log_verdict, v);
+    if (!rc && (d.n || d.nissues))
+        rc = o->allow_noise && nv_diff_only_noise(&d) ? NV_EXIT_OK
+                                                      : NV_EXIT_FINDINGS;
+    nv_diff_release(&d);
     return rc;
 }
 
@@ -324,30 +368,27 @@ static int run(const struct nv_cmd_spec *spec, const struct opts *o,
 {
     struct nv_image_limits lim;
     struct nv_manifest want, got;
-    struct nv_diff d = {0};
+    struct nv_key *keys[64];
     struct nv_err err;
-    size_t valid = 0;
+    size_t valid = 0, nkeys = 0;
     nv_err_clear(&err);
     int rc = nv_cli_image_limits(spec, o->threads, o->max_bytes, &lim);
+    if (!rc)
+        rc = nv_cli_load_keys(&o->trust, keys, 64, &nkeys);
     if (rc)
         return rc;
     nv_manifest_init(&want);
     nv_manifest_init(&got);
-    enum nv_rc r = open_manifest(o->against, &o->trust, &want, &valid, &err);
-    if (!r)
-        r = nv_image_read(image, &lim, &got, &err);
-    if (!r)
-        r = nv_diff_compute(&want, &got, &d, &err);
-    if (!r && o->json)
-        r = print_json(&d, &want, image, valid, &err);
-    else if (!r)
-        print_text(&d, &want, image, valid);
-    if (r)
+    if (open_manifest(o->against, (const struct nv_key *const *)keys, nkeys,
+                      &want, &valid, &err) ||
+        nv_image_read(image, &lim, &got, &err))
         rc = nv_cli_fail(&err);
-    else if (d.n || d.nissues)
-        rc = o->allow_noise && nv_diff_only_noise(&d) ? NV_EXIT_OK
-                                                      : NV_EXIT_FINDINGS;
-    nv_diff_release(&d);
+    else {
+        struct verdict v = {NULL, &want, &got, image, o->against};
+        rc = compare(o, &v, valid, &err);
+    }
+    while (nkeys)
+        nv_key_free(keys[--nkeys]);
     nv_manifest_release(&want);
     nv_manifest_release(&got);
     return rc;
@@ -362,6 +403,10 @@ int cmd_verify(int argc, char **argv)
         {"trust", NV_OPT_LIST, &o.trust, "PUBKEY",
          "a key whose signature is accepted (repeat for several)"},
         {"json", NV_OPT_FLAG, &o.json, NULL, "JSON instead of a table"},
+        {"log", NV_OPT_STRING, &o.evidence.log, "DIR",
+         "append the verdict to this evidence log"},
+        {"log-key", NV_OPT_STRING, &o.evidence.key, "KEY",
+         "private key that signs the log's checkpoints"},
         {"allow-rebuild-noise", NV_OPT_FLAG, &o.allow_noise, NULL,
          "exit 0 when the only differences are rebuild noise"},
         {"threads", NV_OPT_STRING, &o.threads, "N",
@@ -379,6 +424,8 @@ int cmd_verify(int argc, char **argv)
     if (rc == NV_EXIT_OK && (!o.against || !o.trust.n))
         rc = nv_cli_usage_error(&spec, "--against MANIFEST and --trust "
                                        "PUBKEY are needed");
+    if (rc == NV_EXIT_OK)
+        rc = nv_cli_evidence_check(&spec, &o.evidence);
     if (rc == NV_EXIT_OK)
         rc = run(&spec, &o, args.items[0]);
     nv_strlist_release(&args);

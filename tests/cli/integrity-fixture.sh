@@ -22,10 +22,13 @@ image() {
         -cf "$D/$2.tar" . && tar2sqfs -q "$D/$2.sqfs" < "$D/$2.tar"
 }
 
-# manifest IMAGE: the evaluated build's signed manifest, $D/fw.manifest.
+# manifest IMAGE [ARGS]: the evaluated build's signed manifest,
+# $D/fw.manifest.
 manifest() {
-    netvet manifest "$1" --key "$D/ev.key" --name fw --version 1.0 \
-        --evaluator lab --date 2026-11-30 -o "$D/fw.manifest"
+    local img=$1
+    shift
+    netvet manifest "$img" --key "$D/ev.key" --name fw --version 1.0 \
+        --evaluator lab --date 2026-11-30 -o "$D/fw.manifest" "$@"
 }
 
 # mutate: the five changes an attacker makes, as mut.tar and mut.sqfs: a

@@ -137,3 +137,15 @@ $ . tests/cli/integrity-fixture.sh && stat -c '%a %n' "$D/ev.key" "$D/ev.pub" | 
 $ . tests/cli/integrity-fixture.sh && netvet keygen "$D/ev"
 ? 2
 2~ ev\.key: File exists
+
+# Every manifest, verification, update and release decision can go to the
+# evidence log, whose checkpoints anyone checks with the public key.
+$ . tests/cli/integrity-fixture.sh && mutate && manifest "$D/fw.tar" --log "$D/log" --log-key "$D/ev.key" 2>/dev/null && verify "$D/mut.tar" --log "$D/log" --log-key "$D/ev.key" >/dev/null; netvet release examples/national/model.json --policy uk-2020 --log "$D/log" --log-key "$D/ev.key" >/dev/null; netvet log show "$D/log" --json | python3 -c 'import json,sys; [print(e["index"], e["entry"]["kind"]) for e in json.load(sys.stdin)["entries"]]' && netvet log verify "$D/log" --trust "$D/ev.pub"
+> 0 manifest
+> 1 verify
+> 2 release
+~ ^ok: log .* holds 3 entries
+
+$ . tests/cli/integrity-fixture.sh && netvet verify "$D/fw.tar" --against "$D/fw.manifest" --trust "$D/ev.pub" --log "$D/log"
+? 2
+2~ --log DIR and --log-key KEY go together
