@@ -28,8 +28,7 @@ static const char about[] =
     "signature.";
 
 static const char examples[] =
-    "  openssl genpkey -algorithm ed25519 -out log.key\n"
-    "  openssl pkey -in log.key -pubout -out log.pub\n"
+    "  netvet keygen log                  # log.key and log.pub\n"
     "  netvet log append evidence --key log.key --text '{\"event\":\"x\"}'\n"
     "  netvet log show evidence\n"
     "  netvet log prove evidence --index 0 > proof.json\n"

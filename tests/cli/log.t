@@ -14,7 +14,7 @@ $ netvet log frob
 2> netvet: log: 'frob' is not an action: append, show, prove or verify
 
 # The examples of --help, as they are written.
-$ d=$(mktemp -d) && trap 'rm -rf "$d"' EXIT && cd "$d" && openssl genpkey -algorithm ed25519 -out log.key 2>/dev/null && openssl pkey -in log.key -pubout -out log.pub && netvet log append evidence --key log.key --text '{"event":"x"}' && netvet log show evidence && netvet log prove evidence --index 0 > proof.json && netvet log verify --proof proof.json --trust log.pub && netvet log verify evidence --trust log.pub
+$ d=$(mktemp -d) && trap 'rm -rf "$d"' EXIT && cd "$d" && netvet keygen log >/dev/null && netvet log append evidence --key log.key --text '{"event":"x"}' && netvet log show evidence && netvet log prove evidence --index 0 > proof.json && netvet log verify --proof proof.json --trust log.pub && netvet log verify evidence --trust log.pub
 > appended entry 0 to evidence
 ~ ^ +0  [0-9a-f]{16}  \{"event":"x"\}$
 > ok: entry 0 is in log "netvet evidence log" (1 entries)
