@@ -6,7 +6,6 @@
 
 #include "alloc.h"
 #include "arena.h"
-#include "buf.h"
 #include "json.h"
 #include "threads.h"
 
@@ -16,16 +15,28 @@
 #define MAX_ENVELOPE_SIGS 64
 #define MAX_PAE ((size_t)1 << 31)
 
-/* PAE(type, payload) into b. */
-static enum nv_rc pae(struct nv_buf *b, const char *type, const void *payload,
+/* The pre-authentication encoding, the bytes a signature covers. */
+struct pae {
+    char *data; /* len bytes, allocated at their exact size: the payload
+                 * may be a hundred megabytes */
+    size_t len;
+};
+
+static enum nv_rc pae(struct pae *b, const char *type, const void *payload,
                       size_t n, struct nv_err *err)
 {
-    nv_buf_init(b, MAX_PAE);
-    enum nv_rc rc = nv_buf_addf(b, "DSSEv1 %zu %s %zu ", strlen(type), type, n);
-    if (!rc)
-        rc = nv_buf_add(b, payload, n);
-    if (rc)
-        return nv_err_set(err, rc, "payload too large to sign");
+    char head[128];
+    int h = snprintf(head, sizeof head, "DSSEv1 %zu %s %zu ", strlen(type),
+                     type, n);
+    b->data = NULL;
+    b->len = 0;
+    if (h < 0 || (size_t)h >= sizeof head || n > MAX_PAE)
+        return nv_err_set(err, NV_ELIMIT, "payload too large to sign");
+    if (!(b->data = nv_malloc((size_t)h + n + 1)))
+        return nv_err_set(err, NV_ENOMEM, "out of memory");
+    memcpy(b->data, head, (size_t)h);
+    memcpy(b->data + h, payload, n);
+    b->len = (size_t)h + n;
     return NV_OK;
 }
 
@@ -36,7 +47,7 @@ struct writing {
     size_t n;
     const struct nv_key *const *keys;
     size_t nkeys;
-    struct nv_buf msg; /* PAE(type, payload) */
+    struct pae msg;
     unsigned char (*sigs)[NV_ED25519_SIG_LEN];
     enum nv_rc rc;
     struct nv_err err;
@@ -116,7 +127,7 @@ enum nv_rc nv_dsse_write(FILE *out, const char *type, const void *payload,
     }
     if (!rc && (fputs("]}\n", out) < 0 || fflush(out) != 0 || ferror(out)))
         rc = nv_err_set(err, NV_EIO, "cannot write the envelope");
-    nv_buf_release(&w.msg);
+    nv_free(w.msg.data);
     nv_free(w.sigs);
     return rc;
 }
@@ -151,8 +162,7 @@ static enum nv_rc member_str(const struct envelope *e, const struct nv_json *o,
 
 /* Count the distinct trusted keys that signed msg in sigs. */
 static enum nv_rc count_valid(const struct envelope *e,
-                              const struct nv_json *sigs,
-                              const struct nv_buf *msg,
+                              const struct nv_json *sigs, const struct pae *msg,
                               const struct nv_key *const *trust, size_t ntrust,
                               size_t *valid, struct nv_err *err)
 {
@@ -196,11 +206,11 @@ static enum nv_rc check(const struct envelope *e, const char *type,
                           e->name, t->u.str, type);
     if (nv_unbase64(p->u.str, p->len, &d->payload, &d->n, NULL))
         return bad(e, p, err, "the payload is not base64");
-    struct nv_buf msg;
+    struct pae msg;
     enum nv_rc rc = pae(&msg, t->u.str, d->payload, d->n, err);
     if (!rc)
         rc = count_valid(e, sigs, &msg, trust, ntrust, &d->valid, err);
-    nv_buf_release(&msg);
+    nv_free(msg.data);
     if (!rc && d->valid < (threshold ? threshold : 1))
         rc = nv_err_set(err, NV_ECRYPTO,
                         "%s: %zu valid signature%s by "

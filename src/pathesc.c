@@ -31,21 +31,27 @@ static int needs_escape(unsigned char c)
     return c < 0x20 || c == 0x7F || c == '%' || c == '\\';
 }
 
+/* Bytes of s[0..n) from the start that are written as they are. */
+static size_t plain_run(const unsigned char *s, size_t n)
+{
+    size_t i = 0, len;
+    while (i < n && (len = utf8_len(s + i, n - i)) > 0 &&
+           !(len == 1 && needs_escape(s[i])))
+        i += len;
+    return i;
+}
+
 enum nv_rc nv_path_escape(const char *p, size_t n, struct nv_buf *out)
 {
     const unsigned char *s = (const unsigned char *)p;
     size_t i = 0;
     while (i < n) {
-        size_t len = utf8_len(s + i, n - i);
-        enum nv_rc rc;
-        if (len == 0 || (len == 1 && needs_escape(s[i]))) {
-            rc = nv_buf_addf(out, "%%%02X", s[i]);
-            len = 1;
-        } else
-            rc = nv_buf_add(out, s + i, len);
+        size_t run = plain_run(s + i, n - i);
+        enum nv_rc rc = run ? nv_buf_add(out, s + i, run)
+                            : nv_buf_addf(out, "%%%02X", s[i]);
         if (rc)
             return rc;
-        i += len;
+        i += run ? run : 1;
     }
     return NV_OK;
 }
