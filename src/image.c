@@ -6,8 +6,10 @@
 #include "alloc.h"
 #include "file.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 void nv_image_limits_default(struct nv_image_limits *l)
 {
@@ -79,7 +81,15 @@ enum nv_rc nv_image_read(const char *path, const struct nv_image_limits *l,
                          struct nv_manifest *m, struct nv_err *err)
 {
     enum nv_rc rc;
-    if (nv_file_is_dir(path)) {
+    struct stat st;
+    int found = stat(path, &st) == 0;
+    if (!found || !(S_ISDIR(st.st_mode) || S_ISREG(st.st_mode))) {
+        nv_err_file(err, path);
+        return nv_err_set(err, NV_EIO, "%s",
+                          found ? "not a directory or a regular file"
+                                : strerror(errno));
+    }
+    if (S_ISDIR(st.st_mode)) {
         m->format = "directory";
         rc = image_read_dir(path, l, m, err);
     } else {

@@ -149,3 +149,8 @@ $ . tests/cli/integrity-fixture.sh && mutate && manifest "$D/fw.tar" --log "$D/l
 $ . tests/cli/integrity-fixture.sh && netvet verify "$D/fw.tar" --against "$D/fw.manifest" --trust "$D/ev.pub" --log "$D/log"
 ? 2
 2~ --log DIR and --log-key KEY go together
+
+# A pipe is no image: refused, not waited on.
+$ d=$(mktemp -d) && trap 'rm -rf "$d"' EXIT && mkfifo "$d/pipe" && netvet keygen "$d/k" >/dev/null && netvet manifest "$d/pipe" --key "$d/k.key" --name x --version 1
+? 2
+2~ pipe: not a directory or a regular file$
