@@ -114,6 +114,9 @@ static unsigned compare(const struct nv_mfile *a, const struct nv_mfile *b)
     if (a->link_len != b->link_len ||
         (a->link && memcmp(a->link, b->link, a->link_len) != 0))
         what |= NV_DIFF_LINK;
+    if (a->caps_len != b->caps_len ||
+        (a->caps && memcmp(a->caps, b->caps, a->caps_len) != 0))
+        what |= NV_DIFF_CAPS;
     return what;
 }
 

@@ -20,7 +20,8 @@ enum {
     NV_DIFF_CONTENT = 8,
     NV_DIFF_MODE = 16,
     NV_DIFF_OWNER = 32,
-    NV_DIFF_LINK = 64
+    NV_DIFF_LINK = 64,
+    NV_DIFF_CAPS = 128
 };
 
 enum nv_diff_class {

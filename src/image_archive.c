@@ -92,6 +92,22 @@ static enum nv_rc read_data(struct reader *r, struct archive *a,
     return nv_content_stream_end(r->cs, &r->m->a, &f->content, err);
 }
 
+/* File capabilities, from the security.capability extended attribute
+ * (pax SCHILY.xattr, as GNU tar --xattrs writes them). */
+static void capabilities(struct archive_entry *e, struct nv_mfile *f)
+{
+    const char *name;
+    const void *value;
+    size_t size;
+    archive_entry_xattr_reset(e);
+    while (archive_entry_xattr_next(e, &name, &value, &size) == ARCHIVE_OK)
+        if (strcmp(name, "security.capability") == 0 && size > 0 &&
+            size <= NV_CAPS_MAX) {
+            f->caps = value;
+            f->caps_len = size;
+        }
+}
+
 static enum nv_rc add_entry(struct reader *r, struct archive *a,
                             struct archive_entry *e, struct nv_err *err)
 {
@@ -112,6 +128,7 @@ static enum nv_rc add_entry(struct reader *r, struct archive *a,
         f.link = link;
         f.link_len = strlen(link);
     }
+    capabilities(e, &f);
     if (image_charge_entry(&r->budget, err) ||
         (f.type == NV_FT_FILE && read_data(r, a, name, &f, err)))
         return err->rc;

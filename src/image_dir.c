@@ -16,9 +16,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #define MAX_DEPTH 256
@@ -63,6 +65,24 @@ static enum nv_ftype type_of(mode_t mode)
 static enum nv_rc walk_dir(struct walk *w, int dfd, int depth,
                            struct nv_err *err);
 
+/* The file capabilities of the file whose path is in w->path, if any. */
+static enum nv_rc read_caps(struct walk *w, unsigned char *caps,
+                            struct nv_mfile *f, struct nv_err *err)
+{
+    char full[8192];
+    if ((size_t)snprintf(full, sizeof full, "%s/%s", w->budget.path,
+                         w->path.data) >= sizeof full)
+        return nv_err_set(err, NV_ELIMIT, "%s: path too long", w->path.data);
+    ssize_t n = lgetxattr(full, "security.capability", caps, NV_CAPS_MAX);
+    if (n < 0 && (errno == ENODATA || errno == ENOTSUP))
+        return NV_OK;
+    if (n <= 0)
+        return io_error(w->budget.path, w->path.data, err);
+    f->caps = caps;
+    f->caps_len = (size_t)n;
+    return NV_OK;
+}
+
 /* Record the member name of directory dfd (whose path is in w->path). */
 static enum nv_rc add_member(struct walk *w, int dfd, const char *name,
                              int depth, struct nv_err *err)
@@ -85,6 +105,9 @@ static enum nv_rc add_member(struct walk *w, int dfd, const char *name,
         f.link = target;
         f.link_len = (size_t)n;
     }
+    unsigned char caps[NV_CAPS_MAX];
+    if (f.type == NV_FT_FILE && read_caps(w, caps, &f, err))
+        return err->rc;
     if (image_charge_entry(&w->budget, err) || nv_manifest_add(w->m, &f, err))
         return err->rc;
     if (f.type == NV_FT_FILE) {

@@ -16,6 +16,8 @@
 #include <sqfs/inode.h>
 #include <sqfs/io.h>
 #include <sqfs/super.h>
+#include <sqfs/xattr.h>
+#include <sqfs/xattr_reader.h>
 
 #include <string.h>
 
@@ -31,6 +33,7 @@ struct squash {
     sqfs_id_table_t *ids;
     sqfs_dir_reader_t *dirs;
     sqfs_data_reader_t *data;
+    sqfs_xattr_reader_t *xattrs; /* NULL when the image has none */
     sqfs_tree_node_t *root;
     struct nv_content_stream *cs;
     struct nv_buf path;
@@ -93,6 +96,51 @@ static enum nv_rc read_file(struct squash *s, const sqfs_inode_generic_t *in,
     return nv_content_stream_end(s->cs, &s->m->a, &f->content, err);
 }
 
+/* Whether key is security.capability; value is then copied to caps. */
+static int take_caps(const sqfs_xattr_entry_t *key,
+                     const sqfs_xattr_value_t *value, unsigned char *caps,
+                     struct nv_mfile *f)
+{
+    /* The reader decodes a key with its prefix and a NUL ("security."
+     * included), while size still counts the name without the prefix. */
+    if ((key->type & SQFS_XATTR_PREFIX_MASK) != SQFS_XATTR_SECURITY ||
+        strcmp((const char *)key->key, "security.capability") != 0 ||
+        value->size == 0 || value->size > NV_CAPS_MAX)
+        return 0;
+    memcpy(caps, value->value, value->size);
+    f->caps = caps;
+    f->caps_len = value->size;
+    return 1;
+}
+
+/* File capabilities, from the inode's extended attributes. */
+static enum nv_rc read_caps(struct squash *s, const sqfs_inode_generic_t *in,
+                            unsigned char *caps, struct nv_mfile *f,
+                            struct nv_err *err)
+{
+    sqfs_u32 idx = 0xFFFFFFFF;
+    sqfs_xattr_id_t desc;
+    int code;
+    if (!s->xattrs || sqfs_inode_get_xattr_index(in, &idx) || idx == 0xFFFFFFFF)
+        return NV_OK;
+    if ((code = sqfs_xattr_reader_get_desc(s->xattrs, idx, &desc)) ||
+        (code = sqfs_xattr_reader_seek_kv(s->xattrs, &desc)))
+        return squash_fail(s, "bad extended attributes of ", code, err);
+    for (sqfs_u32 i = 0, found = 0; i < desc.count && !found; i++) {
+        sqfs_xattr_entry_t *key = NULL;
+        sqfs_xattr_value_t *value = NULL;
+        if ((code = sqfs_xattr_reader_read_key(s->xattrs, &key)) ||
+            (code = sqfs_xattr_reader_read_value(s->xattrs, key, &value))) {
+            sqfs_free(key);
+            return squash_fail(s, "bad extended attributes of ", code, err);
+        }
+        found = (sqfs_u32)take_caps(key, value, caps, f);
+        sqfs_free(key);
+        sqfs_free(value);
+    }
+    return NV_OK;
+}
+
 static enum nv_rc add_node(struct squash *s, const sqfs_tree_node_t *node,
                            struct nv_err *err)
 {
@@ -110,7 +158,9 @@ static enum nv_rc add_node(struct squash *s, const sqfs_tree_node_t *node,
                          ? in->data.slink.target_size
                          : in->data.slink_ext.target_size;
     }
+    unsigned char caps[NV_CAPS_MAX];
     if (image_charge_entry(&s->budget, err) ||
+        (f.type == NV_FT_FILE && read_caps(s, in, caps, &f, err)) ||
         (f.type == NV_FT_FILE && read_file(s, in, &f, err)))
         return err->rc;
     return nv_manifest_add(s->m, &f, err);
@@ -167,6 +217,13 @@ static enum nv_rc open_squash(struct squash *s, const char *path,
     s->data = sqfs_data_reader_create(s->file, s->super.block_size, s->cmp, 0);
     if (!s->ids || !s->dirs || !s->data)
         return squash_fail(s, "", SQFS_ERROR_ALLOC, err);
+    if (!(s->super.flags & SQFS_FLAG_NO_XATTRS) &&
+        s->super.xattr_id_table_start != 0xFFFFFFFFFFFFFFFFULL &&
+        (!(s->xattrs = sqfs_xattr_reader_create(0)) ||
+         (code =
+              sqfs_xattr_reader_load(s->xattrs, &s->super, s->file, s->cmp))))
+        return squash_fail(s, "bad extended attribute table",
+                           s->xattrs ? code : SQFS_ERROR_ALLOC, err);
     if ((code = sqfs_id_table_read(s->ids, s->file, &s->super, s->cmp)) ||
         (code = sqfs_data_reader_load_fragment_table(s->data, &s->super)) ||
         (code = sqfs_dir_reader_get_full_hierarchy(s->dirs, s->ids, NULL, 0,
@@ -179,6 +236,8 @@ static void close_squash(struct squash *s)
 {
     sqfs_dir_tree_destroy(s->root);
     sqfs_destroy(s->data);
+    if (s->xattrs)
+        sqfs_destroy(s->xattrs);
     sqfs_destroy(s->dirs);
     sqfs_destroy(s->ids);
     sqfs_destroy(s->cmp);

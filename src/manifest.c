@@ -177,10 +177,14 @@ enum nv_rc nv_manifest_add(struct nv_manifest *m, const struct nv_mfile *f,
     int climbs;
     char *path = nv_arena_alloc(&m->a, f->path_len + 1);
     char *link = f->link ? nv_arena_strndup(&m->a, f->link, f->link_len) : NULL;
-    if (!path || (f->link && !link) ||
+    char *caps =
+        f->caps ? nv_arena_strndup(&m->a, (const char *)f->caps, f->caps_len)
+                : NULL;
+    if (!path || (f->link && !link) || (f->caps && !caps) ||
         nv_array_reserve(&m->f, &m->cap, m->n + 1, sizeof *m->f))
         return nv_err_set(err, NV_ENOMEM, "out of memory");
     struct nv_mfile e = *f;
+    e.caps = (const unsigned char *)caps;
     e.path = path;
     e.path_len = clean_path(f->path, f->path_len, path, &climbs);
     e.link = link;

@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#define NV_CAPS_MAX 64 /* bytes of a security.capability value */
+
 #define NV_FTYPE_MAP(X)                                                        \
     X(FILE, "file")                                                            \
     X(DIR, "dir")                                                              \
@@ -58,6 +60,10 @@ struct nv_mfile {
     uint32_t uid, gid;
     const char *link; /* symlink or hardlink target, else NULL */
     size_t link_len;
+    /* File capabilities (the security.capability attribute, as the kernel
+     * stores it): privileges without setuid.  NULL when there are none. */
+    const unsigned char *caps;
+    size_t caps_len;
     struct nv_content content; /* regular files: size and digests */
 };
 

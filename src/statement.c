@@ -96,6 +96,11 @@ static void put_file(struct out *o, const struct nv_mfile *f)
     nv_jsonw_int(o->w, f->gid);
     if (f->link)
         put_path(o, "link", f->link, f->link_len);
+    if (f->caps) {
+        char hex[2 * NV_CAPS_MAX + 1];
+        nv_hex(f->caps, f->caps_len, hex);
+        put_str(o, "capability", hex);
+    }
     if (f->type == NV_FT_FILE) {
         nv_jsonw_key(o->w, "size");
         nv_jsonw_int(o->w, (int64_t)f->content.size);
@@ -312,6 +317,28 @@ static enum nv_rc read_type(const struct in *in, const struct nv_json *o,
     return NV_OK;
 }
 
+/* File capabilities: hex of at most NV_CAPS_MAX bytes, if present. */
+static enum nv_rc read_caps(struct in *in, const struct nv_json *o,
+                            struct nv_mfile *f, struct nv_err *err)
+{
+    const struct nv_json *v;
+    unsigned char *caps;
+    if (member(in, o, "capability", NV_JSON_STRING, 0, &v, err))
+        return err->rc;
+    if (!v)
+        return NV_OK;
+    if (v->len == 0 || v->len % 2 || v->len > 2 * NV_CAPS_MAX)
+        return BAD(in, v, err, "\"capability\" must be 1 to %d bytes in hex",
+                   NV_CAPS_MAX);
+    if (!(caps = nv_arena_alloc(&in->m->a, v->len / 2)))
+        return nv_err_set(err, NV_ENOMEM, "out of memory");
+    if (nv_unhex(v->u.str, v->len, caps, v->len / 2, NULL))
+        return BAD(in, v, err, "\"capability\" must be hex");
+    f->caps = caps;
+    f->caps_len = v->len / 2;
+    return NV_OK;
+}
+
 static enum nv_rc read_entry(struct in *in, const struct nv_json *o,
                              struct nv_err *err)
 {
@@ -327,6 +354,7 @@ static enum nv_rc read_entry(struct in *in, const struct nv_json *o,
         read_number(in, o, "gid", UINT32_MAX, &gid, err) ||
         member(in, o, "link", NV_JSON_STRING, 0, &link, err) ||
         (link && read_path(in, link, &f.link, &f.link_len, err)) ||
+        read_caps(in, o, &f, err) ||
         (f.type == NV_FT_FILE && read_content(in, o, &f.content, err)))
         return err->rc;
     if (f.path_len == 0)

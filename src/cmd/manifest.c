@@ -16,16 +16,17 @@
 
 static const char about[] =
     "Record what an evaluated build holds: every file's path, type, size,\n"
-    "mode (setuid and setgid included), owner, link target and SHA-256,\n"
-    "and for ELF files the SHA-256 of each section.  The image is a\n"
-    "directory, an archive (tar with any compression, cpio, zip, ar, a\n"
-    "Debian package) or a squashfs file system; nothing is extracted and\n"
-    "no link is followed.  The manifest is an in-toto Statement v1 with the\n"
-    "build's metadata (docs/integrity.md), in a DSSE envelope signed with\n"
-    "the evaluator's Ed25519 key (netvet keygen).  What a hostile image\n"
-    "tries (absolute or climbing paths, links out of the image, duplicate\n"
-    "members, device nodes) is recorded and printed.  Exit status 0, 1 if\n"
-    "the image has such issues, 2 on bad input.";
+    "mode (setuid and setgid included), owner, link target, file\n"
+    "capabilities and SHA-256, and for ELF files the SHA-256 of each\n"
+    "section.  The image is a directory, an archive (tar with any\n"
+    "compression, cpio, zip, ar, a Debian package) or a squashfs file\n"
+    "system; nothing is extracted and no link is followed.  The manifest\n"
+    "is an in-toto Statement v1 with the build's metadata\n"
+    "(docs/integrity.md), in a DSSE envelope signed with the evaluator's\n"
+    "Ed25519 key (netvet keygen).  What a hostile image tries (absolute or\n"
+    "climbing paths, links out of the image, duplicate members, device\n"
+    "nodes) is recorded and printed.  Exit status 0, 1 if the image has\n"
+    "such issues, 2 on bad input.";
 
 static const char examples[] =
     "  netvet keygen lab/evaluator\n"

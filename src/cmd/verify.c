@@ -17,13 +17,14 @@ static const char about[] =
     "Compare an image with the signed manifest of the evaluated build.\n"
     "The manifest's signature is checked first, against the --trust keys;\n"
     "nothing unsigned is read.  Then every file: added, removed, changed,\n"
-    "and changed metadata (type, mode, owner, link target).  A changed ELF\n"
-    "file is compared section by section: when only .note.gnu.build-id\n"
-    "and .gnu_debuglink differ it is rebuild noise (the same code built\n"
-    "again); otherwise a code/data change, with the sections named.\n"
-    "Issues of the image (links out of it, device nodes...) that the\n"
-    "manifest did not record are differences too.  Exit status 0 when\n"
-    "identical, 1 on differences, 2 on bad input or a bad signature.";
+    "and changed metadata (type, mode, owner, link target, file\n"
+    "capabilities).  A changed ELF file is compared section by section:\n"
+    "when only .note.gnu.build-id and .gnu_debuglink differ it is rebuild\n"
+    "noise (the same code built again); otherwise a code/data change,\n"
+    "with the sections named.  Issues of the image (links out of it,\n"
+    "device nodes...) that the manifest did not record are differences\n"
+    "too.  Exit status 0 when identical, 1 on differences, 2 on bad input\n"
+    "or a bad signature.";
 
 static const char examples[] =
     "  netvet verify deployed.squashfs --against fw.manifest "
@@ -95,6 +96,24 @@ static void print_mode(const struct nv_change *c, const char *path)
     printf("\n");
 }
 
+/* File capabilities as hex, "none" when there are none. */
+static const char *caps_text(const struct nv_mfile *f,
+                             char out[2 * NV_CAPS_MAX + 1])
+{
+    if (!f->caps)
+        return "none";
+    nv_hex(f->caps, f->caps_len, out);
+    return out;
+}
+
+static void print_caps(const struct nv_change *c, const char *path)
+{
+    char a[2 * NV_CAPS_MAX + 1], b[2 * NV_CAPS_MAX + 1];
+    printf("%-8s %s: %s -> %s%s\n", "caps", path, caps_text(c->want, a),
+           caps_text(c->got, b),
+           c->got->caps && !c->want->caps ? " (file capabilities added)" : "");
+}
+
 static void print_change(const struct nv_change *c, struct nv_buf *b,
                          struct nv_buf *lb)
 {
@@ -124,6 +143,8 @@ static void print_change(const struct nv_change *c, struct nv_buf *b,
         printf("%-8s %s: %s -> ", "link", path, link_of(lb, c->want));
         printf("%s\n", link_of(lb, c->got));
     }
+    if (c->what & NV_DIFF_CAPS)
+        print_caps(c, path);
 }
 
 static void print_text(const struct nv_diff *d, const struct nv_manifest *want,
@@ -196,13 +217,20 @@ static void json_metadata(struct nv_jsonw *w, const struct nv_change *c)
         snprintf(b, sizeof b, "%u:%u", c->got->uid, c->got->gid);
         json_from_to(w, "owner", a, b);
     }
+    if (c->what & NV_DIFF_CAPS) {
+        char ca[2 * NV_CAPS_MAX + 1], cb[2 * NV_CAPS_MAX + 1];
+        json_from_to(w, "capability",
+                     c->want->caps ? caps_text(c->want, ca) : NULL,
+                     c->got->caps ? caps_text(c->got, cb) : NULL);
+    }
 }
 
 static void json_change(struct nv_jsonw *w, struct nv_buf *b,
                         const struct nv_change *c)
 {
-    static const char *const bits[] = {"added", "removed", "type", "content",
-                                       "mode",  "owner",   "link"};
+    static const char *const bits[] = {"added",   "removed",     "type",
+                                       "content", "mode",        "owner",
+                                       "link",    "capabilities"};
     const struct nv_mfile *f = c->got ? c->got : c->want;
     nv_jsonw_obj(w);
     json_path(w, b, "path", f->path, f->path_len);

@@ -154,3 +154,12 @@ $ . tests/cli/integrity-fixture.sh && netvet verify "$D/fw.tar" --against "$D/fw
 $ d=$(mktemp -d) && trap 'rm -rf "$d"' EXIT && mkfifo "$d/pipe" && netvet keygen "$d/k" >/dev/null && netvet manifest "$d/pipe" --key "$d/k.key" --name x --version 1
 ? 2
 2~ pipe: not a directory or a regular file$
+
+# File capabilities (security.capability) grant privileges without setuid:
+# recorded and compared in a directory, a tar (--xattrs) and a squashfs.
+$ . tests/cli/integrity-fixture.sh && cp -a "$D/root" "$D/cap" && python3 -c 'import os,sys; os.setxattr(sys.argv[1], "security.capability", bytes.fromhex("0100000200200000000000000000000000000000"))' "$D/cap/usr/sbin/dropbear" && tar --xattrs --xattrs-include='security.*' --owner=0 --group=0 --numeric-owner --sort=name -C "$D/cap" -cf "$D/cap.tar" . && tar2sqfs -q "$D/cap.sqfs" < "$D/cap.tar" && for i in cap cap.tar cap.sqfs; do verify "$D/$i" | grep -v ' against ' | sed "s/^/$i: /"; done; manifest "$D/cap.sqfs" 2>/dev/null && verify "$D/cap" && verify "$D/cap.tar"
+> cap: caps     usr/sbin/dropbear: none -> 0100000200200000000000000000000000000000 (file capabilities added)
+> cap.tar: caps     usr/sbin/dropbear: none -> 0100000200200000000000000000000000000000 (file capabilities added)
+> cap.sqfs: caps     usr/sbin/dropbear: none -> 0100000200200000000000000000000000000000 (file capabilities added)
+! ^cap.*: (added|removed|changed|mode|owner|link|type|issue) 
+~ ^identical
