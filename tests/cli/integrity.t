@@ -163,3 +163,10 @@ $ . tests/cli/integrity-fixture.sh && cp -a "$D/root" "$D/cap" && python3 -c 'im
 > cap.sqfs: caps     usr/sbin/dropbear: none -> 0100000200200000000000000000000000000000 (file capabilities added)
 ! ^cap.*: (added|removed|changed|mode|owner|link|type|issue) 
 ~ ^identical
+
+# Zip and ar archives are images too; their hostile names are reported.
+$ . tests/cli/integrity-fixture.sh && python3 -c 'import sys, zipfile; z = zipfile.ZipFile(sys.argv[1], "w"); z.writestr("etc/motd", "hi\n"); z.writestr("../up.txt", "x"); z.close()' "$D/fw.zip" && cd "$D" && ar rc fw.a root/usr/bin/dropbearkey && netvet manifest fw.zip --key ev.key --name z --version 1 -o z.manifest; echo "zip: $?"; netvet manifest fw.a --key ev.key --name a --version 1 -o a.manifest
+> zip: 1
+2> netvet: fw.zip: ../up.txt: member path climbs out of the image
+2~ ^netvet: fw\.zip: 2 entries, 1 issues; signed by key
+2~ ^netvet: fw\.a: 1 entries, 0 issues; signed by key
