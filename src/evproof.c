@@ -167,16 +167,15 @@ enum nv_rc nv_evproof_write(const struct nv_evproof *p, struct nv_jsonw *w,
 /* ---- reading ---- */
 
 struct reader {
-    const char *text, *name;
-    size_t len;
+    struct nv_json_doc d;
     const struct nv_json *doc;
 };
 
 static enum nv_rc bad(const struct reader *r, size_t off, const char *msg,
                       struct nv_err *err)
 {
-    return nv_json_error_at(err, NV_EPARSE, r->text, r->len, r->name, off, "%s",
-                            msg);
+    return nv_json_error_at(err, NV_EPARSE, r->d.text, r->d.len, r->d.name, off,
+                            "%s", msg);
 }
 
 /* Pass on the failure of a nested reader (base64, the checkpoint) at
@@ -190,29 +189,13 @@ static enum nv_rc nested(const struct reader *r, size_t off,
     return bad(r, off, msg, err);
 }
 
-/* The member key of the document, which must be of type t. */
-static enum nv_rc member(const struct reader *r, const char *key,
-                         enum nv_json_type t, const struct nv_json **out,
-                         struct nv_err *err)
-{
-    const struct nv_json *v = nv_json_get(r->doc, key);
-    char msg[128];
-
-    if (!v || v->type != t) {
-        snprintf(msg, sizeof msg, "a proof needs \"%s\", %s", key,
-                 nv_json_type_name(t));
-        return bad(r, v ? v->off : r->doc->off, msg, err);
-    }
-    *out = v;
-    return NV_OK;
-}
-
 static enum nv_rc member_size(const struct reader *r, const char *key,
                               uint64_t *out, struct nv_err *err)
 {
     const struct nv_json *v;
     int64_t n;
-    enum nv_rc rc = member(r, key, NV_JSON_NUMBER, &v, err);
+    enum nv_rc rc =
+        nv_json_member(&r->d, r->doc, key, NV_JSON_NUMBER, 1, &v, err);
 
     if (rc)
         return rc;
@@ -240,7 +223,8 @@ static enum nv_rc member_hash(const struct reader *r, const char *key,
                               unsigned char *out, struct nv_err *err)
 {
     const struct nv_json *v;
-    enum nv_rc rc = member(r, key, NV_JSON_STRING, &v, err);
+    enum nv_rc rc =
+        nv_json_member(&r->d, r->doc, key, NV_JSON_STRING, 1, &v, err);
 
     return rc ? rc : hash_of(r, v, out, err);
 }
@@ -249,7 +233,8 @@ static enum nv_rc member_path(const struct reader *r, const char *key,
                               struct nv_evproof_path *out, struct nv_err *err)
 {
     const struct nv_json *v;
-    enum nv_rc rc = member(r, key, NV_JSON_ARRAY, &v, err);
+    enum nv_rc rc =
+        nv_json_member(&r->d, r->doc, key, NV_JSON_ARRAY, 1, &v, err);
 
     if (!rc && v->len > NV_MERKLE_MAX_PATH)
         rc = bad(r, v->off, "a proof has at most 66 hashes", err);
@@ -267,9 +252,10 @@ static enum nv_rc member_checkpoint(const struct reader *r,
     const struct nv_json *v;
     struct nv_err inner;
     char msg[NV_ERR_MSG_SIZE];
-    enum nv_rc rc = member(r, "checkpoint", NV_JSON_STRING, &v, err);
+    enum nv_rc rc =
+        nv_json_member(&r->d, r->doc, "checkpoint", NV_JSON_STRING, 1, &v, err);
 
-    if (rc || !nv_checkpoint_parse(v->u.str, v->len, r->name, cp, &inner))
+    if (rc || !nv_checkpoint_parse(v->u.str, v->len, r->d.name, cp, &inner))
         return rc;
     snprintf(msg, sizeof msg, "the checkpoint, line %lu: %.200s", inner.line,
              inner.msg);
@@ -284,7 +270,8 @@ static enum nv_rc member_entry(const struct reader *r, struct nv_arena *a,
     unsigned char *b;
     size_t n;
     struct nv_err inner;
-    enum nv_rc rc = member(r, "entry", NV_JSON_STRING, &v, err);
+    enum nv_rc rc =
+        nv_json_member(&r->d, r->doc, "entry", NV_JSON_STRING, 1, &v, err);
 
     if (rc)
         return rc;
@@ -303,12 +290,14 @@ static enum nv_rc read_common(const struct reader *r, struct nv_evproof *p,
                               struct nv_err *err)
 {
     const struct nv_json *format, *kind;
-    enum nv_rc rc = member(r, "format", NV_JSON_STRING, &format, err);
+    enum nv_rc rc = nv_json_member(&r->d, r->doc, "format", NV_JSON_STRING, 1,
+                                   &format, err);
 
     if (!rc && strcmp(format->u.str, NV_EVPROOF_FORMAT) != 0)
         rc = bad(r, format->off, "not a netvet-log-proof/1 document", err);
     if (!rc)
-        rc = member(r, "kind", NV_JSON_STRING, &kind, err);
+        rc = nv_json_member(&r->d, r->doc, "kind", NV_JSON_STRING, 1, &kind,
+                            err);
     if (!rc && strcmp(kind->u.str, kind_names[NV_EVPROOF_INCLUSION]) != 0 &&
         strcmp(kind->u.str, kind_names[NV_EVPROOF_CONSISTENCY]) != 0)
         rc = bad(r, kind->off, "the kind is inclusion or consistency", err);
@@ -331,7 +320,7 @@ enum nv_rc nv_evproof_parse(const char *text, size_t len, const char *name,
 {
     struct nv_json *doc;
     struct nv_evproof q;
-    struct reader r = {text, name, len, NULL};
+    struct reader r = {{text, name, len}, NULL};
     enum nv_rc rc;
 
     if (len > NV_EVPROOF_MAX_TEXT)

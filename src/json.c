@@ -70,6 +70,26 @@ enum nv_rc nv_json_error_at(struct nv_err *err, enum nv_rc rc, const char *text,
     return rc;
 }
 
+enum nv_rc nv_json_member(const struct nv_json_doc *d, const struct nv_json *o,
+                          const char *key, enum nv_json_type t, int required,
+                          const struct nv_json **out, struct nv_err *err)
+{
+    const struct nv_json *v = nv_json_get(o, key);
+
+    *out = NULL;
+    if ((!v || v->type == NV_JSON_NULL) && !required)
+        return NV_OK;
+    if (!v)
+        return nv_json_error_at(err, NV_EPARSE, d->text, d->len, d->name,
+                                o->off, "\"%s\" is missing", key);
+    if (v->type != t)
+        return nv_json_error_at(err, NV_EPARSE, d->text, d->len, d->name,
+                                v->off, "\"%s\" must be %s", key,
+                                nv_json_type_name(t));
+    *out = v;
+    return NV_OK;
+}
+
 /* Offset just past the token yajl is reporting. */
 static size_t token_end(const struct parser *p)
 {

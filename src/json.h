@@ -83,6 +83,22 @@ enum nv_rc nv_json_error_at(struct nv_err *err, enum nv_rc rc, const char *text,
                             size_t len, const char *name, size_t off,
                             const char *fmt, ...) NV_PRINTF(7, 8);
 
+/* A parsed document's text and name, for errors at a place in it. */
+struct nv_json_doc {
+    const char *text, *name;
+    size_t len;
+};
+
+/*
+ * The member key of object o (a value of d), which must be of type t, in
+ * *out.  Absent or null and not required: *out is NULL and NV_OK.  Else
+ * NV_EPARSE at its place: "\"key\" is missing", "\"key\" must be a string".
+ */
+enum nv_rc nv_json_member(const struct nv_json_doc *d, const struct nv_json *o,
+                          const char *key, enum nv_json_type t, int required,
+                          const struct nv_json **out,
+                          struct nv_err *err) NV_WUR;
+
 /* The name of a type for messages ("a string", "an object"). */
 const char *nv_json_type_name(enum nv_json_type t);
 

@@ -175,36 +175,14 @@ enum nv_rc nv_statement_write(const struct nv_manifest *m, FILE *out,
 /* ---- reading ---- */
 
 struct in {
-    const char *text, *name;
-    size_t len;
+    struct nv_json_doc d;
     struct nv_manifest *m;
     struct nv_buf scratch;
 };
 
 #define BAD(in, at, err, ...)                                                  \
-    nv_json_error_at(err, NV_EPARSE, (in)->text, (in)->len, (in)->name,        \
+    nv_json_error_at(err, NV_EPARSE, (in)->d.text, (in)->d.len, (in)->d.name,  \
                      (at)->off, __VA_ARGS__)
-
-/* Member key of object o, of the given type; NULL (and NV_OK) when it is
- * absent and optional. */
-static enum nv_rc member(const struct in *in, const struct nv_json *o,
-                         const char *key, enum nv_json_type type, int required,
-                         const struct nv_json **out, struct nv_err *err)
-{
-    const struct nv_json *v = nv_json_get(o, key);
-    *out = NULL;
-    if (!v && !required)
-        return NV_OK;
-    if (!v)
-        return BAD(in, o, err, "\"%s\" is missing", key);
-    if (v->type == NV_JSON_NULL && !required)
-        return NV_OK;
-    if (v->type != type)
-        return BAD(in, v, err, "\"%s\" must be %s", key,
-                   nv_json_type_name(type));
-    *out = v;
-    return NV_OK;
-}
 
 static enum nv_rc read_path(struct in *in, const struct nv_json *v,
                             const char **path, size_t *n, struct nv_err *err)
@@ -227,7 +205,7 @@ static enum nv_rc read_digest(const struct in *in, const struct nv_json *o,
                               unsigned char *out, struct nv_err *err)
 {
     const struct nv_json *v;
-    if (member(in, o, "sha256", NV_JSON_STRING, 1, &v, err))
+    if (nv_json_member(&in->d, o, "sha256", NV_JSON_STRING, 1, &v, err))
         return err->rc;
     if (nv_unhex(v->u.str, v->len, out, NV_SHA256_LEN, NULL))
         return BAD(in, v, err, "a SHA-256 digest is 64 hex digits");
@@ -239,7 +217,7 @@ static enum nv_rc read_number(const struct in *in, const struct nv_json *o,
                               struct nv_err *err)
 {
     const struct nv_json *v;
-    if (member(in, o, key, NV_JSON_NUMBER, 1, &v, err))
+    if (nv_json_member(&in->d, o, key, NV_JSON_NUMBER, 1, &v, err))
         return err->rc;
     if (nv_parse_i64(v->u.str, v->len, 0, max, out))
         return BAD(in, v, err, "\"%s\" must be a whole number from 0 to %lld",
@@ -255,10 +233,10 @@ static enum nv_rc read_section(struct in *in, const struct nv_json *o,
     int64_t size;
     if (o->type != NV_JSON_OBJECT)
         return BAD(in, o, err, "a section must be an object");
-    if (member(in, o, "name", NV_JSON_STRING, 1, &name, err) ||
+    if (nv_json_member(&in->d, o, "name", NV_JSON_STRING, 1, &name, err) ||
         read_path(in, name, &s->name, &len, err) ||
         read_number(in, o, "size", INT64_MAX, &size, err) ||
-        member(in, o, "nobits", NV_JSON_TRUE, 0, &nobits, err))
+        nv_json_member(&in->d, o, "nobits", NV_JSON_TRUE, 0, &nobits, err))
         return err->rc;
     s->size = (uint64_t)size;
     s->nobits = nobits != NULL;
@@ -272,7 +250,7 @@ static enum nv_rc read_content(struct in *in, const struct nv_json *o,
     int64_t size;
     if (read_number(in, o, "size", INT64_MAX, &size, err) ||
         read_digest(in, o, c->sha256, err) ||
-        member(in, o, "sections", NV_JSON_ARRAY, 0, &secs, err))
+        nv_json_member(&in->d, o, "sections", NV_JSON_ARRAY, 0, &secs, err))
         return err->rc;
     c->size = (uint64_t)size;
     if (!secs || secs->len == 0)
@@ -292,7 +270,7 @@ static enum nv_rc read_mode(const struct in *in, const struct nv_json *o,
 {
     const struct nv_json *v;
     uint32_t m = 0;
-    if (member(in, o, "mode", NV_JSON_STRING, 1, &v, err))
+    if (nv_json_member(&in->d, o, "mode", NV_JSON_STRING, 1, &v, err))
         return err->rc;
     for (size_t i = 0; i < v->len; i++)
         if (v->u.str[i] < '0' || v->u.str[i] > '7' || v->len > 6 ||
@@ -308,7 +286,7 @@ static enum nv_rc read_type(const struct in *in, const struct nv_json *o,
                             enum nv_ftype *type, struct nv_err *err)
 {
     const struct nv_json *v;
-    if (member(in, o, "type", NV_JSON_STRING, 1, &v, err))
+    if (nv_json_member(&in->d, o, "type", NV_JSON_STRING, 1, &v, err))
         return err->rc;
     int t = nv_ftype_parse(v->u.str);
     if (t < 0)
@@ -323,7 +301,7 @@ static enum nv_rc read_caps(struct in *in, const struct nv_json *o,
 {
     const struct nv_json *v;
     unsigned char *caps;
-    if (member(in, o, "capability", NV_JSON_STRING, 0, &v, err))
+    if (nv_json_member(&in->d, o, "capability", NV_JSON_STRING, 0, &v, err))
         return err->rc;
     if (!v)
         return NV_OK;
@@ -347,12 +325,12 @@ static enum nv_rc read_entry(struct in *in, const struct nv_json *o,
     int64_t uid, gid;
     if (o->type != NV_JSON_OBJECT)
         return BAD(in, o, err, "a file must be an object");
-    if (member(in, o, "path", NV_JSON_STRING, 1, &path, err) ||
+    if (nv_json_member(&in->d, o, "path", NV_JSON_STRING, 1, &path, err) ||
         read_path(in, path, &f.path, &f.path_len, err) ||
         read_type(in, o, &f.type, err) || read_mode(in, o, &f.mode, err) ||
         read_number(in, o, "uid", UINT32_MAX, &uid, err) ||
         read_number(in, o, "gid", UINT32_MAX, &gid, err) ||
-        member(in, o, "link", NV_JSON_STRING, 0, &link, err) ||
+        nv_json_member(&in->d, o, "link", NV_JSON_STRING, 0, &link, err) ||
         (link && read_path(in, link, &f.link, &f.link_len, err)) ||
         read_caps(in, o, &f, err) ||
         (f.type == NV_FT_FILE && read_content(in, o, &f.content, err)))
@@ -376,8 +354,8 @@ static enum nv_rc read_issue(struct in *in, const struct nv_json *o,
     size_t n;
     if (o->type != NV_JSON_OBJECT)
         return BAD(in, o, err, "an issue must be an object");
-    if (member(in, o, "path", NV_JSON_STRING, 1, &path, err) ||
-        member(in, o, "issue", NV_JSON_STRING, 1, &kind, err) ||
+    if (nv_json_member(&in->d, o, "path", NV_JSON_STRING, 1, &path, err) ||
+        nv_json_member(&in->d, o, "issue", NV_JSON_STRING, 1, &kind, err) ||
         read_path(in, path, &p, &n, err))
         return err->rc;
     int k = nv_issue_parse(kind->u.str);
@@ -393,7 +371,7 @@ static enum nv_rc read_text(struct in *in, const struct nv_json *o,
 {
     const struct nv_json *v;
     *out = NULL;
-    if (member(in, o, key, NV_JSON_STRING, 0, &v, err))
+    if (nv_json_member(&in->d, o, key, NV_JSON_STRING, 0, &v, err))
         return err->rc;
     if (v && !(*out = nv_arena_strndup(&in->m->a, v->u.str, v->len)))
         return nv_err_set(err, NV_ENOMEM, "out of memory");
@@ -406,14 +384,14 @@ static enum nv_rc read_build(struct in *in, const struct nv_json *p,
     const struct nv_json *b, *img;
     struct nv_build_info *i = &in->m->build;
     size_t n;
-    if (member(in, p, "build", NV_JSON_OBJECT, 1, &b, err) ||
+    if (nv_json_member(&in->d, p, "build", NV_JSON_OBJECT, 1, &b, err) ||
         read_text(in, b, "name", &i->name, err) ||
         read_text(in, b, "version", &i->version, err) ||
         read_text(in, b, "sourceRevision", &i->revision, err) ||
         read_text(in, b, "toolchain", &i->toolchain, err) ||
         read_text(in, b, "evaluator", &i->evaluator, err) ||
         read_text(in, b, "date", &i->date, err) ||
-        member(in, p, "image", NV_JSON_OBJECT, 1, &img, err) ||
+        nv_json_member(&in->d, p, "image", NV_JSON_OBJECT, 1, &img, err) ||
         read_text(in, img, "format", &in->m->format, err))
         return err->rc;
     const struct nv_json *name = nv_json_get(img, "name");
@@ -434,7 +412,7 @@ static enum nv_rc read_array(
     struct nv_err *err)
 {
     const struct nv_json *a;
-    if (member(in, o, key, NV_JSON_ARRAY, 1, &a, err))
+    if (nv_json_member(&in->d, o, key, NV_JSON_ARRAY, 1, &a, err))
         return err->rc;
     for (size_t i = 0; i < a->len; i++)
         if (fn(in, &a->u.items[i], err))
@@ -457,9 +435,10 @@ static enum nv_rc check_subjects(struct in *in, const struct nv_json *subj,
         size_t n;
         if (s->type != NV_JSON_OBJECT)
             return BAD(in, s, err, "a subject must be an object");
-        if (member(in, s, "name", NV_JSON_STRING, 1, &name, err) ||
+        if (nv_json_member(&in->d, s, "name", NV_JSON_STRING, 1, &name, err) ||
             read_path(in, name, &p, &n, err) ||
-            member(in, s, "digest", NV_JSON_OBJECT, 1, &digest, err) ||
+            nv_json_member(&in->d, s, "digest", NV_JSON_OBJECT, 1, &digest,
+                           err) ||
             read_digest(in, digest, d, err))
             return err->rc;
         const struct nv_mfile *f = nv_manifest_find(in->m, p, n);
@@ -479,10 +458,12 @@ static enum nv_rc read_root(struct in *in, const struct nv_json *root,
     const struct nv_json *type, *ptype, *pred, *subj;
     if (root->type != NV_JSON_OBJECT)
         return BAD(in, root, err, "a statement must be an object");
-    if (member(in, root, "_type", NV_JSON_STRING, 1, &type, err) ||
-        member(in, root, "predicateType", NV_JSON_STRING, 1, &ptype, err) ||
-        member(in, root, "subject", NV_JSON_ARRAY, 1, &subj, err) ||
-        member(in, root, "predicate", NV_JSON_OBJECT, 1, &pred, err))
+    if (nv_json_member(&in->d, root, "_type", NV_JSON_STRING, 1, &type, err) ||
+        nv_json_member(&in->d, root, "predicateType", NV_JSON_STRING, 1, &ptype,
+                       err) ||
+        nv_json_member(&in->d, root, "subject", NV_JSON_ARRAY, 1, &subj, err) ||
+        nv_json_member(&in->d, root, "predicate", NV_JSON_OBJECT, 1, &pred,
+                       err))
         return err->rc;
     if (strcmp(type->u.str, NV_STATEMENT_TYPE) != 0)
         return BAD(in, type, err, "not an in-toto Statement v1");
@@ -507,7 +488,7 @@ enum nv_rc nv_statement_read(const char *text, size_t len, const char *name,
 {
     struct nv_arena a;
     struct nv_json *root = NULL;
-    struct in in = {text, name, len, m, {0}};
+    struct in in = {{text, name, len}, m, {0}};
     nv_arena_init(&a);
     nv_buf_init(&in.scratch, MAX_PATH_TEXT);
     enum nv_rc rc = nv_json_parse(text, len, name, &a, &root, err);

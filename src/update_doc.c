@@ -19,16 +19,11 @@
 #define META_SPEC "netvet-update/1"
 #define STATE_SPEC "netvet-update-state/1"
 
-struct doc {
-    const char *text, *name;
-    size_t len;
-};
+static enum nv_rc bad(const struct nv_json_doc *d, size_t off,
+                      struct nv_err *err, const char *fmt, ...) NV_PRINTF(4, 5);
 
-static enum nv_rc bad(const struct doc *d, size_t off, struct nv_err *err,
-                      const char *fmt, ...) NV_PRINTF(4, 5);
-
-static enum nv_rc bad(const struct doc *d, size_t off, struct nv_err *err,
-                      const char *fmt, ...)
+static enum nv_rc bad(const struct nv_json_doc *d, size_t off,
+                      struct nv_err *err, const char *fmt, ...)
 {
     char msg[NV_ERR_MSG_SIZE];
     va_list ap;
@@ -41,7 +36,8 @@ static enum nv_rc bad(const struct doc *d, size_t off, struct nv_err *err,
 }
 
 /* Fail on the first member of o not named in allowed (NULL-terminated). */
-static enum nv_rc known_members(const struct doc *d, const struct nv_json *o,
+static enum nv_rc known_members(const struct nv_json_doc *d,
+                                const struct nv_json *o,
                                 const char *const *allowed, struct nv_err *err)
 {
     for (size_t i = 0; i < o->len; i++) {
@@ -57,7 +53,7 @@ static enum nv_rc known_members(const struct doc *d, const struct nv_json *o,
 
 /* Parse the document d into a, whose root must be an object with only
  * the allowed members. */
-static enum nv_rc parse_object(const struct doc *d, struct nv_arena *a,
+static enum nv_rc parse_object(const struct nv_json_doc *d, struct nv_arena *a,
                                const char *const *allowed,
                                const struct nv_json **out, struct nv_err *err)
 {
@@ -72,29 +68,13 @@ static enum nv_rc parse_object(const struct doc *d, struct nv_arena *a,
     return known_members(d, root, allowed, err);
 }
 
-/* The required member key of o, which must be of type t. */
-static enum nv_rc member(const struct doc *d, const struct nv_json *o,
-                         const char *key, enum nv_json_type t,
-                         const struct nv_json **out, struct nv_err *err)
-{
-    const struct nv_json *v = nv_json_get(o, key);
-
-    if (!v)
-        return bad(d, o->off, err, "\"%s\" is missing", key);
-    if (v->type != t)
-        return bad(d, v->off, err, "\"%s\" must be %s", key,
-                   nv_json_type_name(t));
-    *out = v;
-    return NV_OK;
-}
-
 /* A whole number member, at least min. */
-static enum nv_rc member_int(const struct doc *d, const struct nv_json *o,
-                             const char *key, int64_t min, int64_t *out,
-                             struct nv_err *err)
+static enum nv_rc member_int(const struct nv_json_doc *d,
+                             const struct nv_json *o, const char *key,
+                             int64_t min, int64_t *out, struct nv_err *err)
 {
     const struct nv_json *v = NULL;
-    enum nv_rc rc = member(d, o, key, NV_JSON_NUMBER, &v, err);
+    enum nv_rc rc = nv_json_member(d, o, key, NV_JSON_NUMBER, 1, &v, err);
 
     if (!rc && nv_parse_i64(v->u.str, v->len, min, INT64_MAX, out))
         return bad(d, v->off, err, "\"%s\" must be a whole number from %lld",
@@ -103,12 +83,12 @@ static enum nv_rc member_int(const struct doc *d, const struct nv_json *o,
 }
 
 /* A string member that must be exactly want. */
-static enum nv_rc member_word(const struct doc *d, const struct nv_json *o,
-                              const char *key, const char *want,
-                              struct nv_err *err)
+static enum nv_rc member_word(const struct nv_json_doc *d,
+                              const struct nv_json *o, const char *key,
+                              const char *want, struct nv_err *err)
 {
     const struct nv_json *v = NULL;
-    enum nv_rc rc = member(d, o, key, NV_JSON_STRING, &v, err);
+    enum nv_rc rc = nv_json_member(d, o, key, NV_JSON_STRING, 1, &v, err);
 
     if (!rc && strcmp(v->u.str, want) != 0)
         return bad(d, v->off, err, "\"%s\" must be \"%s\"", key, want);
@@ -116,12 +96,12 @@ static enum nv_rc member_word(const struct doc *d, const struct nv_json *o,
 }
 
 /* A string member of 2n hex digits, decoded into out[0..n). */
-static enum nv_rc member_hex(const struct doc *d, const struct nv_json *o,
-                             const char *key, unsigned char *out, size_t n,
-                             struct nv_err *err)
+static enum nv_rc member_hex(const struct nv_json_doc *d,
+                             const struct nv_json *o, const char *key,
+                             unsigned char *out, size_t n, struct nv_err *err)
 {
     const struct nv_json *v = NULL;
-    enum nv_rc rc = member(d, o, key, NV_JSON_STRING, &v, err);
+    enum nv_rc rc = nv_json_member(d, o, key, NV_JSON_STRING, 1, &v, err);
 
     if (!rc && nv_unhex(v->u.str, v->len, out, n, NULL))
         return bad(d, v->off, err, "\"%s\" must be %zu hex digits", key, 2 * n);
@@ -135,7 +115,7 @@ static const char *const key_members[] = {"keyid", "public", NULL};
 
 /* Add the key described by k to r, refusing a wrong key id or a key
  * listed before. */
-static enum nv_rc root_key(const struct doc *d, const struct nv_json *k,
+static enum nv_rc root_key(const struct nv_json_doc *d, const struct nv_json *k,
                            struct nv_update_root *r, struct nv_err *err)
 {
     unsigned char id[NV_SHA256_LEN], pub[NV_ED25519_PUB_LEN];
@@ -189,14 +169,15 @@ static void root_id(struct nv_update_root *r)
     nv_hex(digest, sizeof digest, r->id);
 }
 
-static enum nv_rc root_fill(const struct doc *d, const struct nv_json *o,
-                            struct nv_update_root *r, struct nv_err *err)
+static enum nv_rc root_fill(const struct nv_json_doc *d,
+                            const struct nv_json *o, struct nv_update_root *r,
+                            struct nv_err *err)
 {
     const struct nv_json *keys, *t;
     int64_t threshold;
 
     if (member_word(d, o, "spec", ROOT_SPEC, err) ||
-        member(d, o, "keys", NV_JSON_ARRAY, &keys, err) ||
+        nv_json_member(d, o, "keys", NV_JSON_ARRAY, 1, &keys, err) ||
         member_int(d, o, "threshold", 1, &threshold, err))
         return err->rc;
     if (keys->len == 0 || keys->len > NV_UPDATE_MAX_KEYS)
@@ -218,7 +199,7 @@ static enum nv_rc root_fill(const struct doc *d, const struct nv_json *o,
 enum nv_rc nv_update_root_parse(const char *text, size_t len, const char *name,
                                 struct nv_update_root **out, struct nv_err *err)
 {
-    struct doc d = {text, name, len};
+    struct nv_json_doc d = {text, name, len};
     struct nv_update_root *r = nv_calloc(1, sizeof *r);
     const struct nv_json *o;
     struct nv_arena a;
@@ -356,8 +337,8 @@ static const char *const meta_members[] = {"_type",   "spec",    "version",
 static const char *const target_members[] = {"length", "sha256", "hardware",
                                              NULL};
 
-static enum nv_rc parse_hardware(const struct doc *d, const struct nv_json *v,
-                                 struct nv_err *err)
+static enum nv_rc parse_hardware(const struct nv_json_doc *d,
+                                 const struct nv_json *v, struct nv_err *err)
 {
     int ok = v->type == NV_JSON_ARRAY && v->len > 0;
 
@@ -369,7 +350,8 @@ static enum nv_rc parse_hardware(const struct doc *d, const struct nv_json *v,
     return NV_OK;
 }
 
-static enum nv_rc parse_target(const struct doc *d, const struct nv_json *v,
+static enum nv_rc parse_target(const struct nv_json_doc *d,
+                               const struct nv_json *v,
                                struct nv_update_target *t, struct nv_err *err)
 {
     if (v->type != NV_JSON_OBJECT)
@@ -382,17 +364,17 @@ static enum nv_rc parse_target(const struct doc *d, const struct nv_json *v,
     return t->hardware ? parse_hardware(d, t->hardware, err) : NV_OK;
 }
 
-static enum nv_rc meta_fill(const struct doc *d, const struct nv_json *o,
-                            const char *target, struct nv_update_meta *m,
-                            struct nv_err *err)
+static enum nv_rc meta_fill(const struct nv_json_doc *d,
+                            const struct nv_json *o, const char *target,
+                            struct nv_update_meta *m, struct nv_err *err)
 {
     const struct nv_json *exp, *targets;
 
     if (member_word(d, o, "_type", "targets", err) ||
         member_word(d, o, "spec", META_SPEC, err) ||
         member_int(d, o, "version", 1, &m->version, err) ||
-        member(d, o, "expires", NV_JSON_STRING, &exp, err) ||
-        member(d, o, "targets", NV_JSON_OBJECT, &targets, err))
+        nv_json_member(d, o, "expires", NV_JSON_STRING, 1, &exp, err) ||
+        nv_json_member(d, o, "targets", NV_JSON_OBJECT, 1, &targets, err))
         return err->rc;
     if (nv_update_parse_time(exp->u.str, exp->len, &m->expires))
         return bad(d, exp->off, err,
@@ -417,7 +399,7 @@ enum nv_rc nv_update_meta_parse(const char *text, size_t len, const char *name,
                                 const char *target, struct nv_arena *a,
                                 struct nv_update_meta *m, struct nv_err *err)
 {
-    struct doc d = {text, name, len};
+    struct nv_json_doc d = {text, name, len};
     struct nv_update_meta got = {0};
     const struct nv_json *o;
     enum nv_rc rc = parse_object(&d, a, meta_members, &o, err);
@@ -437,7 +419,7 @@ static const char *const state_members[] = {"spec", "version",
 enum nv_rc nv_update_state_parse(const char *text, size_t len, const char *name,
                                  struct nv_update_state *s, struct nv_err *err)
 {
-    struct doc d = {text, name, len};
+    struct nv_json_doc d = {text, name, len};
     unsigned char sha[NV_SHA256_LEN];
     const struct nv_json *o;
     int64_t version = 0;
