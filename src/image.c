@@ -61,14 +61,20 @@ static enum nv_rc digest_file(const char *path, struct nv_manifest *m,
     return NV_OK;
 }
 
-static int is_squashfs(const char *path)
+/* What the first bytes of an image file say it is. */
+enum kind { ARCHIVE, DEB, SQUASHFS };
+
+static enum kind sniff(const char *path)
 {
-    char magic[4] = {0};
+    static const char deb[] = "!<arch>\ndebian-binary";
+    char head[sizeof deb - 1] = {0};
     FILE *f = fopen(path, "rb");
-    size_t n = f ? fread(magic, 1, sizeof magic, f) : 0;
+    size_t n = f ? fread(head, 1, sizeof head, f) : 0;
     if (f)
         fclose(f);
-    return n == 4 && memcmp(magic, "hsqs", 4) == 0;
+    if (n >= 4 && memcmp(head, "hsqs", 4) == 0)
+        return SQUASHFS;
+    return n == sizeof head && memcmp(head, deb, n) == 0 ? DEB : ARCHIVE;
 }
 
 static const char *base_name(const char *path)
@@ -97,9 +103,10 @@ enum nv_rc nv_image_read(const char *path, const struct nv_image_limits *l,
         if (!m->image)
             return nv_err_set(err, NV_ENOMEM, "out of memory");
         rc = digest_file(path, m, err);
+        enum kind k = rc ? ARCHIVE : sniff(path);
         if (!rc)
-            rc = is_squashfs(path) ? image_read_squashfs(path, l, m, err)
-                                   : image_read_archive(path, l, m, err);
+            rc = k == SQUASHFS ? image_read_squashfs(path, l, m, err)
+                               : image_read_archive(path, k == DEB, l, m, err);
     }
     return rc ? rc : nv_manifest_finish(m, err);
 }

@@ -193,17 +193,6 @@ static enum nv_rc read_deb(struct reader *r, struct nv_err *err)
     return NV_OK;
 }
 
-static int is_deb(const char *path)
-{
-    static const char magic[] = "!<arch>\ndebian-binary";
-    char head[sizeof magic - 1] = {0};
-    FILE *f = fopen(path, "rb");
-    size_t n = f ? fread(head, 1, sizeof head, f) : 0;
-    if (f)
-        fclose(f);
-    return n == sizeof head && memcmp(head, magic, sizeof head) == 0;
-}
-
 /* Name the format as "tar", "tar.gz", "cpio.xz", "zip"... */
 static enum nv_rc name_format(struct reader *r, struct nv_err *err)
 {
@@ -218,7 +207,8 @@ static enum nv_rc name_format(struct reader *r, struct nv_err *err)
     return r->m->format ? NV_OK : nv_err_set(err, NV_ENOMEM, "out of memory");
 }
 
-enum nv_rc image_read_archive(const char *path, const struct nv_image_limits *l,
+enum nv_rc image_read_archive(const char *path, int deb,
+                              const struct nv_image_limits *l,
                               struct nv_manifest *m, struct nv_err *err)
 {
     struct reader *r = nv_calloc(1, sizeof *r);
@@ -231,7 +221,6 @@ enum nv_rc image_read_archive(const char *path, const struct nv_image_limits *l,
         if (archive_read_open_filename(r->outer, path, BLOCK) != ARCHIVE_OK)
             rc = archive_fail(r, r->outer, NULL, err);
     }
-    int deb = !rc && is_deb(path);
     if (!rc)
         rc = deb ? read_deb(r, err) : read_members(r, r->outer, err);
     if (!rc)

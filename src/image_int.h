@@ -23,7 +23,9 @@ enum nv_rc image_charge_bytes(struct image_budget *b, uint64_t n,
 
 enum nv_rc image_read_dir(const char *path, const struct nv_image_limits *l,
                           struct nv_manifest *m, struct nv_err *err) NV_WUR;
-enum nv_rc image_read_archive(const char *path, const struct nv_image_limits *l,
+/* deb: a Debian package, whose data.tar.* is read. */
+enum nv_rc image_read_archive(const char *path, int deb,
+                              const struct nv_image_limits *l,
                               struct nv_manifest *m, struct nv_err *err) NV_WUR;
 enum nv_rc image_read_squashfs(const char *path,
                                const struct nv_image_limits *l,
