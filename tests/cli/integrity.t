@@ -170,3 +170,8 @@ $ . tests/cli/integrity-fixture.sh && python3 -c 'import sys, zipfile; z = zipfi
 2> netvet: fw.zip: ../up.txt: member path climbs out of the image
 2~ ^netvet: fw\.zip: 2 entries, 1 issues; signed by key
 2~ ^netvet: fw\.a: 1 entries, 0 issues; signed by key
+
+# A log is never extended with another key than the one that signs it.
+$ . tests/cli/integrity-fixture.sh && manifest "$D/fw.tar" --log "$D/log" --log-key "$D/ev.key" 2>/dev/null; verify "$D/fw.tar" --log "$D/log" --log-key "$D/other.key" >/dev/null; echo "verify: $?"; netvet log verify "$D/log" --trust "$D/ev.pub"
+> verify: 2
+~ ^ok: log .* holds 1 entries
