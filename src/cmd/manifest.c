@@ -77,7 +77,8 @@ static void print_issues(const struct nv_manifest *m, const char *image)
     nv_buf_release(&esc);
 }
 
-/* The signed manifest of m to out; digest is the statement's. */
+/* The signed manifest of m to out; the statement's digest into digest
+ * unless it is NULL (only the evidence log needs it). */
 static enum nv_rc write_signed(const struct nv_manifest *m,
                                const struct nv_key *key, FILE *out,
                                unsigned char digest[NV_SHA256_LEN],
@@ -92,7 +93,8 @@ static enum nv_rc write_signed(const struct nv_manifest *m,
     if (fclose(mem) != 0 && !rc)
         rc = nv_err_set(err, NV_ENOMEM, "out of memory");
     if (!rc) {
-        nv_sha256(text, len, digest);
+        if (digest)
+            nv_sha256(text, len, digest);
         rc = nv_dsse_write(out, NV_STATEMENT_PAYLOAD_TYPE, text, len, &key, 1,
                            err);
     }
@@ -165,7 +167,8 @@ static int run(const struct nv_cmd_spec *spec, const struct opts *o,
     t[1] = nv_cli_seconds();
     struct record rec = {&m, key, image, {0}};
     if (!rc && !(rc = nv_cli_out_open(&out, o->output))) {
-        enum nv_rc w = write_signed(&m, key, out.f, rec.statement, &err);
+        enum nv_rc w = write_signed(
+            &m, key, out.f, o->evidence.log ? rec.statement : NULL, &err);
         rc = nv_cli_out_close(&out, !w);
         if (w)
             rc = nv_cli_fail(&err);
