@@ -2,14 +2,14 @@
  * assess.c - `netvet assess MODEL...`: which groups can intercept or cut
  * which critical flows, ranked for a regulator.
  */
-#include "cli.h"
-#include "alloc.h"
-#include "cmd.h"
-#include "exposure.h"
-#include "json.h"
-#include "load.h"
-#include "parse.h"
-#include "score.h"
+#include "cmd/cli.h"
+#include "core/alloc.h"
+#include "cmd/cmd.h"
+#include "exposure/exposure.h"
+#include "core/json.h"
+#include "model/load.h"
+#include "core/parse.h"
+#include "exposure/score.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -1,15 +1,15 @@
 /*
  * check.c - `netvet check MODEL --policy PACK...`: rules and risk score.
  */
-#include "alloc.h"
-#include "change.h"
-#include "file.h"
-#include "cli.h"
-#include "cmd.h"
-#include "exposure.h"
-#include "json.h"
-#include "policyfile.h"
-#include "score.h"
+#include "core/alloc.h"
+#include "model/change.h"
+#include "core/file.h"
+#include "cmd/cli.h"
+#include "cmd/cmd.h"
+#include "exposure/exposure.h"
+#include "core/json.h"
+#include "cmd/policyfile.h"
+#include "exposure/score.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -1,16 +1,16 @@
 /*
  * cli.c - option parsing from tables, usage text and error printing.
  */
-#include "cli.h"
+#include "cmd/cli.h"
 
-#include "alloc.h"
-#include "crypto.h"
-#include "evlog.h"
-#include "image.h"
-#include "json.h"
-#include "load.h"
-#include "parse.h"
-#include "screen.h"
+#include "core/alloc.h"
+#include "core/crypto.h"
+#include "integrity/evlog.h"
+#include "integrity/image.h"
+#include "core/json.h"
+#include "model/load.h"
+#include "core/parse.h"
+#include "screen/screen.h"
 
 #include <errno.h>
 #include <stdarg.h>

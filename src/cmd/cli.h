@@ -7,7 +7,7 @@
 #ifndef NV_CLI_H
 #define NV_CLI_H
 
-#include "err.h"
+#include "core/err.h"
 
 #include <stddef.h>
 #include <stdint.h>

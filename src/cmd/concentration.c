@@ -2,12 +2,12 @@
  * concentration.c - `netvet concentration`: vendor shares, the HHI,
  * single-vendor areas, and the cost of ripping a vendor out.
  */
-#include "cli.h"
-#include "alloc.h"
-#include "cmd.h"
-#include "concentration.h"
-#include "groups.h"
-#include "json.h"
+#include "cmd/cli.h"
+#include "core/alloc.h"
+#include "cmd/cmd.h"
+#include "exposure/concentration.h"
+#include "exposure/groups.h"
+#include "core/json.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -1,12 +1,12 @@
 /*
  * inspect.c - `netvet inspect MODEL...`: load, validate, summarise.
  */
-#include "cli.h"
-#include "cmd.h"
-#include "inventory.h"
-#include "json.h"
-#include "load.h"
-#include "schema.h"
+#include "cmd/cli.h"
+#include "cmd/cmd.h"
+#include "model/inventory.h"
+#include "core/json.h"
+#include "model/load.h"
+#include "model/schema.h"
 
 #include <stdio.h>
 

@@ -2,9 +2,9 @@
  * keygen.c - `netvet keygen`: an Ed25519 key pair for signing manifests,
  * update metadata and log checkpoints.
  */
-#include "cli.h"
-#include "cmd.h"
-#include "crypto.h"
+#include "cmd/cli.h"
+#include "cmd/cmd.h"
+#include "core/crypto.h"
 
 #include <stdio.h>
 

@@ -2,14 +2,14 @@
  * log.c - `netvet log`: append to, show, prove and verify the evidence
  * log (docs/log.md).  Each action has its own option table and help.
  */
-#include "cli.h"
-#include "cmd.h"
+#include "cmd/cli.h"
+#include "cmd/cmd.h"
 
-#include "alloc.h"
-#include "csv.h"
-#include "evlog.h"
-#include "evproof.h"
-#include "file.h"
+#include "core/alloc.h"
+#include "core/csv.h"
+#include "integrity/evlog.h"
+#include "integrity/evproof.h"
+#include "core/file.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -2,13 +2,13 @@
  * manifest.c - `netvet manifest`: what an evaluated build holds, file by
  * file, signed.
  */
-#include "cli.h"
-#include "cmd.h"
-#include "dsse.h"
-#include "json.h"
-#include "image.h"
-#include "pathesc.h"
-#include "statement.h"
+#include "cmd/cli.h"
+#include "cmd/cmd.h"
+#include "integrity/dsse.h"
+#include "core/json.h"
+#include "integrity/image.h"
+#include "integrity/pathesc.h"
+#include "integrity/statement.h"
 
 #include <stdlib.h>
 #include <string.h>

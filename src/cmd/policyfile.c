@@ -1,9 +1,9 @@
 /*
  * policyfile.c - policy packs by file or by name.
  */
-#include "policyfile.h"
+#include "cmd/policyfile.h"
 
-#include "file.h"
+#include "core/file.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -5,8 +5,8 @@
 #ifndef NV_POLICYFILE_H
 #define NV_POLICYFILE_H
 
-#include "cli.h"
-#include "policy.h"
+#include "cmd/cli.h"
+#include "policy/policy.h"
 
 /* Load every pack named in packs (a file, or the name of a shipped pack
  * in policies/, next to the working directory or the executable) into a

@@ -2,15 +2,15 @@
  * release.c - `netvet release`: what may still be shared with partners,
  * over which channel, at which classification, and why.
  */
-#include "alloc.h"
-#include "cli.h"
-#include "cmd.h"
-#include "exposure.h"
-#include "file.h"
-#include "json.h"
-#include "policyfile.h"
-#include "release.h"
-#include "score.h"
+#include "core/alloc.h"
+#include "cmd/cli.h"
+#include "cmd/cmd.h"
+#include "exposure/exposure.h"
+#include "core/file.h"
+#include "core/json.h"
+#include "cmd/policyfile.h"
+#include "policy/release.h"
+#include "exposure/score.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -2,11 +2,11 @@
  * report.c - `netvet report MODEL... -o report.html`: everything the other
  * commands find, in one self-contained HTML file for people.
  */
-#include "cli.h"
-#include "alloc.h"
-#include "cmd.h"
-#include "policyfile.h"
-#include "report.h"
+#include "cmd/cli.h"
+#include "core/alloc.h"
+#include "cmd/cmd.h"
+#include "cmd/policyfile.h"
+#include "report/report.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,12 +1,12 @@
 /*
  * screen.c - `netvet screen`: names against restricted-party lists.
  */
-#include "cli.h"
-#include "cmd.h"
-#include "csv.h"
-#include "file.h"
-#include "json.h"
-#include "screen.h"
+#include "cmd/cli.h"
+#include "cmd/cmd.h"
+#include "core/csv.h"
+#include "core/file.h"
+#include "core/json.h"
+#include "screen/screen.h"
 
 #include <stdio.h>
 #include <string.h>

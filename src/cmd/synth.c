@@ -1,11 +1,11 @@
 /*
  * synth.c - `netvet synth`: generate a national network model.
  */
-#include "cli.h"
-#include "cmd.h"
-#include "parse.h"
-#include "save.h"
-#include "synth.h"
+#include "cmd/cli.h"
+#include "cmd/cmd.h"
+#include "core/parse.h"
+#include "model/save.h"
+#include "model/synth.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -2,10 +2,10 @@
  * update.c - `netvet update`: check a signed update before it is
  * installed; also make the trust root and sign the metadata it checks.
  */
-#include "cli.h"
-#include "cmd.h"
-#include "file.h"
-#include "update.h"
+#include "cmd/cli.h"
+#include "cmd/cmd.h"
+#include "core/file.h"
+#include "integrity/update.h"
 
 #include <stdio.h>
 #include <string.h>

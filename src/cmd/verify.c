@@ -1,15 +1,15 @@
 /*
  * verify.c - `netvet verify`: is the deployed image the evaluated build?
  */
-#include "cli.h"
-#include "cmd.h"
-#include "diff.h"
-#include "dsse.h"
-#include "file.h"
-#include "image.h"
-#include "json.h"
-#include "pathesc.h"
-#include "statement.h"
+#include "cmd/cli.h"
+#include "cmd/cmd.h"
+#include "integrity/diff.h"
+#include "integrity/dsse.h"
+#include "core/file.h"
+#include "integrity/image.h"
+#include "core/json.h"
+#include "integrity/pathesc.h"
+#include "integrity/statement.h"
 
 #include <string.h>
 

@@ -1,9 +1,9 @@
 /*
  * version.c - `netvet version`: which netvet and which libraries.
  */
-#include "cli.h"
-#include "cmd.h"
-#include "version.h"
+#include "cmd/cli.h"
+#include "cmd/cmd.h"
+#include "core/version.h"
 
 #include <stdio.h>
 

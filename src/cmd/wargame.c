@@ -1,10 +1,10 @@
 /*
  * wargame.c - `netvet wargame`: what a hostile supplier could do.
  */
-#include "cli.h"
-#include "cmd.h"
-#include "json.h"
-#include "wargame.h"
+#include "cmd/cli.h"
+#include "cmd/cmd.h"
+#include "core/json.h"
+#include "exposure/wargame.h"
 
 #include <stdio.h>
 #include <string.h>

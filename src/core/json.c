@@ -1,0 +1,605 @@
+/*
+ * json.c - a positioned JSON tree over yajl's parser, and yajl's generator.
+ *
+ * yajl reports each token through a callback; inside a callback
+ * yajl_get_bytes_consumed() is the offset just past that token, from which
+ * the token's start is recovered.  Children of open containers collect in
+ * one scratch vector (a member per child; array children have no key) and
+ * move into the arena when the container closes, so each value costs one
+ * copy and no per-container heap allocation.
+ */
+#include "core/json.h"
+
+#include "core/alloc.h"
+#include "core/parse.h"
+#include "core/strmap.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yajl/yajl_gen.h>
+#include <yajl/yajl_parse.h>
+
+struct frame {
+    enum nv_json_type type; /* NV_JSON_ARRAY or NV_JSON_OBJECT */
+    size_t off;
+    size_t first; /* index in scratch of the first child */
+};
+
+struct parser {
+    yajl_handle h;
+    const char *text, *name;
+    size_t len;
+    struct nv_arena *a;    /* values */
+    struct nv_arena *keys; /* root members' keys (outlive items) */
+    struct nv_err *err;
+    struct frame stack[NV_JSON_MAX_DEPTH];
+    int depth;
+    struct nv_json_member *scratch;
+    size_t nscratch, cap;
+    struct nv_json root;
+    nv_json_item_fn fn; /* streaming when set */
+    void *ctx;
+    int64_t index; /* next element index of a streamed array */
+    size_t bom;    /* bytes of a byte-order mark skipped */
+};
+
+const char *nv_json_type_name(enum nv_json_type t)
+{
+    static const char *const names[] = {"null",     "false",    "true",
+                                        "a number", "a string", "an array",
+                                        "an object"};
+    return names[t];
+}
+
+enum nv_rc nv_json_error_at(struct nv_err *err, enum nv_rc rc, const char *text,
+                            size_t len, const char *name, size_t off,
+                            const char *fmt, ...)
+{
+    unsigned long line, col;
+    va_list ap;
+
+    nv_text_pos(text, len, off, &line, &col);
+    nv_err_at(err, rc, name, line, col, "%s", "");
+    if (err) {
+        va_start(ap, fmt);
+        vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+        va_end(ap);
+    }
+    return rc;
+}
+
+enum nv_rc nv_json_member(const struct nv_json_doc *d, const struct nv_json *o,
+                          const char *key, enum nv_json_type t, int required,
+                          const struct nv_json **out, struct nv_err *err)
+{
+    const struct nv_json *v = nv_json_get(o, key);
+
+    *out = NULL;
+    if ((!v || v->type == NV_JSON_NULL) && !required)
+        return NV_OK;
+    if (!v)
+        return nv_json_error_at(err, NV_EPARSE, d->text, d->len, d->name,
+                                o->off, "\"%s\" is missing", key);
+    if (v->type != t)
+        return nv_json_error_at(err, NV_EPARSE, d->text, d->len, d->name,
+                                v->off, "\"%s\" must be %s", key,
+                                nv_json_type_name(t));
+    *out = v;
+    return NV_OK;
+}
+
+/* Offset just past the token yajl is reporting. */
+static size_t token_end(const struct parser *p)
+{
+    return p->bom + yajl_get_bytes_consumed(p->h);
+}
+
+/* Start of the string token that ends just before end (its closing quote
+ * is at end - 1): the nearest earlier quote not escaped by a backslash. */
+static size_t string_start(const struct parser *p, size_t end)
+{
+    size_t i = end - 1;
+
+    while (i-- > 0) {
+        size_t bs = 0;
+        if (p->text[i] != '"')
+            continue;
+        while (bs < i && p->text[i - 1 - bs] == '\\')
+            bs++;
+        if (bs % 2 == 0)
+            return i;
+    }
+    return 0;
+}
+
+static int fail(struct parser *p, enum nv_rc rc, size_t off, const char *msg)
+{
+    nv_json_error_at(p->err, rc, p->text, p->len, p->name, off, "%s", msg);
+    return 0;
+}
+
+static int push_scratch(struct parser *p, const char *key, size_t klen,
+                        size_t koff)
+{
+    struct nv_json_member *m;
+
+    if (p->nscratch == p->cap) {
+        size_t cap = p->cap ? p->cap * 2 : 64;
+        m = nv_reallocarray(p->scratch, cap, sizeof *m);
+        if (!m)
+            return fail(p, NV_ENOMEM, token_end(p), "out of memory");
+        p->scratch = m;
+        p->cap = cap;
+    }
+    m = &p->scratch[p->nscratch++];
+    m->key = key;
+    m->klen = klen;
+    m->koff = koff;
+    return 1;
+}
+
+/* Hand a finished element or root member to the streaming callback. */
+static int deliver(struct parser *p, const struct nv_json *v)
+{
+    const struct frame *top = &p->stack[p->depth - 1];
+    const struct nv_json_member *m;
+    enum nv_rc rc;
+
+    if (top->type == NV_JSON_ARRAY) {
+        m = &p->scratch[top->first - 1];
+        rc = p->fn(p->ctx, m->key, p->index++, v, p->err);
+    } else if (v->type == NV_JSON_ARRAY) {
+        p->nscratch--; /* its elements went out one by one */
+        return 1;
+    } else {
+        m = &p->scratch[p->nscratch - 1];
+        rc = p->fn(p->ctx, m->key, -1, v, p->err);
+        p->nscratch--;
+    }
+    nv_arena_reset(p->a);
+    if (rc && p->err && !p->err->rc)
+        nv_err_set(p->err, rc, "%s", nv_strerror(rc));
+    return rc == NV_OK;
+}
+
+/* Place a complete value: root, member value, or array element. */
+static int add_value(struct parser *p, const struct nv_json *v)
+{
+    const struct frame *top;
+
+    if (p->depth == 0) {
+        p->root = *v;
+        return 1;
+    }
+    top = &p->stack[p->depth - 1];
+    if (p->fn &&
+        (p->depth == 1 || (p->depth == 2 && top->type == NV_JSON_ARRAY)))
+        return deliver(p, v);
+    if (top->type == NV_JSON_ARRAY && !push_scratch(p, NULL, 0, 0))
+        return 0;
+    p->scratch[p->nscratch - 1].val = *v;
+    return 1;
+}
+
+static int on_scalar(struct parser *p, enum nv_json_type t, size_t off,
+                     const char *s, size_t n)
+{
+    struct nv_json v = {t, off, n, {NULL}};
+
+    if (s) {
+        v.u.str = nv_arena_strndup(p->a, s, n);
+        if (!v.u.str)
+            return fail(p, NV_ENOMEM, off, "out of memory");
+    }
+    return add_value(p, &v);
+}
+
+static int cb_null(void *ctx)
+{
+    struct parser *p = ctx;
+    return on_scalar(p, NV_JSON_NULL, token_end(p) - 4, NULL, 0);
+}
+
+static int cb_bool(void *ctx, int b)
+{
+    struct parser *p = ctx;
+    return on_scalar(p, b ? NV_JSON_TRUE : NV_JSON_FALSE,
+                     token_end(p) - (b ? 4 : 5), NULL, 0);
+}
+
+static int cb_number(void *ctx, const char *s, size_t n)
+{
+    struct parser *p = ctx;
+    return on_scalar(p, NV_JSON_NUMBER, token_end(p) - n, s, n);
+}
+
+static int cb_string(void *ctx, const unsigned char *s, size_t n)
+{
+    struct parser *p = ctx;
+    return on_scalar(p, NV_JSON_STRING, string_start(p, token_end(p)),
+                     (const char *)s, n);
+}
+
+static int cb_key(void *ctx, const unsigned char *s, size_t n)
+{
+    struct parser *p = ctx;
+    size_t off = string_start(p, token_end(p));
+    struct nv_arena *a = p->fn && p->depth == 1 ? p->keys : p->a;
+    char *key = nv_arena_strndup(a, (const char *)s, n);
+
+    if (!key)
+        return fail(p, NV_ENOMEM, off, "out of memory");
+    return push_scratch(p, key, n, off);
+}
+
+static int open_container(struct parser *p, enum nv_json_type t)
+{
+    size_t off = token_end(p) - 1;
+    struct frame *f;
+
+    if (p->depth == NV_JSON_MAX_DEPTH)
+        return fail(p, NV_ELIMIT, off, "nesting deeper than 64 levels");
+    if (p->fn && p->depth == 0 && t != NV_JSON_OBJECT)
+        return fail(p, NV_EPARSE, off, "expected an object at the top");
+    f = &p->stack[p->depth++];
+    f->type = t;
+    f->off = off;
+    f->first = p->nscratch;
+    if (p->fn && p->depth == 2 && t == NV_JSON_ARRAY)
+        p->index = 0;
+    return 1;
+}
+
+static int cb_start_map(void *ctx)
+{
+    return open_container(ctx, NV_JSON_OBJECT);
+}
+
+static int cb_start_array(void *ctx)
+{
+    return open_container(ctx, NV_JSON_ARRAY);
+}
+
+static int duplicate(struct parser *p, const struct nv_json_member *m)
+{
+    return nv_json_error_at(p->err, NV_EDUP, p->text, p->len, p->name, m->koff,
+                            "duplicate key \"%s\"", m->key) == NV_OK;
+}
+
+/* Duplicate keys make a document ambiguous; refuse them.  Records have a
+ * handful of keys, where comparing pairs beats hashing. */
+static int check_duplicates(struct parser *p, const struct nv_json_member *m,
+                            size_t n)
+{
+    struct nv_strmap seen;
+    uint32_t v;
+    int found = 0, ok = 1;
+
+    for (size_t i = 1; i < n && n <= 16; i++)
+        for (size_t k = 0; k < i; k++)
+            if (m[i].klen == m[k].klen &&
+                memcmp(m[i].key, m[k].key, m[i].klen) == 0)
+                return duplicate(p, &m[i]);
+    if (n <= 16)
+        return 1;
+    nv_strmap_init(&seen);
+    for (size_t i = 0; i < n && ok; i++) {
+        if (nv_strmap_put(&seen, m[i].key, m[i].klen, 0, &v, &found))
+            ok = fail(p, NV_ENOMEM, m[i].koff, "out of memory");
+        else if (found)
+            ok = duplicate(p, &m[i]);
+    }
+    nv_strmap_release(&seen);
+    return ok;
+}
+
+static int cb_end(void *ctx)
+{
+    struct parser *p = ctx;
+    struct frame f = p->stack[--p->depth];
+    size_t n = p->nscratch - f.first;
+    const struct nv_json_member *kids = n ? p->scratch + f.first : NULL;
+    struct nv_json v = {f.type, f.off, n, {NULL}};
+
+    if (f.type == NV_JSON_OBJECT) {
+        if (n > 1 && !check_duplicates(p, kids, n))
+            return 0;
+        v.u.members = nv_arena_alloc(p->a, n * sizeof *kids);
+        if (n && !v.u.members)
+            return fail(p, NV_ENOMEM, f.off, "out of memory");
+        if (n)
+            memcpy(v.u.members, kids, n * sizeof *kids);
+    } else {
+        v.u.items = nv_arena_calloc(p->a, n, sizeof *v.u.items);
+        if (n && !v.u.items)
+            return fail(p, NV_ENOMEM, f.off, "out of memory");
+        for (size_t i = 0; i < n; i++)
+            v.u.items[i] = kids[i].val;
+    }
+    p->nscratch = f.first;
+    return add_value(p, &v);
+}
+
+static const yajl_callbacks callbacks = {
+    cb_null,      cb_bool, NULL,   NULL,           cb_number, cb_string,
+    cb_start_map, cb_key,  cb_end, cb_start_array, cb_end,
+};
+
+/* Turn yajl's verdict into ours; our own callbacks already set err. */
+static enum nv_rc finish_parse(struct parser *p, yajl_status st, int at_end)
+{
+    unsigned char *msg;
+    size_t off;
+    char *nl;
+
+    if (st == yajl_status_ok)
+        return NV_OK;
+    if (st == yajl_status_client_canceled)
+        return p->err && p->err->rc ? p->err->rc : NV_EPARSE;
+    /* yajl counts bytes per call; the final call has seen none. */
+    off = at_end ? p->len : token_end(p);
+    msg = yajl_get_error(p->h, 0, (const unsigned char *)p->text + p->bom,
+                         p->len - p->bom);
+    nl = msg ? strchr((char *)msg, '\n') : NULL;
+    if (nl)
+        *nl = '\0';
+    nv_json_error_at(p->err, NV_EPARSE, p->text, p->len, p->name, off,
+                     "malformed JSON: %s", msg ? (char *)msg : "error");
+    if (msg)
+        yajl_free_error(p->h, msg);
+    return NV_EPARSE;
+}
+
+static enum nv_rc run(struct parser *p)
+{
+    yajl_status st;
+    enum nv_rc rc;
+    int at_end = 0;
+
+    p->h = yajl_alloc(&callbacks, NULL, p);
+    if (!p->h)
+        return nv_err_set(p->err, NV_ENOMEM, "out of memory");
+    /* A UTF-8 byte-order mark may start a document (RFC 8259, 8.1). */
+    if (p->len >= 3 && memcmp(p->text, "\xEF\xBB\xBF", 3) == 0)
+        p->bom = 3;
+    st = yajl_parse(p->h, (const unsigned char *)p->text + p->bom,
+                    p->len - p->bom);
+    if (st == yajl_status_ok) {
+        st = yajl_complete_parse(p->h);
+        at_end = 1;
+    }
+    rc = finish_parse(p, st, at_end);
+    yajl_free(p->h);
+    nv_free(p->scratch);
+    return rc;
+}
+
+enum nv_rc nv_json_parse(const char *text, size_t len, const char *name,
+                         struct nv_arena *a, struct nv_json **out,
+                         struct nv_err *err)
+{
+    struct parser p = {0};
+    enum nv_rc rc;
+
+    p.text = text ? text : "";
+    p.len = len;
+    p.name = name;
+    p.a = a;
+    p.keys = a;
+    p.err = err;
+    rc = run(&p);
+    if (rc)
+        return rc;
+    *out = nv_arena_alloc(a, sizeof **out);
+    if (!*out)
+        return nv_err_set(err, NV_ENOMEM, "out of memory");
+    **out = p.root;
+    return NV_OK;
+}
+
+enum nv_rc nv_json_stream(const char *text, size_t len, const char *name,
+                          nv_json_item_fn fn, void *ctx, struct nv_err *err)
+{
+    struct nv_arena items, keys;
+    struct parser p = {0};
+    enum nv_rc rc;
+
+    nv_arena_init(&items);
+    nv_arena_init(&keys);
+    p.text = text ? text : "";
+    p.len = len;
+    p.name = name;
+    p.a = &items;
+    p.keys = &keys;
+    p.err = err;
+    p.fn = fn;
+    p.ctx = ctx;
+    rc = run(&p);
+    if (!rc && p.root.type != NV_JSON_OBJECT)
+        rc = nv_json_error_at(err, NV_EPARSE, p.text, len, name, p.root.off,
+                              "expected an object at the top");
+    nv_arena_release(&items);
+    nv_arena_release(&keys);
+    return rc;
+}
+
+const struct nv_json *nv_json_get(const struct nv_json *o, const char *key)
+{
+    if (!o || o->type != NV_JSON_OBJECT)
+        return NULL;
+    for (size_t i = 0; i < o->len; i++)
+        if (strcmp(o->u.members[i].key, key) == 0)
+            return &o->u.members[i].val;
+    return NULL;
+}
+
+/* ---- writing ---- */
+
+struct nv_jsonw {
+    yajl_gen g;
+    FILE *out;
+    yajl_gen_status st; /* the first failure, or yajl_gen_status_ok */
+};
+
+static void write_out(void *ctx, const char *s, size_t n)
+{
+    struct nv_jsonw *w = ctx;
+    fwrite(s, 1, n, w->out);
+}
+
+struct nv_jsonw *nv_jsonw_new(FILE *out, int pretty)
+{
+    struct nv_jsonw *w = nv_calloc(1, sizeof *w);
+
+    if (!w)
+        return NULL;
+    w->out = out;
+    w->g = yajl_gen_alloc(NULL);
+    if (!w->g) {
+        nv_free(w);
+        return NULL;
+    }
+    yajl_gen_config(w->g, yajl_gen_print_callback, write_out, w);
+    yajl_gen_config(w->g, yajl_gen_validate_utf8, 1);
+    if (pretty) {
+        yajl_gen_config(w->g, yajl_gen_beautify, 1);
+        yajl_gen_config(w->g, yajl_gen_indent_string, "  ");
+    }
+    return w;
+}
+
+void nv_jsonw_free(struct nv_jsonw *w)
+{
+    if (!w)
+        return;
+    yajl_gen_free(w->g);
+    nv_free(w);
+}
+
+static void keep(struct nv_jsonw *w, yajl_gen_status st)
+{
+    if (w->st == yajl_gen_status_ok)
+        w->st = st;
+}
+
+void nv_jsonw_obj(struct nv_jsonw *w)
+{
+    keep(w, yajl_gen_map_open(w->g));
+}
+
+void nv_jsonw_obj_end(struct nv_jsonw *w)
+{
+    keep(w, yajl_gen_map_close(w->g));
+}
+
+void nv_jsonw_arr(struct nv_jsonw *w)
+{
+    keep(w, yajl_gen_array_open(w->g));
+}
+
+void nv_jsonw_arr_end(struct nv_jsonw *w)
+{
+    keep(w, yajl_gen_array_close(w->g));
+}
+
+void nv_jsonw_strn(struct nv_jsonw *w, const char *s, size_t n)
+{
+    keep(w, yajl_gen_string(w->g, (const unsigned char *)s, n));
+}
+
+void nv_jsonw_key(struct nv_jsonw *w, const char *key)
+{
+    nv_jsonw_strn(w, key, strlen(key));
+}
+
+void nv_jsonw_str(struct nv_jsonw *w, const char *s)
+{
+    nv_jsonw_strn(w, s, strlen(s));
+}
+
+void nv_jsonw_str_or_null(struct nv_jsonw *w, const char *s)
+{
+    if (s)
+        nv_jsonw_str(w, s);
+    else
+        nv_jsonw_null(w);
+}
+
+void nv_jsonw_int(struct nv_jsonw *w, int64_t v)
+{
+    keep(w, yajl_gen_integer(w->g, (long long)v));
+}
+
+void nv_jsonw_num(struct nv_jsonw *w, double v)
+{
+    char text[32];
+    int n;
+
+    if (!isfinite(v)) { /* JSON has no NaN or infinity */
+        keep(w, yajl_gen_invalid_number);
+        return;
+    }
+    n = nv_format_double(v, text);
+    keep(w, yajl_gen_number(w->g, text, (size_t)n));
+}
+
+void nv_jsonw_bool(struct nv_jsonw *w, int v)
+{
+    keep(w, yajl_gen_bool(w->g, v));
+}
+
+void nv_jsonw_null(struct nv_jsonw *w)
+{
+    keep(w, yajl_gen_null(w->g));
+}
+
+void nv_jsonw_value(struct nv_jsonw *w, const struct nv_json *v)
+{
+    switch (v->type) {
+    case NV_JSON_NULL:
+        nv_jsonw_null(w);
+        break;
+    case NV_JSON_FALSE:
+    case NV_JSON_TRUE:
+        nv_jsonw_bool(w, v->type == NV_JSON_TRUE);
+        break;
+    case NV_JSON_NUMBER:
+        keep(w, yajl_gen_number(w->g, v->u.str, v->len));
+        break;
+    case NV_JSON_STRING:
+        nv_jsonw_strn(w, v->u.str, v->len);
+        break;
+    case NV_JSON_ARRAY:
+        nv_jsonw_arr(w);
+        for (size_t i = 0; i < v->len; i++)
+            nv_jsonw_value(w, &v->u.items[i]);
+        nv_jsonw_arr_end(w);
+        break;
+    case NV_JSON_OBJECT:
+        nv_jsonw_obj(w);
+        for (size_t i = 0; i < v->len; i++) {
+            nv_jsonw_strn(w, v->u.members[i].key, v->u.members[i].klen);
+            nv_jsonw_value(w, &v->u.members[i].val);
+        }
+        nv_jsonw_obj_end(w);
+        break;
+    }
+}
+
+void nv_jsonw_next(struct nv_jsonw *w, const char *sep)
+{
+    yajl_gen_reset(w->g, sep);
+}
+
+enum nv_rc nv_jsonw_finish(struct nv_jsonw *w, struct nv_err *err)
+{
+    fputc('\n', w->out);
+    if (fflush(w->out) != 0 || ferror(w->out))
+        return nv_err_set(err, NV_EIO, "cannot write the output");
+    if (w->st != yajl_gen_status_ok)
+        return nv_err_set(err, NV_EINVAL, "cannot write JSON (status %d)",
+                          (int)w->st);
+    return NV_OK;
+}

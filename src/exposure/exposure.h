@@ -1,0 +1,57 @@
+/*
+ * exposure.h - who can intercept or cut which critical flow.
+ *
+ * For a flow f from s to t and a group X of assets (groups.h):
+ *   must    every s-t path contains an asset of X (s or t in X counts):
+ *           X sees all of f's traffic and can cut f on its own;
+ *   routed  an asset of X is on f's route: its declared path if it has
+ *           one, else any least-cost path by link cost (equal-cost paths
+ *           all count);
+ *   may     an asset of X is on some simple s-t path.
+ * must implies routed implies may.  Each flow gets, for each group, the
+ * highest level reached.  Flows whose ends are not connected get none and
+ * are flagged, never dropped.  docs/algorithms.md gives the algorithms
+ * and their costs.
+ */
+#ifndef NV_EXPOSURE_H
+#define NV_EXPOSURE_H
+
+#include "exposure/groups.h"
+#include "model/model.h"
+
+enum nv_level {
+    NV_LEVEL_NONE,
+    NV_LEVEL_MAY,
+    NV_LEVEL_ROUTED,
+    NV_LEVEL_MUST,
+    NV_LEVEL_COUNT
+};
+
+/* "none", "may", "routed", "must". */
+extern const char *const nv_level_names[NV_LEVEL_COUNT];
+
+struct nv_exposure {
+    struct nv_groups groups;
+    uint32_t nflows;
+    unsigned char *level;     /* nflows rows of groups.n levels */
+    unsigned char *connected; /* per flow: do its ends meet at all? */
+};
+
+/*
+ * Compute the exposure of every flow of m (finished) to every group, on
+ * up to threads threads (0: one per online core).  Release with
+ * nv_exposure_release.
+ */
+enum nv_rc nv_exposure_compute(const struct nv_model *m, int threads,
+                               struct nv_exposure *x,
+                               struct nv_err *err) NV_WUR;
+
+void nv_exposure_release(struct nv_exposure *x);
+
+static inline enum nv_level nv_exposure_level(const struct nv_exposure *x,
+                                              uint32_t flow, uint32_t group)
+{
+    return (enum nv_level)x->level[(size_t)flow * x->groups.n + group];
+}
+
+#endif

@@ -1,0 +1,133 @@
+/*
+ * inventory.c - counting a model.
+ */
+#include "model/inventory.h"
+
+#include "core/alloc.h"
+#include "model/graph.h"
+#include "core/strmap.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int by_assets_desc(const void *pa, const void *pb)
+{
+    const struct nv_inv_vendor *a = pa, *b = pb;
+
+    if (a->assets != b->assets)
+        return a->assets < b->assets ? 1 : -1;
+    return strcmp(a->vendor, b->vendor);
+}
+
+/* Count assets per key into rows; key is the entity or the string. */
+static enum nv_rc tally(struct nv_strmap *map, struct nv_inv_vendor **rows,
+                        uint32_t *n, const char *key, uint32_t entity)
+{
+    uint32_t i;
+    int found;
+    struct nv_inv_vendor *grown;
+
+    if (nv_strmap_put(map, key, strlen(key), *n, &i, &found))
+        return NV_ENOMEM;
+    if (!found) {
+        grown = nv_reallocarray(*rows, *n + 1, sizeof *grown);
+        if (!grown)
+            return NV_ENOMEM;
+        *rows = grown;
+        grown[*n] = (struct nv_inv_vendor){entity, key, 0};
+        ++*n;
+    }
+    (*rows)[i].assets++;
+    return NV_OK;
+}
+
+static enum nv_rc count_assets(const struct nv_model *m,
+                               struct nv_inventory *inv)
+{
+    const struct nv_asset *a = NV_ASSETS(m);
+    struct nv_strmap vendors, strings;
+    enum nv_rc rc = NV_OK;
+
+    nv_strmap_init(&vendors);
+    nv_strmap_init(&strings);
+    for (uint32_t i = 0; i < NV_COUNT(m, NV_T_ASSET) && !rc; i++) {
+        inv->by_kind[a[i].kind]++;
+        inv->by_layer[a[i].layer]++;
+        if (!a[i].vendor) {
+            inv->no_vendor++;
+        } else if (a[i].entity == NV_NONE) {
+            inv->unresolved_assets++;
+            rc = tally(&strings, &inv->unresolved, &inv->nunresolved,
+                       a[i].vendor, NV_NONE);
+        } else {
+            inv->by_designation[nv_model_designation(m, a[i].entity)]++;
+            rc = tally(&vendors, &inv->vendors, &inv->nvendors,
+                       NV_ENTITIES(m)[a[i].entity].id, a[i].entity);
+        }
+    }
+    nv_strmap_release(&vendors);
+    nv_strmap_release(&strings);
+    return rc;
+}
+
+static enum nv_rc count_parts(const struct nv_model *m,
+                              struct nv_inventory *inv)
+{
+    const struct nv_graph *g = &m->graph;
+    uint32_t *comp = nv_calloc(g->n + 1, sizeof *comp);
+    uint32_t *size = nv_calloc(g->n + 1, sizeof *size);
+    const struct nv_flow *f = NV_FLOWS(m);
+    size_t cap = 0;
+    enum nv_rc rc = NV_OK;
+
+    if (!comp || !size)
+        rc = NV_ENOMEM;
+    if (!rc)
+        inv->components = nv_graph_components(g, NULL, comp, size);
+    if (!rc)
+        memset(size, 0, (g->n + 1) * sizeof *size);
+    for (uint32_t v = 0; !rc && v < g->n; v++)
+        if (++size[comp[v]] > inv->largest)
+            inv->largest = size[comp[v]];
+    for (uint32_t i = 0; !rc && i < NV_COUNT(m, NV_T_FLOW); i++) {
+        if (comp[f[i].src.idx] == comp[f[i].dst.idx])
+            continue;
+        rc = nv_array_reserve(&inv->unconnected_flows, &cap,
+                              inv->nunconnected + 1, sizeof(uint32_t));
+        if (!rc)
+            inv->unconnected_flows[inv->nunconnected++] = i;
+    }
+    nv_free(comp);
+    nv_free(size);
+    return rc;
+}
+
+enum nv_rc nv_inventory_build(const struct nv_model *m,
+                              struct nv_inventory *inv, struct nv_err *err)
+{
+    enum nv_rc rc;
+
+    memset(inv, 0, sizeof *inv);
+    rc = count_assets(m, inv);
+    if (!rc)
+        rc = count_parts(m, inv);
+    if (rc) {
+        nv_inventory_release(inv);
+        return nv_err_set(err, rc, "out of memory");
+    }
+    if (inv->nvendors) /* qsort wants a real array even for none */
+        qsort(inv->vendors, inv->nvendors, sizeof *inv->vendors,
+              by_assets_desc);
+    if (inv->nunresolved)
+        qsort(inv->unresolved, inv->nunresolved, sizeof *inv->unresolved,
+              by_assets_desc);
+    return NV_OK;
+}
+
+void nv_inventory_release(struct nv_inventory *inv)
+{
+    nv_free(inv->vendors);
+    nv_free(inv->unresolved);
+    nv_free(inv->unconnected_flows);
+    memset(inv, 0, sizeof *inv);
+}

@@ -1,0 +1,244 @@
+/*
+ * load_csv.c - the CSV bundle: a directory of one CSV file per table, the
+ * shape of an operator's inventory export (docs/formats.md).
+ *
+ * The header row names the columns; each is a field of the table's schema
+ * (or starts with "x-" and is ignored).  An empty cell is a field not
+ * given; lists (aliases, tags, path, channels) are ';'-separated.
+ */
+#include "core/alloc.h"
+#include "core/csv.h"
+#include "core/file.h"
+#include "model/load.h"
+#include "model/load_int.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Tables smaller than this are not worth a second thread. */
+#define SPLIT_MIN ((size_t)1 << 20)
+
+/* Tables in the order they load, so that most references point back. */
+static const enum nv_table order[] = {NV_T_ENTITY, NV_T_SITE, NV_T_ASSET,
+                                      NV_T_LINK,   NV_T_FLOW, NV_T_PARTNER};
+
+/* Map each header cell to a field (NULL: ignored "x-" column). */
+static enum nv_rc read_header(struct nv_csv *c, enum nv_table t,
+                              const struct nv_field **cols, struct nv_err *err)
+{
+    const struct nv_schema *s = &nv_schemas[t];
+    int got;
+    enum nv_rc rc = nv_csv_next(c, &got, err);
+
+    if (rc)
+        return rc;
+    if (!got)
+        return nv_csv_error_at(c, err, NV_EPARSE, 0, "no header row");
+    for (size_t i = 0; i < c->nfields; i++) {
+        const struct nv_csv_field *h = &c->fields[i];
+        cols[i] = nv_schema_field(s, h->s, h->len);
+        if (!cols[i] && !(h->len >= 2 && memcmp(h->s, "x-", 2) == 0))
+            return nv_csv_error_at(c, err, NV_EPARSE, h->off,
+                                   "unknown %s column '%.*s'", s->noun,
+                                   (int)h->len, h->s);
+        for (size_t k = 0; cols[i] && k < i; k++)
+            if (cols[k] == cols[i])
+                return nv_csv_error_at(c, err, NV_EDUP, h->off,
+                                       "column '%s' appears twice",
+                                       cols[i]->name);
+    }
+    return NV_OK;
+}
+
+static enum nv_rc read_row(struct nv_model *m, enum nv_table t, uint32_t src,
+                           struct nv_csv *c, const struct nv_field **cols,
+                           size_t ncols, struct nv_err *err)
+{
+    const struct nv_schema *s = &nv_schemas[t];
+    uint32_t idx;
+    enum nv_rc rc;
+
+    if (c->nfields != ncols)
+        return nv_csv_error_at(c, err, NV_EPARSE, c->record_off,
+                               "%zu fields, but the header has %zu", c->nfields,
+                               ncols);
+    rc = nv_schema_new_record(m, t, src, c->record_off, &idx, err);
+    for (size_t i = 0; i < ncols && !rc; i++) {
+        const struct nv_csv_field *cell = &c->fields[i];
+        void *rec = (char *)m->t[t].v + (size_t)idx * s->size;
+        const char *why = "";
+        char msg[NV_ERR_MSG_SIZE];
+        if (!cols[i])
+            continue;
+        rc = nv_schema_set_text(m, t, cols[i], rec, cell->s, cell->len,
+                                cell->off, &why);
+        if (rc == NV_ENOMEM)
+            return nv_err_set(err, rc, "out of memory");
+        if (rc) {
+            nv_schema_explain(s, cols[i], why, msg, sizeof msg);
+            return nv_csv_error_at(c, err, rc, cell->off, "%s", msg);
+        }
+    }
+    return rc ? rc : nv_schema_commit(m, t, err);
+}
+
+/* A table's rows are about its lines: size the table and its id map once
+ * for them instead of growing as rows come. */
+static enum nv_rc reserve_rows(struct nv_model *m, enum nv_table t,
+                               const char *text, size_t len, struct nv_err *err)
+{
+    const char *end = text + len, *p = len ? memchr(text, '\n', len) : NULL;
+    size_t lines = 0;
+
+    while (p) {
+        lines++;
+        p = memchr(p + 1, '\n', (size_t)(end - p - 1));
+    }
+    return nv_schema_reserve(m, t, lines, err);
+}
+
+static enum nv_rc read_rows(struct nv_model *m, enum nv_table t, uint32_t src,
+                            struct nv_csv *c, const struct nv_field **cols,
+                            size_t ncols, struct nv_err *err)
+{
+    int got = 1;
+    enum nv_rc rc = NV_OK;
+
+    while (!rc && got) {
+        rc = nv_csv_next(c, &got, err);
+        if (!rc && got)
+            rc = read_row(m, t, src, c, cols, ncols, err);
+    }
+    return rc;
+}
+
+/* The second half of a table, read on a thread of its own into a shadow
+ * model: the same maps and tables, read-only, but its own arena and its
+ * own vector for the table being read. */
+struct half {
+    struct nv_model shadow;
+    enum nv_table t;
+    uint32_t src;
+    struct nv_csv c;
+    const struct nv_field **cols;
+    size_t ncols;
+    struct nv_err err;
+    enum nv_rc rc;
+};
+
+static void *read_half(void *arg)
+{
+    struct half *h = arg;
+
+    h->rc =
+        read_rows(&h->shadow, h->t, h->src, &h->c, h->cols, h->ncols, &h->err);
+    return NULL;
+}
+
+/* Append the shadow's records to m's table and give m its strings. */
+static enum nv_rc join_half(struct nv_model *m, struct half *h,
+                            struct nv_err *err)
+{
+    const struct nv_vec *v = &h->shadow.t[h->t];
+    size_t size = nv_schemas[h->t].size;
+    enum nv_rc rc = nv_schema_reserve(m, h->t, v->n, err);
+
+    if (!rc && v->n) {
+        memcpy((char *)m->t[h->t].v + (size_t)m->t[h->t].n * size, v->v,
+               (size_t)v->n * size);
+        m->t[h->t].n += v->n;
+    }
+    nv_arena_adopt(&m->arena, &h->shadow.arena);
+    nv_free(h->shadow.t[h->t].v);
+    nv_csv_release(&h->c);
+    return rc;
+}
+
+/*
+ * Links are most of a large bundle and have no ids, so their rows only
+ * read the maps of tables loaded before them: read the two halves of the
+ * file on both cores.  Records keep file order; the first error in file
+ * order is the one reported.
+ */
+static enum nv_rc read_rows_split(struct nv_model *m, struct half *h,
+                                  struct nv_csv *c, size_t split,
+                                  struct nv_err *err)
+{
+    pthread_t tid;
+    enum nv_rc rc, joined;
+
+    h->shadow = *m;
+    nv_arena_init(&h->shadow.arena);
+    memset(&h->shadow.t[h->t], 0, sizeof h->shadow.t[h->t]);
+    nv_err_clear(&h->err);
+    nv_csv_init(&h->c, c->text, c->len, c->name);
+    h->c.checked = 1; /* the first read checked the whole text */
+    nv_csv_limit(&h->c, split, c->len);
+    nv_csv_limit(c, c->pos, split);
+    if (pthread_create(&tid, NULL, read_half, h) != 0)
+        read_half(h);
+    rc = read_rows(m, h->t, h->src, c, h->cols, h->ncols, err);
+    pthread_join(tid, NULL);
+    if (!rc && h->rc) {
+        *err = h->err;
+        rc = h->rc;
+    }
+    joined = join_half(m, h, rc ? NULL : err);
+    return rc ? rc : joined;
+}
+
+enum nv_rc nv_load_csv_table(struct nv_model *m, enum nv_table t, uint32_t src,
+                             const char *text, size_t len, struct nv_err *err)
+{
+    const struct nv_field *cols[NV_CSV_MAX_FIELDS];
+    struct half h = {.t = t, .src = src, .cols = cols};
+    struct nv_csv c;
+    size_t split;
+    enum nv_rc rc;
+
+    nv_csv_init(&c, text, len, m->sources[src]);
+    rc = reserve_rows(m, t, text, len, err);
+    if (!rc)
+        rc = read_header(&c, t, cols, err);
+    h.ncols = c.nfields;
+    split = rc ? len : nv_csv_split(text, c.pos, len);
+    if (!rc && !(nv_schemas[t].fields[0].flags & NV_F_ID) && len >= SPLIT_MIN &&
+        split < len)
+        rc = read_rows_split(m, &h, &c, split, err);
+    else if (!rc)
+        rc = read_rows(m, t, src, &c, cols, h.ncols, err);
+    nv_csv_release(&c);
+    return rc;
+}
+
+enum nv_rc nv_load_csv_bundle(struct nv_model *m, const char *dir,
+                              struct nv_err *err)
+{
+    int found = 0;
+    enum nv_rc rc = NV_OK;
+
+    for (size_t i = 0; i < sizeof order / sizeof order[0] && !rc; i++) {
+        char path[4096];
+        struct nv_file f;
+        uint32_t src;
+        snprintf(path, sizeof path, "%s/%s.csv", dir,
+                 nv_schemas[order[i]].name);
+        if (access(path, F_OK) != 0)
+            continue;
+        found = 1;
+        rc = nv_file_read(&f, path, NV_LOAD_MAX_FILE, err);
+        if (rc)
+            return rc;
+        rc = nv_model_add_source(m, path, &src, err);
+        if (!rc)
+            rc = nv_load_csv_table(m, order[i], src, f.data, f.len, err);
+        nv_file_release(&f);
+    }
+    if (!rc && !found)
+        rc = nv_err_at(err, NV_ENOENT, dir, 0, 0,
+                       "no sites.csv, assets.csv, links.csv or flows.csv "
+                       "in this directory");
+    return rc;
+}

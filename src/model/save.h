@@ -1,0 +1,22 @@
+/*
+ * save.h - writing a model in the formats the loaders read back: the
+ * native JSON model and the CSV bundle.  Driven by the same field tables
+ * as the loaders (schema.h), so what is written is what is read.
+ */
+#ifndef NV_SAVE_H
+#define NV_SAVE_H
+
+#include "model/model.h"
+
+#include <stdio.h>
+
+/* Write m as a native JSON model to out (pretty: one record a line). */
+enum nv_rc nv_save_json(const struct nv_model *m, FILE *out,
+                        struct nv_err *err) NV_WUR;
+
+/* Write m as a CSV bundle into directory dir (created if missing);
+ * tables with no records are left out. */
+enum nv_rc nv_save_csv(const struct nv_model *m, const char *dir,
+                       struct nv_err *err) NV_WUR;
+
+#endif

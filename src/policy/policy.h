@@ -1,0 +1,83 @@
+/*
+ * policy.h - policies as text: rules over the model and its exposure,
+ * and what may be released to partners (grammar in docs/policy.md).
+ *
+ *   rule UK-CORE error "No high-risk vendor in the core"
+ *     source "NCSC advice on high-risk vendors, 28 January 2020"
+ *     deny assets where designation >= high-risk and layer = core
+ *
+ *   rule UK-RAN-35 error "High-risk share of the access network <= 35%"
+ *     limit share of assets where designation >= high-risk
+ *       in assets where layer = ran per network <= 35%
+ *
+ *   release secret tolerate may encrypted routed
+ *
+ * A policy is parsed once (errors carry FILE:LINE:COL and say what was
+ * expected) and evaluated against a finished model and, when a rule
+ * needs it, the model's exposure.
+ */
+#ifndef NV_POLICY_H
+#define NV_POLICY_H
+
+#include "exposure/exposure.h"
+
+enum nv_severity { NV_SEV_WARNING, NV_SEV_ERROR };
+
+struct nv_policy;
+
+/* An empty policy (rules are added by loading files); NULL on ENOMEM. */
+struct nv_policy *nv_policy_new(void);
+void nv_policy_free(struct nv_policy *p);
+
+/* Parse the policy text of file name and add its rules and release
+ * thresholds to p.  On error p is unchanged... except for rules of the
+ * file parsed before the error, which the caller discards with p. */
+enum nv_rc nv_policy_parse(struct nv_policy *p, const char *name,
+                           const char *text, size_t len,
+                           struct nv_err *err) NV_WUR;
+
+/* Whether some rule looks at exposure (so it must be computed). */
+int nv_policy_needs_exposure(const struct nv_policy *p);
+
+/* One broken rule, about one asset, flow or area. */
+struct nv_violation {
+    uint32_t rule;
+    enum { NV_V_ASSET, NV_V_FLOW, NV_V_AREA } kind;
+    uint32_t item;    /* asset or flow index */
+    const char *area; /* region, or "network", for area rules */
+    char why[200];
+};
+
+/* The id of what violation v of model m is about: the asset's or the
+ * flow's id, or the area. */
+const char *nv_violation_item(const struct nv_model *m,
+                              const struct nv_violation *v);
+
+struct nv_rule_info {
+    const char *id, *message, *source, *file;
+    enum nv_severity severity;
+    const char *from; /* "YYYY-MM-DD" or NULL */
+    unsigned long line;
+};
+
+uint32_t nv_policy_rules(const struct nv_policy *p);
+void nv_policy_rule(const struct nv_policy *p, uint32_t i,
+                    struct nv_rule_info *out);
+
+/*
+ * Check m against every rule in force on date ("YYYY-MM-DD"); x is the
+ * exposure (NULL if no rule needs it).  *v (free with nv_free) lists the
+ * violations, rule by rule.
+ */
+enum nv_rc nv_policy_check(const struct nv_policy *p, const struct nv_model *m,
+                           const struct nv_exposure *x, const char *date,
+                           struct nv_violation **v, uint32_t *n,
+                           struct nv_err *err) NV_WUR;
+
+/* Release thresholds: the worst exposure to a high-risk or prohibited
+ * group that a channel may have to carry information of class c in the
+ * clear, and encrypted.  -1 when the policy says nothing for c. */
+int nv_policy_tolerates(const struct nv_policy *p, enum nv_class c,
+                        int encrypted);
+
+#endif

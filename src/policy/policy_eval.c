@@ -1,0 +1,542 @@
+/*
+ * policy_eval.c - checking a model against a policy's rules.
+ *
+ * Conditions are evaluated per asset, flow or group by walking the
+ * syntax tree; near() is worked out once per node by a breadth-first
+ * search from every asset where its condition holds, and kept.
+ */
+#include "policy/policy_int.h"
+
+#include "core/alloc.h"
+#include "core/strmap.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#define MAX_NEAR 16
+
+struct eval {
+    const struct nv_policy *p;
+    const struct nv_model *m;
+    const struct nv_exposure *x;
+    const struct node *near_node[MAX_NEAR];
+    unsigned char *near_set[MAX_NEAR];
+    int nnear;
+    struct nv_violation *v;
+    uint32_t nv;
+    size_t cap;
+    enum nv_rc rc;
+};
+
+static int asset_holds(struct eval *e, const struct node *n, uint32_t a);
+
+/* Does the value s (or enum index i) satisfy the test's values? */
+static int in_values(const struct node *n, const char *s, int i)
+{
+    for (uint32_t k = 0; k < n->nvalues; k++)
+        if (s ? strcmp(s, n->values[k]) == 0 : i == n->ivalues[k])
+            return 1;
+    return 0;
+}
+
+/* i op w, for one value w. */
+static int ordered(enum op op, int i, int w)
+{
+    switch (op) {
+    case OP_GE:
+        return i >= w;
+    case OP_LE:
+        return i <= w;
+    case OP_GT:
+        return i > w;
+    case OP_LT:
+        return i < w;
+    case OP_NE:
+        return i != w;
+    default:
+        return i == w;
+    }
+}
+
+/* A comparison of enum value i with the test's values. */
+static int compare(const struct node *n, int i)
+{
+    if (n->op == OP_IN || n->op == OP_EQ)
+        return in_values(n, NULL, i);
+    if (n->op == OP_NE)
+        return !in_values(n, NULL, i);
+    return ordered(n->op, i, n->ivalues[0]);
+}
+
+/* A test of a field with several values (vendor chain, countries, tags):
+ * = and in hold if any value is listed; != if none is. */
+static int any_listed(const struct node *n, const char *const *v, uint32_t k)
+{
+    int hit = 0;
+
+    for (uint32_t i = 0; i < k && !hit; i++)
+        hit = v[i] && in_values(n, v[i], 0);
+    return n->op == OP_NE ? !hit : hit;
+}
+
+/* The names up an asset's ownership chain (ids or countries). */
+static uint32_t chain(const struct nv_model *m, uint32_t a, int countries,
+                      const char **out, uint32_t room)
+{
+    const struct nv_entity *e = NV_ENTITIES(m);
+    uint32_t n = 0;
+
+    for (uint32_t x = NV_ASSETS(m)[a].entity; x != NV_NONE && n < room;
+         x = e[x].parent.idx)
+        out[n++] = countries ? e[x].country : e[x].id;
+    return n;
+}
+
+static const struct nv_site *site_of(const struct nv_model *m, uint32_t a)
+{
+    uint32_t s = NV_ASSETS(m)[a].site.idx;
+    return s == NV_NONE ? NULL : &NV_SITES(m)[s];
+}
+
+static int asset_field(struct eval *e, const struct node *n, uint32_t a)
+{
+    const struct nv_asset *as = &NV_ASSETS(e->m)[a];
+    const struct nv_site *s = site_of(e->m, a);
+    const char *v[64];
+    uint32_t k;
+
+    switch (n->field) {
+    case F_LAYER:
+        return compare(n, (int)as->layer);
+    case F_KIND:
+        return compare(n, (int)as->kind);
+    case F_DESIGNATION: /* unresolved vendors count as standard */
+        return compare(n, as->entity == NV_NONE
+                              ? NV_DESIG_STANDARD
+                              : (int)nv_model_designation(e->m, as->entity));
+    case F_VENDOR:
+    case F_COUNTRY:
+        k = chain(e->m, a, n->field == F_COUNTRY, v, 64);
+        return any_listed(n, v, k);
+    case F_REGION:
+        v[0] = s ? s->region : NULL;
+        return any_listed(n, v, 1);
+    case F_SITE:
+        v[0] = s ? s->id : NULL;
+        return any_listed(n, v, 1);
+    case F_TAG:
+        return s ? any_listed(n, s->tags.v, s->tags.n) : n->op == OP_NE;
+    default:
+        return 0;
+    }
+}
+
+/* The assets within n->number links of an asset where n->a holds. */
+static unsigned char *near_set(struct eval *e, const struct node *n)
+{
+    const struct nv_graph *g = &e->m->graph;
+    unsigned char *dist, *in;
+    uint32_t *queue, head = 0, tail = 0;
+
+    for (int i = 0; i < e->nnear; i++)
+        if (e->near_node[i] == n)
+            return e->near_set[i];
+    in = nv_calloc((size_t)g->n + 1, 1);
+    dist = nv_calloc((size_t)g->n + 1, 1);
+    queue = nv_calloc((size_t)g->n + 1, sizeof *queue);
+    if (!in || !dist || !queue || e->nnear == MAX_NEAR) {
+        nv_free(in);
+        nv_free(dist);
+        nv_free(queue);
+        e->rc = NV_ENOMEM;
+        return NULL;
+    }
+    for (uint32_t a = 0; a < g->n; a++)
+        if (asset_holds(e, n->a, a)) {
+            in[a] = 1;
+            queue[tail++] = a;
+        }
+    while (head < tail) {
+        uint32_t v = queue[head++];
+        for (uint32_t k = g->off[v]; dist[v] < n->number && k < g->off[v + 1];
+             k++)
+            if (!in[g->adj[k]]) {
+                in[g->adj[k]] = 1;
+                dist[g->adj[k]] = (unsigned char)(dist[v] + 1);
+                queue[tail++] = g->adj[k];
+            }
+    }
+    nv_free(dist);
+    nv_free(queue);
+    e->near_node[e->nnear] = n;
+    e->near_set[e->nnear++] = in;
+    return in;
+}
+
+static int asset_holds(struct eval *e, const struct node *n, uint32_t a)
+{
+    const unsigned char *near;
+
+    switch (n->kind) {
+    case N_AND:
+        return asset_holds(e, n->a, a) && asset_holds(e, n->b, a);
+    case N_OR:
+        return asset_holds(e, n->a, a) || asset_holds(e, n->b, a);
+    case N_NOT:
+        return !asset_holds(e, n->a, a);
+    case N_FLAG: /* unresolved */
+        return NV_ASSETS(e->m)[a].entity == NV_NONE;
+    case N_NEAR:
+        near = near_set(e, n);
+        return near && near[a];
+    default:
+        return asset_field(e, n, a);
+    }
+}
+
+static int group_holds(struct eval *e, const struct node *n, uint32_t g)
+{
+    static const size_t prefix[] = {7, 8, 12}; /* "vendor:" "country:" ... */
+    const struct nv_group *gr = &e->x->groups.v[g];
+    const char *key = gr->id + prefix[gr->kind];
+
+    switch (n->kind) {
+    case N_AND:
+        return group_holds(e, n->a, g) && group_holds(e, n->b, g);
+    case N_OR:
+        return group_holds(e, n->a, g) || group_holds(e, n->b, g);
+    case N_NOT:
+        return !group_holds(e, n->a, g);
+    default:
+        break;
+    }
+    if (n->field == F_DESIGNATION)
+        return compare(n, (int)gr->designation);
+    if (n->field == F_GROUP)
+        return compare(n, (int)gr->kind);
+    if ((n->field == F_VENDOR && gr->kind != NV_GROUP_VENDOR) ||
+        (n->field == F_COUNTRY && gr->kind != NV_GROUP_COUNTRY))
+        return n->op == OP_NE;
+    return any_listed(n, &key, 1);
+}
+
+/* The flow's highest level over the groups where n->a holds. */
+static int exposure_of(struct eval *e, const struct node *n, uint32_t f)
+{
+    int worst = NV_LEVEL_NONE;
+
+    for (uint32_t g = 0; e->x && g < e->x->groups.n; g++) {
+        int lv = (int)nv_exposure_level(e->x, f, g);
+        if (lv > worst && group_holds(e, n->a, g))
+            worst = lv;
+    }
+    return worst;
+}
+
+static int on_partner(const struct nv_model *m, const struct node *n,
+                      uint32_t f)
+{
+    for (uint32_t p = 0; p < NV_COUNT(m, NV_T_PARTNER); p++) {
+        const struct nv_partner *pa = &NV_PARTNERS(m)[p];
+        for (uint32_t c = 0; c < pa->channels.n; c++)
+            if (pa->channels.v[c].idx == f && in_values(n, pa->id, 0))
+                return n->op != OP_NE;
+    }
+    return n->op == OP_NE;
+}
+
+static int flow_holds(struct eval *e, const struct node *n, uint32_t f)
+{
+    const struct nv_flow *fl = &NV_FLOWS(e->m)[f];
+
+    switch (n->kind) {
+    case N_AND:
+        return flow_holds(e, n->a, f) && flow_holds(e, n->b, f);
+    case N_OR:
+        return flow_holds(e, n->a, f) || flow_holds(e, n->b, f);
+    case N_NOT:
+        return !flow_holds(e, n->a, f);
+    case N_FLAG: /* encrypted */
+        return fl->encrypted;
+    case N_EXPOSURE:
+        return ordered(n->op, exposure_of(e, n, f), (int)n->number);
+    default:
+        break;
+    }
+    if (n->field == F_CLASSIFICATION)
+        return compare(n, (int)fl->classification);
+    if (n->field == F_PARTNER)
+        return on_partner(e->m, n, f);
+    return any_listed(n, &fl->sector, 1);
+}
+
+static void violation(struct eval *e, uint32_t rule, int kind, uint32_t item,
+                      const char *area, const char *fmt, ...) NV_PRINTF(6, 7);
+
+static void violation(struct eval *e, uint32_t rule, int kind, uint32_t item,
+                      const char *area, const char *fmt, ...)
+{
+    struct nv_violation *v;
+    va_list ap;
+
+    if (nv_array_reserve(&e->v, &e->cap, (size_t)e->nv + 1, sizeof *e->v)) {
+        e->rc = NV_ENOMEM;
+        return;
+    }
+    v = &e->v[e->nv++];
+    v->rule = rule;
+    v->kind = kind;
+    v->item = item;
+    v->area = area;
+    va_start(ap, fmt);
+    vsnprintf(v->why, sizeof v->why, fmt, ap);
+    va_end(ap);
+}
+
+static const char *vendor_of(const struct nv_model *m, uint32_t a)
+{
+    const struct nv_asset *as = &NV_ASSETS(m)[a];
+
+    if (as->entity != NV_NONE)
+        return NV_ENTITIES(m)[as->entity].id;
+    return as->vendor ? as->vendor : "no vendor";
+}
+
+static void deny_assets(struct eval *e, uint32_t r, const struct rule *ru)
+{
+    for (uint32_t a = 0; a < NV_COUNT(e->m, NV_T_ASSET); a++) {
+        const struct nv_asset *as = &NV_ASSETS(e->m)[a];
+        const struct nv_site *s = site_of(e->m, a);
+        if (asset_holds(e, ru->cond, a))
+            violation(e, r, NV_V_ASSET, a, NULL, "%s by %s (%s) in %s at %s",
+                      as->id, vendor_of(e->m, a),
+                      as->entity == NV_NONE
+                          ? "unresolved"
+                          : nv_designation_names[nv_model_designation(
+                                e->m, as->entity)],
+                      nv_layer_names[as->layer], s ? s->id : "no site");
+    }
+}
+
+/* The worst group reaching flow f, for the message. */
+static void worst_group(const struct eval *e, uint32_t f, char *out,
+                        size_t size)
+{
+    int best = 0;
+
+    snprintf(out, size, "no group");
+    for (uint32_t g = 0; e->x && g < e->x->groups.n; g++) {
+        int lv = (int)nv_exposure_level(e->x, f, g);
+        int rank = lv * 8 + (int)e->x->groups.v[g].designation;
+        if (lv > NV_LEVEL_NONE && rank > best) {
+            best = rank;
+            snprintf(out, size, "%s at %s", e->x->groups.v[g].id,
+                     nv_level_names[lv]);
+        }
+    }
+}
+
+static void deny_flows(struct eval *e, uint32_t r, const struct rule *ru)
+{
+    for (uint32_t f = 0; f < NV_COUNT(e->m, NV_T_FLOW); f++) {
+        const struct nv_flow *fl = &NV_FLOWS(e->m)[f];
+        char worst[128];
+        if (!flow_holds(e, ru->cond, f))
+            continue;
+        worst_group(e, f, worst, sizeof worst);
+        violation(e, r, NV_V_FLOW, f, NULL, "%s (%s, %s, %s): %s", fl->id,
+                  fl->sector ? fl->sector : "no sector",
+                  nv_class_names[fl->classification],
+                  fl->encrypted ? "encrypted" : "not encrypted", worst);
+    }
+}
+
+/* The areas of an area rule: the whole network, or each region. */
+struct areas {
+    struct nv_strmap index; /* name -> area */
+    const char **name;
+    uint32_t *total, *hit, *vendors, n;
+    const char **first_vendor;
+    size_t cap[5];
+};
+
+static const char *area_of(const struct eval *e, const struct rule *ru,
+                           uint32_t a)
+{
+    const struct nv_site *s = site_of(e->m, a);
+
+    if (ru->scope == S_NETWORK)
+        return "network";
+    return s && s->region ? s->region : "(no region)";
+}
+
+static int64_t area_index(struct areas *ar, const char *name)
+{
+    uint32_t i;
+    int found;
+
+    if (nv_strmap_put(&ar->index, name, strlen(name), ar->n, &i, &found))
+        return -1;
+    if (found)
+        return i;
+    if (nv_array_reserve(&ar->name, &ar->cap[0], ar->n + 1, sizeof *ar->name) ||
+        nv_array_reserve(&ar->total, &ar->cap[1], ar->n + 1,
+                         sizeof *ar->total) ||
+        nv_array_reserve(&ar->hit, &ar->cap[2], ar->n + 1, sizeof *ar->hit) ||
+        nv_array_reserve(&ar->vendors, &ar->cap[3], ar->n + 1,
+                         sizeof *ar->vendors) ||
+        nv_array_reserve(&ar->first_vendor, &ar->cap[4], ar->n + 1,
+                         sizeof *ar->first_vendor))
+        return -1;
+    ar->name[ar->n] = name;
+    ar->total[ar->n] = ar->hit[ar->n] = ar->vendors[ar->n] = 0;
+    ar->first_vendor[ar->n] = NULL;
+    return ar->n++;
+}
+
+static void areas_release(struct areas *ar)
+{
+    nv_strmap_release(&ar->index);
+    nv_free(ar->name);
+    nv_free(ar->total);
+    nv_free(ar->hit);
+    nv_free(ar->vendors);
+    nv_free(ar->first_vendor);
+}
+
+static void limit_share(struct eval *e, uint32_t r, const struct rule *ru)
+{
+    struct areas ar = {0};
+
+    nv_strmap_init(&ar.index);
+    for (uint32_t a = 0; a < NV_COUNT(e->m, NV_T_ASSET) && !e->rc; a++) {
+        int64_t i;
+        if (!asset_holds(e, ru->within, a))
+            continue;
+        i = area_index(&ar, area_of(e, ru, a));
+        if (i < 0) {
+            e->rc = NV_ENOMEM;
+            break;
+        }
+        ar.total[i]++;
+        ar.hit[i] += asset_holds(e, ru->cond, a);
+    }
+    for (uint32_t i = 0; i < ar.n && !e->rc; i++) {
+        double share = 100.0 * ar.hit[i] / ar.total[i];
+        if (share > ru->bound)
+            violation(e, r, NV_V_AREA, 0, ar.name[i],
+                      "%s: %.1f%% (%u of %u assets) is over %g%%", ar.name[i],
+                      share, ar.hit[i], ar.total[i], ru->bound);
+    }
+    areas_release(&ar);
+}
+
+/* The vendor an asset counts for: its ultimate parent, or its string. */
+static const char *vendor_key(const struct nv_model *m, uint32_t a)
+{
+    const struct nv_asset *as = &NV_ASSETS(m)[a];
+
+    if (as->entity != NV_NONE)
+        return NV_ENTITIES(m)[NV_ENTITIES(m)[as->entity].root].id;
+    return as->vendor ? as->vendor : "(no vendor)";
+}
+
+/* Count a vendor once per area, keyed "area\x1fvendor" in seen. */
+static int count_vendor(struct areas *ar, struct nv_strmap *seen,
+                        struct nv_arena *keys, int64_t i, const char *v)
+{
+    size_t na = strlen(ar->name[i]), nvd = strlen(v);
+    char *key = nv_arena_alloc(keys, na + nvd + 2);
+    uint32_t x;
+    int found;
+
+    if (!key)
+        return -1;
+    memcpy(key, ar->name[i], na);
+    key[na] = '\x1f';
+    memcpy(key + na + 1, v, nvd + 1);
+    if (nv_strmap_put(seen, key, na + nvd + 1, 0, &x, &found))
+        return -1;
+    if (!found && !ar->vendors[i]++)
+        ar->first_vendor[i] = v;
+    return 0;
+}
+
+static void require_vendors(struct eval *e, uint32_t r, const struct rule *ru)
+{
+    struct areas ar = {0};
+    struct nv_strmap seen;
+    struct nv_arena keys;
+
+    nv_strmap_init(&ar.index);
+    nv_strmap_init(&seen);
+    nv_arena_init(&keys);
+    for (uint32_t a = 0; a < NV_COUNT(e->m, NV_T_ASSET) && !e->rc; a++) {
+        int64_t i;
+        if (!asset_holds(e, ru->cond, a))
+            continue;
+        i = area_index(&ar, area_of(e, ru, a));
+        if (i < 0 || count_vendor(&ar, &seen, &keys, i, vendor_key(e->m, a)))
+            e->rc = NV_ENOMEM;
+    }
+    for (uint32_t i = 0; i < ar.n && !e->rc; i++)
+        if (ar.vendors[i] < ru->bound)
+            violation(e, r, NV_V_AREA, 0, ar.name[i],
+                      "%s: %u vendor%s (%s%s), fewer than %g", ar.name[i],
+                      ar.vendors[i], ar.vendors[i] == 1 ? "" : "s",
+                      ar.first_vendor[i], ar.vendors[i] > 1 ? ", ..." : "",
+                      ru->bound);
+    nv_strmap_release(&seen);
+    nv_arena_release(&keys);
+    areas_release(&ar);
+}
+
+int nv_policy_needs_exposure(const struct nv_policy *p)
+{
+    for (uint32_t r = 0; r < p->nrules; r++)
+        if (p->rules[r].body == B_DENY_FLOWS)
+            return 1;
+    return 0;
+}
+
+enum nv_rc nv_policy_check(const struct nv_policy *p, const struct nv_model *m,
+                           const struct nv_exposure *x, const char *date,
+                           struct nv_violation **v, uint32_t *n,
+                           struct nv_err *err)
+{
+    struct eval e = {p, m, x, {NULL}, {NULL}, 0, NULL, 0, 0, NV_OK};
+
+    for (uint32_t r = 0; r < p->nrules && !e.rc; r++) {
+        const struct rule *ru = &p->rules[r];
+        if (ru->info.from && strcmp(date, ru->info.from) < 0)
+            continue; /* not in force yet */
+        if (ru->body == B_DENY_ASSETS)
+            deny_assets(&e, r, ru);
+        else if (ru->body == B_DENY_FLOWS)
+            deny_flows(&e, r, ru);
+        else if (ru->body == B_LIMIT_SHARE)
+            limit_share(&e, r, ru);
+        else
+            require_vendors(&e, r, ru);
+    }
+    for (int i = 0; i < e.nnear; i++)
+        nv_free(e.near_set[i]);
+    if (e.rc) {
+        nv_free(e.v);
+        return nv_err_set(err, e.rc, "out of memory");
+    }
+    *v = e.v;
+    *n = e.nv;
+    return NV_OK;
+}
+
+const char *nv_violation_item(const struct nv_model *m,
+                              const struct nv_violation *v)
+{
+    if (v->kind == NV_V_ASSET)
+        return NV_ASSETS(m)[v->item].id;
+    if (v->kind == NV_V_FLOW)
+        return NV_FLOWS(m)[v->item].id;
+    return v->area;
+}

@@ -1,0 +1,37 @@
+/*
+ * report.h - one self-contained HTML report: a map of the sites with the
+ * critical flows, vendor shares, the risk score, and sortable tables of
+ * flows at risk, policy violations and release decisions.  Nothing is
+ * loaded from the network: styles, script and pictures (SVG) are inline,
+ * and a print stylesheet makes the same file a clean PDF.  docs/report.md
+ * says what each section shows.
+ */
+#ifndef NV_REPORT_H
+#define NV_REPORT_H
+
+#include "exposure/exposure.h"
+#include "policy/policy.h"
+
+#include <stdio.h>
+
+/* What goes into a report; everything is borrowed. */
+struct nv_report {
+    const struct nv_model *m; /* finished */
+    const struct nv_exposure *x;
+    const struct nv_policy *p;    /* NULL: no violations, no release matrix */
+    const struct nv_violation *v; /* the violations of p on date */
+    uint32_t nv;
+    const char *date; /* "YYYY-MM-DD" the policy was checked for */
+    uint32_t group;   /* a group of x whose blast radius is shown, or
+                         NV_NONE */
+};
+
+/*
+ * Write the report to out.  Every string of the model and the policy is
+ * escaped.  NV_ENOMEM when the working memory cannot be had, NV_EIO when
+ * out reports a write error; what was written by then is incomplete.
+ */
+enum nv_rc nv_report_html(const struct nv_report *r, FILE *out,
+                          struct nv_err *err) NV_WUR;
+
+#endif

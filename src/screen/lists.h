@@ -1,0 +1,72 @@
+/*
+ * lists.h - restricted-party lists, loaded from their published formats.
+ *
+ * Formats, recognised by their header row (docs/screening.md):
+ *   US Consolidated Screening List CSV (consolidated.csv, entity_list.csv)
+ *   FCC Covered List entities (name, parent, covered_items, ...)
+ *   OpenSanctions / FollowTheMoney CSV (schema, name, aliases, ...), as
+ *     used for NDAA section 889
+ *   DoD section 1260H list (Name, Clean Name, Alias, Parent Name, ...)
+ *   a local CSV of national designations and extra aliases, in the
+ *     entities.csv form (id, name, aliases, country, designation, parent)
+ * Rows naming the same party twice (the CSL repeats a party per address
+ * block) become one party.  Parents are linked by name after loading.
+ */
+#ifndef NV_LISTS_H
+#define NV_LISTS_H
+
+#include "core/arena.h"
+#include "model/model.h"
+#include "core/strmap.h"
+
+struct nv_party {
+    const char *name;   /* primary name as the list gives it, trimmed */
+    const char *list;   /* short id of the list: "us-entity-list" ... */
+    const char *source; /* the list's own name of its source */
+    const char *programs, *license, *country, *addresses, *citation;
+    const char **aliases; /* other names, trimmed */
+    uint32_t naliases;
+    const char *match_name; /* the name to match when it differs from the
+                               primary one (an affiliate of a compound
+                               "X. Affiliated Entity: Y" row), or NULL */
+    const char *parent_name;
+    uint32_t parent;  /* index of the parent party, or NV_NONE */
+    int designation;  /* enum nv_designation, or -1: by list */
+    const char *file; /* the list file it came from */
+};
+
+struct nv_lists {
+    struct nv_arena arena;
+    struct nv_party *v;
+    uint32_t n;
+    size_t cap;
+    struct nv_strmap seen; /* "list\x1fname" -> party: a party named
+                              twice, in one file or two, is one party */
+};
+
+void nv_lists_init(struct nv_lists *l);
+void nv_lists_release(struct nv_lists *l);
+
+/* Add the parties of the list file at path. */
+enum nv_rc nv_lists_load(struct nv_lists *l, const char *path,
+                         struct nv_err *err) NV_WUR;
+
+/* Add the parties of a list held in memory (name is used in errors). */
+enum nv_rc nv_lists_load_text(struct nv_lists *l, const char *name,
+                              const char *text, size_t len,
+                              struct nv_err *err) NV_WUR;
+
+/* Link every party's parent_name to a party (by normalised name); call
+ * once after loading every file. */
+enum nv_rc nv_lists_link(struct nv_lists *l, struct nv_err *err) NV_WUR;
+
+/* The ultimate parent of party i (itself if it has none). */
+uint32_t nv_lists_root(const struct nv_lists *l, uint32_t i);
+
+/* The designation a match on party i implies: a local designation if the
+ * party (or its root) has one; else prohibited for the Entity List, the
+ * FCC Covered List and NDAA section 889 and the sanctions lists, and
+ * high-risk for the others. */
+enum nv_designation nv_lists_designation(const struct nv_lists *l, uint32_t i);
+
+#endif

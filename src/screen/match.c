@@ -1,0 +1,672 @@
+/*
+ * match.c - the token index, candidate search and the scorer.
+ *
+ * Index layout (all CSR, built in two passes: count, then fill):
+ *   entry e  -> its tokens, as vocabulary ids (etok[eoff[e] ..])
+ *   token t  -> the entries holding it (post[poff[t] ..])
+ *   bigram   -> the name-word tokens holding it (tri[toff[h] ..]), h being
+ *               a hash of the character bigram into NGRAM buckets
+ * Scratch arrays sized by entries and tokens are reused across queries,
+ * with epoch stamps instead of clearing.
+ */
+#include "screen/match.h"
+
+#include "core/alloc.h"
+#include "screen/normalize.h"
+#include "core/strmap.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NGRAM 4096          /* character bigram buckets */
+#define MAX_CANDIDATES 4000 /* entries scored for one query */
+#define FUZZY_MIN                                                              \
+    6 /* shorter words are matched exactly only:                               \
+         "intel" is one letter from "inter" */
+#define COMMON_DF                                                              \
+    3000 /* tokens in more entries do not find                                 \
+            candidates on their own */
+
+struct entry {
+    uint32_t party;
+    const char *name;
+};
+
+struct token {
+    const char *text;
+    uint32_t len, df;
+    uint8_t kind;
+    float weight;
+};
+
+struct nv_matcher {
+    const struct nv_lists *l;
+    struct nv_normalizer *nz;
+    struct nv_arena arena;
+    struct entry *e;
+    uint32_t ne;
+    uint32_t *eoff, *etok;
+    struct token *tok;
+    uint32_t ntok;
+    size_t tokcap;
+    struct nv_strmap vocab;
+    uint32_t *poff, *post;
+    uint32_t *toff, *tri;
+    uint32_t *stamp, epoch;    /* per entry: candidate this query */
+    uint32_t *tstamp, *tcount; /* per token: trigram hits this query */
+    uint32_t *cand, ncand;
+};
+
+double nv_jaro_winkler(const char *a, size_t na, const char *b, size_t nb)
+{
+    unsigned char ma[64] = {0}, mb[64] = {0};
+    size_t window, m = 0, t = 0, prefix = 0, k = 0;
+    double jaro;
+
+    if (na == 0 || nb == 0 || na > 64 || nb > 64)
+        return na == nb && memcmp(a, b, na) == 0;
+    window = (na > nb ? na : nb) / 2;
+    window = window ? window - 1 : 0;
+    for (size_t i = 0; i < na; i++)
+        for (size_t j = i > window ? i - window : 0; j < nb && j <= i + window;
+             j++)
+            if (!mb[j] && a[i] == b[j]) {
+                ma[i] = mb[j] = 1;
+                m++;
+                break;
+            }
+    if (!m)
+        return 0;
+    for (size_t i = 0; i < na; i++) {
+        if (!ma[i])
+            continue;
+        while (!mb[k])
+            k++;
+        t += a[i] != b[k++];
+    }
+    jaro = ((double)m / na + (double)m / nb + (m - t / 2.0) / m) / 3;
+    while (prefix < 4 && prefix < na && prefix < nb && a[prefix] == b[prefix])
+        prefix++;
+    return jaro + prefix * 0.1 * (1 - jaro);
+}
+
+enum nv_band nv_match_band(double score)
+{
+    return score >= NV_MATCH_BAND    ? NV_BAND_MATCH
+           : score >= NV_REVIEW_BAND ? NV_BAND_REVIEW
+                                     : NV_BAND_NONE;
+}
+
+static uint32_t gram_hash(const char *s)
+{
+    return ((uint32_t)(unsigned char)s[0] * 64 + (unsigned char)s[1]) % NGRAM;
+}
+
+static const float kind_factor[] = {1.0f, 0.25f, 0.1f, 0.2f};
+
+/* The vocabulary id of a token, added if new (the map borrows the
+ * arena copy of the text). */
+static enum nv_rc vocab_id(struct nv_matcher *mt, const char *s, size_t n,
+                           uint8_t kind, uint32_t *id)
+{
+    int64_t known = nv_strmap_get(&mt->vocab, s, n);
+    char *copy;
+    int found;
+
+    if (known >= 0) {
+        *id = (uint32_t)known;
+        return NV_OK;
+    }
+    copy = nv_arena_strndup(&mt->arena, s, n);
+    if (!copy ||
+        nv_array_reserve(&mt->tok, &mt->tokcap, (size_t)mt->ntok + 1,
+                         sizeof *mt->tok) ||
+        nv_strmap_put(&mt->vocab, copy, n, mt->ntok, id, &found))
+        return NV_ENOMEM;
+    mt->tok[mt->ntok++] = (struct token){copy, (uint32_t)n, 0, kind, 0};
+    return NV_OK;
+}
+
+/* Growable arrays of the index while it is built. */
+struct building {
+    size_t ecap, eoffcap, etokcap;
+    uint32_t ntoks;
+};
+
+static enum nv_rc add_entry(struct nv_matcher *mt, struct building *b,
+                            uint32_t party, const char *name)
+{
+    struct nv_name nm;
+    enum nv_rc rc = nv_normalize(mt->nz, name, &nm);
+
+    if (rc || nm.n == 0)
+        return rc == NV_ENOMEM ? rc : NV_OK; /* unreadable names: skip */
+    if (nv_array_reserve(&mt->e, &b->ecap, (size_t)mt->ne + 1, sizeof *mt->e) ||
+        nv_array_reserve(&mt->eoff, &b->eoffcap, (size_t)mt->ne + 2,
+                         sizeof *mt->eoff) ||
+        nv_array_reserve(&mt->etok, &b->etokcap, (size_t)b->ntoks + nm.n,
+                         sizeof *mt->etok))
+        return NV_ENOMEM;
+    mt->e[mt->ne] = (struct entry){party, name};
+    mt->eoff[mt->ne] = b->ntoks;
+    for (int i = 0; i < nm.n && !rc; i++)
+        rc = vocab_id(mt, nv_name_token(&nm, i), nm.len[i], nm.kind[i],
+                      &mt->etok[b->ntoks++]);
+    mt->eoff[++mt->ne] = b->ntoks;
+    return rc;
+}
+
+static enum nv_rc add_entries(struct nv_matcher *mt)
+{
+    struct building b = {0, 0, 0, 0};
+    enum nv_rc rc = NV_OK;
+
+    for (uint32_t p = 0; p < mt->l->n && !rc; p++) {
+        const struct nv_party *pt = &mt->l->v[p];
+        rc = add_entry(mt, &b, p, pt->match_name ? pt->match_name : pt->name);
+        for (uint32_t k = 0; k < pt->naliases && !rc; k++)
+            rc = add_entry(mt, &b, p, pt->aliases[k]);
+    }
+    if (!rc && !mt->eoff)
+        rc = nv_array_reserve(&mt->eoff, &b.eoffcap, 1, sizeof *mt->eoff);
+    return rc;
+}
+
+/* Document frequencies, weights and the postings of every token. */
+static enum nv_rc index_tokens(struct nv_matcher *mt)
+{
+    uint32_t *next;
+
+    mt->poff = nv_calloc((size_t)mt->ntok + 2, sizeof *mt->poff);
+    mt->post = nv_calloc((size_t)mt->eoff[mt->ne] + 1, sizeof *mt->post);
+    next = nv_calloc((size_t)mt->ntok + 1, sizeof *next);
+    if (!mt->poff || !mt->post || !next) {
+        nv_free(next);
+        return NV_ENOMEM;
+    }
+    for (uint32_t e = 0; e < mt->ne; e++)
+        for (uint32_t k = mt->eoff[e]; k < mt->eoff[e + 1]; k++)
+            mt->tok[mt->etok[k]].df++;
+    for (uint32_t t = 0; t < mt->ntok; t++) {
+        struct token *tk = &mt->tok[t];
+        tk->weight =
+            kind_factor[tk->kind] * (float)log(1.0 + (double)mt->ne / tk->df);
+        mt->poff[t + 1] = mt->poff[t] + tk->df;
+        next[t] = mt->poff[t];
+    }
+    for (uint32_t e = 0; e < mt->ne; e++)
+        for (uint32_t k = mt->eoff[e]; k < mt->eoff[e + 1]; k++)
+            mt->post[next[mt->etok[k]]++] = e;
+    nv_free(next);
+    return NV_OK;
+}
+
+/* Visit each trigram bucket of a token once: count (fill == 0) or fill. */
+static void token_trigrams(struct nv_matcher *mt, uint32_t t, uint32_t *count,
+                           uint32_t *fill)
+{
+    const struct token *tk = &mt->tok[t];
+    uint32_t seen[64], nseen = 0;
+
+    for (uint32_t i = 0; i + 2 <= tk->len && nseen < 64; i++) {
+        uint32_t h = gram_hash(tk->text + i), k = 0;
+        while (k < nseen && seen[k] != h)
+            k++;
+        if (k < nseen)
+            continue;
+        seen[nseen++] = h;
+        if (fill)
+            mt->tri[fill[h]++] = t;
+        else
+            count[h + 1]++;
+    }
+}
+
+static int fuzzy_token(const struct token *tk)
+{
+    return tk->kind == NV_TOKEN_NAME && tk->len >= FUZZY_MIN;
+}
+
+static enum nv_rc index_trigrams(struct nv_matcher *mt)
+{
+    uint32_t *fill = nv_calloc(NGRAM + 1, sizeof *fill);
+
+    mt->toff = nv_calloc(NGRAM + 2, sizeof *mt->toff);
+    if (!fill || !mt->toff) {
+        nv_free(fill);
+        return NV_ENOMEM;
+    }
+    for (uint32_t t = 0; t < mt->ntok; t++)
+        if (fuzzy_token(&mt->tok[t]))
+            token_trigrams(mt, t, mt->toff, NULL);
+    for (uint32_t h = 0; h < NGRAM; h++)
+        mt->toff[h + 1] += mt->toff[h];
+    memcpy(fill, mt->toff, NGRAM * sizeof *fill);
+    mt->tri = nv_calloc((size_t)mt->toff[NGRAM] + 1, sizeof *mt->tri);
+    if (!mt->tri) {
+        nv_free(fill);
+        return NV_ENOMEM;
+    }
+    for (uint32_t t = 0; t < mt->ntok; t++)
+        if (fuzzy_token(&mt->tok[t]))
+            token_trigrams(mt, t, NULL, fill);
+    nv_free(fill);
+    return NV_OK;
+}
+
+void nv_matcher_free(struct nv_matcher *mt)
+{
+    if (!mt)
+        return;
+    nv_normalizer_free(mt->nz);
+    nv_arena_release(&mt->arena);
+    nv_strmap_release(&mt->vocab);
+    nv_free(mt->e);
+    nv_free(mt->eoff);
+    nv_free(mt->etok);
+    nv_free(mt->tok);
+    nv_free(mt->poff);
+    nv_free(mt->post);
+    nv_free(mt->toff);
+    nv_free(mt->tri);
+    nv_free(mt->stamp);
+    nv_free(mt->tstamp);
+    nv_free(mt->tcount);
+    nv_free(mt->cand);
+    nv_free(mt);
+}
+
+enum nv_rc nv_matcher_new(const struct nv_lists *l, struct nv_matcher **out,
+                          struct nv_err *err)
+{
+    struct nv_matcher *mt = nv_calloc(1, sizeof *mt);
+    enum nv_rc rc = mt ? NV_OK : NV_ENOMEM;
+
+    if (!rc) {
+        mt->l = l;
+        nv_arena_init(&mt->arena);
+        nv_strmap_init(&mt->vocab);
+        mt->nz = nv_normalizer_new();
+        rc = mt->nz ? add_entries(mt) : NV_ENOMEM;
+    }
+    if (!rc && mt->ne == 0)
+        mt->eoff[0] = 0;
+    if (!rc)
+        rc = index_tokens(mt);
+    if (!rc)
+        rc = index_trigrams(mt);
+    if (!rc) {
+        mt->stamp = nv_calloc((size_t)mt->ne + 1, sizeof *mt->stamp);
+        mt->tstamp = nv_calloc((size_t)mt->ntok + 1, sizeof *mt->tstamp);
+        mt->tcount = nv_calloc((size_t)mt->ntok + 1, sizeof *mt->tcount);
+        mt->cand = nv_calloc(MAX_CANDIDATES, sizeof *mt->cand);
+        if (!mt->stamp || !mt->tstamp || !mt->tcount || !mt->cand)
+            rc = NV_ENOMEM;
+    }
+    if (rc) {
+        nv_matcher_free(mt);
+        return nv_err_set(err, rc, "cannot build the screening index: %s",
+                          nv_strerror(rc));
+    }
+    *out = mt;
+    return NV_OK;
+}
+
+/* ---- queries ---- */
+
+#define MAX_CLOSE 16 /* listed words kept as close to one unknown word */
+
+struct query {
+    struct nv_name nm;
+    uint32_t id[NV_NAME_TOKENS]; /* vocabulary id, or NV_NONE */
+    float w[NV_NAME_TOKENS];
+    float total;
+    /* For words not in the vocabulary: the listed words close to them. */
+    uint32_t close[NV_NAME_TOKENS][MAX_CLOSE];
+    float sim[NV_NAME_TOKENS][MAX_CLOSE];
+    uint8_t nclose[NV_NAME_TOKENS];
+};
+
+static void add_postings(struct nv_matcher *mt, uint32_t t)
+{
+    for (uint32_t k = mt->poff[t];
+         k < mt->poff[t + 1] && mt->ncand < MAX_CANDIDATES; k++) {
+        uint32_t e = mt->post[k];
+        if (mt->stamp[e] == mt->epoch)
+            continue;
+        mt->stamp[e] = mt->epoch;
+        mt->cand[mt->ncand++] = e;
+    }
+}
+
+/* Vocabulary tokens close to a query word: those sharing two fifths of
+ * its character bigrams (a transposition, "hauwei", keeps that many),
+ * then checked by Jaro-Winkler. */
+static void fuzzy_candidates(struct nv_matcher *mt, struct query *q, int qi)
+{
+    const char *s = nv_name_token(&q->nm, qi);
+    size_t n = q->nm.len[qi];
+    uint32_t touched[1024], nt = 0, ngrams = n >= 2 ? (uint32_t)n - 1 : 0;
+
+    for (uint32_t i = 0; i + 2 <= n; i++) {
+        uint32_t h = gram_hash(s + i);
+        for (uint32_t k = mt->toff[h]; k < mt->toff[h + 1]; k++) {
+            uint32_t t = mt->tri[k];
+            if (mt->tstamp[t] != mt->epoch) {
+                mt->tstamp[t] = mt->epoch;
+                mt->tcount[t] = 0;
+                if (nt < 1024)
+                    touched[nt++] = t;
+            }
+            mt->tcount[t]++;
+        }
+    }
+    q->nclose[qi] = 0;
+    for (uint32_t i = 0; i < nt && q->nclose[qi] < MAX_CLOSE; i++) {
+        const struct token *tk = &mt->tok[touched[i]];
+        double j;
+        if (5 * mt->tcount[touched[i]] < 2 * ngrams || tk->df > COMMON_DF ||
+            tk->len + 1 < n || n + 1 < tk->len)
+            continue; /* few bigrams shared, too common, or another word */
+        j = nv_jaro_winkler(s, n, tk->text, tk->len);
+        if (j < NV_MATCH_BAND)
+            continue;
+        q->close[qi][q->nclose[qi]] = touched[i];
+        q->sim[qi][q->nclose[qi]++] = (float)j;
+        add_postings(mt, touched[i]);
+    }
+}
+
+static enum nv_rc read_query(struct nv_matcher *mt, const char *name,
+                             struct query *q)
+{
+    enum nv_rc rc = nv_normalize(mt->nz, name, &q->nm);
+
+    q->total = 0;
+    for (int i = 0; !rc && i < q->nm.n; i++) {
+        int64_t id =
+            nv_strmap_get(&mt->vocab, nv_name_token(&q->nm, i), q->nm.len[i]);
+        uint32_t df = id < 0 ? 0 : mt->tok[id].df;
+        q->id[i] = id < 0 ? NV_NONE : (uint32_t)id;
+        q->w[i] = kind_factor[q->nm.kind[i]] *
+                  (float)log(1.0 + (double)mt->ne / (df ? df : 1));
+        q->total += q->w[i];
+    }
+    return rc;
+}
+
+/* Candidates: entries sharing a name word with the query (rare words
+ * first would be better still; common ones are skipped), or a word close
+ * to one of its name words. */
+static void find_candidates(struct nv_matcher *mt, struct query *q)
+{
+    int names = 0;
+
+    mt->epoch++;
+    mt->ncand = 0;
+
+    for (int i = 0; i < q->nm.n; i++)
+        names += q->nm.kind[i] == NV_TOKEN_NAME;
+    for (int i = 0; i < q->nm.n; i++) {
+        /* Places find candidates only for names made of places and
+         * generic words ("China Mobile"); legal forms never do. */
+        int finder = q->nm.kind[i] == NV_TOKEN_NAME ||
+                     (!names && q->nm.kind[i] == NV_TOKEN_PLACE);
+        if (q->id[i] != NV_NONE && mt->tok[q->id[i]].df <= COMMON_DF && finder)
+            add_postings(mt, q->id[i]);
+        /* A listed word is not a misspelling: only unknown words are
+         * looked for among their neighbours. */
+        q->nclose[i] = 0;
+        if (q->id[i] == NV_NONE && q->nm.kind[i] == NV_TOKEN_NAME &&
+            q->nm.len[i] >= FUZZY_MIN)
+            fuzzy_candidates(mt, q, i);
+    }
+}
+
+/* Lists in the order their hits are preferred when scores tie: the
+ * Entity List and the telecom lists name the parties that matter here. */
+static int list_rank(const char *list)
+{
+    static const char *const order[] = {"local", "us-entity-list",
+                                        "fcc-covered", "ndaa-889", "dod-1260h"};
+    for (int i = 0; i < (int)(sizeof order / sizeof order[0]); i++)
+        if (strcmp(list, order[i]) == 0)
+            return i;
+    return 5;
+}
+
+struct alignment {
+    int pair[NV_NAME_TOKENS]; /* entry token (relative) of each query
+                                 token, or -1 */
+    double sim[NV_NAME_TOKENS];
+};
+
+/* The unused entry token among et[0..n) closest to query word qi (one of
+ * the listed words found close to it), or -1; *sim its similarity. */
+static int closest(const struct query *q, int qi, const uint32_t *et,
+                   uint32_t n, const unsigned char *used, double *sim)
+{
+    int best = -1;
+
+    *sim = 0;
+    for (uint32_t k = 0; k < n; k++)
+        for (int c = 0; !used[k] && c < q->nclose[qi]; c++)
+            if (q->close[qi][c] == et[k] && q->sim[qi][c] > *sim) {
+                *sim = q->sim[qi][c];
+                best = (int)k;
+            }
+    return best;
+}
+
+/* Whether entry token k is aligned with some query token. */
+static int aligned(const struct alignment *al, const struct query *q,
+                   uint32_t k)
+{
+    for (int i = 0; i < q->nm.n; i++)
+        if (al->pair[i] == (int)k)
+            return 1;
+    return 0;
+}
+
+/*
+ * An inventory often names a company by its brand alone: "Quectel" for
+ * Quectel Wireless Solutions.  When the query is a single name word (and
+ * legal forms), and it is the listed name's first name word, the listed
+ * name's other words weigh a fifth.  (With two or more name words in the query,
+ * no discount: "New H3C Technologies" is not New H3C Semiconductor.) Returns
+ * what to take off the denominator.
+ */
+static double brand_discount(const struct nv_matcher *mt, const struct query *q,
+                             uint32_t party, const uint32_t *et, uint32_t n,
+                             const struct alignment *al)
+{
+    int names = 0, brand = -1;
+    uint32_t first = n;
+    double off = 0;
+
+    for (int i = 0; i < q->nm.n; i++)
+        if (q->nm.kind[i] == NV_TOKEN_NAME) {
+            names++;
+            brand = i;
+        }
+    for (uint32_t k = 0; k < n && first == n; k++)
+        if (mt->tok[et[k]].kind == NV_TOKEN_NAME)
+            first = k;
+    if (names != 1 || al->pair[brand] != (int)first || al->sim[brand] < 1 ||
+        list_rank(mt->l->v[party].list) > 4)
+        return 0;
+    for (int i = 0; i < q->nm.n; i++)
+        if (al->pair[i] < 0 && q->nm.kind[i] != NV_TOKEN_LEGAL)
+            return 0; /* the query says more than the brand */
+    for (uint32_t k = first + 1; k < n; k++)
+        if (mt->tok[et[k]].kind != NV_TOKEN_LEGAL && !aligned(al, q, k))
+            off += 0.8 * mt->tok[et[k]].weight;
+    return off;
+}
+
+/* Align the query's tokens with entry e's, one to one (equal tokens
+ * first, then close name words), and score the alignment. */
+static double align(const struct nv_matcher *mt, const struct query *q,
+                    uint32_t e, struct alignment *al)
+{
+    const uint32_t *et = mt->etok + mt->eoff[e];
+    uint32_t n = mt->eoff[e + 1] - mt->eoff[e];
+    unsigned char used[NV_NAME_TOKENS] = {0};
+    double num = 0, den = q->total;
+
+    for (uint32_t k = 0; k < n; k++)
+        den += mt->tok[et[k]].weight;
+    for (int i = 0; i < q->nm.n; i++) {
+        al->pair[i] = -1;
+        for (uint32_t k = 0; k < n && al->pair[i] < 0; k++)
+            if (!used[k] && q->id[i] == et[k]) {
+                al->pair[i] = (int)k;
+                al->sim[i] = 1;
+                used[k] = 1;
+            }
+    }
+    for (int i = 0; i < q->nm.n; i++) {
+        if (al->pair[i] >= 0 || !q->nclose[i])
+            continue;
+        al->pair[i] = closest(q, i, et, n, used, &al->sim[i]);
+        if (al->pair[i] >= 0)
+            used[al->pair[i]] = 1;
+    }
+    for (int i = 0; i < q->nm.n; i++)
+        if (al->pair[i] >= 0)
+            num += al->sim[i] * (q->w[i] + mt->tok[et[al->pair[i]]].weight);
+    den -= brand_discount(mt, q, mt->e[e].party, et, n, al);
+    return den > 0 ? num / den : 0;
+}
+
+/* Append formatted text to out (size bytes, *len used), truncating. */
+static void put(char *out, size_t size, size_t *len, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (*len >= size)
+        return;
+    va_start(ap, fmt);
+    *len += (size_t)vsnprintf(out + *len, size - *len, fmt, ap);
+    va_end(ap);
+}
+
+/* "huawei=huawei tech=tech hauwei~huawei(0.93); only in query: garden;
+ * only in name: ltd" */
+static void explain(const struct nv_matcher *mt, const struct query *q,
+                    uint32_t e, const struct alignment *al, char *out,
+                    size_t size)
+{
+    const uint32_t *et = mt->etok + mt->eoff[e];
+    uint32_t n = mt->eoff[e + 1] - mt->eoff[e];
+    unsigned char used[NV_NAME_TOKENS] = {0};
+    size_t len = 0;
+
+    for (int i = 0; i < q->nm.n; i++)
+        if (al->pair[i] >= 0) {
+            used[al->pair[i]] = 1;
+            if (al->sim[i] >= 1)
+                put(out, size, &len, "%s%s", len ? " " : "",
+                    nv_name_token(&q->nm, i));
+            else
+                put(out, size, &len, "%s%s~%s(%.2f)", len ? " " : "",
+                    nv_name_token(&q->nm, i), mt->tok[et[al->pair[i]]].text,
+                    al->sim[i]);
+        }
+    put(out, size, &len, "%s", len ? " aligned" : "nothing aligned");
+    for (int i = 0, first = 1; i < q->nm.n; i++)
+        if (al->pair[i] < 0) {
+            put(out, size, &len, "%s%s", first ? "; only in query: " : " ",
+                nv_name_token(&q->nm, i));
+            first = 0;
+        }
+    for (uint32_t k = 0, first = 1; k < n; k++)
+        if (!used[k]) {
+            put(out, size, &len, "%s%s", first ? "; only in name: " : " ",
+                mt->tok[et[k]].text);
+            first = 0;
+        }
+    if (len >= size && size > 4)
+        memcpy(out + size - 4, "...", 4);
+}
+
+/* Whether hit a (party pa) ranks before hit b (party pb): higher score,
+ * then a preferred list, then the party with more names (the principal
+ * listing), then the shorter primary name (no location). */
+static int before(const struct nv_matcher *mt, double sa, uint32_t pa,
+                  double sb, uint32_t pb)
+{
+    const struct nv_party *a = &mt->l->v[pa], *b = &mt->l->v[pb];
+    int ra = list_rank(a->list), rb = list_rank(b->list);
+
+    if (sa != sb)
+        return sa > sb;
+    if (ra != rb)
+        return ra < rb;
+    if (a->naliases != b->naliases) /* the principal listing has most */
+        return a->naliases > b->naliases;
+    return strlen(a->name) < strlen(b->name);
+}
+
+/* Keep the best entry per party, best first, at most max. */
+static uint32_t keep_hit(const struct nv_matcher *mt, struct nv_match_hit *hits,
+                         uint32_t *entry, uint32_t n, uint32_t max,
+                         uint32_t party, uint32_t e, double score)
+{
+    uint32_t i = 0;
+
+    while (i < n && hits[i].party != party)
+        i++;
+    if (i < n && hits[i].score >= score)
+        return n;
+    if (i == n && n < max)
+        n++;
+    else if (i == n &&
+             !before(mt, score, party, hits[n - 1].score, hits[n - 1].party))
+        return n;
+    else if (i == n)
+        i = n - 1;
+    for (; i > 0 &&
+           before(mt, score, party, hits[i - 1].score, hits[i - 1].party);
+         i--) {
+        hits[i] = hits[i - 1];
+        entry[i] = entry[i - 1];
+    }
+    hits[i].party = party;
+    hits[i].score = score;
+    entry[i] = e;
+    return n;
+}
+
+enum nv_rc nv_matcher_screen(struct nv_matcher *mt, const char *name,
+                             struct nv_match_hit *hits, uint32_t max,
+                             uint32_t *n, struct nv_err *err)
+{
+    struct query q;
+    struct alignment al;
+    uint32_t entry[64], found = 0;
+    enum nv_rc rc = read_query(mt, name, &q);
+
+    *n = 0;
+    if (rc)
+        return nv_err_set(err, rc, "cannot read the name: %s", nv_strerror(rc));
+    max = max > 64 ? 64 : max;
+    find_candidates(mt, &q);
+    for (uint32_t c = 0; c < mt->ncand && max; c++) {
+        double score = align(mt, &q, mt->cand[c], &al);
+        if (score >= NV_REVIEW_BAND)
+            found = keep_hit(mt, hits, entry, found, max,
+                             mt->e[mt->cand[c]].party, mt->cand[c], score);
+    }
+    for (uint32_t i = 0; i < found; i++) {
+        align(mt, &q, entry[i], &al);
+        hits[i].matched = mt->e[entry[i]].name;
+        hits[i].band = nv_match_band(hits[i].score);
+        explain(mt, &q, entry[i], &al, hits[i].explain, sizeof hits[i].explain);
+    }
+    *n = found;
+    return NV_OK;
+}

@@ -1,0 +1,65 @@
+/*
+ * normalize.h - vendor and party names reduced to comparable tokens.
+ *
+ * "HUAWEI TECHNOLOGIES CO.,LTD", "Huawei Tech. Co" and "华为技术有限公司"
+ * all become the tokens huawei, tech, co, ltd.  Steps: Unicode NFKC, case
+ * folding and accent stripping (utf8proc); other scripts to Latin
+ * (translit.h), with Han syllables merged into words and common Chinese
+ * words translated; splitting on anything but letters and digits;
+ * spelling variants and abbreviations mapped to one form; and each token
+ * classed as a name word, a generic word (company, group, network ...),
+ * a legal form (co, ltd, gmbh ...) or a place (usa, beijing ...), which
+ * weigh less when matching: "Hikvision USA" is Hikvision's.
+ * The tables are data in normalize.c.
+ */
+#ifndef NV_NORMALIZE_H
+#define NV_NORMALIZE_H
+
+#include "core/err.h"
+
+#include <stdint.h>
+
+#define NV_NAME_TOKENS 40
+#define NV_NAME_TEXT 640
+
+enum nv_token_kind {
+    NV_TOKEN_NAME,
+    NV_TOKEN_GENERIC,
+    NV_TOKEN_LEGAL,
+    NV_TOKEN_PLACE
+};
+
+struct nv_name {
+    char text[NV_NAME_TEXT];      /* the tokens, each NUL-terminated */
+    uint16_t off[NV_NAME_TOKENS]; /* where token i starts in text */
+    uint8_t len[NV_NAME_TOKENS];
+    uint8_t kind[NV_NAME_TOKENS]; /* enum nv_token_kind */
+    int n;
+};
+
+struct nv_normalizer;
+
+/* A normalizer (it holds a transliterator); NULL when out of memory or
+ * when ICU cannot transliterate. */
+struct nv_normalizer *nv_normalizer_new(void);
+
+void nv_normalizer_free(struct nv_normalizer *nz);
+
+/*
+ * The tokens of the UTF-8 name s.  Tokens beyond NV_NAME_TOKENS or text
+ * beyond NV_NAME_TEXT are dropped (names are short; inputs are not
+ * trusted).  NV_EPARSE when s is not UTF-8.
+ */
+enum nv_rc nv_normalize(struct nv_normalizer *nz, const char *s,
+                        struct nv_name *out) NV_WUR;
+
+/* Token i of a name, NUL-terminated. */
+static inline const char *nv_name_token(const struct nv_name *nm, int i)
+{
+    return nm->text + nm->off[i];
+}
+
+/* The tokens joined by blanks into out (size bytes). */
+void nv_name_join(const struct nv_name *nm, char *out, size_t size);
+
+#endif

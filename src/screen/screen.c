@@ -1,0 +1,180 @@
+/*
+ * screen.c - lists and index together, and screening a model's vendors.
+ */
+#include "screen/screen.h"
+
+#include "core/alloc.h"
+#include "model/resolve.h"
+
+#include <stdio.h>
+#include <string.h>
+
+enum nv_rc nv_screen_open(struct nv_screen *s, const char *const *paths,
+                          size_t n, struct nv_err *err)
+{
+    enum nv_rc rc = NV_OK;
+
+    nv_lists_init(&s->lists);
+    s->mt = NULL;
+    s->has_local = 0;
+    for (size_t i = 0; i < n && !rc; i++)
+        rc = nv_lists_load(&s->lists, paths[i], err);
+    if (!rc)
+        rc = nv_lists_link(&s->lists, err);
+    if (!rc)
+        rc = nv_matcher_new(&s->lists, &s->mt, err);
+    for (uint32_t i = 0; !rc && i < s->lists.n; i++)
+        s->has_local |= s->lists.v[i].designation >= 0;
+    if (rc)
+        nv_screen_close(s);
+    return rc;
+}
+
+void nv_screen_close(struct nv_screen *s)
+{
+    nv_matcher_free(s->mt);
+    s->mt = NULL;
+    nv_lists_release(&s->lists);
+}
+
+/* The designation of a local party that name matches, or -1. */
+static int local_match(const struct nv_screen *s, const char *name)
+{
+    struct nv_match_hit hits[8];
+    struct nv_err err;
+    uint32_t n;
+
+    if (nv_matcher_screen(s->mt, name, hits, 8, &n, &err))
+        return -1;
+    for (uint32_t k = 0; k < n; k++)
+        if (hits[k].band == NV_BAND_MATCH &&
+            s->lists.v[hits[k].party].designation >= 0)
+            return s->lists.v[hits[k].party].designation;
+    return -1;
+}
+
+/* The designation of a local party that one of party i's names matches,
+ * or -1: a national file names parties its own way ("Huawei Technologies
+ * Co., Ltd." for the FCC's "Huawei Technologies Company"), so the names
+ * are screened again, for local parties. */
+static int local_designation(const struct nv_screen *s, uint32_t i)
+{
+    const struct nv_party *p = &s->lists.v[i];
+    int d = p->designation;
+
+    if (d >= 0 || !s->has_local)
+        return d;
+    d = local_match(s, p->match_name ? p->match_name : p->name);
+    for (uint32_t a = 0; d < 0 && a < p->naliases; a++)
+        d = local_match(s, p->aliases[a]);
+    return d;
+}
+
+enum nv_designation nv_screen_designation(const struct nv_screen *s, uint32_t i)
+{
+    int d = local_designation(s, i);
+
+    if (d < 0)
+        d = local_designation(s, nv_lists_root(&s->lists, i));
+    return d >= 0 ? (enum nv_designation)d : nv_lists_designation(&s->lists, i);
+}
+
+struct resolving {
+    struct nv_screen *s;
+    uint32_t *entity; /* per party: its entity in the model, or NV_NONE */
+    uint32_t matched;
+};
+
+/* A model entity already named like party p, or NV_NONE. */
+static uint32_t known_entity(const struct nv_model *m, const struct nv_party *p)
+{
+    char key[256], other[256];
+    size_t n = nv_resolve_key(p->match_name ? p->match_name : p->name, key,
+                              sizeof key);
+
+    for (uint32_t e = 0; n < sizeof key && e < NV_COUNT(m, NV_T_ENTITY); e++) {
+        const struct nv_entity *x = &NV_ENTITIES(m)[e];
+        const char *name = x->name ? x->name : x->id;
+        if (nv_resolve_key(name, other, sizeof other) == n &&
+            memcmp(key, other, n) == 0)
+            return e;
+    }
+    return NV_NONE;
+}
+
+/* An id for a listed party: "listed:" and its name in lower case, with
+ * a number added if another entity has it already. */
+static void entity_id(const struct nv_model *m, const struct nv_party *p,
+                      char *id, size_t size)
+{
+    char key[64];
+    size_t n = nv_resolve_key(p->match_name ? p->match_name : p->name, key,
+                              sizeof key);
+
+    for (size_t i = 0; i < n && i < sizeof key; i++)
+        key[i] = key[i] == ' ' ? '-' : key[i];
+    snprintf(id, size, "listed:%s", key);
+    for (int k = 2; nv_model_find(m, NV_T_ENTITY, id) != NV_NONE; k++)
+        snprintf(id, size, "listed:%s-%d", key, k);
+}
+
+/* The entity of party i in m, added (parents first) if new. */
+static enum nv_rc entity_for(struct resolving *r, struct nv_model *m,
+                             uint32_t i, int depth, struct nv_err *err)
+{
+    const struct nv_party *p = &r->s->lists.v[i];
+    uint32_t parent = NV_NONE;
+    char id[128];
+    enum nv_rc rc = NV_OK;
+
+    if (r->entity[i] != NV_NONE)
+        return NV_OK;
+    r->entity[i] = known_entity(m, p);
+    if (r->entity[i] != NV_NONE)
+        return NV_OK;
+    if (p->parent != NV_NONE && depth < 16) {
+        rc = entity_for(r, m, p->parent, depth + 1, err);
+        parent = r->entity[p->parent];
+    }
+    entity_id(m, p, id, sizeof id);
+    return rc ? rc
+              : nv_model_add_entity(
+                    m, id, p->match_name ? p->match_name : p->name, p->country,
+                    nv_screen_designation(r->s, i), parent, &r->entity[i], err);
+}
+
+static enum nv_rc resolve_one(void *ctx, struct nv_model *m, const char *vendor,
+                              uint32_t *entity, struct nv_err *err)
+{
+    struct resolving *r = ctx;
+    struct nv_match_hit hit;
+    uint32_t n;
+    enum nv_rc rc = nv_matcher_screen(r->s->mt, vendor, &hit, 1, &n, err);
+
+    *entity = NV_NONE;
+    if (rc || !n || hit.band != NV_BAND_MATCH)
+        return rc;
+    rc = entity_for(r, m, hit.party, 0, err);
+    if (!rc) {
+        *entity = r->entity[hit.party];
+        r->matched++;
+    }
+    return rc;
+}
+
+enum nv_rc nv_screen_model(struct nv_screen *s, struct nv_model *m,
+                           uint32_t *matched, struct nv_err *err)
+{
+    struct resolving r = {
+        s, nv_calloc((size_t)s->lists.n + 1, sizeof(uint32_t)), 0};
+    enum nv_rc rc;
+
+    if (!r.entity)
+        return nv_err_set(err, NV_ENOMEM, "out of memory");
+    for (uint32_t i = 0; i < s->lists.n; i++)
+        r.entity[i] = NV_NONE;
+    rc = nv_resolve_with(m, resolve_one, &r, err);
+    nv_free(r.entity);
+    *matched = r.matched;
+    return rc;
+}
