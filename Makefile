@@ -6,6 +6,7 @@
 #   make demo       install missing build dependencies, run the example
 #   make asan       the tests again under AddressSanitizer + UBSan
 #   make fuzz       libFuzzer targets with clang (FUZZ_SECONDS each)
+#   make coverage   line coverage of each parser from the tests and corpora
 #   make lint       formatting and banned functions
 #   make bench      the benchmarks in bench/ (slow; needs several GB)
 
@@ -46,7 +47,7 @@ TEST_DEPS_STAMP := $(BUILD)/.test-deps-ok
 # Keep the objects of replay and test programs between runs.
 .SECONDARY:
 
-.PHONY: all check unit cli replay cdx-schema browser demo asan fuzz lint bench clean deps
+.PHONY: all check unit cli replay cdx-schema browser demo asan fuzz coverage lint bench clean deps
 all: $(NETVET)
 
 deps: $(DEPS_STAMP)
@@ -135,6 +136,9 @@ asan:
 
 fuzz: | $(DEPS_STAMP)
 	@scripts/fuzz $(FUZZ_SECONDS) $(FUZZ_NAMES)
+
+coverage: | $(DEPS_STAMP)
+	@scripts/coverage $(SHARED)
 
 lint:
 	@scripts/lint

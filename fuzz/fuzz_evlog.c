@@ -1,12 +1,14 @@
 /*
  * fuzz_evlog.c - the parsers of the evidence log, each given the whole
- * input: the entries file, the checkpoint, and the proof document (which
- * is then checked, so that hostile sizes and paths reach the RFC 9162
+ * input: the entries file, the checkpoint, the tree state (whose edge is
+ * then folded, as an append does), and the proof document (which is then
+ * checked, so that hostile sizes and paths reach the RFC 9162
  * verification loops).
  */
 #include "integrity/checkpoint.h"
 #include "integrity/evlog.h"
 #include "integrity/evproof.h"
+#include "integrity/evstate.h"
 
 #include <stdint.h>
 
@@ -41,12 +43,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct nv_checkpoint cp;
     struct nv_evlog_extent ext;
     struct nv_evproof p;
+    struct nv_evstate st;
     struct nv_arena a;
     struct nv_err err;
+    unsigned char root[NV_MERKLE_HASH];
 
     /* Only crashes, leaks and sanitizer reports matter, not the verdict. */
     (void)!nv_checkpoint_parse((const char *)data, size, "fuzz", &cp, &err);
     (void)!nv_evlog_scan(data, size, UINT64_MAX, &ext, &err);
+    if (nv_evstate_parse(data, size, "fuzz", &st, &err) == NV_OK) {
+        nv_merkle_edge_root(&st.edge, root);
+        (void)nv_merkle_edge_is_last(&st.edge, root);
+    }
     nv_arena_init(&a);
     if (nv_evproof_parse((const char *)data, size, "fuzz", &a, &p, &err) ==
         NV_OK)

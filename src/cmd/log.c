@@ -63,61 +63,153 @@ static int open_log(const char *dir, struct nv_evlog **log)
 
 /* ---- append ---- */
 
+/* The most input one --lines call reads. */
+#define MAX_LINES_INPUT ((size_t)1 << 30)
+
 struct append_opts {
     const char *key, *origin, *text;
+    int lines;
 };
+
+/* The next line of data[*pos..len) without its newline (nor a CR before
+ * it) into *item; *pos moves past it. */
+static void next_line(const char *data, size_t len, size_t *pos,
+                      struct nv_evlog_item *item)
+{
+    const char *s = data + *pos, *nl = memchr(s, '\n', len - *pos);
+    size_t n = nl ? (size_t)(nl - s) : len - *pos;
+
+    *pos += n + (nl != NULL);
+    if (n && s[n - 1] == '\r')
+        n--;
+    item->data = s;
+    item->n = n;
+}
+
+/* The non-empty lines of f as entries, in *items (nv_free it); a line
+ * longer than an entry may be is an error at its line. */
+static enum nv_rc split_lines(const struct nv_file *f, const char *file,
+                              struct nv_evlog_item **items, size_t *count,
+                              struct nv_err *err)
+{
+    size_t lines = 0, pos = 0, n = 0;
+    unsigned long no = 0;
+    struct nv_evlog_item item;
+
+    for (size_t i = 0; i < f->len; i++)
+        lines += f->data[i] == '\n';
+    *items = nv_calloc(lines + 1, sizeof **items);
+    if (!*items)
+        return nv_err_set(err, NV_ENOMEM, "out of memory");
+    while (pos < f->len) {
+        next_line(f->data, f->len, &pos, &item);
+        no++;
+        if (item.n > NV_EVLOG_MAX_ENTRY)
+            return nv_err_at(err, NV_ELIMIT, file, no, 1,
+                             "an entry has at most 1 MiB");
+        if (item.n)
+            (*items)[n++] = item;
+    }
+    *count = n;
+    return n ? NV_OK : nv_err_at(err, NV_EINVAL, file, 0, 0, "no entries");
+}
+
+/* Append each non-empty line of file as an entry, under one checkpoint. */
+static enum nv_rc append_lines(const char *dir, const struct nv_key *k,
+                               const struct append_opts *o, const char *file,
+                               struct nv_err *err)
+{
+    struct nv_file f = {NULL, 0, 0};
+    struct nv_evlog_item *items = NULL;
+    size_t count = 0;
+    uint64_t first;
+    enum nv_rc rc = nv_file_read(&f, file, MAX_LINES_INPUT, err);
+
+    if (!rc)
+        rc = split_lines(&f, file, &items, &count, err);
+    if (!rc)
+        rc = nv_evlog_record_many(dir, k, o->origin, items, count, &first, err);
+    if (!rc)
+        printf("appended entries %llu to %llu to %s\n",
+               (unsigned long long)first,
+               (unsigned long long)(first + count - 1), dir);
+    nv_free(items);
+    nv_file_release(&f);
+    return rc;
+}
+
+/* Append the bytes of file, or the text, as one entry. */
+static enum nv_rc append_one(const char *dir, const struct nv_key *k,
+                             const struct append_opts *o, const char *file,
+                             struct nv_err *err)
+{
+    struct nv_file f = {NULL, 0, 0};
+    uint64_t index;
+    enum nv_rc rc =
+        file ? nv_file_read(&f, file, NV_EVLOG_MAX_ENTRY, err) : NV_OK;
+
+    if (!rc)
+        rc = nv_evlog_record(dir, k, o->origin,
+                             file ? (f.data ? f.data : "") : o->text,
+                             file ? f.len : strlen(o->text), &index, err);
+    if (!rc)
+        printf("appended entry %llu to %s\n", (unsigned long long)index, dir);
+    nv_file_release(&f);
+    return rc;
+}
 
 static int append_entry(const char *dir, const struct append_opts *o,
                         const char *file)
 {
-    struct nv_file f = {NULL, 0, 0};
     struct nv_key *k = NULL;
     struct nv_err err;
-    uint64_t index;
     int rc = load_key(o->key, &k);
 
     nv_err_clear(&err);
-    if (!rc && file && nv_file_read(&f, file, NV_EVLOG_MAX_ENTRY, &err))
-        rc = nv_cli_fail(&err);
-    if (!rc && nv_evlog_record(dir, k, o->origin,
-                               file ? (f.data ? f.data : "") : o->text,
-                               file ? f.len : strlen(o->text), &index, &err))
+    if (!rc && (o->lines ? append_lines(dir, k, o, file, &err)
+                         : append_one(dir, k, o, file, &err)))
         rc = fail(&err);
-    if (!rc)
-        printf("appended entry %llu to %s\n", (unsigned long long)index, dir);
-    nv_file_release(&f);
     nv_key_free(k);
     return rc;
 }
 
 static int log_append(int argc, char **argv)
 {
-    struct append_opts o = {NULL, NULL, NULL};
+    struct append_opts o = {NULL, NULL, NULL, 0};
     const struct nv_opt opts[] = {
         {"key", NV_OPT_STRING, &o.key, "KEY", "the private key that signs"},
         {"origin", NV_OPT_STRING, &o.origin, "NAME",
          "the log's name (a new log; default \"" NV_EVLOG_DEFAULT_ORIGIN "\")"},
         {"text", NV_OPT_STRING, &o.text, "TEXT", "the entry, given inline"},
+        {"lines", NV_OPT_FLAG, &o.lines, NULL,
+         "each non-empty line of FILE is an entry (JSON lines)"},
     };
     const struct nv_cmd_spec spec = {
         "log append",
-        "DIR (FILE | - | --text TEXT)",
+        "DIR (FILE | - | --text TEXT) [--lines]",
         "Append one entry (at most 1 MiB: the bytes of FILE, of standard\n"
         "input with '-', or TEXT) to the log in DIR, creating the log if\n"
-        "missing, and sign a new checkpoint with KEY.  The log is verified\n"
-        "with KEY first and never extended if it does not hold.  Prints\n"
-        "the entry's index.",
+        "missing, and sign a new checkpoint with KEY.  With --lines each\n"
+        "non-empty line of FILE or standard input (up to 1 GiB; a CR\n"
+        "before the newline is dropped) is an entry, all appended under\n"
+        "one checkpoint: all of them or none.  The checkpoint is verified\n"
+        "with KEY and the log's last record against it first (the whole\n"
+        "log when its state file is missing or does not match): a log that\n"
+        "does not hold is never extended.  Prints the entries' indexes.",
         "  netvet log append evidence --key log.key manifest.json\n"
         "  netvet log append evidence --key log.key --text "
-        "'{\"decision\":\"accept\"}'\n",
+        "'{\"decision\":\"accept\"}'\n"
+        "  netvet log append evidence --key log.key --lines events.jsonl\n",
         opts,
         sizeof opts / sizeof opts[0]};
     struct nv_strlist args = {NULL, 0};
     int rc = nv_cli_parse(&spec, argc, argv, &args);
 
-    if (rc == NV_EXIT_OK && (!o.key || args.n != (o.text ? 1u : 2u)))
+    if (rc == NV_EXIT_OK &&
+        (!o.key || args.n != (o.text ? 1u : 2u) || (o.text && o.lines)))
         rc = nv_cli_usage_error(&spec, "name DIR, --key KEY and one of "
-                                       "FILE, - or --text TEXT");
+                                       "FILE, - or --text TEXT (not with "
+                                       "--lines)");
     if (rc == NV_EXIT_OK)
         rc = append_entry(args.items[0], &o, o.text ? NULL : args.items[1]);
     nv_strlist_release(&args);

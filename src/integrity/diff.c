@@ -5,6 +5,7 @@
 
 #include "core/alloc.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* Sections that change when identical sources are built again: the
@@ -28,56 +29,139 @@ static int same_section(const struct nv_section_digest *a,
            (a->nobits || memcmp(a->sha256, b->sha256, NV_SHA256_LEN) == 0);
 }
 
-/* The k-th section named name in c (names may repeat), or NULL. */
-static const struct nv_section_digest *
-find_section(const struct nv_content *c, const char *name, uint32_t k)
+/* A section of one side, to be sorted by name, then place. */
+struct named {
+    const char *name;
+    uint32_t at;
+};
+
+static int cmp_named(const void *x, const void *y)
 {
-    for (uint32_t i = 0; i < c->nsec; i++)
-        if (strcmp(c->sec[i].name, name) == 0 && k-- == 0)
-            return &c->sec[i];
-    return NULL;
+    const struct named *a = x, *b = y;
+    int c = strcmp(a->name, b->name);
+    return c ? c : (a->at > b->at) - (a->at < b->at);
 }
 
-/* Occurrences of s's name before s in c. */
-static uint32_t rank(const struct nv_content *c, uint32_t at)
-{
-    uint32_t k = 0;
-    for (uint32_t i = 0; i < at; i++)
-        k += strcmp(c->sec[i].name, c->sec[at].name) == 0;
-    return k;
-}
+/* Scratch for comparing two section tables, indexed by section. */
+struct pairing {
+    struct named *va, *vb;   /* each side sorted */
+    uint32_t *ga, *gb;       /* the group (distinct name) of a section */
+    unsigned char *bad;      /* [na + nb]: the section differs */
+    unsigned char *noted;    /* [na + nb]: the group is listed */
+    uint32_t na, nb, groups; /* groups with a bad section */
+};
 
-static enum nv_rc note_section(struct nv_diff *d, struct nv_change *ch,
-                               const char *name, struct nv_err *err)
+static enum nv_rc pairing_init(struct pairing *p, const struct nv_content *a,
+                               const struct nv_content *b, struct nv_err *err)
 {
-    for (uint32_t i = 0; i < ch->nsections; i++)
-        if (strcmp(ch->sections[i], name) == 0)
-            return NV_OK;
-    const char **v = nv_arena_alloc(&d->a, (ch->nsections + 1) * sizeof *v);
-    if (!v)
+    size_t n = (size_t)a->nsec + b->nsec;
+
+    p->na = a->nsec;
+    p->nb = b->nsec;
+    p->va = nv_calloc(n, sizeof *p->va);
+    p->ga = nv_calloc(n, sizeof *p->ga);
+    p->bad = nv_calloc(2 * n, 1);
+    if (!p->va || !p->ga || !p->bad)
         return nv_err_set(err, NV_ENOMEM, "out of memory");
-    if (ch->nsections)
-        memcpy(v, ch->sections, ch->nsections * sizeof *v);
-    v[ch->nsections++] = name;
-    ch->sections = v;
-    if (!is_noise(name))
-        ch->cls = NV_DIFF_CODE;
+    p->vb = p->va + p->na;
+    p->gb = p->ga + p->na;
+    p->noted = p->bad + n;
+    for (uint32_t i = 0; i < p->na; i++)
+        p->va[i] = (struct named){a->sec[i].name, i};
+    for (uint32_t i = 0; i < p->nb; i++)
+        p->vb[i] = (struct named){b->sec[i].name, i};
+    qsort(p->va, p->na, sizeof *p->va, cmp_named);
+    qsort(p->vb, p->nb, sizeof *p->vb, cmp_named);
     return NV_OK;
 }
 
-/* The sections of a that b lacks or has otherwise. */
-static enum nv_rc one_way(struct nv_diff *d, struct nv_change *ch,
-                          const struct nv_content *a,
-                          const struct nv_content *b, struct nv_err *err)
+static void pairing_release(struct pairing *p)
 {
-    for (uint32_t i = 0; i < a->nsec; i++) {
-        const struct nv_section_digest *o =
-            find_section(b, a->sec[i].name, rank(a, i));
-        if ((!o || !same_section(&a->sec[i], o)) &&
-            note_section(d, ch, a->sec[i].name, err))
-            return err->rc;
+    nv_free(p->va);
+    nv_free(p->ga);
+    nv_free(p->bad);
+}
+
+/* The sections named like va[*i] or vb[*j], whichever sorts first: the
+ * k-th of a name on one side is paired with the k-th on the other, and
+ * a section differs if its pair does or it has none. */
+static void pair_name(struct pairing *p, const struct nv_content *a,
+                      const struct nv_content *b, uint32_t *i, uint32_t *j,
+                      uint32_t g)
+{
+    const char *name =
+        *j == p->nb ||
+                (*i < p->na && strcmp(p->va[*i].name, p->vb[*j].name) <= 0)
+            ? p->va[*i].name
+            : p->vb[*j].name;
+
+    while (*i < p->na || *j < p->nb) {
+        int in_a = *i < p->na && strcmp(p->va[*i].name, name) == 0;
+        int in_b = *j < p->nb && strcmp(p->vb[*j].name, name) == 0;
+        uint32_t x = in_a ? p->va[*i].at : 0, y = in_b ? p->vb[*j].at : 0;
+        int differs = !in_a || !in_b || !same_section(&a->sec[x], &b->sec[y]);
+        if (!in_a && !in_b)
+            return;
+        if (in_a) {
+            p->ga[x] = g;
+            p->bad[x] = (unsigned char)differs;
+            ++*i;
+        }
+        if (in_b) {
+            p->gb[y] = g;
+            p->bad[p->na + y] = (unsigned char)differs;
+            ++*j;
+        }
     }
-    return NV_OK;
+}
+
+/* Go through the sections of a, then b, in their order, and list the
+ * first bad one of each name (in out, when given): how many were. */
+static uint32_t list_bad(struct pairing *p, const struct nv_content *a,
+                         const struct nv_content *b, const char **out)
+{
+    uint32_t n = 0;
+
+    memset(p->noted, 0, (size_t)p->na + p->nb);
+    for (uint32_t k = 0; k < p->na + p->nb; k++) {
+        uint32_t g = k < p->na ? p->ga[k] : p->gb[k - p->na];
+        if (!p->bad[k] || p->noted[g])
+            continue;
+        p->noted[g] = 1;
+        if (out)
+            out[n] = k < p->na ? a->sec[k].name : b->sec[k - p->na].name;
+        n++;
+    }
+    return n;
+}
+
+/* The names of the sections that differ, in ch->sections: those of want
+ * in its order, then those only got has.  O(s log s) for s sections. */
+static enum nv_rc differing_sections(struct nv_diff *d, struct nv_change *ch,
+                                     const struct nv_content *a,
+                                     const struct nv_content *b,
+                                     struct nv_err *err)
+{
+    struct pairing p = {0};
+    uint32_t i = 0, j = 0, g = 0;
+    enum nv_rc rc = pairing_init(&p, a, b, err);
+
+    while (!rc && (i < p.na || j < p.nb))
+        pair_name(&p, a, b, &i, &j, g++);
+    if (!rc) {
+        ch->nsections = list_bad(&p, a, b, NULL);
+        ch->sections =
+            nv_arena_calloc(&d->a, ch->nsections + 1, sizeof *ch->sections);
+        if (!ch->sections)
+            rc = nv_err_set(err, NV_ENOMEM, "out of memory");
+    }
+    if (!rc)
+        list_bad(&p, a, b, ch->sections);
+    for (uint32_t k = 0; !rc && k < ch->nsections; k++)
+        if (!is_noise(ch->sections[k]))
+            ch->cls = NV_DIFF_CODE;
+    pairing_release(&p);
+    return rc;
 }
 
 static enum nv_rc classify(struct nv_diff *d, struct nv_change *ch,
@@ -89,7 +173,7 @@ static enum nv_rc classify(struct nv_diff *d, struct nv_change *ch,
         return NV_OK;
     }
     ch->cls = NV_DIFF_NOISE;
-    if (one_way(d, ch, a, b, err) || one_way(d, ch, b, a, err))
+    if (differing_sections(d, ch, a, b, err))
         return err->rc;
     /* Same sections yet other bytes cannot happen with the bytes outside
      * sections digested too; if it does, it is no noise. */
@@ -148,25 +232,42 @@ static int cmp_entry(const struct nv_mfile *a, const struct nv_mfile *b)
     return c ? c : (a->path_len > b->path_len) - (a->path_len < b->path_len);
 }
 
-static int has_issue(const struct nv_manifest *m, const struct nv_missue *is)
+/* Issues ordered by kind, then path bytes, then path length. */
+static int cmp_issue(const void *x, const void *y)
 {
-    for (size_t i = 0; i < m->nissue; i++)
-        if (m->issue[i].kind == is->kind &&
-            m->issue[i].path_len == is->path_len &&
-            memcmp(m->issue[i].path, is->path, is->path_len) == 0)
-            return 1;
-    return 0;
+    const struct nv_missue *a = *(const struct nv_missue *const *)x;
+    const struct nv_missue *b = *(const struct nv_missue *const *)y;
+    size_t n = a->path_len < b->path_len ? a->path_len : b->path_len;
+    int c = (a->kind > b->kind) - (a->kind < b->kind);
+
+    if (!c && n)
+        c = memcmp(a->path, b->path, n);
+    return c ? c : (a->path_len > b->path_len) - (a->path_len < b->path_len);
 }
 
+/* The issues of got that want lacks, in got's order: want's are sorted
+ * once and each of got's looked up, O((n + m) log n) in all. */
 static enum nv_rc new_issues(struct nv_diff *d, const struct nv_manifest *want,
                              const struct nv_manifest *got, struct nv_err *err)
 {
+    const struct nv_missue **known = nv_calloc(want->nissue + 1, sizeof *known);
+
     d->issues = nv_arena_calloc(&d->a, got->nissue + 1, sizeof *d->issues);
-    if (!d->issues)
+    if (!d->issues || !known) {
+        nv_free(known);
         return nv_err_set(err, NV_ENOMEM, "out of memory");
-    for (size_t i = 0; i < got->nissue; i++)
-        if (!has_issue(want, &got->issue[i]))
-            d->issues[d->nissues++] = &got->issue[i];
+    }
+    for (size_t i = 0; i < want->nissue; i++)
+        known[i] = &want->issue[i];
+    if (want->nissue)
+        qsort(known, want->nissue, sizeof *known, cmp_issue);
+    for (size_t i = 0; i < got->nissue; i++) {
+        const struct nv_missue *is = &got->issue[i];
+        if (!want->nissue ||
+            !bsearch(&is, known, want->nissue, sizeof *known, cmp_issue))
+            d->issues[d->nissues++] = is;
+    }
+    nv_free(known);
     return NV_OK;
 }
 

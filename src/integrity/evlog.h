@@ -4,20 +4,25 @@
  * (checkpoint.h), so that anyone holding the public key can check that
  * an entry is in the log and that the log only ever grew.
  *
- * A log is a directory of two files:
+ * A log is a directory of three files:
  *
  *   entries     every entry as a record: its length as 4 bytes, big
  *               endian, then its bytes (at most NV_EVLOG_MAX_ENTRY)
  *   checkpoint  the signed checkpoint of the first `size` entries
+ *   state       the right edge of the tree and where the last record
+ *               lies (evstate.h): a cache that lets an append take
+ *               O(log n) time, checked against the checkpoint
  *
- * The checkpoint is the commit point.  An append writes the record and
- * syncs it, then replaces the checkpoint atomically (a temporary file,
- * synced, renamed over the old one, and the directory synced).  Records
- * beyond the checkpoint's size, whole or torn, are what a crash between
- * those steps leaves; readers ignore them and the next append cuts them
- * off.  Whatever step a crash stops at, the log holds the entries before
- * the append or those after it.  One appender at a time: an append holds
- * an exclusive lock on the entries file.
+ * The checkpoint is the commit point.  An append writes the records and
+ * syncs them, then replaces the checkpoint atomically (a temporary file,
+ * synced, renamed over the old one, and the directory synced), then
+ * overwrites the state, unsynced (a cache: what a crash leaves of it
+ * fails its checks and is rebuilt).  Records beyond the checkpoint's size,
+ * whole or torn, are what a crash between those steps leaves; readers ignore
+ * them and the next append cuts them off.  Whatever step a crash stops at, the
+ * log holds the entries before the append or those after it.  One
+ * appender at a time: an append holds an exclusive lock on the entries
+ * file.
  */
 #ifndef NV_EVLOG_H
 #define NV_EVLOG_H
@@ -39,12 +44,33 @@
  * private key), and store the entry's index (0 for the first) in *index.
  * origin names the log; NULL means the log's own name, or
  * NV_EVLOG_DEFAULT_ORIGIN for a new log, and another name than the log's
- * is refused (NV_EINVAL).  The existing log is verified first against
- * key: a log that does not verify is never extended.
+ * is refused (NV_EINVAL).
+ *
+ * What is extended is checked first: the checkpoint's signature against
+ * key, the state against the signed root and the last record of the
+ * entries file against the state.  A log that does not hold is never
+ * extended.  When the state is missing, stale (a crash) or does not
+ * match, the whole log is verified instead and the state rebuilt.  The
+ * entries before the last are not read: `netvet log verify` checks them.
  */
 enum nv_rc nv_evlog_record(const char *dir, const struct nv_key *key,
                            const char *origin, const void *entry, size_t n,
                            uint64_t *index, struct nv_err *err) NV_WUR;
+
+struct nv_evlog_item {
+    const void *data;
+    size_t n;
+};
+
+/*
+ * Append the count >= 1 entries of items in order, as nv_evlog_record
+ * does one, under one checkpoint: all of them or none.  *first is the
+ * index of the first.
+ */
+enum nv_rc nv_evlog_record_many(const char *dir, const struct nv_key *key,
+                                const char *origin,
+                                const struct nv_evlog_item *items, size_t count,
+                                uint64_t *first, struct nv_err *err) NV_WUR;
 
 struct nv_evlog;
 

@@ -41,30 +41,88 @@ void nv_merkle_node(const unsigned char *left, const unsigned char *right,
     nv_sha256(in, sizeof in, out);
 }
 
-/*
- * The stack holds the roots of the perfect subtrees seen so far, largest
- * first: after leaf i, one for each set bit of i + 1.  Folding it from the
- * right at the end splits each remainder at its largest power of two, as
- * the RFC's recursive MTH does.
- */
-void nv_merkle_root(const unsigned char *leaves, uint64_t n,
-                    unsigned char out[H])
+void nv_merkle_edge_init(struct nv_merkle_edge *e)
 {
-    unsigned char stack[65][H];
-    size_t top = 0;
+    e->size = 0;
+}
 
-    if (n == 0) {
+unsigned nv_merkle_edge_roots(uint64_t size)
+{
+    unsigned n = 0;
+
+    for (; size; size &= size - 1)
+        n++;
+    return n;
+}
+
+unsigned nv_merkle_edge_path(uint64_t size)
+{
+    unsigned n = 0;
+
+    for (; size && !(size & 1); size >>= 1)
+        n++;
+    return n;
+}
+
+/*
+ * Leaf i joins the subtree roots as a subtree of one; while the bits of i
+ * below it are set, the two smallest roots are equal in size and merge.
+ * The roots merged into the new smallest subtree are the left siblings on
+ * the new last leaf's path, smallest first: its path within that subtree.
+ */
+void nv_merkle_edge_push(struct nv_merkle_edge *e, const unsigned char leaf[H])
+{
+    unsigned top = nv_merkle_edge_roots(e->size), m = 0;
+    unsigned char cur[H];
+
+    memcpy(cur, leaf, H);
+    for (uint64_t j = e->size; j & 1; j >>= 1, m++) {
+        memcpy(e->path[m], e->h[--top], H);
+        nv_merkle_node(e->h[top], cur, cur);
+    }
+    memcpy(e->h[top], cur, H);
+    e->size++;
+}
+
+/* Folding the roots from the right splits each remainder at its largest
+ * power of two, as the RFC's recursive MTH does. */
+void nv_merkle_edge_root(const struct nv_merkle_edge *e, unsigned char out[H])
+{
+    unsigned top = nv_merkle_edge_roots(e->size);
+
+    if (top == 0) {
         nv_sha256("", 0, out);
         return;
     }
-    for (uint64_t i = 0; i < n; i++) {
-        memcpy(stack[top++], leaves + (size_t)i * H, H);
-        for (uint64_t j = i; j & 1; j >>= 1, top--)
-            nv_merkle_node(stack[top - 2], stack[top - 1], stack[top - 2]);
-    }
-    for (; top > 1; top--)
-        nv_merkle_node(stack[top - 2], stack[top - 1], stack[top - 2]);
-    memcpy(out, stack[0], H);
+    memcpy(out, e->h[--top], H);
+    while (top--)
+        nv_merkle_node(e->h[top], out, out);
+}
+
+int nv_merkle_edge_is_last(const struct nv_merkle_edge *e,
+                           const unsigned char leaf[H])
+{
+    unsigned top = nv_merkle_edge_roots(e->size);
+    unsigned n = nv_merkle_edge_path(e->size);
+    unsigned char cur[H];
+
+    if (top == 0)
+        return 0;
+    memcpy(cur, leaf, H);
+    for (unsigned i = 0; i < n; i++)
+        nv_merkle_node(e->path[i], cur, cur);
+    return memcmp(cur, e->h[top - 1], H) == 0;
+}
+
+void nv_merkle_root(const unsigned char *leaves, uint64_t n,
+                    unsigned char out[H])
+{
+    struct nv_merkle_edge e;
+
+    nv_merkle_edge_init(&e);
+    for (uint64_t i = 0; i < n; i++)
+        nv_merkle_edge_push(&e, leaves + (size_t)i * H);
+    nv_merkle_edge_root(&e, out);
 }
 
 /* The largest power of two smaller than n (n >= 2). */

@@ -35,6 +35,42 @@ void nv_merkle_root(const unsigned char *leaves, uint64_t n,
                     unsigned char out[NV_MERKLE_HASH]);
 
 /*
+ * The right edge of a tree (a compact range): enough to append a leaf
+ * and compute the root without the leaves before it.  h holds the roots
+ * of the perfect subtrees the tree of size leaves splits into, largest
+ * first (one for each set bit of size); path is the inclusion path of
+ * the last leaf within the smallest of them, from the leaf upwards (one
+ * hash for each trailing zero bit of size), so that the last leaf can be
+ * checked against the edge alone.
+ */
+struct nv_merkle_edge {
+    uint64_t size;
+    unsigned char h[64][NV_MERKLE_HASH];
+    unsigned char path[64][NV_MERKLE_HASH];
+};
+
+/* The edge of the empty tree. */
+void nv_merkle_edge_init(struct nv_merkle_edge *e);
+
+/* Add leaf (a leaf hash) as leaf e->size: O(log n) hashes at worst, one
+ * on average.  The caller keeps size below 2^64 - 1. */
+void nv_merkle_edge_push(struct nv_merkle_edge *e,
+                         const unsigned char leaf[NV_MERKLE_HASH]);
+
+/* MTH of the tree e describes, as nv_merkle_root gives it. */
+void nv_merkle_edge_root(const struct nv_merkle_edge *e,
+                         unsigned char out[NV_MERKLE_HASH]);
+
+/* 1 if leaf is the last leaf of the tree e describes, else 0 (and 0
+ * for the empty tree). */
+int nv_merkle_edge_is_last(const struct nv_merkle_edge *e,
+                           const unsigned char leaf[NV_MERKLE_HASH]);
+
+/* How many hashes e->h and e->path hold for a tree of size leaves. */
+unsigned nv_merkle_edge_roots(uint64_t size);
+unsigned nv_merkle_edge_path(uint64_t size);
+
+/*
  * The inclusion proof (RFC 9162 PATH) of leaf index in the tree of the
  * first size leaves: *npath hashes written to path, which has room for
  * NV_MERKLE_MAX_PATH.  NV_EINVAL if index >= size.

@@ -75,10 +75,51 @@ $ . tests/cli/log-fixture.sh; printf 'x\n' > $d/ev/checkpoint; netvet log verify
 ? 2
 2~ checkpoint:2:1: a checkpoint is five lines
 
-# A tampered log is never extended.
-$ . tests/cli/log-fixture.sh; flip $d/ev/entries 30; netvet log append $d/ev --key $d/k.key --text x
+# A tampered log is never extended: an append checks the signature, the
+# state against the signed root and the last record; without a state
+# that holds, the whole log.
+$ . tests/cli/log-fixture.sh; flip $d/ev/entries 60; netvet log append $d/ev --key $d/k.key --text x
 ? 1
 2~ do not hash to the signed root
+
+$ . tests/cli/log-fixture.sh; flip $d/ev/entries 30; rm $d/ev/state; netvet log append $d/ev --key $d/k.key --text x
+? 1
+2~ do not hash to the signed root
+
+$ . tests/cli/log-fixture.sh; flip $d/ev/state 40; flip $d/ev/entries 30; netvet log append $d/ev --key $d/k.key --text x
+? 1
+2~ do not hash to the signed root
+
+# An earlier entry changed behind a good state is left to verify.
+$ . tests/cli/log-fixture.sh; flip $d/ev/entries 30; netvet log append $d/ev --key $d/k.key --text x; netvet log verify $d/ev --trust $d/k.pub
+? 1
+~ ^appended entry 3 to
+2~ entries: the 4 entries do not hash to the signed root$
+
+# A missing or damaged state is rebuilt.
+$ . tests/cli/log-fixture.sh; rm $d/ev/state; netvet log append $d/ev --key $d/k.key --text x >/dev/null; echo garbage > $d/ev/state; netvet log append $d/ev --key $d/k.key --text y; netvet log verify $d/ev --trust $d/k.pub
+~ ^appended entry 4 to
+~ ^ok: log .* holds 5 entries
+
+# Many entries from one input, under one checkpoint.
+$ . tests/cli/log-fixture.sh; printf '{"a":1}\r\n\n{"a":2}\n{"a":3}' | netvet log append $d/ev --key $d/k.key --lines -; netvet log show $d/ev; netvet log verify $d/ev --trust $d/k.pub
+~ ^appended entries 3 to 5 to .*/ev$
+~ ^ +3  [0-9a-f]{16}  \{"a":1\}$
+~ ^ +5  [0-9a-f]{16}  \{"a":3\}$
+~ ^ok: log .* holds 6 entries
+
+$ . tests/cli/log-fixture.sh; printf '\n\n' | netvet log append $d/ev --key $d/k.key --lines -
+? 2
+2~ no entries$
+
+$ . tests/cli/log-fixture.sh; { echo '{}'; head -c 1048577 /dev/zero | tr '\0' x; echo; } > $d/many; netvet log append $d/ev --key $d/k.key --lines $d/many; echo "status $?"; netvet log verify $d/ev --trust $d/k.pub
+> status 2
+2~ many:2:1: an entry has at most 1 MiB$
+~ holds 3 entries
+
+$ . tests/cli/log-fixture.sh; netvet log append $d/ev --key $d/k.key --lines --text x
+? 2
+2~ not with --lines
 
 $ . tests/cli/log-fixture.sh; netvet log append $d/ev --key $d/o.key --text x
 ? 2
@@ -153,7 +194,7 @@ $ netvet log prove somewhere --index 1 --from 2
 
 $ netvet log append somewhere --text x
 ? 2
-2~ ^netvet: log append: name DIR, --key KEY and one of FILE, - or --text TEXT$
+2~ ^netvet: log append: name DIR, --key KEY and one of FILE, - or --text TEXT \(not with --lines\)$
 
 $ netvet log verify somewhere
 ? 2

@@ -9,6 +9,7 @@
 #include "integrity/checkpoint.h"
 #include "core/atomic.h"
 #include "integrity/evlog.h"
+#include "integrity/evlog_int.h"
 #include "integrity/evproof.h"
 
 #include <stdio.h>
@@ -246,66 +247,116 @@ NV_TEST(evlog_checkpoint_of_another_key)
     nv_key_free(other);
 }
 
-/* Append entry `start` to a log of start entries in a child that stops
+/* Append entries start..start+count-1 in one call in a child that stops
  * at file operation `step`; the child's exit status, or -1. */
 static int crashing_append(const char *dir, const struct nv_key *k,
-                           uint64_t start, long step)
+                           uint64_t start, size_t count, long step)
 {
     int status;
     pid_t pid = fork();
 
     if (pid == 0) {
-        char e[64];
+        char e[4][64];
+        struct nv_evlog_item items[4];
         uint64_t index;
         struct nv_err err;
-        size_t n = entry_text(start, e, sizeof e);
+        for (size_t i = 0; i < count && i < 4; i++) {
+            items[i].data = e[i];
+            items[i].n = entry_text(start + i, e[i], sizeof e[i]);
+        }
         nv_atomic_crash_after(step);
-        _exit(nv_evlog_record(dir, k, NULL, e, n, &index, &err) ? 1 : 0);
+        _exit(nv_evlog_record_many(dir, k, NULL, items, count, &index, &err)
+                  ? 1
+                  : 0);
     }
     if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
         return -1;
     return WEXITSTATUS(status);
 }
 
-/*
- * Kill an append at its first, second, ... file operation until one
- * completes.  Each time the log must open, verify and hold the entries
- * before the append or after it, nothing else; and the next append must
- * succeed and repair what the crash left (a torn or uncommitted record).
- */
-NV_TEST(evlog_crash_at_every_step)
+/* 1 if the state file of the log in dir is the one its entries give. */
+static int state_matches(const char *dir)
 {
-    const char *tmp = nv_t_tmpdir();
-    struct nv_key *k = new_key(tmp, "k");
+    char path[512], got[NV_EVSTATE_MAX_TEXT + 1];
+    struct nv_evlog *log = NULL;
+    struct nv_evstate st;
+    struct nv_buf want;
+    struct nv_err err;
+    long len;
+    int ok;
+
+    snprintf(path, sizeof path, "%s/state", dir);
+    len = slurp(path, got, sizeof got);
+    if (len < 0 || nv_evlog_open(dir, &log, &err))
+        return 0;
+    nv_evlog_state(log, &st);
+    nv_evlog_free(log);
+    nv_buf_init(&want, NV_EVSTATE_MAX_TEXT);
+    ok = !nv_evstate_format(&st, &want, &err) && want.len == (size_t)len &&
+         memcmp(want.data, got, want.len) == 0;
+    nv_buf_release(&want);
+    return ok;
+}
+
+/*
+ * Kill an append of count entries at its first, second, ... file
+ * operation until one completes.  Each time the log must open, verify
+ * and hold the entries before the append or all of those after it,
+ * nothing else; and the next append must succeed, repair what the crash
+ * left (a torn or uncommitted record, a state older than the checkpoint)
+ * and leave the state that the entries give.
+ */
+static void crash_every_step(struct nv_t *T, const struct nv_key *k,
+                             size_t count)
+{
     static const uint64_t starts[] = {0, 1, 4};
 
-    ASSERT(k);
     for (size_t s = 0; s < sizeof starts / sizeof starts[0]; s++) {
         uint64_t start = starts[s];
         int status = NV_ATOMIC_CRASH_EXIT, left_old = 0, left_new = 0;
-        long step;
+        long step, after = (long)start + (long)count;
         for (step = 0; status == NV_ATOMIC_CRASH_EXIT; step++) {
             char dir[256];
-            snprintf(dir, sizeof dir, "%s/log-%llu-%ld", tmp,
-                     (unsigned long long)start, step);
+            snprintf(dir, sizeof dir, "%s/log-%zu-%llu-%ld", nv_t_tmpdir(),
+                     count, (unsigned long long)start, step);
             ASSERT_EQ(append_range(dir, k, 0, start), 0);
-            status = crashing_append(dir, k, start, step);
+            status = crashing_append(dir, k, start, count, step);
             ASSERT(status == 0 || status == NV_ATOMIC_CRASH_EXIT);
             long size = log_state(dir, k);
-            ASSERT(size == (long)start + (status == 0) ||
-                   (status != 0 && size == (long)start + 1));
+            ASSERT(size == (long)start || size == after);
+            ASSERT(status != 0 || size == after);
             left_old += size == (long)start;
-            left_new += status != 0 && size == (long)start + 1;
+            left_new += status != 0 && size == after;
+            ASSERT(status != 0 || state_matches(dir));
             ASSERT_EQ(append_range(dir, k, (uint64_t)size, (uint64_t)size + 1),
                       0);
             ASSERT_EQ(log_state(dir, k), size + 1);
+            ASSERT(state_matches(dir));
         }
         /* Every operation of an append was a crash point once: those
-         * before the rename leave the old log, the rest the new one. */
+         * before the checkpoint's rename leave the old log; the rest
+         * (syncing the directory, replacing the state) the new one. */
         ASSERT(step >= 9);
-        ASSERT_EQ(left_new, 1);
-        ASSERT_EQ(left_old, step - 2);
+        ASSERT(left_new >= 2);
+        ASSERT_EQ(left_old + left_new, step - 1);
     }
+}
+
+NV_TEST(evlog_crash_at_every_step)
+{
+    struct nv_key *k = new_key(nv_t_tmpdir(), "k");
+
+    ASSERT(k);
+    crash_every_step(T, k, 1);
+    nv_key_free(k);
+}
+
+NV_TEST(evlog_batch_crash_at_every_step)
+{
+    struct nv_key *k = new_key(nv_t_tmpdir(), "k");
+
+    ASSERT(k);
+    crash_every_step(T, k, 3);
     nv_key_free(k);
 }
 
@@ -415,6 +466,176 @@ NV_TEST(evlog_hostile_entries)
     ASSERT_EQ(nv_key_load(path, &k, &err), NV_OK);
     ASSERT_EQ(nv_evlog_record(dir, k, NULL, "x", 1, &i, &err), NV_EINVAL);
     nv_key_free(k);
+}
+
+/* The state file of the log in dir replaced by n bytes of data (n < 0:
+ * removed); 0 on success. */
+static int put_state(const char *dir, const void *data, long n)
+{
+    char path[512];
+
+    snprintf(path, sizeof path, "%s/state", dir);
+    return n < 0 ? unlink(path) : spit(path, data, (size_t)n);
+}
+
+/*
+ * The state is never trusted on its own word: missing, garbage, stale,
+ * with a root or an offset changed, the append verifies the whole log
+ * and rebuilds it; and a log that does not hold is not extended however
+ * good its state looks.
+ */
+NV_TEST(evlog_state_is_checked)
+{
+    const char *tmp = nv_t_tmpdir();
+    char dir[256], path[512], st[NV_EVSTATE_MAX_TEXT], old[NV_EVSTATE_MAX_TEXT];
+    struct nv_key *k = new_key(tmp, "k");
+    struct nv_err err;
+    uint64_t i, size = 6;
+    long len, old_len;
+    static const long offsets[] = {8, 15, 23, 31, 40, 70};
+
+    ASSERT(k);
+    snprintf(dir, sizeof dir, "%s/log", tmp);
+    snprintf(path, sizeof path, "%s/state", dir);
+    ASSERT_EQ(append_range(dir, k, 0, 5), 0);
+    old_len = slurp(path, old, sizeof old);
+    ASSERT_EQ(append_range(dir, k, 5, 6), 0);
+    ASSERT(state_matches(dir));
+    ASSERT_EQ(put_state(dir, NULL, -1), 0);
+    ASSERT_EQ(append_range(dir, k, size, size + 1), 0);
+    size++;
+    ASSERT(state_matches(dir));
+    ASSERT_EQ(put_state(dir, "garbage", 7), 0);
+    ASSERT_EQ(append_range(dir, k, size, size + 1), 0);
+    size++;
+    ASSERT(state_matches(dir));
+    /* An older state (of 5 entries) is stale. */
+    ASSERT_EQ(put_state(dir, old, old_len), 0);
+    ASSERT_EQ(append_range(dir, k, size, size + 1), 0);
+    size++;
+    ASSERT(state_matches(dir));
+    /* The size, end, last offset, a root, a path hash: each changed. */
+    for (size_t j = 0; j < sizeof offsets / sizeof offsets[0]; j++) {
+        size_t at = (size_t)offsets[j];
+        len = slurp(path, st, sizeof st);
+        ASSERT(len > (long)at && at < sizeof st);
+        st[at] ^= 1;
+        ASSERT_EQ(put_state(dir, st, len), 0);
+        ASSERT_EQ(append_range(dir, k, size, size + 1), 0);
+        size++;
+        ASSERT_EQ(log_state(dir, k), (long)size);
+        ASSERT(state_matches(dir));
+    }
+    /* The last entry changed: the tail no longer matches, the full
+     * verification finds it, and the log is not extended. */
+    snprintf(path, sizeof path, "%s/entries", dir);
+    char buf[8192];
+    len = slurp(path, buf, sizeof buf);
+    buf[len - 2] ^= 1;
+    ASSERT_EQ(spit(path, buf, (size_t)len), 0);
+    ASSERT_EQ(nv_evlog_record(dir, k, NULL, "x", 1, &i, &err), NV_ECONFLICT);
+    buf[len - 2] ^= 1;
+    ASSERT_EQ(spit(path, buf, (size_t)len), 0);
+    ASSERT_EQ(log_state(dir, k), (long)size);
+    nv_key_free(k);
+}
+
+/* With a good state an append reads only the last record: a changed
+ * earlier entry goes unseen by it (and is found by verify), which shows
+ * the entries before the tail are not read. */
+NV_TEST(evlog_append_reads_only_the_tail)
+{
+    const char *tmp = nv_t_tmpdir();
+    char dir[256];
+    struct nv_key *k = new_key(tmp, "k");
+    struct nv_evlog *log = NULL;
+    struct nv_err err;
+
+    ASSERT(k);
+    snprintf(dir, sizeof dir, "%s/log", tmp);
+    ASSERT_EQ(append_range(dir, k, 0, 4), 0);
+    ASSERT_EQ(verify_altered(dir, "entries", 30, 'X', k), NV_ECONFLICT);
+    char path[512], buf[4096];
+    snprintf(path, sizeof path, "%s/entries", dir);
+    long len = slurp(path, buf, sizeof buf);
+    buf[30] ^= 1;
+    ASSERT_EQ(spit(path, buf, (size_t)len), 0);
+    ASSERT_EQ(append_range(dir, k, 4, 5), 0);
+    ASSERT_EQ(nv_evlog_open(dir, &log, &err), NV_OK);
+    ASSERT_EQ(nv_evlog_verify(log, k, &err), NV_ECONFLICT);
+    nv_evlog_free(log);
+    /* Without the state, the append verifies everything and refuses. */
+    ASSERT_EQ(put_state(dir, NULL, -1), 0);
+    ASSERT(append_range(dir, k, 5, 6) != 0);
+    nv_key_free(k);
+}
+
+/* A batch is appended whole under one checkpoint, and a bad one not at
+ * all. */
+NV_TEST(evlog_batch_append)
+{
+    const char *tmp = nv_t_tmpdir();
+    char dir[256], e[3000][64];
+    struct nv_evlog_item items[3000];
+    struct nv_key *k = new_key(tmp, "k");
+    struct nv_err err;
+    uint64_t first = 99;
+
+    ASSERT(k);
+    snprintf(dir, sizeof dir, "%s/log", tmp);
+    ASSERT_EQ(append_range(dir, k, 0, 2), 0);
+    for (size_t i = 0; i < 3000; i++) {
+        items[i].data = e[i];
+        items[i].n = entry_text(2 + i, e[i], sizeof e[i]);
+    }
+    ASSERT_EQ(nv_evlog_record_many(dir, k, NULL, items, 3000, &first, &err),
+              NV_OK);
+    ASSERT_EQ(first, 2);
+    ASSERT_EQ(log_state(dir, k), 3002);
+    ASSERT(state_matches(dir));
+    ASSERT_EQ(nv_evlog_record_many(dir, k, NULL, items, 0, &first, &err),
+              NV_EINVAL);
+    items[1].n = NV_EVLOG_MAX_ENTRY + 1;
+    ASSERT_EQ(nv_evlog_record_many(dir, k, NULL, items, 3, &first, &err),
+              NV_ELIMIT);
+    ASSERT(strstr(err.msg, "entry 2 of 3"));
+    ASSERT_EQ(log_state(dir, k), 3002);
+    nv_key_free(k);
+}
+
+/* The state parser takes exactly its form: cut anywhere or grown, with
+ * an impossible size or offsets, it fails. */
+NV_TEST(evlog_state_parse)
+{
+    struct nv_evstate st, back;
+    struct nv_buf b;
+    struct nv_err err;
+    unsigned char leaf[NV_MERKLE_HASH] = {7};
+    char text[NV_EVSTATE_MAX_TEXT + 1] = {0};
+
+    nv_evstate_init(&st);
+    for (int i = 0; i < 12; i++)
+        nv_evstate_push(&st, leaf, 10 + (size_t)i);
+    nv_buf_init(&b, NV_EVSTATE_MAX_TEXT);
+    ASSERT_EQ(nv_evstate_format(&st, &b, &err), NV_OK);
+    ASSERT_EQ(b.len, 32 + (2 + 2) * NV_MERKLE_HASH);
+    ASSERT_EQ(nv_evstate_parse(b.data, b.len, "s", &back, &err), NV_OK);
+    ASSERT_EQ(back.edge.size, 12);
+    ASSERT_EQ(back.end, st.end);
+    ASSERT_EQ(back.last, st.end - 4 - 21);
+    ASSERT_EQ(memcmp(back.edge.h, st.edge.h, 2 * NV_MERKLE_HASH), 0);
+    ASSERT_EQ(memcmp(back.edge.path, st.edge.path, 2 * NV_MERKLE_HASH), 0);
+    for (size_t n = 0; n < b.len; n++)
+        ASSERT_EQ(nv_evstate_parse(b.data, n, "s", &back, &err), NV_EPARSE);
+    memcpy(text, b.data, b.len);
+    ASSERT_EQ(nv_evstate_parse(text, b.len + 1, "s", &back, &err), NV_EPARSE);
+    text[15] = 0; /* size 0 */
+    ASSERT_EQ(nv_evstate_parse(text, b.len, "s", &back, &err), NV_EPARSE);
+    ASSERT(strstr(err.msg, "byte 8"));
+    text[15] = 12;
+    text[31] = (char)(st.end - 2); /* last beyond end - 4 */
+    ASSERT_EQ(nv_evstate_parse(text, b.len, "s", &back, &err), NV_EPARSE);
+    nv_buf_release(&b);
 }
 
 /* p written as JSON and read back into q (entry in a); 0 on success. */
@@ -560,6 +781,20 @@ NV_TEST(evlog_allocation_failures)
         ASSERT(rc == NV_OK || rc == NV_ENOMEM);
         ASSERT_EQ(log_state(dir, k), rc ? 3 : 4);
     }
+    /* A batch, with the state to rebuild first. */
+    rc = NV_ENOMEM;
+    ASSERT_EQ(put_state(dir, NULL, -1), 0);
+    for (long n = 0; rc == NV_ENOMEM; n++) {
+        const struct nv_evlog_item two[2] = {
+            {"{\"event\":\"test\",\"n\":4}", 22},
+            {"{\"event\":\"test\",\"n\":5}", 22}};
+        nv_alloc_fail_after(n);
+        rc = nv_evlog_record_many(dir, k, NULL, two, 2, &i, &err);
+        nv_alloc_fail_after(-1);
+        ASSERT(rc == NV_OK || rc == NV_ENOMEM);
+        ASSERT_EQ(log_state(dir, k), rc ? 4 : 6);
+    }
+    ASSERT(state_matches(dir));
     snprintf(path, sizeof path, "%s/p.json", tmp);
     ASSERT_EQ(nv_evlog_open(dir, &log, &err), NV_OK);
     ASSERT_EQ(nv_evproof_inclusion(log, 2, 0, &p, &err), NV_OK);

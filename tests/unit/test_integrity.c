@@ -393,6 +393,200 @@ NV_TEST(diff_classes)
     ASSERT_EQ(class_of("(none)"), NV_DIFF_CODE); /* bytes, no section */
 }
 
+/* The names of the sections of x that y lacks or has otherwise, pairing
+ * the k-th of a name with the k-th, appended to out unless listed: the
+ * brute-force oracle of the section comparison. */
+static void sections_oracle(const struct nv_content *x,
+                            const struct nv_content *y, const char **out,
+                            uint32_t *n)
+{
+    for (uint32_t i = 0; i < x->nsec; i++) {
+        uint32_t k = 0, listed = 0;
+        const struct nv_section_digest *o = NULL;
+        for (uint32_t j = 0; j < i; j++)
+            k += strcmp(x->sec[j].name, x->sec[i].name) == 0;
+        for (uint32_t j = 0; j < y->nsec && !o; j++)
+            if (strcmp(y->sec[j].name, x->sec[i].name) == 0 && k-- == 0)
+                o = &y->sec[j];
+        if (o && o->size == x->sec[i].size &&
+            memcmp(o->sha256, x->sec[i].sha256, NV_SHA256_LEN) == 0)
+            continue;
+        for (uint32_t j = 0; j < *n; j++)
+            listed |= strcmp(out[j], x->sec[i].name) == 0;
+        if (!listed)
+            out[(*n)++] = x->sec[i].name;
+    }
+}
+
+/* n sections with names from a small pool (so that names repeat) and
+ * digests from a smaller one (so that many pairs agree). */
+static void random_sections(struct nv_section_digest *v, uint32_t n,
+                            unsigned *seed)
+{
+    static const char *const pool[] = {
+        ".text", ".data", ".a", ".b", ".note.gnu.build-id", ".gnu_debuglink"};
+
+    for (uint32_t i = 0; i < n; i++) {
+        unsigned r = (unsigned)rand_r(seed);
+        memset(&v[i], 0, sizeof v[i]);
+        v[i].name = pool[r % 6];
+        v[i].size = 10;
+        v[i].sha256[0] = (unsigned char)((r >> 8) % 2);
+    }
+}
+
+/* Seeded random section tables against the brute-force comparison: the
+ * same names listed in the same order, and the same class. */
+NV_TEST(diff_sections_against_oracle)
+{
+    static struct nv_section_digest sa[400], sb[400];
+    static const char *want_v[800];
+
+    for (unsigned seed = 1; seed <= 200; seed++) {
+        unsigned st = seed;
+        uint32_t na = 1 + (unsigned)rand_r(&st) % (seed < 190 ? 12 : 400);
+        uint32_t nb = 1 + (unsigned)rand_r(&st) % (seed < 190 ? 12 : 400),
+                 n = 0;
+        struct nv_manifest a, b;
+        struct nv_mfile fa = entry("bin/x", NV_FT_FILE, NULL), fb = fa;
+        struct nv_diff d;
+        struct nv_err err;
+        random_sections(sa, na, &st);
+        random_sections(sb, nb, &st);
+        fa.content.sec = sa;
+        fa.content.nsec = na;
+        fb.content.sec = sb;
+        fb.content.nsec = nb;
+        fb.content.sha256[0] = 1;
+        nv_manifest_init(&a);
+        nv_manifest_init(&b);
+        ASSERT(!nv_manifest_add(&a, &fa, &err) &&
+               !nv_manifest_add(&b, &fb, &err));
+        ASSERT(!nv_manifest_finish(&a, &err) && !nv_manifest_finish(&b, &err));
+        ASSERT_EQ(nv_diff_compute(&a, &b, &d, &err), NV_OK);
+        sections_oracle(&fa.content, &fb.content, want_v, &n);
+        sections_oracle(&fb.content, &fa.content, want_v, &n);
+        ASSERT_EQ(d.n, 1);
+        ASSERT_EQ(d.v[0].nsections, n);
+        int code = n == 0;
+        for (uint32_t i = 0; i < n; i++) {
+            ASSERT_STREQ(d.v[0].sections[i], want_v[i]);
+            code |= strcmp(want_v[i], ".note.gnu.build-id") != 0 &&
+                    strcmp(want_v[i], ".gnu_debuglink") != 0;
+        }
+        ASSERT_EQ(d.v[0].cls, code ? NV_DIFF_CODE : NV_DIFF_NOISE);
+        nv_diff_release(&d);
+        nv_manifest_release(&a);
+        nv_manifest_release(&b);
+    }
+}
+
+/* The issues of got that want lacks, by brute force: the oracle. */
+static size_t issues_oracle(const struct nv_manifest *want,
+                            const struct nv_manifest *got,
+                            const struct nv_missue **out)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < got->nissue; i++) {
+        const struct nv_missue *g = &got->issue[i];
+        int seen = 0;
+        for (size_t j = 0; j < want->nissue && !seen; j++)
+            seen = want->issue[j].kind == g->kind &&
+                   want->issue[j].path_len == g->path_len &&
+                   memcmp(want->issue[j].path, g->path, g->path_len) == 0;
+        if (!seen)
+            out[n++] = g;
+    }
+    return n;
+}
+
+/* n random issues from a small pool of paths (prefixes of each other,
+ * with NUL bytes) and kinds, so that many repeat across manifests. */
+static int random_issues(struct nv_manifest *m, size_t n, unsigned *seed)
+{
+    struct nv_err err;
+
+    for (size_t i = 0; i < n; i++) {
+        char path[16] = "p/\0";
+        unsigned r = (unsigned)rand_r(seed);
+        size_t len = 2 + r % 5;
+        for (size_t k = 2; k < len; k++)
+            path[k] = (char)("01\0"[(r >> (3 * k)) % 3]);
+        if (nv_manifest_issue(m, path, len,
+                              (enum nv_issue_kind)(r >> 28) % NV_ISSUE_COUNT,
+                              &err))
+            return -1;
+    }
+    return 0;
+}
+
+/* Seeded random issue lists against the brute-force comparison, up to
+ * thousands of issues a side (the comparison is O(n log n)). */
+NV_TEST(diff_issues_against_oracle)
+{
+    static const size_t sizes[] = {0, 1, 7, 100, 3000};
+    static const struct nv_missue *want_v[3000];
+
+    for (unsigned seed = 1; seed <= 25; seed++) {
+        unsigned st = seed;
+        size_t na = sizes[seed % 5], nb = sizes[(seed / 5) % 5];
+        struct nv_manifest a, b;
+        struct nv_diff d;
+        struct nv_err err;
+        nv_manifest_init(&a);
+        nv_manifest_init(&b);
+        ASSERT_EQ(random_issues(&a, na, &st), 0);
+        ASSERT_EQ(random_issues(&b, nb, &st), 0);
+        ASSERT_EQ(nv_manifest_finish(&a, &err), NV_OK);
+        ASSERT_EQ(nv_manifest_finish(&b, &err), NV_OK);
+        ASSERT_EQ(nv_diff_compute(&a, &b, &d, &err), NV_OK);
+        size_t n = issues_oracle(&a, &b, want_v);
+        ASSERT_EQ(d.nissues, n);
+        for (size_t i = 0; i < n; i++)
+            ASSERT(d.issues[i] == want_v[i]);
+        ASSERT(nb < 100 || na < 100 || n < nb);
+        nv_diff_release(&d);
+        nv_manifest_release(&a);
+        nv_manifest_release(&b);
+    }
+}
+
+/* Each allocation of a comparison with sections and issues fails in
+ * turn: NV_ENOMEM and nothing leaked (the sanitizer build checks). */
+NV_TEST(diff_allocation_failures)
+{
+    static struct nv_section_digest sa[20], sb[20];
+    struct nv_manifest a, b;
+    struct nv_mfile fa = entry("bin/x", NV_FT_FILE, NULL), fb = fa;
+    struct nv_diff d;
+    struct nv_err err;
+    unsigned st = 7;
+    enum nv_rc rc = NV_ENOMEM;
+
+    random_sections(sa, 20, &st);
+    random_sections(sb, 20, &st);
+    fa.content = (struct nv_content){.nsec = 20, .sec = sa};
+    fb.content = (struct nv_content){.nsec = 20, .sec = sb};
+    fb.content.sha256[0] = 1;
+    nv_manifest_init(&a);
+    nv_manifest_init(&b);
+    ASSERT(!nv_manifest_add(&a, &fa, &err) && !nv_manifest_add(&b, &fb, &err));
+    ASSERT_EQ(random_issues(&a, 50, &st), 0);
+    ASSERT_EQ(random_issues(&b, 50, &st), 0);
+    ASSERT(!nv_manifest_finish(&a, &err) && !nv_manifest_finish(&b, &err));
+    for (long n = 0; rc == NV_ENOMEM; n++) {
+        nv_alloc_fail_after(n);
+        rc = nv_diff_compute(&a, &b, &d, &err);
+        nv_alloc_fail_after(-1);
+        ASSERT(rc == NV_OK || rc == NV_ENOMEM);
+    }
+    ASSERT(d.n == 1 && d.v[0].nsections > 0);
+    nv_diff_release(&d);
+    nv_manifest_release(&a);
+    nv_manifest_release(&b);
+}
+
 NV_TEST(image_budget_stops_bombs)
 {
     struct nv_image_limits l;

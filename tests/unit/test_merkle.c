@@ -84,6 +84,33 @@ NV_TEST(merkle_root_matches_recursive_definition)
     }
 }
 
+/* The right edge, grown one leaf at a time, gives the brute-force root
+ * at every size, holds exactly the hashes it says it does, and knows its
+ * last leaf from every other. */
+NV_TEST(merkle_edge_matches_recursive_definition)
+{
+    unsigned char leaves[MAXN * H], got[H], want[H];
+    struct nv_merkle_edge e;
+
+    ASSERT(make_leaves(leaves, MAXN));
+    nv_merkle_edge_init(&e);
+    nv_merkle_edge_root(&e, got);
+    nv_merkle_root(NULL, 0, want);
+    ASSERT_EQ(memcmp(got, want, H), 0);
+    ASSERT(!nv_merkle_edge_is_last(&e, leaves));
+    for (uint64_t n = 1; n <= MAXN; n++) {
+        nv_merkle_edge_push(&e, leaves + (n - 1) * H);
+        ASSERT_EQ(e.size, n);
+        nv_merkle_edge_root(&e, got);
+        mth(leaves, n, want);
+        ASSERT_EQ(memcmp(got, want, H), 0);
+        ASSERT_EQ(nv_merkle_edge_roots(n), (unsigned)__builtin_popcountll(n));
+        ASSERT_EQ(nv_merkle_edge_path(n), (unsigned)__builtin_ctzll(n));
+        for (uint64_t i = 0; i < n; i++)
+            ASSERT_EQ(nv_merkle_edge_is_last(&e, leaves + i * H), i == n - 1);
+    }
+}
+
 /* Every bit flip of every proof hash, and every other index and size,
  * must fail; the proof itself must verify. */
 static int inclusion_holds(const unsigned char *leaves, uint64_t index,
