@@ -26,6 +26,9 @@
 #define FUZZY_MIN                                                              \
     6 /* shorter words are matched exactly only:                               \
          "intel" is one letter from "inter" */
+#define FOLD_MIN                                                               \
+    6 /* shorter query words fold only for an OCR digit:                       \
+         "bayer" is not "bajer", "gr0up" is "group" */
 #define COMMON_DF                                                              \
     3000 /* tokens in more entries do not find                                 \
             candidates on their own */
@@ -53,6 +56,8 @@ struct nv_matcher {
     uint32_t ntok;
     size_t tokcap;
     struct nv_strmap vocab;
+    struct nv_strmap fold; /* folded spelling -> first token with it */
+    uint32_t *fnext;       /* per token: next token of its folded spelling */
     uint32_t *poff, *post;
     uint32_t *toff, *tri;
     uint32_t *stamp, epoch;    /* per entry: candidate this query */
@@ -105,7 +110,7 @@ static uint32_t gram_hash(const char *s)
     return ((uint32_t)(unsigned char)s[0] * 64 + (unsigned char)s[1]) % NGRAM;
 }
 
-static const float kind_factor[] = {1.0f, 0.25f, 0.1f, 0.2f};
+static const float kind_factor[] = {1.0f, 0.25f, 0.1f, 0.2f, 0.2f};
 
 /* The vocabulary id of a token, added if new (the map borrows the
  * arena copy of the text). */
@@ -204,6 +209,106 @@ static enum nv_rc index_tokens(struct nv_matcher *mt)
     return NV_OK;
 }
 
+/* Spellings that differ by romanisation or OCR fold to one key.
+ * Multi-letter rules first (lookahead), then letter by letter; a doubled
+ * letter of the result is written once. */
+static const struct {
+    const char *from, *to;
+} fold_rules[] = {{"shch", "sh"}, {"sch", "sh"}, {"tch", "ch"}, {"kh", "h"},
+                  {"zh", "z"},    {"ck", "k"},   {"ks", "x"},   {"cs", "x"},
+                  {"ph", "f"},    {"tz", "ts"},  {"rn", "m"}};
+
+static char fold_letter(char c, char next)
+{
+    switch (c) {
+    case '0':
+        return 'o';
+    case '1':
+    case 'l':
+    case 'y':
+    case 'j':
+        return 'i';
+    case '5':
+        return 's';
+    case '8':
+        return 'b';
+    case 'w':
+        return 'v';
+    case 'q':
+        return 'k';
+    case 'c':
+        return next == 'h' ? 'c' : 'k';
+    default:
+        return c;
+    }
+}
+
+/* The folded key of token s[0..n) into out (64 bytes); its length.
+ * "Baykal" and "Bajkal" are "baikai", "Micron" and "Mikron" "mikrom",
+ * "HUAWE1" and "huawei" "huavei".  Numbers are left alone. */
+static size_t fold_key(const char *s, size_t n, char *out)
+{
+    size_t i = 0, len = 0, digits = 0;
+
+    for (size_t k = 0; k < n; k++)
+        digits += s[k] >= '0' && s[k] <= '9';
+    while (i < n && len < 63) {
+        const char *to = NULL;
+        size_t r = 0;
+        for (; digits < n && r < sizeof fold_rules / sizeof fold_rules[0];
+             r++) {
+            size_t k = strlen(fold_rules[r].from);
+            if (i + k <= n && memcmp(s + i, fold_rules[r].from, k) == 0) {
+                to = fold_rules[r].to;
+                i += k;
+                break;
+            }
+        }
+        for (; to && *to && len < 63; to++)
+            if (!len || out[len - 1] != *to)
+                out[len++] = *to;
+        if (to)
+            continue;
+        char c =
+            digits < n ? fold_letter(s[i], i + 1 < n ? s[i + 1] : 0) : s[i];
+        if (!len || out[len - 1] != c)
+            out[len++] = c;
+        i++;
+    }
+    return len;
+}
+
+static int foldable(const struct token *tk)
+{
+    return tk->len >= 4;
+}
+
+/* The folded spellings of the vocabulary, chained per key. */
+static enum nv_rc index_folds(struct nv_matcher *mt)
+{
+    mt->fnext = nv_calloc((size_t)mt->ntok + 1, sizeof *mt->fnext);
+    if (!mt->fnext)
+        return NV_ENOMEM;
+    for (uint32_t t = 0; t < mt->ntok; t++) {
+        char key[64], *copy;
+        size_t n;
+        uint32_t first;
+        int found;
+        mt->fnext[t] = NV_NONE;
+        if (!foldable(&mt->tok[t]))
+            continue;
+        n = fold_key(mt->tok[t].text, mt->tok[t].len, key);
+        copy = nv_arena_strndup(&mt->arena, key, n);
+        if (!copy || nv_strmap_put(&mt->fold, copy, n, t, &first, &found))
+            return NV_ENOMEM;
+        if (found) { /* chain t after the first of its key */
+            mt->fnext[t] = mt->fnext[first];
+            mt->fnext[first] = t;
+        }
+    }
+    return NV_OK;
+}
+
 /* Visit each trigram bucket of a token once: count (fill == 0) or fill. */
 static void token_trigrams(struct nv_matcher *mt, uint32_t t, uint32_t *count,
                            uint32_t *fill)
@@ -264,6 +369,8 @@ void nv_matcher_free(struct nv_matcher *mt)
     nv_normalizer_free(mt->nz);
     nv_arena_release(&mt->arena);
     nv_strmap_release(&mt->vocab);
+    nv_strmap_release(&mt->fold);
+    nv_free(mt->fnext);
     nv_free(mt->e);
     nv_free(mt->eoff);
     nv_free(mt->etok);
@@ -289,6 +396,7 @@ enum nv_rc nv_matcher_new(const struct nv_lists *l, struct nv_matcher **out,
         mt->l = l;
         nv_arena_init(&mt->arena);
         nv_strmap_init(&mt->vocab);
+        nv_strmap_init(&mt->fold);
         mt->nz = nv_normalizer_new();
         rc = mt->nz ? add_entries(mt) : NV_ENOMEM;
     }
@@ -298,6 +406,8 @@ enum nv_rc nv_matcher_new(const struct nv_lists *l, struct nv_matcher **out,
         rc = index_tokens(mt);
     if (!rc)
         rc = index_trigrams(mt);
+    if (!rc)
+        rc = index_folds(mt);
     if (!rc) {
         mt->stamp = nv_calloc((size_t)mt->ne + 1, sizeof *mt->stamp);
         mt->tstamp = nv_calloc((size_t)mt->ntok + 1, sizeof *mt->tstamp);
@@ -380,22 +490,178 @@ static void fuzzy_candidates(struct nv_matcher *mt, struct query *q, int qi)
     }
 }
 
-static enum nv_rc read_query(struct nv_matcher *mt, const char *name,
-                             struct query *q)
+/* The vocabulary id of s[0..n), or NV_NONE. */
+static uint32_t known(const struct nv_matcher *mt, const char *s, size_t n)
 {
-    enum nv_rc rc = nv_normalize(mt->nz, name, &q->nm);
+    int64_t id = nv_strmap_get(&mt->vocab, s, n);
+    return id < 0 ? NV_NONE : (uint32_t)id;
+}
 
+/* A listed word or a word of the tables: its vocabulary id (NV_NONE if
+ * no list uses it), its kind and its spelling; 0 if neither. */
+struct word {
+    uint32_t id;
+    uint8_t kind;
+    const char *s;
+    size_t n;
+};
+
+static int lookup(const struct nv_matcher *mt, const char *s, size_t n,
+                  struct word *w)
+{
+    const char *canon;
+
+    w->id = known(mt, s, n);
+    w->s = s;
+    w->n = n;
+    if (w->id != NV_NONE) {
+        w->kind = mt->tok[w->id].kind;
+        return 1;
+    }
+    if (!nv_normalizer_word(mt->nz, s, n, &canon, &w->kind))
+        return 0;
+    w->s = canon;
+    w->n = strlen(canon);
+    w->id = known(mt, w->s, w->n);
+    return 1;
+}
+
+static uint32_t df_of(const struct nv_matcher *mt, const struct word *w)
+{
+    return w->id == NV_NONE ? 0 : mt->tok[w->id].df;
+}
+
+/* Whether tokens i and i+1 of nm are one word written apart ("Hik
+ * Vision", "Corpora tion"): their concatenation is a listed word or a
+ * word of the tables, and one half is unknown or both are commoner. */
+static int joined(const struct nv_matcher *mt, const struct nv_name *nm, int i,
+                  struct word *w)
+{
+    char both[128];
+    size_t a = nm->len[i], b = nm->len[i + 1];
+    struct word wa, wb;
+
+    if (nm->seg[i] != nm->seg[i + 1] || a < 2 || b < 2)
+        return 0;
+    memcpy(both, nv_name_token(nm, i), a);
+    memcpy(both + a, nv_name_token(nm, i + 1), b);
+    if (!lookup(mt, both, a + b, w) || w->kind == NV_TOKEN_LEGAL)
+        return 0;
+    if (w->s == both) /* a listed word: keep it, not the stack copy */
+        w->s = mt->tok[w->id].text;
+    if (!lookup(mt, nv_name_token(nm, i), a, &wa) ||
+        !lookup(mt, nv_name_token(nm, i + 1), b, &wb))
+        return 1;
+    return df_of(mt, &wa) > df_of(mt, w) && df_of(mt, &wb) > df_of(mt, w) &&
+           w->kind == NV_TOKEN_NAME;
+}
+
+/* Where to split an unknown word into two known ones ("skygulf" -> "sky
+ * gulf", "holdinglimited"), one of them a name word or both words of
+ * the tables; 0 if nowhere.  wa and wb receive the halves. */
+static size_t split_at(const struct nv_matcher *mt, const char *s, size_t n,
+                       struct word *wa, struct word *wb)
+{
+    size_t best = 0, bestmin = 0;
+    struct word a, b;
+
+    if (n < 6 || lookup(mt, s, n, &a))
+        return 0;
+    for (size_t k = 2; k + 2 <= n; k++) {
+        size_t shorter = k < n - k ? k : n - k;
+        if (shorter <= bestmin || !lookup(mt, s, k, &a) ||
+            !lookup(mt, s + k, n - k, &b) ||
+            (a.id == NV_NONE && b.id == NV_NONE && shorter < 4))
+            continue;
+        best = k;
+        bestmin = shorter;
+        *wa = a;
+        *wb = b;
+    }
+    return bestmin >= 3 || (best && (wa->kind != NV_TOKEN_NAME ||
+                                     wb->kind != NV_TOKEN_NAME))
+               ? best
+               : 0;
+}
+
+/* The query's words with words written apart joined, and unknown words
+ * that are two known ones run together split. */
+static void rejoin(const struct nv_matcher *mt, const struct nv_name *in,
+                   struct nv_name *out)
+{
+    out->n = 0;
+    out->nseg = in->nseg;
+    memcpy(out->segkind, in->segkind, sizeof out->segkind);
+    for (int i = 0; i < in->n; i++) {
+        const char *s = nv_name_token(in, i);
+        struct word w = {NV_NONE, 0, NULL, 0}, wb = w;
+        if (i + 1 < in->n && joined(mt, in, i, &w)) {
+            nv_name_add(out, w.s, w.n, w.kind, in->seg[i]);
+            i++;
+        } else if (split_at(mt, s, in->len[i], &w, &wb)) {
+            nv_name_add(out, w.s, w.n, w.kind, in->seg[i]);
+            nv_name_add(out, wb.s, wb.n, wb.kind, in->seg[i]);
+        } else
+            nv_name_add(out, s, in->len[i], in->kind[i], in->seg[i]);
+    }
+}
+
+/* Weight of query token i: as listed, except that a place or a number
+ * that no list uses (an address) weighs little. */
+static float query_weight(const struct nv_matcher *mt, const struct query *q,
+                          int i)
+{
+    uint32_t df = q->id[i] == NV_NONE ? 1 : mt->tok[q->id[i]].df;
+    const char *s = nv_name_token(&q->nm, i);
+    float w = (float)log(1.0 + (double)mt->ne / df);
+
+    if (q->nm.kind[i] == NV_TOKEN_PLACE || q->nm.kind[i] == NV_TOKEN_ADDRESS)
+        return 0.05f * w;
+    if (q->id[i] == NV_NONE && s[0] >= '0' && s[0] <= '9')
+        return 0.05f * w;
+    return kind_factor[q->nm.kind[i]] * w;
+}
+
+/* The query q for the tokens of nm in mask. */
+static void read_query(const struct nv_matcher *mt, const struct nv_name *nm,
+                       uint64_t mask, struct query *q)
+{
+    q->nm.n = 0;
+    q->nm.nseg = nm->nseg;
+    memcpy(q->nm.segkind, nm->segkind, sizeof q->nm.segkind);
+    for (int i = 0; i < nm->n; i++)
+        if (mask >> i & 1)
+            nv_name_add(&q->nm, nv_name_token(nm, i), nm->len[i], nm->kind[i],
+                        nm->seg[i]);
     q->total = 0;
-    for (int i = 0; !rc && i < q->nm.n; i++) {
-        int64_t id =
-            nv_strmap_get(&mt->vocab, nv_name_token(&q->nm, i), q->nm.len[i]);
-        uint32_t df = id < 0 ? 0 : mt->tok[id].df;
-        q->id[i] = id < 0 ? NV_NONE : (uint32_t)id;
-        q->w[i] = kind_factor[q->nm.kind[i]] *
-                  (float)log(1.0 + (double)mt->ne / (df ? df : 1));
+    for (int i = 0; i < q->nm.n; i++) {
+        q->id[i] = known(mt, nv_name_token(&q->nm, i), q->nm.len[i]);
+        q->w[i] = query_weight(mt, q, i);
         q->total += q->w[i];
     }
-    return rc;
+}
+
+/* Listed words that fold to the same key as query word qi (another
+ * romanisation, an OCR confusion) are close to it. */
+static void fold_candidates(struct nv_matcher *mt, struct query *q, int qi)
+{
+    const char *s = nv_name_token(&q->nm, qi);
+    char key[64];
+    size_t n = fold_key(s, q->nm.len[qi], key);
+    int64_t first =
+        q->nm.len[qi] >= FOLD_MIN || (q->nm.len[qi] >= 4 && strpbrk(s, "0158"))
+            ? nv_strmap_get(&mt->fold, key, n)
+            : -1;
+
+    for (uint32_t t = first < 0 ? NV_NONE : (uint32_t)first;
+         t != NV_NONE && q->nclose[qi] < MAX_CLOSE; t = mt->fnext[t]) {
+        if (t == q->id[qi])
+            continue;
+        q->close[qi][q->nclose[qi]] = t;
+        q->sim[qi][q->nclose[qi]++] = 0.97f;
+        if (mt->tok[t].kind == NV_TOKEN_NAME && mt->tok[t].df <= COMMON_DF)
+            add_postings(mt, t);
+    }
 }
 
 /* Candidates: entries sharing a name word with the query (rare words
@@ -418,10 +684,13 @@ static void find_candidates(struct nv_matcher *mt, struct query *q)
         if (q->id[i] != NV_NONE && mt->tok[q->id[i]].df <= COMMON_DF && finder)
             add_postings(mt, q->id[i]);
         /* A listed word is not a misspelling: only unknown words are
-         * looked for among their neighbours. */
+         * looked for among their neighbours; but any word may be another
+         * romanisation of a listed one. */
         q->nclose[i] = 0;
-        if (q->id[i] == NV_NONE && q->nm.kind[i] == NV_TOKEN_NAME &&
-            q->nm.len[i] >= FUZZY_MIN)
+        if (q->nm.kind[i] == NV_TOKEN_NAME || q->nm.kind[i] == NV_TOKEN_GENERIC)
+            fold_candidates(mt, q, i);
+        if (q->id[i] == NV_NONE && q->nclose[i] == 0 &&
+            q->nm.kind[i] == NV_TOKEN_NAME && q->nm.len[i] >= FUZZY_MIN)
             fuzzy_candidates(mt, q, i);
     }
 }
@@ -611,34 +880,148 @@ static int before(const struct nv_matcher *mt, double sa, uint32_t pa,
     return strlen(a->name) < strlen(b->name);
 }
 
-/* Keep the best entry per party, best first, at most max. */
-static uint32_t keep_hit(const struct nv_matcher *mt, struct nv_match_hit *hits,
-                         uint32_t *entry, uint32_t n, uint32_t max,
-                         uint32_t party, uint32_t e, double score)
+#define MAX_SUBQUERIES 8
+#define SUBQUERY_PENALTY 0.02 /* the whole name, when it scores, wins */
+
+/* The token sets of a name to screen: the whole name; its main segments
+ * without what is in parentheses or after "formerly"; the main segments
+ * up to each comma (a name followed by an address); and each part in
+ * parentheses or after "formerly" alone (a short name, a former name).
+ * Returns how many masks; each holds a word that is not a legal form. */
+static int subqueries(const struct nv_name *nm, uint64_t *masks)
 {
-    uint32_t i = 0;
+    uint64_t main = 0, prefix = 0, part[NV_NAME_SEGS] = {0};
+    int n = 0;
+
+    for (int i = 0; i < nm->n; i++) {
+        part[nm->seg[i]] |= (uint64_t)1 << i;
+        if (nm->segkind[nm->seg[i]] == NV_SEG_MAIN)
+            main |= (uint64_t)1 << i;
+    }
+    masks[n++] = main | ~main; /* everything */
+    masks[n++] = main;
+    for (int s = 0; s + 1 < nm->nseg && n < MAX_SUBQUERIES; s++) {
+        if (nm->segkind[s] == NV_SEG_MAIN)
+            prefix |= part[s];
+        if (nm->segkind[s] == NV_SEG_MAIN && prefix != main)
+            masks[n++] = prefix;
+        else if (nm->segkind[s] != NV_SEG_MAIN)
+            masks[n++] = part[s];
+    }
+    if (nm->nseg && nm->segkind[nm->nseg - 1] != NV_SEG_MAIN &&
+        n < MAX_SUBQUERIES)
+        masks[n++] = part[nm->nseg - 1];
+    return n;
+}
+
+/* Whether the tokens of nm in mask hold a word other than a legal form,
+ * and are not the tokens of an earlier mask. */
+static int worth(const struct nv_name *nm, const uint64_t *masks, int k)
+{
+    uint64_t all = nm->n >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << nm->n) - 1;
+    uint64_t m = masks[k] & all;
+
+    for (int j = 0; j < k; j++)
+        if ((masks[j] & all) == m)
+            return 0;
+    for (int i = 0; i < nm->n; i++)
+        if ((m >> i & 1) && nm->kind[i] != NV_TOKEN_LEGAL)
+            return 1;
+    return 0;
+}
+
+/* The hits kept so far: per hit, its entry and the sub-query that found
+ * it. */
+struct found {
+    uint32_t entry[64];
+    uint8_t sub[64];
+    uint32_t n, max;
+};
+
+/* Keep the best entry per party, best first, at most f->max. */
+static void keep_hit(const struct nv_matcher *mt, struct nv_match_hit *hits,
+                     struct found *f, uint32_t e, double score, int sub)
+{
+    uint32_t party = mt->e[e].party, i = 0, n = f->n;
 
     while (i < n && hits[i].party != party)
         i++;
     if (i < n && hits[i].score >= score)
-        return n;
-    if (i == n && n < max)
-        n++;
+        return;
+    if (i == n && n < f->max)
+        f->n = ++n;
     else if (i == n &&
              !before(mt, score, party, hits[n - 1].score, hits[n - 1].party))
-        return n;
+        return;
     else if (i == n)
         i = n - 1;
     for (; i > 0 &&
            before(mt, score, party, hits[i - 1].score, hits[i - 1].party);
          i--) {
         hits[i] = hits[i - 1];
-        entry[i] = entry[i - 1];
+        f->entry[i] = f->entry[i - 1];
+        f->sub[i] = f->sub[i - 1];
     }
     hits[i].party = party;
     hits[i].score = score;
-    entry[i] = e;
-    return n;
+    f->entry[i] = e;
+    f->sub[i] = (uint8_t)sub;
+}
+
+/* Whether segment g of nm is an address: it holds a word of a street
+ * address ("Unit 7", "12 Lenina Street") or only places. */
+static int address_segment(const struct nv_name *nm, int g)
+{
+    int other = 0;
+
+    for (int i = 0; i < nm->n; i++) {
+        if (nm->seg[i] != g)
+            continue;
+        if (nm->kind[i] == NV_TOKEN_ADDRESS)
+            return 1;
+        other |= nm->kind[i] != NV_TOKEN_PLACE && nm->kind[i] != NV_TOKEN_LEGAL;
+    }
+    return !other;
+}
+
+/* What screening only the tokens of nm in mask costs: nothing for the
+ * whole name; a little for the name without its parentheses or former
+ * name; and for a name cut at a comma, also half the share of the
+ * weight of the listed words it leaves out, addresses aside ("X
+ * Corporation, 724th Research Institute" is not X Corporation; "X, 5
+ * Qianmo Road" is X). */
+static double penalty(const struct nv_matcher *mt, const struct nv_name *nm,
+                      const uint64_t *masks, int k)
+{
+    double all = 0, left = 0;
+
+    if (k < 2 || (masks[k] & ~masks[1]))
+        return k ? SUBQUERY_PENALTY : 0; /* whole, or not a prefix */
+    for (int i = 0; i < nm->n; i++) {
+        uint32_t id = known(mt, nv_name_token(nm, i), nm->len[i]);
+        double w = id == NV_NONE ? 0 : mt->tok[id].weight;
+        if (!(masks[1] >> i & 1))
+            continue; /* not in the main segments */
+        all += w;
+        if (!(masks[k] >> i & 1) && !address_segment(nm, nm->seg[i]))
+            left += w;
+    }
+    return SUBQUERY_PENALTY + (all > 0 ? 0.5 * left / all : 0);
+}
+
+/* Score every candidate of one sub-query, keeping the best per party. */
+static void screen_sub(struct nv_matcher *mt, struct query *q, int sub,
+                       double penalty, struct nv_match_hit *hits,
+                       struct found *f)
+{
+    struct alignment al;
+
+    find_candidates(mt, q);
+    for (uint32_t c = 0; c < mt->ncand; c++) {
+        double score = align(mt, q, mt->cand[c], &al) - penalty;
+        if (score >= NV_REVIEW_BAND)
+            keep_hit(mt, hits, f, mt->cand[c], score, sub);
+    }
 }
 
 enum nv_rc nv_matcher_screen(struct nv_matcher *mt, const char *name,
@@ -647,26 +1030,31 @@ enum nv_rc nv_matcher_screen(struct nv_matcher *mt, const char *name,
 {
     struct query q;
     struct alignment al;
-    uint32_t entry[64], found = 0;
-    enum nv_rc rc = read_query(mt, name, &q);
+    struct nv_name raw, nm;
+    struct found f = {{0}, {0}, 0, max > 64 ? 64 : max};
+    uint64_t masks[MAX_SUBQUERIES];
+    enum nv_rc rc = nv_normalize(mt->nz, name, &raw);
+    int nmasks;
 
     *n = 0;
     if (rc)
         return nv_err_set(err, rc, "cannot read the name: %s", nv_strerror(rc));
-    max = max > 64 ? 64 : max;
-    find_candidates(mt, &q);
-    for (uint32_t c = 0; c < mt->ncand && max; c++) {
-        double score = align(mt, &q, mt->cand[c], &al);
-        if (score >= NV_REVIEW_BAND)
-            found = keep_hit(mt, hits, entry, found, max,
-                             mt->e[mt->cand[c]].party, mt->cand[c], score);
-    }
-    for (uint32_t i = 0; i < found; i++) {
-        align(mt, &q, entry[i], &al);
-        hits[i].matched = mt->e[entry[i]].name;
+    rejoin(mt, &raw, &nm);
+    nmasks = subqueries(&nm, masks);
+    for (int k = 0; k < nmasks && f.max; k++)
+        if (worth(&nm, masks, k)) {
+            read_query(mt, &nm, masks[k], &q);
+            screen_sub(mt, &q, k, penalty(mt, &nm, masks, k), hits, &f);
+        }
+    for (uint32_t i = 0; i < f.n; i++) {
+        read_query(mt, &nm, masks[f.sub[i]], &q);
+        find_candidates(mt, &q);
+        align(mt, &q, f.entry[i], &al);
+        hits[i].matched = mt->e[f.entry[i]].name;
         hits[i].band = nv_match_band(hits[i].score);
-        explain(mt, &q, entry[i], &al, hits[i].explain, sizeof hits[i].explain);
+        explain(mt, &q, f.entry[i], &al, hits[i].explain,
+                sizeof hits[i].explain);
     }
-    *n = found;
+    *n = f.n;
     return NV_OK;
 }
