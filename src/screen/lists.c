@@ -79,6 +79,7 @@ void nv_lists_init(struct nv_lists *l)
 void nv_lists_release(struct nv_lists *l)
 {
     nv_free(l->v);
+    nv_free(l->extra);
     nv_strmap_release(&l->seen);
     nv_arena_release(&l->arena);
     nv_lists_init(l);
@@ -263,9 +264,9 @@ static enum nv_rc name_forms(struct nv_lists *l, struct nv_party *p)
 
 struct loader {
     struct nv_lists *l;
-    const struct format *fmt;
-    int col[C_COUNT];      /* column of each field in the file, or -1 */
-    struct nv_strmap seen; /* "list\x1fname" -> party */
+    const struct format *fmt; /* NULL: an alias table */
+    int col[C_COUNT];         /* column of each field in the file, or -1 */
+    struct nv_strmap seen;    /* "list\x1fname" -> party */
     struct nv_csv c;
     const char *file;
 };
@@ -395,6 +396,35 @@ static enum nv_rc read_party(struct loader *ld, struct nv_err *err)
     return rc == NV_ENOMEM ? nv_err_set(err, rc, "out of memory") : rc;
 }
 
+/* A row of an alias table: kept until every list is loaded. */
+static enum nv_rc read_alias_row(struct loader *ld, struct nv_err *err)
+{
+    struct nv_lists *l = ld->l;
+    const char *of = field(ld, C_NAME), *alias = field(ld, C_ALIASES);
+
+    if (!of || !alias)
+        return nv_csv_error_at(&ld->c, err, NV_EPARSE, 0,
+                               "an alias row needs alias_of and alias");
+    if (nv_array_reserve(&l->extra, &l->extracap, (size_t)l->nextra + 1,
+                         sizeof *l->extra))
+        return nv_err_set(err, NV_ENOMEM, "out of memory");
+    l->extra[l->nextra++] = (struct nv_alias_row){of, alias};
+    return NV_OK;
+}
+
+/* An alias table: alias_of, alias, then anything (script, source). */
+static int alias_table(struct loader *ld)
+{
+    if (nv_csv_find(&ld->c, "alias_of") != 0 ||
+        nv_csv_find(&ld->c, "alias") < 0)
+        return 0;
+    for (int f = 0; f < C_COUNT; f++)
+        ld->col[f] = -1;
+    ld->col[C_NAME] = 0;
+    ld->col[C_ALIASES] = nv_csv_find(&ld->c, "alias");
+    return 1;
+}
+
 /* Which format a header row is, and where its columns are. */
 static enum nv_rc read_format(struct loader *ld, struct nv_err *err)
 {
@@ -403,6 +433,8 @@ static enum nv_rc read_format(struct loader *ld, struct nv_err *err)
 
     if (rc)
         return rc;
+    if (got && alias_table(ld))
+        return NV_OK;
     for (size_t i = 0; got && i < sizeof formats / sizeof formats[0]; i++) {
         if (nv_csv_find(&ld->c, formats[i].first_column) != 0)
             continue;
@@ -432,7 +464,7 @@ enum nv_rc nv_lists_load_text(struct nv_lists *l, const char *name,
     while (!rc && got) {
         rc = nv_csv_next(&ld.c, &got, err);
         if (!rc && got)
-            rc = read_party(&ld, err);
+            rc = ld.fmt ? read_party(&ld, err) : read_alias_row(&ld, err);
     }
     nv_csv_release(&ld.c);
     if (rc == NV_ENOMEM)
@@ -529,6 +561,23 @@ static uint32_t parent_of(const struct nv_lists *l, const struct names *nm,
     return slot < 0 || nm->best[slot] == i ? NV_NONE : nm->best[slot];
 }
 
+/* The rows of alias tables, given to the parties they name (by
+ * normalised name; a row naming no listed party is left out). */
+static enum nv_rc attach_aliases(struct nv_lists *l, const struct names *nm)
+{
+    enum nv_rc rc = NV_OK;
+
+    for (uint32_t i = 0; i < l->nextra && !rc; i++) {
+        char key[256];
+        size_t n = nv_resolve_key(l->extra[i].of, key, sizeof key);
+        int64_t slot = n < sizeof key ? nv_strmap_get(&nm->map, key, n) : -1;
+        if (slot >= 0)
+            rc = add_alias(l, &l->v[nm->best[slot]], l->extra[i].alias,
+                           strlen(l->extra[i].alias));
+    }
+    return rc;
+}
+
 enum nv_rc nv_lists_link(struct nv_lists *l, struct nv_err *err)
 {
     struct names nm = {{NULL, 0, 0}, NULL, 0};
@@ -539,6 +588,8 @@ enum nv_rc nv_lists_link(struct nv_lists *l, struct nv_err *err)
     for (uint32_t i = 0; !rc && i < l->n; i++)
         if (l->v[i].parent_name)
             l->v[i].parent = parent_of(l, &nm, i);
+    if (!rc)
+        rc = attach_aliases(l, &nm);
     nv_strmap_release(&nm.map);
     nv_free(nm.best);
     return rc ? nv_err_set(err, rc, "out of memory") : NV_OK;

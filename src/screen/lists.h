@@ -9,6 +9,8 @@
  *   DoD section 1260H list (Name, Clean Name, Alias, Parent Name, ...)
  *   a local CSV of national designations and extra aliases, in the
  *     entities.csv form (id, name, aliases, country, designation, parent)
+ *   an alias table (alias_of, alias, ..., source): other names, such as
+ *     the Chinese legal names of listed companies (data/screen/)
  * Rows naming the same party twice (the CSL repeats a party per address
  * block) become one party.  Parents are linked by name after loading.
  */
@@ -35,11 +37,19 @@ struct nv_party {
     const char *file; /* the list file it came from */
 };
 
+/* A row of an alias table: another name of the party listed as of. */
+struct nv_alias_row {
+    const char *of, *alias;
+};
+
 struct nv_lists {
     struct nv_arena arena;
     struct nv_party *v;
     uint32_t n;
     size_t cap;
+    struct nv_alias_row *extra; /* alias tables' rows, attached by link */
+    uint32_t nextra;
+    size_t extracap;
     struct nv_strmap seen; /* "list\x1fname" -> party: a party named
                               twice, in one file or two, is one party */
 };
@@ -56,8 +66,9 @@ enum nv_rc nv_lists_load_text(struct nv_lists *l, const char *name,
                               const char *text, size_t len,
                               struct nv_err *err) NV_WUR;
 
-/* Link every party's parent_name to a party (by normalised name); call
- * once after loading every file. */
+/* Link every party's parent_name to a party (by normalised name), and
+ * give the rows of alias tables to the parties they name; call once
+ * after loading every file. */
 enum nv_rc nv_lists_link(struct nv_lists *l, struct nv_err *err) NV_WUR;
 
 /* The ultimate parent of party i (itself if it has none). */

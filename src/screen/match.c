@@ -60,6 +60,8 @@ struct nv_matcher {
     uint32_t *fnext;       /* per token: next token of its folded spelling */
     uint32_t *poff, *post;
     uint32_t *toff, *tri;
+    uint32_t *grp, *gnext;     /* per party: its group (the same company on
+                                  several lists) and the next of it */
     uint32_t *stamp, epoch;    /* per entry: candidate this query */
     uint32_t *tstamp, *tcount; /* per token: trigram hits this query */
     uint32_t *cand, ncand;
@@ -178,6 +180,114 @@ static enum nv_rc add_entries(struct nv_matcher *mt)
     if (!rc && !mt->eoff)
         rc = nv_array_reserve(&mt->eoff, &b.eoffcap, 1, sizeof *mt->eoff);
     return rc;
+}
+
+/* The vocabulary id of s[0..n), or NV_NONE. */
+static uint32_t known(const struct nv_matcher *mt, const char *s, size_t n)
+{
+    int64_t id = nv_strmap_get(&mt->vocab, s, n);
+    return id < 0 ? NV_NONE : (uint32_t)id;
+}
+
+/* Whether token i of nm, in parentheses, only repeats the name before
+ * it: one of its words ("(Huawei)") or its initials ("(SMIC)"). */
+static int short_form(const struct nv_name *nm, int i)
+{
+    char all[NV_NAME_TOKENS + 1], some[NV_NAME_TOKENS + 1];
+    size_t na = 0, ns = 0;
+    const char *t = nv_name_token(nm, i);
+
+    for (int k = 0; k < nm->n; k++) {
+        if (nm->segkind[nm->seg[k]] != NV_SEG_MAIN)
+            continue;
+        if (strcmp(nv_name_token(nm, k), t) == 0)
+            return 1;
+        all[na++] = nv_name_token(nm, k)[0];
+        if (nm->kind[k] != NV_TOKEN_LEGAL)
+            some[ns++] = nv_name_token(nm, k)[0];
+    }
+    all[na] = some[ns] = '\0';
+    return strcmp(t, all) == 0 || strcmp(t, some) == 0;
+}
+
+/* The key of party p for grouping: the words of its primary name, legal
+ * forms and short forms in parentheses aside, as vocabulary ids; *n
+ * receives how many.  "Huawei Technologies (UK) Co., Ltd." keeps "uk". */
+static enum nv_rc party_key(struct nv_matcher *mt, uint32_t p, uint32_t *key,
+                            size_t *n)
+{
+    const struct nv_party *pt = &mt->l->v[p];
+    struct nv_name nm;
+    enum nv_rc rc =
+        nv_normalize(mt->nz, pt->match_name ? pt->match_name : pt->name, &nm);
+
+    *n = 0;
+    for (int i = 0; !rc && i < nm.n; i++)
+        if (nm.kind[i] != NV_TOKEN_LEGAL &&
+            (nm.segkind[nm.seg[i]] == NV_SEG_MAIN || !short_form(&nm, i)))
+            key[(*n)++] = known(mt, nv_name_token(&nm, i), nm.len[i]);
+    return rc == NV_ENOMEM ? rc : NV_OK;
+}
+
+/* Put party p in the group of party g (p's whole ring joins g's). */
+static void join_group(struct nv_matcher *mt, uint32_t p, uint32_t g)
+{
+    uint32_t next;
+
+    for (uint32_t q = p;; q = mt->gnext[q]) {
+        mt->grp[q] = g;
+        if (mt->gnext[q] == p)
+            break;
+    }
+    next = mt->gnext[g]; /* splice the two rings */
+    mt->gnext[g] = mt->gnext[p];
+    mt->gnext[p] = next;
+}
+
+/* The group of every party: parties whose primary names are the same
+ * words (legal forms and parentheses aside) are one company listed
+ * several times ("Huawei Technologies Co., Ltd. (Huawei)" on the Entity
+ * List, "Huawei Technologies Company" on the FCC list); a branch ("...,
+ * Chengdu") or an affiliate is another party. */
+static enum nv_rc group_parties(struct nv_matcher *mt, struct nv_strmap *first)
+{
+    uint32_t key[NV_NAME_TOKENS];
+    size_t n;
+    enum nv_rc rc = NV_OK;
+
+    mt->grp = nv_calloc((size_t)mt->l->n + 1, sizeof *mt->grp);
+    mt->gnext = nv_calloc((size_t)mt->l->n + 1, sizeof *mt->gnext);
+    if (!mt->grp || !mt->gnext)
+        return NV_ENOMEM;
+    for (uint32_t p = 0; p < mt->l->n; p++)
+        mt->grp[p] = mt->gnext[p] = p;
+    for (uint32_t p = 0; p < mt->l->n && !rc; p++) {
+        uint32_t other;
+        int found;
+        char *copy;
+        rc = party_key(mt, p, key, &n);
+        if (rc || n == 0)
+            continue;
+        copy = nv_arena_alloc(&mt->arena, n * sizeof *key);
+        if (!copy)
+            return NV_ENOMEM;
+        memcpy(copy, key, n * sizeof *key);
+        if (nv_strmap_put(first, copy, n * sizeof *key, p, &other, &found))
+            return NV_ENOMEM;
+        if (found && mt->grp[other] != mt->grp[p])
+            join_group(mt, p, mt->grp[other]);
+    }
+    return rc;
+}
+
+uint32_t nv_matcher_group(const struct nv_matcher *mt, uint32_t party)
+{
+    return mt->grp[party];
+}
+
+uint32_t nv_matcher_next_listing(const struct nv_matcher *mt, uint32_t party)
+{
+    return mt->gnext[party];
 }
 
 /* Document frequencies, weights and the postings of every token. */
@@ -371,6 +481,8 @@ void nv_matcher_free(struct nv_matcher *mt)
     nv_strmap_release(&mt->vocab);
     nv_strmap_release(&mt->fold);
     nv_free(mt->fnext);
+    nv_free(mt->grp);
+    nv_free(mt->gnext);
     nv_free(mt->e);
     nv_free(mt->eoff);
     nv_free(mt->etok);
@@ -408,6 +520,12 @@ enum nv_rc nv_matcher_new(const struct nv_lists *l, struct nv_matcher **out,
         rc = index_trigrams(mt);
     if (!rc)
         rc = index_folds(mt);
+    if (!rc) {
+        struct nv_strmap first;
+        nv_strmap_init(&first);
+        rc = group_parties(mt, &first);
+        nv_strmap_release(&first);
+    }
     if (!rc) {
         mt->stamp = nv_calloc((size_t)mt->ne + 1, sizeof *mt->stamp);
         mt->tstamp = nv_calloc((size_t)mt->ntok + 1, sizeof *mt->tstamp);
@@ -488,13 +606,6 @@ static void fuzzy_candidates(struct nv_matcher *mt, struct query *q, int qi)
         q->sim[qi][q->nclose[qi]++] = (float)j;
         add_postings(mt, touched[i]);
     }
-}
-
-/* The vocabulary id of s[0..n), or NV_NONE. */
-static uint32_t known(const struct nv_matcher *mt, const char *s, size_t n)
-{
-    int64_t id = nv_strmap_get(&mt->vocab, s, n);
-    return id < 0 ? NV_NONE : (uint32_t)id;
 }
 
 /* A listed word or a word of the tables: its vocabulary id (NV_NONE if
@@ -944,10 +1055,10 @@ static void keep_hit(const struct nv_matcher *mt, struct nv_match_hit *hits,
 {
     uint32_t party = mt->e[e].party, i = 0, n = f->n;
 
-    while (i < n && hits[i].party != party)
+    while (i < n && mt->grp[hits[i].party] != mt->grp[party])
         i++;
-    if (i < n && hits[i].score >= score)
-        return;
+    if (i < n && !before(mt, score, party, hits[i].score, hits[i].party))
+        return; /* its group has as good a hit */
     if (i == n && n < f->max)
         f->n = ++n;
     else if (i == n &&
