@@ -282,11 +282,10 @@ static const char *field(struct loader *ld, enum col f)
     return trimmed(ld->l, x->s, x->len);
 }
 
-/* The party called name on list, added if new; *fresh says which. */
-static enum nv_rc party_for(struct loader *ld, const char *list,
-                            const char *name, uint32_t *idx, int *fresh)
+enum nv_rc nv_lists_add_party(struct nv_lists *l, const char *list,
+                              const char *name, const char *file,
+                              uint32_t *idx, int *fresh)
 {
-    struct nv_lists *l = ld->l;
     size_t nl = strlen(list), nn = strlen(name);
     char *key = nv_arena_alloc(&l->arena, nl + nn + 2);
     int found;
@@ -308,9 +307,15 @@ static enum nv_rc party_for(struct loader *ld, const char *list,
     l->v[l->n].list = list;
     l->v[l->n].parent = NV_NONE;
     l->v[l->n].designation = -1;
-    l->v[l->n].file = ld->file;
+    l->v[l->n].file = file;
     l->n++;
     return NV_OK;
+}
+
+enum nv_rc nv_lists_add_alias(struct nv_lists *l, uint32_t party,
+                              const char *alias)
+{
+    return add_alias(l, &l->v[party], alias, strlen(alias));
 }
 
 static enum nv_rc designation_of(struct loader *ld, struct nv_party *p,
@@ -384,7 +389,7 @@ static enum nv_rc read_party(struct loader *ld, struct nv_err *err)
     else if (strcmp(list, "opensanctions") == 0 && field(ld, C_PROGRAMS) &&
              strstr(field(ld, C_PROGRAMS), "889"))
         list = "ndaa-889";
-    rc = party_for(ld, list, name, &idx, &fresh);
+    rc = nv_lists_add_party(ld->l, list, name, ld->file, &idx, &fresh);
     if (!rc && fresh)
         rc = describe(ld, &ld->l->v[idx], err);
     if (!rc)
@@ -458,6 +463,12 @@ enum nv_rc nv_lists_load_text(struct nv_lists *l, const char *name,
     int got = 1;
     enum nv_rc rc;
 
+    size_t lead = 0;
+
+    while (lead < len && strchr(" \t\r\n", text[lead]))
+        lead++;
+    if (lead < len && text[lead] == '{') /* FollowTheMoney JSON lines */
+        return nv_lists_load_ftm(l, name, text, len, err);
     ld.file = nv_arena_strdup(&l->arena, name);
     nv_csv_init(&ld.c, text, len, name);
     rc = ld.file ? read_format(&ld, err) : NV_ENOMEM;
