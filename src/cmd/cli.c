@@ -254,25 +254,21 @@ int nv_cli_group_id(const struct nv_cmd_spec *spec, const char *vendor,
 
 int nv_cli_out_open(struct nv_cli_out *o, const char *path)
 {
+    struct nv_err err;
+
     memset(o, 0, sizeof *o);
     if (!path || strcmp(path, "-") == 0) {
         o->f = stdout;
         return NV_EXIT_OK;
     }
-    const char *slash = strrchr(path, '/');
-    int dir = slash ? (int)(slash - path + 1) : 0, fd = -1;
-    mode_t mask = umask(0);
-    umask(mask);
-    if (snprintf(o->tmp, sizeof o->tmp, "%.*s.%s.XXXXXX", dir, path,
-                 path + dir) < (int)sizeof o->tmp)
-        fd = mkstemp(o->tmp);
-    /* mkstemp makes the file private; outputs are made to be shared. */
-    if (fd >= 0 &&
-        (fchmod(fd, 0666 & ~mask) != 0 || !(o->f = fdopen(fd, "w")))) {
-        close(fd);
-        unlink(o->tmp);
+    nv_err_clear(&err);
+    if (nv_atomic_open(&o->file, path, 0666, &err)) {
+        nv_cli_fail(&err);
+        return NV_EXIT_INTERNAL;
     }
+    o->f = nv_atomic_stream(&o->file);
     if (!o->f) {
+        nv_atomic_abort(&o->file);
         fprintf(stderr, "netvet: %s: cannot create: %s\n", path,
                 strerror(errno));
         return NV_EXIT_INTERNAL;
@@ -283,6 +279,8 @@ int nv_cli_out_open(struct nv_cli_out *o, const char *path)
 
 int nv_cli_out_close(struct nv_cli_out *o, int ok)
 {
+    struct nv_err err;
+
     if (!o->path) {
         if (fflush(stdout) == 0 || !ok)
             return NV_EXIT_OK;
@@ -290,15 +288,14 @@ int nv_cli_out_close(struct nv_cli_out *o, int ok)
                 strerror(errno));
         return NV_EXIT_INTERNAL;
     }
-    int written = fflush(o->f) == 0 && fsync(fileno(o->f)) == 0;
-    written = fclose(o->f) == 0 && written;
-    if (ok && written && rename(o->tmp, o->path) == 0)
+    if (!ok) {
+        nv_atomic_abort(&o->file);
         return NV_EXIT_OK;
-    int e = errno;
-    unlink(o->tmp);
-    if (!ok)
+    }
+    nv_err_clear(&err);
+    if (nv_atomic_commit(&o->file, &err) == NV_OK)
         return NV_EXIT_OK;
-    fprintf(stderr, "netvet: %s: cannot write: %s\n", o->path, strerror(e));
+    nv_cli_fail(&err);
     return NV_EXIT_INTERNAL;
 }
 

@@ -7,6 +7,7 @@
 #ifndef NV_CLI_H
 #define NV_CLI_H
 
+#include "core/atomic.h"
 #include "core/err.h"
 
 #include <stddef.h>
@@ -112,7 +113,7 @@ int nv_cli_fail(const struct nv_err *err);
 struct nv_cli_out {
     FILE *f;
     const char *path; /* NULL for standard output */
-    char tmp[4096];
+    struct nv_atomic file;
 };
 
 /* Open o for path; an exit code after printing why it cannot be. */

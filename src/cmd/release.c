@@ -43,7 +43,24 @@ struct ctx {
     const struct nv_model *m;
     const struct nv_exposure *x;
     const struct nv_policy *p;
-    struct nv_jsonw *w;
+};
+
+/* One row of decisions: a partner's channel at every class (the matrix),
+ * or, for an item, the partner's best channel in cell[0]. */
+struct row {
+    const struct nv_partner *pa;
+    uint32_t flow; /* NV_NONE: no channel */
+    struct nv_release_cell cell[NV_CLASS_COUNT];
+};
+
+/* Every decision of a run, made once; the text, the JSON and the evidence
+ * log entry are all rendered from it, so what is logged is what was
+ * printed. */
+struct decisions {
+    struct row *v;
+    size_t n;
+    int item;          /* rows of one cell each, for an item */
+    enum nv_class cls; /* the item's classification */
     int denied;
 };
 
@@ -59,75 +76,87 @@ static void worst_text(const struct ctx *c, uint32_t f, char *out, size_t size)
                  nv_level_names[lv]);
 }
 
-static void text_row(struct ctx *c, const struct nv_partner *pa, uint32_t f)
+/* Room for one row per partner channel, or per partner. */
+static int alloc_rows(const struct nv_model *m, int item, struct decisions *d)
 {
-    char worst[128];
+    size_t n = 0;
 
-    printf("%-8s %-16s", pa->id, NV_FLOWS(c->m)[f].id);
-    for (int k = 0; k < NV_CLASS_COUNT; k++) {
-        struct nv_release_cell cell;
-        nv_release_decide(c->m, c->x, c->p, f, (enum nv_class)k, &cell);
-        c->denied |= cell.d != NV_RELEASE_ALLOW;
-        printf(" %-18s", nv_release_names[cell.d]);
-    }
-    worst_text(c, f, worst, sizeof worst);
-    printf(" %s%s\n", worst, NV_FLOWS(c->m)[f].encrypted ? " (encrypted)" : "");
+    for (uint32_t p = 0; p < NV_COUNT(m, NV_T_PARTNER); p++)
+        n += item ? 1 : NV_PARTNERS(m)[p].channels.n;
+    d->v = nv_calloc(n ? n : 1, sizeof *d->v);
+    return d->v ? NV_EXIT_OK : NV_EXIT_INTERNAL;
 }
 
-static void json_row(struct ctx *c, const struct nv_partner *pa, uint32_t f)
+static int decide_matrix(const struct ctx *c, struct decisions *d)
 {
-    struct nv_jsonw *w = c->w;
-
-    nv_jsonw_obj(w);
-    nv_jsonw_key(w, "partner");
-    nv_jsonw_str(w, pa->id);
-    nv_jsonw_key(w, "channel");
-    nv_jsonw_str(w, NV_FLOWS(c->m)[f].id);
-    nv_jsonw_key(w, "encrypted");
-    nv_jsonw_bool(w, NV_FLOWS(c->m)[f].encrypted);
-    nv_jsonw_key(w, "decisions");
-    nv_jsonw_obj(w);
-    for (int k = 0; k < NV_CLASS_COUNT; k++) {
-        struct nv_release_cell cell;
-        nv_release_decide(c->m, c->x, c->p, f, (enum nv_class)k, &cell);
-        c->denied |= cell.d != NV_RELEASE_ALLOW;
-        nv_jsonw_key(w, nv_class_names[k]);
-        nv_jsonw_obj(w);
-        nv_jsonw_key(w, "decision");
-        nv_jsonw_str(w, nv_release_names[cell.d]);
-        nv_jsonw_key(w, "why");
-        nv_jsonw_str(w, cell.why);
-        nv_jsonw_obj_end(w);
-    }
-    nv_jsonw_obj_end(w);
-    nv_jsonw_obj_end(w);
-}
-
-static void matrix(struct ctx *c)
-{
-    if (c->w) {
-        nv_jsonw_obj(c->w);
-        nv_jsonw_key(c->w, "matrix");
-        nv_jsonw_arr(c->w);
-    } else {
-        printf("%-8s %-16s", "partner", "channel");
-        for (int k = 0; k < NV_CLASS_COUNT; k++)
-            printf(" %-18s", nv_class_names[k]);
-        printf(" worst exposure to a high-risk group\n");
-    }
+    if (alloc_rows(c->m, 0, d))
+        return NV_EXIT_INTERNAL;
     for (uint32_t p = 0; p < NV_COUNT(c->m, NV_T_PARTNER); p++) {
         const struct nv_partner *pa = &NV_PARTNERS(c->m)[p];
         for (uint32_t k = 0; k < pa->channels.n; k++) {
-            if (c->w)
-                json_row(c, pa, pa->channels.v[k].idx);
-            else
-                text_row(c, pa, pa->channels.v[k].idx);
+            struct row *r = &d->v[d->n++];
+            r->pa = pa;
+            r->flow = pa->channels.v[k].idx;
+            for (int cl = 0; cl < NV_CLASS_COUNT; cl++) {
+                nv_release_decide(c->m, c->x, c->p, r->flow, (enum nv_class)cl,
+                                  &r->cell[cl]);
+                d->denied |= r->cell[cl].d != NV_RELEASE_ALLOW;
+            }
         }
     }
-    if (c->w) {
-        nv_jsonw_arr_end(c->w);
-        nv_jsonw_obj_end(c->w);
+    return NV_EXIT_OK;
+}
+
+static void matrix_text(const struct ctx *c, const struct decisions *d)
+{
+    char worst[128];
+
+    printf("%-8s %-16s", "partner", "channel");
+    for (int k = 0; k < NV_CLASS_COUNT; k++)
+        printf(" %-18s", nv_class_names[k]);
+    printf(" worst exposure to a high-risk group\n");
+    for (size_t i = 0; i < d->n; i++) {
+        const struct row *r = &d->v[i];
+        printf("%-8s %-16s", r->pa->id, NV_FLOWS(c->m)[r->flow].id);
+        for (int k = 0; k < NV_CLASS_COUNT; k++)
+            printf(" %-18s", nv_release_names[r->cell[k].d]);
+        worst_text(c, r->flow, worst, sizeof worst);
+        printf(" %s%s\n", worst,
+               NV_FLOWS(c->m)[r->flow].encrypted ? " (encrypted)" : "");
     }
+}
+
+static void matrix_json(struct nv_jsonw *w, const struct nv_model *m,
+                        const struct decisions *d)
+{
+    nv_jsonw_obj(w);
+    nv_jsonw_key(w, "matrix");
+    nv_jsonw_arr(w);
+    for (size_t i = 0; i < d->n; i++) {
+        const struct row *r = &d->v[i];
+        nv_jsonw_obj(w);
+        nv_jsonw_key(w, "partner");
+        nv_jsonw_str(w, r->pa->id);
+        nv_jsonw_key(w, "channel");
+        nv_jsonw_str(w, NV_FLOWS(m)[r->flow].id);
+        nv_jsonw_key(w, "encrypted");
+        nv_jsonw_bool(w, NV_FLOWS(m)[r->flow].encrypted);
+        nv_jsonw_key(w, "decisions");
+        nv_jsonw_obj(w);
+        for (int k = 0; k < NV_CLASS_COUNT; k++) {
+            nv_jsonw_key(w, nv_class_names[k]);
+            nv_jsonw_obj(w);
+            nv_jsonw_key(w, "decision");
+            nv_jsonw_str(w, nv_release_names[r->cell[k].d]);
+            nv_jsonw_key(w, "why");
+            nv_jsonw_str(w, r->cell[k].why);
+            nv_jsonw_obj_end(w);
+        }
+        nv_jsonw_obj_end(w);
+        nv_jsonw_obj_end(w);
+    }
+    nv_jsonw_arr_end(w);
+    nv_jsonw_obj_end(w);
 }
 
 /* An intelligence item: its class, who it may go to, and perhaps the
@@ -180,57 +209,31 @@ static int releasable(const struct item *it, const char *partner)
     return 0;
 }
 
-/* The best channel of a partner for the item: its decision and why. */
-static uint32_t best_channel(const struct ctx *c, const struct nv_partner *pa,
-                             const struct item *it,
-                             struct nv_release_cell *best)
+/* The best channel of a partner for the item into r. */
+static void best_channel(const struct ctx *c, const struct item *it,
+                         struct row *r)
 {
-    uint32_t chosen = NV_NONE;
+    struct nv_release_cell *best = &r->cell[0];
 
+    r->flow = NV_NONE;
     best->d = NV_RELEASE_DENY;
     snprintf(best->why, sizeof best->why, "no channel%s%s",
              it->channel ? " named " : "", it->channel ? it->channel : "");
-    for (uint32_t k = 0; k < pa->channels.n; k++) {
-        uint32_t f = pa->channels.v[k].idx;
+    for (uint32_t k = 0; k < r->pa->channels.n; k++) {
+        uint32_t f = r->pa->channels.v[k].idx;
         struct nv_release_cell cell;
         if (it->channel && strcmp(NV_FLOWS(c->m)[f].id, it->channel) != 0)
             continue;
         nv_release_decide(c->m, c->x, c->p, f, it->cls, &cell);
-        if (chosen == NV_NONE || cell.d < best->d) {
+        if (r->flow == NV_NONE || cell.d < best->d) {
             *best = cell;
-            chosen = f;
+            r->flow = f;
         }
     }
-    return chosen;
 }
 
-static void item_partner(struct ctx *c, const struct nv_partner *pa,
-                         const struct item *it)
-{
-    struct nv_release_cell cell = {NV_RELEASE_DENY,
-                                   "not releasable to this partner"};
-    uint32_t f =
-        releasable(it, pa->id) ? best_channel(c, pa, it, &cell) : NV_NONE;
-
-    c->denied |= releasable(it, pa->id) && cell.d != NV_RELEASE_ALLOW;
-    if (!c->w) {
-        printf("%-8s %-18s %-16s %s\n", pa->id, nv_release_names[cell.d],
-               f == NV_NONE ? "-" : NV_FLOWS(c->m)[f].id, cell.why);
-        return;
-    }
-    nv_jsonw_obj(c->w);
-    nv_jsonw_key(c->w, "partner");
-    nv_jsonw_str(c->w, pa->id);
-    nv_jsonw_key(c->w, "decision");
-    nv_jsonw_str(c->w, nv_release_names[cell.d]);
-    nv_jsonw_key(c->w, "channel");
-    nv_jsonw_str_or_null(c->w, f == NV_NONE ? NULL : NV_FLOWS(c->m)[f].id);
-    nv_jsonw_key(c->w, "why");
-    nv_jsonw_str(c->w, cell.why);
-    nv_jsonw_obj_end(c->w);
-}
-
-static int decide_item(struct ctx *c, const char *path)
+static int decide_item(const struct ctx *c, const char *path,
+                       struct decisions *d)
 {
     struct nv_arena a;
     struct item it = {NV_CLASS_UNCLASSIFIED, NULL, NULL};
@@ -238,51 +241,115 @@ static int decide_item(struct ctx *c, const char *path)
 
     nv_arena_init(&a);
     rc = read_item(path, &a, &it);
-    if (!rc && c->w) {
-        nv_jsonw_obj(c->w);
-        nv_jsonw_key(c->w, "classification");
-        nv_jsonw_str(c->w, nv_class_names[it.cls]);
-        nv_jsonw_key(c->w, "decisions");
-        nv_jsonw_arr(c->w);
-    } else if (!rc) {
-        printf("item classified %s\n%-8s %-18s %-16s %s\n",
-               nv_class_names[it.cls], "partner", "decision", "channel", "why");
-    }
-    for (uint32_t p = 0; !rc && p < NV_COUNT(c->m, NV_T_PARTNER); p++)
-        item_partner(c, &NV_PARTNERS(c->m)[p], &it);
-    if (!rc && c->w) {
-        nv_jsonw_arr_end(c->w);
-        nv_jsonw_obj_end(c->w);
+    if (!rc)
+        rc = alloc_rows(c->m, 1, d);
+    d->item = 1;
+    d->cls = it.cls;
+    for (uint32_t p = 0; !rc && p < NV_COUNT(c->m, NV_T_PARTNER); p++) {
+        struct row *r = &d->v[d->n++];
+        r->pa = &NV_PARTNERS(c->m)[p];
+        r->flow = NV_NONE;
+        r->cell[0] = (struct nv_release_cell){NV_RELEASE_DENY,
+                                              "not releasable to this partner"};
+        if (!releasable(&it, r->pa->id))
+            continue;
+        best_channel(c, &it, r);
+        d->denied |= r->cell[0].d != NV_RELEASE_ALLOW;
     }
     nv_arena_release(&a);
     return rc;
 }
 
-/* The decisions again, as JSON, into the evidence log's entry. */
-struct evidence {
-    struct ctx c;
-    const char *item;
+static void item_text(const struct nv_model *m, const struct decisions *d)
+{
+    printf("item classified %s\n%-8s %-18s %-16s %s\n", nv_class_names[d->cls],
+           "partner", "decision", "channel", "why");
+    for (size_t i = 0; i < d->n; i++) {
+        const struct row *r = &d->v[i];
+        printf(
+            "%-8s %-18s %-16s %s\n", r->pa->id, nv_release_names[r->cell[0].d],
+            r->flow == NV_NONE ? "-" : NV_FLOWS(m)[r->flow].id, r->cell[0].why);
+    }
+}
+
+static void item_json(struct nv_jsonw *w, const struct nv_model *m,
+                      const struct decisions *d)
+{
+    nv_jsonw_obj(w);
+    nv_jsonw_key(w, "classification");
+    nv_jsonw_str(w, nv_class_names[d->cls]);
+    nv_jsonw_key(w, "decisions");
+    nv_jsonw_arr(w);
+    for (size_t i = 0; i < d->n; i++) {
+        const struct row *r = &d->v[i];
+        nv_jsonw_obj(w);
+        nv_jsonw_key(w, "partner");
+        nv_jsonw_str(w, r->pa->id);
+        nv_jsonw_key(w, "decision");
+        nv_jsonw_str(w, nv_release_names[r->cell[0].d]);
+        nv_jsonw_key(w, "channel");
+        nv_jsonw_str_or_null(w, r->flow == NV_NONE ? NULL
+                                                   : NV_FLOWS(m)[r->flow].id);
+        nv_jsonw_key(w, "why");
+        nv_jsonw_str(w, r->cell[0].why);
+        nv_jsonw_obj_end(w);
+    }
+    nv_jsonw_arr_end(w);
+    nv_jsonw_obj_end(w);
+}
+
+/* The decisions as JSON: the --json document, and the log entry's. */
+struct rendered {
+    const struct nv_model *m;
+    const struct decisions *d;
 };
+
+static void decisions_json(struct nv_jsonw *w, const struct rendered *r)
+{
+    if (r->d->item)
+        item_json(w, r->m, r->d);
+    else
+        matrix_json(w, r->m, r->d);
+}
 
 static void log_decisions(struct nv_jsonw *w, const void *arg)
 {
-    const struct evidence *e = arg;
-    struct ctx c = e->c;
-    c.w = w;
-    nv_jsonw_key(w, e->item ? "item" : "release");
-    if (e->item && decide_item(&c, e->item))
-        nv_jsonw_null(w);
-    else if (!e->item)
-        matrix(&c);
+    const struct rendered *r = arg;
+
+    nv_jsonw_key(w, r->d->item ? "item" : "release");
+    decisions_json(w, r);
+}
+
+static int print_decisions(const struct ctx *c, const struct decisions *d,
+                           int json)
+{
+    struct rendered r = {c->m, d};
+    struct nv_err err;
+    struct nv_jsonw *w;
+
+    if (!json) {
+        if (d->item)
+            item_text(c->m, d);
+        else
+            matrix_text(c, d);
+        return NV_EXIT_OK;
+    }
+    w = nv_jsonw_new(stdout, 0);
+    if (!w)
+        return NV_EXIT_INTERNAL;
+    decisions_json(w, &r);
+    int rc = nv_jsonw_finish(w, &err) ? nv_cli_fail(&err) : NV_EXIT_OK;
+    nv_jsonw_free(w);
+    return rc;
 }
 
 static int run(const struct nv_cmd_spec *spec, const struct release_opts *o,
                struct nv_strlist *args)
 {
-    struct ctx c = {NULL, NULL, NULL, NULL, 0};
     struct nv_model *m = NULL;
     struct nv_policy *p = NULL;
     struct nv_exposure x = {0};
+    struct decisions d = {0};
     struct nv_err err;
     int rc = nv_cli_load_policy(spec, &o->packs, &p);
 
@@ -290,24 +357,20 @@ static int run(const struct nv_cmd_spec *spec, const struct release_opts *o,
         rc = nv_cli_load_model(spec, args, &o->lists, &m);
     if (!rc && nv_exposure_compute(m, 0, &x, &err))
         rc = nv_cli_fail(&err);
-    c = (struct ctx){m, &x, p, o->json ? nv_jsonw_new(stdout, 0) : NULL, 0};
-    if (!rc && o->json && !c.w)
-        rc = NV_EXIT_INTERNAL;
-    if (!rc && o->item)
-        rc = decide_item(&c, o->item);
-    else if (!rc)
-        matrix(&c);
-    if (!rc && c.w && nv_jsonw_finish(c.w, &err))
-        rc = nv_cli_fail(&err);
+    struct ctx c = {m, &x, p};
+    if (!rc)
+        rc = o->item ? decide_item(&c, o->item, &d) : decide_matrix(&c, &d);
+    if (!rc)
+        rc = print_decisions(&c, &d, o->json);
     if (!rc) {
-        struct evidence e = {c, o->item};
-        rc = nv_cli_evidence_record(&o->evidence, "release", log_decisions, &e);
+        struct rendered r = {m, &d};
+        rc = nv_cli_evidence_record(&o->evidence, "release", log_decisions, &r);
     }
-    nv_jsonw_free(c.w);
+    nv_free(d.v);
     nv_exposure_release(&x);
     nv_model_free(m);
     nv_policy_free(p);
-    return !rc && c.denied ? NV_EXIT_FINDINGS : rc;
+    return !rc && d.denied ? NV_EXIT_FINDINGS : rc;
 }
 
 int cmd_release(int argc, char **argv)

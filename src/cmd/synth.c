@@ -57,23 +57,20 @@ static int to_opts(const struct nv_cmd_spec *spec, const struct synth_args *a,
 static int write_model(const struct nv_model *m, const struct synth_args *a)
 {
     struct nv_err err;
-    FILE *out = stdout;
-    enum nv_rc rc;
+    struct nv_cli_out out;
+    int rc;
 
     nv_err_clear(&err);
     if (a->format && strcmp(a->format, "csv") == 0)
-        rc = nv_save_csv(m, a->output, &err);
-    else {
-        if (a->output && strcmp(a->output, "-") != 0)
-            out = fopen(a->output, "w");
-        if (!out)
-            return nv_cli_fail(
-                &(struct nv_err){NV_EIO, "", 0, 0, "cannot create the output"});
-        rc = nv_save_json(m, out, &err);
-        if (out != stdout && fclose(out) != 0 && !rc)
-            rc = nv_err_set(&err, NV_EIO, "cannot write the output");
+        return nv_save_csv(m, a->output, &err) ? nv_cli_fail(&err) : NV_EXIT_OK;
+    rc = nv_cli_out_open(&out, a->output);
+    if (rc)
+        return rc;
+    if (nv_save_json(m, out.f, &err)) {
+        nv_cli_out_close(&out, 0);
+        return nv_cli_fail(&err);
     }
-    return rc ? nv_cli_fail(&err) : NV_EXIT_OK;
+    return nv_cli_out_close(&out, 1);
 }
 
 int cmd_synth(int argc, char **argv)

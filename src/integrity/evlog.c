@@ -9,6 +9,7 @@
 #include "integrity/evlog.h"
 
 #include "core/alloc.h"
+#include "core/atomic.h"
 #include "core/buf.h"
 #include "core/file.h"
 #include "integrity/merkle.h"
@@ -35,28 +36,6 @@ struct nv_evlog {
     int has_cp;
     struct nv_err damage; /* why n falls short of cp.size, if it does */
 };
-
-#ifdef NV_TESTING
-static long crash_countdown = -1;
-
-void nv_evlog_crash_after(long n)
-{
-    crash_countdown = n;
-}
-
-/* Called before each file operation of an append; a write (fd, data, n)
- * is torn half way, as a crash in the middle of it would leave it. */
-static void crash_point(int fd, const void *data, size_t n, off_t at)
-{
-    if (crash_countdown < 0 || crash_countdown-- > 0)
-        return;
-    if (data && n > 1)
-        (void)!pwrite(fd, data, n / 2, at);
-    _exit(NV_EVLOG_CRASH_EXIT);
-}
-#else
-#define crash_point(fd, data, n, at) ((void)0)
-#endif
 
 /* dir/name into out; NV_ELIMIT if it does not fit. */
 static enum nv_rc join(const char *dir, const char *name, char out[PATH_SIZE],
@@ -288,45 +267,6 @@ enum nv_rc nv_evlog_verify(const struct nv_evlog *log,
 
 /* ---- appending ---- */
 
-/* Write n bytes at offset at, all of them. */
-static enum nv_rc write_all(int fd, const void *data, size_t n, off_t at,
-                            const char *path, struct nv_err *err)
-{
-    const char *p = data;
-
-    crash_point(fd, data, n, at);
-    while (n) {
-        ssize_t w = pwrite(fd, p, n, at);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return io_fail(path, "write", err);
-        p += w;
-        n -= (size_t)w;
-        at += w;
-    }
-    return NV_OK;
-}
-
-static enum nv_rc sync_fd(int fd, const char *path, struct nv_err *err)
-{
-    crash_point(fd, NULL, 0, 0);
-    return fsync(fd) == 0 ? NV_OK : io_fail(path, "sync", err);
-}
-
-/* Make a directory's entries (a rename, a new file) durable. */
-static enum nv_rc sync_dir(const char *dir, struct nv_err *err)
-{
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    enum nv_rc rc;
-
-    if (fd < 0)
-        return io_fail(dir, "open", err);
-    rc = sync_fd(fd, dir, err);
-    close(fd);
-    return rc;
-}
-
 /* Create dir if it is missing, durably: its parent is synced too. */
 static enum nv_rc make_dir(const char *dir, struct nv_err *err)
 {
@@ -342,7 +282,7 @@ static enum nv_rc make_dir(const char *dir, struct nv_err *err)
         return nv_err_set(err, NV_ELIMIT, "path too long: %s", dir);
     memcpy(parent, slash ? dir : ".", len);
     parent[len] = '\0';
-    return sync_dir(parent[0] ? parent : "/", err);
+    return nv_atomic_sync_dir(parent[0] ? parent : "/", err);
 }
 
 /* Open the entries file, creating it, and hold the appender's lock. */
@@ -370,40 +310,22 @@ static enum nv_rc append_record(const struct nv_evlog *log, int fd,
     off_t end = (off_t)log->end;
     enum nv_rc rc;
 
-    crash_point(fd, NULL, 0, 0);
+    nv_atomic_crash_point(fd, NULL, 0, 0);
     if (ftruncate(fd, end) != 0)
         return io_fail(path, "truncate", err);
-    rc = write_all(fd, len, 4, end, path, err);
+    rc = nv_atomic_pwrite(fd, len, 4, end, path, err);
     if (!rc)
-        rc = write_all(fd, entry, n, end + 4, path, err);
-    return rc ? rc : sync_fd(fd, path, err);
+        rc = nv_atomic_pwrite(fd, entry, n, end + 4, path, err);
+    return rc ? rc : nv_atomic_sync(fd, path, err);
 }
 
-/* Replace the checkpoint with text atomically and durably. */
+/* Replace the checkpoint with text atomically and durably: its rename is
+ * the commit point of an append. */
 static enum nv_rc write_checkpoint(const struct nv_evlog *log,
                                    const struct nv_buf *text,
                                    struct nv_err *err)
 {
-    char tmp[PATH_SIZE];
-    enum nv_rc rc = join(log->dir, "checkpoint.tmp", tmp, err);
-    int fd = -1;
-
-    if (!rc) {
-        fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-        rc = fd < 0 ? io_fail(tmp, "create", err) : NV_OK;
-    }
-    if (!rc)
-        rc = write_all(fd, text->data, text->len, 0, tmp, err);
-    if (!rc)
-        rc = sync_fd(fd, tmp, err);
-    if (fd >= 0 && close(fd) != 0 && !rc)
-        rc = io_fail(tmp, "close", err);
-    if (!rc) {
-        crash_point(-1, NULL, 0, 0);
-        if (rename(tmp, log->cp_path) != 0)
-            rc = io_fail(log->cp_path, "replace", err);
-    }
-    return rc ? rc : sync_dir(log->dir, err);
+    return nv_atomic_replace(log->cp_path, text->data, text->len, 0644, err);
 }
 
 /* Check the log before it grows, and settle its name. */

@@ -105,16 +105,4 @@ enum nv_rc nv_evlog_scan(const void *data, size_t len, uint64_t want,
                          struct nv_evlog_extent *out,
                          struct nv_err *err) NV_WUR;
 
-#ifdef NV_TESTING
-/* The exit status of a process stopped by nv_evlog_crash_after. */
-#define NV_EVLOG_CRASH_EXIT 86
-
-/*
- * Let n more file operations of appends (truncate, write, fsync, rename)
- * happen, then _exit(NV_EVLOG_CRASH_EXIT) instead of the next one; a
- * write is first done half.  Negative n turns it off.  Test-only.
- */
-void nv_evlog_crash_after(long n);
-#endif
-
 #endif

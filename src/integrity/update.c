@@ -12,6 +12,7 @@
 #include "integrity/update_int.h"
 
 #include "core/alloc.h"
+#include "core/atomic.h"
 #include "integrity/dsse.h"
 #include "core/file.h"
 
@@ -350,50 +351,19 @@ static enum nv_rc check_hardware(struct run *u, struct nv_err *err)
 
 /* ---- the state store ---- */
 
-static enum nv_rc write_all(int fd, const char *text, size_t len)
-{
-    while (len > 0) {
-        ssize_t n = write(fd, text, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return NV_EIO;
-        text += n;
-        len -= (size_t)n;
-    }
-    return NV_OK;
-}
-
-/* Replace the state of the root by the accepted metadata, atomically. */
+/* Replace the state of the root by the accepted metadata, atomically and
+ * durably (core/atomic.h), while the directory lock is held. */
 static enum nv_rc write_state(struct run *u, struct nv_err *err)
 {
     struct nv_update_state s = {u->m.version, {0}};
-    char path[PATH_LEN], tmp[PATH_LEN + 16], text[256];
-    int fd, len, ok;
+    char path[PATH_LEN], text[256];
+    int len;
 
     memcpy(s.meta_sha256, u->r->meta_sha256, sizeof s.meta_sha256);
     len = nv_update_state_format(&s, text, sizeof text);
     if (state_path(u->q, path, err))
         return err->rc;
-    snprintf(tmp, sizeof tmp, "%s.XXXXXX", path);
-    fd = mkstemp(tmp);
-    if (fd < 0)
-        return nv_err_at(err, NV_EIO, tmp, 0, 0, "cannot create: %s",
-                         strerror(errno));
-    ok = write_all(fd, text, (size_t)len) == NV_OK && fsync(fd) == 0;
-    ok = close(fd) == 0 && ok;
-    ok = ok && rename(tmp, path) == 0;
-    if (!ok) {
-        int e = errno;
-        unlink(tmp);
-        return nv_err_at(err, NV_EIO, path, 0, 0, "cannot write: %s",
-                         strerror(e));
-    }
-    /* fsync the directory too, so that the rename itself is durable. */
-    if (fsync(u->dir) != 0)
-        return nv_err_at(err, NV_EIO, u->q->state_dir, 0, 0, "cannot sync: %s",
-                         strerror(errno));
-    return NV_OK;
+    return nv_atomic_replace(path, text, (size_t)len, 0644, err);
 }
 
 /* ---- the run ---- */

@@ -6,6 +6,7 @@
  */
 #include "model/save.h"
 
+#include "core/atomic.h"
 #include "core/buf.h"
 #include "core/csv.h"
 #include "core/json.h"
@@ -195,6 +196,28 @@ static enum nv_rc csv_table(FILE *out, const struct nv_model *m,
     return rc;
 }
 
+/* Write table t to path, whole or not at all (core/atomic.h). */
+static enum nv_rc save_csv_table(const struct nv_model *m, enum nv_table t,
+                                 const char *path, struct nv_err *err)
+{
+    struct nv_atomic a;
+    enum nv_rc rc = nv_atomic_open(&a, path, 0666, err);
+    FILE *out;
+
+    if (rc)
+        return rc;
+    out = nv_atomic_stream(&a);
+    rc = out ? csv_table(out, m, t) : NV_ENOMEM;
+    if (rc || ferror(out)) {
+        nv_atomic_abort(&a);
+        return nv_err_at(err, rc ? rc : NV_EIO, path, 0, 0,
+                         rc == NV_ENOMEM ? "out of memory"
+                         : rc            ? "a list is too long for a CSV cell"
+                                         : "cannot write");
+    }
+    return nv_atomic_commit(&a, err);
+}
+
 enum nv_rc nv_save_csv(const struct nv_model *m, const char *dir,
                        struct nv_err *err)
 {
@@ -203,22 +226,13 @@ enum nv_rc nv_save_csv(const struct nv_model *m, const char *dir,
                          strerror(errno));
     for (int t = 0; t < NV_T_COUNT; t++) {
         char path[4096];
-        FILE *out;
-        int bad;
         enum nv_rc rc;
         if (m->t[t].n == 0)
             continue;
         snprintf(path, sizeof path, "%s/%s.csv", dir, nv_schemas[t].name);
-        out = fopen(path, "w");
-        if (!out)
-            return nv_err_at(err, NV_EIO, path, 0, 0, "cannot create: %s",
-                             strerror(errno));
-        rc = csv_table(out, m, (enum nv_table)t);
-        bad = ferror(out);
-        if (fclose(out) != 0 || bad || rc)
-            return nv_err_at(err, rc ? rc : NV_EIO, path, 0, 0,
-                             rc ? "a list is too long for a CSV cell"
-                                : "cannot write");
+        rc = save_csv_table(m, (enum nv_table)t, path, err);
+        if (rc)
+            return rc;
     }
     return NV_OK;
 }

@@ -25,3 +25,8 @@ $ netvet release tests/data/policy/clean.json --policy uk-2020 --item tests/data
 $ netvet release tests/data/policy/clean.json --policy uk-2020 --item tests/data/bad/item.json
 ? 2
 2~ an item needs "classification"
+
+# The evidence log records the decisions that were printed, made once:
+# the entry's matrix is the --json document, and an item's likewise.
+$ d=$(mktemp -d); netvet keygen "$d/k" 2>/dev/null; netvet release examples/national/model.json --policy uk-2020 --json --log "$d/log" --log-key "$d/k.key" > "$d/out.json" 2>/dev/null; netvet release examples/national/model.json --policy uk-2020 --item tests/data/policy/item-secret.json --json --log "$d/log" --log-key "$d/k.key" > "$d/item.json" 2>/dev/null; netvet log show "$d/log" --json | python3 -c 'import json,sys; e=json.load(sys.stdin)["entries"]; o=json.load(open(sys.argv[1])); i=json.load(open(sys.argv[2])); print(e[0]["entry"]["release"]==o, e[1]["entry"]["item"]==i, len(o["matrix"])>0)' "$d/out.json" "$d/item.json"; rm -rf "$d"
+> True True True

@@ -5,10 +5,11 @@
  */
 #include "test.h"
 
-#include "alloc.h"
-#include "checkpoint.h"
-#include "evlog.h"
-#include "evproof.h"
+#include "core/alloc.h"
+#include "integrity/checkpoint.h"
+#include "core/atomic.h"
+#include "integrity/evlog.h"
+#include "integrity/evproof.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -258,7 +259,7 @@ static int crashing_append(const char *dir, const struct nv_key *k,
         uint64_t index;
         struct nv_err err;
         size_t n = entry_text(start, e, sizeof e);
-        nv_evlog_crash_after(step);
+        nv_atomic_crash_after(step);
         _exit(nv_evlog_record(dir, k, NULL, e, n, &index, &err) ? 1 : 0);
     }
     if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
@@ -281,15 +282,15 @@ NV_TEST(evlog_crash_at_every_step)
     ASSERT(k);
     for (size_t s = 0; s < sizeof starts / sizeof starts[0]; s++) {
         uint64_t start = starts[s];
-        int status = NV_EVLOG_CRASH_EXIT, left_old = 0, left_new = 0;
+        int status = NV_ATOMIC_CRASH_EXIT, left_old = 0, left_new = 0;
         long step;
-        for (step = 0; status == NV_EVLOG_CRASH_EXIT; step++) {
+        for (step = 0; status == NV_ATOMIC_CRASH_EXIT; step++) {
             char dir[256];
             snprintf(dir, sizeof dir, "%s/log-%llu-%ld", tmp,
                      (unsigned long long)start, step);
             ASSERT_EQ(append_range(dir, k, 0, start), 0);
             status = crashing_append(dir, k, start, step);
-            ASSERT(status == 0 || status == NV_EVLOG_CRASH_EXIT);
+            ASSERT(status == 0 || status == NV_ATOMIC_CRASH_EXIT);
             long size = log_state(dir, k);
             ASSERT(size == (long)start + (status == 0) ||
                    (status != 0 && size == (long)start + 1));
