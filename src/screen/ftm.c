@@ -198,8 +198,8 @@ static enum nv_rc read_entity(struct ftm *f, const struct nv_json *e,
         rc = nv_json_member(&f->doc, e, "schema", NV_JSON_STRING, 1, &schema,
                             err);
     if (!rc)
-        rc = nv_json_member(&f->doc, e, "properties", NV_JSON_OBJECT, 0,
-                            &props, err);
+        rc = nv_json_member(&f->doc, e, "properties", NV_JSON_OBJECT, 0, &props,
+                            err);
     if (rc || !props)
         return rc;
     if (strcmp(schema->u.str, "Ownership") == 0)

@@ -283,8 +283,8 @@ static const char *field(struct loader *ld, enum col f)
 }
 
 enum nv_rc nv_lists_add_party(struct nv_lists *l, const char *list,
-                              const char *name, const char *file,
-                              uint32_t *idx, int *fresh)
+                              const char *name, const char *file, uint32_t *idx,
+                              int *fresh)
 {
     size_t nl = strlen(list), nn = strlen(name);
     char *key = nv_arena_alloc(&l->arena, nl + nn + 2);
@@ -408,7 +408,7 @@ static enum nv_rc read_alias_row(struct loader *ld, struct nv_err *err)
     const char *of = field(ld, C_NAME), *alias = field(ld, C_ALIASES);
 
     if (!of || !alias)
-        return nv_csv_error_at(&ld->c, err, NV_EPARSE, 0,
+        return nv_csv_error_at(&ld->c, err, NV_EPARSE, ld->c.record_off,
                                "an alias row needs alias_of and alias");
     if (nv_array_reserve(&l->extra, &l->extracap, (size_t)l->nextra + 1,
                          sizeof *l->extra))

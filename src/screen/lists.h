@@ -85,8 +85,8 @@ enum nv_rc nv_lists_load_ftm(struct nv_lists *l, const char *name,
 /* The party called name on list (file: where it was read), added if
  * new; *idx receives it and *fresh whether it is new.  NV_ENOMEM. */
 enum nv_rc nv_lists_add_party(struct nv_lists *l, const char *list,
-                              const char *name, const char *file,
-                              uint32_t *idx, int *fresh) NV_WUR;
+                              const char *name, const char *file, uint32_t *idx,
+                              int *fresh) NV_WUR;
 
 /* Another name of party (trimmed, copied; duplicates ignored). */
 enum nv_rc nv_lists_add_alias(struct nv_lists *l, uint32_t party,

@@ -24,8 +24,9 @@
 #define NGRAM 4096          /* character bigram buckets */
 #define MAX_CANDIDATES 4000 /* entries scored for one query */
 #define FUZZY_MIN                                                              \
-    6 /* shorter words are matched exactly only:                               \
-         "intel" is one letter from "inter" */
+    6                  /* shorter words are matched exactly only:              \
+                          "intel" is one letter from "inter" */
+#define FOLD_SIM 0.93f /* another spelling: all else must agree */
 #define FOLD_MIN                                                               \
     6 /* shorter query words fold only for an OCR digit:                       \
          "bayer" is not "bajer", "gr0up" is "group" */
@@ -112,7 +113,7 @@ static uint32_t gram_hash(const char *s)
     return ((uint32_t)(unsigned char)s[0] * 64 + (unsigned char)s[1]) % NGRAM;
 }
 
-static const float kind_factor[] = {1.0f, 0.25f, 0.1f, 0.2f, 0.2f};
+static const float kind_factor[] = {1.0f, 0.25f, 0.05f, 0.2f, 0.2f};
 
 /* The vocabulary id of a token, added if new (the map borrows the
  * arena copy of the text). */
@@ -769,7 +770,7 @@ static void fold_candidates(struct nv_matcher *mt, struct query *q, int qi)
         if (t == q->id[qi])
             continue;
         q->close[qi][q->nclose[qi]] = t;
-        q->sim[qi][q->nclose[qi]++] = 0.97f;
+        q->sim[qi][q->nclose[qi]++] = FOLD_SIM;
         if (mt->tok[t].kind == NV_TOKEN_NAME && mt->tok[t].df <= COMMON_DF)
             add_postings(mt, t);
     }

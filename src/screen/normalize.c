@@ -208,13 +208,14 @@ size_t nv_edit_distance(const char *a, size_t na, const char *b, size_t nb)
 
 /* The generic word or legal form that the unknown word s[0..n) is a
  * one-letter typo of ("Electornics", "Technolgy"), or -1.  Only long
- * words: a short one is as likely another word as a typo. */
+ * words, and not at either end: a short word, or one that differs in
+ * its ending ("Generale", "Electronica"), is as likely another word. */
 static int64_t typo_of(const char *s, size_t n)
 {
     for (size_t i = 0; n >= 6 && i < COUNT(table_words); i++) {
         const char *w = table_words[i].word;
         size_t k = strlen(w);
-        if (w[0] != s[0] || k + 1 < n || n + 1 < k ||
+        if (w[0] != s[0] || w[k - 1] != s[n - 1] || k + 1 < n || n + 1 < k ||
             table_words[i].kind == NV_TOKEN_PLACE)
             continue;
         if (nv_edit_distance(s, n, w, k) <= 1)
@@ -384,8 +385,8 @@ static void tokenize(const struct nv_normalizer *nz, const char *w,
     emit(&sp, letters, nl);
 }
 
-/* Append "s" then a blank to b, lowercased. */
-static enum nv_rc add_word(struct nv_buf *b, const char *s, size_t n)
+/* Append s[0..n) to b, lowercased. */
+static enum nv_rc add_lower(struct nv_buf *b, const char *s, size_t n)
 {
     enum nv_rc rc = NV_OK;
 
@@ -393,6 +394,13 @@ static enum nv_rc add_word(struct nv_buf *b, const char *s, size_t n)
         char c = s[i];
         rc = nv_buf_addc(b, c >= 'A' && c <= 'Z' ? (char)(c + 32) : c);
     }
+    return rc;
+}
+
+/* Append "s" then a blank to b, lowercased. */
+static enum nv_rc add_word(struct nv_buf *b, const char *s, size_t n)
+{
+    enum nv_rc rc = add_lower(b, s, n);
     return rc ? rc : nv_buf_addc(b, ' ');
 }
 
@@ -518,8 +526,8 @@ static enum nv_rc to_ascii(struct nv_normalizer *nz, const utf8proc_uint8_t *s,
         rc = nv_translit_ascii(nz->tr, (const char *)s + i, k, &nz->han);
         if (!rc && is_han(c))
             rc = han_words(&nz->work, nz->han.data);
-        else if (!rc)
-            rc = add_word(&nz->work, nz->han.data, nz->han.len);
+        else if (!rc) /* no blank after: the run may be inside a word */
+            rc = add_lower(&nz->work, nz->han.data, nz->han.len);
         i += k;
     }
     return rc;
