@@ -67,20 +67,6 @@ struct run {
 
 static const char *const band_names[] = {"none", "review", "match"};
 
-/* The most severe designation of any listing in party p's group. */
-static enum nv_designation group_designation(const struct nv_screen *s,
-                                             uint32_t p)
-{
-    enum nv_designation d = nv_screen_designation(s, p);
-
-    for (uint32_t q = nv_matcher_next_listing(s->mt, p); q != p;
-         q = nv_matcher_next_listing(s->mt, q)) {
-        enum nv_designation e = nv_screen_designation(s, q);
-        d = e > d ? e : d;
-    }
-    return d;
-}
-
 static void json_listing(struct nv_jsonw *w, const struct nv_party *p)
 {
     nv_jsonw_obj(w);
@@ -152,7 +138,8 @@ static void json_hit(struct nv_jsonw *w, const struct nv_screen *s,
     nv_jsonw_key(w, "owners");
     json_owners(w, &s->lists, h->party);
     nv_jsonw_key(w, "designation");
-    nv_jsonw_str(w, nv_designation_names[group_designation(s, h->party)]);
+    nv_jsonw_str(
+        w, nv_designation_names[nv_screen_group_designation(s, h->party)]);
     nv_jsonw_key(w, "country");
     nv_jsonw_str_or_null(w, p->country);
     nv_jsonw_key(w, "citation");
