@@ -214,9 +214,11 @@ static int64_t typo_of(const char *s, size_t n)
 {
     for (size_t i = 0; n >= 6 && i < COUNT(table_words); i++) {
         const char *w = table_words[i].word;
-        size_t k = strlen(w);
-        if (w[0] != s[0] || w[k - 1] != s[n - 1] || k + 1 < n || n + 1 < k ||
-            table_words[i].kind == NV_TOKEN_PLACE)
+        size_t k;
+        if (w[0] != s[0] || table_words[i].kind == NV_TOKEN_PLACE)
+            continue;
+        k = strlen(w);
+        if (k + 1 < n || n + 1 < k || w[k - 1] != s[n - 1])
             continue;
         if (nv_edit_distance(s, n, w, k) <= 1)
             return (int64_t)i;
