@@ -195,6 +195,19 @@ static void print_json(struct run *r, const char *query,
     nv_jsonw_obj_end(r->w);
 }
 
+/* Print "; " and s, cut at a blank after 60 bytes ("...") for a line. */
+static void text_part(const char *prefix, const char *s)
+{
+    size_t n = strlen(s), cut = n;
+
+    if (n > 60) {
+        cut = 60;
+        while (cut > 20 && s[cut] != ' ')
+            cut--;
+    }
+    printf("; %s%.*s%s", prefix, (int)cut, s, cut < n ? " ..." : "");
+}
+
 /* "  on us-entity-list: programmes; licence: ...; citation" per listing. */
 static void text_lists(const struct nv_screen *s, uint32_t p)
 {
@@ -204,11 +217,11 @@ static void text_lists(const struct nv_screen *s, uint32_t p)
         const struct nv_party *x = &s->lists.v[q];
         printf("%-36s         on %s: %s", "", x->list, x->name);
         if (x->programs)
-            printf("; %s", x->programs);
+            text_part("", x->programs);
         if (x->license)
-            printf("; licence: %s", x->license);
+            text_part("licence: ", x->license);
         if (x->citation)
-            printf("; %s", x->citation);
+            text_part("", x->citation);
         printf("\n");
         q = nv_matcher_next_listing(s->mt, q);
     } while (q != p);
