@@ -37,8 +37,10 @@ Negatives:
   neg_generic  an unrelated brand with the generic words of a listed name
   neg_place    a place and generic words of a listed name
 A negative equal (in words, legal forms aside) to a listed name is dropped.
-Compound Entity List rows ("X. Affiliated Entity: Y") and names over 120
-characters are not varied.
+Compound Entity List rows ("X. Affiliated Entity: Y"), names over 120
+characters, and parties whose name without a short form or a trailing
+place is another party's name or alias (the variants would be that
+party's) are not varied.
 """
 import csv
 import hashlib
@@ -299,9 +301,10 @@ def initials(name):
 
 
 def gen_acronym(p, rnd):
-    m = re.search(r"\(([A-Z][A-Z0-9-]{1,7})\)", p["name"])
-    if m and rnd.random() < 0.5:
-        return m.group(1)
+    m = re.search(r"\(([A-Z][A-Z0-9-]{1,7})\)\s*$", p["name"])
+    places = {x.lower() for v in PLACES.values() for x in " ".join(v).split()}
+    if m and rnd.random() < 0.5 and m.group(1).lower() not in places:
+        return m.group(1)  # a short name of the whole, not a place
     base = strip_legal(base_name(p))
     acr = initials(base)
     if len(base.split()) < 3 or len(acr) < 3:
@@ -454,8 +457,16 @@ def rarest_name_word(p, df):
 
 
 def negatives(p, rnd, df, vocab):
-    base = base_name(p)
-    word = rarest_name_word(p, df)
+    """Hard negatives from the first part of a name (before a comma; not
+    a name holding a former name), and only when it has a distinctive
+    word that is not a place: a name made of generic words and a place
+    ("Aviation Industry Corporation of China") has no innocent twin."""
+    base = base_name(p).split(",")[0]
+    places = {x.lower() for v in PLACES.values() for x in " ".join(v).split()}
+    word = rarest_name_word({"name": base}, df)
+    if re.search(r"\b(?:f\.?k\.?a|a\.?k\.?a)\b", p["name"], re.I) or \
+            not word or word.lower() in places:
+        return []
     brand = rnd.choice([b for b in BRANDS if b.lower() not in vocab])
     gen = [x for x in base.split() if x.lower() in GENERIC - {"and", "of",
                                                              "the", "for"}]
@@ -482,15 +493,19 @@ def main(listdir, half, out_path, seed=12):
         for w in set(words(p["name"])):
             df[w] = df.get(w, 0) + 1
     vocab = set(df)
-    by_key = {}
+    by_key, owners = {}, {}
     for pid, p in parties.items():
         by_key.setdefault(core_key(p["name"]), pid)
+        for n in [p["name"]] + p["alts"]:
+            owners.setdefault(core_key(n), set()).add(group[pid])
     rows = []
     for pid in sorted(parties):
         p = parties[pid]
         if half_of("\x1f".join(pid)) != half or not is_org(p) or \
                 len(p["name"]) > 120 or "Affiliated Entity" in p["name"]:
             continue  # compound rows name two parties
+        if owners.get(core_key(base_name(p)), set()) - {group[pid]}:
+            continue  # its name without place is another party's name
         for kind, gen in KINDS:
             q = gen(p, rnd) if gen else gen_brand(p, rnd, df)
             q = " ".join(q.split()) if q else q

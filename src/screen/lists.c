@@ -213,6 +213,47 @@ static enum nv_rc paren_forms(struct nv_lists *l, struct nv_party *p,
     return rc ? rc : add_alias(l, p, open + 1, (size_t)(close - open - 1));
 }
 
+/* Whether s[0..n) is made of initials of the words of pre[0..npre), in
+ * order ("CSSC" of "China State Shipbuilding Corporation"), not a place
+ * ("UK"). */
+static int initials_of(const char *pre, size_t npre, const char *s, size_t n)
+{
+    size_t k = 0;
+
+    for (size_t i = 0; i < npre && k < n; i++)
+        if ((i == 0 || pre[i - 1] == ' ' || pre[i - 1] == '-') &&
+            (pre[i] | 32) == (s[k] | 32))
+            k++;
+    return n >= 2 && k == n;
+}
+
+/* "X Corporation (XC) 7th Institute": the short form in the middle is
+ * left out of an alias ("X Corporation 7th Institute"), as inventories
+ * write it. */
+static enum nv_rc mid_paren_form(struct nv_lists *l, struct nv_party *p,
+                                 const char *name)
+{
+    const char *open = strchr(name, '('), *close, *rest;
+    size_t pre, nrest;
+    char *alias;
+
+    close = open ? strchr(open, ')') : NULL;
+    if (!close || open == name)
+        return NV_OK;
+    for (rest = close + 1; *rest == ' ';)
+        rest++;
+    pre = (size_t)(open - name);
+    nrest = strlen(rest);
+    if (!nrest || !initials_of(name, pre, open + 1, (size_t)(close - open - 1)))
+        return NV_OK;
+    alias = nv_arena_alloc(&l->arena, pre + nrest + 1);
+    if (!alias)
+        return NV_ENOMEM;
+    memcpy(alias, name, pre);
+    memcpy(alias + pre, rest, nrest + 1);
+    return add_alias(l, p, alias, pre + nrest);
+}
+
 /* "Acme Co., Ltd., Chengdu, Sichuan" -> "Acme Co., Ltd." as an alias: the
  * location after the legal form is not part of the name. */
 static enum nv_rc location_form(struct nv_lists *l, struct nv_party *p,
@@ -257,6 +298,8 @@ static enum nv_rc name_forms(struct nv_lists *l, struct nv_party *p)
     base = p->match_name ? p->match_name : p->name;
     if (!rc)
         rc = paren_forms(l, p, base);
+    if (!rc)
+        rc = mid_paren_form(l, p, base);
     if (!rc)
         rc = location_form(l, p, base);
     return rc;

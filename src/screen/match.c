@@ -26,6 +26,7 @@
 #define FUZZY_MIN                                                              \
     6                  /* shorter words are matched exactly only:              \
                           "intel" is one letter from "inter" */
+#define BRAND_DF 10    /* a brand is a rare word: "Aviation" is none */
 #define FOLD_SIM 0.93f /* another spelling: all else must agree */
 #define FOLD_MIN                                                               \
     6 /* shorter query words fold only for an OCR digit:                       \
@@ -320,75 +321,6 @@ static enum nv_rc index_tokens(struct nv_matcher *mt)
     return NV_OK;
 }
 
-/* Spellings that differ by romanisation or OCR fold to one key.
- * Multi-letter rules first (lookahead), then letter by letter; a doubled
- * letter of the result is written once. */
-static const struct {
-    const char *from, *to;
-} fold_rules[] = {{"shch", "sh"}, {"sch", "sh"}, {"tch", "ch"}, {"kh", "h"},
-                  {"zh", "z"},    {"ck", "k"},   {"ks", "x"},   {"cs", "x"},
-                  {"ph", "f"},    {"tz", "ts"},  {"rn", "m"}};
-
-static char fold_letter(char c, char next)
-{
-    switch (c) {
-    case '0':
-        return 'o';
-    case '1':
-    case 'l':
-    case 'y':
-    case 'j':
-        return 'i';
-    case '5':
-        return 's';
-    case '8':
-        return 'b';
-    case 'w':
-        return 'v';
-    case 'q':
-        return 'k';
-    case 'c':
-        return next == 'h' ? 'c' : 'k';
-    default:
-        return c;
-    }
-}
-
-/* The folded key of token s[0..n) into out (64 bytes); its length.
- * "Baykal" and "Bajkal" are "baikai", "Micron" and "Mikron" "mikrom",
- * "HUAWE1" and "huawei" "huavei".  Numbers are left alone. */
-static size_t fold_key(const char *s, size_t n, char *out)
-{
-    size_t i = 0, len = 0, digits = 0;
-
-    for (size_t k = 0; k < n; k++)
-        digits += s[k] >= '0' && s[k] <= '9';
-    while (i < n && len < 63) {
-        const char *to = NULL;
-        size_t r = 0;
-        for (; digits < n && r < sizeof fold_rules / sizeof fold_rules[0];
-             r++) {
-            size_t k = strlen(fold_rules[r].from);
-            if (i + k <= n && memcmp(s + i, fold_rules[r].from, k) == 0) {
-                to = fold_rules[r].to;
-                i += k;
-                break;
-            }
-        }
-        for (; to && *to && len < 63; to++)
-            if (!len || out[len - 1] != *to)
-                out[len++] = *to;
-        if (to)
-            continue;
-        char c =
-            digits < n ? fold_letter(s[i], i + 1 < n ? s[i + 1] : 0) : s[i];
-        if (!len || out[len - 1] != c)
-            out[len++] = c;
-        i++;
-    }
-    return len;
-}
-
 static int foldable(const struct token *tk)
 {
     return tk->len >= 4;
@@ -408,7 +340,7 @@ static enum nv_rc index_folds(struct nv_matcher *mt)
         mt->fnext[t] = NV_NONE;
         if (!foldable(&mt->tok[t]))
             continue;
-        n = fold_key(mt->tok[t].text, mt->tok[t].len, key);
+        n = nv_fold_key(mt->tok[t].text, mt->tok[t].len, key);
         copy = nv_arena_strndup(&mt->arena, key, n);
         if (!copy || nv_strmap_put(&mt->fold, copy, n, t, &first, &found))
             return NV_ENOMEM;
@@ -759,7 +691,7 @@ static void fold_candidates(struct nv_matcher *mt, struct query *q, int qi)
 {
     const char *s = nv_name_token(&q->nm, qi);
     char key[64];
-    size_t n = fold_key(s, q->nm.len[qi], key);
+    size_t n = nv_fold_key(s, q->nm.len[qi], key);
     int64_t first =
         q->nm.len[qi] >= FOLD_MIN || (q->nm.len[qi] >= 4 && strpbrk(s, "0158"))
             ? nv_strmap_get(&mt->fold, key, n)
@@ -877,7 +809,7 @@ static double brand_discount(const struct nv_matcher *mt, const struct query *q,
         if (mt->tok[et[k]].kind == NV_TOKEN_NAME)
             first = k;
     if (names != 1 || al->pair[brand] != (int)first || al->sim[brand] < 1 ||
-        list_rank(mt->l->v[party].list) > 4)
+        list_rank(mt->l->v[party].list) > 4 || mt->tok[et[first]].df > BRAND_DF)
         return 0;
     for (int i = 0; i < q->nm.n; i++)
         if (al->pair[i] < 0 && q->nm.kind[i] != NV_TOKEN_LEGAL)
@@ -886,6 +818,26 @@ static double brand_discount(const struct nv_matcher *mt, const struct query *q,
         if (mt->tok[et[k]].kind != NV_TOKEN_LEGAL && !aligned(al, q, k))
             off += 0.8 * mt->tok[et[k]].weight;
     return off;
+}
+
+/* A place only the query names and a place only the listed name names
+ * contradict each other ("Germany Air" is not "Iran Air"): the listed
+ * name's place then weighs as a name word.  Returns what to add to the
+ * denominator. */
+static double place_conflict(const struct nv_matcher *mt, const struct query *q,
+                             const uint32_t *et, uint32_t n,
+                             const struct alignment *al)
+{
+    int theirs = 0;
+    double add = 0;
+
+    for (int i = 0; i < q->nm.n && !theirs; i++)
+        theirs = al->pair[i] < 0 && q->nm.kind[i] == NV_TOKEN_PLACE;
+    for (uint32_t k = 0; theirs && k < n; k++)
+        if (mt->tok[et[k]].kind == NV_TOKEN_PLACE && !aligned(al, q, k))
+            add +=
+                mt->tok[et[k]].weight * (1 / kind_factor[NV_TOKEN_PLACE] - 1);
+    return add;
 }
 
 /* Align the query's tokens with entry e's, one to one (equal tokens
@@ -920,6 +872,7 @@ static double align(const struct nv_matcher *mt, const struct query *q,
         if (al->pair[i] >= 0)
             num += al->sim[i] * (q->w[i] + mt->tok[et[al->pair[i]]].weight);
     den -= brand_discount(mt, q, mt->e[e].party, et, n, al);
+    den += place_conflict(mt, q, et, n, al);
     return den > 0 ? num / den : 0;
 }
 
@@ -1121,17 +1074,34 @@ static double penalty(const struct nv_matcher *mt, const struct nv_name *nm,
     return SUBQUERY_PENALTY + (all > 0 ? 0.5 * left / all : 0);
 }
 
-/* Score every candidate of one sub-query, keeping the best per party. */
+/* Whether the group of entry e already has a hit. */
+static int found_group(const struct nv_matcher *mt,
+                       const struct nv_match_hit *hits, const struct found *f,
+                       uint32_t e)
+{
+    for (uint32_t i = 0; i < f->n; i++)
+        if (mt->grp[hits[i].party] == mt->grp[mt->e[e].party])
+            return 1;
+    return 0;
+}
+
+/* Score every candidate of one sub-query, keeping the best per party.
+ * A part that is one word in parentheses (an acronym: "(HTS)") only
+ * confirms a party the rest of the name found: alone it could be
+ * anybody's. */
 static void screen_sub(struct nv_matcher *mt, struct query *q, int sub,
                        double penalty, struct nv_match_hit *hits,
                        struct found *f)
 {
     struct alignment al;
+    int confirm =
+        sub >= 2 && q->nm.n == 1 && q->nm.segkind[q->nm.seg[0]] == NV_SEG_PAREN;
 
     find_candidates(mt, q);
     for (uint32_t c = 0; c < mt->ncand; c++) {
         double score = align(mt, q, mt->cand[c], &al) - penalty;
-        if (score >= NV_REVIEW_BAND)
+        if (score >= NV_REVIEW_BAND &&
+            (!confirm || found_group(mt, hits, f, mt->cand[c])))
             keep_hit(mt, hits, f, mt->cand[c], score, sub);
     }
 }

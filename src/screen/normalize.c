@@ -87,10 +87,29 @@ static const struct pair chinese[] = {
 
 struct nv_normalizer {
     struct nv_translit *tr;
-    struct nv_strmap words; /* word -> index in table_words */
-    struct nv_buf work;     /* the name as ASCII words */
-    struct nv_buf han;      /* one Han run, transliterated */
+    struct nv_strmap words;  /* word -> index in table_words */
+    struct nv_strmap folded; /* folded word -> index in table_words */
+    char *keys;              /* the folded keys, 64 bytes each */
+    struct nv_buf work;      /* the name as ASCII words */
+    struct nv_buf han;       /* one Han run, transliterated */
 };
+
+/* The table words by spelling and by folded key (a word whose OCR
+ * reading or romanisation differs, "lnstitute", "Compani", is found). */
+static enum nv_rc index_words(struct nv_normalizer *nz)
+{
+    for (size_t i = 0; i < COUNT(table_words); i++) {
+        const char *w = table_words[i].word;
+        char *key = nz->keys + 64 * i;
+        size_t n = nv_fold_key(w, strlen(w), key);
+        uint32_t v;
+        int found;
+        if (nv_strmap_put(&nz->words, w, strlen(w), (uint32_t)i, &v, &found) ||
+            nv_strmap_put(&nz->folded, key, n, (uint32_t)i, &v, &found))
+            return NV_ENOMEM;
+    }
+    return NV_OK;
+}
 
 struct nv_normalizer *nv_normalizer_new(void)
 {
@@ -106,14 +125,11 @@ struct nv_normalizer *nv_normalizer_new(void)
     nv_buf_init(&nz->work, 4 * NV_NAME_TEXT);
     nv_buf_init(&nz->han, 4 * NV_NAME_TEXT);
     nv_strmap_init(&nz->words);
-    for (size_t i = 0; i < COUNT(table_words); i++) {
-        const char *w = table_words[i].word;
-        uint32_t v;
-        int found;
-        if (nv_strmap_put(&nz->words, w, strlen(w), (uint32_t)i, &v, &found)) {
-            nv_normalizer_free(nz);
-            return NULL;
-        }
+    nv_strmap_init(&nz->folded);
+    nz->keys = nv_malloc(COUNT(table_words) * 64);
+    if (!nz->keys || index_words(nz)) {
+        nv_normalizer_free(nz);
+        return NULL;
     }
     return nz;
 }
@@ -124,6 +140,8 @@ void nv_normalizer_free(struct nv_normalizer *nz)
         return;
     nv_translit_free(nz->tr);
     nv_strmap_release(&nz->words);
+    nv_strmap_release(&nz->folded);
+    nv_free(nz->keys);
     nv_buf_release(&nz->work);
     nv_buf_release(&nz->han);
     nv_free(nz);
@@ -218,8 +236,10 @@ static int64_t typo_of(const char *s, size_t n)
         if (w[0] != s[0] || table_words[i].kind == NV_TOKEN_PLACE)
             continue;
         k = strlen(w);
-        if (k + 1 < n || n + 1 < k || w[k - 1] != s[n - 1])
-            continue;
+        if (k + 1 < n || n + 1 < k ||
+            (w[k - 1] != s[n - 1] &&
+             !(k == n && w[k - 1] == s[n - 2] && w[k - 2] == s[n - 1])))
+            continue; /* another ending, not an end transposed */
         if (nv_edit_distance(s, n, w, k) <= 1)
             return (int64_t)i;
     }
@@ -244,6 +264,72 @@ static int place2(struct nv_name *nm, const char *tok, size_t n)
         return 1;
     }
     return 0;
+}
+
+/* Spellings that differ by romanisation or OCR fold to one key.
+ * Multi-letter rules first (lookahead), then letter by letter; a doubled
+ * letter of the result is written once. */
+static const struct {
+    const char *from, *to;
+} fold_rules[] = {{"shch", "sh"}, {"sch", "sh"}, {"tch", "ch"}, {"kh", "h"},
+                  {"zh", "z"},    {"ck", "k"},   {"ks", "x"},   {"cs", "x"},
+                  {"ph", "f"},    {"tz", "ts"},  {"rn", "m"}};
+
+static char fold_letter(char c, char next)
+{
+    switch (c) {
+    case '0':
+        return 'o';
+    case '1':
+    case 'l':
+    case 'y':
+    case 'j':
+        return 'i';
+    case '5':
+        return 's';
+    case '8':
+        return 'b';
+    case 'w':
+        return 'v';
+    case 'q':
+        return 'k';
+    case 'c':
+        return next == 'h' ? 'c' : 'k';
+    default:
+        return c;
+    }
+}
+
+size_t nv_fold_key(const char *s, size_t n, char *out)
+{
+    size_t i = 0, len = 0, digits = 0;
+
+    for (size_t k = 0; k < n; k++)
+        digits += s[k] >= '0' && s[k] <= '9';
+    while (i < n && len < 63) {
+        const char *to = NULL;
+        size_t r = 0;
+        for (; digits < n && r < sizeof fold_rules / sizeof fold_rules[0];
+             r++) {
+            size_t k = strlen(fold_rules[r].from);
+            if (i + k <= n && memcmp(s + i, fold_rules[r].from, k) == 0) {
+                to = fold_rules[r].to;
+                i += k;
+                break;
+            }
+        }
+        for (; to && *to && len < 63; to++)
+            if (!len || out[len - 1] != *to)
+                out[len++] = *to;
+        if (to)
+            continue;
+        char c =
+            digits < n ? fold_letter(s[i], i + 1 < n ? s[i + 1] : 0) : s[i];
+        if (!len || out[len - 1] != c)
+            out[len++] = c;
+        i++;
+    }
+    return len;
 }
 
 int nv_normalizer_word(const struct nv_normalizer *nz, const char *s, size_t n,
@@ -299,6 +385,12 @@ static void emit(struct splitter *sp, const char *s, size_t n)
         return;
     if (w < 0)
         w = ocr_word(sp->nz, tok, n);
+    if (w < 0 && n >= 5) { /* another spelling of a table word; not a
+                              short one: "sky" is not "sci" */
+        char key[64];
+        size_t k = nv_fold_key(tok, n, key);
+        w = nv_strmap_get(&sp->nz->folded, key, k);
+    }
     if (w < 0)
         w = typo_of(tok, n);
     if (sp->out->n && sp->out->seg[sp->out->n - 1] == sp->seg &&

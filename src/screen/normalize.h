@@ -78,6 +78,13 @@ static inline const char *nv_name_token(const struct nv_name *nm, int i)
 void nv_name_add(struct nv_name *nm, const char *s, size_t n, uint8_t kind,
                  uint8_t seg);
 
+/* The folded key of token s[0..n) (lower-case ASCII) into out (64
+ * bytes); returns its length.  Spellings of one word in different
+ * romanisations and OCR readings fold to one key: "Baykal" and "Bajkal"
+ * are "baikai", "Micron" and "Mikron" "mikrom", "HUAWE1" and "huawei"
+ * "huavei".  A token of digits only is left alone. */
+size_t nv_fold_key(const char *s, size_t n, char *out);
+
 /* The optimal string alignment distance of a and b (edits and adjacent
  * transpositions); strings over 64 bytes are as far as their length. */
 size_t nv_edit_distance(const char *a, size_t na, const char *b, size_t nb);
