@@ -320,9 +320,24 @@ def gen_formerly(p, rnd):
     return f"{base_name(p)} (formerly {old})"
 
 
+VOWELS = "aeiouy"
+
+
 def to_cyrillic(s):
+    """Latin back to Cyrillic by BGN/PCGN's rules read backwards: e is
+    э at the start of a word or after a vowel, y after a consonant ы."""
     out, i, low = [], 0, s.lower()
     while i < len(low):
+        prev = low[i - 1] if i else " "
+        if low[i] == "e" and (not prev.isalpha() or prev in VOWELS):
+            out.append("э")
+            i += 1
+            continue
+        if low[i] == "y" and prev.isalpha() and prev not in VOWELS and \
+                not low.startswith(("ya", "yu", "yo", "ye"), i):
+            out.append("ы")
+            i += 1
+            continue
         for lat, cyr in CYR:
             if low.startswith(lat, i):
                 out.append(cyr)
