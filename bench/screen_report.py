@@ -4,13 +4,14 @@ kind and per list source, with the failures listed.
 Usage:
   screen_report.py gen LISTDIR GENERATED.csv RESULTS.jsonl FAILURES.txt
   screen_report.py frozen LISTDIR LABELS.csv RESULTS.jsonl FAILURES.txt
+                   [--strict]
 
 Only the match band counts as a hit (a review is not).  Generated sets
 (screen_gen.py): a match is right when the matched party is in the
 target's group (the same company on any list).  The frozen hand-made set
 (query, expected, kind): a match is right when the expected words are in
-the matched party's name, the name that matched or its parent's name
-(as bench/screen_eval.py).  Per list source: a positive counts for its
+the matched party's name, the name that matched, its parent's name, a
+listing's name or (unless --strict) an alias of a listing.  Per list source: a positive counts for its
 target's list (frozen: the list of the first party whose names hold the
 expected words); a wrong match counts as a false positive of the matched
 party's list.
@@ -61,11 +62,18 @@ def judge_gen(row, m, group):
     return row["group"] in gs
 
 
-def judge_frozen(row, m):
+def judge_frozen(row, m, parties, strict):
+    """The expected words in the matched party's name, the name that
+    matched, its parent or any listing's name; unless strict, also in
+    any alias of its listings ("Pozitiv Tekhnolodzhiz" matching the
+    party whose alias is "JSC Positive Technologies" is right)."""
     if not m:
         return None
     got = " | ".join(words(m.get(k)) for k in ("name", "matched", "parent"))
     got += " | " + " | ".join(words(n) for _, n in hit_names(m))
+    for key in ([] if strict else hit_names(m)):
+        p = parties.get(key)
+        got += " | " + " | ".join(words(a) for a in (p["alts"] if p else []))
     return words(row["expected"]) in got
 
 
@@ -83,7 +91,8 @@ def frozen_lists(parties, labels):
     return out
 
 
-def main(mode, listdir, labels_path, results_path, failures_path):
+def main(mode, listdir, labels_path, results_path, failures_path,
+         strict=""):
     labels = list(csv.DictReader(open(labels_path, encoding="utf-8")))
     results = [json.loads(line) for line in open(results_path)]
     assert len(labels) == len(results), "one result per query"
@@ -97,7 +106,7 @@ def main(mode, listdir, labels_path, results_path, failures_path):
         m = res["match"]
         neg = (row.get("group") or row.get("expected")) == "NONE"
         ok = judge_gen(row, m, group) if mode == "gen" else \
-            judge_frozen(row, m)
+            judge_frozen(row, m, parties, strict == "--strict")
         target = row.get("list") if mode == "gen" else \
             src.get(words(row["expected"]), "")
         mlist = m.get("list") if m else None

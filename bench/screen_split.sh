@@ -42,3 +42,7 @@ for row in csv.DictReader(open(sys.argv[1], encoding="utf-8")):
     > "$out/frozen.jsonl" || [ $? -eq 1 ]
 "$PY" bench/screen_report.py frozen "$L" bench/data/screen_frozen.csv \
     "$out/frozen.jsonl" "$out/frozen-failures.txt"
+echo "the same, the expected words in a listed name only (--strict):"
+"$PY" bench/screen_report.py frozen "$L" bench/data/screen_frozen.csv \
+    "$out/frozen.jsonl" "$out/frozen-strict-failures.txt" --strict |
+    sed -n 2p
