@@ -24,10 +24,11 @@
 #define NGRAM 4096          /* character bigram buckets */
 #define MAX_CANDIDATES 4000 /* entries scored for one query */
 #define FUZZY_MIN                                                              \
-    6                  /* shorter words are matched exactly only:              \
-                          "intel" is one letter from "inter" */
-#define BRAND_DF 10    /* a brand is a rare word: "Aviation" is none */
-#define FOLD_SIM 0.93f /* another spelling: all else must agree */
+    6                    /* shorter words are matched exactly only:            \
+                            "intel" is one letter from "inter" */
+#define TOUCHED_MAX 8192 /* listed words sharing a bigram with a query word */
+#define BRAND_DF 10      /* a brand is a rare word: "Aviation" is none */
+#define FOLD_SIM 0.93f   /* another spelling: all else must agree */
 #define FOLD_MIN                                                               \
     6 /* shorter query words fold only for an OCR digit:                       \
          "bayer" is not "bajer", "gr0up" is "group" */
@@ -65,7 +66,8 @@ struct nv_matcher {
     uint32_t *grp, *gnext;     /* per party: its group (the same company on
                                   several lists) and the next of it */
     uint32_t *stamp, epoch;    /* per entry: candidate this query */
-    uint32_t *tstamp, *tcount; /* per token: trigram hits this query */
+    uint32_t *tstamp, *tcount; /* per token: bigram hits this query word */
+    uint32_t tepoch;
     uint32_t *cand, ncand;
 };
 
@@ -503,6 +505,28 @@ static void add_postings(struct nv_matcher *mt, uint32_t t)
     }
 }
 
+/* Keep listed word t as close to query word qi with similarity sim: in
+ * a free place, or instead of the least similar when full.  Whether it
+ * was kept. */
+static int add_close(struct query *q, int qi, uint32_t t, float sim)
+{
+    int worst = 0;
+
+    if (q->nclose[qi] < MAX_CLOSE) {
+        q->close[qi][q->nclose[qi]] = t;
+        q->sim[qi][q->nclose[qi]++] = sim;
+        return 1;
+    }
+    for (int c = 1; c < MAX_CLOSE; c++)
+        if (q->sim[qi][c] < q->sim[qi][worst])
+            worst = c;
+    if (q->sim[qi][worst] >= sim)
+        return 0;
+    q->close[qi][worst] = t;
+    q->sim[qi][worst] = sim;
+    return 1;
+}
+
 /* Vocabulary tokens close to a query word: those sharing two fifths of
  * its character bigrams (a transposition, "hauwei", keeps that many),
  * then checked by Jaro-Winkler. */
@@ -510,35 +534,35 @@ static void fuzzy_candidates(struct nv_matcher *mt, struct query *q, int qi)
 {
     const char *s = nv_name_token(&q->nm, qi);
     size_t n = q->nm.len[qi];
-    uint32_t touched[1024], nt = 0, ngrams = n >= 2 ? (uint32_t)n - 1 : 0;
+    uint32_t touched[TOUCHED_MAX], nt = 0,
+                                   ngrams = n >= 2 ? (uint32_t)n - 1 : 0;
 
+    mt->tepoch++; /* bigram counts are per query word */
     for (uint32_t i = 0; i + 2 <= n; i++) {
         uint32_t h = gram_hash(s + i);
         for (uint32_t k = mt->toff[h]; k < mt->toff[h + 1]; k++) {
             uint32_t t = mt->tri[k];
-            if (mt->tstamp[t] != mt->epoch) {
-                mt->tstamp[t] = mt->epoch;
+            if (mt->tstamp[t] != mt->tepoch) {
+                mt->tstamp[t] = mt->tepoch;
                 mt->tcount[t] = 0;
-                if (nt < 1024)
+                if (nt < TOUCHED_MAX)
                     touched[nt++] = t;
             }
             mt->tcount[t]++;
         }
     }
-    q->nclose[qi] = 0;
-    for (uint32_t i = 0; i < nt && q->nclose[qi] < MAX_CLOSE; i++) {
+    for (uint32_t i = 0; i < nt; i++) {
         const struct token *tk = &mt->tok[touched[i]];
         double j;
         if (5 * mt->tcount[touched[i]] < 2 * ngrams || tk->df > COMMON_DF ||
             tk->len + 1 < n || n + 1 < tk->len)
             continue; /* few bigrams shared, too common, or another word */
         j = nv_jaro_winkler(s, n, tk->text, tk->len);
-        if (j < NV_MATCH_BAND)
-            continue;
-        q->close[qi][q->nclose[qi]] = touched[i];
-        q->sim[qi][q->nclose[qi]++] = (float)j;
-        add_postings(mt, touched[i]);
+        if (j >= NV_MATCH_BAND)
+            add_close(q, qi, touched[i], (float)j);
     }
+    for (int c = 0; c < q->nclose[qi]; c++) /* the closest ones only */
+        add_postings(mt, q->close[qi][c]);
 }
 
 /* A listed word or a word of the tables: its vocabulary id (NV_NONE if
@@ -584,7 +608,8 @@ static uint32_t df_of(const struct nv_matcher *mt, const struct word *w)
 
 /* Whether tokens i and i+1 of nm are one word written apart ("Hik
  * Vision", "Corpora tion"): their concatenation is a listed word or a
- * word of the tables, and one half is unknown or both are commoner. */
+ * word of the tables, and one half is unknown, or both are commoner and
+ * one is a name word ("Information Technology" is not "Infotech"). */
 static int joined(const struct nv_matcher *mt, const struct nv_name *nm, int i,
                   struct word *w)
 {
@@ -604,7 +629,18 @@ static int joined(const struct nv_matcher *mt, const struct nv_name *nm, int i,
         !lookup(mt, nv_name_token(nm, i + 1), b, &wb))
         return 1;
     return df_of(mt, &wa) > df_of(mt, w) && df_of(mt, &wb) > df_of(mt, w) &&
-           w->kind == NV_TOKEN_NAME;
+           w->kind == NV_TOKEN_NAME &&
+           (wa.kind == NV_TOKEN_NAME || wb.kind == NV_TOKEN_NAME);
+}
+
+/* Whether a half of a split word can stand alone: a word of the tables
+ * ("inc", "and"), a number ("360"), or a name word of three letters or
+ * more.  (A split may still be wrong, "huawai" is not "hua wai": the
+ * name is screened unsplit too.) */
+static int half_ok(const struct word *w, const char *s, size_t n)
+{
+    return w->kind != NV_TOKEN_NAME || w->id == NV_NONE || n >= 3 ||
+           (s[0] >= '0' && s[0] <= '9');
 }
 
 /* Where to split an unknown word into two known ones ("skygulf" -> "sky
@@ -621,18 +657,17 @@ static size_t split_at(const struct nv_matcher *mt, const char *s, size_t n,
     for (size_t k = 2; k + 2 <= n; k++) {
         size_t shorter = k < n - k ? k : n - k;
         if (shorter <= bestmin || !lookup(mt, s, k, &a) ||
-            !lookup(mt, s + k, n - k, &b) ||
-            (a.id == NV_NONE && b.id == NV_NONE && shorter < 4))
+            !lookup(mt, s + k, n - k, &b) || !half_ok(&a, s, k) ||
+            !half_ok(&b, s + k, n - k) ||
+            (a.kind == NV_TOKEN_NAME && b.kind == NV_TOKEN_NAME &&
+             (k < 3 || n - k < 3)))
             continue;
         best = k;
         bestmin = shorter;
         *wa = a;
         *wb = b;
     }
-    return bestmin >= 3 || (best && (wa->kind != NV_TOKEN_NAME ||
-                                     wb->kind != NV_TOKEN_NAME))
-               ? best
-               : 0;
+    return best;
 }
 
 /* The query's words with words written apart joined, and unknown words
@@ -740,8 +775,8 @@ static void find_candidates(struct nv_matcher *mt, struct query *q)
         q->nclose[i] = 0;
         if (q->nm.kind[i] == NV_TOKEN_NAME || q->nm.kind[i] == NV_TOKEN_GENERIC)
             fold_candidates(mt, q, i);
-        if (q->id[i] == NV_NONE && q->nclose[i] == 0 &&
-            q->nm.kind[i] == NV_TOKEN_NAME && q->nm.len[i] >= FUZZY_MIN)
+        if (q->id[i] == NV_NONE && q->nm.kind[i] == NV_TOKEN_NAME &&
+            q->nm.len[i] >= FUZZY_MIN)
             fuzzy_candidates(mt, q, i);
     }
 }
@@ -1113,30 +1148,49 @@ static void screen_sub(struct nv_matcher *mt, struct query *q, int sub,
     }
 }
 
+/* Whether two names have the same tokens. */
+static int same_tokens(const struct nv_name *a, const struct nv_name *b)
+{
+    if (a->n != b->n)
+        return 0;
+    for (int i = 0; i < a->n; i++)
+        if (a->len[i] != b->len[i] ||
+            memcmp(nv_name_token(a, i), nv_name_token(b, i), a->len[i]) != 0)
+            return 0;
+    return 1;
+}
+
 enum nv_rc nv_matcher_screen(struct nv_matcher *mt, const char *name,
                              struct nv_match_hit *hits, uint32_t max,
                              uint32_t *n, struct nv_err *err)
 {
     struct query q;
     struct alignment al;
-    struct nv_name raw, nm;
+    struct nv_name nm[2]; /* the name mended (joins, splits), and as read */
     struct found f = {{0}, {0}, 0, max > 64 ? 64 : max};
-    uint64_t masks[MAX_SUBQUERIES];
-    enum nv_rc rc = nv_normalize(mt->nz, name, &raw);
-    int nmasks;
+    uint64_t masks[2][MAX_SUBQUERIES];
+    enum nv_rc rc = nv_normalize(mt->nz, name, &nm[1]);
+    int nmasks[2] = {0, 0};
 
     *n = 0;
     if (rc)
         return nv_err_set(err, rc, "cannot read the name: %s", nv_strerror(rc));
-    rejoin(mt, &raw, &nm);
-    nmasks = subqueries(&nm, masks);
-    for (int k = 0; k < nmasks && f.max; k++)
-        if (worth(&nm, masks, k)) {
-            read_query(mt, &nm, masks[k], &q);
-            screen_sub(mt, &q, k, penalty(mt, &nm, masks, k), hits, &f);
-        }
+    rejoin(mt, &nm[1], &nm[0]);
+    for (int v = 0; v < 2; v++) {
+        if (v == 1 && (same_tokens(&nm[0], &nm[1]) ||
+                       (f.n && hits[0].score >= NV_MATCH_BAND)))
+            break; /* the mended name matched: the name as read is moot */
+        nmasks[v] = subqueries(&nm[v], masks[v]);
+        for (int k = 0; k < nmasks[v] && f.max; k++)
+            if (worth(&nm[v], masks[v], k)) {
+                read_query(mt, &nm[v], masks[v][k], &q);
+                screen_sub(mt, &q, v * MAX_SUBQUERIES + k,
+                           penalty(mt, &nm[v], masks[v], k), hits, &f);
+            }
+    }
     for (uint32_t i = 0; i < f.n; i++) {
-        read_query(mt, &nm, masks[f.sub[i]], &q);
+        int v = f.sub[i] / MAX_SUBQUERIES, k = f.sub[i] % MAX_SUBQUERIES;
+        read_query(mt, &nm[v], masks[v][k], &q);
         find_candidates(mt, &q);
         align(mt, &q, f.entry[i], &al);
         hits[i].matched = mt->e[f.entry[i]].name;
