@@ -79,6 +79,7 @@ void nv_lists_init(struct nv_lists *l)
 void nv_lists_release(struct nv_lists *l)
 {
     nv_free(l->v);
+    nv_free(l->extra);
     nv_strmap_release(&l->seen);
     nv_arena_release(&l->arena);
     nv_lists_init(l);
@@ -212,6 +213,47 @@ static enum nv_rc paren_forms(struct nv_lists *l, struct nv_party *p,
     return rc ? rc : add_alias(l, p, open + 1, (size_t)(close - open - 1));
 }
 
+/* Whether s[0..n) is made of initials of the words of pre[0..npre), in
+ * order ("CSSC" of "China State Shipbuilding Corporation"), not a place
+ * ("UK"). */
+static int initials_of(const char *pre, size_t npre, const char *s, size_t n)
+{
+    size_t k = 0;
+
+    for (size_t i = 0; i < npre && k < n; i++)
+        if ((i == 0 || pre[i - 1] == ' ' || pre[i - 1] == '-') &&
+            (pre[i] | 32) == (s[k] | 32))
+            k++;
+    return n >= 2 && k == n;
+}
+
+/* "X Corporation (XC) 7th Institute": the short form in the middle is
+ * left out of an alias ("X Corporation 7th Institute"), as inventories
+ * write it. */
+static enum nv_rc mid_paren_form(struct nv_lists *l, struct nv_party *p,
+                                 const char *name)
+{
+    const char *open = strchr(name, '('), *close, *rest;
+    size_t pre, nrest;
+    char *alias;
+
+    close = open ? strchr(open, ')') : NULL;
+    if (!close || open == name)
+        return NV_OK;
+    for (rest = close + 1; *rest == ' ';)
+        rest++;
+    pre = (size_t)(open - name);
+    nrest = strlen(rest);
+    if (!nrest || !initials_of(name, pre, open + 1, (size_t)(close - open - 1)))
+        return NV_OK;
+    alias = nv_arena_alloc(&l->arena, pre + nrest + 1);
+    if (!alias)
+        return NV_ENOMEM;
+    memcpy(alias, name, pre);
+    memcpy(alias + pre, rest, nrest + 1);
+    return add_alias(l, p, alias, pre + nrest);
+}
+
 /* "Acme Co., Ltd., Chengdu, Sichuan" -> "Acme Co., Ltd." as an alias: the
  * location after the legal form is not part of the name. */
 static enum nv_rc location_form(struct nv_lists *l, struct nv_party *p,
@@ -257,15 +299,17 @@ static enum nv_rc name_forms(struct nv_lists *l, struct nv_party *p)
     if (!rc)
         rc = paren_forms(l, p, base);
     if (!rc)
+        rc = mid_paren_form(l, p, base);
+    if (!rc)
         rc = location_form(l, p, base);
     return rc;
 }
 
 struct loader {
     struct nv_lists *l;
-    const struct format *fmt;
-    int col[C_COUNT];      /* column of each field in the file, or -1 */
-    struct nv_strmap seen; /* "list\x1fname" -> party */
+    const struct format *fmt; /* NULL: an alias table */
+    int col[C_COUNT];         /* column of each field in the file, or -1 */
+    struct nv_strmap seen;    /* "list\x1fname" -> party */
     struct nv_csv c;
     const char *file;
 };
@@ -281,11 +325,10 @@ static const char *field(struct loader *ld, enum col f)
     return trimmed(ld->l, x->s, x->len);
 }
 
-/* The party called name on list, added if new; *fresh says which. */
-static enum nv_rc party_for(struct loader *ld, const char *list,
-                            const char *name, uint32_t *idx, int *fresh)
+enum nv_rc nv_lists_add_party(struct nv_lists *l, const char *list,
+                              const char *name, const char *file, uint32_t *idx,
+                              int *fresh)
 {
-    struct nv_lists *l = ld->l;
     size_t nl = strlen(list), nn = strlen(name);
     char *key = nv_arena_alloc(&l->arena, nl + nn + 2);
     int found;
@@ -307,9 +350,15 @@ static enum nv_rc party_for(struct loader *ld, const char *list,
     l->v[l->n].list = list;
     l->v[l->n].parent = NV_NONE;
     l->v[l->n].designation = -1;
-    l->v[l->n].file = ld->file;
+    l->v[l->n].file = file;
     l->n++;
     return NV_OK;
+}
+
+enum nv_rc nv_lists_add_alias(struct nv_lists *l, uint32_t party,
+                              const char *alias)
+{
+    return add_alias(l, &l->v[party], alias, strlen(alias));
 }
 
 static enum nv_rc designation_of(struct loader *ld, struct nv_party *p,
@@ -383,7 +432,7 @@ static enum nv_rc read_party(struct loader *ld, struct nv_err *err)
     else if (strcmp(list, "opensanctions") == 0 && field(ld, C_PROGRAMS) &&
              strstr(field(ld, C_PROGRAMS), "889"))
         list = "ndaa-889";
-    rc = party_for(ld, list, name, &idx, &fresh);
+    rc = nv_lists_add_party(ld->l, list, name, ld->file, &idx, &fresh);
     if (!rc && fresh)
         rc = describe(ld, &ld->l->v[idx], err);
     if (!rc)
@@ -395,6 +444,35 @@ static enum nv_rc read_party(struct loader *ld, struct nv_err *err)
     return rc == NV_ENOMEM ? nv_err_set(err, rc, "out of memory") : rc;
 }
 
+/* A row of an alias table: kept until every list is loaded. */
+static enum nv_rc read_alias_row(struct loader *ld, struct nv_err *err)
+{
+    struct nv_lists *l = ld->l;
+    const char *of = field(ld, C_NAME), *alias = field(ld, C_ALIASES);
+
+    if (!of || !alias)
+        return nv_csv_error_at(&ld->c, err, NV_EPARSE, ld->c.record_off,
+                               "an alias row needs alias_of and alias");
+    if (nv_array_reserve(&l->extra, &l->extracap, (size_t)l->nextra + 1,
+                         sizeof *l->extra))
+        return nv_err_set(err, NV_ENOMEM, "out of memory");
+    l->extra[l->nextra++] = (struct nv_alias_row){of, alias};
+    return NV_OK;
+}
+
+/* An alias table: alias_of, alias, then anything (script, source). */
+static int alias_table(struct loader *ld)
+{
+    if (nv_csv_find(&ld->c, "alias_of") != 0 ||
+        nv_csv_find(&ld->c, "alias") < 0)
+        return 0;
+    for (int f = 0; f < C_COUNT; f++)
+        ld->col[f] = -1;
+    ld->col[C_NAME] = 0;
+    ld->col[C_ALIASES] = nv_csv_find(&ld->c, "alias");
+    return 1;
+}
+
 /* Which format a header row is, and where its columns are. */
 static enum nv_rc read_format(struct loader *ld, struct nv_err *err)
 {
@@ -403,6 +481,8 @@ static enum nv_rc read_format(struct loader *ld, struct nv_err *err)
 
     if (rc)
         return rc;
+    if (got && alias_table(ld))
+        return NV_OK;
     for (size_t i = 0; got && i < sizeof formats / sizeof formats[0]; i++) {
         if (nv_csv_find(&ld->c, formats[i].first_column) != 0)
             continue;
@@ -426,13 +506,19 @@ enum nv_rc nv_lists_load_text(struct nv_lists *l, const char *name,
     int got = 1;
     enum nv_rc rc;
 
+    size_t lead = 0;
+
+    while (lead < len && strchr(" \t\r\n", text[lead]))
+        lead++;
+    if (lead < len && text[lead] == '{') /* FollowTheMoney JSON lines */
+        return nv_lists_load_ftm(l, name, text, len, err);
     ld.file = nv_arena_strdup(&l->arena, name);
     nv_csv_init(&ld.c, text, len, name);
     rc = ld.file ? read_format(&ld, err) : NV_ENOMEM;
     while (!rc && got) {
         rc = nv_csv_next(&ld.c, &got, err);
         if (!rc && got)
-            rc = read_party(&ld, err);
+            rc = ld.fmt ? read_party(&ld, err) : read_alias_row(&ld, err);
     }
     nv_csv_release(&ld.c);
     if (rc == NV_ENOMEM)
@@ -529,6 +615,23 @@ static uint32_t parent_of(const struct nv_lists *l, const struct names *nm,
     return slot < 0 || nm->best[slot] == i ? NV_NONE : nm->best[slot];
 }
 
+/* The rows of alias tables, given to the parties they name (by
+ * normalised name; a row naming no listed party is left out). */
+static enum nv_rc attach_aliases(struct nv_lists *l, const struct names *nm)
+{
+    enum nv_rc rc = NV_OK;
+
+    for (uint32_t i = 0; i < l->nextra && !rc; i++) {
+        char key[256];
+        size_t n = nv_resolve_key(l->extra[i].of, key, sizeof key);
+        int64_t slot = n < sizeof key ? nv_strmap_get(&nm->map, key, n) : -1;
+        if (slot >= 0)
+            rc = add_alias(l, &l->v[nm->best[slot]], l->extra[i].alias,
+                           strlen(l->extra[i].alias));
+    }
+    return rc;
+}
+
 enum nv_rc nv_lists_link(struct nv_lists *l, struct nv_err *err)
 {
     struct names nm = {{NULL, 0, 0}, NULL, 0};
@@ -539,6 +642,8 @@ enum nv_rc nv_lists_link(struct nv_lists *l, struct nv_err *err)
     for (uint32_t i = 0; !rc && i < l->n; i++)
         if (l->v[i].parent_name)
             l->v[i].parent = parent_of(l, &nm, i);
+    if (!rc)
+        rc = attach_aliases(l, &nm);
     nv_strmap_release(&nm.map);
     nv_free(nm.best);
     return rc ? nv_err_set(err, rc, "out of memory") : NV_OK;

@@ -9,6 +9,9 @@
  *   DoD section 1260H list (Name, Clean Name, Alias, Parent Name, ...)
  *   a local CSV of national designations and extra aliases, in the
  *     entities.csv form (id, name, aliases, country, designation, parent)
+ *   an alias table (alias_of, alias, ..., source): other names, such as
+ *     the Chinese legal names of listed companies (data/screen/)
+ *   FollowTheMoney JSON lines, the OpenSanctions entity export (ftm.c)
  * Rows naming the same party twice (the CSL repeats a party per address
  * block) become one party.  Parents are linked by name after loading.
  */
@@ -35,11 +38,19 @@ struct nv_party {
     const char *file; /* the list file it came from */
 };
 
+/* A row of an alias table: another name of the party listed as of. */
+struct nv_alias_row {
+    const char *of, *alias;
+};
+
 struct nv_lists {
     struct nv_arena arena;
     struct nv_party *v;
     uint32_t n;
     size_t cap;
+    struct nv_alias_row *extra; /* alias tables' rows, attached by link */
+    uint32_t nextra;
+    size_t extracap;
     struct nv_strmap seen; /* "list\x1fname" -> party: a party named
                               twice, in one file or two, is one party */
 };
@@ -56,8 +67,34 @@ enum nv_rc nv_lists_load_text(struct nv_lists *l, const char *name,
                               const char *text, size_t len,
                               struct nv_err *err) NV_WUR;
 
-/* Link every party's parent_name to a party (by normalised name); call
- * once after loading every file. */
+/*
+ * Add the parties of FollowTheMoney JSON lines (one entity a line, the
+ * OpenSanctions export): organisations (Company, Organization,
+ * LegalEntity, PublicBody) become parties of list "opensanctions" named
+ * by properties.name, with alias and previousName as aliases (weakAlias
+ * is not matched), country, topics as programmes, datasets as source,
+ * sourceUrl as citation; Ownership entities (owner, asset, percentage)
+ * make the owner with the largest share the asset's parent.  Other
+ * schemas are skipped.  NV_EPARSE with file, line and column for a line
+ * that is not a JSON object or an entity without id or schema.
+ */
+enum nv_rc nv_lists_load_ftm(struct nv_lists *l, const char *name,
+                             const char *text, size_t len,
+                             struct nv_err *err) NV_WUR;
+
+/* The party called name on list (file: where it was read), added if
+ * new; *idx receives it and *fresh whether it is new.  NV_ENOMEM. */
+enum nv_rc nv_lists_add_party(struct nv_lists *l, const char *list,
+                              const char *name, const char *file, uint32_t *idx,
+                              int *fresh) NV_WUR;
+
+/* Another name of party (trimmed, copied; duplicates ignored). */
+enum nv_rc nv_lists_add_alias(struct nv_lists *l, uint32_t party,
+                              const char *alias) NV_WUR;
+
+/* Link every party's parent_name to a party (by normalised name), and
+ * give the rows of alias tables to the parties they name; call once
+ * after loading every file. */
 enum nv_rc nv_lists_link(struct nv_lists *l, struct nv_err *err) NV_WUR;
 
 /* The ultimate parent of party i (itself if it has none). */

@@ -24,8 +24,14 @@
 #define NGRAM 4096          /* character bigram buckets */
 #define MAX_CANDIDATES 4000 /* entries scored for one query */
 #define FUZZY_MIN                                                              \
-    6 /* shorter words are matched exactly only:                               \
-         "intel" is one letter from "inter" */
+    6                    /* shorter words are matched exactly only:            \
+                            "intel" is one letter from "inter" */
+#define TOUCHED_MAX 8192 /* listed words sharing a bigram with a query word */
+#define BRAND_DF 10      /* a brand is a rare word: "Aviation" is none */
+#define FOLD_SIM 0.93f   /* another spelling: all else must agree */
+#define FOLD_MIN                                                               \
+    6 /* shorter query words fold only for an OCR digit:                       \
+         "bayer" is not "bajer", "gr0up" is "group" */
 #define COMMON_DF                                                              \
     3000 /* tokens in more entries do not find                                 \
             candidates on their own */
@@ -53,10 +59,15 @@ struct nv_matcher {
     uint32_t ntok;
     size_t tokcap;
     struct nv_strmap vocab;
+    struct nv_strmap fold; /* folded spelling -> first token with it */
+    uint32_t *fnext;       /* per token: next token of its folded spelling */
     uint32_t *poff, *post;
     uint32_t *toff, *tri;
+    uint32_t *grp, *gnext;     /* per party: its group (the same company on
+                                  several lists) and the next of it */
     uint32_t *stamp, epoch;    /* per entry: candidate this query */
-    uint32_t *tstamp, *tcount; /* per token: trigram hits this query */
+    uint32_t *tstamp, *tcount; /* per token: bigram hits this query word */
+    uint32_t tepoch;
     uint32_t *cand, ncand;
 };
 
@@ -105,7 +116,7 @@ static uint32_t gram_hash(const char *s)
     return ((uint32_t)(unsigned char)s[0] * 64 + (unsigned char)s[1]) % NGRAM;
 }
 
-static const float kind_factor[] = {1.0f, 0.25f, 0.1f, 0.2f};
+static const float kind_factor[] = {1.0f, 0.25f, 0.05f, 0.2f, 0.2f};
 
 /* The vocabulary id of a token, added if new (the map borrows the
  * arena copy of the text). */
@@ -175,6 +186,114 @@ static enum nv_rc add_entries(struct nv_matcher *mt)
     return rc;
 }
 
+/* The vocabulary id of s[0..n), or NV_NONE. */
+static uint32_t known(const struct nv_matcher *mt, const char *s, size_t n)
+{
+    int64_t id = nv_strmap_get(&mt->vocab, s, n);
+    return id < 0 ? NV_NONE : (uint32_t)id;
+}
+
+/* Whether token i of nm, in parentheses, only repeats the name before
+ * it: one of its words ("(Huawei)") or its initials ("(SMIC)"). */
+static int short_form(const struct nv_name *nm, int i)
+{
+    char all[NV_NAME_TOKENS + 1], some[NV_NAME_TOKENS + 1];
+    size_t na = 0, ns = 0;
+    const char *t = nv_name_token(nm, i);
+
+    for (int k = 0; k < nm->n; k++) {
+        if (nm->segkind[nm->seg[k]] != NV_SEG_MAIN)
+            continue;
+        if (strcmp(nv_name_token(nm, k), t) == 0)
+            return 1;
+        all[na++] = nv_name_token(nm, k)[0];
+        if (nm->kind[k] != NV_TOKEN_LEGAL)
+            some[ns++] = nv_name_token(nm, k)[0];
+    }
+    all[na] = some[ns] = '\0';
+    return strcmp(t, all) == 0 || strcmp(t, some) == 0;
+}
+
+/* The key of party p for grouping: the words of its primary name, legal
+ * forms and short forms in parentheses aside, as vocabulary ids; *n
+ * receives how many.  "Huawei Technologies (UK) Co., Ltd." keeps "uk". */
+static enum nv_rc party_key(struct nv_matcher *mt, uint32_t p, uint32_t *key,
+                            size_t *n)
+{
+    const struct nv_party *pt = &mt->l->v[p];
+    struct nv_name nm;
+    enum nv_rc rc =
+        nv_normalize(mt->nz, pt->match_name ? pt->match_name : pt->name, &nm);
+
+    *n = 0;
+    for (int i = 0; !rc && i < nm.n; i++)
+        if (nm.kind[i] != NV_TOKEN_LEGAL &&
+            (nm.segkind[nm.seg[i]] == NV_SEG_MAIN || !short_form(&nm, i)))
+            key[(*n)++] = known(mt, nv_name_token(&nm, i), nm.len[i]);
+    return rc == NV_ENOMEM ? rc : NV_OK;
+}
+
+/* Put party p in the group of party g (p's whole ring joins g's). */
+static void join_group(struct nv_matcher *mt, uint32_t p, uint32_t g)
+{
+    uint32_t next;
+
+    for (uint32_t q = p;; q = mt->gnext[q]) {
+        mt->grp[q] = g;
+        if (mt->gnext[q] == p)
+            break;
+    }
+    next = mt->gnext[g]; /* splice the two rings */
+    mt->gnext[g] = mt->gnext[p];
+    mt->gnext[p] = next;
+}
+
+/* The group of every party: parties whose primary names are the same
+ * words (legal forms and parentheses aside) are one company listed
+ * several times ("Huawei Technologies Co., Ltd. (Huawei)" on the Entity
+ * List, "Huawei Technologies Company" on the FCC list); a branch ("...,
+ * Chengdu") or an affiliate is another party. */
+static enum nv_rc group_parties(struct nv_matcher *mt, struct nv_strmap *first)
+{
+    uint32_t key[NV_NAME_TOKENS];
+    size_t n;
+    enum nv_rc rc = NV_OK;
+
+    mt->grp = nv_calloc((size_t)mt->l->n + 1, sizeof *mt->grp);
+    mt->gnext = nv_calloc((size_t)mt->l->n + 1, sizeof *mt->gnext);
+    if (!mt->grp || !mt->gnext)
+        return NV_ENOMEM;
+    for (uint32_t p = 0; p < mt->l->n; p++)
+        mt->grp[p] = mt->gnext[p] = p;
+    for (uint32_t p = 0; p < mt->l->n && !rc; p++) {
+        uint32_t other;
+        int found;
+        char *copy;
+        rc = party_key(mt, p, key, &n);
+        if (rc || n == 0)
+            continue;
+        copy = nv_arena_alloc(&mt->arena, n * sizeof *key);
+        if (!copy)
+            return NV_ENOMEM;
+        memcpy(copy, key, n * sizeof *key);
+        if (nv_strmap_put(first, copy, n * sizeof *key, p, &other, &found))
+            return NV_ENOMEM;
+        if (found && mt->grp[other] != mt->grp[p])
+            join_group(mt, p, mt->grp[other]);
+    }
+    return rc;
+}
+
+uint32_t nv_matcher_group(const struct nv_matcher *mt, uint32_t party)
+{
+    return mt->grp[party];
+}
+
+uint32_t nv_matcher_next_listing(const struct nv_matcher *mt, uint32_t party)
+{
+    return mt->gnext[party];
+}
+
 /* Document frequencies, weights and the postings of every token. */
 static enum nv_rc index_tokens(struct nv_matcher *mt)
 {
@@ -201,6 +320,37 @@ static enum nv_rc index_tokens(struct nv_matcher *mt)
         for (uint32_t k = mt->eoff[e]; k < mt->eoff[e + 1]; k++)
             mt->post[next[mt->etok[k]]++] = e;
     nv_free(next);
+    return NV_OK;
+}
+
+static int foldable(const struct token *tk)
+{
+    return tk->len >= 4;
+}
+
+/* The folded spellings of the vocabulary, chained per key. */
+static enum nv_rc index_folds(struct nv_matcher *mt)
+{
+    mt->fnext = nv_calloc((size_t)mt->ntok + 1, sizeof *mt->fnext);
+    if (!mt->fnext)
+        return NV_ENOMEM;
+    for (uint32_t t = 0; t < mt->ntok; t++) {
+        char key[64], *copy;
+        size_t n;
+        uint32_t first;
+        int found;
+        mt->fnext[t] = NV_NONE;
+        if (!foldable(&mt->tok[t]))
+            continue;
+        n = nv_fold_key(mt->tok[t].text, mt->tok[t].len, key);
+        copy = nv_arena_strndup(&mt->arena, key, n);
+        if (!copy || nv_strmap_put(&mt->fold, copy, n, t, &first, &found))
+            return NV_ENOMEM;
+        if (found) { /* chain t after the first of its key */
+            mt->fnext[t] = mt->fnext[first];
+            mt->fnext[first] = t;
+        }
+    }
     return NV_OK;
 }
 
@@ -264,6 +414,10 @@ void nv_matcher_free(struct nv_matcher *mt)
     nv_normalizer_free(mt->nz);
     nv_arena_release(&mt->arena);
     nv_strmap_release(&mt->vocab);
+    nv_strmap_release(&mt->fold);
+    nv_free(mt->fnext);
+    nv_free(mt->grp);
+    nv_free(mt->gnext);
     nv_free(mt->e);
     nv_free(mt->eoff);
     nv_free(mt->etok);
@@ -289,6 +443,7 @@ enum nv_rc nv_matcher_new(const struct nv_lists *l, struct nv_matcher **out,
         mt->l = l;
         nv_arena_init(&mt->arena);
         nv_strmap_init(&mt->vocab);
+        nv_strmap_init(&mt->fold);
         mt->nz = nv_normalizer_new();
         rc = mt->nz ? add_entries(mt) : NV_ENOMEM;
     }
@@ -298,6 +453,14 @@ enum nv_rc nv_matcher_new(const struct nv_lists *l, struct nv_matcher **out,
         rc = index_tokens(mt);
     if (!rc)
         rc = index_trigrams(mt);
+    if (!rc)
+        rc = index_folds(mt);
+    if (!rc) {
+        struct nv_strmap first;
+        nv_strmap_init(&first);
+        rc = group_parties(mt, &first);
+        nv_strmap_release(&first);
+    }
     if (!rc) {
         mt->stamp = nv_calloc((size_t)mt->ne + 1, sizeof *mt->stamp);
         mt->tstamp = nv_calloc((size_t)mt->ntok + 1, sizeof *mt->tstamp);
@@ -342,6 +505,28 @@ static void add_postings(struct nv_matcher *mt, uint32_t t)
     }
 }
 
+/* Keep listed word t as close to query word qi with similarity sim: in
+ * a free place, or instead of the least similar when full.  Whether it
+ * was kept. */
+static int add_close(struct query *q, int qi, uint32_t t, float sim)
+{
+    int worst = 0;
+
+    if (q->nclose[qi] < MAX_CLOSE) {
+        q->close[qi][q->nclose[qi]] = t;
+        q->sim[qi][q->nclose[qi]++] = sim;
+        return 1;
+    }
+    for (int c = 1; c < MAX_CLOSE; c++)
+        if (q->sim[qi][c] < q->sim[qi][worst])
+            worst = c;
+    if (q->sim[qi][worst] >= sim)
+        return 0;
+    q->close[qi][worst] = t;
+    q->sim[qi][worst] = sim;
+    return 1;
+}
+
 /* Vocabulary tokens close to a query word: those sharing two fifths of
  * its character bigrams (a transposition, "hauwei", keeps that many),
  * then checked by Jaro-Winkler. */
@@ -349,53 +534,220 @@ static void fuzzy_candidates(struct nv_matcher *mt, struct query *q, int qi)
 {
     const char *s = nv_name_token(&q->nm, qi);
     size_t n = q->nm.len[qi];
-    uint32_t touched[1024], nt = 0, ngrams = n >= 2 ? (uint32_t)n - 1 : 0;
+    uint32_t touched[TOUCHED_MAX], nt = 0,
+                                   ngrams = n >= 2 ? (uint32_t)n - 1 : 0;
 
+    mt->tepoch++; /* bigram counts are per query word */
     for (uint32_t i = 0; i + 2 <= n; i++) {
         uint32_t h = gram_hash(s + i);
         for (uint32_t k = mt->toff[h]; k < mt->toff[h + 1]; k++) {
             uint32_t t = mt->tri[k];
-            if (mt->tstamp[t] != mt->epoch) {
-                mt->tstamp[t] = mt->epoch;
+            if (mt->tstamp[t] != mt->tepoch) {
+                mt->tstamp[t] = mt->tepoch;
                 mt->tcount[t] = 0;
-                if (nt < 1024)
+                if (nt < TOUCHED_MAX)
                     touched[nt++] = t;
             }
             mt->tcount[t]++;
         }
     }
-    q->nclose[qi] = 0;
-    for (uint32_t i = 0; i < nt && q->nclose[qi] < MAX_CLOSE; i++) {
+    for (uint32_t i = 0; i < nt; i++) {
         const struct token *tk = &mt->tok[touched[i]];
         double j;
         if (5 * mt->tcount[touched[i]] < 2 * ngrams || tk->df > COMMON_DF ||
             tk->len + 1 < n || n + 1 < tk->len)
             continue; /* few bigrams shared, too common, or another word */
         j = nv_jaro_winkler(s, n, tk->text, tk->len);
-        if (j < NV_MATCH_BAND)
+        if (j >= NV_MATCH_BAND)
+            add_close(q, qi, touched[i], (float)j);
+    }
+    for (int c = 0; c < q->nclose[qi]; c++) /* the closest ones only */
+        add_postings(mt, q->close[qi][c]);
+}
+
+/* A listed word or a word of the tables: its vocabulary id (NV_NONE if
+ * no list uses it), its kind and its spelling; 0 if neither. */
+struct word {
+    uint32_t id;
+    uint8_t kind;
+    const char *s;
+    size_t n;
+};
+
+static int lookup(const struct nv_matcher *mt, const char *s, size_t n,
+                  struct word *w)
+{
+    static const char *const small[] = {"and", "of", "the", "for"};
+    const char *canon;
+
+    for (size_t i = 0; i < sizeof small / sizeof small[0]; i++)
+        if (strlen(small[i]) == n && memcmp(s, small[i], n) == 0) {
+            /* a stopword run into a word ("andImporters") */
+            *w = (struct word){NV_NONE, NV_TOKEN_LEGAL, "", 0};
+            return 1;
+        }
+    w->id = known(mt, s, n);
+    w->s = s;
+    w->n = n;
+    if (w->id != NV_NONE) {
+        w->kind = mt->tok[w->id].kind;
+        return 1;
+    }
+    if (!nv_normalizer_word(mt->nz, s, n, &canon, &w->kind))
+        return 0;
+    w->s = canon;
+    w->n = strlen(canon);
+    w->id = known(mt, w->s, w->n);
+    return 1;
+}
+
+static uint32_t df_of(const struct nv_matcher *mt, const struct word *w)
+{
+    return w->id == NV_NONE ? 0 : mt->tok[w->id].df;
+}
+
+/* Whether tokens i and i+1 of nm are one word written apart ("Hik
+ * Vision", "Corpora tion"): their concatenation is a listed word or a
+ * word of the tables, and one half is unknown, or both are commoner and
+ * one is a name word ("Information Technology" is not "Infotech"). */
+static int joined(const struct nv_matcher *mt, const struct nv_name *nm, int i,
+                  struct word *w)
+{
+    char both[128];
+    size_t a = nm->len[i], b = nm->len[i + 1];
+    struct word wa, wb;
+
+    if (nm->seg[i] != nm->seg[i + 1] || a < 2 || b < 2)
+        return 0;
+    memcpy(both, nv_name_token(nm, i), a);
+    memcpy(both + a, nv_name_token(nm, i + 1), b);
+    if (!lookup(mt, both, a + b, w) || w->kind == NV_TOKEN_LEGAL)
+        return 0;
+    if (w->s == both) /* a listed word: keep it, not the stack copy */
+        w->s = mt->tok[w->id].text;
+    if (!lookup(mt, nv_name_token(nm, i), a, &wa) ||
+        !lookup(mt, nv_name_token(nm, i + 1), b, &wb))
+        return 1;
+    return df_of(mt, &wa) > df_of(mt, w) && df_of(mt, &wb) > df_of(mt, w) &&
+           w->kind == NV_TOKEN_NAME &&
+           (wa.kind == NV_TOKEN_NAME || wb.kind == NV_TOKEN_NAME);
+}
+
+/* Whether a half of a split word can stand alone: a word of the tables
+ * ("inc", "and"), a number ("360"), or a name word of three letters or
+ * more.  (A split may still be wrong, "huawai" is not "hua wai": the
+ * name is screened unsplit too.) */
+static int half_ok(const struct word *w, const char *s, size_t n)
+{
+    return w->kind != NV_TOKEN_NAME || w->id == NV_NONE || n >= 3 ||
+           (s[0] >= '0' && s[0] <= '9');
+}
+
+/* Where to split an unknown word into two known ones ("skygulf" -> "sky
+ * gulf", "holdinglimited"), one of them a name word or both words of
+ * the tables; 0 if nowhere.  wa and wb receive the halves. */
+static size_t split_at(const struct nv_matcher *mt, const char *s, size_t n,
+                       struct word *wa, struct word *wb)
+{
+    size_t best = 0, bestmin = 0;
+    struct word a, b;
+
+    if (n < 6 || lookup(mt, s, n, &a))
+        return 0;
+    for (size_t k = 2; k + 2 <= n; k++) {
+        size_t shorter = k < n - k ? k : n - k;
+        if (shorter <= bestmin || !lookup(mt, s, k, &a) ||
+            !lookup(mt, s + k, n - k, &b) || !half_ok(&a, s, k) ||
+            !half_ok(&b, s + k, n - k) ||
+            (a.kind == NV_TOKEN_NAME && b.kind == NV_TOKEN_NAME &&
+             (k < 3 || n - k < 3)))
             continue;
-        q->close[qi][q->nclose[qi]] = touched[i];
-        q->sim[qi][q->nclose[qi]++] = (float)j;
-        add_postings(mt, touched[i]);
+        best = k;
+        bestmin = shorter;
+        *wa = a;
+        *wb = b;
+    }
+    return best;
+}
+
+/* The query's words with words written apart joined, and unknown words
+ * that are two known ones run together split. */
+static void rejoin(const struct nv_matcher *mt, const struct nv_name *in,
+                   struct nv_name *out)
+{
+    out->n = 0;
+    out->nseg = in->nseg;
+    memcpy(out->segkind, in->segkind, sizeof out->segkind);
+    for (int i = 0; i < in->n; i++) {
+        const char *s = nv_name_token(in, i);
+        struct word w = {NV_NONE, 0, NULL, 0}, wb = w;
+        if (i + 1 < in->n && joined(mt, in, i, &w)) {
+            nv_name_add(out, w.s, w.n, w.kind, in->seg[i]);
+            i++;
+        } else if (split_at(mt, s, in->len[i], &w, &wb)) {
+            nv_name_add(out, w.s, w.n, w.kind, in->seg[i]);
+            nv_name_add(out, wb.s, wb.n, wb.kind, in->seg[i]);
+        } else
+            nv_name_add(out, s, in->len[i], in->kind[i], in->seg[i]);
     }
 }
 
-static enum nv_rc read_query(struct nv_matcher *mt, const char *name,
-                             struct query *q)
+/* Weight of query token i: as listed, except that a place or a number
+ * that no list uses (an address) weighs little. */
+static float query_weight(const struct nv_matcher *mt, const struct query *q,
+                          int i)
 {
-    enum nv_rc rc = nv_normalize(mt->nz, name, &q->nm);
+    uint32_t df = q->id[i] == NV_NONE ? 1 : mt->tok[q->id[i]].df;
+    const char *s = nv_name_token(&q->nm, i);
+    float w = (float)log(1.0 + (double)mt->ne / df);
 
+    if (q->nm.kind[i] == NV_TOKEN_PLACE || q->nm.kind[i] == NV_TOKEN_ADDRESS)
+        return 0.05f * w;
+    if (q->id[i] == NV_NONE && s[0] >= '0' && s[0] <= '9')
+        return 0.05f * w;
+    return kind_factor[q->nm.kind[i]] * w;
+}
+
+/* The query q for the tokens of nm in mask. */
+static void read_query(const struct nv_matcher *mt, const struct nv_name *nm,
+                       uint64_t mask, struct query *q)
+{
+    q->nm.n = 0;
+    q->nm.nseg = nm->nseg;
+    memcpy(q->nm.segkind, nm->segkind, sizeof q->nm.segkind);
+    for (int i = 0; i < nm->n; i++)
+        if (mask >> i & 1)
+            nv_name_add(&q->nm, nv_name_token(nm, i), nm->len[i], nm->kind[i],
+                        nm->seg[i]);
     q->total = 0;
-    for (int i = 0; !rc && i < q->nm.n; i++) {
-        int64_t id =
-            nv_strmap_get(&mt->vocab, nv_name_token(&q->nm, i), q->nm.len[i]);
-        uint32_t df = id < 0 ? 0 : mt->tok[id].df;
-        q->id[i] = id < 0 ? NV_NONE : (uint32_t)id;
-        q->w[i] = kind_factor[q->nm.kind[i]] *
-                  (float)log(1.0 + (double)mt->ne / (df ? df : 1));
+    for (int i = 0; i < q->nm.n; i++) {
+        q->id[i] = known(mt, nv_name_token(&q->nm, i), q->nm.len[i]);
+        q->w[i] = query_weight(mt, q, i);
         q->total += q->w[i];
     }
-    return rc;
+}
+
+/* Listed words that fold to the same key as query word qi (another
+ * romanisation, an OCR confusion) are close to it. */
+static void fold_candidates(struct nv_matcher *mt, struct query *q, int qi)
+{
+    const char *s = nv_name_token(&q->nm, qi);
+    char key[64];
+    size_t n = nv_fold_key(s, q->nm.len[qi], key);
+    int64_t first =
+        q->nm.len[qi] >= FOLD_MIN || (q->nm.len[qi] >= 4 && strpbrk(s, "0158"))
+            ? nv_strmap_get(&mt->fold, key, n)
+            : -1;
+
+    for (uint32_t t = first < 0 ? NV_NONE : (uint32_t)first;
+         t != NV_NONE && q->nclose[qi] < MAX_CLOSE; t = mt->fnext[t]) {
+        if (t == q->id[qi])
+            continue;
+        q->close[qi][q->nclose[qi]] = t;
+        q->sim[qi][q->nclose[qi]++] = FOLD_SIM;
+        if (mt->tok[t].kind == NV_TOKEN_NAME && mt->tok[t].df <= COMMON_DF)
+            add_postings(mt, t);
+    }
 }
 
 /* Candidates: entries sharing a name word with the query (rare words
@@ -418,8 +770,11 @@ static void find_candidates(struct nv_matcher *mt, struct query *q)
         if (q->id[i] != NV_NONE && mt->tok[q->id[i]].df <= COMMON_DF && finder)
             add_postings(mt, q->id[i]);
         /* A listed word is not a misspelling: only unknown words are
-         * looked for among their neighbours. */
+         * looked for among their neighbours; but any word may be another
+         * romanisation of a listed one. */
         q->nclose[i] = 0;
+        if (q->nm.kind[i] == NV_TOKEN_NAME || q->nm.kind[i] == NV_TOKEN_GENERIC)
+            fold_candidates(mt, q, i);
         if (q->id[i] == NV_NONE && q->nm.kind[i] == NV_TOKEN_NAME &&
             q->nm.len[i] >= FUZZY_MIN)
             fuzzy_candidates(mt, q, i);
@@ -496,7 +851,7 @@ static double brand_discount(const struct nv_matcher *mt, const struct query *q,
         if (mt->tok[et[k]].kind == NV_TOKEN_NAME)
             first = k;
     if (names != 1 || al->pair[brand] != (int)first || al->sim[brand] < 1 ||
-        list_rank(mt->l->v[party].list) > 4)
+        list_rank(mt->l->v[party].list) > 4 || mt->tok[et[first]].df > BRAND_DF)
         return 0;
     for (int i = 0; i < q->nm.n; i++)
         if (al->pair[i] < 0 && q->nm.kind[i] != NV_TOKEN_LEGAL)
@@ -505,6 +860,26 @@ static double brand_discount(const struct nv_matcher *mt, const struct query *q,
         if (mt->tok[et[k]].kind != NV_TOKEN_LEGAL && !aligned(al, q, k))
             off += 0.8 * mt->tok[et[k]].weight;
     return off;
+}
+
+/* A place only the query names and a place only the listed name names
+ * contradict each other ("Germany Air" is not "Iran Air"): the listed
+ * name's place then weighs as a name word.  Returns what to add to the
+ * denominator. */
+static double place_conflict(const struct nv_matcher *mt, const struct query *q,
+                             const uint32_t *et, uint32_t n,
+                             const struct alignment *al)
+{
+    int theirs = 0;
+    double add = 0;
+
+    for (int i = 0; i < q->nm.n && !theirs; i++)
+        theirs = al->pair[i] < 0 && q->nm.kind[i] == NV_TOKEN_PLACE;
+    for (uint32_t k = 0; theirs && k < n; k++)
+        if (mt->tok[et[k]].kind == NV_TOKEN_PLACE && !aligned(al, q, k))
+            add +=
+                mt->tok[et[k]].weight * (1 / kind_factor[NV_TOKEN_PLACE] - 1);
+    return add;
 }
 
 /* Align the query's tokens with entry e's, one to one (equal tokens
@@ -539,6 +914,7 @@ static double align(const struct nv_matcher *mt, const struct query *q,
         if (al->pair[i] >= 0)
             num += al->sim[i] * (q->w[i] + mt->tok[et[al->pair[i]]].weight);
     den -= brand_discount(mt, q, mt->e[e].party, et, n, al);
+    den += place_conflict(mt, q, et, n, al);
     return den > 0 ? num / den : 0;
 }
 
@@ -611,34 +987,177 @@ static int before(const struct nv_matcher *mt, double sa, uint32_t pa,
     return strlen(a->name) < strlen(b->name);
 }
 
-/* Keep the best entry per party, best first, at most max. */
-static uint32_t keep_hit(const struct nv_matcher *mt, struct nv_match_hit *hits,
-                         uint32_t *entry, uint32_t n, uint32_t max,
-                         uint32_t party, uint32_t e, double score)
-{
-    uint32_t i = 0;
+#define MAX_SUBQUERIES 8
+#define SUBQUERY_PENALTY 0.02 /* the whole name, when it scores, wins */
 
-    while (i < n && hits[i].party != party)
+/* The token sets of a name to screen: the whole name; its main segments
+ * without what is in parentheses or after "formerly"; the main segments
+ * up to each comma (a name followed by an address); and each part in
+ * parentheses or after "formerly" alone (a short name, a former name).
+ * Returns how many masks; each holds a word that is not a legal form. */
+static int subqueries(const struct nv_name *nm, uint64_t *masks)
+{
+    uint64_t main = 0, prefix = 0, part[NV_NAME_SEGS] = {0};
+    int n = 0;
+
+    for (int i = 0; i < nm->n; i++) {
+        part[nm->seg[i]] |= (uint64_t)1 << i;
+        if (nm->segkind[nm->seg[i]] == NV_SEG_MAIN)
+            main |= (uint64_t)1 << i;
+    }
+    masks[n++] = main | ~main; /* everything */
+    masks[n++] = main;
+    for (int s = 0; s + 1 < nm->nseg && n < MAX_SUBQUERIES; s++) {
+        if (nm->segkind[s] == NV_SEG_MAIN)
+            prefix |= part[s];
+        if (nm->segkind[s] == NV_SEG_MAIN && prefix != main)
+            masks[n++] = prefix;
+        else if (nm->segkind[s] != NV_SEG_MAIN)
+            masks[n++] = part[s];
+    }
+    if (nm->nseg && nm->segkind[nm->nseg - 1] != NV_SEG_MAIN &&
+        n < MAX_SUBQUERIES)
+        masks[n++] = part[nm->nseg - 1];
+    return n;
+}
+
+/* Whether the tokens of nm in mask hold a word other than a legal form,
+ * and are not the tokens of an earlier mask. */
+static int worth(const struct nv_name *nm, const uint64_t *masks, int k)
+{
+    uint64_t all = nm->n >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << nm->n) - 1;
+    uint64_t m = masks[k] & all;
+
+    for (int j = 0; j < k; j++)
+        if ((masks[j] & all) == m)
+            return 0;
+    for (int i = 0; i < nm->n; i++)
+        if ((m >> i & 1) && nm->kind[i] != NV_TOKEN_LEGAL)
+            return 1;
+    return 0;
+}
+
+/* The hits kept so far: per hit, its entry and the sub-query that found
+ * it. */
+struct found {
+    uint32_t entry[64];
+    uint8_t sub[64];
+    uint32_t n, max;
+};
+
+/* Keep the best entry per party, best first, at most f->max. */
+static void keep_hit(const struct nv_matcher *mt, struct nv_match_hit *hits,
+                     struct found *f, uint32_t e, double score, int sub)
+{
+    uint32_t party = mt->e[e].party, i = 0, n = f->n;
+
+    while (i < n && mt->grp[hits[i].party] != mt->grp[party])
         i++;
-    if (i < n && hits[i].score >= score)
-        return n;
-    if (i == n && n < max)
-        n++;
+    if (i < n && !before(mt, score, party, hits[i].score, hits[i].party))
+        return; /* its group has as good a hit */
+    if (i == n && n < f->max)
+        f->n = ++n;
     else if (i == n &&
              !before(mt, score, party, hits[n - 1].score, hits[n - 1].party))
-        return n;
+        return;
     else if (i == n)
         i = n - 1;
     for (; i > 0 &&
            before(mt, score, party, hits[i - 1].score, hits[i - 1].party);
          i--) {
         hits[i] = hits[i - 1];
-        entry[i] = entry[i - 1];
+        f->entry[i] = f->entry[i - 1];
+        f->sub[i] = f->sub[i - 1];
     }
     hits[i].party = party;
     hits[i].score = score;
-    entry[i] = e;
-    return n;
+    f->entry[i] = e;
+    f->sub[i] = (uint8_t)sub;
+}
+
+/* Whether segment g of nm is an address: it holds a word of a street
+ * address ("Unit 7", "12 Lenina Street") or only places. */
+static int address_segment(const struct nv_name *nm, int g)
+{
+    int other = 0;
+
+    for (int i = 0; i < nm->n; i++) {
+        if (nm->seg[i] != g)
+            continue;
+        if (nm->kind[i] == NV_TOKEN_ADDRESS)
+            return 1;
+        other |= nm->kind[i] != NV_TOKEN_PLACE && nm->kind[i] != NV_TOKEN_LEGAL;
+    }
+    return !other;
+}
+
+/* What screening only the tokens of nm in mask costs: nothing for the
+ * whole name; a little for the name without its parentheses or former
+ * name; and for a name cut at a comma, also half the share of the
+ * weight of the listed words it leaves out, addresses aside ("X
+ * Corporation, 724th Research Institute" is not X Corporation; "X, 5
+ * Qianmo Road" is X). */
+static double penalty(const struct nv_matcher *mt, const struct nv_name *nm,
+                      const uint64_t *masks, int k)
+{
+    double all = 0, left = 0;
+
+    if (k < 2 || (masks[k] & ~masks[1]))
+        return k ? SUBQUERY_PENALTY : 0; /* whole, or not a prefix */
+    for (int i = 0; i < nm->n; i++) {
+        uint32_t id = known(mt, nv_name_token(nm, i), nm->len[i]);
+        double w = id == NV_NONE ? 0 : mt->tok[id].weight;
+        if (!(masks[1] >> i & 1))
+            continue; /* not in the main segments */
+        all += w;
+        if (!(masks[k] >> i & 1) && !address_segment(nm, nm->seg[i]))
+            left += w;
+    }
+    return SUBQUERY_PENALTY + (all > 0 ? 0.5 * left / all : 0);
+}
+
+/* Whether the group of entry e already has a hit. */
+static int found_group(const struct nv_matcher *mt,
+                       const struct nv_match_hit *hits, const struct found *f,
+                       uint32_t e)
+{
+    for (uint32_t i = 0; i < f->n; i++)
+        if (mt->grp[hits[i].party] == mt->grp[mt->e[e].party])
+            return 1;
+    return 0;
+}
+
+/* Score every candidate of one sub-query, keeping the best per party.
+ * A part that is one word in parentheses (an acronym: "(HTS)") only
+ * confirms a party the rest of the name found: alone it could be
+ * anybody's. */
+static void screen_sub(struct nv_matcher *mt, struct query *q, int sub,
+                       double penalty, struct nv_match_hit *hits,
+                       struct found *f)
+{
+    struct alignment al;
+    int confirm =
+        sub >= 2 && q->nm.n == 1 && q->nm.segkind[q->nm.seg[0]] == NV_SEG_PAREN;
+
+    find_candidates(mt, q);
+    for (uint32_t c = 0; c < mt->ncand; c++) {
+        double score = align(mt, q, mt->cand[c], &al) - penalty;
+        if (score >= NV_REVIEW_BAND &&
+            (!confirm || found_group(mt, hits, f, mt->cand[c])))
+            keep_hit(mt, hits, f, mt->cand[c], score, sub);
+    }
+}
+
+/* Whether two names have the same tokens. */
+static int same_tokens(const struct nv_name *a, const struct nv_name *b)
+{
+    if (a->n != b->n)
+        return 0;
+    for (int i = 0; i < a->n; i++)
+        if (a->len[i] != b->len[i] ||
+            memcmp(nv_name_token(a, i), nv_name_token(b, i), a->len[i]) != 0)
+            return 0;
+    return 1;
 }
 
 enum nv_rc nv_matcher_screen(struct nv_matcher *mt, const char *name,
@@ -647,26 +1166,38 @@ enum nv_rc nv_matcher_screen(struct nv_matcher *mt, const char *name,
 {
     struct query q;
     struct alignment al;
-    uint32_t entry[64], found = 0;
-    enum nv_rc rc = read_query(mt, name, &q);
+    struct nv_name nm[2]; /* the name mended (joins, splits), and as read */
+    struct found f = {{0}, {0}, 0, max > 64 ? 64 : max};
+    uint64_t masks[2][MAX_SUBQUERIES];
+    enum nv_rc rc = nv_normalize(mt->nz, name, &nm[1]);
+    int nmasks[2] = {0, 0};
 
     *n = 0;
     if (rc)
         return nv_err_set(err, rc, "cannot read the name: %s", nv_strerror(rc));
-    max = max > 64 ? 64 : max;
-    find_candidates(mt, &q);
-    for (uint32_t c = 0; c < mt->ncand && max; c++) {
-        double score = align(mt, &q, mt->cand[c], &al);
-        if (score >= NV_REVIEW_BAND)
-            found = keep_hit(mt, hits, entry, found, max,
-                             mt->e[mt->cand[c]].party, mt->cand[c], score);
+    rejoin(mt, &nm[1], &nm[0]);
+    for (int v = 0; v < 2; v++) {
+        if (v == 1 && (same_tokens(&nm[0], &nm[1]) ||
+                       (f.n && hits[0].score >= NV_MATCH_BAND)))
+            break; /* the mended name matched: the name as read is moot */
+        nmasks[v] = subqueries(&nm[v], masks[v]);
+        for (int k = 0; k < nmasks[v] && f.max; k++)
+            if (worth(&nm[v], masks[v], k)) {
+                read_query(mt, &nm[v], masks[v][k], &q);
+                screen_sub(mt, &q, v * MAX_SUBQUERIES + k,
+                           penalty(mt, &nm[v], masks[v], k), hits, &f);
+            }
     }
-    for (uint32_t i = 0; i < found; i++) {
-        align(mt, &q, entry[i], &al);
-        hits[i].matched = mt->e[entry[i]].name;
+    for (uint32_t i = 0; i < f.n; i++) {
+        int v = f.sub[i] / MAX_SUBQUERIES, k = f.sub[i] % MAX_SUBQUERIES;
+        read_query(mt, &nm[v], masks[v][k], &q);
+        find_candidates(mt, &q);
+        align(mt, &q, f.entry[i], &al);
+        hits[i].matched = mt->e[f.entry[i]].name;
         hits[i].band = nv_match_band(hits[i].score);
-        explain(mt, &q, entry[i], &al, hits[i].explain, sizeof hits[i].explain);
+        explain(mt, &q, f.entry[i], &al, hits[i].explain,
+                sizeof hits[i].explain);
     }
-    *n = found;
+    *n = f.n;
     return NV_OK;
 }

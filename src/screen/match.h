@@ -50,11 +50,25 @@ void nv_matcher_free(struct nv_matcher *mt);
 
 /*
  * Screen one name: up to max hits at the review band or above, best
- * first, one per party, into hits; *n receives how many.
+ * first, one per group of parties (below), into hits; *n receives how
+ * many.
  */
 enum nv_rc nv_matcher_screen(struct nv_matcher *mt, const char *name,
                              struct nv_match_hit *hits, uint32_t max,
                              uint32_t *n, struct nv_err *err) NV_WUR;
+
+/*
+ * The same company is often on several lists ("Huawei Technologies Co.,
+ * Ltd." on the Entity List, "Huawei Technologies Company" on the FCC
+ * Covered List): parties whose primary names are the same words (legal
+ * forms aside), or one's primary name another's alias of two words or
+ * more, form a group, and a screen gives one hit per group (its best
+ * listing).  nv_matcher_group is a party's group id (one of its
+ * parties); nv_matcher_next_listing the next party of its group, round
+ * the ring back to party.
+ */
+uint32_t nv_matcher_group(const struct nv_matcher *mt, uint32_t party);
+uint32_t nv_matcher_next_listing(const struct nv_matcher *mt, uint32_t party);
 
 /* The Jaro-Winkler similarity of two strings, in [0, 1]. */
 double nv_jaro_winkler(const char *a, size_t na, const char *b, size_t nb);

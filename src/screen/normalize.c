@@ -8,6 +8,7 @@
 
 #include "core/alloc.h"
 #include "core/buf.h"
+#include "core/strmap.h"
 #include "screen/translit.h"
 
 #include <stdlib.h>
@@ -18,91 +19,39 @@ struct pair {
     const char *from, *to;
 };
 
-/* Spelling variants and abbreviations, and the one form they take. */
-static const struct pair variants[] = {
-    {"technologies", "tech"},
-    {"technology", "tech"},
-    {"technological", "tech"},
-    {"techn", "tech"},
-    {"techs", "tech"},
-    {"communications", "comm"},
-    {"communication", "comm"},
-    {"commun", "comm"},
-    {"comms", "comm"},
-    {"telecommunications", "telecom"},
-    {"telecommunication", "telecom"},
-    {"telecoms", "telecom"},
-    {"international", "intl"},
-    {"internat", "intl"},
-    {"electronics", "elec"},
-    {"electronic", "elec"},
-    {"grp", "group"},
-    {"groups", "group"},
-    {"corporation", "corp"},
-    {"company", "co"},
-    {"companies", "co"},
-    {"limited", "ltd"},
-    {"incorporated", "inc"},
-    {"manufacturing", "mfg"},
-    {"industries", "industry"},
-    {"industrial", "industry"},
-    {"systems", "system"},
-    {"sys", "system"},
-    {"networks", "network"},
-    {"holdings", "holding"},
-    {"sciences", "science"},
-    {"information", "info"},
-    {"equipments", "equipment"},
-    {"equip", "equipment"},
-    {"laboratories", "lab"},
-    {"laboratory", "lab"},
-    {"labs", "lab"},
-    {"institute", "inst"},
-    {"institution", "inst"},
-    {"devices", "device"},
-    {"solutions", "solution"},
-    {"services", "service"},
-    {"products", "product"},
-    {"enterprises", "enterprise"},
-    {"centre", "center"},
-    {"centers", "center"},
-    {"aktiengesellschaft", "ag"},
+/* A word of the tables in data/screen/ (legal forms, generic words and
+ * places, each row with its source): its one spelling and its class. */
+struct table_word {
+    const char *word, *canonical;
+    uint8_t kind;
 };
 
-/* Legal forms: they say what kind of company, not which. */
-static const char *const legal[] = {
-    "co",  "ltd",  "corp", "inc",  "llc",  "lp",  "llp", "gmbh", "mbh",
-    "ag",  "sa",   "sas",  "sarl", "spa",  "srl", "bv",  "nv",   "plc",
-    "pte", "pty",  "kk",   "oy",   "oyj",  "ab",  "as",  "asa",  "aps",
-    "jsc", "ojsc", "cjsc", "pjsc", "ooo",  "oao", "zao", "pao",  "tov",
-    "kg",  "se",   "sl",   "sro",  "zrt",  "kft", "doo", "ad",   "ead",
-    "bhd", "sdn",  "pvt",  "fze",  "fzco", "llp", "sae", "wll",  "sal"};
-
-/* Generic words: common to many names, they never make a match alone. */
-static const char *const generic[] = {
-    "tech",        "comm",        "telecom",  "intl",     "elec",
-    "group",       "system",      "network",  "holding",  "industry",
-    "info",        "equipment",   "digital",  "science",  "lab",
-    "inst",        "device",      "solution", "service",  "product",
-    "development", "engineering", "trading",  "trade",    "investment",
-    "enterprise",  "global",      "center",   "software", "mfg",
-    "import",      "export",      "shares",   "branch"};
-
-/* Places: where a company is, or which branch of it; not who it is. */
-static const char *const places[] = {
-    "usa",      "us",       "america",   "americas", "american",    "europe",
-    "european", "uk",       "canada",    "germany",  "deutschland", "france",
-    "japan",    "india",    "china",     "chinese",  "hong",        "kong",
-    "hk",       "taiwan",   "singapore", "asia",     "pacific",     "beijing",
-    "shanghai", "shenzhen", "hangzhou",  "zhejiang", "guangdong",   "guangzhou",
-    "wuhan",    "chengdu",  "nanjing",   "tianjin",  "suzhou",      "xian",
-    "dongguan", "jiangsu",  "sichuan",   "moscow",   "russia",      "north",
-    "south",    "east",     "west",      "middle"};
+static const struct table_word table_words[] = {
+#include "screen/tables.inc"
+};
 
 /* Words dropped altogether. */
-static const char *const stopwords[] = {"and", "of",  "the", "de",  "des",
-                                        "du",  "la",  "le",  "del", "et",
-                                        "und", "for", "y"};
+static const char *const stopwords[] = {
+    "and",   "of",  "the",   "de",    "des",   "du", "la",
+    "le",    "del", "et",    "und",   "for",   "y",  "i",
+    "imeni", "im",  "named", "after", "known", "a",  "an"};
+
+/* Places of two words, written as one ("Abu Dhabi" is a place; "Abu"
+ * alone may be a name). */
+static const struct pair places2[] = {
+    {"abu dhabi", "abudhabi"},         {"hong kong", "hongkong"},
+    {"new york", "newyork"},           {"new delhi", "delhi"},
+    {"st petersburg", "petersburg"},   {"saint petersburg", "petersburg"},
+    {"sankt peterburg", "petersburg"}, {"ras khaimah", "khaimah"},
+    {"nizhny novgorod", "novgorod"},   {"united kingdom", "uk"},
+    {"united states", "usa"},          {"arab emirates", "uae"},
+    {"russian federation", "russia"},  {"peoples republic", "prc"},
+    {"south korea", "korea"},          {"north korea", "korea"},
+    {"saudi arabia", "ksa"},           {"sri lanka", "lanka"}};
+
+/* Words that start a former name: "X (formerly Y)", "X f.k.a. Y". */
+static const char *const former[] = {"formerly", "fka", "previously",
+                                     "aka",      "dba", "nee"};
 
 /* Chinese words by their pinyin syllables, translated, so that Chinese
  * names meet their English forms; other syllables of a Han run are joined
@@ -138,9 +87,29 @@ static const struct pair chinese[] = {
 
 struct nv_normalizer {
     struct nv_translit *tr;
-    struct nv_buf work; /* the name as ASCII words */
-    struct nv_buf han;  /* one Han run, transliterated */
+    struct nv_strmap words;  /* word -> index in table_words */
+    struct nv_strmap folded; /* folded word -> index in table_words */
+    char *keys;              /* the folded keys, 64 bytes each */
+    struct nv_buf work;      /* the name as ASCII words */
+    struct nv_buf han;       /* one Han run, transliterated */
 };
+
+/* The table words by spelling and by folded key (a word whose OCR
+ * reading or romanisation differs, "lnstitute", "Compani", is found). */
+static enum nv_rc index_words(struct nv_normalizer *nz)
+{
+    for (size_t i = 0; i < COUNT(table_words); i++) {
+        const char *w = table_words[i].word;
+        char *key = nz->keys + 64 * i;
+        size_t n = nv_fold_key(w, strlen(w), key);
+        uint32_t v;
+        int found;
+        if (nv_strmap_put(&nz->words, w, strlen(w), (uint32_t)i, &v, &found) ||
+            nv_strmap_put(&nz->folded, key, n, (uint32_t)i, &v, &found))
+            return NV_ENOMEM;
+    }
+    return NV_OK;
+}
 
 struct nv_normalizer *nv_normalizer_new(void)
 {
@@ -155,6 +124,13 @@ struct nv_normalizer *nv_normalizer_new(void)
     }
     nv_buf_init(&nz->work, 4 * NV_NAME_TEXT);
     nv_buf_init(&nz->han, 4 * NV_NAME_TEXT);
+    nv_strmap_init(&nz->words);
+    nv_strmap_init(&nz->folded);
+    nz->keys = nv_malloc(COUNT(table_words) * 64);
+    if (!nz->keys || index_words(nz)) {
+        nv_normalizer_free(nz);
+        return NULL;
+    }
     return nz;
 }
 
@@ -163,6 +139,9 @@ void nv_normalizer_free(struct nv_normalizer *nz)
     if (!nz)
         return;
     nv_translit_free(nz->tr);
+    nv_strmap_release(&nz->words);
+    nv_strmap_release(&nz->folded);
+    nv_free(nz->keys);
     nv_buf_release(&nz->work);
     nv_buf_release(&nz->han);
     nv_free(nz);
@@ -182,42 +161,247 @@ static int is_han(utf8proc_int32_t c)
            (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x20000 && c <= 0x2FA1F);
 }
 
-static uint8_t kind_of(const char *tok)
+void nv_name_add(struct nv_name *nm, const char *s, size_t n, uint8_t kind,
+                 uint8_t seg)
 {
-    if (in_list(legal, COUNT(legal), tok))
-        return NV_TOKEN_LEGAL;
-    if (in_list(generic, COUNT(generic), tok))
-        return NV_TOKEN_GENERIC;
-    if (in_list(places, COUNT(places), tok))
-        return NV_TOKEN_PLACE;
-    return NV_TOKEN_NAME;
+    size_t used =
+        nm->n ? (size_t)nm->off[nm->n - 1] + nm->len[nm->n - 1] + 1 : 0;
+
+    if (n == 0 || n > 255 || nm->n == NV_NAME_TOKENS ||
+        used + n + 1 > NV_NAME_TEXT)
+        return;
+    nm->off[nm->n] = (uint16_t)used;
+    nm->len[nm->n] = (uint8_t)n;
+    nm->kind[nm->n] = kind;
+    nm->seg[nm->n] = seg;
+    memcpy(nm->text + used, s, n);
+    nm->text[used + n] = '\0';
+    nm->n++;
 }
 
-/* Add one token (ASCII, lowercase) after mapping its variants, unless it
- * is a stopword or there is no room left. */
-static void emit(struct nv_name *out, const char *s, size_t n, size_t *used)
+/* The state of tokenising one name: which segment the next token is in,
+ * and what kind of segment that is. */
+struct splitter {
+    struct nv_name *out;
+    const struct nv_normalizer *nz;
+    uint8_t seg;
+    int paren; /* inside parentheses */
+};
+
+static void new_segment(struct splitter *sp, uint8_t kind)
 {
+    struct nv_name *nm = sp->out;
+
+    if (nm->n && nm->seg[nm->n - 1] == sp->seg && sp->seg + 1 < NV_NAME_SEGS)
+        sp->seg++;
+    nm->segkind[sp->seg] = kind;
+    nm->nseg = sp->seg + 1;
+}
+
+size_t nv_edit_distance(const char *a, size_t na, const char *b, size_t nb)
+{
+    size_t d[3][65];
+
+    if (na > 64 || nb > 64)
+        return na > nb ? na : nb;
+    for (size_t j = 0; j <= nb; j++)
+        d[0][j] = j;
+    for (size_t i = 1; i <= na; i++) {
+        size_t *cur = d[i % 3], *prev = d[(i - 1) % 3], *pp = d[(i + 1) % 3];
+        cur[0] = i;
+        for (size_t j = 1; j <= nb; j++) {
+            size_t c = prev[j - 1] + (a[i - 1] != b[j - 1]);
+            if (prev[j] + 1 < c)
+                c = prev[j] + 1;
+            if (cur[j - 1] + 1 < c)
+                c = cur[j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+                a[i - 2] == b[j - 1] && pp[j - 2] + 1 < c)
+                c = pp[j - 2] + 1; /* a transposition */
+            cur[j] = c;
+        }
+    }
+    return d[na % 3][nb];
+}
+
+/* The generic word or legal form that the unknown word s[0..n) is a
+ * one-letter typo of ("Electornics", "Technolgy"), or -1.  Only long
+ * words, and not at either end: a short word, or one that differs in
+ * its ending ("Generale", "Electronica"), is as likely another word. */
+static int64_t typo_of(const char *s, size_t n)
+{
+    for (size_t i = 0; n >= 6 && i < COUNT(table_words); i++) {
+        const char *w = table_words[i].word;
+        size_t k;
+        if (w[0] != s[0] || table_words[i].kind == NV_TOKEN_PLACE)
+            continue;
+        k = strlen(w);
+        if (k + 1 < n || n + 1 < k ||
+            (w[k - 1] != s[n - 1] &&
+             !(k == n && w[k - 1] == s[n - 2] && w[k - 2] == s[n - 1])))
+            continue; /* another ending, not an end transposed */
+        if (nv_edit_distance(s, n, w, k) <= 1)
+            return (int64_t)i;
+    }
+    return -1;
+}
+
+/* If the last token of nm and tok form a place of two words, make them
+ * one place token; whether they did. */
+static int place2(struct nv_name *nm, const char *tok, size_t n)
+{
+    const char *last = nv_name_token(nm, nm->n - 1);
+    size_t nl = nm->len[nm->n - 1];
+
+    for (size_t i = 0; i < COUNT(places2); i++) {
+        const char *p = places2[i].from;
+        if (strncmp(p, last, nl) != 0 || p[nl] != ' ' ||
+            strlen(p + nl + 1) != n || memcmp(p + nl + 1, tok, n) != 0)
+            continue;
+        nm->n--;
+        nv_name_add(nm, places2[i].to, strlen(places2[i].to), NV_TOKEN_PLACE,
+                    nm->seg[nm->n]);
+        return 1;
+    }
+    return 0;
+}
+
+/* Spellings that differ by romanisation or OCR fold to one key.
+ * Multi-letter rules first (lookahead), then letter by letter; a doubled
+ * letter of the result is written once. */
+static const struct {
+    const char *from, *to;
+} fold_rules[] = {{"shch", "sh"}, {"sch", "sh"}, {"tch", "ch"}, {"kh", "h"},
+                  {"zh", "z"},    {"ck", "k"},   {"ks", "x"},   {"cs", "x"},
+                  {"ph", "f"},    {"tz", "ts"},  {"rn", "m"}};
+
+static char fold_letter(char c, char next)
+{
+    switch (c) {
+    case '0':
+        return 'o';
+    case '1':
+    case 'l':
+    case 'y':
+    case 'j':
+        return 'i';
+    case '5':
+        return 's';
+    case '8':
+        return 'b';
+    case 'w':
+        return 'v';
+    case 'q':
+        return 'k';
+    case 'c':
+        return next == 'h' ? 'c' : 'k';
+    default:
+        return c;
+    }
+}
+
+size_t nv_fold_key(const char *s, size_t n, char *out)
+{
+    size_t i = 0, len = 0, digits = 0;
+
+    for (size_t k = 0; k < n; k++)
+        digits += s[k] >= '0' && s[k] <= '9';
+    while (i < n && len < 63) {
+        const char *to = NULL;
+        size_t r = 0;
+        for (; digits < n && r < sizeof fold_rules / sizeof fold_rules[0];
+             r++) {
+            size_t k = strlen(fold_rules[r].from);
+            if (i + k <= n && memcmp(s + i, fold_rules[r].from, k) == 0) {
+                to = fold_rules[r].to;
+                i += k;
+                break;
+            }
+        }
+        for (; to && *to && len < 63; to++)
+            if (!len || out[len - 1] != *to)
+                out[len++] = *to;
+        if (to)
+            continue;
+        char c =
+            digits < n ? fold_letter(s[i], i + 1 < n ? s[i + 1] : 0) : s[i];
+        if (!len || out[len - 1] != c)
+            out[len++] = c;
+        i++;
+    }
+    return len;
+}
+
+int nv_normalizer_word(const struct nv_normalizer *nz, const char *s, size_t n,
+                       const char **canonical, uint8_t *kind)
+{
+    int64_t w = nv_strmap_get(&nz->words, s, n);
+
+    if (w < 0)
+        return 0;
+    *canonical = table_words[w].canonical;
+    *kind = table_words[w].kind;
+    return 1;
+}
+
+/* The table word that token tok (n letters and digits) is with its
+ * digits read as the letters they are mistaken for ("c0" is "co", "1td"
+ * "ltd"), or -1. */
+static int64_t ocr_word(const struct nv_normalizer *nz, const char *tok,
+                        size_t n)
+{
+    static const char from[] = "0158", to[] = "olsb";
+    char fixed[64];
+    int letters = 0, digits = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        const char *d = strchr(from, tok[i]);
+        letters += tok[i] >= 'a' && tok[i] <= 'z';
+        digits += tok[i] >= '0' && tok[i] <= '9';
+        fixed[i] = d && *d ? to[d - from] : tok[i];
+    }
+    if (!letters || !digits)
+        return -1;
+    return nv_strmap_get(&nz->words, fixed, n);
+}
+
+/* Add one token (ASCII, lowercase) in its one spelling and class, unless
+ * it is a stopword.  A word naming a former name starts a segment. */
+static void emit(struct splitter *sp, const char *s, size_t n)
+{
+    int64_t w = nv_strmap_get(&sp->nz->words, s, n);
+    uint8_t kind = n == 1 ? NV_TOKEN_LEGAL : NV_TOKEN_NAME;
     char tok[64];
 
-    if (n == 0 || n >= sizeof tok || out->n == NV_NAME_TOKENS)
+    if (n == 0 || n >= sizeof tok)
         return;
     memcpy(tok, s, n);
     tok[n] = '\0';
-    for (size_t i = 0; i < COUNT(variants); i++)
-        if (strcmp(tok, variants[i].from) == 0) {
-            n = strlen(variants[i].to);
-            memcpy(tok, variants[i].to, n + 1);
-            break;
-        }
-    if (in_list(stopwords, COUNT(stopwords), tok) ||
-        *used + n + 1 > NV_NAME_TEXT)
+    if (in_list(former, COUNT(former), tok)) {
+        new_segment(sp, NV_SEG_FORMER);
         return;
-    out->off[out->n] = (uint16_t)*used;
-    out->len[out->n] = (uint8_t)n;
-    out->kind[out->n] = kind_of(tok);
-    memcpy(out->text + *used, tok, n + 1);
-    *used += n + 1;
-    out->n++;
+    }
+    if (in_list(stopwords, COUNT(stopwords), tok))
+        return;
+    if (w < 0)
+        w = ocr_word(sp->nz, tok, n);
+    if (w < 0 && n >= 5) { /* another spelling of a table word; not a
+                              short one: "sky" is not "sci" */
+        char key[64];
+        size_t k = nv_fold_key(tok, n, key);
+        w = nv_strmap_get(&sp->nz->folded, key, k);
+    }
+    if (w < 0)
+        w = typo_of(tok, n);
+    if (sp->out->n && sp->out->seg[sp->out->n - 1] == sp->seg &&
+        place2(sp->out, tok, n)) /* the previous word and this one */
+        return;
+    if (w >= 0) {
+        s = table_words[w].canonical;
+        n = strlen(s);
+        kind = table_words[w].kind;
+    }
+    nv_name_add(sp->out, s, n, kind, sp->seg);
 }
 
 static int alnum(char c)
@@ -225,37 +409,78 @@ static int alnum(char c)
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
 }
 
+/* A mark inside a word that joins its two halves: an apostrophe
+ * ("Int'l", "Xi'an"), or a "?" or quote that a list publisher left where
+ * an accented letter was lost ("Telecomunicac?es", "Co\"peratief"). */
+static int joiner(const char *w)
+{
+    return (w[0] == '\'' || w[0] == '?' || w[0] == '"' || w[0] == '`') &&
+           alnum(w[1]);
+}
+
+/* One word at w (letters and digits, joiners dropped) into word (size
+ * 64); returns where it ends. */
+static const char *read_word(const char *w, char *word, size_t *n)
+{
+    *n = 0;
+    while (alnum(*w) || (*n && joiner(w))) {
+        if (alnum(*w) && *n < 63)
+            word[(*n)++] = *w;
+        w++;
+    }
+    return w;
+}
+
+/* Punctuation between words: commas and semicolons end a segment of the
+ * name, parentheses hold an alternative (a short name, a place). */
+static void punctuation(struct splitter *sp, char c)
+{
+    if (c == '(' || c == '[') {
+        sp->paren = 1;
+        new_segment(sp, NV_SEG_PAREN);
+    } else if (c == ')' || c == ']' || ((c == ',' || c == ';') && !sp->paren)) {
+        sp->paren = 0;
+        new_segment(sp, NV_SEG_MAIN);
+    }
+}
+
 /*
  * Split ASCII words into tokens.  Runs of single letters are joined
  * ("s.a." -> "sa", "j.s.c." -> "jsc"), since dotted abbreviations are
  * one word written letter by letter.
  */
-static void tokenize(const char *w, struct nv_name *out)
+static void tokenize(const struct nv_normalizer *nz, const char *w,
+                     struct nv_name *out)
 {
-    char letters[16];
-    size_t nl = 0, used = 0;
+    struct splitter sp = {out, nz, 0, 0};
+    char letters[16], word[64];
+    size_t nl = 0, n;
 
     out->n = 0;
+    out->nseg = 1;
+    out->segkind[0] = NV_SEG_MAIN;
     while (*w) {
-        const char *start;
-        while (*w && !alnum(*w))
-            w++;
-        start = w;
-        while (alnum(*w))
-            w++;
-        if (w - start == 1 && start[0] >= 'a' && nl < sizeof letters) {
-            letters[nl++] = start[0];
+        while (*w && !alnum(*w)) {
+            if (strchr("(),;[]", *w) && nl) {
+                emit(&sp, letters, nl);
+                nl = 0;
+            }
+            punctuation(&sp, *w++);
+        }
+        w = read_word(w, word, &n);
+        if (n == 1 && word[0] >= 'a' && nl < sizeof letters) {
+            letters[nl++] = word[0];
             continue;
         }
-        emit(out, letters, nl, &used);
+        emit(&sp, letters, nl);
         nl = 0;
-        emit(out, start, (size_t)(w - start), &used);
+        emit(&sp, word, n);
     }
-    emit(out, letters, nl, &used);
+    emit(&sp, letters, nl);
 }
 
-/* Append "s" then a blank to b, lowercased. */
-static enum nv_rc add_word(struct nv_buf *b, const char *s, size_t n)
+/* Append s[0..n) to b, lowercased. */
+static enum nv_rc add_lower(struct nv_buf *b, const char *s, size_t n)
 {
     enum nv_rc rc = NV_OK;
 
@@ -263,6 +488,13 @@ static enum nv_rc add_word(struct nv_buf *b, const char *s, size_t n)
         char c = s[i];
         rc = nv_buf_addc(b, c >= 'A' && c <= 'Z' ? (char)(c + 32) : c);
     }
+    return rc;
+}
+
+/* Append "s" then a blank to b, lowercased. */
+static enum nv_rc add_word(struct nv_buf *b, const char *s, size_t n)
+{
+    enum nv_rc rc = add_lower(b, s, n);
     return rc ? rc : nv_buf_addc(b, ' ');
 }
 
@@ -388,8 +620,8 @@ static enum nv_rc to_ascii(struct nv_normalizer *nz, const utf8proc_uint8_t *s,
         rc = nv_translit_ascii(nz->tr, (const char *)s + i, k, &nz->han);
         if (!rc && is_han(c))
             rc = han_words(&nz->work, nz->han.data);
-        else if (!rc)
-            rc = add_word(&nz->work, nz->han.data, nz->han.len);
+        else if (!rc) /* no blank after: the run may be inside a word */
+            rc = add_lower(&nz->work, nz->han.data, nz->han.len);
         i += k;
     }
     return rc;
@@ -413,7 +645,7 @@ enum nv_rc nv_normalize(struct nv_normalizer *nz, const char *s,
     if (rc == NV_ELIMIT) /* a name longer than we read: use what fits */
         rc = NV_OK;
     if (!rc)
-        tokenize(nz->work.data, out);
+        tokenize(nz, nz->work.data, out);
     return rc;
 }
 

@@ -21,20 +21,29 @@
 
 #define NV_NAME_TOKENS 40
 #define NV_NAME_TEXT 640
+#define NV_NAME_SEGS 16
 
 enum nv_token_kind {
     NV_TOKEN_NAME,
     NV_TOKEN_GENERIC,
     NV_TOKEN_LEGAL,
-    NV_TOKEN_PLACE
+    NV_TOKEN_PLACE,
+    NV_TOKEN_ADDRESS /* a word of a street address: road, unit, box ... */
 };
+
+/* Segments of a name: commas and semicolons separate main segments
+ * ("Acme Ltd, Dubai"); parentheses hold another ("Acme (AMC)"), and a
+ * former name follows "formerly", "f.k.a." ... */
+enum nv_seg_kind { NV_SEG_MAIN, NV_SEG_PAREN, NV_SEG_FORMER };
 
 struct nv_name {
     char text[NV_NAME_TEXT];      /* the tokens, each NUL-terminated */
     uint16_t off[NV_NAME_TOKENS]; /* where token i starts in text */
     uint8_t len[NV_NAME_TOKENS];
-    uint8_t kind[NV_NAME_TOKENS]; /* enum nv_token_kind */
-    int n;
+    uint8_t kind[NV_NAME_TOKENS];  /* enum nv_token_kind */
+    uint8_t seg[NV_NAME_TOKENS];   /* segment of token i */
+    uint8_t segkind[NV_NAME_SEGS]; /* enum nv_seg_kind of each segment */
+    int n, nseg;
 };
 
 struct nv_normalizer;
@@ -53,11 +62,32 @@ void nv_normalizer_free(struct nv_normalizer *nz);
 enum nv_rc nv_normalize(struct nv_normalizer *nz, const char *s,
                         struct nv_name *out) NV_WUR;
 
+/* Whether s[0..n) is a word of the tables (legal form, generic word,
+ * place); if so its one spelling and its kind. */
+int nv_normalizer_word(const struct nv_normalizer *nz, const char *s, size_t n,
+                       const char **canonical, uint8_t *kind);
+
 /* Token i of a name, NUL-terminated. */
 static inline const char *nv_name_token(const struct nv_name *nm, int i)
 {
     return nm->text + nm->off[i];
 }
+
+/* Append token s[0..n) of the given kind and segment to nm; dropped when
+ * nm is full. */
+void nv_name_add(struct nv_name *nm, const char *s, size_t n, uint8_t kind,
+                 uint8_t seg);
+
+/* The folded key of token s[0..n) (lower-case ASCII) into out (64
+ * bytes); returns its length.  Spellings of one word in different
+ * romanisations and OCR readings fold to one key: "Baykal" and "Bajkal"
+ * are "baikai", "Micron" and "Mikron" "mikrom", "HUAWE1" and "huawei"
+ * "huavei".  A token of digits only is left alone. */
+size_t nv_fold_key(const char *s, size_t n, char *out);
+
+/* The optimal string alignment distance of a and b (edits and adjacent
+ * transpositions); strings over 64 bytes are as far as their length. */
+size_t nv_edit_distance(const char *a, size_t na, const char *b, size_t nb);
 
 /* The tokens joined by blanks into out (size bytes). */
 void nv_name_join(const struct nv_name *nm, char *out, size_t size);

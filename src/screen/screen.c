@@ -46,10 +46,16 @@ static int local_match(const struct nv_screen *s, const char *name)
 
     if (nv_matcher_screen(s->mt, name, hits, 8, &n, &err))
         return -1;
-    for (uint32_t k = 0; k < n; k++)
-        if (hits[k].band == NV_BAND_MATCH &&
-            s->lists.v[hits[k].party].designation >= 0)
-            return s->lists.v[hits[k].party].designation;
+    for (uint32_t k = 0; k < n; k++) {
+        uint32_t p = hits[k].party, q = p;
+        if (hits[k].band != NV_BAND_MATCH)
+            continue;
+        do { /* a hit is a group: any of its listings may be local */
+            if (s->lists.v[q].designation >= 0)
+                return s->lists.v[q].designation;
+            q = nv_matcher_next_listing(s->mt, q);
+        } while (q != p);
+    }
     return -1;
 }
 
@@ -77,6 +83,24 @@ enum nv_designation nv_screen_designation(const struct nv_screen *s, uint32_t i)
     if (d < 0)
         d = local_designation(s, nv_lists_root(&s->lists, i));
     return d >= 0 ? (enum nv_designation)d : nv_lists_designation(&s->lists, i);
+}
+
+enum nv_designation nv_screen_group_designation(const struct nv_screen *s,
+                                                uint32_t i)
+{
+    enum nv_designation worst = nv_screen_designation(s, i);
+    uint32_t q = i;
+
+    if (local_designation(s, i) >= 0 ||
+        local_designation(s, nv_lists_root(&s->lists, i)) >= 0)
+        return worst;
+    while ((q = nv_matcher_next_listing(s->mt, q)) != i) {
+        enum nv_designation d = nv_screen_designation(s, q);
+        if (local_designation(s, q) >= 0)
+            return d;
+        worst = d > worst ? d : worst;
+    }
+    return worst;
 }
 
 struct resolving {

@@ -32,6 +32,12 @@ void nv_screen_close(struct nv_screen *s);
 enum nv_designation nv_screen_designation(const struct nv_screen *s,
                                           uint32_t i);
 
+/* The designation of party i's group (the same company on several
+ * lists, match.h): a local designation of any of its listings wins;
+ * else the most severe one its lists imply. */
+enum nv_designation nv_screen_group_designation(const struct nv_screen *s,
+                                                uint32_t i);
+
 /* Resolve the unresolved vendors of m (finished) by screening; matched
  * parties become entities of m.  *matched counts the vendor strings that
  * matched. */

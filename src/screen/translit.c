@@ -21,7 +21,9 @@ struct nv_translit {
 
 struct nv_translit *nv_translit_new(void)
 {
-    static const char rules[] = "Any-Latin; Latin-ASCII";
+    /* Russian by BGN/PCGN (the romanisation of the lists: "Makhachkala",
+     * not ISO 9's "Mahačkala"), everything else by ICU's defaults. */
+    static const char rules[] = "Russian-Latin/BGN; Any-Latin; Latin-ASCII";
     UChar id[sizeof rules];
     UErrorCode status = U_ZERO_ERROR;
     struct nv_translit *t = nv_calloc(1, sizeof *t);

@@ -8,7 +8,7 @@ $ netvet screen --list $SHARED/data/lists/us-telecom/fcc_covered_list_entities.c
 
 $ netvet screen --json --list $SHARED/data/lists/us-telecom/fcc_covered_list_entities.csv "ZTE Corp"
 ? 1
-> {"query":"ZTE Corp","match":{"name":"ZTE Corporation","list":"fcc-covered","score":1,"matched":"ZTE Corporation","band":"match","parent":null,"designation":"prohibited","country":null,"citation":"March 12, 2021","explain":"zte corp aligned"},"review":[]}
+> {"query":"ZTE Corp","match":{"name":"ZTE Corporation","list":"fcc-covered","score":1,"matched":"ZTE Corporation","band":"match","parent":null,"owners":[],"designation":"prohibited","country":null,"citation":"March 12, 2021","lists":[{"list":"fcc-covered","name":"ZTE Corporation","programs":"telecommunications equipment; telecommunications or video surveillance services","license":null,"citation":"March 12, 2021","source":null}],"explain":"zte corp aligned"},"review":[]}
 
 # One JSON object per input line, read from standard input.
 $ netvet screen --json --list $SHARED/data/lists/us-telecom/fcc_covered_list_entities.csv
@@ -22,14 +22,68 @@ $ netvet screen --json --list $SHARED/data/lists/us-telecom/fcc_covered_list_ent
 # A subsidiary reports its ultimate parent; local designations win.
 $ netvet screen --json --list $SHARED/data/lists/us-csl-2022/entity_list.csv --list examples/lists/national.csv "Beijing Huawei Longshine Information Technology"
 ? 1
-~ "parent":"Huawei Technologies Co., Ltd. \(Huawei\)","designation":"high-risk"
+~ "parent":"Huawei Technologies Co., Ltd. \(Huawei\)","owners":\["Huawei Technologies Co., Ltd. \(Huawei\)"\],"designation":"high-risk"
 
 $ netvet screen --list $SHARED/data/lists/us-telecom/ndaa_section_889.csv "Acme Telecom" "Telefonaktiebolaget LM Ericsson"
 ? 0
 
+# One result per row, with its row number and key.
 $ netvet screen --list examples/lists/national.csv --csv tests/data/vendors/inventory.csv --column vendor
 ? 1
-~ ^Huawei +match
+~ ^row 1: Huawei +match
+
+$ netvet screen --json --list examples/lists/national.csv --csv tests/data/vendors/assets.csv --column maker --key asset
+? 1
+> {"row":1,"key":"r1","query":"Ericsson AB","match":null,"review":[]}
+~ ^\{"row":2,"key":"r2","query":"Huawei Technologies","match":\{"name":"Huawei Technologies Co., Ltd."
+~ ^\{"row":4,"key":"r4","query":"Huawei Technologies","match":\{
+! "row":3
+
+$ netvet screen --list examples/lists/national.csv --csv tests/data/vendors/assets.csv --column maker --key serial
+? 2
+2~ has no column 'serial'
+
+# A company on several lists is one result naming every list.
+$ netvet screen --list $SHARED/data/lists/us-telecom/fcc_covered_list_entities.csv --list $SHARED/data/lists/us-telecom/ndaa_section_889.csv "Huawei Technologies Co., Ltd."
+? 1
+~ on fcc-covered: Huawei Technologies Company; telecommunications equipment
+~ on ndaa-889: Huawei Technologies Company; Section 889
+
+# --fail-on review: names to review fail the run too.
+$ netvet screen --list examples/lists/national.csv "Hikvision Digital"
+? 0
+~ review
+
+$ netvet screen --fail-on review --list examples/lists/national.csv "Hikvision Digital"
+? 1
+
+$ netvet screen --fail-on maybe --list examples/lists/national.csv "Huawei"
+? 2
+2~ --fail-on takes match or review
+
+# OpenSanctions entity export (FollowTheMoney JSON lines): names, aliases
+# and Ownership; weak aliases are not matched.
+$ netvet screen --json --list tests/data/lists/ftm.jsonl "HiSilicon Technologies" "HW"
+? 1
+~ ^\{"query":"HiSilicon Technologies","match":\{"name":"HiSilicon Technologies Co., Ltd.","list":"opensanctions".*"owners":\["Huawei Technologies Co., Ltd."\]
+> {"query":"HW","match":null,"review":[]}
+
+$ netvet screen --list tests/data/lists/ftm-bad.jsonl "Huawei"
+? 2
+2> netvet: tests/data/lists/ftm-bad.jsonl:2:1: "schema" is missing
+
+# An alias table gives listed parties their Chinese legal names.
+$ netvet screen --list $SHARED/data/lists/us-telecom/fcc_covered_list_entities.csv --list data/screen/aliases-zh.csv 中兴通讯股份有限公司
+? 1
+~ ^中兴通讯股份有限公司 +match .*ZTE Corporation \[fcc-covered\]
+
+# --since: only the names whose verdict changed from the old lists.
+$ netvet screen --since tests/data/lists/old.csv --list tests/data/lists/new.csv "Acme Radio" "Huawei" "Dropped Systems" "Nokia"
+? 1
+> Acme Radio                           new: none -> match
+> Dropped Systems                      gone: match -> none
+! Huawei
+! Nokia
 
 $ netvet screen --list examples/lists/national.csv --csv tests/data/vendors/inventory.csv --column maker
 ? 2

@@ -254,3 +254,351 @@ NV_TEST(match_real_lists_bands)
     }
     nv_screen_close(&s);
 }
+
+/* ---- the kinds of inventory strings of issue 12, on a crafted list ---- */
+
+static const char kinds_list[] =
+    "id,name,aliases,country,designation,parent\n"
+    "mikron,PJSC Mikron,,RU,,\n"
+    "baikal,Baikal Electronics JSC,,RU,,\n"
+    "ptech,Positive Technologies,,RU,,\n"
+    "sozvezdie,Joint Stock Company Concern Sozvezdie,,RU,,\n"
+    "skylinks,Skylinks FZC,,AE,,\n"
+    "mecatech,Mecatech (Private) Limited,,PK,,\n"
+    "hik,Hangzhou Hikvision Digital Technology Co. Ltd.,Hikvision,CN,,\n"
+    "paec,Pakistan Atomic Energy Commission (PAEC),,PK,,\n"
+    "gulf,Sky Gulf Electronic Devices Industries,,AE,,\n"
+    "neda,Neda Overseas Electronics L.L.C.,,AE,,\n"
+    "crescent,Crescent International Trade and Services FZE,,AE,,\n"
+    "abris,Abris,,RU,,\n"
+    "abristech,Abris-Technology,,RU,,\n"
+    "xian,Xi?an Research Institute of Navigation Technology,,CN,,\n"
+    "brasil,Huawei do Brasil Telecomunicac?es Ltda,,BR,,\n"
+    "coop,Huawei Technologies Co\xe2\x80\x9dperatief U.A.,,NL,,\n"
+    "tech,Zhongke Shenzhou Technology Group,,CN,,\n"
+    "mex,Grupo Industrial Saltillo S.A. de C.V.,,MX,,\n"
+    "wave,Wave Tech Computers,,AE,,\n"
+    "waveg,Wave Tech Group,,AE,,\n";
+
+static const char kinds_aliases[] =
+    "alias_of,alias,script,source\n"
+    "Hangzhou Hikvision Digital Technology Co. Ltd.,"
+    "\xe6\x9d\xad\xe5\xb7\x9e\xe6\xb5\xb7\xe5\xba\xb7\xe5\xa8\x81\xe8\xa7\x86"
+    "\xe6\x95\xb0\xe5\xad\x97\xe6\x8a\x80\xe6\x9c\xaf\xe8\x82\xa1\xe4\xbb\xbd"
+    "\xe6\x9c\x89\xe9\x99\x90\xe5\x85\xac\xe5\x8f\xb8,Hans,"
+    "Hikvision annual report 2023 (SZSE 002415)\n";
+
+struct kind_case {
+    const char *query;
+    const char *party; /* the id of the party it must match, or NULL */
+};
+
+static void screen_kinds(struct nv_t *T, const struct kind_case *c, size_t n)
+{
+    struct nv_lists l;
+    struct nv_matcher *mt = NULL;
+    struct nv_err err;
+    const char *ids[] = {"mikron",    "baikal",   "ptech",    "sozvezdie",
+                         "skylinks",  "mecatech", "hik",      "paec",
+                         "gulf",      "neda",     "crescent", "abris",
+                         "abristech", "xian",     "brasil",   "coop",
+                         "tech",      "mex",      "wave",     "waveg"};
+
+    nv_lists_init(&l);
+    ASSERT_EQ(load_text(&l, kinds_list, &err), NV_OK);
+    ASSERT_EQ(nv_lists_load_text(&l, "aliases.csv", kinds_aliases,
+                                 strlen(kinds_aliases), &err),
+              NV_OK);
+    ASSERT_EQ(nv_lists_link(&l, &err), NV_OK);
+    ASSERT_EQ(nv_matcher_new(&l, &mt, &err), NV_OK);
+    for (size_t i = 0; i < n; i++) {
+        struct nv_match_hit h;
+        uint32_t got;
+        const char *who = NULL;
+        ASSERT_EQ(nv_matcher_screen(mt, c[i].query, &h, 1, &got, &err), NV_OK);
+        if (got && h.band == NV_BAND_MATCH)
+            who = ids[h.party]; /* parties are in file order */
+        if ((who == NULL) != (c[i].party == NULL) ||
+            (who && strcmp(who, c[i].party) != 0))
+            nv_t_fail(T, __FILE__, __LINE__, "%s: matched %s, want %s",
+                      c[i].query, who ? who : "nothing",
+                      c[i].party ? c[i].party : "nothing");
+    }
+    nv_matcher_free(mt);
+    nv_lists_release(&l);
+}
+
+NV_TEST(kind_legal_forms_of_other_jurisdictions)
+{
+    static const struct kind_case c[] = {
+        {"PAO Mikron", "mikron"},
+        {"Mikron, Public Joint Stock Company", "mikron"},
+        {"OOO Positive Technologies", "ptech"},
+        {"AO Concern Sozvezdie", "sozvezdie"},
+        {"Skylinks F.Z.C.", "skylinks"},
+        {"Skylinks FZ-C", "skylinks"},
+        {"Mecatech (Pvt) Ltd", "mecatech"},
+        {"Mecatech Private Limited", "mecatech"},
+        {"Neda Overseas Electronics LLC", "neda"},
+        {"Grupo Industrial Saltillo SA de CV", "mex"},
+        {"Huawei do Brasil Telecomunicacoes Ltda.", "brasil"},
+    };
+    screen_kinds(T, c, sizeof c / sizeof c[0]);
+}
+
+NV_TEST(kind_addresses_acronyms_and_former_names)
+{
+    static const struct kind_case c[] = {
+        {"Mikron PJSC, Zelenograd, Moscow, Russia", "mikron"},
+        {"Skylinks FZC, Unit 7, Sharjah, United Arab Emirates", "skylinks"},
+        {"Hikvision, 555 Qianmo Road, Binjiang District, Hangzhou", "hik"},
+        {"Stealth Skylinks FZC Dubai UAE", NULL},
+        {"Pakistan Atomic Energy Commission (PAEC)", "paec"},
+        {"PAEC", "paec"},
+        {"Positive Technologies (formerly Positive Research)", "ptech"},
+    };
+    screen_kinds(T, c, sizeof c / sizeof c[0]);
+}
+
+NV_TEST(kind_cyrillic_and_romanisations)
+{
+    static const struct kind_case c[] = {
+        {"\xd0\x9f\xd0\x90\xd0\x9e \xc2\xab\xd0\x9c\xd0\xb8\xd0\xba\xd1\x80"
+         "\xd0\xbe\xd0\xbd\xc2\xbb",
+         "mikron"}, /* ПАО «Микрон» */
+        {"\xd0\x91\xd0\xb0\xd0\xb9\xd0\xba\xd0\xb0\xd0\xbb "
+         "\xd0\xad\xd0\xbb\xd0\xb5\xd0\xba\xd1\x82\xd1\x80\xd0\xbe\xd0\xbd"
+         "\xd0\xb8\xd0\xba\xd1\x81",
+         "baikal"}, /* Байкал Электроникс */
+        {"Micron PJSC", "mikron"},
+        {"Baykal Electronics", "baikal"},
+        {"Bajkal Elektroniks", "baikal"},
+        {"Sozvezdiye Concern", "sozvezdie"},
+    };
+    screen_kinds(T, c, sizeof c / sizeof c[0]);
+}
+
+NV_TEST(kind_han_legal_names_through_the_alias_table)
+{
+    static const struct kind_case c[] = {
+        {"\xe6\x9d\xad\xe5\xb7\x9e\xe6\xb5\xb7\xe5\xba\xb7\xe5\xa8\x81\xe8\xa7"
+         "\x86\xe6\x95\xb0\xe5\xad\x97\xe6\x8a\x80\xe6\x9c\xaf\xe8\x82\xa1\xe4"
+         "\xbb\xbd\xe6\x9c\x89\xe9\x99\x90\xe5\x85\xac\xe5\x8f\xb8",
+         "hik"}, /* 杭州海康威视数字技术股份有限公司 */
+    };
+    screen_kinds(T, c, sizeof c / sizeof c[0]);
+}
+
+NV_TEST(kind_joined_split_ocr_typos_and_abbreviations)
+{
+    static const struct kind_case c[] = {
+        {"Hik Vision Digital Technology", "hik"},
+        {"Sky Links FZC", "skylinks"},
+        {"SkyGulf Electronic Devices Industries", "gulf"},
+        {"Mikr0n PJSC", "mikron"},
+        {"HIKVISl0N", "hik"},
+        {"Sky Gulf Electornic Devices Industries", "gulf"},
+        {"Neda Overseas Electonics", "neda"},
+        {"Sky Gulf Elec. Devices Ind.", "gulf"},
+        {"Crescent Int'l Trade and Services FZE", "crescent"},
+        {"Wave Tech Comps", NULL},
+    };
+    screen_kinds(T, c, sizeof c / sizeof c[0]);
+}
+
+NV_TEST(kind_brands_sister_parties_and_misdecoded_list_rows)
+{
+    static const struct kind_case c[] = {
+        {"Abris", "abris"},
+        {"Abris Technology", "abristech"},
+        {"Wave Tech Group", "waveg"},
+        {"Wave Tech Computers LLC", "wave"},
+        {"Xi'an Research Institute of Navigation Technology", "xian"},
+        {"Huawei do Brasil Telecomunica\xc3\xa7\xc3\xb5"
+         "es Ltda",
+         "brasil"},
+        {"Huawei Technologies Co\xc3\xb6peratief U.A.", "coop"},
+    };
+    screen_kinds(T, c, sizeof c / sizeof c[0]);
+}
+
+NV_TEST(kind_innocent_names_sharing_generic_words_or_places)
+{
+    static const struct kind_case c[] = {
+        {"Nordic Technology Group AB", NULL},
+        {"Shenzhen Airport Technology Group", NULL},
+        {"Summit Electronic Devices Industries", NULL},
+        {"Emirates Overseas Electronics LLC", NULL},
+        {"Pakistan Telecommunication Company Limited", NULL},
+        {"Micron Technology Inc.", NULL},
+        {"Positive Thinking Technologies Ltd", NULL},
+        {"Moscow Dental Clinic", NULL},
+    };
+    screen_kinds(T, c, sizeof c / sizeof c[0]);
+}
+
+/* ---- FollowTheMoney JSON lines, alias tables and groups ---- */
+
+static const char ftm_text[] =
+    "{\"id\":\"NK-hw\",\"schema\":\"Company\",\"properties\":{\"name\":"
+    "[\"Huawei Technologies Co., Ltd.\"],\"alias\":[\"Huawei\"],"
+    "\"weakAlias\":[\"HW\"],\"country\":[\"cn\"],\"topics\":"
+    "[\"export.control\",\"sanction\"],\"sourceUrl\":[\"https://x/1\"]},"
+    "\"datasets\":[\"us_bis_entity\"]}\n"
+    "{\"id\":\"own-1\",\"schema\":\"Ownership\",\"properties\":{\"owner\":"
+    "[\"NK-hw\"],\"asset\":[\"NK-hs\"],\"percentage\":[\"100\"]}}\n"
+    "{\"id\":\"own-2\",\"schema\":\"Ownership\",\"properties\":{\"owner\":"
+    "[\"NK-x\"],\"asset\":[\"NK-hs\"],\"percentage\":[\"5\"]}}\n"
+    "{\"id\":\"NK-hs\",\"schema\":\"Company\",\"properties\":{\"name\":"
+    "[\"HiSilicon Technologies Co., Ltd.\"],\"previousName\":"
+    "[\"Huawei Integrated Circuit Design Center\"]}}\n"
+    "\n"
+    "{\"id\":\"NK-x\",\"schema\":\"Organization\",\"properties\":{\"name\":"
+    "[\"Minor Holder\"]}}\n"
+    "{\"id\":\"NK-p\",\"schema\":\"Person\",\"properties\":{\"name\":"
+    "[\"Ren Zhengfei\"]}}\n";
+
+static uint32_t party_named(const struct nv_lists *l, const char *name)
+{
+    for (uint32_t i = 0; i < l->n; i++)
+        if (strcmp(l->v[i].name, name) == 0)
+            return i;
+    return NV_NONE;
+}
+
+NV_TEST(ftm_reads_entities_names_and_ownership)
+{
+    struct nv_lists l;
+    struct nv_err err;
+    uint32_t hw, hs;
+
+    nv_lists_init(&l);
+    ASSERT_EQ(load_text(&l, ftm_text, &err), NV_OK);
+    ASSERT_EQ(nv_lists_link(&l, &err), NV_OK);
+    ASSERT_EQ(l.n, 3); /* the person is skipped */
+    hw = party_named(&l, "Huawei Technologies Co., Ltd.");
+    hs = party_named(&l, "HiSilicon Technologies Co., Ltd.");
+    ASSERT(hw != NV_NONE && hs != NV_NONE);
+    ASSERT_STREQ(l.v[hw].list, "opensanctions");
+    ASSERT_STREQ(l.v[hw].country, "CN");
+    ASSERT_STREQ(l.v[hw].programs, "export.control; sanction");
+    ASSERT_STREQ(l.v[hw].source, "us_bis_entity");
+    ASSERT_STREQ(l.v[hw].citation, "https://x/1");
+    ASSERT(has_alias(&l.v[hw], "Huawei"));
+    ASSERT(!has_alias(&l.v[hw], "HW")); /* weak aliases are not matched */
+    ASSERT(has_alias(&l.v[hs], "Huawei Integrated Circuit Design Center"));
+    ASSERT_EQ(l.v[hs].parent, hw); /* 100% beats 5%, lines in any order */
+    ASSERT_EQ(nv_lists_root(&l, hs), hw);
+    nv_lists_release(&l);
+}
+
+NV_TEST(ftm_errors_have_positions)
+{
+    struct nv_lists l;
+    struct nv_err err;
+
+    nv_lists_init(&l);
+    ASSERT_EQ(load_text(&l,
+                        "{\"id\":\"a\",\"schema\":\"Company\"}\n"
+                        "{\"id\":\"b\",\"schema\":\"Company\",\n",
+                        &err),
+              NV_EPARSE);
+    ASSERT_EQ(err.line, 2);
+    ASSERT_EQ(load_text(&l, "{\"id\":\"a\"}\n", &err), NV_EPARSE);
+    ASSERT_EQ(err.line, 1);
+    ASSERT(strstr(err.msg, "schema") != NULL);
+    ASSERT_EQ(
+        load_text(&l, "{\"id\":\"a\",\"schema\":\"Company\"}\n[1]\n", &err),
+        NV_EPARSE);
+    ASSERT_EQ(err.line, 2);
+    nv_lists_release(&l);
+}
+
+NV_TEST(ftm_survives_every_allocation_failure)
+{
+    for (long n = 0;; n++) {
+        struct nv_lists l;
+        struct nv_matcher *mt = NULL;
+        struct nv_err err;
+        enum nv_rc rc;
+
+        nv_lists_init(&l);
+        nv_alloc_fail_after(n);
+        rc = load_text(&l, ftm_text, &err);
+        if (!rc)
+            rc = nv_lists_link(&l, &err);
+        if (!rc)
+            rc = nv_matcher_new(&l, &mt, &err);
+        nv_alloc_fail_after(-1);
+        nv_matcher_free(mt);
+        nv_lists_release(&l);
+        if (rc == NV_OK)
+            return;
+        ASSERT_EQ(rc, NV_ENOMEM);
+        ASSERT(n < 10000);
+    }
+}
+
+NV_TEST(alias_tables_name_listed_parties)
+{
+    struct nv_lists l;
+    struct nv_err err;
+    uint32_t p;
+
+    nv_lists_init(&l);
+    ASSERT_EQ(load_text(&l, kinds_list, &err), NV_OK);
+    ASSERT_EQ(load_text(&l,
+                        "alias_of,alias,source\n"
+                        "PJSC Mikron,\xd0\x9c\xd0\xb8\xd0\xba\xd1\x80\xd0\xbe"
+                        "\xd0\xbd,x\n"
+                        "Nobody Listed,Nobody,x\n",
+                        &err),
+              NV_OK);
+    ASSERT_EQ(nv_lists_link(&l, &err), NV_OK);
+    p = party_named(&l, "PJSC Mikron");
+    ASSERT(has_alias(&l.v[p], "\xd0\x9c\xd0\xb8\xd0\xba\xd1\x80\xd0\xbe"
+                              "\xd0\xbd"));
+    ASSERT_EQ(load_text(&l, "alias_of,alias\nPJSC Mikron,\n", &err), NV_EPARSE);
+    ASSERT_EQ(err.line, 2);
+    nv_lists_release(&l);
+}
+
+/* A company on several lists is one hit that names every listing; its
+ * branch in another city and its affiliate are other hits. */
+NV_TEST(groups_join_listings_of_one_company)
+{
+    static const char fcc[] = "name,parent,covered_items\n"
+                              "Huawei Technologies Company,,equipment\n";
+    static const char local[] =
+        "id,name,aliases,country,designation,parent\n"
+        "h,\"Huawei Technologies Co., Ltd. (Huawei)\",,CN,,\n"
+        "u,\"Huawei Technologies (UK) Co., Ltd.\",,GB,,\n"
+        "c,\"Huawei Technologies Co., Ltd., Chengdu\",,CN,,\n";
+    struct nv_lists l;
+    struct nv_matcher *mt = NULL;
+    struct nv_err err;
+    struct nv_match_hit h[4];
+    uint32_t n, members = 1;
+
+    nv_lists_init(&l);
+    ASSERT_EQ(load_text(&l, fcc, &err), NV_OK);
+    ASSERT_EQ(load_text(&l, local, &err), NV_OK);
+    ASSERT_EQ(nv_lists_link(&l, &err), NV_OK);
+    ASSERT_EQ(nv_matcher_new(&l, &mt, &err), NV_OK);
+    ASSERT_EQ(nv_matcher_group(mt, 0), nv_matcher_group(mt, 1));
+    ASSERT(nv_matcher_group(mt, 2) != nv_matcher_group(mt, 0));
+    ASSERT(nv_matcher_group(mt, 3) != nv_matcher_group(mt, 0));
+    for (uint32_t q = nv_matcher_next_listing(mt, 0); q != 0;
+         q = nv_matcher_next_listing(mt, q))
+        members++;
+    ASSERT_EQ(members, 2);
+    ASSERT_EQ(
+        nv_matcher_screen(mt, "Huawei Technologies Co Ltd", h, 4, &n, &err),
+        NV_OK);
+    for (uint32_t i = 1; i < n; i++) /* one hit per group */
+        ASSERT(nv_matcher_group(mt, h[i].party) !=
+               nv_matcher_group(mt, h[0].party));
+    ASSERT_EQ(nv_matcher_group(mt, h[0].party), nv_matcher_group(mt, 0));
+    nv_matcher_free(mt);
+    nv_lists_release(&l);
+}
