@@ -29,7 +29,7 @@ CPPFLAGS_ALL = -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -Isrc
 CFLAGS_ALL = $(WARN) $(OPT) $(SAN) -pthread -MMD -MP $(PKG_CFLAGS) $(CFLAGS)
 LDLIBS_ALL = $(PKG_LIBS) -lm -pthread $(LDLIBS)
 
-LIB_DIRS := core model screen exposure policy integrity report
+LIB_DIRS := core model screen exposure policy integrity report store
 LIB_SRC := $(foreach d,$(LIB_DIRS),$(wildcard src/$(d)/*.c))
 CMD_SRC := src/main.c $(wildcard src/cmd/*.c)
 UNIT_SRC := $(wildcard tests/unit/*.c)

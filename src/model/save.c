@@ -13,6 +13,7 @@
 #include "model/schema.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -100,6 +101,28 @@ enum nv_rc nv_save_json(const struct nv_model *m, FILE *out, struct nv_err *err)
     rc = nv_jsonw_finish(w, err);
     nv_jsonw_free(w);
     return rc;
+}
+
+enum nv_rc nv_save_json_text(const struct nv_model *m, char **text, size_t *len,
+                             struct nv_err *err)
+{
+    char *t = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&t, &n);
+    enum nv_rc rc;
+
+    if (!f)
+        return nv_err_set(err, NV_ENOMEM, "out of memory");
+    rc = nv_save_json(m, f, err);
+    if (fclose(f) != 0 && !rc)
+        rc = nv_err_set(err, NV_ENOMEM, "out of memory");
+    if (rc) {
+        free(t); /* open_memstream buffers come from malloc */
+        return rc;
+    }
+    *text = t; /* nv_free is free: the caller may use it */
+    *len = n;
+    return NV_OK;
 }
 
 /* A CSV cell: quoted when it holds a separator, quote, line break or
