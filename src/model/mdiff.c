@@ -69,6 +69,9 @@ static uint32_t changed_fields(enum nv_table t, const void *ra, const void *rb)
 
     for (int i = 0; i < s->nfields; i++) {
         size_t off = s->fields[i].offset;
+        /* A link's ends are its key, in either order. */
+        if (t == NV_T_LINK && s->fields[i].type == NV_F_REF)
+            continue;
         if (!same_field(&s->fields[i], (const char *)ra + off,
                         (const char *)rb + off))
             bits |= 1u << i;

@@ -83,7 +83,8 @@ struct nv_fdiff {
 };
 
 /* The changes from a to b, both analysed under the same policy p (NULL:
- * none); release with nv_fdiff_release. */
+ * none); release with nv_fdiff_release.  d borrows strings and
+ * violations from a and b: keep them until d is released. */
 enum nv_rc nv_fdiff_compute(const struct nv_findings *a,
                             const struct nv_findings *b,
                             const struct nv_policy *p, struct nv_fdiff *d,
