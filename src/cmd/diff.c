@@ -69,8 +69,8 @@ static int run(const struct nv_cmd_spec *spec, const struct diff_opts *o,
         rc = nv_cli_load_policy(spec, &o->packs, &p);
     if (!rc)
         rc = nv_cli_date(spec, o->date, date, sizeof date);
-    for (int i = 0; i < 2 && !rc; i++)
-        rc = nv_cli_load_version(spec, &side[i], &m[i]);
+    if (!rc)
+        rc = nv_cli_load_versions(spec, side, m);
     if (!rc) {
         struct nv_cli_diff c = {side[0].items[0], side[1].items[0], p, date,
                                 o->json};

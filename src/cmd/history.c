@@ -13,6 +13,9 @@
 #include "store/findings.h"
 #include "store/posture.h"
 
+#include "core/threads.h"
+
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,34 +40,109 @@ int nv_cli_open_store(const char *path, struct nv_store **s)
     return NV_EXIT_OK;
 }
 
+/*
+ * Loading versions: the store is read here, in order; the models are
+ * then parsed on a thread each, since a diff loads two and parsing is
+ * most of its time.
+ */
+struct job {
+    const struct nv_strlist *files; /* model files, or NULL: text */
+    char *text;                     /* a snapshot's model */
+    size_t len;
+    char name[4200];
+    struct nv_model *m;
+    struct nv_err err;
+    enum nv_rc rc;
+};
+
+struct jobs {
+    struct job *v;
+    unsigned n;
+    atomic_uint next;
+};
+
+static void run_job(struct job *j)
+{
+    if (j->files) {
+        j->rc = nv_load_model(j->files->items, j->files->n, &j->m, &j->err);
+        return;
+    }
+    j->m = nv_model_new();
+    j->rc = j->m ? nv_load_text(j->m, j->name, j->text, j->len, &j->err)
+                 : nv_err_set(&j->err, NV_ENOMEM, "out of memory");
+    if (!j->rc)
+        j->rc = nv_model_finish(j->m, &j->err);
+}
+
+static void *job_worker(void *ctx)
+{
+    struct jobs *js = ctx;
+    unsigned i;
+
+    while ((i = atomic_fetch_add(&js->next, 1)) < js->n)
+        run_job(&js->v[i]);
+    return NULL;
+}
+
+/* Run the jobs, then report the first failure; on success each m[i] is
+ * the model of job i. */
+static int run_jobs(struct job *v, unsigned n, struct nv_model **m)
+{
+    struct jobs js = {v, n, 0};
+    int rc = NV_EXIT_OK;
+
+    nv_threads_run((int)n, job_worker, &js);
+    for (unsigned i = 0; i < n; i++) {
+        if (!rc && v[i].rc)
+            rc = nv_cli_fail(&v[i].err);
+        nv_free(v[i].text);
+        if (rc || v[i].rc) {
+            nv_model_free(v[i].m);
+            v[i].m = NULL;
+        }
+    }
+    for (unsigned i = 0; i < n; i++) {
+        if (rc)
+            nv_model_free(v[i].m);
+        m[i] = rc ? NULL : v[i].m;
+    }
+    return rc;
+}
+
+/* Read snapshot ref of store s (at path) into job j. */
+static int read_snapshot(struct nv_store *s, const char *path, const char *ref,
+                         struct job *j, char id[NV_SHA256_HEX])
+{
+    nv_err_clear(&j->err);
+    if (nv_store_resolve(s, ref, id, &j->err) ||
+        nv_store_get(s, id, &j->text, &j->len, NULL, NULL, &j->err))
+        return nv_cli_fail(&j->err);
+    snprintf(j->name, sizeof j->name, "%s@%.12s", path, id);
+    return NV_EXIT_OK;
+}
+
+int nv_cli_load_snapshots(struct nv_store *s, const char *path,
+                          const char *const *refs, unsigned n,
+                          struct nv_model **m, char (*ids)[NV_SHA256_HEX])
+{
+    struct job v[2];
+    int rc = NV_EXIT_OK;
+
+    memset(v, 0, sizeof v);
+    for (unsigned i = 0; i < n && i < 2 && !rc; i++)
+        rc = read_snapshot(s, path, refs[i], &v[i], ids[i]);
+    if (!rc)
+        return run_jobs(v, n < 2 ? n : 2, m);
+    for (unsigned i = 0; i < 2; i++)
+        nv_free(v[i].text);
+    return rc;
+}
+
 int nv_cli_load_snapshot(struct nv_store *s, const char *path, const char *ref,
                          struct nv_model **m, char id[NV_SHA256_HEX])
 {
-    char name[4200];
-    char *text = NULL;
-    size_t len = 0;
-    struct nv_model *mm = NULL;
-    struct nv_err err;
-    enum nv_rc rc;
-
-    nv_err_clear(&err);
-    rc = nv_store_resolve(s, ref, id, &err);
-    if (!rc)
-        rc = nv_store_get(s, id, &text, &len, NULL, NULL, &err);
-    snprintf(name, sizeof name, "%s@%.12s", path, id);
-    if (!rc && !(mm = nv_model_new()))
-        rc = nv_err_set(&err, NV_ENOMEM, "out of memory");
-    if (!rc)
-        rc = nv_load_text(mm, name, text, len, &err);
-    if (!rc)
-        rc = nv_model_finish(mm, &err);
-    nv_free(text);
-    if (rc) {
-        nv_model_free(mm);
-        return nv_cli_fail(&err);
-    }
-    *m = mm;
-    return NV_EXIT_OK;
+    return nv_cli_load_snapshots(s, path, &ref, 1, m,
+                                 (char(*)[NV_SHA256_HEX])id);
 }
 
 /* Whether arg is STORE@REF: no file itself, STORE one.  *at is the
@@ -82,22 +160,44 @@ static int store_ref(const char *arg, const char **at)
     return stat(store, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-int nv_cli_load_version(const struct nv_cmd_spec *spec,
-                        const struct nv_strlist *files, struct nv_model **m)
+/* Make job j of one version named on the command line. */
+static int version_job(const struct nv_cmd_spec *spec,
+                       const struct nv_strlist *files, struct job *j)
 {
     const char *at;
     char store[4096], id[NV_SHA256_HEX];
     struct nv_store *s = NULL;
     int rc;
 
-    if (files->n != 1 || !store_ref(files->items[0], &at))
-        return nv_cli_load_model(spec, files, NULL, m);
+    if (files->n == 0)
+        return nv_cli_usage_error(spec, "name at least one MODEL file");
+    if (files->n != 1 || !store_ref(files->items[0], &at)) {
+        j->files = files;
+        return NV_EXIT_OK;
+    }
     memcpy(store, files->items[0], (size_t)(at - files->items[0]));
     store[at - files->items[0]] = '\0';
     rc = nv_cli_open_store(store, &s);
     if (!rc)
-        rc = nv_cli_load_snapshot(s, store, at + 1, m, id);
+        rc = read_snapshot(s, store, at + 1, j, id);
     nv_store_close(s);
+    return rc;
+}
+
+int nv_cli_load_versions(const struct nv_cmd_spec *spec,
+                         const struct nv_strlist files[2],
+                         struct nv_model *m[2])
+{
+    struct job v[2];
+    int rc = NV_EXIT_OK;
+
+    memset(v, 0, sizeof v);
+    for (int i = 0; i < 2 && !rc; i++)
+        rc = version_job(spec, &files[i], &v[i]);
+    if (!rc)
+        return run_jobs(v, 2, m);
+    nv_free(v[0].text);
+    nv_free(v[1].text);
     return rc;
 }
 
@@ -482,25 +582,65 @@ static void print_json(struct out *o, const struct nv_cli_diff *c,
     nv_jsonw_obj_end(w);
 }
 
+/* The two versions are analysed at once, each on half the cores. */
+struct analysis {
+    const struct nv_cli_diff *c;
+    const struct nv_model *m[2];
+    struct nv_findings f[2];
+    struct nv_err err[2];
+    enum nv_rc rc[2];
+    atomic_uint next;
+    int threads;
+};
+
+static void *analysis_worker(void *ctx)
+{
+    struct analysis *an = ctx;
+    unsigned i;
+
+    while ((i = atomic_fetch_add(&an->next, 1)) < 2)
+        an->rc[i] = nv_findings_compute(an->m[i], an->c->p, an->c->date,
+                                        an->threads, &an->f[i], &an->err[i]);
+    return NULL;
+}
+
+static enum nv_rc analyse(struct analysis *an, struct nv_err *err)
+{
+    int half = nv_threads_count(0) / 2;
+
+    an->threads = half > 0 ? half : 1;
+    nv_threads_run(2, analysis_worker, an);
+    for (int i = 0; i < 2; i++)
+        if (an->rc[i]) {
+            *err = an->err[i];
+            if (!an->rc[1 - i])
+                nv_findings_release(&an->f[1 - i]);
+            return an->rc[i];
+        }
+    return NV_OK;
+}
+
 int nv_cli_diff(const struct nv_cli_diff *c, const struct nv_model *a,
                 const struct nv_model *b)
 {
     struct out o = {a, b, NULL, {0}};
-    struct nv_findings fa = {0}, fb = {0};
+    struct analysis an;
     struct nv_mdiff md = {0};
     struct nv_fdiff fd = {0};
     struct nv_err err;
     enum nv_rc rc;
 
+    memset(&an, 0, sizeof an);
+    an.c = c;
+    an.m[0] = a;
+    an.m[1] = b;
     nv_err_clear(&err);
     nv_buf_init(&o.buf, (size_t)1 << 20);
     rc = nv_mdiff_compute(a, b, &md, &err);
     if (!rc)
-        rc = nv_findings_compute(a, c->p, c->date, 0, &fa, &err);
+        rc = analyse(&an, &err);
     if (!rc)
-        rc = nv_findings_compute(b, c->p, c->date, 0, &fb, &err);
-    if (!rc)
-        rc = nv_fdiff_compute(&fa, &fb, c->p, &fd, &err);
+        rc = nv_fdiff_compute(&an.f[0], &an.f[1], c->p, &fd, &err);
     if (!rc && c->json && !(o.w = nv_jsonw_new(stdout, 1)))
         rc = nv_err_set(&err, NV_ENOMEM, "out of memory");
     if (!rc && o.w) {
@@ -513,8 +653,10 @@ int nv_cli_diff(const struct nv_cli_diff *c, const struct nv_model *a,
     nv_jsonw_free(o.w);
     nv_buf_release(&o.buf);
     nv_fdiff_release(&fd);
-    nv_findings_release(&fa);
-    nv_findings_release(&fb);
+    if (!an.rc[0] && !an.rc[1]) {
+        nv_findings_release(&an.f[0]);
+        nv_findings_release(&an.f[1]);
+    }
     nv_mdiff_release(&md);
     if (rc)
         return nv_cli_fail(&err);

@@ -21,13 +21,20 @@ int nv_cli_open_store(const char *path, struct nv_store **s);
 int nv_cli_load_snapshot(struct nv_store *s, const char *path, const char *ref,
                          struct nv_model **m, char id[NV_SHA256_HEX]);
 
+/* The models of snapshots refs[0..n) (n is 1 or 2), parsed at once on a
+ * thread each, and their ids. */
+int nv_cli_load_snapshots(struct nv_store *s, const char *path,
+                          const char *const *refs, unsigned n,
+                          struct nv_model **m, char (*ids)[NV_SHA256_HEX]);
+
 /*
- * One version named on the command line: the model files in files, or,
- * when files is one STORE@REF whose STORE is an existing file and which
- * is no file itself, that stored snapshot.
+ * The two versions named on the command line, parsed at once: each the
+ * model files in files[i], or, when files[i] is one STORE@REF whose STORE
+ * is an existing file and which is no file itself, that stored snapshot.
  */
-int nv_cli_load_version(const struct nv_cmd_spec *spec,
-                        const struct nv_strlist *files, struct nv_model **m);
+int nv_cli_load_versions(const struct nv_cmd_spec *spec,
+                         const struct nv_strlist files[2],
+                         struct nv_model *m[2]);
 
 struct nv_cli_diff {
     const char *old_name, *new_name; /* for the heading */

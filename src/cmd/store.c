@@ -300,11 +300,11 @@ static int do_diff(const struct nv_cmd_spec *spec, const struct store_opts *o,
         rc = nv_cli_date(spec, o->date, date, sizeof date);
     if (!rc)
         rc = nv_cli_open_store(args->items[1], &s);
-    for (int i = 0; i < 2 && !rc; i++) {
-        rc = nv_cli_load_snapshot(s, args->items[1], args->items[2 + i], &m[i],
-                                  id[i]);
+    if (!rc)
+        rc = nv_cli_load_snapshots(
+            s, args->items[1], (const char *const *)args->items + 2, 2, m, id);
+    for (int i = 0; i < 2 && !rc; i++)
         snprintf(name[i], sizeof name[i], "%.12s", id[i]);
-    }
     if (!rc) {
         struct nv_cli_diff c = {name[0], name[1], p, date, o->json};
         rc = nv_cli_diff(&c, m[0], m[1]);

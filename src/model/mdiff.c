@@ -12,6 +12,7 @@
 #include "model/schema.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 const char *const nv_mdiff_kind_names[3] = {"added", "removed", "changed"};
@@ -90,73 +91,97 @@ static enum nv_rc push(struct nv_mdiff *d, size_t *cap, enum nv_table t,
     return NV_OK;
 }
 
-/* Links are keyed "LO\x1fHI\x1fRANK": their ends in order, and which of
- * the parallel links between them it is. */
-struct link_keys {
-    struct nv_arena arena;
-    struct nv_strmap ends; /* "LO\x1fHI" -> a dense pair number */
-    uint32_t *seen;        /* per pair number: links met so far */
-    struct nv_strmap keys; /* key -> link index */
-    const char **key;      /* per link */
+/*
+ * Links have no id.  Each is keyed by its two ends, as asset numbers of
+ * the new model (an old asset the new model lacks gets a number past
+ * them), smaller first; links of both models sorted by key and position
+ * are paired in order, so parallel links match by their rank among the
+ * links between the same ends.
+ */
+struct link_end {
+    uint32_t lo, hi, link;
 };
 
-static enum nv_rc link_key(struct link_keys *k, const struct nv_link *l,
-                           uint32_t i, struct nv_buf *b)
+static int by_ends(const void *x, const void *y)
 {
-    const char *lo = l->a.id, *hi = l->b.id;
-    uint32_t pair;
-    int found;
-    char *ends;
+    const struct link_end *a = x, *b = y;
 
-    if (strcmp(lo, hi) > 0) {
-        lo = l->b.id;
-        hi = l->a.id;
+    if (a->lo != b->lo)
+        return a->lo < b->lo ? -1 : 1;
+    if (a->hi != b->hi)
+        return a->hi < b->hi ? -1 : 1;
+    return a->link < b->link ? -1 : a->link > b->link;
+}
+
+/* The sorted keys of m's links; amap maps m's assets to key numbers
+ * (NULL: they are their own). */
+static struct link_end *link_ends(const struct nv_model *m,
+                                  const uint32_t *amap)
+{
+    uint32_t n = NV_COUNT(m, NV_T_LINK);
+    struct link_end *e = nv_calloc((size_t)n + 1, sizeof *e);
+
+    for (uint32_t i = 0; e && i < n; i++) {
+        const struct nv_link *l = &NV_LINKS(m)[i];
+        uint32_t a = amap ? amap[l->a.idx] : l->a.idx;
+        uint32_t b = amap ? amap[l->b.idx] : l->b.idx;
+        e[i] = (struct link_end){a < b ? a : b, a < b ? b : a, i};
     }
-    nv_buf_reset(b);
-    if (nv_buf_addf(b, "%s\x1f%s", lo, hi))
-        return NV_ENOMEM;
-    ends = nv_arena_strndup(&k->arena, b->data, b->len);
-    if (!ends || nv_strmap_put(&k->ends, ends, b->len, (uint32_t)k->ends.count,
-                               &pair, &found))
-        return NV_ENOMEM;
-    if (nv_buf_addf(b, "\x1f%u", k->seen[pair]++))
-        return NV_ENOMEM;
-    k->key[i] = nv_arena_strndup(&k->arena, b->data, b->len);
-    return k->key[i] ? NV_OK : NV_ENOMEM;
+    if (e && n)
+        qsort(e, n, sizeof *e, by_ends);
+    return e;
 }
 
-static void link_keys_release(struct link_keys *k)
+/* Pair the sorted keys: match[0][old link] and match[1][new link] get
+ * the other's link, or NV_NONE. */
+static void pair_links(const struct link_end *ea, uint32_t na,
+                       const struct link_end *eb, uint32_t nb,
+                       uint32_t *match[2])
 {
-    nv_strmap_release(&k->ends);
-    nv_strmap_release(&k->keys);
-    nv_free(k->seen);
-    nv_free(k->key);
-    nv_arena_release(&k->arena);
+    uint32_t i = 0, j = 0;
+
+    for (uint32_t k = 0; k < na; k++)
+        match[0][k] = NV_NONE;
+    for (uint32_t k = 0; k < nb; k++)
+        match[1][k] = NV_NONE;
+    while (i < na && j < nb) {
+        int c = ea[i].lo != eb[j].lo   ? (ea[i].lo < eb[j].lo ? -1 : 1)
+                : ea[i].hi != eb[j].hi ? (ea[i].hi < eb[j].hi ? -1 : 1)
+                                       : 0;
+        if (c == 0) {
+            match[0][ea[i].link] = eb[j].link;
+            match[1][eb[j].link] = ea[i].link;
+        }
+        i += c <= 0;
+        j += c >= 0;
+    }
 }
 
-/* The keys of every link of m, and a map back to them. */
-static enum nv_rc link_keys_build(const struct nv_model *m, struct link_keys *k)
+/* match[0] and match[1] (free with nv_free) for the links of a and b. */
+static enum nv_rc match_links(const struct nv_model *a,
+                              const struct nv_model *b, uint32_t *match[2])
 {
-    uint32_t n = NV_COUNT(m, NV_T_LINK), v;
-    struct nv_buf b;
-    enum nv_rc rc = NV_OK;
-    int found;
+    uint32_t na = NV_COUNT(a, NV_T_LINK), nb = NV_COUNT(b, NV_T_LINK);
+    uint32_t nassets = NV_COUNT(a, NV_T_ASSET);
+    uint32_t *amap = nv_calloc((size_t)nassets + 1, sizeof *amap);
+    struct link_end *ea = NULL, *eb = NULL;
+    enum nv_rc rc = NV_ENOMEM;
 
-    memset(k, 0, sizeof *k);
-    nv_arena_init(&k->arena);
-    nv_strmap_init(&k->ends);
-    nv_strmap_init(&k->keys);
-    nv_buf_init(&b, (size_t)1 << 20);
-    k->seen = nv_calloc((size_t)n + 1, sizeof *k->seen);
-    k->key = nv_calloc((size_t)n + 1, sizeof *k->key);
-    if (!k->seen || !k->key)
-        rc = NV_ENOMEM;
-    for (uint32_t i = 0; i < n && !rc; i++)
-        rc = link_key(k, &NV_LINKS(m)[i], i, &b);
-    for (uint32_t i = 0; i < n && !rc; i++)
-        rc = nv_strmap_put(&k->keys, k->key[i], strlen(k->key[i]), i, &v,
-                           &found);
-    nv_buf_release(&b);
+    for (uint32_t i = 0; amap && i < nassets; i++) {
+        uint32_t j = nv_model_find(b, NV_T_ASSET, NV_ASSETS(a)[i].id);
+        amap[i] = j != NV_NONE ? j : NV_COUNT(b, NV_T_ASSET) + i;
+    }
+    ea = amap ? link_ends(a, amap) : NULL;
+    eb = ea ? link_ends(b, NULL) : NULL;
+    match[0] = nv_calloc((size_t)na + 1, sizeof *match[0]);
+    match[1] = nv_calloc((size_t)nb + 1, sizeof *match[1]);
+    if (eb && match[0] && match[1]) {
+        pair_links(ea, na, eb, nb, match);
+        rc = NV_OK;
+    }
+    nv_free(amap);
+    nv_free(ea);
+    nv_free(eb);
     return rc;
 }
 
@@ -172,28 +197,24 @@ static const char *id_of(enum nv_table t, const void *rec)
     return NULL;
 }
 
-/* The matching record of b for record i of a, or NV_NONE. */
+/* The matching record of b for record i of a, or NV_NONE; links is the
+ * link match from a to b. */
 static uint32_t match(const struct nv_model *a, const struct nv_model *b,
-                      enum nv_table t, uint32_t i,
-                      const struct link_keys *keys[2])
+                      enum nv_table t, uint32_t i, const uint32_t *links)
 {
-    int64_t j;
-
-    if (t != NV_T_LINK)
-        return nv_model_find(b, t, id_of(t, record(a, t, i)));
-    j = nv_strmap_get(&keys[1]->keys, keys[0]->key[i], strlen(keys[0]->key[i]));
-    return j < 0 ? NV_NONE : (uint32_t)j;
+    if (t == NV_T_LINK)
+        return links[i];
+    return nv_model_find(b, t, id_of(t, record(a, t, i)));
 }
 
 static enum nv_rc diff_table(const struct nv_model *a, const struct nv_model *b,
-                             enum nv_table t, const struct link_keys *keys[2],
+                             enum nv_table t, uint32_t *const links[2],
                              struct nv_mdiff *d, size_t *cap)
 {
-    const struct link_keys *back[2] = {keys[1], keys[0]};
     enum nv_rc rc = NV_OK;
 
     for (uint32_t i = 0; i < NV_COUNT(a, t) && !rc; i++) {
-        uint32_t j = match(a, b, t, i, keys), bits;
+        uint32_t j = match(a, b, t, i, links[0]), bits;
         if (j == NV_NONE) {
             rc = push(d, cap, t, NV_MDIFF_REMOVED, i, NV_NONE, 0);
             continue;
@@ -203,7 +224,7 @@ static enum nv_rc diff_table(const struct nv_model *a, const struct nv_model *b,
             rc = push(d, cap, t, NV_MDIFF_CHANGED, i, j, bits);
     }
     for (uint32_t j = 0; j < NV_COUNT(b, t) && !rc; j++)
-        if (match(b, a, t, j, back) == NV_NONE)
+        if (match(b, a, t, j, links[1]) == NV_NONE)
             rc = push(d, cap, t, NV_MDIFF_ADDED, NV_NONE, j, 0);
     return rc;
 }
@@ -212,17 +233,14 @@ enum nv_rc nv_mdiff_compute(const struct nv_model *a, const struct nv_model *b,
                             struct nv_mdiff *d, struct nv_err *err)
 {
     struct nv_mdiff out = {0};
-    struct link_keys ka, kb;
-    const struct link_keys *keys[2] = {&ka, &kb};
+    uint32_t *links[2] = {NULL, NULL};
     size_t cap = 0;
-    enum nv_rc rc = link_keys_build(a, &ka);
-    enum nv_rc rc_b = link_keys_build(b, &kb); /* always: both are released */
+    enum nv_rc rc = match_links(a, b, links);
 
-    rc = rc ? rc : rc_b;
     for (int t = 0; t < NV_T_COUNT && !rc; t++)
-        rc = diff_table(a, b, (enum nv_table)t, keys, &out, &cap);
-    link_keys_release(&ka);
-    link_keys_release(&kb);
+        rc = diff_table(a, b, (enum nv_table)t, links, &out, &cap);
+    nv_free(links[0]);
+    nv_free(links[1]);
     if (rc) {
         nv_mdiff_release(&out);
         return nv_err_set(err, rc, "out of memory");

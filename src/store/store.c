@@ -174,8 +174,11 @@ static enum nv_rc create_version(const char *path, int version,
         return nv_err_at(err, NV_EDUP, path, 0, 0,
                          "already exists; a store is created in a new file");
     rc = connect(&s, path, 1, err);
+    /* Snapshots are large blobs: large pages keep their overflow chains
+     * short. */
     if (!rc)
-        rc = exec(&s, "PRAGMA journal_mode = WAL;", err);
+        rc = exec(&s, "PRAGMA page_size = 65536; PRAGMA journal_mode = WAL;",
+                  err);
     if (!rc)
         rc = run_steps(&s, 0, version, err);
     disconnect(&s);
@@ -528,6 +531,33 @@ enum nv_rc nv_store_resolve(struct nv_store *s, const char *ref,
     return rc;
 }
 
+/* The model of the snapshot at rowid seq, read straight from its pages
+ * into a NUL-terminated heap buffer (no copy inside SQLite). */
+static enum nv_rc read_model(struct nv_store *s, int64_t seq, char **text,
+                             size_t *len, struct nv_err *err)
+{
+    sqlite3_blob *b = NULL;
+    int src = sqlite3_blob_open(s->db, "main", "snapshot", "model", seq, 0, &b);
+    int n = src == SQLITE_OK ? sqlite3_blob_bytes(b) : 0;
+    char *copy = src == SQLITE_OK ? nv_malloc((size_t)n + 1) : NULL;
+
+    if (src == SQLITE_OK && !copy) {
+        sqlite3_blob_close(b);
+        return nv_err_set(err, NV_ENOMEM, "out of memory");
+    }
+    if (src == SQLITE_OK)
+        src = sqlite3_blob_read(b, copy, n, 0);
+    sqlite3_blob_close(b);
+    if (src != SQLITE_OK) {
+        nv_free(copy);
+        return fail(s->db, s->path, src, err);
+    }
+    copy[n] = '\0';
+    *text = copy;
+    *len = (size_t)n;
+    return NV_OK;
+}
+
 /* Copy a blob column into a NUL-terminated heap buffer. */
 static enum nv_rc take_blob(sqlite3_stmt *st, int col, char **text, size_t *len,
                             struct nv_err *err)
@@ -566,9 +596,9 @@ enum nv_rc nv_store_get(struct nv_store *s, const char *id, char **text,
 {
     sqlite3_stmt *st = NULL;
     enum nv_rc rc = prepare(
-        s, "SELECT " SNAPSHOT_COLS ", model FROM snapshot WHERE id = ?1;", &st,
-        err);
+        s, "SELECT " SNAPSHOT_COLS " FROM snapshot WHERE id = ?1;", &st, err);
     int src = SQLITE_OK;
+    int64_t seq = 0;
     char *t = NULL;
     size_t n = 0;
 
@@ -583,8 +613,10 @@ enum nv_rc nv_store_get(struct nv_store *s, const char *id, char **text,
     if (!rc && info)
         rc = read_row(s, st, info_arena, info, err);
     if (!rc)
-        rc = take_blob(st, 12, &t, &n, err);
+        seq = sqlite3_column_int64(st, 1);
     sqlite3_finalize(st);
+    if (!rc)
+        rc = read_model(s, seq, &t, &n, err);
     if (!rc)
         rc = check_digest(s, id, t, n, err);
     if (rc) {
