@@ -143,19 +143,23 @@ static void disconnect(struct nv_store *s)
     s->db = NULL;
 }
 
-/* Run steps [from, to) and stamp the version, in one transaction. */
-static enum nv_rc run_steps(struct nv_store *s, int from, int to,
-                            struct nv_err *err)
+/* Bring the schema up to version `to` and stamp it, in one transaction
+ * that reads the version it starts from: two processes opening an old
+ * store at once migrate it once. */
+static enum nv_rc upgrade(struct nv_store *s, int to, struct nv_err *err)
 {
     char sql[128];
+    int64_t from = 0;
     enum nv_rc rc = exec(s, "BEGIN IMMEDIATE;", err);
 
-    for (int i = from; i < to && !rc; i++)
+    if (!rc)
+        rc = query_int(s, "PRAGMA user_version;", &from, err);
+    for (int64_t i = from; i < to && !rc; i++)
         rc = exec(s, schema_steps[i], err);
     snprintf(sql, sizeof sql,
              "PRAGMA application_id = %d; PRAGMA user_version = %d;", APP_ID,
              to);
-    if (!rc)
+    if (!rc && from < to)
         rc = exec(s, sql, err);
     if (!rc)
         return exec(s, "COMMIT;", err);
@@ -180,7 +184,7 @@ static enum nv_rc create_version(const char *path, int version,
         rc = exec(&s, "PRAGMA page_size = 65536; PRAGMA journal_mode = WAL;",
                   err);
     if (!rc)
-        rc = run_steps(&s, 0, version, err);
+        rc = upgrade(&s, version, err);
     disconnect(&s);
     if (rc)
         remove(path);
@@ -243,16 +247,7 @@ static enum nv_rc check_schema(struct nv_store *s, struct nv_err *err)
     if (rc || version == NV_STORE_SCHEMA)
         return rc;
     rc = backup(s, (int)version, err);
-    if (!rc)
-        rc = exec(s, "BEGIN IMMEDIATE;", err);
-    /* Another process may have migrated it meanwhile. */
-    if (!rc)
-        rc = query_int(s, "PRAGMA user_version;", &version, err);
-    if (!rc)
-        rc = exec(s, "COMMIT;", err);
-    if (!rc && version < NV_STORE_SCHEMA)
-        rc = run_steps(s, (int)version, NV_STORE_SCHEMA, err);
-    return rc;
+    return rc ? rc : upgrade(s, NV_STORE_SCHEMA, err);
 }
 
 enum nv_rc nv_store_open(const char *path, struct nv_store **out,
