@@ -10,6 +10,7 @@
 #include "core/file.h"
 #include "model/load.h"
 #include "model/mdiff.h"
+#include "model/save.h"
 #include "policy/policy.h"
 #include "store/findings.h"
 #include "store/posture.h"
@@ -420,4 +421,30 @@ NV_TEST(diffs_survive_every_allocation_failure)
     nv_model_free(a);
     nv_model_free(b);
     nv_policy_free(p);
+}
+
+/* The canonical text of a snapshot, whichever allocation fails. */
+NV_TEST(save_text_survives_every_allocation_failure)
+{
+    struct nv_model *m = example("tests/data/store/core-swap.json");
+    char *text = NULL;
+    size_t len = 0;
+
+    ASSERT(m);
+    for (long n = 0;; n++) {
+        struct nv_err err;
+        nv_alloc_fail_after(n);
+        enum nv_rc rc = nv_save_json_text(m, &text, &len, &err);
+        int failed = nv_alloc_failed();
+        nv_alloc_fail_after(-1);
+        if (!rc)
+            nv_free(text);
+        if (!failed) {
+            ASSERT_EQ(rc, NV_OK);
+            break;
+        }
+        ASSERT(rc != NV_OK);
+    }
+    ASSERT(len > 100000);
+    nv_model_free(m);
 }

@@ -453,3 +453,23 @@ NV_TEST(store_survives_every_allocation_failure)
         ASSERT(n < 10000);
     }
 }
+
+/* Two processes opening an old store at once: one migrates it, both add. */
+NV_TEST(store_two_openers_of_an_old_store)
+{
+    const char *path = tmp_path("old2.db");
+    struct nv_err err;
+    pid_t p[2];
+    int status;
+
+    ASSERT_EQ(nv_store_create_version(path, 1, &err), NV_OK);
+    p[0] = adder(path, 3000, 3);
+    p[1] = adder(path, 4000, 3);
+    ASSERT(p[0] > 0 && p[1] > 0);
+    for (int i = 0; i < 2; i++) {
+        ASSERT_EQ(waitpid(p[i], &status, 0), p[i]);
+        ASSERT(WIFEXITED(status));
+        ASSERT_EQ(WEXITSTATUS(status), 0);
+    }
+    ASSERT_EQ(count(path), 6);
+}
