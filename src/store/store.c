@@ -257,10 +257,15 @@ enum nv_rc nv_store_open(const char *path, struct nv_store **out,
     struct stat st;
     enum nv_rc rc;
 
-    if (stat(path, &st) != 0)
+    if (lstat(path, &st) != 0)
         return nv_err_at(err, NV_ENOENT, path, 0, 0,
                          "no such store (create it with 'netvet store "
                          "init')");
+    /* SQLite keeps its journal beside the name it is given: a link would
+     * put it beside the link. */
+    if (S_ISLNK(st.st_mode))
+        return nv_err_at(err, NV_EINVAL, path, 0, 0,
+                         "a symbolic link: name the store's own file");
     if (!S_ISREG(st.st_mode))
         return nv_err_at(err, NV_EPARSE, path, 0, 0,
                          "not a netvet store (not a regular file)");

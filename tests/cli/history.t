@@ -151,3 +151,7 @@ $ d=$(mktemp -d) && trap 'rm -rf "$d"' EXIT && tests/cli/history-fixture.py mont
 > 30
 > <h2 id="history">Posture over time
 > 10
+
+$ . tests/cli/store-fixture.sh; ln -s h.db $d/link.db; netvet store list $d/link.db
+? 2
+2~ a symbolic link: name the store's own file
