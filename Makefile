@@ -30,8 +30,10 @@ CPPFLAGS_ALL = -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -Isrc
 CFLAGS_ALL = $(WARN) $(OPT) $(SAN) -pthread -MMD -MP $(PKG_CFLAGS) $(CFLAGS)
 LDLIBS_ALL = $(PKG_LIBS) -lm -pthread $(LDLIBS)
 
-LIB_DIRS := core model screen exposure policy integrity report
+LIB_DIRS := core model screen exposure policy integrity report store
 LIB_SRC := $(foreach d,$(LIB_DIRS),$(wildcard src/$(d)/*.c))
+# Tests and fuzz targets still name some headers without their folder.
+TEST_INCLUDES := $(LIB_DIRS:%=-Isrc/%)
 CMD_SRC := src/main.c $(wildcard src/cmd/*.c)
 UNIT_SRC := $(wildcard tests/unit/*.c)
 FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
@@ -66,7 +68,7 @@ $(BUILD)/%.o: %.c | $(DEPS_STAMP)
 $(BUILD)/test/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	@echo "CC $< (test)"
-	@$(CC) $(CPPFLAGS_ALL) -DNV_TESTING -I$(BUILD)/test $(CFLAGS_ALL) -c $< -o $@
+	@$(CC) $(CPPFLAGS_ALL) -DNV_TESTING -I$(BUILD)/test $(TEST_INCLUDES) $(CFLAGS_ALL) -c $< -o $@
 
 $(BUILD)/libnetvet.a: $(LIB_OBJ)
 	@$(AR) rcs $@ $^

@@ -8,6 +8,7 @@
 int cmd_assess(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_concentration(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);
 int cmd_log(int argc, char **argv);
@@ -15,6 +16,7 @@ int cmd_manifest(int argc, char **argv);
 int cmd_release(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_screen(int argc, char **argv);
+int cmd_store(int argc, char **argv);
 int cmd_synth(int argc, char **argv);
 int cmd_update(int argc, char **argv);
 int cmd_verify(int argc, char **argv);

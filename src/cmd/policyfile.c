@@ -3,6 +3,7 @@
  */
 #include "cmd/policyfile.h"
 
+#include "core/crypto.h"
 #include "core/file.h"
 
 #include <stdio.h>
@@ -33,8 +34,11 @@ static void pack_path(const char *name, char *out, size_t size)
         snprintf(out, size, "%s", name);
 }
 
-int nv_cli_load_policy(const struct nv_cmd_spec *spec,
-                       const struct nv_strlist *packs, struct nv_policy **p)
+/* Load packs into a new policy; when h is not NULL, hash each pack's
+ * bytes into it. */
+static int load_packs(const struct nv_cmd_spec *spec,
+                      const struct nv_strlist *packs, struct nv_policy **p,
+                      struct nv_sha256 *h)
 {
     struct nv_err err;
     enum nv_rc rc = NV_OK;
@@ -54,6 +58,8 @@ int nv_cli_load_policy(const struct nv_cmd_spec *spec,
         rc = nv_file_read(&f, path, (size_t)1 << 20, &err);
         if (!rc) {
             rc = nv_policy_parse(*p, path, f.data, f.len, &err);
+            if (h)
+                nv_sha256_add(h, f.data, f.len);
             nv_file_release(&f);
         }
     }
@@ -62,4 +68,25 @@ int nv_cli_load_policy(const struct nv_cmd_spec *spec,
     nv_policy_free(*p);
     *p = NULL;
     return nv_cli_fail(&err);
+}
+
+int nv_cli_load_policy(const struct nv_cmd_spec *spec,
+                       const struct nv_strlist *packs, struct nv_policy **p)
+{
+    return load_packs(spec, packs, p, NULL);
+}
+
+int nv_cli_load_policy_digest(const struct nv_cmd_spec *spec,
+                              const struct nv_strlist *packs,
+                              struct nv_policy **p, char digest[NV_SHA256_HEX])
+{
+    unsigned char d[NV_SHA256_LEN];
+    struct nv_sha256 *h = nv_sha256_new();
+    int rc = h ? load_packs(spec, packs, p, h) : NV_EXIT_INTERNAL;
+
+    if (h)
+        nv_sha256_end(h, d);
+    nv_sha256_free(h);
+    nv_hex(d, sizeof d, digest);
+    return rc;
 }

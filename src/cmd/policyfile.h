@@ -6,6 +6,7 @@
 #define NV_POLICYFILE_H
 
 #include "cmd/cli.h"
+#include "core/crypto.h"
 #include "policy/policy.h"
 
 /* Load every pack named in packs (a file, or the name of a shipped pack
@@ -13,5 +14,12 @@
  * new policy; print the error and return its exit code on failure. */
 int nv_cli_load_policy(const struct nv_cmd_spec *spec,
                        const struct nv_strlist *packs, struct nv_policy **p);
+
+/* As nv_cli_load_policy, and the SHA-256 of the packs' bytes, in order,
+ * as hex into digest: what analysis results of this policy are kept
+ * under. */
+int nv_cli_load_policy_digest(const struct nv_cmd_spec *spec,
+                              const struct nv_strlist *packs,
+                              struct nv_policy **p, char digest[NV_SHA256_HEX]);
 
 #endif

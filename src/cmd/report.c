@@ -5,8 +5,10 @@
 #include "cmd/cli.h"
 #include "core/alloc.h"
 #include "cmd/cmd.h"
+#include "cmd/history.h"
 #include "cmd/policyfile.h"
 #include "report/report.h"
+#include "store/posture.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +25,8 @@ static const char about[] =
     "Herfindahl-Hirschman index.  Tables sort when a header is clicked, and\n"
     "the page prints cleanly to PDF.  With --wargame GROUP (or --vendor,\n"
     "--country, --designation), the map shows that group's blast radius.\n"
+    "With --store DB, a chart of the network's posture over the store's\n"
+    "snapshots (docs/store.md), judged by the same --policy and --date.\n"
     "The file is written whole or not at all.  Exit status 0 when the\n"
     "report is written, 2 on bad input, 3 when it cannot be written.\n"
     "docs/report.md says what each section shows.";
@@ -34,12 +38,54 @@ static const char examples[] =
     "      --wargame vendor:huawei -o report.html\n"
     "  # every high-risk vendor at once, the EU rules as they stand in 2028:\n"
     "  netvet report model.json --designation high-risk \\\n"
-    "      --policy eu-5g-toolbox --date 2028-01-01 -o report.html\n";
+    "      --policy eu-5g-toolbox --date 2028-01-01 -o report.html\n"
+    "  # with the posture over time of the snapshots of a store:\n"
+    "  netvet report model.json --policy uk-2020 --store history.db \\\n"
+    "      -o report.html\n";
 
 struct report_opts {
     struct nv_strlist packs, lists;
     const char *date, *wargame, *vendor, *country, *designation, *output;
+    const char *store;
 };
+
+/* The posture of every snapshot of a store, as points of the chart. */
+struct history {
+    struct nv_snapshots list;
+    struct nv_posture *rows;
+    struct nv_report_point *points;
+};
+
+static int load_history(const char *path, const struct nv_policy *p,
+                        const char *key, const char *date, struct history *h)
+{
+    struct nv_store *s = NULL;
+    int rc = nv_cli_open_store(path, &s);
+
+    if (!rc)
+        rc = nv_cli_posture(s, path, p, key, date, &h->list, &h->rows);
+    nv_store_close(s);
+    if (!rc &&
+        !(h->points = nv_calloc((size_t)h->list.n + 1, sizeof *h->points)))
+        rc = NV_EXIT_INTERNAL;
+    for (uint32_t i = 0; !rc && i < h->list.n; i++) {
+        struct nv_report_point *pt = &h->points[i];
+        pt->time = h->list.v[i].time;
+        pt->id = h->list.v[i].id;
+        pt->message = h->list.v[i].message;
+        memcpy(pt->flows, h->rows[i].flows, sizeof pt->flows);
+        pt->score = h->rows[i].score;
+        pt->errors = h->rows[i].errors;
+    }
+    return rc;
+}
+
+static void release_history(struct history *h)
+{
+    nv_cli_posture_free(h->rows, h->list.n);
+    nv_store_snapshots_release(&h->list);
+    nv_free(h->points);
+}
 
 /* The group --wargame or one of --vendor, --country, --designation names
  * (id is "" when none is). */
@@ -89,21 +135,23 @@ static int find_group(const struct nv_cmd_spec *spec,
 static int run(const struct nv_cmd_spec *spec, const struct report_opts *o,
                struct nv_strlist *args)
 {
-    struct nv_report r = {NULL, NULL, NULL, NULL, 0, NULL, NV_NONE};
+    struct nv_report r = {NULL, NULL, NULL, NULL, 0, NULL, NV_NONE, NULL, 0};
+    struct history h;
     struct nv_model *m = NULL;
     struct nv_policy *p = NULL;
     struct nv_exposure x = {0};
     struct nv_violation *v = NULL;
     struct nv_err err;
-    char id[128], date[16];
+    char id[128], date[16], key[NV_SHA256_HEX] = "none";
     int rc = o->output ? group_id(spec, o, id, sizeof id)
                        : nv_cli_usage_error(spec, "name the report file "
                                                   "with -o FILE");
 
+    memset(&h, 0, sizeof h);
     if (!rc)
         rc = nv_cli_date(spec, o->date, date, sizeof date);
     if (!rc && o->packs.n)
-        rc = nv_cli_load_policy(spec, &o->packs, &p);
+        rc = nv_cli_load_policy_digest(spec, &o->packs, &p, key);
     if (!rc)
         rc = nv_cli_load_model(spec, args, &o->lists, &m);
     if (!rc && nv_exposure_compute(m, 0, &x, &err))
@@ -112,9 +160,13 @@ static int run(const struct nv_cmd_spec *spec, const struct report_opts *o,
         rc = find_group(spec, &x, id, &r.group);
     if (!rc && p && nv_policy_check(p, m, &x, date, &v, &r.nv, &err))
         rc = nv_cli_fail(&err);
-    r = (struct nv_report){m, &x, p, v, r.nv, date, r.group};
+    if (!rc && o->store)
+        rc = load_history(o->store, p, key, date, &h);
+    r = (struct nv_report){m,    &x,      p,        v,       r.nv,
+                           date, r.group, h.points, h.list.n};
     if (!rc)
         rc = write_report(&r, o->output);
+    release_history(&h);
     nv_free(v);
     nv_exposure_release(&x);
     nv_model_free(m);
@@ -124,7 +176,7 @@ static int run(const struct nv_cmd_spec *spec, const struct report_opts *o,
 
 int cmd_report(int argc, char **argv)
 {
-    struct report_opts o = {{NULL, 0}, {NULL, 0}, NULL, NULL,
+    struct report_opts o = {{NULL, 0}, {NULL, 0}, NULL, NULL, NULL,
                             NULL,      NULL,      NULL, NULL};
     const struct nv_opt opts[] = {
         {"output", NV_OPT_STRING, &o.output, "FILE",
@@ -143,6 +195,8 @@ int cmd_report(int argc, char **argv)
          "... or that of every vendor of a class (high-risk, prohibited)"},
         {"list", NV_OPT_LIST, &o.lists, "FILE",
          "screen unresolved vendors against this list (repeatable)"},
+        {"store", NV_OPT_STRING, &o.store, "DB",
+         "chart the posture over the snapshots of this store"},
     };
     const struct nv_cmd_spec spec = {"report", "MODEL...",
                                      about,    examples,

@@ -34,10 +34,10 @@ double nv_score_flow(const struct nv_model *m, const struct nv_exposure *x,
 
 const double nv_score_layer_weight[NV_LAYER_COUNT] = {3, 1, 2, 1, 1, 1, 1};
 
-double nv_score_layers(const struct nv_model *m)
+void nv_score_layer_shares(const struct nv_model *m,
+                           double share[NV_LAYER_COUNT])
 {
     uint32_t all[NV_LAYER_COUNT] = {0}, bad[NV_LAYER_COUNT] = {0};
-    double sum = 0;
 
     for (uint32_t a = 0; a < NV_COUNT(m, NV_T_ASSET); a++) {
         const struct nv_asset *as = &NV_ASSETS(m)[a];
@@ -47,8 +47,16 @@ double nv_score_layers(const struct nv_model *m)
             nv_model_designation(m, as->entity) >= NV_DESIG_HIGH_RISK;
     }
     for (int l = 0; l < NV_LAYER_COUNT; l++)
-        if (all[l])
-            sum += nv_score_layer_weight[l] * bad[l] / all[l];
+        share[l] = all[l] ? (double)bad[l] / all[l] : 0;
+}
+
+double nv_score_layers(const struct nv_model *m)
+{
+    double share[NV_LAYER_COUNT], sum = 0;
+
+    nv_score_layer_shares(m, share);
+    for (int l = 0; l < NV_LAYER_COUNT; l++)
+        sum += nv_score_layer_weight[l] * share[l];
     return 10 * sum;
 }
 

@@ -32,6 +32,11 @@ double nv_score_flow(const struct nv_model *m, const struct nv_exposure *x,
  * core 3, transport 2, the rest 1 (docs/score.md). */
 extern const double nv_score_layer_weight[NV_LAYER_COUNT];
 
+/* The share (0 to 1) of each layer's assets whose vendor is high-risk or
+ * prohibited; 0 for a layer without assets. */
+void nv_score_layer_shares(const struct nv_model *m,
+                           double share[NV_LAYER_COUNT]);
+
 /* The layer part of a network's score: 10 x the sum over layers of the
  * layer's weight x the share (0 to 1) of its assets whose vendor is
  * high-risk or prohibited. */

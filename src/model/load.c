@@ -241,6 +241,19 @@ enum nv_rc nv_load_file(struct nv_model *m, const char *path,
     return rc;
 }
 
+enum nv_rc nv_load_text(struct nv_model *m, const char *name, const char *text,
+                        size_t len, struct nv_err *err)
+{
+    uint32_t src;
+    enum nv_rc rc = nv_model_add_source(m, name, &src, err);
+
+    if (!rc)
+        rc = nv_load_native(m, src, text, len, err);
+    if (rc)
+        nv_err_file(err, name);
+    return rc;
+}
+
 enum nv_rc nv_load_model(const char *const *paths, size_t n,
                          struct nv_model **out, struct nv_err *err)
 {

@@ -26,6 +26,11 @@
 enum nv_rc nv_load_file(struct nv_model *m, const char *path,
                         struct nv_err *err) NV_WUR;
 
+/* Add the records of a native JSON model held in memory, text[0..len),
+ * known by name in errors (a stored snapshot: "STORE@ID"). */
+enum nv_rc nv_load_text(struct nv_model *m, const char *name, const char *text,
+                        size_t len, struct nv_err *err) NV_WUR;
+
 /* Load every path into a new model and finish it; *out is set only on
  * success and is freed with nv_model_free. */
 enum nv_rc nv_load_model(const char *const *paths, size_t n,

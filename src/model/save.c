@@ -4,6 +4,7 @@
  * Only fields that some file gave (rec.set) are written, so a saved model
  * loads back to the same records with the same defaults.
  */
+#define _GNU_SOURCE /* fopencookie */
 #include "model/save.h"
 
 #include "core/atomic.h"
@@ -16,6 +17,9 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
+
+/* The largest model text written in memory. */
+#define SAVE_MAX_TEXT ((size_t)4 << 30)
 
 static const void *field_ptr(const void *rec, const struct nv_field *f)
 {
@@ -101,6 +105,45 @@ enum nv_rc nv_save_json(const struct nv_model *m, FILE *out, struct nv_err *err)
     rc = nv_jsonw_finish(w, err);
     nv_jsonw_free(w);
     return rc;
+}
+
+/* The stream of nv_save_json_text: stdio buffers the writer's many small
+ * writes, and full buffers land in an nv_buf (doubling; allocations
+ * through nv_malloc, so tests can make them fail). */
+static ssize_t buf_write(void *cookie, const char *data, size_t n)
+{
+    return nv_buf_add(cookie, data, n) ? -1 : (ssize_t)n;
+}
+
+enum nv_rc nv_save_json_text(const struct nv_model *m, char **text, size_t *len,
+                             struct nv_err *err)
+{
+    static const cookie_io_functions_t io = {NULL, buf_write, NULL, NULL};
+    struct nv_buf b;
+    size_t n;
+    char *t;
+    FILE *f;
+    enum nv_rc rc;
+
+    nv_buf_init(&b, SAVE_MAX_TEXT);
+    f = fopencookie(&b, "w", io);
+    if (!f || setvbuf(f, NULL, _IOFBF, (size_t)1 << 16) != 0) {
+        if (f)
+            fclose(f);
+        return nv_err_set(err, NV_ENOMEM, "out of memory");
+    }
+    rc = nv_save_json(m, f, err);
+    if (fclose(f) != 0 && !rc)
+        rc = nv_err_set(err, NV_ENOMEM, "out of memory (or over %zu bytes)",
+                        (size_t)SAVE_MAX_TEXT);
+    n = b.len;
+    t = rc ? NULL : nv_buf_take(&b);
+    nv_buf_release(&b);
+    if (!t)
+        return rc ? rc : nv_err_set(err, NV_ENOMEM, "out of memory");
+    *text = t;
+    *len = n;
+    return NV_OK;
 }
 
 /* A CSV cell: quoted when it holds a separator, quote, line break or

@@ -14,6 +14,12 @@
 enum nv_rc nv_save_json(const struct nv_model *m, FILE *out,
                         struct nv_err *err) NV_WUR;
 
+/* m as native JSON in memory (as nv_save_json writes it): the canonical
+ * text whose SHA-256 names a snapshot.  *text is NUL-terminated; free it
+ * with nv_free. */
+enum nv_rc nv_save_json_text(const struct nv_model *m, char **text, size_t *len,
+                             struct nv_err *err) NV_WUR;
+
 /* Write m as a CSV bundle into directory dir (created if missing);
  * tables with no records are left out. */
 enum nv_rc nv_save_csv(const struct nv_model *m, const char *dir,

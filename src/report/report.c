@@ -143,7 +143,7 @@ static const char style[] =
     "@media print{body{margin:0;font-size:9pt;max-width:none}nav{display:none}"
     "table.sortable th{cursor:auto}th.asc::after,th.desc::after{content:''}"
     "h2{break-after:avoid}tr,svg,.bar{break-inside:avoid}"
-    "svg.map{width:100%}}";
+    "svg.map{width:100%}}svg.chart{max-width:100%;height:auto}";
 
 /* Click a header to sort its table by that column (numerically when the
  * header is of class num); click again to reverse. */
@@ -703,6 +703,118 @@ static void release_section(const struct ctx *c)
     table_end(c->out);
 }
 
+/* ------------------------------------------------------------ history */
+
+#define CHART_W 760
+#define CHART_H 220
+#define CHART_PAD 36
+
+/* A column of the posture chart: the flows at each hostile level,
+ * stacked, worst at the bottom. */
+static void chart_column(const struct ctx *c, uint32_t i, double x, double w,
+                         double per_flow)
+{
+    const struct nv_report_point *pt = &c->r->history[i];
+    double y = CHART_H - CHART_PAD;
+
+    for (int lv = NV_LEVEL_COUNT - 1; lv > NV_LEVEL_NONE; lv--) {
+        double h = pt->flows[lv] * per_flow;
+        fprintf(c->out,
+                "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+                "height=\"%.1f\" fill=\"%s\"><title>",
+                x, y - h, w, h, level_colour[lv]);
+        text(c->out, pt->time);
+        fprintf(c->out, ": %u flows %s</title></rect>\n", pt->flows[lv],
+                nv_level_names[lv]);
+        y -= h;
+    }
+}
+
+/* The score over time as a line on its own scale (right-hand axis). */
+static void chart_score(const struct ctx *c, double step, double top)
+{
+    const double base = CHART_H - CHART_PAD, span = CHART_H - 2 * CHART_PAD;
+
+    fputs("<polyline fill=\"none\" stroke=\"#000\" stroke-width=\"2\" "
+          "points=\"",
+          c->out);
+    for (uint32_t i = 0; i < c->r->nhistory; i++)
+        fprintf(c->out, "%s%.1f,%.1f", i ? " " : "",
+                CHART_PAD + (i + 0.5) * step,
+                base - (top > 0 ? c->r->history[i].score / top : 0) * span);
+    fprintf(c->out,
+            "\"/>\n<text x=\"%d\" y=\"%d\" text-anchor=\"end\" "
+            "font-size=\"11\">score %.1f</text>\n",
+            CHART_W - 4, CHART_PAD - 6, top);
+}
+
+static void chart(const struct ctx *c)
+{
+    uint32_t most = 1, n = c->r->nhistory;
+    double top = 0, step = (double)(CHART_W - 2 * CHART_PAD) / n;
+
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t sum = 0;
+        for (int lv = NV_LEVEL_NONE + 1; lv < NV_LEVEL_COUNT; lv++)
+            sum += c->r->history[i].flows[lv];
+        most = sum > most ? sum : most;
+        top = c->r->history[i].score > top ? c->r->history[i].score : top;
+    }
+    fprintf(c->out,
+            "<svg class=\"chart\" viewBox=\"0 0 %d %d\" width=\"%d\" "
+            "height=\"%d\" role=\"img\" aria-label=\"posture over "
+            "time\">\n<text x=\"4\" y=\"%d\" font-size=\"11\">%u "
+            "flows</text>\n",
+            CHART_W, CHART_H, CHART_W, CHART_H, CHART_PAD - 6, most);
+    for (uint32_t i = 0; i < n; i++)
+        chart_column(c, i, CHART_PAD + i * step + step * 0.15, step * 0.7,
+                     (CHART_H - 2.0 * CHART_PAD) / most);
+    chart_score(c, step, top);
+    for (uint32_t i = 0; i < n; i += (n + 9) / 10) {
+        fprintf(c->out,
+                "<text x=\"%.1f\" y=\"%d\" font-size=\"10\" "
+                "text-anchor=\"middle\">",
+                CHART_PAD + (i + 0.5) * step, CHART_H - CHART_PAD + 14);
+        fprintf(c->out, "%.10s</text>\n", c->r->history[i].time);
+    }
+    fputs("</svg>\n<p class=\"legend\">", c->out);
+    for (int lv = NV_LEVEL_COUNT - 1; lv > NV_LEVEL_NONE; lv--)
+        swatch(c->out, level_colour[lv], nv_level_names[lv]);
+    fputs(" &mdash; line: the risk score</p>\n", c->out);
+}
+
+static void history_section(const struct ctx *c)
+{
+    static const char *const cols[] = {"snapshot",       "added",  "message",
+                                       "#hostile flows", "#score", "#errors"};
+
+    fprintf(c->out,
+            "<h2 id=\"history\">Posture over time</h2>\n<p>%u snapshots of "
+            "the store, oldest first: the critical flows a high-risk or "
+            "prohibited group reaches, by the worst level it reaches them "
+            "at, and the risk score.</p>\n",
+            c->r->nhistory);
+    chart(c);
+    table_head(c->out, cols, 6);
+    for (uint32_t i = 0; i < c->r->nhistory; i++) {
+        const struct nv_report_point *pt = &c->r->history[i];
+        uint32_t hostile = 0;
+        for (int lv = NV_LEVEL_NONE + 1; lv < NV_LEVEL_COUNT; lv++)
+            hostile += pt->flows[lv];
+        char id[13];
+        snprintf(id, sizeof id, "%s", pt->id); /* ids are read short */
+        fputs("<tr>", c->out);
+        cell(c->out, id);
+        cell(c->out, pt->time);
+        cell(c->out, pt->message);
+        num_cell(c->out, hostile, 0);
+        num_cell(c->out, pt->score, 1);
+        num_cell(c->out, pt->errors, 0);
+        fputs("</tr>\n", c->out);
+    }
+    table_end(c->out);
+}
+
 /* ------------------------------------------------------------ the page */
 
 static void header(const struct ctx *c)
@@ -736,7 +848,10 @@ static void header(const struct ctx *c)
         fputs("<a href=\"#violations\">Policy violations</a>", c->out);
     if (c->r->p && NV_COUNT(c->m, NV_T_PARTNER))
         fputs("<a href=\"#release\">Release matrix</a>", c->out);
-    fputs("<a href=\"#shares\">Vendor shares</a></nav>\n", c->out);
+    fputs("<a href=\"#shares\">Vendor shares</a>", c->out);
+    if (c->r->nhistory)
+        fputs("<a href=\"#history\">Posture over time</a>", c->out);
+    fputs("</nav>\n", c->out);
 }
 
 static void page(const struct ctx *c)
@@ -750,6 +865,8 @@ static void page(const struct ctx *c)
     if (c->r->p && NV_COUNT(c->m, NV_T_PARTNER))
         release_section(c);
     shares_section(c);
+    if (c->r->nhistory)
+        history_section(c);
     fprintf(c->out, "<script>%s</script>\n</body></html>\n", script);
 }
 

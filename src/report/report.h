@@ -14,6 +14,15 @@
 
 #include <stdio.h>
 
+/* One snapshot of a network's history (store.h, posture.h): a point of
+ * the report's posture chart. */
+struct nv_report_point {
+    const char *time, *id, *message;
+    uint32_t flows[NV_LEVEL_COUNT]; /* by worst hostile level */
+    double score;
+    uint32_t errors;
+};
+
 /* What goes into a report; everything is borrowed. */
 struct nv_report {
     const struct nv_model *m; /* finished */
@@ -24,6 +33,8 @@ struct nv_report {
     const char *date; /* "YYYY-MM-DD" the policy was checked for */
     uint32_t group;   /* a group of x whose blast radius is shown, or
                          NV_NONE */
+    const struct nv_report_point *history; /* oldest first; NULL: none */
+    uint32_t nhistory;
 };
 
 /*
