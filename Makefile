@@ -33,7 +33,6 @@ LDLIBS_ALL = $(PKG_LIBS) -lm -pthread $(LDLIBS)
 LIB_DIRS := core model screen exposure policy integrity report store
 LIB_SRC := $(foreach d,$(LIB_DIRS),$(wildcard src/$(d)/*.c))
 # Tests and fuzz targets still name some headers without their folder.
-TEST_INCLUDES := $(LIB_DIRS:%=-Isrc/%)
 CMD_SRC := src/main.c $(wildcard src/cmd/*.c)
 UNIT_SRC := $(wildcard tests/unit/*.c)
 FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
@@ -68,7 +67,7 @@ $(BUILD)/%.o: %.c | $(DEPS_STAMP)
 $(BUILD)/test/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	@echo "CC $< (test)"
-	@$(CC) $(CPPFLAGS_ALL) -DNV_TESTING -I$(BUILD)/test $(TEST_INCLUDES) $(CFLAGS_ALL) -c $< -o $@
+	@$(CC) $(CPPFLAGS_ALL) -DNV_TESTING -I$(BUILD)/test $(CFLAGS_ALL) -c $< -o $@
 
 $(BUILD)/libnetvet.a: $(LIB_OBJ)
 	@$(AR) rcs $@ $^
