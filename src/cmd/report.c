@@ -8,9 +8,19 @@
 #include "cmd/policyfile.h"
 #include "report/report.h"
 
+#include <fcntl.h>
+#include <limits.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* Where Debian installs the browser --pdf prints with. */
+#define CHROMIUM "/usr/bin/chromium"
+
+extern char **environ;
 
 static const char about[] =
     "Write one self-contained HTML report (no scripts, styles, fonts or\n"
@@ -23,6 +33,10 @@ static const char about[] =
     "Herfindahl-Hirschman index.  Tables sort when a header is clicked, and\n"
     "the page prints cleanly to PDF.  With --wargame GROUP (or --vendor,\n"
     "--country, --designation), the map shows that group's blast radius.\n"
+    "The first page is for the people who decide: --title, --organisation,\n"
+    "the date, a --marking printed at the top and bottom of every page, and\n"
+    "a summary in plain sentences (what is wrong, how bad, what to do\n"
+    "first).  --pdf also prints it to PDF through headless Chromium.\n"
     "The file is written whole or not at all.  Exit status 0 when the\n"
     "report is written, 2 on bad input, 3 when it cannot be written.\n"
     "docs/report.md says what each section shows.";
@@ -34,11 +48,16 @@ static const char examples[] =
     "      --wargame vendor:huawei -o report.html\n"
     "  # every high-risk vendor at once, the EU rules as they stand in 2028:\n"
     "  netvet report model.json --designation high-risk \\\n"
-    "      --policy eu-5g-toolbox --date 2028-01-01 -o report.html\n";
+    "      --policy eu-5g-toolbox --date 2028-01-01 -o report.html\n"
+    "  # for a board: a title, who it is for, a marking, and a PDF:\n"
+    "  netvet report model.json --policy uk-2020 --title 'Vendor risk' \\\n"
+    "      --organisation 'Example Telecom' --marking OFFICIAL-SENSITIVE \\\n"
+    "      -o report.html --pdf report.pdf\n";
 
 struct report_opts {
     struct nv_strlist packs, lists;
     const char *date, *wargame, *vendor, *country, *designation, *output;
+    const char *title, *organisation, *marking, *pdf;
 };
 
 /* The group --wargame or one of --vendor, --country, --designation names
@@ -74,6 +93,56 @@ static int write_report(const struct nv_report *r, const char *path)
     return nv_cli_out_close(&out, 1);
 }
 
+/* Print the written report to a PDF through headless Chromium, into a
+ * temporary file renamed into place, so that a failure leaves no half
+ * PDF. */
+static int print_pdf(const char *html, const char *pdf)
+{
+    char abs[PATH_MAX], url[PATH_MAX + 16], out[PATH_MAX + 32], tmp[PATH_MAX];
+    const char *argv[] = {CHROMIUM,
+                          "--headless",
+                          "--no-sandbox",
+                          "--disable-gpu",
+                          "--no-first-run",
+                          "--no-pdf-header-footer",
+                          out,
+                          url,
+                          NULL};
+    posix_spawn_file_actions_t quiet;
+    int status = 0, spawned;
+    pid_t pid;
+
+    if (access(CHROMIUM, X_OK) != 0) {
+        fprintf(stderr,
+                "netvet: report: --pdf needs Chromium at %s "
+                "(apt-get install chromium); the HTML report is "
+                "written\n",
+                CHROMIUM);
+        return NV_EXIT_INTERNAL;
+    }
+    if (!realpath(html, abs) ||
+        snprintf(tmp, sizeof tmp, "%s.tmp", pdf) >= (int)sizeof tmp)
+        return NV_EXIT_INTERNAL;
+    snprintf(url, sizeof url, "file://%s", abs);
+    snprintf(out, sizeof out, "--print-to-pdf=%s", tmp);
+    /* Chromium talks on both outputs; what matters is its exit status.
+     * posix_spawn's argv is not const for historical reasons only. */
+    posix_spawn_file_actions_init(&quiet);
+    posix_spawn_file_actions_addopen(&quiet, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&quiet, 2, "/dev/null", O_WRONLY, 0);
+    spawned =
+        posix_spawn(&pid, CHROMIUM, &quiet, NULL, (char *const *)argv, environ);
+    posix_spawn_file_actions_destroy(&quiet);
+    if (spawned != 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+        WEXITSTATUS(status) != 0 || access(tmp, R_OK) != 0 ||
+        rename(tmp, pdf) != 0) {
+        unlink(tmp);
+        fprintf(stderr, "netvet: report: Chromium could not print %s\n", pdf);
+        return NV_EXIT_INTERNAL;
+    }
+    return NV_EXIT_OK;
+}
+
 static int find_group(const struct nv_cmd_spec *spec,
                       const struct nv_exposure *x, const char *id, uint32_t *g)
 {
@@ -89,7 +158,8 @@ static int find_group(const struct nv_cmd_spec *spec,
 static int run(const struct nv_cmd_spec *spec, const struct report_opts *o,
                struct nv_strlist *args)
 {
-    struct nv_report r = {NULL, NULL, NULL, NULL, 0, NULL, NV_NONE};
+    struct nv_report r = {NULL, NULL,    NULL, NULL, 0,
+                          NULL, NV_NONE, NULL, NULL, NULL};
     struct nv_model *m = NULL;
     struct nv_policy *p = NULL;
     struct nv_exposure x = {0};
@@ -112,9 +182,13 @@ static int run(const struct nv_cmd_spec *spec, const struct report_opts *o,
         rc = find_group(spec, &x, id, &r.group);
     if (!rc && p && nv_policy_check(p, m, &x, date, &v, &r.nv, &err))
         rc = nv_cli_fail(&err);
-    r = (struct nv_report){m, &x, p, v, r.nv, date, r.group};
+    r = (struct nv_report){
+        m,         &x, p, v, r.nv, date, r.group, o->title, o->organisation,
+        o->marking};
     if (!rc)
         rc = write_report(&r, o->output);
+    if (!rc && o->pdf)
+        rc = print_pdf(o->output, o->pdf);
     nv_free(v);
     nv_exposure_release(&x);
     nv_model_free(m);
@@ -124,8 +198,8 @@ static int run(const struct nv_cmd_spec *spec, const struct report_opts *o,
 
 int cmd_report(int argc, char **argv)
 {
-    struct report_opts o = {{NULL, 0}, {NULL, 0}, NULL, NULL,
-                            NULL,      NULL,      NULL, NULL};
+    struct report_opts o = {{NULL, 0}, {NULL, 0}, NULL, NULL, NULL, NULL,
+                            NULL,      NULL,      NULL, NULL, NULL, NULL};
     const struct nv_opt opts[] = {
         {"output", NV_OPT_STRING, &o.output, "FILE",
          "the HTML file to write (also -o)"},
@@ -143,6 +217,14 @@ int cmd_report(int argc, char **argv)
          "... or that of every vendor of a class (high-risk, prohibited)"},
         {"list", NV_OPT_LIST, &o.lists, "FILE",
          "screen unresolved vendors against this list (repeatable)"},
+        {"title", NV_OPT_STRING, &o.title, "TEXT",
+         "the report's title (first page)"},
+        {"organisation", NV_OPT_STRING, &o.organisation, "TEXT",
+         "who the report is for or by (first page)"},
+        {"marking", NV_OPT_STRING, &o.marking, "TEXT",
+         "protective marking at the top and bottom of every page"},
+        {"pdf", NV_OPT_STRING, &o.pdf, "FILE",
+         "also print the report to this PDF (needs Chromium)"},
     };
     const struct nv_cmd_spec spec = {"report", "MODEL...",
                                      about,    examples,

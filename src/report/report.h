@@ -24,6 +24,10 @@ struct nv_report {
     const char *date; /* "YYYY-MM-DD" the policy was checked for */
     uint32_t group;   /* a group of x whose blast radius is shown, or
                          NV_NONE */
+    /* The first page: a title (NULL: a plain one), who the report is
+     * for, and a protective marking printed at the top and bottom of
+     * every page (NULL or "": none). */
+    const char *title, *organisation, *marking;
 };
 
 /*

@@ -32,7 +32,10 @@ static int setup(struct fixture *f, const char *path, const char *group)
                               NULL,
                               0,
                               "2026-01-01",
-                              nv_groups_find(&f->x.groups, group)};
+                              nv_groups_find(&f->x.groups, group),
+                              NULL,
+                              NULL,
+                              NULL};
     return 1;
 }
 
@@ -68,7 +71,8 @@ NV_TEST(report_marks_each_placed_site_once_and_escapes)
     ASSERT_EQ(placed, 2);
     ASSERT_EQ(count(html, "class=\"site\""), placed);
     ASSERT_EQ(count(html, "<script"), 1);
-    ASSERT_EQ(count(html, "&lt;script&gt;alert(1)&lt;/script&gt;"), 1);
+    ASSERT(count(html, "&lt;script&gt;alert(1)&lt;/script&gt;") >= 1);
+    ASSERT_EQ(count(html, "<script>alert"), 0);
     ASSERT_EQ(count(html, "class=\"ring dark\""), 0);
     ASSERT_EQ(count(html, "</html>"), 1);
     free(html);
