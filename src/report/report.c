@@ -826,7 +826,7 @@ static enum nv_rc header(const struct ctx *c)
     wrap(c->out, "<title>", c->r->title ? c->r->title : "netvet report",
          "</title>");
     fprintf(c->out, "<style>%s</style>\n", style);
-    nv_report_summary_css(c->out);
+    nv_report_summary_css(&v);
     nv_report_map_css(c->out);
     fprintf(c->out, "</head><body%s>\n",
             c->r->marking && c->r->marking[0] ? " class=\"marked\"" : "");

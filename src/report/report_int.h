@@ -75,7 +75,7 @@ double nv_report_map_x(const struct map *p, double lon);
 double nv_report_map_y(const struct map *p, double lat);
 
 /* The styles of the parts below, for the page's head. */
-void nv_report_summary_css(FILE *out);
+void nv_report_summary_css(const struct nv_rview *v);
 void nv_report_map_css(FILE *out);
 
 /* Per asset of a model: how many of the flows at risk it alone carries

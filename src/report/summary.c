@@ -44,14 +44,52 @@ static const char css[] =
     "background:#ffebee;border-left:6px solid #c62828}"
     ".headline.ok{background:#e8f5e9;border-left-color:#2e7d32}"
     ".actions li{font-size:1.05em}"
-    "@media print{.summary{break-after:page}.marking{position:fixed}"
-    ".mapsection,.sitekey,.summary table{break-inside:avoid}"
+    "@media print{.summary{break-after:page;font-size:8.5pt}"
+    ".headline{font-size:1.1em}.summary li{margin:.1em 0}"
+    ".summary h2{margin-top:.3em}.summary h3{margin:.5em 0 .2em}"
+    ".summary p{margin:.3em 0;break-after:avoid}"
+    ".sitekey,.summary table{break-inside:avoid}"
     "h3{break-after:avoid}thead{display:table-header-group}"
     "@page{margin:14mm 10mm}}";
 
-void nv_report_summary_css(FILE *out)
+/* s as the body of a CSS string: everything but letters, digits and
+ * spaces as an escape, so that no marking can end the string or the
+ * style element. */
+static void css_string(FILE *out, const char *s)
 {
-    fprintf(out, "<style>%s</style>\n", css);
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+            (ch >= '0' && ch <= '9') || ch == ' ')
+            fputc(ch, out);
+        else
+            fprintf(out, "\\%x ", ch);
+    }
+}
+
+/* On paper the marking goes in the page's top and bottom margin boxes,
+ * which every printed page has and no content can run under; the fixed
+ * bands are for the screen. */
+void nv_report_summary_css(const struct nv_rview *v)
+{
+    const char *mk = v->r->marking;
+
+    fprintf(v->out, "<style>%s", css);
+    if (mk && mk[0]) {
+        static const char *const box[] = {"top-center", "bottom-center"};
+        fputs("@media print{.marking{display:none}body.marked{padding:0}}"
+              "@page{",
+              v->out);
+        for (int i = 0; i < 2; i++) {
+            fprintf(v->out, "@%s{content:\"", box[i]);
+            css_string(v->out, mk);
+            fputs("\";color:#b71c1c;font:bold 10pt sans-serif;"
+                  "letter-spacing:.08em}",
+                  v->out);
+        }
+        fputs("}", v->out);
+    }
+    fputs("</style>\n", v->out);
 }
 
 void nv_report_marking(const struct nv_rview *v)
@@ -331,7 +369,7 @@ static void action(const struct nv_rview *v, const struct choke *c)
     fputs(c->flows == 1 ? " critical flow" : " critical flows", v->out);
     fputs("</span> at risk (the worst: ", v->out);
     nv_report_flow(v->out, v->m, c->top);
-    fprintf(v->out, "); score %.1f.</li>\n", c->score);
+    fputs(").</li>\n", v->out);
 }
 
 /* The CHOKE_MAX assets carrying the highest score alone, best first. */
