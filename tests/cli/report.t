@@ -103,3 +103,10 @@ $ d=$(mktemp -d); trap 'rm -rf "$d"' EXIT; netvet synth --ran-sites 3200 --flows
 > 0
 > 1
 > more rows are not shown; <code>netvet assess --json</code>
+
+# A marking cannot break out of the page: it is escaped as text in the
+# bands and as a CSS string in the print margins.
+$ d=$(mktemp -d); trap 'rm -rf "$d"' EXIT; netvet report tests/data/models/small.json --marking '"}</style><script>x' -o "$d/r.html" && grep -c '<script' "$d/r.html"; grep -o '@top-center{content:"[^"]*"' "$d/r.html"; grep -o '<div class="marking top">[^/]*' "$d/r.html"
+> 1
+> @top-center{content:"\22 \7d \3c \2f style\3e \3c script\3e x"
+> <div class="marking top">&quot;}&lt;
