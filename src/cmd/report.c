@@ -93,13 +93,35 @@ static int write_report(const struct nv_report *r, const char *path)
     return nv_cli_out_close(&out, 1);
 }
 
-/* Print the written report to a PDF through headless Chromium, into a
- * temporary file renamed into place, so that a failure leaves no half
- * PDF. */
+/* Run Chromium with argv and wait for it; 0 when it exits with 0.
+ * Chromium talks on both outputs; what matters is its exit status.
+ * posix_spawn's argv is not const for historical reasons only. */
+static int run_quiet(const char *const *argv)
+{
+    posix_spawn_file_actions_t quiet;
+    int status = 0, rc;
+    pid_t pid;
+
+    posix_spawn_file_actions_init(&quiet);
+    posix_spawn_file_actions_addopen(&quiet, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&quiet, 2, "/dev/null", O_WRONLY, 0);
+    rc = posix_spawn(&pid, argv[0], &quiet, NULL, (char *const *)argv, environ);
+    posix_spawn_file_actions_destroy(&quiet);
+    if (rc != 0 || waitpid(pid, &status, 0) != pid)
+        return -1;
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+/* Print the written report to a PDF through headless Chromium (the
+ * environment variable NETVET_CHROMIUM names another than Debian's),
+ * into a temporary file renamed into place, so that a failure leaves no
+ * half PDF. */
 static int print_pdf(const char *html, const char *pdf)
 {
+    const char *chromium =
+        getenv("NETVET_CHROMIUM") ? getenv("NETVET_CHROMIUM") : CHROMIUM;
     char abs[PATH_MAX], url[PATH_MAX + 16], out[PATH_MAX + 32], tmp[PATH_MAX];
-    const char *argv[] = {CHROMIUM,
+    const char *argv[] = {chromium,
                           "--headless",
                           "--no-sandbox",
                           "--disable-gpu",
@@ -108,33 +130,21 @@ static int print_pdf(const char *html, const char *pdf)
                           out,
                           url,
                           NULL};
-    posix_spawn_file_actions_t quiet;
-    int status = 0, spawned;
-    pid_t pid;
 
-    if (access(CHROMIUM, X_OK) != 0) {
+    if (access(chromium, X_OK) != 0) {
         fprintf(stderr,
                 "netvet: report: --pdf needs Chromium at %s "
                 "(apt-get install chromium); the HTML report is "
                 "written\n",
-                CHROMIUM);
+                chromium);
         return NV_EXIT_INTERNAL;
     }
     if (!realpath(html, abs) ||
-        snprintf(tmp, sizeof tmp, "%s.tmp", pdf) >= (int)sizeof tmp)
-        return NV_EXIT_INTERNAL;
-    snprintf(url, sizeof url, "file://%s", abs);
-    snprintf(out, sizeof out, "--print-to-pdf=%s", tmp);
-    /* Chromium talks on both outputs; what matters is its exit status.
-     * posix_spawn's argv is not const for historical reasons only. */
-    posix_spawn_file_actions_init(&quiet);
-    posix_spawn_file_actions_addopen(&quiet, 1, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_addopen(&quiet, 2, "/dev/null", O_WRONLY, 0);
-    spawned =
-        posix_spawn(&pid, CHROMIUM, &quiet, NULL, (char *const *)argv, environ);
-    posix_spawn_file_actions_destroy(&quiet);
-    if (spawned != 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
-        WEXITSTATUS(status) != 0 || access(tmp, R_OK) != 0 ||
+        snprintf(tmp, sizeof tmp, "%s.tmp", pdf) >= (int)sizeof tmp ||
+        snprintf(url, sizeof url, "file://%s", abs) >= (int)sizeof url ||
+        snprintf(out, sizeof out, "--print-to-pdf=%s", tmp) >=
+            (int)sizeof out ||
+        run_quiet(argv) != 0 || access(tmp, R_OK) != 0 ||
         rename(tmp, pdf) != 0) {
         unlink(tmp);
         fprintf(stderr, "netvet: report: Chromium could not print %s\n", pdf);

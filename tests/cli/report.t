@@ -110,3 +110,10 @@ $ d=$(mktemp -d); trap 'rm -rf "$d"' EXIT; netvet report tests/data/models/small
 > 1
 > @top-center{content:"\22 \7d \3c \2f style\3e \3c script\3e x"
 > <div class="marking top">&quot;}&lt;
+
+# --pdf without Chromium: the HTML report is written, the PDF is not, and
+# netvet says what to install (exit status 3).
+$ d=$(mktemp -d); trap 'rm -rf "$d"' EXIT; NETVET_CHROMIUM=/nonexistent/chromium netvet report tests/data/models/small.json -o "$d/r.html" --pdf "$d/r.pdf"; s=$?; ls "$d"; exit $s
+? 3
+> r.html
+2> netvet: report: --pdf needs Chromium at /nonexistent/chromium (apt-get install chromium); the HTML report is written
