@@ -2,8 +2,8 @@
  * choke.c - the choke points of the flows at risk: high-risk or
  * prohibited assets that alone carry a critical flow (they are on every
  * path between its ends: one of the ends, or a cut vertex between them).
- * Removing one takes its vendor off "must" for every such flow, so they
- * are what to replace first.
+ * Each one alone could cut every such flow (another choke point of the
+ * same vendor on the flow may remain), so they are what to replace first.
  *
  * The cut vertices on every path between s and t are the cut nodes on
  * the block-cut forest path between their nodes (exposure/bct.h).  The

@@ -9,8 +9,8 @@
  * "What to do first" are the choke points: high-risk or prohibited
  * assets that alone carry critical flows at risk (they are on every path
  * of the flow: a cut vertex between its ends, or an end itself), ranked
- * by the score of the flows they carry.  Removing one takes its group off
- * "must" for every one of those flows.
+ * by the score of the flows they carry: each one alone could cut all of
+ * them.
  */
 #include "report/report_int.h"
 
@@ -413,9 +413,10 @@ static enum nv_rc actions_part(const struct nv_rview *v)
               v->out);
         return NV_OK;
     }
-    fputs("<p>These high-risk or prohibited assets are each on every path "
-          "of the flows named (the choke points); replacing one takes its "
-          "vendor off all of them.</p><ol class=\"actions\">\n",
+    fputs("<p>Each of these high-risk or prohibited assets is on every "
+          "path of the flows counted (a choke point): that one box alone "
+          "could cut them all.  Replace them first.</p>"
+          "<ol class=\"actions\">\n",
           v->out);
     for (uint32_t i = 0; i < n; i++)
         action(v, &best[i]);
