@@ -164,6 +164,7 @@ async function run(reportPath, modelPath, shotPath, pdfPath, marking) {
       'the marking is at the top and bottom of the screen');
 
     await page.screenshot({ path: shotPath, fullPage: true });
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: shotPath.replace(/\.png$/, '-first.png') });
     await page.locator('svg.map').screenshot(
       { path: shotPath.replace(/\.png$/, '-map.png') });
