@@ -26,7 +26,7 @@ OPT ?= -O2 -g
 SAN ?=
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS = $(shell pkg-config --libs $(PKGS))
-CPPFLAGS_ALL = -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -Isrc
+CPPFLAGS_ALL = -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -Isrc -I.
 CFLAGS_ALL = $(WARN) $(OPT) $(SAN) -pthread -MMD -MP $(PKG_CFLAGS) $(CFLAGS)
 LDLIBS_ALL = $(PKG_LIBS) -lm -pthread $(LDLIBS)
 
@@ -111,7 +111,8 @@ tests/cdx/node_modules/.installed: tests/cdx/package-lock.json | $(DEPS_STAMP)
 	@touch $@
 
 # The example's HTML report opened in headless Chromium (npm playwright-core
-# drives Debian's /usr/bin/chromium); the screenshot stays in $(BUILD).
+# drives Debian's /usr/bin/chromium); the screenshots and the PDF stay in
+# $(BUILD).
 # Without Chromium the test is skipped, loudly, except in CI where it fails.
 browser: $(NETVET) tests/browser/node_modules/.installed | $(TEST_DEPS_STAMP)
 	@if [ ! -x /usr/bin/chromium ] && [ -z "$$CI" ]; then \
@@ -119,9 +120,12 @@ browser: $(NETVET) tests/browser/node_modules/.installed | $(TEST_DEPS_STAMP)
 	        "(scripts/deps --test-extras installs it) ***" >&2; \
 	else \
 	    $(NETVET) report examples/national/model.json --policy uk-2020 \
-	        --wargame vendor:huawei -o $(BUILD)/report.html && \
+	        --wargame vendor:huawei --title "Vendor risk in the network" \
+	        --organisation "Example regulator" --marking OFFICIAL-SENSITIVE \
+	        -o $(BUILD)/report.html --pdf $(BUILD)/report.pdf && \
 	    node tests/browser/report.cjs $(BUILD)/report.html \
-	        examples/national/model.json $(BUILD)/report.png; \
+	        examples/national/model.json $(BUILD)/report.png \
+	        $(BUILD)/report.pdf OFFICIAL-SENSITIVE; \
 	fi
 tests/browser/node_modules/.installed: tests/browser/package-lock.json | $(DEPS_STAMP)
 	@cd tests/browser && npm ci --no-audit --no-fund --silent

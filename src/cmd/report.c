@@ -10,9 +10,19 @@
 #include "report/report.h"
 #include "store/posture.h"
 
+#include <fcntl.h>
+#include <limits.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* Where Debian installs the browser --pdf prints with. */
+#define CHROMIUM "/usr/bin/chromium"
+
+extern char **environ;
 
 static const char about[] =
     "Write one self-contained HTML report (no scripts, styles, fonts or\n"
@@ -27,6 +37,10 @@ static const char about[] =
     "--country, --designation), the map shows that group's blast radius.\n"
     "With --store DB, a chart of the network's posture over the store's\n"
     "snapshots (docs/store.md), judged by the same --policy and --date.\n"
+    "The first page is for the people who decide: --title, --organisation,\n"
+    "the date, a --marking printed at the top and bottom of every page, and\n"
+    "a summary in plain sentences (what is wrong, how bad, what to do\n"
+    "first).  --pdf also prints it to PDF through headless Chromium.\n"
     "The file is written whole or not at all.  Exit status 0 when the\n"
     "report is written, 2 on bad input, 3 when it cannot be written.\n"
     "docs/report.md says what each section shows.";
@@ -41,12 +55,17 @@ static const char examples[] =
     "      --policy eu-5g-toolbox --date 2028-01-01 -o report.html\n"
     "  # with the posture over time of the snapshots of a store:\n"
     "  netvet report model.json --policy uk-2020 --store history.db \\\n"
-    "      -o report.html\n";
+    "      -o report.html\n"
+    "  # for a board: a title, who it is for, a marking, and a PDF:\n"
+    "  netvet report model.json --policy uk-2020 --title 'Vendor risk' \\\n"
+    "      --organisation 'Example Telecom' --marking OFFICIAL-SENSITIVE \\\n"
+    "      -o report.html --pdf report.pdf\n";
 
 struct report_opts {
     struct nv_strlist packs, lists;
     const char *date, *wargame, *vendor, *country, *designation, *output;
     const char *store;
+    const char *title, *organisation, *marking, *pdf;
 };
 
 /* The posture of every snapshot of a store, as points of the chart. */
@@ -120,6 +139,66 @@ static int write_report(const struct nv_report *r, const char *path)
     return nv_cli_out_close(&out, 1);
 }
 
+/* Run Chromium with argv and wait for it; 0 when it exits with 0.
+ * Chromium talks on both outputs; what matters is its exit status.
+ * posix_spawn's argv is not const for historical reasons only. */
+static int run_quiet(const char *const *argv)
+{
+    posix_spawn_file_actions_t quiet;
+    int status = 0, rc;
+    pid_t pid;
+
+    posix_spawn_file_actions_init(&quiet);
+    posix_spawn_file_actions_addopen(&quiet, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&quiet, 2, "/dev/null", O_WRONLY, 0);
+    rc = posix_spawn(&pid, argv[0], &quiet, NULL, (char *const *)argv, environ);
+    posix_spawn_file_actions_destroy(&quiet);
+    if (rc != 0 || waitpid(pid, &status, 0) != pid)
+        return -1;
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+/* Print the written report to a PDF through headless Chromium (the
+ * environment variable NETVET_CHROMIUM names another than Debian's),
+ * into a temporary file renamed into place, so that a failure leaves no
+ * half PDF. */
+static int print_pdf(const char *html, const char *pdf)
+{
+    const char *chromium =
+        getenv("NETVET_CHROMIUM") ? getenv("NETVET_CHROMIUM") : CHROMIUM;
+    char abs[PATH_MAX], url[PATH_MAX + 16], out[PATH_MAX + 32], tmp[PATH_MAX];
+    const char *argv[] = {chromium,
+                          "--headless",
+                          "--no-sandbox",
+                          "--disable-gpu",
+                          "--no-first-run",
+                          "--no-pdf-header-footer",
+                          out,
+                          url,
+                          NULL};
+
+    if (access(chromium, X_OK) != 0) {
+        fprintf(stderr,
+                "netvet: report: --pdf needs Chromium at %s "
+                "(apt-get install chromium); the HTML report is "
+                "written\n",
+                chromium);
+        return NV_EXIT_INTERNAL;
+    }
+    if (!realpath(html, abs) ||
+        snprintf(tmp, sizeof tmp, "%s.tmp", pdf) >= (int)sizeof tmp ||
+        snprintf(url, sizeof url, "file://%s", abs) >= (int)sizeof url ||
+        snprintf(out, sizeof out, "--print-to-pdf=%s", tmp) >=
+            (int)sizeof out ||
+        run_quiet(argv) != 0 || access(tmp, R_OK) != 0 ||
+        rename(tmp, pdf) != 0) {
+        unlink(tmp);
+        fprintf(stderr, "netvet: report: Chromium could not print %s\n", pdf);
+        return NV_EXIT_INTERNAL;
+    }
+    return NV_EXIT_OK;
+}
+
 static int find_group(const struct nv_cmd_spec *spec,
                       const struct nv_exposure *x, const char *id, uint32_t *g)
 {
@@ -135,7 +214,7 @@ static int find_group(const struct nv_cmd_spec *spec,
 static int run(const struct nv_cmd_spec *spec, const struct report_opts *o,
                struct nv_strlist *args)
 {
-    struct nv_report r = {NULL, NULL, NULL, NULL, 0, NULL, NV_NONE, NULL, 0};
+    struct nv_report r = {.group = NV_NONE};
     struct history h;
     struct nv_model *m = NULL;
     struct nv_policy *p = NULL;
@@ -162,10 +241,22 @@ static int run(const struct nv_cmd_spec *spec, const struct report_opts *o,
         rc = nv_cli_fail(&err);
     if (!rc && o->store)
         rc = load_history(o->store, p, key, date, &h);
-    r = (struct nv_report){m,    &x,      p,        v,       r.nv,
-                           date, r.group, h.points, h.list.n};
+    r = (struct nv_report){.m = m,
+                           .x = &x,
+                           .p = p,
+                           .v = v,
+                           .nv = r.nv,
+                           .date = date,
+                           .group = r.group,
+                           .history = h.points,
+                           .nhistory = h.list.n,
+                           .title = o->title,
+                           .organisation = o->organisation,
+                           .marking = o->marking};
     if (!rc)
         rc = write_report(&r, o->output);
+    if (!rc && o->pdf)
+        rc = print_pdf(o->output, o->pdf);
     release_history(&h);
     nv_free(v);
     nv_exposure_release(&x);
@@ -176,8 +267,7 @@ static int run(const struct nv_cmd_spec *spec, const struct report_opts *o,
 
 int cmd_report(int argc, char **argv)
 {
-    struct report_opts o = {{NULL, 0}, {NULL, 0}, NULL, NULL, NULL,
-                            NULL,      NULL,      NULL, NULL};
+    struct report_opts o = {0};
     const struct nv_opt opts[] = {
         {"output", NV_OPT_STRING, &o.output, "FILE",
          "the HTML file to write (also -o)"},
@@ -197,6 +287,14 @@ int cmd_report(int argc, char **argv)
          "screen unresolved vendors against this list (repeatable)"},
         {"store", NV_OPT_STRING, &o.store, "DB",
          "chart the posture over the snapshots of this store"},
+        {"title", NV_OPT_STRING, &o.title, "TEXT",
+         "the report's title (first page)"},
+        {"organisation", NV_OPT_STRING, &o.organisation, "TEXT",
+         "who the report is for or by (first page)"},
+        {"marking", NV_OPT_STRING, &o.marking, "TEXT",
+         "protective marking at the top and bottom of every page"},
+        {"pdf", NV_OPT_STRING, &o.pdf, "FILE",
+         "also print the report to this PDF (needs Chromium)"},
     };
     const struct nv_cmd_spec spec = {"report", "MODEL...",
                                      about,    examples,

@@ -6,7 +6,7 @@
  * latitude equirectangularly, scaled by the cosine of the middle latitude,
  * and draws exactly one circle of class "site" per site with coordinates.
  */
-#include "report/report.h"
+#include "report/report_int.h"
 
 #include "core/alloc.h"
 #include "exposure/concentration.h"
@@ -19,9 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAP_W 900.0
 #define MAP_MAX_H 900.0
-#define MAP_PAD 16.0
 #define TOP_CONTRIBUTORS 5
 
 /* What a site holds, worst last: the colour of its mark on the map. */
@@ -45,6 +43,10 @@ static const enum mark desig_mark[NV_DESIG_COUNT] = {
 static const char *const level_colour[NV_LEVEL_COUNT] = {"#bdbdbd", "#fbc02d",
                                                          "#ef6c00", "#c62828"};
 
+const char *const *const nv_report_mark_colour = mark_colour;
+const char *const *const nv_report_mark_names = mark_names;
+const char *const *const nv_report_level_colour = level_colour;
+
 /* Vendor colours in the share bars: cool for trusted and standard
  * vendors, warm for high-risk and prohibited ones. */
 static const char *const cool[] = {"#1565c0", "#00897b", "#5c6bc0", "#43a047",
@@ -54,18 +56,6 @@ static const char *const warm[] = {"#c62828", "#ef6c00", "#ad1457",
 
 /* The blast radius of the chosen group, per site. */
 enum ring { RING_NONE, RING_REACH, RING_DARK };
-
-/* A flow at risk and the group that gives its score. */
-struct ranked {
-    double score;
-    uint32_t flow, group;
-};
-
-/* The map's projection of the sites that have coordinates. */
-struct map {
-    uint32_t n; /* sites with coordinates */
-    double lon0, lat1, k, scale, h;
-};
 
 struct ctx {
     const struct nv_report *r;
@@ -116,6 +106,17 @@ static void wrap(FILE *out, const char *open, const char *s, const char *close)
     fputs(close, out);
 }
 
+void nv_report_text(FILE *out, const char *s)
+{
+    text(out, s);
+}
+
+void nv_report_wrap(FILE *out, const char *open, const char *s,
+                    const char *close)
+{
+    wrap(out, open, s, close);
+}
+
 static const char style[] =
     "body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222;"
     "max-width:1100px}h1{font-size:1.6em}"
@@ -148,12 +149,13 @@ static const char style[] =
 /* Click a header to sort its table by that column (numerically when the
  * header is of class num); click again to reverse. */
 static const char script[] =
+    "function n(s){return parseFloat(s.replace(/,/g,''))||0}"
     "document.querySelectorAll('table.sortable th').forEach(function(th){"
     "th.addEventListener('click',function(){var t=th.closest('table'),"
     "b=t.tBodies[0],i=th.cellIndex,num=th.classList.contains('num'),"
     "d=th.classList.contains('asc')?-1:1,r=Array.from(b.rows);"
     "r.sort(function(x,y){var a=x.cells[i].textContent,c=y.cells[i]"
-    ".textContent;return d*(num?(parseFloat(a)||0)-(parseFloat(c)||0):"
+    ".textContent;return d*(num?n(a)-n(c):"
     "a.localeCompare(c))});r.forEach(function(x){b.appendChild(x)});"
     "t.querySelectorAll('th').forEach(function(h){h.classList.remove("
     "'asc','desc')});th.classList.add(d===1?'asc':'desc')})})";
@@ -181,9 +183,16 @@ static void cell(FILE *out, const char *s)
     wrap(out, "<td>", s, "</td>");
 }
 
+/* Whole numbers with thousands separators (the sorting script reads
+ * them back without). */
 static void num_cell(FILE *out, double v, int decimals)
 {
-    fprintf(out, "<td class=\"num\">%.*f</td>", decimals, v);
+    fputs("<td class=\"num\">", out);
+    if (decimals || v < 0 || v >= 1e15)
+        fprintf(out, "%.*f", decimals, v);
+    else
+        nv_report_count(out, (uint64_t)llround(v));
+    fputs("</td>", out);
 }
 
 /* ----------------------------------------------------------- the ranking */
@@ -297,12 +306,12 @@ static void project(struct ctx *c)
 
 static double map_x(const struct map *p, const struct nv_site *s)
 {
-    return MAP_PAD + (s->lon - p->lon0) * p->k * p->scale;
+    return nv_report_map_x(p, s->lon);
 }
 
 static double map_y(const struct map *p, const struct nv_site *s)
 {
-    return MAP_PAD + (p->lat1 - s->lat) * p->scale;
+    return nv_report_map_y(p, s->lat);
 }
 
 /* -------------------------------------------------------------- the map */
@@ -321,18 +330,24 @@ static void map_flow(const struct ctx *c, uint32_t f)
     t = &NV_SITES(c->m)[b];
     if (!placed(s) || !placed(t))
         return;
-    if (c->r->group != NV_NONE)
-        cls = nv_wargame_on_route(c->x, f, c->r->group) ? "flow hit"
-                                                        : "flow faded";
+    /* The lens fades only what no hostile group has on the route: the
+     * worst risks of other groups stay in plain sight. */
+    if (c->r->group != NV_NONE && nv_wargame_on_route(c->x, f, c->r->group))
+        cls = "flow hit";
+    else if (c->r->group != NV_NONE && lv < NV_LEVEL_ROUTED)
+        cls = "flow faded";
     fprintf(c->out,
-            "<line class=\"%s\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
-            "y2=\"%.1f\" stroke=\"%s\"><title>",
-            cls, map_x(&c->map, s), map_y(&c->map, s), map_x(&c->map, t),
-            map_y(&c->map, t), level_colour[lv]);
-    text(c->out, fl->id);
+            "<line class=\"%s\" data-level=\"%s\" x1=\"%.1f\" "
+            "y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"><title>",
+            cls, nv_level_names[lv], map_x(&c->map, s), map_y(&c->map, s),
+            map_x(&c->map, t), map_y(&c->map, t), level_colour[lv]);
+    nv_report_flow(c->out, c->m, f);
+    wrap(c->out, " (", fl->id, ")");
     fprintf(c->out, ": %s", nv_level_names[lv]);
-    if (g != NV_NONE)
-        wrap(c->out, " (", c->x->groups.v[g].id, ")");
+    if (g != NV_NONE) {
+        fputs(", ", c->out);
+        nv_report_group(c->out, c->m, c->x, g);
+    }
     fputs("</title></line>\n", c->out);
 }
 
@@ -354,11 +369,10 @@ static void map_site(const struct ctx *c, uint32_t i)
             "<circle class=\"site\" cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" "
             "fill=\"%s\"><title>",
             map_x(&c->map, s), map_y(&c->map, s), mark_colour[c->mark[i]]);
-    text(c->out, s->id);
-    if (s->name)
-        wrap(c->out, ": ", s->name, "");
+    text(c->out, nv_report_site_name(c->m, i));
     if (s->region)
-        wrap(c->out, " (", s->region, ")");
+        wrap(c->out, ", ", s->region, "");
+    wrap(c->out, " (", s->id, ")");
     fprintf(c->out, "; worst vendor: %s%s</title></circle>\n",
             mark_names[c->mark[i]],
             c->ring[i] == RING_DARK ? "; runs only on the group's equipment"
@@ -383,45 +397,51 @@ static void map_legend(const struct ctx *c)
         swatch(c->out, level_colour[lv], nv_level_names[lv]);
     if (c->r->group != NV_NONE)
         fputs("<br>Blast radius: thick lines are flows the group is on "
-              "(it reads or observes them); a red ring marks a site that "
-              "runs only on its equipment, a dashed ring a site where such "
-              "a flow ends.",
+              "(it reads or observes them); flows other high-risk groups "
+              "are on stay drawn plainly, the rest are faded; a red ring "
+              "marks a site that runs only on its equipment, a dashed ring "
+              "a site where such a flow ends.",
               c->out);
-    fputs("</p>\n", c->out);
+    if (c->map.n > NV_REPORT_AGG_SITES)
+        fputs("<br>At this scale a square stands for the sites of a grid "
+              "cell (its size: how many, its colour: the worst vendor among "
+              "them) and a line for the flows at risk between two cells "
+              "(the busiest corridors; the thicker, the more flows).",
+              c->out);
+    fputs("<br>Numbers mark the sites where the worst flows end; the table "
+          "below names them.  Land, coasts and borders: Natural Earth.</p>\n",
+          c->out);
 }
 
 static void blast_summary(const struct ctx *c)
 {
     const struct nv_wg_cell *t = &c->w.total;
 
-    wrap(c->out, "<p class=\"verdict\">If <b>", c->x->groups.v[c->r->group].id,
-         "</b>");
+    wrap(c->out, "<p class=\"verdict\" title=\"",
+         c->x->groups.v[c->r->group].id, "\">If <b>");
+    nv_report_group(c->out, c->m, c->x, c->r->group);
+    fputs("</b>", c->out);
     fprintf(c->out,
             " (%s) turned hostile, it could read %u of %u critical flows, "
             "see the metadata of %u encrypted ones and cut %u on its own; "
-            "%u sites serving %lld people run only on its equipment.</p>\n",
+            "%u sites serving ",
             nv_designation_names[c->x->groups.v[c->r->group].designation],
-            t->read, t->flows, t->observe, t->cut, c->w.ndark,
-            (long long)c->w.dark_population);
+            t->read, t->flows, t->observe, t->cut, c->w.ndark);
+    nv_report_count(c->out, (uint64_t)c->w.dark_population);
+    fputs(" people run only on its equipment.</p>\n", c->out);
 }
 
-static void map_section(const struct ctx *c)
+/* What the parts written outside this file read of c. */
+static struct nv_rview view_of(const struct ctx *c)
+{
+    return (struct nv_rview){c->r,    c->m,     c->x,    c->out,
+                             c->rank, c->nrank, c->mark, &c->map};
+}
+
+static void map_detail(const struct ctx *c)
 {
     uint32_t ns = NV_COUNT(c->m, NV_T_SITE);
 
-    fputs("<h2 id=\"map\">Map of the sites</h2>\n", c->out);
-    if (c->r->group != NV_NONE)
-        blast_summary(c);
-    if (!c->map.n) {
-        fputs("<p>No site has coordinates: there is nothing to draw.</p>\n",
-              c->out);
-        return;
-    }
-    fprintf(c->out,
-            "<svg class=\"map\" "
-            "viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" height=\"%.0f\" "
-            "role=\"img\"><title>%u of %u sites</title>\n",
-            MAP_W, c->map.h, MAP_W, c->map.h, c->map.n, ns);
     for (uint32_t f = 0; f < c->x->nflows; f++)
         map_flow(c, f);
     for (uint32_t i = 0; i < ns; i++)
@@ -430,11 +450,75 @@ static void map_section(const struct ctx *c)
     for (uint32_t i = 0; i < ns; i++)
         if (placed(&NV_SITES(c->m)[i]))
             map_site(c, i);
+}
+
+static enum nv_rc map_section(const struct ctx *c)
+{
+    uint32_t ns = NV_COUNT(c->m, NV_T_SITE);
+    struct nv_rview v = view_of(c);
+    enum nv_rc rc = NV_OK;
+
+    fputs("<section class=\"mapsection\"><h2 id=\"map\">Map of the "
+          "sites</h2>\n",
+          c->out);
+    if (c->r->group != NV_NONE)
+        blast_summary(c);
+    if (!c->map.n) {
+        fputs("<p>No site has coordinates: there is nothing to draw.</p>"
+              "</section>\n",
+              c->out);
+        return NV_OK;
+    }
+    fprintf(c->out,
+            "<svg class=\"map\" "
+            "viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" height=\"%.0f\" "
+            "role=\"img\"><title>%u of %u sites</title>\n",
+            MAP_W, c->map.h, MAP_W, c->map.h, c->map.n, ns);
+    nv_report_land(c->out, &c->map);
+    if (c->map.n > NV_REPORT_AGG_SITES)
+        rc = nv_report_map_grid(&v);
+    else
+        map_detail(c);
+    if (!rc)
+        rc = nv_report_labels(&v);
+    nv_report_scale_bar(c->out, &c->map);
     fputs("</svg>\n", c->out);
     map_legend(c);
+    fputs("</section>\n", c->out);
+    if (!rc)
+        rc = nv_report_site_key(&v);
+    return rc;
 }
 
 /* ------------------------------------------------------------ the score */
+
+/* A flow by name, its id in the tooltip. */
+static void flow_cell(const struct ctx *c, uint32_t f)
+{
+    wrap(c->out, "<td title=\"", NV_FLOWS(c->m)[f].id, "\">");
+    nv_report_flow(c->out, c->m, f);
+    fputs("</td>", c->out);
+}
+
+static void group_cell(const struct ctx *c, uint32_t g)
+{
+    wrap(c->out, "<td title=\"", c->x->groups.v[g].id, "\">");
+    nv_report_group(c->out, c->m, c->x, g);
+    fputs("</td>", c->out);
+}
+
+/* The rows a table leaves out, and how to get them all. */
+static void more_rows(const struct ctx *c, uint32_t n, const char *how)
+{
+    if (n <= NV_REPORT_TABLE_MAX)
+        return;
+    fputs("<p class=\"more\">", c->out);
+    nv_report_count(c->out, n - NV_REPORT_TABLE_MAX);
+    fprintf(c->out,
+            " more rows are not shown; <code>%s</code> lists them "
+            "all.</p>\n",
+            how);
+}
 
 static void score_section(const struct ctx *c)
 {
@@ -456,9 +540,9 @@ static void score_section(const struct ctx *c)
     for (uint32_t i = 0; i < c->nrank && i < TOP_CONTRIBUTORS; i++) {
         const struct ranked *r = &c->rank[i];
         fputs("<tr>", c->out);
-        cell(c->out, NV_FLOWS(c->m)[r->flow].id);
+        flow_cell(c, r->flow);
         num_cell(c->out, r->score, 1);
-        cell(c->out, c->x->groups.v[r->group].id);
+        group_cell(c, r->group);
         fprintf(c->out,
                 "<td><div class=\"bar\"><span style=\"width:%.1f%%;"
                 "background:%s\"></span></div></td></tr>\n",
@@ -563,9 +647,10 @@ static void shares_section(const struct ctx *c)
             "are served by a single vendor.</p>\n",
             c->c.single_vendor, c->c.nareas);
     table_head(c->out, regional, 5);
-    for (uint32_t i = 0; i < c->c.nareas; i++)
+    for (uint32_t i = 0; i < c->c.nareas && i < NV_REPORT_TABLE_MAX; i++)
         area_row(c, &c->c.areas[i], 1);
     table_end(c->out);
+    more_rows(c, c->c.nareas, "netvet concentration --json");
 }
 
 /* Which vendors the legend names: those with a national share. */
@@ -590,7 +675,8 @@ static const char *site_of(const struct ctx *c, const struct nv_ref *end)
 {
     uint32_t s = flow_site(c->m, end);
 
-    return s == NV_NONE ? NV_ASSETS(c->m)[end->idx].id : NV_SITES(c->m)[s].id;
+    return s == NV_NONE ? NV_ASSETS(c->m)[end->idx].id
+                        : nv_report_site_name(c->m, s);
 }
 
 static void flow_row(const struct ctx *c, uint32_t i)
@@ -599,23 +685,23 @@ static void flow_row(const struct ctx *c, uint32_t i)
     const struct nv_flow *f = &NV_FLOWS(c->m)[r->flow];
 
     fprintf(c->out, "<tr><td class=\"num\">%u</td>", i + 1);
-    cell(c->out, f->id);
     cell(c->out, f->sector ? f->sector : "");
     cell(c->out, nv_class_names[f->classification]);
     cell(c->out, site_of(c, &f->src));
     cell(c->out, site_of(c, &f->dst));
     num_cell(c->out, r->score, 2);
-    cell(c->out, c->x->groups.v[r->group].id);
+    group_cell(c, r->group);
     cell(c->out, nv_level_names[nv_exposure_level(c->x, r->flow, r->group)]);
     cell(c->out, f->encrypted ? "yes" : "no");
+    wrap(c->out, "<td><code>", f->id, "</code></td>");
     fputs("</tr>\n", c->out);
 }
 
 static void flows_section(const struct ctx *c)
 {
     static const char *const cols[] = {
-        "#rank", "flow",   "sector",      "class", "from",
-        "to",    "#score", "worst group", "level", "encrypted"};
+        "#rank",  "sector",      "class", "from",      "to",
+        "#score", "worst group", "level", "encrypted", "id"};
 
     fprintf(c->out,
             "<h2 id=\"flows\">Flows at risk</h2>\n<p>%u of %u critical flows "
@@ -624,17 +710,33 @@ static void flows_section(const struct ctx *c)
             "to sort.</p>\n",
             c->nrank, c->x->nflows);
     table_head(c->out, cols, 10);
-    for (uint32_t i = 0; i < c->nrank; i++)
+    for (uint32_t i = 0; i < c->nrank && i < NV_REPORT_TABLE_MAX; i++)
         flow_row(c, i);
     table_end(c->out);
+    more_rows(c, c->nrank, "netvet assess --json");
 }
 
 /* ------------------------------------------------ violations and release */
 
+/* What a violation is about, by name. */
+static void item_cell(const struct ctx *c, const struct nv_violation *v)
+{
+    if (v->kind == NV_V_FLOW) {
+        flow_cell(c, v->item);
+        return;
+    }
+    fputs("<td>", c->out);
+    if (v->kind == NV_V_ASSET)
+        nv_report_asset(c->out, c->m, v->item);
+    else
+        text(c->out, v->area);
+    fputs("</td>", c->out);
+}
+
 static void violations_section(const struct ctx *c)
 {
-    static const char *const cols[] = {"rule", "severity", "rule says", "item",
-                                       "why"};
+    static const char *const cols[] = {"rule", "severity", "rule says",
+                                       "item", "why",      "id"};
     const struct nv_report *r = c->r;
 
     wrap(c->out, "<h2 id=\"violations\">Policy violations</h2>\n<p>Checked on ",
@@ -643,19 +745,22 @@ static void violations_section(const struct ctx *c)
             r->nv);
     if (!r->nv)
         return;
-    table_head(c->out, cols, 5);
-    for (uint32_t i = 0; i < r->nv; i++) {
+    table_head(c->out, cols, 6);
+    for (uint32_t i = 0; i < r->nv && i < NV_REPORT_TABLE_MAX; i++) {
         struct nv_rule_info ri;
         nv_policy_rule(r->p, r->v[i].rule, &ri);
         fputs("<tr>", c->out);
         cell(c->out, ri.id);
         cell(c->out, ri.severity == NV_SEV_ERROR ? "error" : "warning");
         cell(c->out, ri.message);
-        cell(c->out, nv_violation_item(c->m, &r->v[i]));
+        item_cell(c, &r->v[i]);
         cell(c->out, r->v[i].why);
+        wrap(c->out, "<td><code>", nv_violation_item(c->m, &r->v[i]),
+             "</code></td>");
         fputs("</tr>\n", c->out);
     }
     table_end(c->out);
+    more_rows(c, r->nv, "netvet check --json");
 }
 
 static void release_row(const struct ctx *c, const struct nv_partner *pa,
@@ -664,9 +769,9 @@ static void release_row(const struct ctx *c, const struct nv_partner *pa,
     uint32_t g;
     enum nv_level lv = nv_score_hostile_level(c->x, f, &g);
 
-    fputs("<tr>", c->out);
-    cell(c->out, pa->id);
-    cell(c->out, NV_FLOWS(c->m)[f].id);
+    wrap(c->out, "<tr><td title=\"", pa->id, "\">");
+    wrap(c->out, "", pa->name ? pa->name : pa->id, "</td>");
+    flow_cell(c, f);
     for (int k = 0; k < NV_CLASS_COUNT; k++) {
         struct nv_release_cell rc;
         nv_release_decide(c->m, c->x, c->r->p, f, (enum nv_class)k, &rc);
@@ -677,7 +782,8 @@ static void release_row(const struct ctx *c, const struct nv_partner *pa,
     if (g == NV_NONE) {
         cell(c->out, "none");
     } else {
-        wrap(c->out, "<td>", c->x->groups.v[g].id, "");
+        wrap(c->out, "<td title=\"", c->x->groups.v[g].id, "\">");
+        nv_report_group(c->out, c->m, c->x, g);
         fprintf(c->out, " at %s</td>", nv_level_names[lv]);
     }
     fputs("</tr>\n", c->out);
@@ -686,6 +792,7 @@ static void release_row(const struct ctx *c, const struct nv_partner *pa,
 static void release_section(const struct ctx *c)
 {
     static const char *const cols[] = {"partner", "channel", "worst exposure"};
+    uint32_t rows = 0;
 
     fputs("<h2 id=\"release\">Release matrix</h2>\n<p>What may be shared "
           "with each partner over each channel, by classification (hover a "
@@ -697,10 +804,12 @@ static void release_section(const struct ctx *c)
     fprintf(c->out, "<th>%s</th></tr></thead><tbody>\n", cols[2]);
     for (uint32_t p = 0; p < NV_COUNT(c->m, NV_T_PARTNER); p++) {
         const struct nv_partner *pa = &NV_PARTNERS(c->m)[p];
-        for (uint32_t k = 0; k < pa->channels.n; k++)
-            release_row(c, pa, pa->channels.v[k].idx);
+        for (uint32_t k = 0; k < pa->channels.n; k++, rows++)
+            if (rows < NV_REPORT_TABLE_MAX)
+                release_row(c, pa, pa->channels.v[k].idx);
     }
     table_end(c->out);
+    more_rows(c, rows, "netvet release --json");
 }
 
 /* ------------------------------------------------------------ history */
@@ -817,16 +926,27 @@ static void history_section(const struct ctx *c)
 
 /* ------------------------------------------------------------ the page */
 
-static void header(const struct ctx *c)
+static enum nv_rc header(const struct ctx *c)
 {
     uint32_t hostile = 0, g;
+    struct nv_rview v = view_of(c);
+    enum nv_rc rc;
 
-    fprintf(c->out,
-            "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            "<meta name=\"viewport\" content=\"width=device-width\">"
-            "<title>netvet report</title><style>%s</style></head><body>\n"
-            "<h1>Network vetting report</h1>\n<p class=\"meta\">Model:",
-            style);
+    fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+          "<meta name=\"viewport\" content=\"width=device-width\">",
+          c->out);
+    wrap(c->out, "<title>", c->r->title ? c->r->title : "netvet report",
+         "</title>");
+    fprintf(c->out, "<style>%s</style>\n", style);
+    nv_report_summary_css(&v);
+    nv_report_map_css(c->out);
+    fprintf(c->out, "</head><body%s>\n",
+            c->r->marking && c->r->marking[0] ? " class=\"marked\"" : "");
+    nv_report_marking(&v);
+    rc = nv_report_summary(&v);
+    if (rc)
+        return rc;
+    fputs("<p class=\"meta\">Model:", c->out);
     for (uint32_t i = 0; i < c->m->nsources; i++)
         wrap(c->out, " <code>", c->m->sources[i], "</code>");
     fprintf(c->out,
@@ -841,7 +961,8 @@ static void header(const struct ctx *c)
             "intercepted or cut by a high-risk or prohibited group (it is on "
             "their route or on every path).</p>\n",
             hostile ? "" : " ok", hostile, c->x->nflows);
-    fputs("<nav><a href=\"#map\">Map</a><a href=\"#score\">Risk score</a>"
+    fputs("<nav><a href=\"#summary\">Summary</a><a href=\"#map\">Map</a>"
+          "<a href=\"#score\">Risk score</a>"
           "<a href=\"#flows\">Flows at risk</a>",
           c->out);
     if (c->r->p)
@@ -852,12 +973,17 @@ static void header(const struct ctx *c)
     if (c->r->nhistory)
         fputs("<a href=\"#history\">Posture over time</a>", c->out);
     fputs("</nav>\n", c->out);
+    return NV_OK;
 }
 
-static void page(const struct ctx *c)
+static enum nv_rc page(const struct ctx *c)
 {
-    header(c);
-    map_section(c);
+    enum nv_rc rc = header(c);
+
+    if (!rc)
+        rc = map_section(c);
+    if (rc)
+        return rc;
     score_section(c);
     flows_section(c);
     if (c->r->p)
@@ -868,6 +994,7 @@ static void page(const struct ctx *c)
     if (c->r->nhistory)
         history_section(c);
     fprintf(c->out, "<script>%s</script>\n</body></html>\n", script);
+    return NV_OK;
 }
 
 static enum nv_rc prepare(struct ctx *c, struct nv_err *err)
@@ -902,7 +1029,9 @@ enum nv_rc nv_report_html(const struct nv_report *r, FILE *out,
     c.out = out;
     rc = prepare(&c, err);
     if (!rc)
-        page(&c);
+        rc = page(&c);
+    if (rc == NV_ENOMEM)
+        nv_err_set(err, rc, "out of memory writing the report");
     if (!rc && ferror(out))
         rc = nv_err_set(err, NV_EIO, "cannot write the report");
     nv_free(c.rank);

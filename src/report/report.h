@@ -35,6 +35,10 @@ struct nv_report {
                          NV_NONE */
     const struct nv_report_point *history; /* oldest first; NULL: none */
     uint32_t nhistory;
+    /* The first page: a title (NULL: a plain one), who the report is
+     * for, and a protective marking printed at the top and bottom of
+     * every page (NULL or "": none). */
+    const char *title, *organisation, *marking;
 };
 
 /*

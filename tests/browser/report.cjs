@@ -3,14 +3,20 @@
  * would, and check it: no console or page errors, no request but the file
  * itself, one map mark per site with coordinates (counted in the native
  * JSON model, independently of netvet), tables that sort when a header
- * is clicked, a print view; keep a full-page screenshot.
- * Usage: node report.cjs REPORT.html MODEL.json SCREENSHOT.png
+ * is clicked, a print view; the decision page: the marking on every
+ * printed page (in the PDF netvet printed, read back with pdftotext),
+ * names where ids were; the map: land drawn, the places and numbered
+ * critical sites labelled, other groups' worst flows not faded by the
+ * lens; keep screenshots (full page, first page, map) beside SCREENSHOT.
+ * Usage: node report.cjs REPORT.html MODEL.json SCREENSHOT.png REPORT.pdf
+ *        MARKING
  */
 const { chromium } = require('playwright-core');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { pathToFileURL } = require('url');
+const { execFileSync } = require('child_process');
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
@@ -37,7 +43,7 @@ function sitesWithCoordinates(modelPath) {
 /* The numbers of column i of the table whose header cell is th. */
 async function columnNumbers(th) {
   return th.evaluate((h) => Array.from(h.closest('table').tBodies[0].rows,
-    (r) => parseFloat(r.cells[h.cellIndex].textContent)));
+    (r) => parseFloat(r.cells[h.cellIndex].textContent.replace(/,/g, ''))));
 }
 
 function sorted(values, dir) {
@@ -60,7 +66,70 @@ async function checkSort(page, title) {
     `clicking "${title}" changes the order`);
 }
 
-async function run(reportPath, modelPath, shotPath) {
+/* Every printed page carries the marking, at its top and at its bottom. */
+function checkPdf(pdfPath, marking) {
+  check(fs.existsSync(pdfPath), `netvet --pdf wrote ${pdfPath}`);
+  if (!fs.existsSync(pdfPath))
+    return;
+  const text = execFileSync('pdftotext', ['-layout', pdfPath, '-'],
+    { encoding: 'utf8' });
+  const pages = text.split('\f').filter((p) => p.trim().length > 0);
+  check(pages.length >= 3, `the PDF has pages: ${pages.length}`);
+  const unmarked = pages.map((p, i) => [i + 1, p]).filter(([, p]) =>
+    p.split(marking).length - 1 < 2).map(([i]) => i);
+  check(unmarked.length === 0,
+    `the marking is at the top and bottom of every page; not on ${unmarked}`);
+  const first = pages[0] || '';
+  check(/What to do first/.test(first) || /What to do first/.test(pages[1]),
+    'the summary (what is wrong, how bad, what to do first) leads the PDF');
+}
+
+/* The ids of the model's flows and assets, which a person should not
+ * have to read on the decision page. */
+function modelIds(modelPath) {
+  const model = JSON.parse(fs.readFileSync(modelPath, 'utf8'));
+  return [...(model.flows || []), ...(model.assets || [])].map((x) => x.id);
+}
+
+async function checkNames(page, modelPath) {
+  const summary = await page.locator('section.summary').innerText();
+  const ids = modelIds(modelPath);
+  const words = new Set(summary.split(/[\s(),;:]+/).map(
+    (w) => w.replace(/\.$/, '')));
+  const seen = ids.filter((id) => words.has(id));
+  check(seen.length === 0, `no flow or asset id on the decision page: ${seen}`);
+  const model = JSON.parse(fs.readFileSync(modelPath, 'utf8'));
+  const siteNames = new Set(model.sites.map((s) => s.name));
+  const from = await page.locator('#flows ~ table.sortable').first()
+    .evaluate((t) => Array.from(t.tBodies[0].rows, (r) => r.cells[3].textContent));
+  check(from.length > 0 && from.every((n) => siteNames.has(n)),
+    `the flows table names sites, not ids: ${from.slice(0, 3)}`);
+  check(/What to do first/.test(summary) && /Replace the /.test(summary),
+    'the summary says what to do first');
+}
+
+async function checkMap(page) {
+  const land = await page.locator('svg.map path.land').getAttribute('d');
+  check(land && land.length > 1000, 'the land layer is drawn');
+  check(await page.locator('svg.map path.border').count() === 1,
+    'national borders are drawn');
+  const keys = await page.locator('svg.map g.key').count();
+  const rows = await page.locator('table.sitekey tbody tr').count();
+  check(keys > 0 && keys === rows,
+    `critical sites are numbered on the map (${keys}) and keyed (${rows})`);
+  check(await page.locator('svg.map text.place').count() >= 3,
+    'the largest places are labelled');
+  check(await page.locator('svg.map g.scale text').count() === 1,
+    'a scale bar');
+  /* The lens keeps other groups' worst flows in plain sight. */
+  const others = await page.locator(
+    'svg.map line.flow[data-level="must"]:not(.hit)').evaluateAll((ls) =>
+    ls.map((l) => parseFloat(getComputedStyle(l).opacity)));
+  check(others.length > 0 && others.every((o) => o >= 0.6),
+    `other groups' must flows are drawn plainly: ${others.slice(0, 5)}`);
+}
+
+async function run(reportPath, modelPath, shotPath, pdfPath, marking) {
   if (!fs.existsSync(CHROMIUM))
     throw new Error(`${CHROMIUM} is missing (scripts/deps --test-extras)`);
   const url = pathToFileURL(path.resolve(reportPath)).href;
@@ -88,8 +157,17 @@ async function run(reportPath, modelPath, shotPath) {
       'the flows, violations and release tables are there');
     await checkSort(page, 'score');
     await checkSort(page, 'HHI');
+    await checkMap(page);
+    await checkNames(page, modelPath);
+    check(await page.locator('.marking').count() === 2 &&
+      (await page.locator('.marking.top').innerText()) === marking,
+      'the marking is at the top and bottom of the screen');
 
     await page.screenshot({ path: shotPath, fullPage: true });
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: shotPath.replace(/\.png$/, '-first.png') });
+    await page.locator('svg.map').screenshot(
+      { path: shotPath.replace(/\.png$/, '-map.png') });
     await page.emulateMedia({ media: 'print' });
     check(!(await page.locator('nav').isVisible()), 'print hides the links');
 
@@ -102,8 +180,10 @@ async function run(reportPath, modelPath, shotPath) {
   }
 }
 
-const [reportPath, modelPath, shotPath] = process.argv.slice(2);
-run(reportPath, modelPath, shotPath).then(() => {
+const [reportPath, modelPath, shotPath, pdfPath, marking] =
+  process.argv.slice(2);
+run(reportPath, modelPath, shotPath, pdfPath, marking).then(() => {
+  checkPdf(pdfPath, marking);
   console.log(`browser: ${passed} passed, ${failed} failed (screenshot ` +
     `${shotPath})`);
   process.exit(failed ? 1 : 0);

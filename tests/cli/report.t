@@ -15,9 +15,9 @@ $ d=$(mktemp -d); trap 'rm -rf "$d"' EXIT; netvet report examples/national/model
 # concentration's HHI, wargame's blast radius).
 $ d=$(mktemp -d); trap 'rm -rf "$d"' EXIT; netvet report examples/national/model.json --vendor huawei -o "$d/r.html" && cat "$d/r.html"
 ~ <b>621\.3</b> for the network: 604\.2 from the critical flows and 17\.1
-~ <td>core</td><td class="num">50</td><td class="num">2832</td>
-~ it could read 26 of 80 critical flows, .* 27 sites serving 81338 people
-~ <table class="sortable"><thead><tr><th class="num">rank</th><th>flow</th>
+~ <td>core</td><td class="num">50</td><td class="num">2,832</td>
+~ it could read 26 of 80 critical flows, .* 27 sites serving 81,338 people
+~ <table class="sortable"><thead><tr><th class="num">rank</th><th>sector</th>
 ~ @media print
 ! <h2 id="violations"
 
@@ -27,8 +27,9 @@ $ d=$(mktemp -d); trap 'rm -rf "$d"' EXIT; netvet report tests/data/models/repor
 > 2
 > 1
 > 0
-~ <title>S1: &lt;script&gt;alert\(1\)&lt;/script&gt; \(R&amp;D &quot;east&quot;\)
-~ <td>f&lt;i&gt;1&lt;/i&gt;</td><td>&lt;img src=x&gt;</td>
+~ <title>&lt;script&gt;alert\(1\)&lt;/script&gt;, R&amp;D &quot;east&quot; \(S1\)
+~ <tr><td class="num">1</td><td>&lt;img src=x&gt;</td><td>secret</td>
+~ <td><code>f&lt;i&gt;1&lt;/i&gt;</code></td>
 ~ Koblenz &#39;HQ&#39;
 
 # A model without coordinates still gets a report, without a map.
@@ -80,3 +81,39 @@ $ netvet report --help
 ~ ^usage: netvet report \[OPTIONS\] MODEL\.\.\.
 ~ netvet report examples/national/model.json --policy uk-2020
 ~ --wargame GROUP
+
+# The first page: the title, who it is for and the marking (escaped), the
+# marking in a band at the top and one at the bottom of every page, and a
+# summary that says what is wrong and what to do first, in names.
+$ d=$(mktemp -d); trap 'rm -rf "$d"' EXIT; netvet report examples/national/model.json --policy uk-2020 --date 2026-12-01 --title 'Risk <review>' --organisation 'A & B' --marking OFFICIAL-SENSITIVE -o "$d/r.html" && grep -c 'class="marking' "$d/r.html"; cat "$d/r.html"
+> 2
+~ <title>Risk &lt;review&gt;</title>
+~ <div class="marking top">OFFICIAL-SENSITIVE</div>
+~ <div class="marking bottom">OFFICIAL-SENSITIVE</div>
+~ <h1>Risk &lt;review&gt;</h1><p><b>A &amp; B</b></p><p>1 December 2026 &middot; <b>OFFICIAL-SENSITIVE</b></p>
+~ <h3>What is wrong: 3 of 5 rules broken</h3>
+~ UK-2027</b> .* in force from <span class="later">1 January 2028</span>; <span class="bad">212 items</span> still break it
+~ <h3>What to do first</h3>
+~ Replace the <b>ZTE Corporation site gateway at power site 4 \(Norden\)</b>: alone it carries <span class="bad">8 critical flows</span>
+
+# At national scale (more than 3,000 sites with coordinates) the map
+# draws grid cells and corridors, not one mark a site, and long tables
+# end with a count of the rest and how to get them all.
+$ d=$(mktemp -d); trap 'rm -rf "$d"' EXIT; netvet synth --ran-sites 3200 --flows 300 -o "$d/m.json" && netvet report "$d/m.json" -o "$d/r.html" && grep -c 'class="site"' "$d/r.html"; grep -c 'class="cell"' "$d/r.html" | awk '{print ($1 > 50)}'; grep -o 'more rows are not shown; <code>netvet assess --json</code>' "$d/r.html"
+> 0
+> 1
+> more rows are not shown; <code>netvet assess --json</code>
+
+# A marking cannot break out of the page: it is escaped as text in the
+# bands and as a CSS string in the print margins.
+$ d=$(mktemp -d); trap 'rm -rf "$d"' EXIT; netvet report tests/data/models/small.json --marking '"}</style><script>x' -o "$d/r.html" && grep -c '<script' "$d/r.html"; grep -o '@top-center{content:"[^"]*"' "$d/r.html"; grep -o '<div class="marking top">[^/]*' "$d/r.html"
+> 1
+> @top-center{content:"\22 \7d \3c \2f style\3e \3c script\3e x"
+> <div class="marking top">&quot;}&lt;
+
+# --pdf without Chromium: the HTML report is written, the PDF is not, and
+# netvet says what to install (exit status 3).
+$ d=$(mktemp -d); trap 'rm -rf "$d"' EXIT; NETVET_CHROMIUM=/nonexistent/chromium netvet report tests/data/models/small.json -o "$d/r.html" --pdf "$d/r.pdf"; s=$?; ls "$d"; exit $s
+? 3
+> r.html
+2> netvet: report: --pdf needs Chromium at /nonexistent/chromium (apt-get install chromium); the HTML report is written

@@ -7,7 +7,9 @@
  * (small graphs only), group membership by walking ownership chains.
  */
 #include "exposure/exposure.h"
+#include "exposure/score.h"
 #include "model/load.h"
+#include "report/report_int.h"
 #include "model/load_int.h"
 #include "test.h"
 
@@ -334,6 +336,65 @@ NV_TEST(exposure_matches_oracle_on_random_models)
 
     for (uint64_t seed = first; seed <= last; seed++)
         if (!check_seed(T, seed))
+            return;
+}
+
+/* The choke points by their definition: a high-risk or prohibited asset
+ * alone carries a flow that such a group reaches at must when it is one
+ * of the flow's ends or its removal alone separates them. */
+static int hostile(const struct net *n, int v)
+{
+    int worst = -1;
+
+    for (int e = n->vendor[v]; e >= 0; e = n->parent[e])
+        worst = n->desig[e] > worst ? n->desig[e] : worst;
+    return worst >= NV_DESIG_HIGH_RISK;
+}
+
+static int check_chokes(struct nv_t *T, uint64_t seed)
+{
+    struct net n;
+    struct nv_model *m = random_model(seed, &n);
+    struct nv_exposure x;
+    struct nv_chokes k;
+    struct ranked rank[6];
+    struct nv_err err;
+    int ok = 1;
+
+    if (!m || nv_exposure_compute(m, 1, &x, &err)) {
+        nv_model_free(m);
+        return 0;
+    }
+    for (int f = 0; f < n.nflows; f++)
+        rank[f] = (struct ranked){1, (uint32_t)f, 0};
+    ok = nv_report_chokes(m, rank, (uint32_t)n.nflows, &x, &k, &err) == NV_OK;
+    for (int v = 0; ok && v < n.nv; v++) {
+        uint32_t want = 0, g;
+        for (int f = 0; f < n.nflows; f++)
+            want +=
+                hostile(&n, v) &&
+                nv_score_hostile_level(&x, (uint32_t)f, &g) == NV_LEVEL_MUST &&
+                (v == n.fs[f] || v == n.ft[f] ||
+                 !reach(&n, n.fs[f], n.ft[f], 1u << v));
+        if (k.flows[v] != want) {
+            nv_t_fail(T, __FILE__, __LINE__,
+                      "seed %llu: a%d carries %u flows alone, expected %u",
+                      (unsigned long long)seed, v, k.flows[v], want);
+            ok = 0;
+        }
+    }
+    nv_report_chokes_release(&k);
+    nv_exposure_release(&x);
+    nv_model_free(m);
+    return ok;
+}
+
+/* The report's choke points agree with their definition on the same
+ * random models (cut vertices, ends, s = t, several components). */
+NV_TEST(report_chokes_match_oracle_on_random_models)
+{
+    for (uint64_t seed = 1; seed <= 2500; seed++)
+        if (!check_chokes(T, seed))
             return;
 }
 

@@ -26,15 +26,12 @@ static int setup(struct fixture *f, const char *path, const char *group)
     if (nv_load_model(&path, 1, &f->m, &err) ||
         nv_exposure_compute(f->m, 1, &f->x, &err))
         return 0;
-    f->r = (struct nv_report){f->m,
-                              &f->x,
-                              NULL,
-                              NULL,
-                              0,
-                              "2026-01-01",
-                              nv_groups_find(&f->x.groups, group),
-                              NULL,
-                              0};
+    f->r = (struct nv_report){
+        .m = f->m,
+        .x = &f->x,
+        .date = "2026-01-01",
+        .group = nv_groups_find(&f->x.groups, group),
+    };
     return 1;
 }
 
@@ -70,7 +67,8 @@ NV_TEST(report_marks_each_placed_site_once_and_escapes)
     ASSERT_EQ(placed, 2);
     ASSERT_EQ(count(html, "class=\"site\""), placed);
     ASSERT_EQ(count(html, "<script"), 1);
-    ASSERT_EQ(count(html, "&lt;script&gt;alert(1)&lt;/script&gt;"), 1);
+    ASSERT(count(html, "&lt;script&gt;alert(1)&lt;/script&gt;") >= 1);
+    ASSERT_EQ(count(html, "<script>alert"), 0);
     ASSERT_EQ(count(html, "class=\"ring dark\""), 0);
     ASSERT_EQ(count(html, "</html>"), 1);
     free(html);

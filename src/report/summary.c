@@ -1,0 +1,480 @@
+/*
+ * summary.c - the report's first page, for the people who decide: the
+ * protective marking at the top and bottom of every page, the title
+ * block, and an executive summary in plain sentences: which rules are
+ * broken and by how much, which deadlines are coming and what is left to
+ * replace, what high-risk vendors could read or cut by sector, the worst
+ * risks, what may be released to partners, and what to do first.
+ *
+ * "What to do first" are the choke points: high-risk or prohibited
+ * assets that alone carry critical flows at risk (they are on every path
+ * of the flow: a cut vertex between its ends, or an end itself), ranked
+ * by the score of the flows they carry: each one alone could cut all of
+ * them.
+ */
+#include "report/report_int.h"
+
+#include "core/alloc.h"
+#include "exposure/score.h"
+#include "policy/release.h"
+
+#include <string.h>
+
+#define CHOKE_MAX 5
+#define WORST_MAX 3
+
+/* An asset that alone carries flows at risk. */
+struct choke {
+    double score;
+    uint32_t asset, flows, top; /* top: its highest-scored flow */
+};
+
+static const char css[] =
+    ".marking{position:fixed;left:0;right:0;text-align:center;"
+    "font-weight:bold;letter-spacing:.08em;background:#fff;color:#b71c1c;"
+    "border:0 solid #b71c1c;padding:2px;z-index:9;font-size:12px}"
+    ".marking.top{top:0;border-bottom-width:2px}.marking.bottom{bottom:0;"
+    "border-top-width:2px}body.marked{padding:1.6em 0}"
+    ".titleblock{border-bottom:3px solid #222;margin-bottom:1em}"
+    ".titleblock h1{margin:.2em 0}.titleblock p{margin:.2em 0;color:#444}"
+    ".summary{max-width:1000px}.summary h3{margin:.8em 0 .3em}"
+    ".summary li{margin:.25em 0}.bad{color:#b71c1c;font-weight:bold}"
+    ".good{color:#2e7d32;font-weight:bold}.later{color:#ef6c00;"
+    "font-weight:bold}.headline{font-size:1.25em;padding:.6em;"
+    "background:#ffebee;border-left:6px solid #c62828}"
+    ".headline.ok{background:#e8f5e9;border-left-color:#2e7d32}"
+    ".actions li{font-size:1.05em}"
+    "@media print{.summary{break-after:page;font-size:8.5pt}"
+    ".headline{font-size:1.1em}.summary li{margin:.1em 0}"
+    ".summary h2{margin-top:.3em}.summary h3{margin:.5em 0 .2em}"
+    ".summary p{margin:.3em 0;break-after:avoid}"
+    ".sitekey,.summary table{break-inside:avoid}"
+    "h3{break-after:avoid}thead{display:table-header-group}"
+    "@page{margin:14mm 10mm}}";
+
+/* s as the body of a CSS string: everything but letters, digits and
+ * spaces as an escape, so that no marking can end the string or the
+ * style element. */
+static void css_string(FILE *out, const char *s)
+{
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+            (ch >= '0' && ch <= '9') || ch == ' ')
+            fputc(ch, out);
+        else
+            fprintf(out, "\\%x ", ch);
+    }
+}
+
+/* On paper the marking goes in the page's top and bottom margin boxes,
+ * which every printed page has and no content can run under; the fixed
+ * bands are for the screen. */
+void nv_report_summary_css(const struct nv_rview *v)
+{
+    const char *mk = v->r->marking;
+
+    fprintf(v->out, "<style>%s", css);
+    if (mk && mk[0]) {
+        static const char *const box[] = {"top-center", "bottom-center"};
+        fputs("@media print{.marking{display:none}body.marked{padding:0}}"
+              "@page{",
+              v->out);
+        for (int i = 0; i < 2; i++) {
+            fprintf(v->out, "@%s{content:\"", box[i]);
+            css_string(v->out, mk);
+            fputs("\";color:#b71c1c;font:bold 10pt sans-serif;"
+                  "letter-spacing:.08em}",
+                  v->out);
+        }
+        fputs("}", v->out);
+    }
+    fputs("</style>\n", v->out);
+}
+
+void nv_report_marking(const struct nv_rview *v)
+{
+    const char *mk = v->r->marking;
+
+    if (!mk || !mk[0])
+        return;
+    nv_report_wrap(v->out, "<div class=\"marking top\">", mk, "</div>\n");
+    nv_report_wrap(v->out, "<div class=\"marking bottom\">", mk, "</div>\n");
+}
+
+/* "YYYY-MM-DD" as "1 December 2026". */
+static void long_date(FILE *out, const char *d)
+{
+    static const char *const months[] = {
+        "January", "February", "March",     "April",   "May",      "June",
+        "July",    "August",   "September", "October", "November", "December"};
+    int mo = d && strlen(d) == 10 ? (d[5] - '0') * 10 + (d[6] - '0') : 0;
+
+    if (mo < 1 || mo > 12) {
+        nv_report_text(out, d);
+        return;
+    }
+    fprintf(out, "%d %s %.4s", (d[8] - '0') * 10 + (d[9] - '0'), months[mo - 1],
+            d);
+}
+
+static void title_block(const struct nv_rview *v)
+{
+    const struct nv_report *r = v->r;
+
+    fputs("<div class=\"titleblock\">", v->out);
+    nv_report_wrap(v->out, "<h1>",
+                   r->title ? r->title : "Network vetting report", "</h1>");
+    if (r->organisation)
+        nv_report_wrap(v->out, "<p><b>", r->organisation, "</b></p>");
+    fputs("<p>", v->out);
+    long_date(v->out, r->date);
+    if (r->marking && r->marking[0])
+        nv_report_wrap(v->out, " &middot; <b>", r->marking, "</b>");
+    fputs("</p></div>\n", v->out);
+}
+
+/* ------------------------------------------------------------- the rules */
+
+/* How many violations rule i has in v[0..n). */
+static uint32_t rule_count(const struct nv_violation *v, uint32_t n, uint32_t i,
+                           uint32_t *first)
+{
+    uint32_t k = 0;
+
+    *first = NV_NONE;
+    for (uint32_t j = 0; j < n; j++)
+        if (v[j].rule == i && k++ == 0)
+            *first = j;
+    return k;
+}
+
+static void violation_example(const struct nv_rview *v,
+                              const struct nv_violation *vi)
+{
+    /* The why of an asset or a flow repeats its ids; an area's says by
+     * how much the share is over its cap. */
+    fputs(", for example ", v->out);
+    if (vi->kind == NV_V_ASSET) {
+        nv_report_asset(v->out, v->m, vi->item);
+    } else if (vi->kind == NV_V_FLOW) {
+        nv_report_flow(v->out, v->m, vi->item);
+    } else {
+        nv_report_text(v->out, vi->area);
+        nv_report_wrap(v->out, " (", vi->why, ")");
+    }
+}
+
+static void rule_now(const struct nv_rview *v, uint32_t i,
+                     const struct nv_rule_info *ri)
+{
+    uint32_t first, n = rule_count(v->r->v, v->r->nv, i, &first);
+
+    nv_report_wrap(v->out, "<li><b>", ri->id, "</b> &mdash; ");
+    nv_report_text(v->out, ri->message);
+    if (!n) {
+        fputs(": <span class=\"good\">complies</span>.</li>\n", v->out);
+        return;
+    }
+    fputs(": <span class=\"bad\">broken ", v->out);
+    nv_report_count(v->out, n);
+    fputs(n == 1 ? " time</span>" : " times</span>", v->out);
+    violation_example(v, &v->r->v[first]);
+    fputs(".</li>\n", v->out);
+}
+
+/* A rule not yet in force: what would break it on the day it starts. */
+static enum nv_rc rule_later(const struct nv_rview *v, uint32_t i,
+                             const struct nv_rule_info *ri)
+{
+    struct nv_violation *later = NULL;
+    uint32_t nlater = 0, first, n;
+    struct nv_err err;
+
+    if (nv_policy_check(v->r->p, v->m, v->x, ri->from, &later, &nlater, &err))
+        return err.rc == NV_ENOMEM ? NV_ENOMEM : NV_OK;
+    n = rule_count(later, nlater, i, &first);
+    nv_report_wrap(v->out, "<li><b>", ri->id, "</b> &mdash; ");
+    nv_report_text(v->out, ri->message);
+    fputs(": in force from <span class=\"later\">", v->out);
+    long_date(v->out, ri->from);
+    fputs("</span>; ", v->out);
+    if (n) {
+        fputs("<span class=\"bad\">", v->out);
+        nv_report_count(v->out, n);
+        fputs(n == 1 ? " item</span> still breaks it"
+                     : " items</span> still break it",
+              v->out);
+        violation_example(v, &later[first]);
+    } else {
+        fputs("nothing left to do", v->out);
+    }
+    fputs(".</li>\n", v->out);
+    nv_free(later);
+    return NV_OK;
+}
+
+static enum nv_rc rules_part(const struct nv_rview *v)
+{
+    const struct nv_policy *p = v->r->p;
+    enum nv_rc rc = NV_OK;
+    uint32_t broken = 0, first;
+
+    if (!p)
+        return NV_OK;
+    for (uint32_t i = 0; i < nv_policy_rules(p); i++)
+        broken += rule_count(v->r->v, v->r->nv, i, &first) > 0;
+    fprintf(v->out, "<h3>What is wrong: %u of %u rules broken</h3><ul>\n",
+            broken, nv_policy_rules(p));
+    for (uint32_t i = 0; i < nv_policy_rules(p) && !rc; i++) {
+        struct nv_rule_info ri;
+        nv_policy_rule(p, i, &ri);
+        if (ri.from && strcmp(ri.from, v->r->date) > 0)
+            rc = rule_later(v, i, &ri);
+        else
+            rule_now(v, i, &ri);
+    }
+    fputs("</ul>\n", v->out);
+    return rc;
+}
+
+/* ------------------------------------------------------------ how bad */
+
+/* Per sector: flows, and those high-risk vendors can read or cut. */
+struct sector {
+    const char *name;
+    uint32_t flows, read, cut;
+};
+
+static struct sector *sector_of(struct sector *s, uint32_t *n, const char *name)
+{
+    for (uint32_t i = 0; i < *n; i++)
+        if (strcmp(s[i].name, name) == 0)
+            return &s[i];
+    s[*n].name = name;
+    return &s[(*n)++];
+}
+
+static void sector_row(FILE *out, const struct sector *s)
+{
+    nv_report_wrap(out, "<tr><td>", s->name, "</td><td class=\"num\">");
+    nv_report_count(out, s->flows);
+    fprintf(out, "</td><td class=\"num%s\">", s->read ? " bad" : "");
+    nv_report_count(out, s->read);
+    fprintf(out, "</td><td class=\"num%s\">", s->cut ? " bad" : "");
+    nv_report_count(out, s->cut);
+    fputs("</td></tr>\n", out);
+}
+
+static enum nv_rc sectors_part(const struct nv_rview *v)
+{
+    struct sector *s = nv_calloc((size_t)v->x->nflows + 1, sizeof *s);
+    uint32_t n = 0, g;
+
+    if (!s)
+        return NV_ENOMEM;
+    for (uint32_t f = 0; f < v->x->nflows; f++) {
+        const struct nv_flow *fl = &NV_FLOWS(v->m)[f];
+        enum nv_level lv = nv_score_hostile_level(v->x, f, &g);
+        struct sector *e = sector_of(s, &n, fl->sector ? fl->sector : "other");
+        e->flows++;
+        e->read += lv >= NV_LEVEL_ROUTED && !fl->encrypted;
+        e->cut += lv == NV_LEVEL_MUST;
+    }
+    fputs("<h3>How bad: what high-risk or prohibited vendors could do</h3>\n"
+          "<table><thead><tr><th>sector</th><th class=\"num\">critical "
+          "flows</th><th class=\"num\">they could read</th><th class=\"num\">"
+          "they could cut</th></tr></thead><tbody>\n",
+          v->out);
+    for (uint32_t i = 0; i < n && i < NV_REPORT_TABLE_MAX; i++)
+        sector_row(v->out, &s[i]);
+    fputs("</tbody></table>\n<p>Read: their equipment is on the flow's "
+          "route and the flow is not encrypted end to end.  Cut: their "
+          "equipment is on every path, so switching it off stops the "
+          "flow.</p>\n",
+          v->out);
+    nv_free(s);
+    return NV_OK;
+}
+
+static void worst_part(const struct nv_rview *v)
+{
+    if (!v->nrank)
+        return;
+    fputs("<p><b>The worst risks:</b></p><ol>\n", v->out);
+    for (uint32_t i = 0; i < v->nrank && i < WORST_MAX; i++) {
+        const struct ranked *k = &v->rank[i];
+        const struct nv_flow *fl = &NV_FLOWS(v->m)[k->flow];
+        nv_report_wrap(v->out, "<li title=\"", fl->id, "\"><b>");
+        nv_report_flow(v->out, v->m, k->flow);
+        fprintf(v->out,
+                "</b> (%s, %sencrypted): ", nv_class_names[fl->classification],
+                fl->encrypted ? "" : "not ");
+        nv_report_group(v->out, v->m, v->x, k->group);
+        fprintf(v->out, " is on %s.</li>\n",
+                nv_exposure_level(v->x, k->flow, k->group) == NV_LEVEL_MUST
+                    ? "every path"
+                    : "its route");
+    }
+    fputs("</ol>\n", v->out);
+}
+
+/* ----------------------------------------------------------- releases */
+
+static void partner_release(const struct nv_rview *v,
+                            const struct nv_partner *pa)
+{
+    uint32_t denied[NV_CLASS_COUNT] = {0};
+
+    for (uint32_t k = 0; k < pa->channels.n; k++)
+        for (int c = 0; c < NV_CLASS_COUNT; c++) {
+            struct nv_release_cell cell;
+            nv_release_decide(v->m, v->x, v->r->p, pa->channels.v[k].idx,
+                              (enum nv_class)c, &cell);
+            denied[c] += cell.d == NV_RELEASE_DENY;
+        }
+    nv_report_wrap(v->out, "<li title=\"", pa->id, "\"><b>");
+    nv_report_text(v->out, pa->name ? pa->name : pa->id);
+    fputs("</b>:", v->out);
+    for (int c = NV_CLASS_COUNT - 1; c >= 0; c--) {
+        if (!denied[c])
+            continue;
+        fprintf(v->out,
+                " %s may not be sent over <span class=\"bad\">%u of "
+                "%u</span> channels;",
+                nv_class_names[c], denied[c], pa->channels.n);
+    }
+    fputs(" everything else may be (encrypted where the matrix says).</li>\n",
+          v->out);
+}
+
+static void release_part(const struct nv_rview *v)
+{
+    if (!v->r->p || !NV_COUNT(v->m, NV_T_PARTNER))
+        return;
+    fputs("<p><b>Sharing with partners:</b></p><ul>\n", v->out);
+    for (uint32_t p = 0;
+         p < NV_COUNT(v->m, NV_T_PARTNER) && p < NV_REPORT_TABLE_MAX; p++)
+        partner_release(v, &NV_PARTNERS(v->m)[p]);
+    fputs("</ul>\n", v->out);
+}
+
+static void action(const struct nv_rview *v, const struct choke *c)
+{
+    nv_report_wrap(v->out, "<li title=\"", NV_ASSETS(v->m)[c->asset].id,
+                   "\">Replace the <b>");
+    nv_report_asset(v->out, v->m, c->asset);
+    fputs("</b>: alone it carries <span class=\"bad\">", v->out);
+    nv_report_count(v->out, c->flows);
+    fputs(c->flows == 1 ? " critical flow" : " critical flows", v->out);
+    fputs("</span> at risk (the worst: ", v->out);
+    nv_report_flow(v->out, v->m, c->top);
+    fputs(").</li>\n", v->out);
+}
+
+/* The CHOKE_MAX assets carrying the highest score alone, best first. */
+static uint32_t choke_best(const struct nv_model *m, const struct nv_chokes *k,
+                           struct choke *best)
+{
+    uint32_t n = 0;
+
+    for (uint32_t a = 0; a < NV_COUNT(m, NV_T_ASSET); a++) {
+        uint32_t at;
+        if (!k->flows[a] ||
+            (n == CHOKE_MAX && k->score[a] <= best[n - 1].score))
+            continue;
+        at = n < CHOKE_MAX ? n++ : n - 1;
+        while (at > 0 && best[at - 1].score < k->score[a]) {
+            best[at] = best[at - 1];
+            at--;
+        }
+        best[at] = (struct choke){k->score[a], a, k->flows[a], k->top[a]};
+    }
+    return n;
+}
+
+static enum nv_rc actions_part(const struct nv_rview *v)
+{
+    struct nv_chokes k;
+    struct choke best[CHOKE_MAX];
+    struct nv_err err;
+    uint32_t n = 0;
+    enum nv_rc rc = nv_report_chokes(v->m, v->rank, v->nrank, v->x, &k, &err);
+
+    if (!rc)
+        n = choke_best(v->m, &k, best);
+    nv_report_chokes_release(&k);
+    if (rc)
+        return rc;
+    fputs("<h3>What to do first</h3>\n", v->out);
+    if (!n) {
+        fputs("<p>No single high-risk or prohibited asset carries a critical "
+              "flow alone.</p>\n",
+              v->out);
+        return NV_OK;
+    }
+    fputs("<p>Each of these high-risk or prohibited assets is on every "
+          "path of the flows counted (a choke point): that one box alone "
+          "could cut them all.  Replace them first.</p>"
+          "<ol class=\"actions\">\n",
+          v->out);
+    for (uint32_t i = 0; i < n; i++)
+        action(v, &best[i]);
+    fputs("</ol>\n", v->out);
+    return NV_OK;
+}
+
+/* ---------------------------------------------------------- the page */
+
+static void headline(const struct nv_rview *v)
+{
+    uint32_t read = 0, cut = 0, g, errors = 0;
+
+    for (uint32_t f = 0; f < v->x->nflows; f++) {
+        enum nv_level lv = nv_score_hostile_level(v->x, f, &g);
+        read += lv >= NV_LEVEL_ROUTED && !NV_FLOWS(v->m)[f].encrypted;
+        cut += lv == NV_LEVEL_MUST;
+    }
+    for (uint32_t i = 0; i < v->r->nv; i++) {
+        struct nv_rule_info ri;
+        nv_policy_rule(v->r->p, v->r->v[i].rule, &ri);
+        errors += ri.severity == NV_SEV_ERROR;
+    }
+    fprintf(v->out,
+            "<p class=\"headline%s\">High-risk or prohibited vendors "
+            "could <b>read</b> ",
+            read || cut || errors ? "" : " ok");
+    nv_report_count(v->out, read);
+    fputs(" and <b>cut</b> ", v->out);
+    nv_report_count(v->out, cut);
+    fputs(" of the network's ", v->out);
+    nv_report_count(v->out, v->x->nflows);
+    fputs(" critical flows", v->out);
+    if (v->r->p) {
+        fputs("; the policy is broken ", v->out);
+        nv_report_count(v->out, errors);
+        fputs(errors == 1 ? " time" : " times", v->out);
+    }
+    fputs(".</p>\n", v->out);
+}
+
+enum nv_rc nv_report_summary(const struct nv_rview *v)
+{
+    enum nv_rc rc;
+
+    title_block(v);
+    fputs("<section class=\"summary\" id=\"summary\"><h2>Summary</h2>\n",
+          v->out);
+    headline(v);
+    rc = rules_part(v);
+    if (!rc)
+        rc = actions_part(v);
+    if (!rc)
+        rc = sectors_part(v);
+    if (!rc) {
+        worst_part(v);
+        release_part(v);
+    }
+    fputs("</section>\n", v->out);
+    return rc;
+}
