@@ -141,104 +141,20 @@ void *nv_xctx_routed_worker(void *arg)
 
 struct failover_scratch {
     struct nv_routes r;
-    uint32_t *idom, *depth, *nin, *inlink;
     struct nv_fail *fails;
 };
-
-/* The nearest common dominator of a and b. */
-static uint32_t meet(const struct failover_scratch *w, uint32_t a, uint32_t b)
-{
-    while (w->depth[a] > w->depth[b])
-        a = w->idom[a];
-    while (w->depth[b] > w->depth[a])
-        b = w->idom[b];
-    while (a != b) {
-        a = w->idom[a];
-        b = w->idom[b];
-    }
-    return a;
-}
-
-/* Immediate dominators of the route DAG's assets, up to t, and each
- * asset's tight links in (the last one in inlink). */
-static void dominators(struct failover_scratch *w, uint32_t t)
-{
-    const struct nv_routes *r = &w->r;
-    const struct nv_graph *g = &r->m->graph;
-
-    for (uint32_t i = 0; i < r->nsettled; i++) {
-        uint32_t v = r->settled[i], d = NV_NONE;
-        if (r->on[v] != r->mark)
-            continue;
-        w->nin[v] = 0;
-        for (uint32_t k = g->off[v]; v != r->src && k < g->off[v + 1]; k++) {
-            if (!nv_routes_tight_in(r, v, k))
-                continue;
-            w->nin[v]++;
-            w->inlink[v] = g->link[k];
-            d = d == NV_NONE ? g->adj[k] : meet(w, d, g->adj[k]);
-        }
-        w->idom[v] = d == NV_NONE ? v : d;
-        w->depth[v] = d == NV_NONE ? 0 : w->depth[d] + 1;
-        if (v == t)
-            break;
-    }
-}
-
-/* The failures that move the least-cost routes to t, into w->fails. */
-static uint32_t route_failures(struct failover_scratch *w, uint32_t t)
-{
-    const struct nv_routes *r = &w->r;
-    uint32_t n = 0;
-
-    dominators(w, t);
-    for (uint32_t v = t; v != r->src; v = w->idom[v]) {
-        if (w->nin[v] == 1)
-            w->fails[n++] = (struct nv_fail){NV_FAIL_LINK, w->inlink[v]};
-        if (v != t)
-            w->fails[n++] = (struct nv_fail){NV_FAIL_ASSET, v};
-    }
-    return n;
-}
-
-/* The failures that break flow f's declared path, into w->fails. */
-static uint32_t path_failures(struct failover_scratch *w,
-                              const struct nv_model *m, uint32_t f)
-{
-    const struct nv_refs *p = &NV_FLOWS(m)[f].path;
-    const struct nv_graph *g = &m->graph;
-    uint32_t n = 0;
-
-    for (uint32_t i = 0; i + 1 < p->n; i++) {
-        uint32_t a = p->v[i].idx;
-        struct nv_fail link = {NV_FAIL_LINK, NV_NONE};
-        if (i)
-            w->fails[n++] = (struct nv_fail){NV_FAIL_ASSET, a};
-        for (uint32_t k = g->off[a]; k < g->off[a + 1]; k++)
-            if (g->adj[k] == p->v[i + 1].idx)
-                link.id = g->link[k];
-        if (nv_routes_breaks_path(m, f, link))
-            w->fails[n++] = link;
-    }
-    return n;
-}
 
 static enum nv_rc failover_flow(struct nv_xctx *c, struct failover_scratch *w,
                                 uint32_t f)
 {
     const struct nv_flow *fl = &NV_FLOWS(c->m)[f];
-    uint32_t t = fl->dst.idx, nf, n;
+    uint32_t t = fl->dst.idx, nf = 0, n;
     enum nv_rc rc = NV_OK;
 
     if (!c->x->connected[f] || fl->src.idx == t ||
         fl->classification < c->x->failover_from)
         return NV_OK;
-    if (fl->path.n) {
-        nf = path_failures(w, c->m, f);
-    } else {
-        rc = nv_routes_search(&w->r, fl->src.idx, no_fail, &t, 1);
-        nf = rc || !nv_routes_back(&w->r, t) ? 0 : route_failures(w, t);
-    }
+    rc = nv_routes_failures(&w->r, f, w->fails, &nf);
     for (uint32_t i = 0; !rc && i < nf; i++) {
         rc = nv_routes_flow(&w->r, f, w->fails[i], &n);
         for (uint32_t k = 0; !rc && k < n; k++)
@@ -255,22 +171,13 @@ void *nv_xctx_failover_worker(void *arg)
     uint32_t f;
 
     memset(&w, 0, sizeof w);
-    w.idom = nv_calloc(n, sizeof *w.idom);
-    w.depth = nv_calloc(n, sizeof *w.depth);
-    w.nin = nv_calloc(n, sizeof *w.nin);
-    w.inlink = nv_calloc(n, sizeof *w.inlink);
     w.fails = nv_calloc(2 * n, sizeof *w.fails);
-    if (nv_routes_init(&w.r, c->m, NULL) || !w.idom || !w.depth || !w.nin ||
-        !w.inlink || !w.fails)
+    if (nv_routes_init(&w.r, c->m, NULL) || !w.fails)
         atomic_store(&c->failed, 1);
     while (nv_xctx_next(c, c->x->nflows, &f))
         if (failover_flow(c, &w, f))
             atomic_store(&c->failed, 1);
     nv_routes_release(&w.r);
-    nv_free(w.idom);
-    nv_free(w.depth);
-    nv_free(w.nin);
-    nv_free(w.inlink);
     nv_free(w.fails);
     return NULL;
 }

@@ -28,8 +28,12 @@ enum nv_rc nv_routes_init(struct nv_routes *r, const struct nv_model *m,
     r->on = nv_calloc(n, sizeof *r->on);
     r->queue = nv_calloc(n, sizeof *r->queue);
     r->count = nv_calloc(n, sizeof *r->count);
+    r->idom = nv_calloc(n, sizeof *r->idom);
+    r->depth = nv_calloc(n, sizeof *r->depth);
+    r->nin = nv_calloc(n, sizeof *r->nin);
+    r->inlink = nv_calloc(n, sizeof *r->inlink);
     if (r->dist && r->known && r->wanted && r->settled && r->on && r->queue &&
-        r->count)
+        r->count && r->idom && r->depth && r->nin && r->inlink)
         return NV_OK;
     nv_routes_release(r);
     return nv_err_set(err, NV_ENOMEM, "out of memory");
@@ -44,6 +48,10 @@ void nv_routes_release(struct nv_routes *r)
     nv_free(r->on);
     nv_free(r->queue);
     nv_free(r->count);
+    nv_free(r->idom);
+    nv_free(r->depth);
+    nv_free(r->nin);
+    nv_free(r->inlink);
     nv_free(r->heap);
     memset(r, 0, sizeof *r);
 }
@@ -281,4 +289,102 @@ uint32_t nv_routes_one(const struct nv_routes *r, uint32_t t, uint32_t *path,
         links[n - 1 - i] = l;
     }
     return n;
+}
+
+/* The nearest common dominator of a and b. */
+static uint32_t meet(const struct nv_routes *r, uint32_t a, uint32_t b)
+{
+    while (r->depth[a] > r->depth[b])
+        a = r->idom[a];
+    while (r->depth[b] > r->depth[a])
+        b = r->idom[b];
+    while (a != b) {
+        a = r->idom[a];
+        b = r->idom[b];
+    }
+    return a;
+}
+
+/* Immediate dominators of the route DAG's assets (marked by _back), up
+ * to t, in settling order: an asset's is the nearest common dominator of
+ * its tight predecessors.  Also each asset's tight links in (nin) and the
+ * last of them (inlink). */
+static void dominators(struct nv_routes *r, uint32_t t)
+{
+    const struct nv_graph *g = &r->m->graph;
+
+    for (uint32_t i = 0; i < r->nsettled; i++) {
+        uint32_t v = r->settled[i], d = NV_NONE;
+        if (r->on[v] != r->mark)
+            continue;
+        r->nin[v] = 0;
+        for (uint32_t k = g->off[v]; v != r->src && k < g->off[v + 1]; k++) {
+            if (!nv_routes_tight_in(r, v, k))
+                continue;
+            r->nin[v]++;
+            r->inlink[v] = g->link[k];
+            d = d == NV_NONE ? g->adj[k] : meet(r, d, g->adj[k]);
+        }
+        r->idom[v] = d == NV_NONE ? v : d;
+        r->depth[v] = d == NV_NONE ? 0 : r->depth[d] + 1;
+        if (v == t)
+            break;
+    }
+}
+
+static uint32_t route_failures(struct nv_routes *r, uint32_t t,
+                               struct nv_fail *fails)
+{
+    uint32_t n = 0;
+
+    dominators(r, t);
+    for (uint32_t v = t; v != r->src; v = r->idom[v]) {
+        if (r->nin[v] == 1)
+            fails[n++] = (struct nv_fail){NV_FAIL_LINK, r->inlink[v]};
+        if (v != t)
+            fails[n++] = (struct nv_fail){NV_FAIL_ASSET, v};
+    }
+    return n;
+}
+
+static uint32_t path_failures(const struct nv_model *m, uint32_t f,
+                              struct nv_fail *fails)
+{
+    const struct nv_refs *p = &NV_FLOWS(m)[f].path;
+    const struct nv_graph *g = &m->graph;
+    uint32_t n = 0;
+
+    for (uint32_t i = 0; i + 1 < p->n; i++) {
+        uint32_t a = p->v[i].idx;
+        struct nv_fail link = {NV_FAIL_LINK, NV_NONE};
+        if (i)
+            fails[n++] = (struct nv_fail){NV_FAIL_ASSET, a};
+        for (uint32_t k = g->off[a]; k < g->off[a + 1]; k++)
+            if (g->adj[k] == p->v[i + 1].idx)
+                link.id = g->link[k];
+        if (nv_routes_breaks_path(m, f, link))
+            fails[n++] = link;
+    }
+    return n;
+}
+
+enum nv_rc nv_routes_failures(struct nv_routes *r, uint32_t f,
+                              struct nv_fail *fails, uint32_t *n)
+{
+    const struct nv_flow *fl = &NV_FLOWS(r->m)[f];
+    const struct nv_fail none = {NV_FAIL_NONE, 0};
+    uint32_t t = fl->dst.idx;
+    enum nv_rc rc;
+
+    *n = 0;
+    if (fl->src.idx == t)
+        return NV_OK;
+    if (fl->path.n) {
+        *n = path_failures(r->m, f, fails);
+        return NV_OK;
+    }
+    rc = nv_routes_search(r, fl->src.idx, none, &t, 1);
+    if (!rc && nv_routes_back(r, t))
+        *n = route_failures(r, t, fails);
+    return rc;
 }

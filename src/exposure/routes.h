@@ -41,6 +41,7 @@ struct nv_routes {
     uint32_t *queue; /* the assets _back and _flow found */
     uint32_t *count; /* nv_routes_count's route numbers */
     uint32_t mark;
+    uint32_t *idom, *depth, *nin, *inlink; /* nv_routes_failures' */
     struct nv_route_heap *heap;
     size_t nheap, cap;
 };
@@ -79,6 +80,18 @@ enum nv_rc nv_routes_flow(struct nv_routes *r, uint32_t f, struct nv_fail fail,
 /* Whether fail breaks flow f's declared path. */
 int nv_routes_breaks_path(const struct nv_model *m, uint32_t f,
                           struct nv_fail fail);
+
+/*
+ * The failures that can move flow f's route, into fails (room for twice
+ * the assets) ; returns how many.  Any other failure leaves the flow on
+ * (a subset of) its routes: for a flow without a declared path, these
+ * are the assets that dominate its destination in the route DAG and the
+ * lone tight link into each of them or into the destination; for a
+ * declared path, its inner assets and each link between two of its assets
+ * that no other link joins.  NV_ENOMEM as nv_routes_search.
+ */
+enum nv_rc nv_routes_failures(struct nv_routes *r, uint32_t f,
+                              struct nv_fail *fails, uint32_t *n) NV_WUR;
 
 /* How many least-cost routes lead from the last search's source to t, up
  * to cap (cap itself meaning "cap or more"). */
