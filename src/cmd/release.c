@@ -20,9 +20,11 @@ static const char about[] =
     "its traffic) and each classification, whether information may be\n"
     "released: allow, allow-if-encrypted, or deny.  A channel is judged by\n"
     "the worst level at which a high-risk or prohibited group reaches it\n"
-    "(must > routed > may), against the policy's release thresholds\n"
+    "(must > routed > failover > may), against the policy's release\n"
+    "thresholds\n"
     "(`release CLASS tolerate LEVEL [encrypted LEVEL]`, docs/policy.md).\n"
-    "Each cell says which group, at which level, decided it.  With --item,\n"
+    "Each cell says which group, at which level, and which of its assets\n"
+    "decided it.  With --item,\n"
     "decide one intelligence item (classification, releasable-to list,\n"
     "optionally a channel) instead.  Exit status 0 when everything asked\n"
     "may be released, 1 when something may not, 2 on bad input.";
@@ -42,6 +44,7 @@ struct release_opts {
 struct ctx {
     const struct nv_model *m;
     const struct nv_exposure *x;
+    struct nv_culprits *cf;
     const struct nv_policy *p;
     struct nv_jsonw *w;
     int denied;
@@ -51,17 +54,26 @@ static void worst_text(const struct ctx *c, uint32_t f, char *out, size_t size)
 {
     uint32_t g;
     enum nv_level lv = nv_score_hostile_level(c->x, f, &g);
+    struct nv_err err;
+    size_t len;
 
-    if (g == NV_NONE)
+    if (g == NV_NONE) {
         snprintf(out, size, "no high-risk group on any path");
-    else
-        snprintf(out, size, "%s at %s", c->x->groups.v[g].id,
-                 nv_level_names[lv]);
+        return;
+    }
+    snprintf(out, size, "%s at %s", c->x->groups.v[g].id, nv_level_names[lv]);
+    if (nv_culprits_find(c->cf, f, g, &err))
+        return;
+    for (uint32_t i = 0; i < c->cf->nassets; i++) {
+        len = strlen(out);
+        snprintf(out + len, size - len, "%s%s", i ? ", " : " by ",
+                 NV_ASSETS(c->m)[c->cf->assets[i]].id);
+    }
 }
 
 static void text_row(struct ctx *c, const struct nv_partner *pa, uint32_t f)
 {
-    char worst[128];
+    char worst[256];
 
     printf("%-8s %-16s", pa->id, NV_FLOWS(c->m)[f].id);
     for (int k = 0; k < NV_CLASS_COUNT; k++) {
@@ -90,6 +102,7 @@ static void json_row(struct ctx *c, const struct nv_partner *pa, uint32_t f)
     for (int k = 0; k < NV_CLASS_COUNT; k++) {
         struct nv_release_cell cell;
         nv_release_decide(c->m, c->x, c->p, f, (enum nv_class)k, &cell);
+        nv_release_name_assets(c->cf, f, &cell);
         c->denied |= cell.d != NV_RELEASE_ALLOW;
         nv_jsonw_key(w, nv_class_names[k]);
         nv_jsonw_obj(w);
@@ -196,6 +209,7 @@ static uint32_t best_channel(const struct ctx *c, const struct nv_partner *pa,
         if (it->channel && strcmp(NV_FLOWS(c->m)[f].id, it->channel) != 0)
             continue;
         nv_release_decide(c->m, c->x, c->p, f, it->cls, &cell);
+        nv_release_name_assets(c->cf, f, &cell);
         if (chosen == NV_NONE || cell.d < best->d) {
             *best = cell;
             chosen = f;
@@ -279,7 +293,8 @@ static void log_decisions(struct nv_jsonw *w, const void *arg)
 static int run(const struct nv_cmd_spec *spec, const struct release_opts *o,
                struct nv_strlist *args)
 {
-    struct ctx c = {NULL, NULL, NULL, NULL, 0};
+    struct ctx c = {NULL, NULL, NULL, NULL, NULL, 0};
+    struct nv_culprits cf = {0};
     struct nv_model *m = NULL;
     struct nv_policy *p = NULL;
     struct nv_exposure x = {0};
@@ -290,7 +305,10 @@ static int run(const struct nv_cmd_spec *spec, const struct release_opts *o,
         rc = nv_cli_load_model(spec, args, &o->lists, &m);
     if (!rc && nv_exposure_compute(m, 0, &x, &err))
         rc = nv_cli_fail(&err);
-    c = (struct ctx){m, &x, p, o->json ? nv_jsonw_new(stdout, 0) : NULL, 0};
+    if (!rc && nv_culprits_init(&cf, m, &x, &err))
+        rc = nv_cli_fail(&err);
+    c = (struct ctx){m, &x, &cf, p, o->json ? nv_jsonw_new(stdout, 0) : NULL,
+                     0};
     if (!rc && o->json && !c.w)
         rc = NV_EXIT_INTERNAL;
     if (!rc && o->item)
@@ -304,6 +322,8 @@ static int run(const struct nv_cmd_spec *spec, const struct release_opts *o,
         rc = nv_cli_evidence_record(&o->evidence, "release", log_decisions, &e);
     }
     nv_jsonw_free(c.w);
+    if (cf.m)
+        nv_culprits_release(&cf);
     nv_exposure_release(&x);
     nv_model_free(m);
     nv_policy_free(p);
