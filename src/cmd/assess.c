@@ -539,8 +539,11 @@ int cmd_assess(int argc, char **argv)
         rc = nv_cli_fail(&err);
     t[2] = nv_cli_seconds();
     if (rc == NV_EXIT_OK && o.timing)
-        fprintf(stderr, "netvet: loaded in %.3f s, exposure in %.3f s\n",
-                t[1] - t[0], t[2] - t[1]);
+        fprintf(stderr,
+                "netvet: loaded in %.3f s, exposure in %.3f s (must %.3f, "
+                "may %.3f, routed %.3f, failover %.3f)\n",
+                t[1] - t[0], t[2] - t[1], x.seconds[0], x.seconds[1],
+                x.seconds[2], x.seconds[3]);
     if (rc == NV_EXIT_OK)
         rc = report(&spec, &o, m, &x);
     nv_exposure_release(&x);

@@ -23,6 +23,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 const char *const nv_level_names[NV_LEVEL_COUNT] = {"none", "may", "failover",
                                                     "routed", "must"};
@@ -435,23 +436,45 @@ static enum nv_rc prepare_may(struct nv_xctx *c, struct nv_err *err)
 
 /* ---- the phases ---- */
 
+static double now(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Time since *t into x->seconds[phase], and restart the clock. */
+static void lap(struct nv_xctx *c, int phase, double *t)
+{
+    double n = now();
+
+    c->x->seconds[phase] = n - *t;
+    *t = n;
+}
+
 static enum nv_rc compute(struct nv_xctx *c, int threads, struct nv_err *err)
 {
+    double t = now();
     enum nv_rc rc = mark_connected(c);
     int failover = c->x->failover_from < NV_CLASS_COUNT;
 
     if (!rc)
         run_threads(c, threads, must_worker);
+    lap(c, 0, &t);
     if (!rc && !atomic_load(&c->failed))
         rc = prepare_may(c, err);
     if (!rc && !atomic_load(&c->failed))
         run_threads(c, threads, may_worker);
+    lap(c, 1, &t);
     if (!rc && !atomic_load(&c->failed))
         rc = nv_xctx_sources(c);
     if (!rc && !atomic_load(&c->failed))
         run_threads(c, threads, nv_xctx_routed_worker);
+    lap(c, 2, &t);
     if (!rc && failover && !atomic_load(&c->failed))
         run_threads(c, threads, nv_xctx_failover_worker);
+    lap(c, 3, &t);
     if (!rc && atomic_load(&c->failed))
         rc = NV_ENOMEM;
     if (rc && (!err || !err->rc))

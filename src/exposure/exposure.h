@@ -45,6 +45,8 @@ struct nv_exposure {
     unsigned char *connected;    /* per flow: do its ends meet at all? */
     enum nv_class failover_from; /* failover was worked out for flows of
                                     this class and above only */
+    double seconds[4]; /* wall time of the must, may, routed and failover
+                          phases (benchmarks) */
 };
 
 struct nv_exposure_opts {

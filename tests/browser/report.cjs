@@ -81,7 +81,7 @@ async function run(reportPath, modelPath, shotPath) {
     const want = sitesWithCoordinates(modelPath);
     const marks = await page.locator('svg.map circle.site').count();
     check(marks === want, `${marks} site marks on the map, expected ${want}`);
-    check(await page.locator('svg.map line.flow').count() > 0,
+    check(await page.locator('svg.map polyline.flow').count() > 0,
       'critical flows are drawn');
     check(await page.locator('.bar span').count() > 0, 'share bars are drawn');
     check(await page.locator('table.sortable').count() >= 3,
