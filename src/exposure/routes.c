@@ -93,8 +93,17 @@ static struct nv_route_heap heap_pop(struct nv_routes *r)
     return top;
 }
 
+/* Whether v's distance is the rerouted search's own (not base's). */
+static int own(const struct nv_routes *r, uint32_t v)
+{
+    return !r->base || (r->tin[v] >= r->lo && r->tin[v] < r->hi &&
+                        r->base->known[v] == r->base->epoch);
+}
+
 double nv_routes_dist(const struct nv_routes *r, uint32_t v)
 {
+    if (!own(r, v))
+        return nv_routes_dist(r->base, v);
     return r->known[v] == r->epoch ? r->dist[v] : INFINITY;
 }
 
@@ -136,6 +145,7 @@ enum nv_rc nv_routes_search(struct nv_routes *r, uint32_t s,
     r->epoch++;
     r->fail = fail;
     r->src = s;
+    r->base = NULL;
     r->nheap = 0;
     r->nsettled = 0;
     for (uint32_t i = 0; i < n; i++) {
@@ -163,9 +173,14 @@ int nv_routes_tight_in(const struct nv_routes *r, uint32_t v, uint32_t k)
     const struct nv_graph *g = &r->m->graph;
     uint32_t u = g->adj[k];
 
+    double du, dv;
+
     /* k's twin half-edge, from u, has the same link and cost */
-    return u != v && leaves(r, u) && usable(r, k) && r->known[u] == r->epoch &&
-           r->known[v] == r->epoch && tight(r->dist[u], g->cost[k], r->dist[v]);
+    if (u == v || !leaves(r, u) || !usable(r, k))
+        return 0;
+    du = nv_routes_dist(r, u);
+    dv = nv_routes_dist(r, v);
+    return du < INFINITY && dv < INFINITY && tight(du, g->cost[k], dv);
 }
 
 /* Put v on the routes, once. */
@@ -183,7 +198,7 @@ uint32_t nv_routes_back(struct nv_routes *r, uint32_t t)
     uint32_t n = 0;
 
     r->mark++;
-    if (r->known[t] != r->epoch)
+    if (nv_routes_dist(r, t) == INFINITY)
         return 0;
     take(r, t, &n);
     for (uint32_t i = 0; i < n; i++) {
@@ -305,17 +320,17 @@ static uint32_t meet(const struct nv_routes *r, uint32_t a, uint32_t b)
     return a;
 }
 
-/* Immediate dominators of the route DAG's assets (marked by _back), up
- * to t, in settling order: an asset's is the nearest common dominator of
- * its tight predecessors.  Also each asset's tight links in (nin) and the
- * last of them (inlink). */
+/* Immediate dominators of the route DAG's assets in settling order, up
+ * to t: all settled assets when t is NV_NONE, else those marked by _back.
+ * An asset's is the nearest common dominator of its tight predecessors.
+ * Also each asset's tight links in (nin) and the last of them (inlink). */
 static void dominators(struct nv_routes *r, uint32_t t)
 {
     const struct nv_graph *g = &r->m->graph;
 
     for (uint32_t i = 0; i < r->nsettled; i++) {
         uint32_t v = r->settled[i], d = NV_NONE;
-        if (r->on[v] != r->mark)
+        if (t != NV_NONE && r->on[v] != r->mark)
             continue;
         r->nin[v] = 0;
         for (uint32_t k = g->off[v]; v != r->src && k < g->off[v + 1]; k++) {
@@ -387,4 +402,69 @@ enum nv_rc nv_routes_failures(struct nv_routes *r, uint32_t f,
     if (!rc && nv_routes_back(r, t))
         *n = route_failures(r, t, fails);
     return rc;
+}
+
+void nv_routes_dominators(struct nv_routes *r)
+{
+    dominators(r, NV_NONE);
+}
+
+/* The best way into region asset w from outside the region. */
+static double seed(const struct nv_routes *r, uint32_t w)
+{
+    const struct nv_graph *g = &r->m->graph;
+    double best = INFINITY;
+
+    for (uint32_t k = g->off[w]; k < g->off[w + 1]; k++) {
+        uint32_t u = g->adj[k];
+        double du;
+        if (own(r, u) || !leaves(r, u) || !usable(r, k))
+            continue;
+        du = nv_routes_dist(r->base, u);
+        if (du + g->cost[k] < best)
+            best = du + g->cost[k];
+    }
+    return best;
+}
+
+enum nv_rc nv_routes_reroute(struct nv_routes *r, const struct nv_routes *base,
+                             struct nv_fail fail, const uint32_t *order,
+                             const uint32_t *tin, uint32_t lo, uint32_t hi,
+                             const uint32_t *targets, uint32_t n)
+{
+    const struct nv_graph *g = &r->m->graph;
+    uint32_t left = n;
+
+    r->epoch++;
+    r->fail = fail;
+    r->src = base->src;
+    r->base = base;
+    r->tin = tin;
+    r->lo = lo;
+    r->hi = hi;
+    r->nheap = r->nsettled = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        left -= r->wanted[targets[i]] == r->epoch;
+        r->wanted[targets[i]] = r->epoch;
+    }
+    for (uint32_t i = lo; i < hi; i++) {
+        double d = fail.kind == NV_FAIL_ASSET && order[i] == fail.id
+                       ? INFINITY
+                       : seed(r, order[i]);
+        if (d < INFINITY && !relax(r, order[i], d))
+            return NV_ENOMEM;
+    }
+    while (r->nheap && left) {
+        struct nv_route_heap it = heap_pop(r);
+        if (it.d > r->dist[it.v])
+            continue; /* a stale entry */
+        left -= r->wanted[it.v] == r->epoch;
+        r->settled[r->nsettled++] = it.v;
+        for (uint32_t k = g->off[it.v]; leaves(r, it.v) && k < g->off[it.v + 1];
+             k++)
+            if (own(r, g->adj[k]) && usable(r, k) &&
+                !relax(r, g->adj[k], it.d + g->cost[k]))
+                return NV_ENOMEM;
+    }
+    return NV_OK;
 }

@@ -42,6 +42,12 @@ struct nv_routes {
     uint32_t *count; /* nv_routes_count's route numbers */
     uint32_t mark;
     uint32_t *idom, *depth, *nin, *inlink; /* nv_routes_failures' */
+    /* A rerouted search (nv_routes_reroute) computes distances only in
+     * a region, the assets order[lo .. hi) of base's search; outside it,
+     * base's distances hold. */
+    const struct nv_routes *base;
+    const uint32_t *tin; /* asset -> its position in order */
+    uint32_t lo, hi;
     struct nv_route_heap *heap;
     size_t nheap, cap;
 };
@@ -92,6 +98,25 @@ int nv_routes_breaks_path(const struct nv_model *m, uint32_t f,
  */
 enum nv_rc nv_routes_failures(struct nv_routes *r, uint32_t f,
                               struct nv_fail *fails, uint32_t *n) NV_WUR;
+
+/* Immediate dominators (idom, depth) of every asset settled by the last
+ * search, in the DAG of its tight links, with each asset's number of
+ * tight links in (nin) and the last of them (inlink). */
+void nv_routes_dominators(struct nv_routes *r);
+
+/*
+ * Distances from base's source with fail taken out, recomputed only for
+ * the assets order[lo .. hi) (tin[v] is v's position in order): those
+ * whose every least-cost path from the source crossed the failure; the
+ * others keep base's.  Seeds the region from its neighbours outside and
+ * searches inside it until the n targets (all in the region) are
+ * settled.  base must be a full search (no targets).  nv_routes_back then
+ * walks the routes of the network without the failure.
+ */
+enum nv_rc nv_routes_reroute(struct nv_routes *r, const struct nv_routes *base,
+                             struct nv_fail fail, const uint32_t *order,
+                             const uint32_t *tin, uint32_t lo, uint32_t hi,
+                             const uint32_t *targets, uint32_t n) NV_WUR;
 
 /* How many least-cost routes lead from the last search's source to t, up
  * to cap (cap itself meaning "cap or more"). */
