@@ -70,8 +70,12 @@ enum nv_rc nv_culprits_init(struct nv_culprits *c, const struct nv_model *m,
     c->seen = nv_calloc(2 * n, sizeof *c->seen);
     c->twin = nv_calloc(h, sizeof *c->twin);
     c->flow = nv_calloc(h, sizeof *c->flow);
+    c->fo = nv_calloc(n, sizeof *c->fo);
+    c->foseen = nv_calloc(n, sizeof *c->foseen);
+    c->foflow = NV_NONE;
     if (!rc && !(c->fails && c->assets && c->path && c->cap && c->used &&
-                 c->pred && c->via && c->bfs && c->seen && c->twin && c->flow))
+                 c->pred && c->via && c->bfs && c->seen && c->twin && c->flow &&
+                 c->fo && c->foseen))
         rc = nv_err_set(err, NV_ENOMEM, "out of memory");
     if (rc) {
         nv_culprits_release(c);
@@ -94,6 +98,8 @@ void nv_culprits_release(struct nv_culprits *c)
     nv_free(c->seen);
     nv_free(c->twin);
     nv_free(c->flow);
+    nv_free(c->fo);
+    nv_free(c->foseen);
     memset(c, 0, sizeof *c);
 }
 
@@ -296,31 +302,54 @@ static void may_witness(struct nv_culprits *c, uint32_t f, uint32_t g)
     }
 }
 
-/* The group's assets in r->queue[0..n). */
-static void take_routes(struct nv_culprits *c, uint32_t n, uint32_t g)
+/* The group's assets among a[0..n). */
+static void take_routes(struct nv_culprits *c, const uint32_t *a, uint32_t n,
+                        uint32_t g)
 {
     for (uint32_t i = 0; i < n; i++)
-        if (in_group(&c->x->groups, c->r.queue[i], g))
-            c->assets[c->nassets++] = c->r.queue[i];
+        if (in_group(&c->x->groups, a[i], g))
+            c->assets[c->nassets++] = a[i];
+}
+
+/* The assets on flow f's routes after each failure that moves them, once
+ * per flow (every group of the flow asks for the same routes). */
+static enum nv_rc failover_routes(struct nv_culprits *c, uint32_t f)
+{
+    uint32_t nf = 0, n;
+    enum nv_rc rc;
+
+    if (c->foflow == f)
+        return NV_OK;
+    c->foflow = NV_NONE;
+    c->nfo = 0;
+    c->fomark++;
+    rc = nv_routes_failures(&c->r, f, c->fails, &nf);
+    for (uint32_t i = 0; !rc && i < nf; i++) {
+        rc = nv_routes_flow(&c->r, f, c->fails[i], &n);
+        for (uint32_t k = 0; !rc && k < n; k++) {
+            uint32_t a = c->r.queue[k];
+            if (c->foseen[a] != c->fomark)
+                c->fo[c->nfo++] = a;
+            c->foseen[a] = c->fomark;
+        }
+    }
+    if (!rc)
+        c->foflow = f;
+    return rc;
 }
 
 static enum nv_rc on_routes(struct nv_culprits *c, uint32_t f, uint32_t g,
                             int failover)
 {
     const struct nv_fail none = {NV_FAIL_NONE, 0};
-    uint32_t nf = 0, n;
+    uint32_t n;
     enum nv_rc rc =
-        failover ? nv_routes_failures(&c->r, f, c->fails, &nf) : NV_OK;
+        failover ? failover_routes(c, f) : nv_routes_flow(&c->r, f, none, &n);
 
     if (!rc && !failover)
-        rc = nv_routes_flow(&c->r, f, none, &n);
-    if (!rc && !failover)
-        take_routes(c, n, g);
-    for (uint32_t i = 0; !rc && i < nf; i++) {
-        rc = nv_routes_flow(&c->r, f, c->fails[i], &n);
-        if (!rc)
-            take_routes(c, n, g);
-    }
+        take_routes(c, c->r.queue, n, g);
+    if (!rc && failover)
+        take_routes(c, c->fo, c->nfo, g);
     return rc;
 }
 

@@ -29,6 +29,9 @@ struct nv_culprits {
     uint32_t *cap, *used, *pred, *bfs, *twin, *seen;
     int32_t *flow, *via;
     uint32_t stamp, full; /* full: an end that took its unit, or NV_NONE */
+    /* the assets on flow foflow's routes after the failures that move
+     * them: fo[0 .. nfo) (foseen[a] == fomark marks them) */
+    uint32_t *fo, nfo, *foseen, fomark, foflow;
 };
 
 /* A finder for exposure x of m; release with nv_culprits_release. */
