@@ -543,3 +543,47 @@ NV_TEST(exposure_small_model_by_hand)
     nv_exposure_release(&x);
     nv_model_free(m);
 }
+
+/* transit: by layer unless a file says; a declared path may not pass
+ * through a non-transit asset (its ends may be non-transit). */
+NV_TEST(exposure_transit_defaults_and_paths)
+{
+    static const char *const rows[][7] = {
+        {"id", "r1", "layer", "ran", NULL, NULL},
+        {"id", "r2", "layer", "ran", "transit", "true"},
+        {"id", "c1", "layer", "core", NULL, NULL},
+        {"id", "c2", "layer", "core", "transit", "false"},
+        {"id", "e1", "layer", "endpoint", NULL, NULL},
+    };
+    const int want[] = {0, 1, 1, 0, 0};
+    const char *l1[] = {"a", "r1", "b", "c1", NULL};
+    const char *l2[] = {"a", "c1", "b", "e1", NULL};
+    const char *ok[] = {"id", "f",    "src",      "r1", "dst",
+                        "e1", "path", "r1;c1;e1", NULL};
+    const char *bad[] = {"id", "g",    "src",      "c1", "dst",
+                         "r1", "path", "c1;e1;r1", NULL};
+    struct nv_model *m = nv_model_new();
+    struct nv_err err;
+    uint32_t src;
+
+    ASSERT(m != NULL);
+    ASSERT_EQ(nv_model_add_source(m, "t", &src, &err), NV_OK);
+    for (int i = 0; i < 5; i++)
+        ASSERT(add(m, NV_T_ASSET, (const char **)rows[i]));
+    ASSERT(add(m, NV_T_LINK, l1) && add(m, NV_T_LINK, l2));
+    ASSERT(add(m, NV_T_FLOW, ok));
+    ASSERT_EQ(nv_model_finish(m, &err), NV_OK);
+    for (int i = 0; i < 5; i++)
+        ASSERT_EQ(NV_ASSETS(m)[i].transit, want[i]);
+    nv_model_free(m);
+    m = nv_model_new();
+    ASSERT(m != NULL);
+    ASSERT_EQ(nv_model_add_source(m, "t", &src, &err), NV_OK);
+    for (int i = 0; i < 5; i++)
+        ASSERT(add(m, NV_T_ASSET, (const char **)rows[i]));
+    ASSERT(add(m, NV_T_LINK, l1) && add(m, NV_T_LINK, l2));
+    ASSERT(add(m, NV_T_FLOW, bad));
+    ASSERT_EQ(nv_model_finish(m, &err), NV_EPARSE);
+    ASSERT(strstr(err.msg, "non-transit") != NULL);
+    nv_model_free(m);
+}
