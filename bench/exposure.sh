@@ -1,11 +1,17 @@
 #!/bin/bash
 # Exposure at national scale: netvet assess (every flow, every vendor,
-# country and designation group, all three levels) on generated models of
+# country and designation group, all four levels) on generated models of
 # 10k, 100k and 1M assets (about 3 links per asset, one flow per 10
-# assets, 20 vendors in 8 countries), with load and analysis times and
-# peak RSS; then the same answers from python3-igraph's building blocks on
-# the 10k model, checked for agreement, and the speed ratio.
-# Targets: 1M assets analysed in <= 3 s after loading, <= 2 GB peak RSS;
+# assets, 20 vendors in 8 countries; radios and end devices non-transit),
+# with load and analysis times, the routed and failover phases and their
+# ratio, and peak RSS; FAILOVER_FROM=CLASS limits failover to flows of
+# that class and above (assess --failover-from).  Then the same answers
+# from python3-igraph's building blocks on the 10k model, checked for
+# agreement, and the speed ratio: igraph knows neither non-transit assets
+# nor failover, so both run on a copy where every asset is transit and
+# netvet without failover.
+# Targets: 1M assets analysed in <= 3 s after loading without failover,
+# <= 2 GB peak RSS; failover <= 10x routed at 100k, <= 60 s at 1M;
 # >= 20x faster than igraph.
 # Usage: bench/exposure.sh [SIZES...]
 set -euo pipefail
@@ -25,26 +31,42 @@ model() {
     echo "$f"
 }
 
-printf '%-9s %9s %9s %10s %10s %10s\n' assets links flows load_s exposure_s peak_MB
+field() { sed -n "s/.*$1 \([0-9.]*\).*/\1/p" <<< "$2"; }
+
+printf '%-9s %9s %9s %8s %10s %9s %10s %8s %8s\n' assets links flows load_s \
+    exposure_s routed_s failover_s ratio peak_MB
 for n in "${sizes[@]}"; do
     f=$(model "$n")
     links=$(grep -c '^{"a":' "$f" || true)
     flows=$(grep -c '"sector":' "$f" || true)
-    t=$( { /usr/bin/time -f 'RSS %M' "$NETVET" assess --timing --json "$f" \
-           > "$out/exposure-$n.out"; } 2>&1 || true)
-    load=$(sed -n 's/.*loaded in \([0-9.]*\) s.*/\1/p' <<< "$t")
-    expo=$(sed -n 's/.*exposure in \([0-9.]*\) s.*/\1/p' <<< "$t")
+    t=$( { /usr/bin/time -f 'RSS %M' "$NETVET" assess --timing --limit 1 \
+           --failover-from "${FAILOVER_FROM:-unclassified}" "$f" \
+           > /dev/null; } 2>&1 || true)
+    load=$(field "loaded in" "$t")
+    expo=$(field "exposure in" "$t")
+    routed=$(field "routed" "$t")
+    fo=$(field "failover" "$t")
     rss=$(sed -n 's/^RSS \([0-9]*\)/\1/p' <<< "$t")
-    printf '%-9s %9s %9s %10s %10s %10.0f\n' "$n" "$links" "$flows" "$load" \
-        "$expo" "$((rss / 1024))"
-    echo "$expo" > "$out/exposure-$n.seconds"
+    printf '%-9s %9s %9s %8s %10s %9s %10s %8s %8.0f\n' "$n" "$links" \
+        "$flows" "$load" "$expo" "$routed" "$fo" \
+        "$(awk -v a="$fo" -v b="$routed" 'BEGIN {printf "%.1f", a / (b > 0.0005 ? b : 0.0005)}')" \
+        "$((rss / 1024))"
 done
 
 n=${sizes[0]}
 f=$(model "$n")
+all="$out/exposure-$n-transit.json"
+"$PY" -c 'import json, sys
+m = json.load(open(sys.argv[1]))
+for a in m["assets"]:
+    a["transit"] = True
+json.dump(m, open(sys.argv[2], "w"))' "$f" "$all"
+t=$( { "$NETVET" assess --timing --json --failover-from none "$all" \
+       > "$out/exposure-$n.out"; } 2>&1 || true)
+field "exposure in" "$t" > "$out/exposure-$n.seconds"
 echo
-echo "peer: python3-igraph on the $n-asset model"
-"$PY" bench/exposure_igraph.py "$f" "$out/exposure-$n.out" | tee "$out/igraph.txt"
+echo "peer: python3-igraph on the $n-asset model, every asset transit"
+"$PY" bench/exposure_igraph.py "$all" "$out/exposure-$n.out" | tee "$out/igraph.txt"
 awk -v ig="$(awk '{print $2}' "$out/igraph.txt")" \
     -v nv="$(cat "$out/exposure-$n.seconds")" 'BEGIN {
     printf "ratio      netvet is %.0fx faster than igraph (exposure only)\n",

@@ -15,7 +15,9 @@ from collections import defaultdict
 import igraph as ig
 import numpy as np
 
-LEVEL = {"none": 0, "may": 1, "routed": 2, "must": 3}
+# failover lies between routed and may; igraph's peer has no failover, so
+# it counts as may (netvet runs without it for the comparison anyway)
+LEVEL = {"none": 0, "may": 1, "failover": 1, "routed": 2, "must": 3}
 DESIG = ["trusted", "standard", "high-risk", "prohibited"]
 WORD = re.compile(r"[A-Za-z0-9\u0080-\U0010FFFF]+")
 

@@ -5,6 +5,8 @@
 #include "cmd/cli.h"
 #include "core/alloc.h"
 #include "cmd/cmd.h"
+#include "cmd/routeview.h"
+#include "exposure/culprits.h"
 #include "exposure/exposure.h"
 #include "core/json.h"
 #include "model/load.h"
@@ -21,8 +23,14 @@ static const char about[] =
     "Work out, for every critical flow and every vendor group, the highest\n"
     "level of exposure: MUST (every path crosses the group: it sees all\n"
     "traffic and can cut the flow alone), ROUTED (the group is on the\n"
-    "flow's route: its declared path, or any least-cost path) or MAY (on\n"
-    "some path).  Groups are each vendor (with its subsidiaries), each\n"
+    "flow's route: its declared path, or any least-cost path), FAILOVER\n"
+    "(on the route once any one link or asset has failed) or MAY (on some\n"
+    "path).  Non-transit assets (radios, end devices) are never passed\n"
+    "through.  Each level names the group's assets that give it: for MUST\n"
+    "the fewest whose removal cuts the flow, for ROUTED and FAILOVER those\n"
+    "on the routes, for MAY those on a witness path.  With --flow, the\n"
+    "route hop by hop and the failures that move it.  Groups are each\n"
+    "vendor (with its subsidiaries), each\n"
     "country (every vendor one state can compel) and each designation\n"
     "class (all high-risk, all prohibited).  Flows at risk are ranked by a\n"
     "score (docs/score.md) and grouped by sector and classification.\n"
@@ -33,11 +41,13 @@ static const char examples[] =
     "  netvet assess examples/national/model.json\n"
     "  netvet assess --group vendor --limit 10 model.json\n"
     "  netvet assess --flow defence-3 model.json\n"
+    "  netvet assess --json --routes model.json\n"
+    "  netvet assess --failover-from secret model.json\n"
     "  netvet assess --json model.json > exposure.json\n";
 
 struct assess_opts {
-    int json, timing;
-    const char *group, *flow, *limit, *threads;
+    int json, timing, routes;
+    const char *group, *flow, *limit, *threads, *failover_from;
     struct nv_strlist lists;
 };
 
@@ -52,8 +62,11 @@ struct row {
 struct view {
     const struct nv_model *m;
     const struct nv_exposure *x;
-    unsigned char *shown; /* per group: wanted by --group */
-    struct row *rows;     /* flows at risk, ranked */
+    struct nv_culprits *cf; /* who gives each level */
+    int routes;             /* --routes */
+    uint32_t *path;         /* --routes: scratch for two per asset */
+    unsigned char *shown;   /* per group: wanted by --group */
+    struct row *rows;       /* flows at risk, ranked */
     uint32_t nrows, limit, hostile;
     const char *flow; /* --flow */
 };
@@ -155,7 +168,24 @@ static int collect_rows(struct view *v)
     return NV_EXIT_OK;
 }
 
-/* "must    vendor:huawei (high-risk), country:CN (high-risk)" */
+/* " [sse-gw, hub-2 +3]": the first culprits of group g for flow f. */
+static void print_culprits(const struct view *v, uint32_t f, uint32_t g)
+{
+    struct nv_err err;
+    uint32_t n;
+
+    if (nv_culprits_find(v->cf, f, g, &err) || !v->cf->nassets)
+        return;
+    n = v->cf->nassets < 3 ? v->cf->nassets : 3;
+    printf(" [");
+    for (uint32_t i = 0; i < n; i++)
+        printf("%s%s", i ? ", " : "", NV_ASSETS(v->m)[v->cf->assets[i]].id);
+    if (v->cf->nassets > n)
+        printf(" +%u", v->cf->nassets - n);
+    putchar(']');
+}
+
+/* "must     vendor:huawei (high-risk) [sse-gw], country:CN ..." */
 static void print_level(const struct view *v, uint32_t f, enum nv_level lv)
 {
     int n = 0;
@@ -165,11 +195,12 @@ static void print_level(const struct view *v, uint32_t f, enum nv_level lv)
         if (!v->shown[g] || nv_exposure_level(v->x, f, g) != lv)
             continue;
         if (!n)
-            printf("        %-7s ", nv_level_names[lv]);
+            printf("        %-8s ", nv_level_names[lv]);
         printf("%s%s", n++ ? ", " : "", gr->id);
         if (gr->kind != NV_GROUP_DESIGNATION &&
             gr->designation >= NV_DESIG_HIGH_RISK)
             printf(" (%s)", nv_designation_names[gr->designation]);
+        print_culprits(v, f, g);
     }
     if (n)
         putchar('\n');
@@ -203,7 +234,7 @@ static void print_verdict(const struct view *v, uint32_t considered)
 
 static void print_groups(const struct view *v)
 {
-    printf("\ngroups: flows reached at must / routed / may\n");
+    printf("\ngroups: flows reached at must / routed / failover / may\n");
     for (uint32_t g = 0; g < v->x->groups.n; g++) {
         uint32_t at[NV_LEVEL_COUNT] = {0};
         if (!v->shown[g])
@@ -211,9 +242,10 @@ static void print_groups(const struct view *v)
         for (uint32_t f = 0; f < v->x->nflows; f++)
             if (wanted_flow(v, f))
                 at[nv_exposure_level(v->x, f, g)]++;
-        printf("  %-24s %-11s %6u %6u %6u\n", v->x->groups.v[g].id,
+        printf("  %-24s %-11s %6u %6u %6u %6u\n", v->x->groups.v[g].id,
                nv_designation_names[v->x->groups.v[g].designation],
-               at[NV_LEVEL_MUST], at[NV_LEVEL_ROUTED], at[NV_LEVEL_MAY]);
+               at[NV_LEVEL_MUST], at[NV_LEVEL_ROUTED], at[NV_LEVEL_FAILOVER],
+               at[NV_LEVEL_MAY]);
     }
 }
 
@@ -271,6 +303,31 @@ static void json_groups(struct nv_jsonw *w, const struct view *v)
     nv_jsonw_arr_end(w);
 }
 
+static void json_assets(struct nv_jsonw *w, const struct nv_model *m,
+                        const uint32_t *a, uint32_t n)
+{
+    nv_jsonw_arr(w);
+    for (uint32_t i = 0; i < n; i++)
+        nv_jsonw_str(w, NV_ASSETS(m)[a[i]].id);
+    nv_jsonw_arr_end(w);
+}
+
+/* "assets": the culprits; for may also "path": the witness path. */
+static void json_culprits(struct nv_jsonw *w, const struct view *v, uint32_t f,
+                          uint32_t g)
+{
+    struct nv_err err;
+
+    if (nv_culprits_find(v->cf, f, g, &err))
+        v->cf->nassets = v->cf->npath = 0;
+    nv_jsonw_key(w, "assets");
+    json_assets(w, v->m, v->cf->assets, v->cf->nassets);
+    if (!v->cf->npath)
+        return;
+    nv_jsonw_key(w, "path");
+    json_assets(w, v->m, v->cf->path, v->cf->npath);
+}
+
 static void json_exposure(struct nv_jsonw *w, const struct view *v, uint32_t f)
 {
     nv_jsonw_key(w, "exposure");
@@ -284,6 +341,7 @@ static void json_exposure(struct nv_jsonw *w, const struct view *v, uint32_t f)
             nv_jsonw_str(w, v->x->groups.v[g].id);
             nv_jsonw_key(w, "level");
             nv_jsonw_str(w, nv_level_names[lv]);
+            json_culprits(w, v, f, g);
             nv_jsonw_obj_end(w);
         }
     nv_jsonw_arr_end(w);
@@ -310,6 +368,8 @@ static void json_flow(struct nv_jsonw *w, const struct view *v, uint32_t f)
     nv_jsonw_num(
         w, round(nv_score_flow(v->m, v->x, f, v->shown, &worst) * 1e6) / 1e6);
     json_exposure(w, v, f);
+    if (v->routes)
+        nv_routeview_json(w, v->cf, f, v->path);
     nv_jsonw_obj_end(w);
 }
 
@@ -379,9 +439,16 @@ static int choose_groups(const struct nv_cmd_spec *spec, struct view *v,
 static int report(const struct nv_cmd_spec *spec, const struct assess_opts *o,
                   const struct nv_model *m, const struct nv_exposure *x)
 {
-    struct view v = {m, x, NULL, NULL, 0, 50, 0, o->flow};
+    struct nv_culprits cf;
+    struct view v = {m, x, &cf, o->routes, NULL, NULL, NULL, 0, 50, 0, o->flow};
     int rc = nv_cli_number(spec, "limit", o->limit, UINT32_MAX, &v.limit);
+    struct nv_err err;
 
+    if (nv_culprits_init(&cf, m, x, &err))
+        return nv_cli_fail(&err);
+    v.path = nv_calloc(2 * (size_t)m->graph.n + 1, sizeof *v.path);
+    if (!v.path)
+        rc = NV_EXIT_INTERNAL;
     if (!rc && o->flow && nv_model_find(m, NV_T_FLOW, o->flow) == NV_NONE)
         rc = nv_cli_usage_error(spec, "no flow '%s' in the model", o->flow);
     if (!rc)
@@ -392,16 +459,42 @@ static int report(const struct nv_cmd_spec *spec, const struct assess_opts *o,
         rc = print_json(&v);
     else if (!rc)
         print_text(&v);
+    if (!rc && !o->json && o->flow)
+        rc = nv_routeview_print(&cf, nv_model_find(m, NV_T_FLOW, o->flow),
+                                v.shown);
     if (!rc && v.hostile)
         rc = NV_EXIT_FINDINGS;
+    nv_culprits_release(&cf);
+    nv_free(v.path);
     nv_free(v.shown);
     nv_free(v.rows);
     return rc;
 }
 
+/* --failover-from CLASS, or "none". */
+static int failover_class(const struct nv_cmd_spec *spec, const char *arg,
+                          enum nv_class *c)
+{
+    int k;
+
+    if (!arg)
+        return NV_EXIT_OK;
+    if (strcmp(arg, "none") == 0) {
+        *c = NV_CLASS_COUNT;
+        return NV_EXIT_OK;
+    }
+    k = nv_name_index(nv_class_names, NV_CLASS_COUNT, arg, strlen(arg));
+    if (k < 0)
+        return nv_cli_usage_error(spec,
+                                  "--failover-from is a classification "
+                                  "(unclassified ... top-secret) or none");
+    *c = (enum nv_class)k;
+    return NV_EXIT_OK;
+}
+
 int cmd_assess(int argc, char **argv)
 {
-    struct assess_opts o = {0, 0, NULL, NULL, NULL, NULL, {NULL, 0}};
+    struct assess_opts o = {0, 0, 0, NULL, NULL, NULL, NULL, NULL, {NULL, 0}};
     const struct nv_opt opts[] = {
         {"json", NV_OPT_FLAG, &o.json, NULL, "print the exposure as JSON"},
         {"group", NV_OPT_STRING, &o.group, "KIND",
@@ -409,6 +502,11 @@ int cmd_assess(int argc, char **argv)
         {"flow", NV_OPT_STRING, &o.flow, "ID", "only this flow"},
         {"limit", NV_OPT_STRING, &o.limit, "N",
          "flows listed in the text report (50; 0: all)"},
+        {"routes", NV_OPT_FLAG, &o.routes, NULL,
+         "with --json: one least-cost route of each flow, and their number"},
+        {"failover-from", NV_OPT_STRING, &o.failover_from, "CLASS",
+         "work out failover only for flows of this classification and "
+         "above (all; none: for no flow)"},
         {"threads", NV_OPT_STRING, &o.threads, "N",
          "threads to use (default: one per core)"},
         {"timing", NV_OPT_FLAG, &o.timing, NULL,
@@ -422,6 +520,7 @@ int cmd_assess(int argc, char **argv)
     struct nv_strlist args = {0};
     struct nv_model *m = NULL;
     struct nv_exposure x = {0};
+    struct nv_exposure_opts xo = {0, NV_CLASS_UNCLASSIFIED};
     struct nv_err err;
     uint32_t threads = 0;
     double t[3] = {nv_cli_seconds(), 0, 0};
@@ -433,12 +532,18 @@ int cmd_assess(int argc, char **argv)
     if (rc == NV_EXIT_OK)
         rc = nv_cli_load_model(&spec, &args, &o.lists, &m);
     t[1] = nv_cli_seconds();
-    if (rc == NV_EXIT_OK && nv_exposure_compute(m, (int)threads, &x, &err))
+    if (rc == NV_EXIT_OK)
+        rc = failover_class(&spec, o.failover_from, &xo.failover_from);
+    xo.threads = (int)threads;
+    if (rc == NV_EXIT_OK && nv_exposure_compute_opts(m, &xo, &x, &err))
         rc = nv_cli_fail(&err);
     t[2] = nv_cli_seconds();
     if (rc == NV_EXIT_OK && o.timing)
-        fprintf(stderr, "netvet: loaded in %.3f s, exposure in %.3f s\n",
-                t[1] - t[0], t[2] - t[1]);
+        fprintf(stderr,
+                "netvet: loaded in %.3f s, exposure in %.3f s (must %.3f, "
+                "may %.3f, routed %.3f, failover %.3f)\n",
+                t[1] - t[0], t[2] - t[1], x.seconds[0], x.seconds[1],
+                x.seconds[2], x.seconds[3]);
     if (rc == NV_EXIT_OK)
         rc = report(&spec, &o, m, &x);
     nv_exposure_release(&x);

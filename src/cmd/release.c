@@ -5,6 +5,7 @@
 #include "core/alloc.h"
 #include "cmd/cli.h"
 #include "cmd/cmd.h"
+#include "exposure/culprits.h"
 #include "exposure/exposure.h"
 #include "core/file.h"
 #include "core/json.h"
@@ -20,9 +21,10 @@ static const char about[] =
     "its traffic) and each classification, whether information may be\n"
     "released: allow, allow-if-encrypted, or deny.  A channel is judged by\n"
     "the worst level at which a high-risk or prohibited group reaches it\n"
-    "(must > routed > may), against the policy's release thresholds\n"
-    "(`release CLASS tolerate LEVEL [encrypted LEVEL]`, docs/policy.md).\n"
-    "Each cell says which group, at which level, decided it.  With --item,\n"
+    "(must > routed > failover > may), against the policy's release\n"
+    "thresholds (`release CLASS tolerate LEVEL [encrypted LEVEL]`,\n"
+    "docs/policy.md).  Each cell says which group, at which level, and\n"
+    "which of its assets decided it.  With --item,\n"
     "decide one intelligence item (classification, releasable-to list,\n"
     "optionally a channel) instead.  Exit status 0 when everything asked\n"
     "may be released, 1 when something may not, 2 on bad input.";
@@ -42,6 +44,7 @@ struct release_opts {
 struct ctx {
     const struct nv_model *m;
     const struct nv_exposure *x;
+    struct nv_culprits *cf;
     const struct nv_policy *p;
 };
 
@@ -64,16 +67,27 @@ struct decisions {
     int denied;
 };
 
+/* The worst hostile group of channel f, its level and the assets that
+ * give it. */
 static void worst_text(const struct ctx *c, uint32_t f, char *out, size_t size)
 {
     uint32_t g;
     enum nv_level lv = nv_score_hostile_level(c->x, f, &g);
+    struct nv_err err;
+    size_t len;
 
-    if (g == NV_NONE)
+    if (g == NV_NONE) {
         snprintf(out, size, "no high-risk group on any path");
-    else
-        snprintf(out, size, "%s at %s", c->x->groups.v[g].id,
-                 nv_level_names[lv]);
+        return;
+    }
+    snprintf(out, size, "%s at %s", c->x->groups.v[g].id, nv_level_names[lv]);
+    if (nv_culprits_find(c->cf, f, g, &err))
+        return;
+    for (uint32_t i = 0; i < c->cf->nassets; i++) {
+        len = strlen(out);
+        snprintf(out + len, size - len, "%s%s", i ? ", " : " by ",
+                 NV_ASSETS(c->m)[c->cf->assets[i]].id);
+    }
 }
 
 /* Room for one row per partner channel, or per partner. */
@@ -100,6 +114,7 @@ static int decide_matrix(const struct ctx *c, struct decisions *d)
             for (int cl = 0; cl < NV_CLASS_COUNT; cl++) {
                 nv_release_decide(c->m, c->x, c->p, r->flow, (enum nv_class)cl,
                                   &r->cell[cl]);
+                nv_release_name_assets(c->cf, r->flow, &r->cell[cl]);
                 d->denied |= r->cell[cl].d != NV_RELEASE_ALLOW;
             }
         }
@@ -109,7 +124,7 @@ static int decide_matrix(const struct ctx *c, struct decisions *d)
 
 static void matrix_text(const struct ctx *c, const struct decisions *d)
 {
-    char worst[128];
+    char worst[256];
 
     printf("%-8s %-16s", "partner", "channel");
     for (int k = 0; k < NV_CLASS_COUNT; k++)
@@ -225,6 +240,7 @@ static void best_channel(const struct ctx *c, const struct item *it,
         if (it->channel && strcmp(NV_FLOWS(c->m)[f].id, it->channel) != 0)
             continue;
         nv_release_decide(c->m, c->x, c->p, f, it->cls, &cell);
+        nv_release_name_assets(c->cf, f, &cell);
         if (r->flow == NV_NONE || cell.d < best->d) {
             *best = cell;
             r->flow = f;
@@ -350,6 +366,7 @@ static int run(const struct nv_cmd_spec *spec, const struct release_opts *o,
     struct nv_policy *p = NULL;
     struct nv_exposure x = {0};
     struct decisions d = {0};
+    struct nv_culprits cf = {0};
     struct nv_err err;
     int rc = nv_cli_load_policy(spec, &o->packs, &p);
 
@@ -357,7 +374,9 @@ static int run(const struct nv_cmd_spec *spec, const struct release_opts *o,
         rc = nv_cli_load_model(spec, args, &o->lists, &m);
     if (!rc && nv_exposure_compute(m, 0, &x, &err))
         rc = nv_cli_fail(&err);
-    struct ctx c = {m, &x, p};
+    if (!rc && nv_culprits_init(&cf, m, &x, &err))
+        rc = nv_cli_fail(&err);
+    struct ctx c = {m, &x, &cf, p};
     if (!rc)
         rc = o->item ? decide_item(&c, o->item, &d) : decide_matrix(&c, &d);
     if (!rc)
@@ -367,6 +386,8 @@ static int run(const struct nv_cmd_spec *spec, const struct release_opts *o,
         rc = nv_cli_evidence_record(&o->evidence, "release", log_decisions, &r);
     }
     nv_free(d.v);
+    if (cf.m)
+        nv_culprits_release(&cf);
     nv_exposure_release(&x);
     nv_model_free(m);
     nv_policy_free(p);

@@ -4,8 +4,10 @@
 #include "cmd/cli.h"
 #include "cmd/cmd.h"
 #include "core/json.h"
+#include "exposure/culprits.h"
 #include "exposure/wargame.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -14,8 +16,11 @@ static const char about[] =
     "under one state, or of a whole designation class: the critical flows\n"
     "it could read (on their route and not encrypted end to end), only\n"
     "observe (encrypted: it still sees metadata), or cut on its own (on\n"
-    "every path), summed by sector and classification; and the sites that\n"
-    "run only on its equipment, with the people they serve.  A short\n"
+    "every path), or would get onto after one failure (failover), summed\n"
+    "by sector and classification; the group's assets that carry critical\n"
+    "traffic alone (every route of the flow crosses them), ranked by that\n"
+    "traffic; the assets that give it each flow (--json); and the sites\n"
+    "that run only on its equipment, with the people they serve.  A short\n"
     "plain-language summary comes first.  Exit status 1 when the group can\n"
     "read, observe or cut any flow, 0 when it can not, 2 on bad input.";
 
@@ -66,6 +71,9 @@ static void print_summary(const struct nv_model *m, const struct nv_exposure *x,
            t->observe);
     printf("  - it could cut %u flows on its own (it is on every path);\n",
            t->cut);
+    printf("  - one failure of a link or an asset would put it on the route "
+           "of %u more flows;\n",
+           t->failover);
     printf("  - %u more flows could be routed through it (it is on some "
            "path);\n",
            t->could);
@@ -75,16 +83,25 @@ static void print_summary(const struct nv_model *m, const struct nv_exposure *x,
 
 static void print_tables(const struct nv_model *m, const struct nv_wargame *w)
 {
-    printf("\n%-14s %-13s %6s %6s %8s %6s %6s\n", "sector", "class", "flows",
-           "read", "observe", "cut", "could");
+    printf("\n%-14s %-13s %6s %6s %8s %6s %8s %6s\n", "sector", "class",
+           "flows", "read", "observe", "cut", "failover", "could");
     for (uint32_t i = 0; i < w->ncells; i++) {
         const struct nv_wg_cell *c = &w->cells[i];
-        printf("%-14s %-13s %6u %6u %8u %6u %6u\n", c->sector,
+        printf("%-14s %-13s %6u %6u %8u %6u %8u %6u\n", c->sector,
                nv_class_names[c->cls], c->flows, c->read, c->observe, c->cut,
-               c->could);
+               c->failover, c->could);
     }
-    printf("%-14s %-13s %6u %6u %8u %6u %6u\n", "all", "", w->total.flows,
-           w->total.read, w->total.observe, w->total.cut, w->total.could);
+    printf("%-14s %-13s %6u %6u %8u %6u %8u %6u\n", "all", "", w->total.flows,
+           w->total.read, w->total.observe, w->total.cut, w->total.failover,
+           w->total.could);
+    if (w->nranked)
+        printf("\nits assets that carry critical traffic alone (flows, "
+               "importance x class)\n");
+    for (uint32_t i = 0; i < w->nranked && i < 10; i++)
+        printf("  %-20s %4u %10.1f\n", NV_ASSETS(m)[w->ranked[i].asset].id,
+               w->ranked[i].flows, w->ranked[i].traffic);
+    if (w->nranked > 10)
+        printf("  ... and %u more\n", w->nranked - 10);
     if (w->ndark)
         printf("\nsites that run only on its equipment (population)\n");
     for (uint32_t i = 0; i < w->ndark && i < 25; i++) {
@@ -99,9 +116,10 @@ static void print_tables(const struct nv_model *m, const struct nv_wargame *w)
 static void json_cell(struct nv_jsonw *j, const struct nv_wg_cell *c,
                       int with_class)
 {
-    static const char *const keys[] = {"flows", "read", "observe", "cut",
-                                       "could"};
-    const uint32_t values[] = {c->flows, c->read, c->observe, c->cut, c->could};
+    static const char *const keys[] = {"flows", "read",     "observe",
+                                       "cut",   "failover", "could"};
+    const uint32_t values[] = {c->flows, c->read,     c->observe,
+                               c->cut,   c->failover, c->could};
 
     nv_jsonw_obj(j);
     if (with_class) {
@@ -110,15 +128,48 @@ static void json_cell(struct nv_jsonw *j, const struct nv_wg_cell *c,
         nv_jsonw_key(j, "classification");
         nv_jsonw_str(j, nv_class_names[c->cls]);
     }
-    for (int i = 0; i < 5; i++) {
+    for (int i = 0; i < 6; i++) {
         nv_jsonw_key(j, keys[i]);
         nv_jsonw_int(j, values[i]);
     }
     nv_jsonw_obj_end(j);
 }
 
+static void json_ranked(struct nv_jsonw *j, const struct nv_model *m,
+                        const struct nv_wargame *w)
+{
+    nv_jsonw_key(j, "assets_alone");
+    nv_jsonw_arr(j);
+    for (uint32_t i = 0; i < w->nranked; i++) {
+        nv_jsonw_obj(j);
+        nv_jsonw_key(j, "id");
+        nv_jsonw_str(j, NV_ASSETS(m)[w->ranked[i].asset].id);
+        nv_jsonw_key(j, "flows");
+        nv_jsonw_int(j, w->ranked[i].flows);
+        nv_jsonw_key(j, "traffic");
+        nv_jsonw_num(j, round(w->ranked[i].traffic * 1e6) / 1e6);
+        nv_jsonw_obj_end(j);
+    }
+    nv_jsonw_arr_end(j);
+}
+
+/* "assets": the group's assets that give flow f its level. */
+static void json_culprits(struct nv_jsonw *j, struct nv_culprits *cf,
+                          uint32_t f, uint32_t g)
+{
+    struct nv_err err;
+
+    nv_jsonw_key(j, "assets");
+    nv_jsonw_arr(j);
+    for (uint32_t i = 0; !nv_culprits_find(cf, f, g, &err) && i < cf->nassets;
+         i++)
+        nv_jsonw_str(j, NV_ASSETS(cf->m)[cf->assets[i]].id);
+    nv_jsonw_arr_end(j);
+}
+
 static void json_flows(struct nv_jsonw *j, const struct nv_model *m,
-                       const struct nv_exposure *x, uint32_t g)
+                       const struct nv_exposure *x, uint32_t g,
+                       struct nv_culprits *cf)
 {
     nv_jsonw_key(j, "flows");
     nv_jsonw_arr(j);
@@ -133,6 +184,7 @@ static void json_flows(struct nv_jsonw *j, const struct nv_model *m,
         nv_jsonw_str(j, nv_level_names[lv]);
         nv_jsonw_key(j, "encrypted");
         nv_jsonw_bool(j, NV_FLOWS(m)[f].encrypted);
+        json_culprits(j, cf, f, g);
         nv_jsonw_obj_end(j);
     }
     nv_jsonw_arr_end(j);
@@ -161,6 +213,7 @@ static int print_json(const struct nv_model *m, const struct nv_exposure *x,
                       const struct nv_wargame *w)
 {
     struct nv_jsonw *j = nv_jsonw_new(stdout, 0);
+    struct nv_culprits cf;
     struct nv_err err;
     enum nv_rc rc;
 
@@ -178,7 +231,13 @@ static int print_json(const struct nv_model *m, const struct nv_exposure *x,
     for (uint32_t i = 0; i < w->ncells; i++)
         json_cell(j, &w->cells[i], 1);
     nv_jsonw_arr_end(j);
-    json_flows(j, m, x, w->group);
+    if (nv_culprits_init(&cf, m, x, &err)) {
+        nv_jsonw_free(j);
+        return nv_cli_fail(&err);
+    }
+    json_flows(j, m, x, w->group, &cf);
+    nv_culprits_release(&cf);
+    json_ranked(j, m, w);
     json_sites(j, m, w);
     nv_jsonw_obj_end(j);
     rc = nv_jsonw_finish(j, &err);

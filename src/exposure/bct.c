@@ -19,6 +19,7 @@ struct frame {
 
 struct search {
     const struct nv_graph *g;
+    const unsigned char *skip;
     struct nv_bct *t;
     uint32_t *disc, *low, *stamp, clock;
     uint32_t *estack; /* pairs of vertices */
@@ -112,7 +113,7 @@ static enum nv_rc step(struct search *s)
         return finish(s);
     k = f->next++;
     w = g->adj[k];
-    if (w == v || g->link[k] == f->parent_link)
+    if (w == v || g->link[k] == f->parent_link || (s->skip && s->skip[w]))
         return NV_OK;
     if (!s->disc[w]) {
         rc = push_edge(s, v, w);
@@ -130,7 +131,7 @@ static enum nv_rc find_blocks(struct search *s)
     enum nv_rc rc = NV_OK;
 
     for (uint32_t r = 0; r < s->g->n && !rc; r++) {
-        if (s->disc[r])
+        if (s->disc[r] || (s->skip && s->skip[r]))
             continue;
         rc = push_frame(s, r, NV_NONE, 0);
         while (!rc && s->nframes)
@@ -246,11 +247,11 @@ static enum nv_rc build_forest(struct nv_bct *t, uint32_t n, uint32_t *scratch)
     return rc;
 }
 
-enum nv_rc nv_bct_build(const struct nv_graph *g, struct nv_bct *t,
-                        struct nv_err *err)
+enum nv_rc nv_bct_build(const struct nv_graph *g, const unsigned char *skip,
+                        struct nv_bct *t, struct nv_err *err)
 {
-    struct search s = {g, t,    NULL, NULL, NULL, 0, NULL, 0,
-                       0, NULL, 0,    0,    0,    0, 0};
+    struct search s = {g, skip, t,    NULL, NULL, NULL, 0, NULL,
+                       0, 0,    NULL, 0,    0,    0,    0, 0};
     enum nv_rc rc = NV_OK;
 
     memset(t, 0, sizeof *t);
@@ -434,5 +435,32 @@ enum nv_rc nv_bct_lca(const struct nv_bct *t, const uint32_t *a,
     nv_free(l.stack);
     nv_free(l.cursor);
     nv_free(l.done);
+    return rc ? nv_err_set(err, rc, "out of memory") : NV_OK;
+}
+
+enum nv_rc nv_bct_preorder(const struct nv_bct *t, uint32_t *pre,
+                           struct nv_err *err)
+{
+    uint32_t nodes = nv_bct_nodes(t), *coff, *kids, clock = 0, top;
+    uint32_t *stack = nv_calloc((size_t)nodes + 1, sizeof *stack);
+    enum nv_rc rc = children(t, &coff, &kids);
+
+    if (!rc && !stack)
+        rc = NV_ENOMEM;
+    for (uint32_t r = 0; !rc && r < nodes; r++) {
+        if (t->parent[r] != NV_NONE)
+            continue;
+        stack[0] = r;
+        for (top = 1; top;) {
+            uint32_t x = stack[--top];
+            pre[x] = clock++;
+            /* children pushed last-first: taken in order */
+            for (uint32_t i = coff[x + 1]; i > coff[x]; i--)
+                stack[top++] = kids[i - 1];
+        }
+    }
+    nv_free(coff);
+    nv_free(kids);
+    nv_free(stack);
     return rc ? nv_err_set(err, rc, "out of memory") : NV_OK;
 }

@@ -27,9 +27,11 @@ struct nv_bct {
 };
 
 /* The blocks and block-cut forest of g (self-loops are ignored; parallel
- * links make a block of their two ends).  Release with nv_bct_release. */
-enum nv_rc nv_bct_build(const struct nv_graph *g, struct nv_bct *t,
-                        struct nv_err *err) NV_WUR;
+ * links make a block of their two ends).  Vertices with skip[v] set (skip
+ * may be NULL) are left out, with node[v] = NV_NONE.  Release with
+ * nv_bct_release. */
+enum nv_rc nv_bct_build(const struct nv_graph *g, const unsigned char *skip,
+                        struct nv_bct *t, struct nv_err *err) NV_WUR;
 
 void nv_bct_release(struct nv_bct *t);
 
@@ -47,5 +49,11 @@ static inline uint32_t nv_bct_nodes(const struct nv_bct *t)
 enum nv_rc nv_bct_lca(const struct nv_bct *t, const uint32_t *a,
                       const uint32_t *b, uint32_t n, uint32_t *lca,
                       struct nv_err *err) NV_WUR;
+
+/* Depth-first preorder numbers of the forest's nodes into pre (one per
+ * node): the LCA of a set of nodes of one tree is the LCA of the two with
+ * the smallest and largest numbers. */
+enum nv_rc nv_bct_preorder(const struct nv_bct *t, uint32_t *pre,
+                           struct nv_err *err) NV_WUR;
 
 #endif

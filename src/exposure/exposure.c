@@ -1,47 +1,51 @@
 /*
- * exposure.c - the three levels for every flow and group.
+ * exposure.c - the four levels for every flow and group.
  *
- * Work is done in phases (must, may, routed), each split into items that
- * threads take from a shared counter: a group for must and may, a source
- * for routed.  Items of a phase write disjoint cells of the level table
- * (a group's column, or the rows of a source's flows), and levels only
- * ever rise, so the result does not depend on the threads' timing.
+ * Work is done in phases (must, may, routed, failover), each split into
+ * items that threads take from a shared counter: a group for must and
+ * may, a source for routed, a flow for failover.  Items of a phase write
+ * disjoint cells of the level table (a group's column, or the rows of a
+ * source's or a flow's), and levels only ever rise, so the result does
+ * not depend on the threads' timing.
+ *
+ * Non-transit assets: the searches for must and may run on the graph
+ * without them, and a flow's ends are joined to it through their "ends":
+ * an end that forwards traffic is its own, one that does not is its
+ * transit neighbours.  A path of the flow is then an end of s, a path in
+ * the transit graph, an end of t -- or the direct link s-t.
  */
 #include "exposure/exposure.h"
 
 #include "core/alloc.h"
-#include "exposure/bct.h"
-#include "model/graph.h"
 #include "core/threads.h"
+#include "exposure/exposure_int.h"
+#include "model/graph.h"
 
-#include <math.h>
-#include <stdatomic.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
-const char *const nv_level_names[NV_LEVEL_COUNT] = {"none", "may", "routed",
-                                                    "must"};
+const char *const nv_level_names[NV_LEVEL_COUNT] = {"none", "may", "failover",
+                                                    "routed", "must"};
 
-/* What the phases share. */
-struct ctx {
-    const struct nv_model *m;
-    struct nv_exposure *x;
-    struct nv_bct bct;
-    uint32_t *fnode_s, *fnode_t, *flca; /* per flow, for may */
-    uint32_t *soff, *sflows, nsources;  /* routed flows by source */
-    atomic_uint next;
-    atomic_int failed;
-};
-
-static void raise_level(struct nv_exposure *x, uint32_t f, uint32_t g,
-                        enum nv_level l)
+void nv_xctx_raise(struct nv_exposure *x, uint32_t f, uint32_t g,
+                   enum nv_level l)
 {
     unsigned char *cell = &x->level[(size_t)f * x->groups.n + g];
     if (*cell < l)
         *cell = (unsigned char)l;
 }
 
-/* Take the next item of the phase, if any is left and nothing failed. */
-static int next_item(struct ctx *c, uint32_t n, uint32_t *item)
+void nv_xctx_raise_asset(struct nv_xctx *c, uint32_t f, uint32_t a,
+                         enum nv_level l)
+{
+    const struct nv_groups *gs = &c->x->groups;
+
+    for (uint32_t k = gs->off[a]; k < gs->off[a + 1]; k++)
+        nv_xctx_raise(c->x, f, gs->grp[k], l);
+}
+
+int nv_xctx_next(struct nv_xctx *c, uint32_t n, uint32_t *item)
 {
     if (atomic_load(&c->failed))
         return 0;
@@ -50,74 +54,142 @@ static int next_item(struct ctx *c, uint32_t n, uint32_t *item)
 }
 
 /* Run fn on n threads from the phase's first item. */
-static void run_threads(struct ctx *c, int n, void *(*fn)(void *))
+static void run_threads(struct nv_xctx *c, int n, void *(*fn)(void *))
 {
     atomic_store(&c->next, 0);
     nv_threads_run(n, fn, c);
 }
 
-/* The flows whose ends are connected in the whole graph. */
-static enum nv_rc mark_connected(struct ctx *c)
+/* How many ends v has, and the i-th: v itself if it forwards traffic,
+ * else its neighbours (those that do not forward are skipped by the
+ * callers, as is v itself over a self-loop). */
+static uint32_t end_count(const struct nv_xctx *c, uint32_t v)
 {
     const struct nv_graph *g = &c->m->graph;
-    const struct nv_flow *f = NV_FLOWS(c->m);
-    uint32_t *comp = nv_calloc((size_t)g->n + 1, sizeof *comp);
-    uint32_t *stack = nv_calloc((size_t)g->n + 1, sizeof *stack);
-    int ok = comp && stack;
-
-    if (ok) {
-        nv_graph_components(g, NULL, comp, stack);
-        for (uint32_t i = 0; i < c->x->nflows; i++)
-            c->x->connected[i] = comp[f[i].src.idx] == comp[f[i].dst.idx];
-    }
-    nv_free(comp);
-    nv_free(stack);
-    return ok ? NV_OK : NV_ENOMEM;
+    return c->nontransit[v] ? g->off[v + 1] - g->off[v] : 1;
 }
 
-/* ---- must: components of the graph without the group ---- */
+static uint32_t end_at(const struct nv_xctx *c, uint32_t v, uint32_t i)
+{
+    const struct nv_graph *g = &c->m->graph;
+    return c->nontransit[v] ? g->adj[g->off[v] + i] : v;
+}
 
-struct must_scratch {
-    unsigned char *removed;
-    uint32_t *comp, *stack;
+/* Whether an end of s and an end of t, neither removed, share a
+ * component: comp labels the graph without removed[] and non-transit
+ * assets; seen is scratch per component, tag new for each call. */
+static int ends_meet(const struct nv_xctx *c, const uint32_t *comp, uint32_t f,
+                     uint32_t *seen, uint32_t tag)
+{
+    uint32_t s = NV_FLOWS(c->m)[f].src.idx, t = NV_FLOWS(c->m)[f].dst.idx;
+
+    for (uint32_t i = 0; i < end_count(c, s); i++) {
+        uint32_t a = end_at(c, s, i);
+        if (comp[a] != NV_NONE)
+            seen[comp[a]] = tag;
+    }
+    for (uint32_t i = 0; i < end_count(c, t); i++) {
+        uint32_t b = end_at(c, t, i);
+        if (comp[b] != NV_NONE && seen[comp[b]] == tag)
+            return 1;
+    }
+    return 0;
+}
+
+struct comp_scratch {
+    unsigned char *removed; /* bit 1: in the group; bit 2: non-transit */
+    uint32_t *comp, *stack, *seen, tag;
 };
 
-static void must_group(struct ctx *c, struct must_scratch *w, uint32_t g)
+static enum nv_rc comp_init(struct comp_scratch *w, const struct nv_xctx *c)
+{
+    uint32_t n = c->m->graph.n + 1;
+
+    w->removed = nv_malloc(n);
+    w->comp = nv_calloc(n, sizeof(uint32_t));
+    w->stack = nv_calloc(n, sizeof(uint32_t));
+    w->seen = nv_calloc(n, sizeof(uint32_t));
+    w->tag = 0;
+    if (!w->removed || !w->comp || !w->stack || !w->seen)
+        return NV_ENOMEM;
+    for (uint32_t v = 0; v + 1 < n; v++)
+        w->removed[v] = (unsigned char)(c->nontransit[v] << 1);
+    return NV_OK;
+}
+
+static void comp_release(struct comp_scratch *w)
+{
+    nv_free(w->removed);
+    nv_free(w->comp);
+    nv_free(w->stack);
+    nv_free(w->seen);
+}
+
+/* Is there a path of f that avoids the assets with removed bit 1? */
+static int flow_survives(const struct nv_xctx *c, struct comp_scratch *w,
+                         uint32_t f)
+{
+    uint32_t s = NV_FLOWS(c->m)[f].src.idx, t = NV_FLOWS(c->m)[f].dst.idx;
+
+    if ((w->removed[s] | w->removed[t]) & 1)
+        return 0;
+    return s == t || c->direct[f] ||
+           ends_meet(c, w->comp, f, w->seen, ++w->tag);
+}
+
+/* Which flows have a path at all, and which join their ends directly. */
+static enum nv_rc mark_connected(struct nv_xctx *c)
+{
+    const struct nv_flow *f = NV_FLOWS(c->m);
+    const struct nv_graph *g = &c->m->graph;
+    struct comp_scratch w;
+    enum nv_rc rc = comp_init(&w, c);
+
+    for (uint32_t i = 0; !rc && i < c->x->nflows; i++)
+        for (uint32_t k = g->off[f[i].src.idx]; k < g->off[f[i].src.idx + 1];
+             k++)
+            c->direct[i] |=
+                g->adj[k] == f[i].dst.idx && f[i].src.idx != f[i].dst.idx;
+    if (!rc) {
+        nv_graph_components(g, w.removed, w.comp, w.stack);
+        for (uint32_t i = 0; i < c->x->nflows; i++)
+            c->x->connected[i] = (unsigned char)flow_survives(c, &w, i);
+    }
+    comp_release(&w);
+    return rc;
+}
+
+/* ---- must: components of the transit graph without the group ---- */
+
+static void must_group(struct nv_xctx *c, struct comp_scratch *w, uint32_t g)
 {
     const struct nv_groups *gs = &c->x->groups;
-    const struct nv_flow *f = NV_FLOWS(c->m);
 
     for (uint32_t k = gs->aoff[g]; k < gs->aoff[g + 1]; k++)
-        w->removed[gs->asset[k]] = 1;
+        w->removed[gs->asset[k]] |= 1;
     nv_graph_components(&c->m->graph, w->removed, w->comp, w->stack);
-    for (uint32_t i = 0; i < c->x->nflows; i++) {
-        uint32_t s = f[i].src.idx, t = f[i].dst.idx;
-        if (c->x->connected[i] &&
-            (w->removed[s] || w->removed[t] || w->comp[s] != w->comp[t]))
-            raise_level(c->x, i, g, NV_LEVEL_MUST);
-    }
+    for (uint32_t i = 0; i < c->x->nflows; i++)
+        if (c->x->connected[i] && !flow_survives(c, w, i))
+            nv_xctx_raise(c->x, i, g, NV_LEVEL_MUST);
     for (uint32_t k = gs->aoff[g]; k < gs->aoff[g + 1]; k++)
-        w->removed[gs->asset[k]] = 0;
+        w->removed[gs->asset[k]] &= 2;
 }
 
 static void *must_worker(void *arg)
 {
-    struct ctx *c = arg;
-    uint32_t n = c->m->graph.n + 1, g;
-    struct must_scratch w = {nv_calloc(n, 1), nv_calloc(n, sizeof(uint32_t)),
-                             nv_calloc(n, sizeof(uint32_t))};
+    struct nv_xctx *c = arg;
+    struct comp_scratch w;
+    uint32_t g;
 
-    if (!w.removed || !w.comp || !w.stack)
+    if (comp_init(&w, c))
         atomic_store(&c->failed, 1);
-    while (next_item(c, c->x->groups.n, &g))
+    while (nv_xctx_next(c, c->x->groups.n, &g))
         must_group(c, &w, g);
-    nv_free(w.removed);
-    nv_free(w.comp);
-    nv_free(w.stack);
+    comp_release(&w);
     return NULL;
 }
 
-/* ---- may: blocks on the block-cut forest path ---- */
+/* ---- may: blocks on the block-cut forest paths ---- */
 
 struct may_scratch {
     unsigned char *mark;
@@ -125,7 +197,7 @@ struct may_scratch {
 };
 
 /* Mark the forest nodes holding an asset of group g (set to val). */
-static void mark_group(struct ctx *c, unsigned char *mark, uint32_t g,
+static void mark_group(struct nv_xctx *c, unsigned char *mark, uint32_t g,
                        unsigned char val)
 {
     const struct nv_groups *gs = &c->x->groups;
@@ -133,6 +205,8 @@ static void mark_group(struct ctx *c, unsigned char *mark, uint32_t g,
 
     for (uint32_t k = gs->aoff[g]; k < gs->aoff[g + 1]; k++) {
         uint32_t x = t->node[gs->asset[k]], cut = x - t->nblocks;
+        if (x == NV_NONE)
+            continue; /* not transit: only ever an end, counted by must */
         mark[x] = val;
         for (uint32_t i = x < t->nblocks ? 0 : t->coff[cut];
              x >= t->nblocks && i < t->coff[cut + 1]; i++)
@@ -140,7 +214,28 @@ static void mark_group(struct ctx *c, unsigned char *mark, uint32_t g,
     }
 }
 
-static void may_group(struct ctx *c, struct may_scratch *w, uint32_t g)
+static int in_group(const struct nv_groups *gs, uint32_t a, uint32_t g)
+{
+    for (uint32_t k = gs->off[a]; k < gs->off[a + 1]; k++)
+        if (gs->grp[k] == g)
+            return 1;
+    return 0;
+}
+
+/* Whether one of flow f's items meets the marked nodes. */
+static int may_flow(const struct nv_xctx *c, const struct may_scratch *w,
+                    uint32_t f, uint32_t g)
+{
+    for (uint32_t k = c->ioff[f]; k < c->ioff[f + 1]; k++) {
+        uint32_t a = c->inode[k], l = c->itop[k];
+        if (l == NV_NONE ? in_group(&c->x->groups, a, g)
+                         : w->count[a] + w->mark[l] > w->count[l])
+            return 1;
+    }
+    return 0;
+}
+
+static void may_group(struct nv_xctx *c, struct may_scratch *w, uint32_t g)
 {
     const struct nv_bct *t = &c->bct;
     uint32_t nodes = nv_bct_nodes(t);
@@ -150,294 +245,236 @@ static void may_group(struct ctx *c, struct may_scratch *w, uint32_t g)
         uint32_t x = t->order[i], p = t->parent[x];
         w->count[x] = w->mark[x] + (p == NV_NONE ? 0 : w->count[p]);
     }
-    for (uint32_t f = 0; f < c->x->nflows; f++) {
-        uint32_t a = c->fnode_s[f], b = c->fnode_t[f], l = c->flca[f];
-        if (l != NV_NONE &&
-            w->count[a] + w->count[b] - 2 * w->count[l] + w->mark[l] > 0)
-            raise_level(c->x, f, g, NV_LEVEL_MAY);
-    }
+    for (uint32_t f = 0; f < c->x->nflows; f++)
+        if (may_flow(c, w, f, g))
+            nv_xctx_raise(c->x, f, g, NV_LEVEL_MAY);
     mark_group(c, w->mark, g, 0);
 }
 
 static void *may_worker(void *arg)
 {
-    struct ctx *c = arg;
+    struct nv_xctx *c = arg;
     uint32_t n = nv_bct_nodes(&c->bct) + 1, g;
     struct may_scratch w = {nv_calloc(n, 1), nv_calloc(n, sizeof(uint32_t))};
 
     if (!w.mark || !w.count)
         atomic_store(&c->failed, 1);
-    while (next_item(c, c->x->groups.n, &g))
+    while (nv_xctx_next(c, c->x->groups.n, &g))
         may_group(c, &w, g);
     nv_free(w.mark);
     nv_free(w.count);
     return NULL;
 }
 
-/* The forest nodes of each connected flow's ends and their LCA; flows
- * that are not connected, or start where they end, get no LCA. */
-static enum nv_rc prepare_may(struct ctx *c, struct nv_err *err)
-{
-    const struct nv_flow *f = NV_FLOWS(c->m);
-    uint32_t n = c->x->nflows;
-    enum nv_rc rc = nv_bct_build(&c->m->graph, &c->bct, err);
-
-    c->fnode_s = nv_calloc((size_t)n + 1, sizeof *c->fnode_s);
-    c->fnode_t = nv_calloc((size_t)n + 1, sizeof *c->fnode_t);
-    c->flca = nv_calloc((size_t)n + 1, sizeof *c->flca);
-    if (!rc && (!c->fnode_s || !c->fnode_t || !c->flca))
-        rc = nv_err_set(err, NV_ENOMEM, "out of memory");
-    for (uint32_t i = 0; !rc && i < n; i++) {
-        c->fnode_s[i] = c->bct.node[f[i].src.idx];
-        c->fnode_t[i] = c->bct.node[f[i].dst.idx];
-    }
-    if (!rc)
-        rc = nv_bct_lca(&c->bct, c->fnode_s, c->fnode_t, n, c->flca, err);
-    for (uint32_t i = 0; !rc && i < n; i++)
-        if (!c->x->connected[i] || f[i].src.idx == f[i].dst.idx)
-            c->flca[i] = NV_NONE;
-    return rc;
-}
-
-/* ---- routed: least-cost paths from each source ---- */
-
-struct heap_item {
-    double d;
-    uint32_t v;
-};
-
-struct routed_scratch {
-    double *dist;
-    uint32_t *known;   /* dist[v] is valid when known[v] == epoch */
-    uint32_t *wanted;  /* v ends a flow of this source: == epoch */
-    uint32_t *settled; /* vertices in the order their distance was fixed */
-    uint32_t nsettled, epoch;
-    uint64_t *reach; /* per vertex: words bits, the groups on some
-                        least-cost path from the source to it */
-    uint32_t words;
-    struct heap_item *heap;
-    size_t nheap, cap;
-};
-
-/* Costs are sums of decimals: paths equal in exact arithmetic may differ
- * in the last bits, so equality allows a relative 1e-9. */
-static int tight(double du, double cost, double dv)
-{
-    return fabs(du + cost - dv) <= 1e-9 * fmax(1.0, dv);
-}
-
-static int heap_push(struct routed_scratch *w, double d, uint32_t v)
-{
-    size_t i;
-
-    if (nv_array_reserve(&w->heap, &w->cap, w->nheap + 1, sizeof *w->heap))
-        return 0;
-    for (i = w->nheap++; i > 0 && w->heap[(i - 1) / 2].d > d; i = (i - 1) / 2)
-        w->heap[i] = w->heap[(i - 1) / 2];
-    w->heap[i] = (struct heap_item){d, v};
-    return 1;
-}
-
-static struct heap_item heap_pop(struct routed_scratch *w)
-{
-    struct heap_item top = w->heap[0], last = w->heap[--w->nheap];
-    size_t i = 0;
-
-    for (size_t k = 1; k < w->nheap; k = 2 * i + 1) {
-        if (k + 1 < w->nheap && w->heap[k + 1].d < w->heap[k].d)
-            k++;
-        if (w->heap[k].d >= last.d)
-            break;
-        w->heap[i] = w->heap[k];
-        i = k;
-    }
-    if (w->nheap)
-        w->heap[i] = last;
-    return top;
-}
-
-static double dist_of(const struct routed_scratch *w, uint32_t v)
-{
-    return w->known[v] == w->epoch ? w->dist[v] : INFINITY;
-}
-
-static int relax(struct routed_scratch *w, uint32_t v, double d)
-{
-    if (d >= dist_of(w, v))
-        return 1;
-    w->known[v] = w->epoch;
-    w->dist[v] = d;
-    return heap_push(w, d, v);
-}
-
-/* Dijkstra from s until all `left` wanted vertices are settled. */
-static int shortest_from(const struct ctx *c, struct routed_scratch *w,
-                         uint32_t s, uint32_t left)
-{
-    const struct nv_graph *g = &c->m->graph;
-
-    w->nheap = 0;
-    w->nsettled = 0;
-    if (!relax(w, s, 0))
-        return 0;
-    while (w->nheap && left) {
-        struct heap_item it = heap_pop(w);
-        if (it.d > dist_of(w, it.v))
-            continue; /* a stale entry */
-        left -= w->wanted[it.v] == w->epoch;
-        w->settled[w->nsettled++] = it.v;
-        for (uint32_t k = g->off[it.v]; k < g->off[it.v + 1]; k++)
-            if (!relax(w, g->adj[k], it.d + g->cost[k]))
-                return 0;
-    }
-    return 1;
-}
-
-static void raise_asset(struct ctx *c, uint32_t f, uint32_t a, enum nv_level lv)
-{
-    const struct nv_groups *gs = &c->x->groups;
-
-    for (uint32_t k = gs->off[a]; k < gs->off[a + 1]; k++)
-        raise_level(c->x, f, gs->grp[k], lv);
-}
+/* ---- may: the items of each flow ---- */
 
 /*
- * The groups on some least-cost path from the source to each settled
- * vertex v: v's own, and those of every u whose link to v is tight (the
- * distance grows by exactly its cost).  Tight predecessors are settled
- * before v, so one pass in settling order fills them all: O(links x
- * words) per source, shared by all its flows.
+ * Why items: a transit asset lies on a simple s-t path exactly when it is
+ * in a block of the Steiner tree, in the block-cut forest of the transit
+ * graph, of the ends of s and t -- taken in each tree that holds ends of
+ * both (a non-transit s joined to several blocks merges them into one).
+ * The Steiner tree is the union of the paths from each end's node up to
+ * the LCA of them all, which is the LCA of the two with the smallest and
+ * largest preorder numbers.  When all the ends in a tree are one asset,
+ * only that asset is between s and t there.
  */
-static void reach_groups(const struct ctx *c, struct routed_scratch *w)
+struct items {
+    uint32_t *node, *query; /* per item; query NV_NONE: a lone asset */
+    size_t n, ncap;
+    uint32_t *qa, *qb; /* LCA queries */
+    size_t nq, qcap, qbcap;
+    uint32_t *pre, *ts, *tt; /* preorder; per tree: ends of s, of t */
+    uint32_t *pick;          /* the ends taken for one flow and tree */
+};
+
+static enum nv_rc add_item(struct items *it, uint32_t node, uint32_t query)
 {
-    const struct nv_graph *g = &c->m->graph;
-    const struct nv_groups *gs = &c->x->groups;
+    size_t cap = it->ncap;
 
-    for (uint32_t i = 0; i < w->nsettled; i++) {
-        uint32_t v = w->settled[i];
-        uint64_t *rv = &w->reach[(size_t)v * w->words];
-        memset(rv, 0, w->words * sizeof *rv);
-        for (uint32_t k = gs->off[v]; k < gs->off[v + 1]; k++)
-            rv[gs->grp[k] / 64] |= (uint64_t)1 << (gs->grp[k] % 64);
-        for (uint32_t k = g->off[v]; i && k < g->off[v + 1]; k++) {
-            uint32_t u = g->adj[k];
-            const uint64_t *ru = &w->reach[(size_t)u * w->words];
-            if (!tight(dist_of(w, u), g->cost[k], w->dist[v]))
-                continue;
-            for (uint32_t b = 0; b < w->words; b++)
-                rv[b] |= ru[b];
-        }
-    }
-}
-
-/* Flow f is routed through every group in t's reach. */
-static void mark_routes(struct ctx *c, const struct routed_scratch *w,
-                        uint32_t f, uint32_t t)
-{
-    const uint64_t *rt = &w->reach[(size_t)t * w->words];
-
-    for (uint32_t g = 0; g < c->x->groups.n; g++)
-        if (rt[g / 64] >> (g % 64) & 1)
-            raise_level(c->x, f, g, NV_LEVEL_ROUTED);
-}
-
-static int routed_source(struct ctx *c, struct routed_scratch *w, uint32_t i)
-{
-    const struct nv_flow *f = NV_FLOWS(c->m);
-    uint32_t first = c->soff[i], end = c->soff[i + 1], left = 0;
-
-    w->epoch++;
-    for (uint32_t k = first; k < end; k++) {
-        uint32_t t = f[c->sflows[k]].dst.idx;
-        left += w->wanted[t] != w->epoch;
-        w->wanted[t] = w->epoch;
-    }
-    if (!shortest_from(c, w, f[c->sflows[first]].src.idx, left))
-        return 0;
-    reach_groups(c, w);
-    for (uint32_t k = first; k < end; k++)
-        mark_routes(c, w, c->sflows[k], f[c->sflows[k]].dst.idx);
-    return 1;
-}
-
-static void *routed_worker(void *arg)
-{
-    struct ctx *c = arg;
-    uint32_t n = c->m->graph.n + 1, i;
-    struct routed_scratch w;
-
-    memset(&w, 0, sizeof w);
-    w.words = (c->x->groups.n + 63) / 64 + 1;
-    w.dist = nv_calloc(n, sizeof *w.dist);
-    w.known = nv_calloc(n, sizeof *w.known);
-    w.wanted = nv_calloc(n, sizeof *w.wanted);
-    w.settled = nv_calloc(n, sizeof *w.settled);
-    w.reach = nv_calloc((size_t)n * w.words, sizeof *w.reach);
-    if (!w.dist || !w.known || !w.wanted || !w.settled || !w.reach)
-        atomic_store(&c->failed, 1);
-    while (next_item(c, c->nsources, &i))
-        if (!routed_source(c, &w, i))
-            atomic_store(&c->failed, 1);
-    nv_free(w.dist);
-    nv_free(w.known);
-    nv_free(w.wanted);
-    nv_free(w.settled);
-    nv_free(w.reach);
-    nv_free(w.heap);
-    return NULL;
-}
-
-/* Declared paths and flows that start where they end are their own
- * routes; the others are grouped by source for the searches. */
-static enum nv_rc prepare_routed(struct ctx *c)
-{
-    const struct nv_flow *f = NV_FLOWS(c->m);
-    uint32_t n = c->x->nflows, na = c->m->graph.n;
-    uint32_t *count = nv_calloc((size_t)na + 2, sizeof *count);
-
-    c->soff = nv_calloc((size_t)n + 2, sizeof *c->soff);
-    c->sflows = nv_calloc((size_t)n + 1, sizeof *c->sflows);
-    if (!count || !c->soff || !c->sflows) {
-        nv_free(count);
+    if (nv_array_reserve(&it->node, &it->ncap, it->n + 1, sizeof *it->node) ||
+        nv_array_reserve(&it->query, &cap, it->n + 1, sizeof *it->query))
         return NV_ENOMEM;
-    }
-    for (uint32_t i = 0; i < n; i++) {
-        if (!c->x->connected[i])
-            continue;
-        for (uint32_t k = 0; k < f[i].path.n; k++)
-            raise_asset(c, i, f[i].path.v[k].idx, NV_LEVEL_ROUTED);
-        if (f[i].src.idx == f[i].dst.idx)
-            raise_asset(c, i, f[i].src.idx, NV_LEVEL_ROUTED);
-        else if (!f[i].path.n)
-            count[f[i].src.idx + 1]++;
-    }
-    for (uint32_t v = 0; v < na; v++) {
-        if (count[v + 1])
-            c->soff[c->nsources++] = count[v];
-        count[v + 1] += count[v];
-    }
-    c->soff[c->nsources] = count[na];
-    for (uint32_t i = 0; i < n; i++)
-        if (c->x->connected[i] && !f[i].path.n && f[i].src.idx != f[i].dst.idx)
-            c->sflows[count[f[i].src.idx]++] = i;
-    nv_free(count);
+    it->node[it->n] = node;
+    it->query[it->n++] = query;
     return NV_OK;
 }
 
-static enum nv_rc compute(struct ctx *c, int threads, struct nv_err *err)
+/* Append v's ends (transit assets) in tree root to it->pick[0..n);
+ * returns the new count. */
+static uint32_t pick_ends(const struct nv_xctx *c, struct items *it, uint32_t v,
+                          uint32_t root, uint32_t n)
 {
+    const struct nv_bct *t = &c->bct;
+
+    for (uint32_t i = 0; i < end_count(c, v); i++) {
+        uint32_t a = end_at(c, v, i);
+        if (!c->nontransit[a] && t->tree[t->node[a]] == root)
+            it->pick[n++] = a;
+    }
+    return n;
+}
+
+/* The items of one tree for flow f: its ends' paths up to their LCA. */
+static enum nv_rc tree_items(const struct nv_xctx *c, struct items *it,
+                             uint32_t f, uint32_t root)
+{
+    const struct nv_bct *t = &c->bct;
+    uint32_t n = pick_ends(c, it, NV_FLOWS(c->m)[f].src.idx, root, 0);
+    uint32_t lo = 0, hi = 0, one = 1;
+
+    n = pick_ends(c, it, NV_FLOWS(c->m)[f].dst.idx, root, n);
+    for (uint32_t i = 1; i < n; i++) {
+        uint32_t x = t->node[it->pick[i]];
+        one &= it->pick[i] == it->pick[0];
+        lo = it->pre[x] < it->pre[t->node[it->pick[lo]]] ? i : lo;
+        hi = it->pre[x] > it->pre[t->node[it->pick[hi]]] ? i : hi;
+    }
+    if (one)
+        return add_item(it, it->pick[0], NV_NONE);
+    if (nv_array_reserve(&it->qa, &it->qcap, it->nq + 1, sizeof *it->qa) ||
+        nv_array_reserve(&it->qb, &it->qbcap, it->nq + 1, sizeof *it->qb))
+        return NV_ENOMEM;
+    it->qa[it->nq] = t->node[it->pick[lo]];
+    it->qb[it->nq++] = t->node[it->pick[hi]];
+    for (uint32_t i = 0; i < n; i++)
+        if (add_item(it, t->node[it->pick[i]], (uint32_t)it->nq - 1))
+            return NV_ENOMEM;
+    return NV_OK;
+}
+
+/* Tag in tags[] the trees of v's ends with tag. */
+static void tag_trees(const struct nv_xctx *c, uint32_t v, uint32_t *tags,
+                      uint32_t tag)
+{
+    const struct nv_bct *t = &c->bct;
+
+    for (uint32_t i = 0; i < end_count(c, v); i++) {
+        uint32_t a = end_at(c, v, i);
+        if (!c->nontransit[a])
+            tags[t->tree[t->node[a]]] = tag;
+    }
+}
+
+static enum nv_rc flow_items(const struct nv_xctx *c, struct items *it,
+                             uint32_t f)
+{
+    const struct nv_bct *t = &c->bct;
+    uint32_t s = NV_FLOWS(c->m)[f].src.idx, d = NV_FLOWS(c->m)[f].dst.idx;
+    enum nv_rc rc = NV_OK;
+
+    if (!c->x->connected[f] || s == d)
+        return NV_OK;
+    tag_trees(c, s, it->ts, f + 1);
+    tag_trees(c, d, it->tt, f + 1);
+    for (uint32_t i = 0; !rc && i < end_count(c, s); i++) {
+        uint32_t a = end_at(c, s, i), root;
+        if (c->nontransit[a])
+            continue;
+        root = t->tree[t->node[a]];
+        if (it->tt[root] == f + 1 && it->ts[root] == f + 1) {
+            it->ts[root] = 0; /* each tree once */
+            rc = tree_items(c, it, f, root);
+        }
+    }
+    return rc;
+}
+
+static enum nv_rc build_items(struct nv_xctx *c, struct items *it,
+                              struct nv_err *err)
+{
+    uint32_t *lca = NULL;
+    enum nv_rc rc = nv_bct_preorder(&c->bct, it->pre, err);
+
+    c->ioff = nv_calloc((size_t)c->x->nflows + 1, sizeof *c->ioff);
+    if (!rc && !c->ioff)
+        rc = nv_err_set(err, NV_ENOMEM, "out of memory");
+    for (uint32_t f = 0; !rc && f < c->x->nflows; f++) {
+        rc = flow_items(c, it, f);
+        c->ioff[f + 1] = (uint32_t)it->n;
+    }
+    lca = rc ? NULL : nv_calloc(it->nq + 1, sizeof *lca);
+    if (!rc && !lca)
+        rc = NV_ENOMEM;
+    if (!rc)
+        rc = nv_bct_lca(&c->bct, it->qa, it->qb, (uint32_t)it->nq, lca, err);
+    for (size_t k = 0; !rc && k < it->n; k++)
+        it->query[k] = it->query[k] == NV_NONE ? NV_NONE : lca[it->query[k]];
+    nv_free(lca);
+    if (rc && (!err || !err->rc))
+        nv_err_set(err, rc, "out of memory");
+    return rc;
+}
+
+static enum nv_rc prepare_may(struct nv_xctx *c, struct nv_err *err)
+{
+    struct items it;
+    uint32_t n;
+    enum nv_rc rc = nv_bct_build(&c->m->graph, c->nontransit, &c->bct, err);
+
+    memset(&it, 0, sizeof it);
+    n = nv_bct_nodes(&c->bct) + 1;
+    it.pre = nv_calloc(n, sizeof *it.pre);
+    it.ts = nv_calloc(n, sizeof *it.ts);
+    it.tt = nv_calloc(n, sizeof *it.tt);
+    /* two ends' neighbours: at most every half-edge twice */
+    it.pick = nv_calloc((size_t)c->m->graph.off[c->m->graph.n] * 2 + 2,
+                        sizeof *it.pick);
+    if (!rc && (!it.pre || !it.ts || !it.tt || !it.pick))
+        rc = nv_err_set(err, NV_ENOMEM, "out of memory");
+    if (!rc)
+        rc = build_items(c, &it, err);
+    c->inode = it.node;
+    c->itop = it.query;
+    nv_free(it.qa);
+    nv_free(it.qb);
+    nv_free(it.pre);
+    nv_free(it.ts);
+    nv_free(it.tt);
+    nv_free(it.pick);
+    return rc;
+}
+
+/* ---- the phases ---- */
+
+static double now(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Time since *t into x->seconds[phase], and restart the clock. */
+static void lap(struct nv_xctx *c, int phase, double *t)
+{
+    double n = now();
+
+    c->x->seconds[phase] = n - *t;
+    *t = n;
+}
+
+static enum nv_rc compute(struct nv_xctx *c, int threads, struct nv_err *err)
+{
+    double t = now();
     enum nv_rc rc = mark_connected(c);
+    int failover = c->x->failover_from < NV_CLASS_COUNT;
 
     if (!rc)
         run_threads(c, threads, must_worker);
+    lap(c, 0, &t);
     if (!rc && !atomic_load(&c->failed))
         rc = prepare_may(c, err);
     if (!rc && !atomic_load(&c->failed))
         run_threads(c, threads, may_worker);
+    lap(c, 1, &t);
     if (!rc && !atomic_load(&c->failed))
-        rc = prepare_routed(c);
+        rc = nv_xctx_sources(c);
     if (!rc && !atomic_load(&c->failed))
-        run_threads(c, threads, routed_worker);
+        run_threads(c, threads, nv_xctx_routed_worker);
+    lap(c, 2, &t);
+    if (!rc && failover && !atomic_load(&c->failed))
+        run_threads(c, threads, nv_xctx_failover_worker);
+    lap(c, 3, &t);
     if (!rc && atomic_load(&c->failed))
         rc = NV_ENOMEM;
     if (rc && (!err || !err->rc))
@@ -445,34 +482,65 @@ static enum nv_rc compute(struct ctx *c, int threads, struct nv_err *err)
     return rc;
 }
 
-enum nv_rc nv_exposure_compute(const struct nv_model *m, int threads,
-                               struct nv_exposure *x, struct nv_err *err)
+static void ctx_release(struct nv_xctx *c)
 {
-    struct ctx c;
+    nv_bct_release(&c->bct);
+    nv_free(c->nontransit);
+    nv_free(c->direct);
+    nv_free(c->ioff);
+    nv_free(c->inode);
+    nv_free(c->itop);
+    nv_free(c->soff);
+    nv_free(c->sflows);
+}
+
+static enum nv_rc ctx_init(struct nv_xctx *c, const struct nv_model *m,
+                           struct nv_exposure *x)
+{
+    uint32_t n = m->graph.n;
+
+    memset(c, 0, sizeof *c);
+    c->m = m;
+    c->x = x;
+    c->nontransit = nv_calloc((size_t)n + 1, 1);
+    c->direct = nv_calloc((size_t)x->nflows + 1, 1);
+    x->level = nv_calloc((size_t)x->nflows * x->groups.n + 1, 1);
+    x->connected = nv_calloc((size_t)x->nflows + 1, 1);
+    if (!c->nontransit || !c->direct || !x->level || !x->connected)
+        return NV_ENOMEM;
+    for (uint32_t v = 0; v < n; v++)
+        c->nontransit[v] = !NV_ASSETS(m)[v].transit;
+    return NV_OK;
+}
+
+enum nv_rc nv_exposure_compute_opts(const struct nv_model *m,
+                                    const struct nv_exposure_opts *o,
+                                    struct nv_exposure *x, struct nv_err *err)
+{
+    struct nv_xctx c;
     enum nv_rc rc;
 
     memset(x, 0, sizeof *x);
-    memset(&c, 0, sizeof c);
-    c.m = m;
-    c.x = x;
     x->nflows = NV_COUNT(m, NV_T_FLOW);
+    x->failover_from = o->failover_from;
     rc = nv_groups_build(m, &x->groups, err);
     if (!rc) {
-        x->level = nv_calloc((size_t)x->nflows * x->groups.n + 1, 1);
-        x->connected = nv_calloc((size_t)x->nflows + 1, 1);
-        rc = x->level && x->connected
-                 ? compute(&c, nv_threads_count(threads), err)
-                 : nv_err_set(err, NV_ENOMEM, "out of memory");
+        rc = ctx_init(&c, m, x);
+        rc = rc ? nv_err_set(err, rc, "out of memory")
+                : compute(&c, nv_threads_count(o->threads), err);
+        ctx_release(&c);
     }
-    nv_bct_release(&c.bct);
-    nv_free(c.fnode_s);
-    nv_free(c.fnode_t);
-    nv_free(c.flca);
-    nv_free(c.soff);
-    nv_free(c.sflows);
     if (rc)
         nv_exposure_release(x);
     return rc;
+}
+
+enum nv_rc nv_exposure_compute(const struct nv_model *m, int threads,
+                               struct nv_exposure *x, struct nv_err *err)
+{
+    struct nv_exposure_opts o = {threads, NV_CLASS_UNCLASSIFIED};
+
+    return nv_exposure_compute_opts(m, &o, x, err);
 }
 
 void nv_exposure_release(struct nv_exposure *x)

@@ -4,7 +4,7 @@
 #include "exposure/score.h"
 
 const double nv_score_class_weight[NV_CLASS_COUNT] = {1, 2, 3, 4, 5};
-const double nv_score_level_weight[NV_LEVEL_COUNT] = {0, 0.2, 0.6, 1};
+const double nv_score_level_weight[NV_LEVEL_COUNT] = {0, 0.2, 0.4, 0.6, 1};
 const double nv_score_designation_weight[NV_DESIG_COUNT] = {0.05, 0.2, 0.8, 1};
 
 int nv_score_hostile(const struct nv_exposure *x, uint32_t g)

@@ -4,6 +4,7 @@
 #include "exposure/wargame.h"
 
 #include "core/alloc.h"
+#include "exposure/score.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,7 @@ static void count(struct nv_wg_cell *c, const struct nv_flow *f,
     c->read += lv >= NV_LEVEL_ROUTED && !f->encrypted;
     c->observe += lv >= NV_LEVEL_ROUTED && f->encrypted;
     c->cut += lv == NV_LEVEL_MUST;
+    c->failover += lv == NV_LEVEL_FAILOVER;
     c->could += lv == NV_LEVEL_MAY;
 }
 
@@ -79,6 +81,107 @@ static enum nv_rc dark_sites(const struct nv_model *m,
                                 &w->ndark, &w->dark_population);
 }
 
+enum nv_rc nv_wargame_route_core(struct nv_routes *r, uint32_t f,
+                                 struct nv_fail *fails, uint32_t *out,
+                                 uint32_t *n)
+{
+    const struct nv_flow *fl = &NV_FLOWS(r->m)[f];
+    uint32_t nf;
+    enum nv_rc rc;
+
+    *n = 0;
+    if (fl->path.n) {
+        for (uint32_t i = 0; i < fl->path.n; i++)
+            out[(*n)++] = fl->path.v[i].idx;
+        return NV_OK;
+    }
+    out[(*n)++] = fl->src.idx;
+    if (fl->dst.idx != fl->src.idx)
+        out[(*n)++] = fl->dst.idx;
+    /* an asset every route crosses is one whose failure moves them all */
+    rc = nv_routes_failures(r, f, fails, &nf);
+    for (uint32_t i = 0; !rc && i < nf; i++)
+        if (fails[i].kind == NV_FAIL_ASSET)
+            out[(*n)++] = fails[i].id;
+    return rc;
+}
+
+static int by_traffic(const void *pa, const void *pb)
+{
+    const struct nv_wg_asset *a = pa, *b = pb;
+
+    if (a->traffic != b->traffic)
+        return a->traffic < b->traffic ? 1 : -1;
+    return a->asset < b->asset ? -1 : a->asset > b->asset;
+}
+
+static int in_group(const struct nv_groups *gs, uint32_t a, uint32_t g)
+{
+    for (uint32_t k = gs->off[a]; k < gs->off[a + 1]; k++)
+        if (gs->grp[k] == g)
+            return 1;
+    return 0;
+}
+
+/* What the ranking works with: per[a] is asset a's account. */
+struct rank {
+    const struct nv_model *m;
+    const struct nv_exposure *x;
+    uint32_t group;
+    struct nv_wg_asset *per;
+};
+
+/* Credit each of the group's assets on flow f's route core with f. */
+static void credit(struct rank *k, uint32_t f, const uint32_t *core, uint32_t n)
+{
+    const struct nv_flow *fl = &NV_FLOWS(k->m)[f];
+
+    for (uint32_t i = 0; i < n; i++) {
+        if (!in_group(&k->x->groups, core[i], k->group))
+            continue;
+        k->per[core[i]].flows++;
+        k->per[core[i]].traffic +=
+            fl->importance * nv_score_class_weight[fl->classification];
+    }
+}
+
+/* The group's assets by the critical traffic they carry alone: the flows
+ * it reads or observes whose every route crosses them. */
+static enum nv_rc rank_assets(const struct nv_model *m,
+                              const struct nv_exposure *x, struct nv_wargame *w)
+{
+    uint32_t na = m->graph.n, n;
+    struct rank k = {m, x, w->group, nv_calloc((size_t)na + 1, sizeof *k.per)};
+    uint32_t *core = nv_calloc((size_t)na + 2, sizeof *core);
+    struct nv_fail *fails = nv_calloc(2 * (size_t)na + 2, sizeof *fails);
+    struct nv_routes r;
+    enum nv_rc rc = NV_ENOMEM;
+
+    memset(&r, 0, sizeof r);
+    if (k.per && core && fails)
+        rc = nv_routes_init(&r, m, NULL);
+    for (uint32_t f = 0; !rc && f < x->nflows; f++) {
+        if (!nv_wargame_on_route(x, f, w->group))
+            continue;
+        rc = nv_wargame_route_core(&r, f, fails, core, &n);
+        if (!rc)
+            credit(&k, f, core, n);
+    }
+    for (uint32_t a = 0; !rc && a < na; a++) /* compact: nranked <= a */
+        if (k.per[a].flows)
+            k.per[w->nranked++] =
+                (struct nv_wg_asset){a, k.per[a].flows, k.per[a].traffic};
+    if (!rc && w->nranked)
+        qsort(k.per, w->nranked, sizeof *k.per, by_traffic);
+    nv_routes_release(&r);
+    nv_free(core);
+    nv_free(fails);
+    if (rc)
+        nv_free(k.per);
+    w->ranked = rc ? NULL : k.per;
+    return rc;
+}
+
 enum nv_rc nv_wargame_run(const struct nv_model *m, const struct nv_exposure *x,
                           uint32_t g, struct nv_wargame *w, struct nv_err *err)
 {
@@ -90,6 +193,8 @@ enum nv_rc nv_wargame_run(const struct nv_model *m, const struct nv_exposure *x,
     rc = sum_flows(m, x, w);
     if (!rc)
         rc = dark_sites(m, x, w);
+    if (!rc)
+        rc = rank_assets(m, x, w);
     if (rc) {
         nv_wargame_release(w);
         return nv_err_set(err, rc, "out of memory");
@@ -101,5 +206,6 @@ void nv_wargame_release(struct nv_wargame *w)
 {
     nv_free(w->cells);
     nv_free(w->dark_sites);
+    nv_free(w->ranked);
     memset(w, 0, sizeof *w);
 }

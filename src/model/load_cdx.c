@@ -4,9 +4,10 @@
  * Components of type "device" or "firmware", at any depth, become assets:
  * id from bom-ref (else name@version), vendor from manufacturer.name (1.6),
  * else supplier.name, else publisher; model and version from name and
- * version; sha256 from the SHA-256 hash.  Two properties place the asset:
- * "netvet:site" and "netvet:layer" (default "edge").  Other components are
- * not network equipment and are skipped.
+ * version; sha256 from the SHA-256 hash.  Properties place the asset:
+ * "netvet:site", "netvet:layer" (default "edge") and "netvet:transit"
+ * (default by layer, model.h).  Other components are not network
+ * equipment and are skipped.
  */
 #include "model/load_int.h"
 
@@ -75,6 +76,7 @@ static enum nv_rc add_asset(struct cdx *x, const struct nv_json *c,
                            "sha256",  sha256_of(c),
                            "layer",   layer ? layer : "edge",
                            "site",    property(c, "netvet:site"),
+                           "transit", property(c, "netvet:transit"),
                            NULL};
 
     if (!name)

@@ -221,9 +221,24 @@ static int adjacent(const struct nv_graph *g, uint32_t a, uint32_t b)
     return 0;
 }
 
+/* Assets no file called transit or not get the default of their layer:
+ * radios and end devices do not forward other assets' traffic. */
+static void default_transit(struct nv_model *m)
+{
+    const struct nv_schema *s = &nv_schemas[NV_T_ASSET];
+    uint32_t bit = 1u << (nv_schema_field(s, "transit", 7) - s->fields);
+    struct nv_asset *a = NV_ASSETS(m);
+
+    for (uint32_t i = 0; i < NV_COUNT(m, NV_T_ASSET); i++)
+        if (!(a[i].rec.set & bit))
+            a[i].transit =
+                a[i].layer != NV_LAYER_RAN && a[i].layer != NV_LAYER_ENDPOINT;
+}
+
 /* What is wrong with flow i's declared path, or NULL: it must run from
  * the source to the destination over links that exist, without visiting
- * an asset twice.  seen[v] == i + 1 marks assets visited. */
+ * an asset twice nor passing through a non-transit asset.  seen[v] == i +
+ * 1 marks assets visited. */
 static const char *path_problem(const struct nv_model *m, uint32_t i,
                                 uint32_t *seen)
 {
@@ -240,6 +255,8 @@ static const char *path_problem(const struct nv_model *m, uint32_t i,
         seen[p->v[k].idx] = i + 1;
         if (k && !adjacent(&m->graph, p->v[k - 1].idx, p->v[k].idx))
             return "uses a link that does not exist";
+        if (k && k + 1 < p->n && !NV_ASSETS(m)[p->v[k].idx].transit)
+            return "passes through a non-transit asset";
     }
     return NULL;
 }
@@ -273,8 +290,10 @@ enum nv_rc nv_model_finish(struct nv_model *m, struct nv_err *err)
         rc = nv_resolve_exact(m, err);
     if (!rc)
         rc = build_graph(m, err);
-    if (!rc)
+    if (!rc) {
+        default_transit(m);
         rc = check_paths(m, err);
+    }
     if (!rc)
         m->finished = 1;
     return rc;

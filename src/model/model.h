@@ -111,7 +111,9 @@ struct nv_asset {
     enum nv_layer layer;
     struct nv_ref site;      /* a site */
     double replacement_cost; /* NAN when unknown */
-    uint32_t entity;         /* resolved vendor entity, or NV_NONE */
+    int transit;     /* forwards traffic between other assets; when no file
+                        says, true except in the ran and endpoint layers */
+    uint32_t entity; /* resolved vendor entity, or NV_NONE */
 };
 
 struct nv_link {

@@ -6,6 +6,7 @@
 #include "exposure/score.h"
 
 #include <stdio.h>
+#include <string.h>
 
 const char *const nv_release_names[NV_RELEASE_COUNT] = {
     "allow", "allow-if-encrypted", "deny"};
@@ -42,4 +43,24 @@ void nv_release_decide(const struct nv_model *m, const struct nv_exposure *x,
              by, worst ? " at " : "", worst ? nv_level_names[worst] : "",
              nv_level_names[clear], nv_level_names[enc],
              NV_FLOWS(m)[f].encrypted ? "; channel encrypted end to end" : "");
+}
+
+void nv_release_name_assets(struct nv_culprits *cf, uint32_t f,
+                            struct nv_release_cell *cell)
+{
+    size_t len = strlen(cell->why);
+    struct nv_err err;
+    uint32_t g;
+
+    if (nv_score_hostile_level(cf->x, f, &g) == NV_LEVEL_NONE ||
+        nv_culprits_find(cf, f, g, &err) || !cf->nassets)
+        return;
+    for (uint32_t i = 0; i < cf->nassets && len + 1 < sizeof cell->why; i++) {
+        int n = snprintf(cell->why + len, sizeof cell->why - len, "%s%s",
+                         i ? ", " : "; decided by ",
+                         NV_ASSETS(cf->m)[cf->assets[i]].id);
+        len += n > 0 ? (size_t)n : 0;
+    }
+    if (len >= sizeof cell->why) /* cut short: say so */
+        memcpy(cell->why + sizeof cell->why - 4, "...", 4);
 }

@@ -8,6 +8,7 @@
 #ifndef NV_RELEASE_H
 #define NV_RELEASE_H
 
+#include "exposure/culprits.h"
 #include "policy/policy.h"
 
 enum nv_release {
@@ -22,12 +23,18 @@ extern const char *const nv_release_names[NV_RELEASE_COUNT];
 
 struct nv_release_cell {
     enum nv_release d;
-    char why[160]; /* which group, at which level, decided it */
+    char why[256]; /* which group, at which level, decided it */
 };
 
 /* The decision for channel f of m (exposure x) at class c under p. */
 void nv_release_decide(const struct nv_model *m, const struct nv_exposure *x,
                        const struct nv_policy *p, uint32_t f, enum nv_class c,
                        struct nv_release_cell *out);
+
+/* Append to cell's reason the assets of the group that decided it (the
+ * culprits of the worst hostile exposure of channel f), cut short with
+ * "..." if they do not fit. */
+void nv_release_name_assets(struct nv_culprits *cf, uint32_t f,
+                            struct nv_release_cell *cell);
 
 #endif

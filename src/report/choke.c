@@ -92,7 +92,7 @@ static enum nv_rc choke_alloc(struct choke_work *w, struct nv_err *err)
 {
     uint32_t na = w->m->graph.n;
     struct nv_chokes *k = w->k;
-    enum nv_rc rc = nv_bct_build(&w->m->graph, &w->t, err);
+    enum nv_rc rc = nv_bct_build(&w->m->graph, NULL, &w->t, err);
 
     if (rc)
         return rc;

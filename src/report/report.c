@@ -10,6 +10,7 @@
 
 #include "core/alloc.h"
 #include "exposure/concentration.h"
+#include "exposure/culprits.h"
 #include "policy/release.h"
 #include "exposure/score.h"
 #include "core/version.h"
@@ -40,8 +41,8 @@ static const char *const mark_names[MARK_COUNT] = {
     "unresolved",   "high-risk", "prohibited"};
 static const enum mark desig_mark[NV_DESIG_COUNT] = {
     MARK_TRUSTED, MARK_STANDARD, MARK_HIGH_RISK, MARK_PROHIBITED};
-static const char *const level_colour[NV_LEVEL_COUNT] = {"#bdbdbd", "#fbc02d",
-                                                         "#ef6c00", "#c62828"};
+static const char *const level_colour[NV_LEVEL_COUNT] = {
+    "#bdbdbd", "#fbc02d", "#ffa000", "#ef6c00", "#c62828"};
 
 const char *const *const nv_report_mark_colour = mark_colour;
 const char *const *const nv_report_mark_names = mark_names;
@@ -70,6 +71,8 @@ struct ctx {
     struct nv_concentration c;
     struct nv_wargame w; /* when r->group is a group */
     struct map map;
+    struct nv_culprits *cf; /* routes and culprits */
+    uint32_t *path, *links; /* a route's assets and links */
 };
 
 /* Text escaped for HTML, in content and in quoted attributes alike. */
@@ -130,7 +133,8 @@ static const char style[] =
     "background:#fff3e0;border-left:4px solid #ef6c00}"
     ".verdict.ok{background:#e8f5e9;border-left-color:#2e7d32}"
     "svg.map{border:1px solid #ddd;background:#f7fbff;max-width:100%;"
-    "height:auto}.flow{stroke-width:1.5;opacity:.8}.flow.faded{opacity:.15}"
+    "height:auto}.flow{fill:none;stroke-width:1.5;opacity:.8}.flow.faded{"
+    "opacity:.15}"
     ".flow.hit{stroke-width:3;opacity:1}.site{stroke:#333;stroke-width:.6}"
     ".ring{fill:none;stroke:#000;stroke-width:1.5;stroke-dasharray:3 2}"
     ".ring.dark{stroke:#b71c1c;stroke-width:3;stroke-dasharray:none}"
@@ -316,19 +320,43 @@ static double map_y(const struct map *p, const struct nv_site *s)
 
 /* -------------------------------------------------------------- the map */
 
+/* The points of flow f's route on the map: the placed sites of one
+ * least-cost route (its declared path if it has one), a point per change
+ * of site; returns how many were written. */
+static uint32_t route_points(const struct ctx *c, uint32_t f)
+{
+    const struct nv_flow *fl = &NV_FLOWS(c->m)[f];
+    uint32_t n = fl->path.n, t = fl->dst.idx, last = NV_NONE, points = 0;
+    const struct nv_fail none = {NV_FAIL_NONE, 0};
+
+    for (uint32_t i = 0; i < n; i++)
+        c->path[i] = fl->path.v[i].idx;
+    if (!n && !nv_routes_search(&c->cf->r, fl->src.idx, none, &t, 1))
+        n = nv_routes_one(&c->cf->r, t, c->path, c->links);
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t si = NV_ASSETS(c->m)[c->path[i]].site.idx;
+        const struct nv_site *s;
+        if (si == NV_NONE || si == last || !placed(&NV_SITES(c->m)[si]))
+            continue;
+        s = &NV_SITES(c->m)[si];
+        fprintf(c->out, "%s%.1f,%.1f", points++ ? " " : "", map_x(&c->map, s),
+                map_y(&c->map, s));
+        last = si;
+    }
+    return points;
+}
+
+/* A flow drawn along the links of its route, coloured by its worst
+ * exposure to a hostile group. */
 static void map_flow(const struct ctx *c, uint32_t f)
 {
     const struct nv_flow *fl = &NV_FLOWS(c->m)[f];
     uint32_t a = flow_site(c->m, &fl->src), b = flow_site(c->m, &fl->dst), g;
     enum nv_level lv = nv_score_hostile_level(c->x, f, &g);
-    const struct nv_site *s, *t;
     const char *cls = "flow";
 
-    if (a == NV_NONE || b == NV_NONE || a == b)
-        return;
-    s = &NV_SITES(c->m)[a];
-    t = &NV_SITES(c->m)[b];
-    if (!placed(s) || !placed(t))
+    if (a == NV_NONE || b == NV_NONE || a == b || !c->x->connected[f] ||
+        !placed(&NV_SITES(c->m)[a]) || !placed(&NV_SITES(c->m)[b]))
         return;
     /* The lens fades only what no hostile group has on the route: the
      * worst risks of other groups stay in plain sight. */
@@ -337,10 +365,11 @@ static void map_flow(const struct ctx *c, uint32_t f)
     else if (c->r->group != NV_NONE && lv < NV_LEVEL_ROUTED)
         cls = "flow faded";
     fprintf(c->out,
-            "<line class=\"%s\" data-level=\"%s\" x1=\"%.1f\" "
-            "y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"><title>",
-            cls, nv_level_names[lv], map_x(&c->map, s), map_y(&c->map, s),
-            map_x(&c->map, t), map_y(&c->map, t), level_colour[lv]);
+            "<polyline class=\"%s\" data-level=\"%s\" stroke=\"%s\" "
+            "points=\"",
+            cls, nv_level_names[lv], level_colour[lv]);
+    route_points(c, f);
+    fputs("\"><title>", c->out);
     nv_report_flow(c->out, c->m, f);
     wrap(c->out, " (", fl->id, ")");
     fprintf(c->out, ": %s", nv_level_names[lv]);
@@ -348,7 +377,7 @@ static void map_flow(const struct ctx *c, uint32_t f)
         fputs(", ", c->out);
         nv_report_group(c->out, c->m, c->x, g);
     }
-    fputs("</title></line>\n", c->out);
+    fputs("</title></polyline>\n", c->out);
 }
 
 static void map_ring(const struct ctx *c, uint32_t i)
@@ -679,6 +708,23 @@ static const char *site_of(const struct ctx *c, const struct nv_ref *end)
                         : nv_report_site_name(c->m, s);
 }
 
+/* The assets of group g that give flow f its level. */
+static void culprits_cell(const struct ctx *c, uint32_t f, uint32_t g)
+{
+    struct nv_err err;
+
+    fputs("<td>", c->out);
+    for (uint32_t i = 0;
+         !nv_culprits_find(c->cf, f, g, &err) && i < c->cf->nassets && i < 8;
+         i++) {
+        fputs(i ? ", " : "", c->out);
+        text(c->out, NV_ASSETS(c->m)[c->cf->assets[i]].id);
+    }
+    if (c->cf->nassets > 8)
+        fprintf(c->out, " +%u", c->cf->nassets - 8);
+    fputs("</td>", c->out);
+}
+
 static void flow_row(const struct ctx *c, uint32_t i)
 {
     const struct ranked *r = &c->rank[i];
@@ -692,6 +738,7 @@ static void flow_row(const struct ctx *c, uint32_t i)
     num_cell(c->out, r->score, 2);
     group_cell(c, r->group);
     cell(c->out, nv_level_names[nv_exposure_level(c->x, r->flow, r->group)]);
+    culprits_cell(c, r->flow, r->group);
     cell(c->out, f->encrypted ? "yes" : "no");
     wrap(c->out, "<td><code>", f->id, "</code></td>");
     fputs("</tr>\n", c->out);
@@ -700,16 +747,17 @@ static void flow_row(const struct ctx *c, uint32_t i)
 static void flows_section(const struct ctx *c)
 {
     static const char *const cols[] = {
-        "#rank",  "sector",      "class", "from",      "to",
-        "#score", "worst group", "level", "encrypted", "id"};
+        "#rank",       "sector", "class",      "from",      "to", "#score",
+        "worst group", "level",  "its assets", "encrypted", "id"};
 
     fprintf(c->out,
             "<h2 id=\"flows\">Flows at risk</h2>\n<p>%u of %u critical flows "
             "are reached by some vendor group; ranked by score (importance "
-            "x classification x exposure x designation).  Click a column "
-            "to sort.</p>\n",
+            "x classification x exposure x designation), with the assets "
+            "of the worst group that give its level (for may, those on a "
+            "witness path).  Click a column to sort.</p>\n",
             c->nrank, c->x->nflows);
-    table_head(c->out, cols, 10);
+    table_head(c->out, cols, 11);
     for (uint32_t i = 0; i < c->nrank && i < NV_REPORT_TABLE_MAX; i++)
         flow_row(c, i);
     table_end(c->out);
@@ -1009,6 +1057,10 @@ static enum nv_rc prepare(struct ctx *c, struct nv_err *err)
         rc = nv_concentration_build(c->m, &c->c, err);
     if (!rc)
         rc = mark_vendors(c);
+    c->path = nv_calloc((size_t)c->m->graph.n + 1, sizeof *c->path);
+    c->links = nv_calloc((size_t)c->m->graph.n + 1, sizeof *c->links);
+    if (!rc && (!c->path || !c->links))
+        rc = NV_ENOMEM;
     if (rc == NV_ENOMEM)
         nv_err_set(err, rc, "out of memory writing the report");
     if (!rc)
@@ -1019,6 +1071,7 @@ static enum nv_rc prepare(struct ctx *c, struct nv_err *err)
 enum nv_rc nv_report_html(const struct nv_report *r, FILE *out,
                           struct nv_err *err)
 {
+    struct nv_culprits cf;
     struct ctx c;
     enum nv_rc rc;
 
@@ -1027,6 +1080,10 @@ enum nv_rc nv_report_html(const struct nv_report *r, FILE *out,
     c.m = r->m;
     c.x = r->x;
     c.out = out;
+    c.cf = &cf;
+    rc = nv_culprits_init(&cf, r->m, r->x, err);
+    if (rc)
+        return rc;
     rc = prepare(&c, err);
     if (!rc)
         rc = page(&c);
@@ -1040,5 +1097,8 @@ enum nv_rc nv_report_html(const struct nv_report *r, FILE *out,
     nv_free(c.vendor);
     nv_concentration_release(&c.c);
     nv_wargame_release(&c.w);
+    nv_culprits_release(&cf);
+    nv_free(c.path);
+    nv_free(c.links);
     return rc;
 }

@@ -16,6 +16,8 @@
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
+#include <fcntl.h>
+#include <errno.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -204,11 +206,19 @@ static enum nv_rc backup(struct nv_store *s, int version, struct nv_err *err)
     enum nv_rc rc;
     int src;
 
+    /* The name is claimed by creating it empty (VACUUM INTO fills an empty
+     * file), so two processes migrating at once never pick the same one. */
     for (int k = 0; k < 100; k++) {
         snprintf(s->backup, sizeof s->backup,
                  k ? "%s.v%d.bak.%d" : "%s.v%d.bak", s->path, version, k);
-        if (lstat(s->backup, &sb) != 0)
+        int fd = open(s->backup, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd >= 0) {
+            close(fd);
             break;
+        }
+        if (errno != EEXIST || lstat(s->backup, &sb) != 0)
+            return nv_err_at(err, NV_EIO, s->backup, 0, 0,
+                             "cannot create the backup: %s", strerror(errno));
     }
     rc = prepare(s, "VACUUM INTO ?1;", &st, err);
     if (!rc)

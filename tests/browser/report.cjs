@@ -123,7 +123,7 @@ async function checkMap(page) {
     'a scale bar');
   /* The lens keeps other groups' worst flows in plain sight. */
   const others = await page.locator(
-    'svg.map line.flow[data-level="must"]:not(.hit)').evaluateAll((ls) =>
+    'svg.map .flow[data-level="must"]:not(.hit)').evaluateAll((ls) =>
     ls.map((l) => parseFloat(getComputedStyle(l).opacity)));
   check(others.length > 0 && others.every((o) => o >= 0.6),
     `other groups' must flows are drawn plainly: ${others.slice(0, 5)}`);
@@ -150,7 +150,7 @@ async function run(reportPath, modelPath, shotPath, pdfPath, marking) {
     const want = sitesWithCoordinates(modelPath);
     const marks = await page.locator('svg.map circle.site').count();
     check(marks === want, `${marks} site marks on the map, expected ${want}`);
-    check(await page.locator('svg.map line.flow').count() > 0,
+    check(await page.locator('svg.map polyline.flow').count() > 0,
       'critical flows are drawn');
     check(await page.locator('.bar span').count() > 0, 'share bars are drawn');
     check(await page.locator('table.sortable').count() >= 3,

@@ -4,23 +4,48 @@ $ netvet assess tests/data/models/small.json
 ? 1
 ~ ^VERDICT: 2 of 2 critical flows can be intercepted or cut
 ~ ^    1\. bw-secret-1 +score 32\.0 +fra1-gw -> koblenz-hq, not encrypted$
-~ ^        must +vendor:huawei \(high-risk\), vendor:nokia, country:CN \(high-risk\), country:FI, designation:high-risk$
-~ ^        routed +vendor:hisilicon \(high-risk\), vendor:ericsson, country:SE$
-~ ^  vendor:hisilicon +high-risk +0 +1 +1$
+~ ^        must +vendor:huawei \(high-risk\) \[fra1-core-1\], vendor:nokia \[fra1-gw\], country:CN \(high-risk\) \[fra1-core-1\], country:FI \[fra1-gw\], designation:high-risk \[fra1-core-1\]$
+~ ^        routed +vendor:hisilicon \(high-risk\) \[mz-agg-2\], vendor:ericsson \[mz-agg-1\], country:SE \[mz-agg-1\]$
+~ ^        failover vendor:hisilicon \(high-risk\) \[mz-agg-2\]$
+~ ^  vendor:hisilicon +high-risk +0 +1 +1 +0$
 
 $ netvet assess --json tests/data/models/small.json
 ? 1
 ~ "id":"vendor:huawei","kind":"vendor","name":"Huawei Technologies Co., Ltd.","designation":"high-risk"
 ~ "id":"bw-secret-1","sector":"defence","classification":"secret","encrypted":false
-~ "exposure":\[\{"group":"vendor:huawei","level":"must"\}
-~ "id":"bw-declared".*\{"group":"vendor:ericsson","level":"routed"\}.*\{"group":"vendor:hisilicon","level":"may"\}
+~ "exposure":\[\{"group":"vendor:huawei","level":"must","assets":\["fra1-core-1"\]\}
+~ "id":"bw-declared".*\{"group":"vendor:ericsson","level":"routed","assets":\["mz-agg-1"\]\}.*\{"group":"vendor:hisilicon","level":"failover","assets":\["mz-agg-2"\]\}
+
 ~ "unconnected_flows":\[\]
+
+# One least-cost route and the number of them; the route hop by hop.
+$ netvet assess --json --routes tests/data/models/small.json
+? 1
+~ "id":"bw-secret-1".*"route":\["fra1-gw","fra1-core-1","mz-agg-1","kob-ran-1","koblenz-hq"\],"routes":2,"routes_capped":false
+~ "id":"bw-declared".*"route":\["fra1-gw","fra1-core-1","mz-agg-1","kob-ran-1","koblenz-hq"\],"routes":1,
+
+$ netvet assess --flow bw-declared tests/data/models/small.json
+? 1
+~ ^route of bw-declared \(fra1-gw -> koblenz-hq\), declared:$
+~ ^    3  mz-agg-1 +Telefonaktiebolaget LM Erics Mainz aggregation +10$
+~ ^    if mz-agg-1 fails: vendor:hisilicon on mz-agg-2$
+~ ^    if fra1-core-1 fails: no route is left$
+~ ^worst exposure: vendor:huawei at must, given by fra1-core-1$
+
+$ netvet assess --flow bw-declared --failover-from secret tests/data/models/small.json
+? 1
+~ ^failover was not worked out for this flow
+! failover vendor
+
+$ netvet assess --failover-from planet tests/data/models/small.json
+? 2
+2~ --failover-from is a classification
 
 # Narrowing to one kind of group, or to one flow.
 $ netvet assess --group country tests/data/models/small.json
 ? 1
 ! vendor:
-~ ^        must +country:CN \(high-risk\), country:FI$
+~ ^        must +country:CN \(high-risk\) \[fra1-core-1\], country:FI \[fra1-gw\]$
 
 $ netvet assess --flow bw-declared --json tests/data/models/small.json
 ? 1
@@ -28,6 +53,7 @@ $ netvet assess --flow bw-declared --json tests/data/models/small.json
 ~ "summary":\{"flows":1,
 
 # No high-risk group on a route: exit 0; an unconnected flow is listed.
+# The Huawei radio c is not transit: no path of "ok" passes through it.
 $ netvet assess tests/data/models/clean.json
 ? 0
 ~ ^VERDICT: no critical flow is exposed
@@ -37,7 +63,7 @@ $ netvet assess tests/data/models/clean.json
 $ netvet assess --json tests/data/models/clean.json
 ~ "unconnected_flows":\["lost"\]
 ~ "id":"lost","sector":"water","classification":"unclassified","encrypted":false,"connected":false,"score":0,"exposure":\[\]
-~ "score":0.32,
+~ "score":0.1,
 
 $ netvet assess --flow nosuch tests/data/models/small.json
 ? 2

@@ -2,7 +2,7 @@
 
 $ netvet release tests/data/policy/violates.json --policy uk-2020
 ? 1
-~ ^ALLY +orders +allow +allow-if-encrypted +deny +deny +deny +vendor:huawei at must$
+~ ^ALLY +orders +allow +allow-if-encrypted +deny +deny +deny +vendor:huawei at must by base-gw$
 
 $ netvet release tests/data/policy/clean.json --policy uk-2020
 ? 0
@@ -16,7 +16,14 @@ $ netvet release tests/data/models/small.json --policy uk-2020 --json
 $ netvet release examples/national/model.json --policy uk-2020 --item tests/data/policy/item-secret.json
 ? 1
 ~ ^US +deny +defence-[0-9]+ +vendor:huawei at must
-~ ^NATO +allow +defence-4 +vendor:huawei at may; tolerated none, encrypted may; channel encrypted end to end$
+~ ^NATO +allow +defence-4 +vendor:huawei at failover; tolerated may, encrypted failover; channel encrypted end to end; decided by agg-42-b$
+
+# A high-risk router on no route even after one failure (may) does not
+# stop top-secret information; one on a backup route (failover) does.
+$ netvet release examples/national/model.json examples/national/liaison.json --policy uk-2020
+? 1
+~ ^GB +liaison-1 +allow +allow +allow +allow +allow +vendor:huawei at may by agg-0-a \(encrypted\)$
+~ ^NATO +defence-4 +allow +allow +allow +allow +deny +vendor:huawei at failover by agg-42-b \(encrypted\)$
 
 $ netvet release tests/data/policy/clean.json --policy uk-2020 --item tests/data/policy/item-secret.json --json
 ? 0

@@ -110,4 +110,4 @@ $ netvet inspect tests/data/models/small.json --list $SHARED/data/lists/us-telec
 
 $ netvet assess tests/data/vendors/screened.json --list $SHARED/data/lists/us-telecom/fcc_covered_list_entities.csv --list examples/lists/national.csv
 ? 1
-~ must +vendor:listed:huawei-technologies-company \(high-risk\), vendor:listed:hangzhou-hikvision-digital-technology-company \(prohibited\)
+~ must +vendor:listed:huawei-technologies-company \(high-risk\) \[a\], vendor:listed:hangzhou-hikvision-digital-technology-company \(prohibited\) \[b\]

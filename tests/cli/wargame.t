@@ -7,13 +7,17 @@ $ netvet wargame tests/data/models/small.json --vendor huawei
 ~ it could see the metadata of 1 encrypted flows;
 ~ it could cut 2 flows on its own
 ~ ^  - 0 sites, serving 0 people, run only on its equipment\.$
-~ ^defence +secret +1 +1 +0 +1 +0$
+~ ^defence +secret +1 +1 +0 +1 +0 +0$
+~ ^  - one failure of a link or an asset would put it on the route of 0 more flows;$
+~ ^  fra1-core-1 +2 +43\.0$
 
 $ netvet wargame tests/data/models/small.json --vendor hisilicon --json
 ? 1
 ~ "group":"vendor:hisilicon","designation":"high-risk"
-~ "summary":\{"flows":2,"read":1,"observe":0,"cut":0,"could":1\}
-~ \{"id":"bw-secret-1","level":"routed","encrypted":false\}
+~ "summary":\{"flows":2,"read":1,"observe":0,"cut":0,"failover":1,"could":0\}
+~ \{"id":"bw-secret-1","level":"routed","encrypted":false,"assets":\["mz-agg-2"\]\}
+~ \{"id":"bw-declared","level":"failover","encrypted":true,"assets":\["mz-agg-2"\]\}
+~ "assets_alone":\[\]
 
 $ netvet wargame tests/data/models/clean.json --country CN
 ? 0

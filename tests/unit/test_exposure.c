@@ -2,10 +2,14 @@
  * test_exposure.c - the exposure engine against a brute-force oracle on
  * thousands of seeded random models, and on hand-made cases.
  *
- * The oracle follows the definitions literally: must by removing the
- * group and searching, may and routed by enumerating every simple path
- * (small graphs only), group membership by walking ownership chains.
+ * The oracle follows the definitions literally, by enumerating every
+ * simple path that passes through no non-transit asset (small graphs
+ * only): must when every path meets the group, may when one does, routed
+ * on the least-cost ones (or the declared path), failover on the
+ * least-cost ones with each single asset or link taken out in turn;
+ * group membership by walking ownership chains.
  */
+#include "exposure/culprits.h"
 #include "exposure/exposure.h"
 #include "exposure/score.h"
 #include "model/load.h"
@@ -59,6 +63,7 @@ static int random_entities(struct nv_model *m, struct rng *r, int n)
 struct net {
     int nv, ne, nent, nflows;
     int vendor[MAXV]; /* entity index, or -1 */
+    int transit[MAXV];
     int parent[8], desig[8];
     const char *country[8];
     int ea[16], eb[16], ecost[16];
@@ -67,10 +72,19 @@ struct net {
 
 static int random_assets_links(struct nv_model *m, struct rng *r, struct net *n)
 {
+    static const char *const layers[] = {"core", "transport", "ran",
+                                         "endpoint"};
     for (int v = 0; v < n->nv; v++) {
         char id[16], vendor[16];
-        const char *a[] = {"id", id, "layer", "core", "vendor", NULL, NULL};
+        int layer = rnd(r, 3) ? (int)rnd(r, 2) : 2 + (int)rnd(r, 2);
+        const char *a[] = {"id", id,        "layer", layers[layer], "vendor",
+                           NULL, "transit", NULL,    NULL};
         snprintf(id, sizeof id, "a%d", v);
+        n->transit[v] = layer < 2;
+        if (rnd(r, 5) == 0) { /* said in the file, against the default */
+            n->transit[v] = (int)rnd(r, 2);
+            a[7] = n->transit[v] ? "true" : "false";
+        }
         n->vendor[v] = rnd(r, 4) ? (int)rnd(r, (uint32_t)n->nent) : -1;
         snprintf(vendor, sizeof vendor, "e%d", n->vendor[v]);
         a[5] = n->vendor[v] >= 0 ? vendor : (rnd(r, 2) ? "unknown" : NULL);
@@ -92,12 +106,13 @@ static int random_assets_links(struct nv_model *m, struct rng *r, struct net *n)
     return 1;
 }
 
-/* The cheapest link between u and v, or 0 if none (self-loops aside). */
-static int link_cost(const struct net *n, int u, int v)
+/* The cheapest link between u and v other than link skip, or 0 if none
+ * (self-loops aside). */
+static int link_cost(const struct net *n, int u, int v, int skip)
 {
     int best = 0;
     for (int e = 0; e < n->ne; e++)
-        if (u != v &&
+        if (u != v && e != skip &&
             ((n->ea[e] == u && n->eb[e] == v) ||
              (n->ea[e] == v && n->eb[e] == u)) &&
             (!best || n->ecost[e] < best))
@@ -105,9 +120,11 @@ static int link_cost(const struct net *n, int u, int v)
     return best;
 }
 
-/* Every simple s-t path: its vertex set and cost, by depth-first search. */
+/* Every simple s-t path: its vertex set and cost, by depth-first search;
+ * without the failed asset and link (-1: none), and through transit
+ * assets only. */
 struct paths {
-    int n;
+    int n, fail_asset, fail_link;
     unsigned mask[4096];
     int cost[4096];
     int seq[4096][MAXV], len[4096];
@@ -128,11 +145,24 @@ static void walk(const struct net *n, struct paths *p, int v, int t,
         }
         return;
     }
+    if (len > 1 && !n->transit[v])
+        return;
     for (int w = 0; w < n->nv; w++) {
-        int c = link_cost(n, v, w);
-        if (c && !(mask & (1u << w)))
+        int c = link_cost(n, v, w, p->fail_link);
+        if (c && !(mask & (1u << w)) && w != p->fail_asset)
             walk(n, p, w, t, mask, cost + c, seq, len);
     }
+}
+
+static void all_paths(const struct net *n, struct paths *p, int s, int t,
+                      int fail_asset, int fail_link)
+{
+    int seq[MAXV];
+
+    p->n = 0;
+    p->fail_asset = fail_asset;
+    p->fail_link = fail_link;
+    walk(n, p, s, t, 0, 0, seq, 0);
 }
 
 static int random_flows(struct nv_model *m, struct rng *r, struct net *n)
@@ -142,12 +172,10 @@ static int random_flows(struct nv_model *m, struct rng *r, struct net *n)
     for (int f = 0; f < n->nflows; f++) {
         char id[16], s[16], t[16], path[128] = "";
         const char *fl[] = {"id", id, "src", s, "dst", t, "path", NULL, NULL};
-        int seq[MAXV];
         n->fs[f] = (int)rnd(r, (uint32_t)n->nv);
         n->ft[f] = rnd(r, 6) ? (int)rnd(r, (uint32_t)n->nv) : n->fs[f];
         n->fplen[f] = 0;
-        p.n = 0;
-        walk(n, &p, n->fs[f], n->ft[f], 0, 0, seq, 0);
+        all_paths(n, &p, n->fs[f], n->ft[f], -1, -1);
         if (p.n && rnd(r, 3) == 0) { /* declare one of its routes */
             int k = (int)rnd(r, (uint32_t)p.n);
             n->fplen[f] = p.len[k];
@@ -209,46 +237,89 @@ static int member(const struct net *n, const struct nv_group *g, int v)
     return in;
 }
 
-/* Can t be reached from s without entering X? */
-static int reach(const struct net *n, int s, int t, unsigned x)
+/* The assets of the least-cost paths of p (0 if none). */
+static unsigned cheapest(const struct paths *p)
 {
-    unsigned seen = 1u << s, frontier = seen;
+    int best = -1;
+    unsigned on = 0;
 
-    if (x & seen)
-        return 0;
-    while (frontier) {
-        unsigned next = 0;
-        for (int v = 0; v < n->nv; v++)
-            for (int w = 0; (frontier >> v & 1) && w < n->nv; w++)
-                if (!(seen >> w & 1) && !(x >> w & 1) && link_cost(n, v, w))
-                    next |= 1u << w;
-        seen |= next;
-        frontier = next;
-    }
-    return seen >> t & 1;
-}
-
-static enum nv_level oracle(const struct net *n, int f, unsigned x,
-                            const struct paths *p)
-{
-    int s = n->fs[f], t = n->ft[f], best = -1, routed = 0, may = 0;
-    unsigned declared = 0;
-
-    if (!reach(n, s, t, 0))
-        return NV_LEVEL_NONE;
-    if (((x >> s) & 1) || ((x >> t) & 1) || !reach(n, s, t, x))
-        return NV_LEVEL_MUST;
     for (int k = 0; k < p->n; k++)
         best = best < 0 || p->cost[k] < best ? p->cost[k] : best;
-    for (int k = 0; k < p->n; k++) {
-        may |= (p->mask[k] & x) != 0;
-        routed |= p->cost[k] == best && (p->mask[k] & x) != 0;
+    for (int k = 0; k < p->n; k++)
+        on |= p->cost[k] == best ? p->mask[k] : 0;
+    return on;
+}
+
+/* Whether taking out asset a or link l breaks flow f's declared path. */
+static int breaks(const struct net *n, int f, int a, int l)
+{
+    for (int i = 0; i < n->fplen[f]; i++) {
+        int u = n->fpath[f][i],
+            v = i + 1 < n->fplen[f] ? n->fpath[f][i + 1] : -1;
+        int joins = 0;
+        if (u == a)
+            return 1;
+        for (int e = 0; v >= 0 && e < n->ne; e++)
+            joins += (n->ea[e] == u && n->eb[e] == v) ||
+                     (n->ea[e] == v && n->eb[e] == u);
+        if (v >= 0 && l >= 0 && joins == 1 &&
+            ((n->ea[l] == u && n->eb[l] == v) ||
+             (n->ea[l] == v && n->eb[l] == u)))
+            return 1;
     }
+    return 0;
+}
+
+/* The assets on flow f's routes with asset a or link l taken out. */
+static unsigned routes_without(const struct net *n, int f, int a, int l)
+{
+    static struct paths q;
+    unsigned declared = 0;
+
     for (int i = 0; i < n->fplen[f]; i++)
         declared |= 1u << n->fpath[f][i];
-    if (n->fplen[f])
-        routed = (declared & x) != 0;
-    return routed ? NV_LEVEL_ROUTED : may ? NV_LEVEL_MAY : NV_LEVEL_NONE;
+    if (n->fplen[f] && !breaks(n, f, a, l))
+        return declared;
+    if (a == n->fs[f] || a == n->ft[f])
+        return 0;
+    all_paths(n, &q, n->fs[f], n->ft[f], a, l);
+    return cheapest(&q);
+}
+
+/* What the oracle knows of one flow, whatever the group. */
+struct truth {
+    unsigned routed, failover; /* assets on the routes, and after a fault */
+};
+
+static void flow_truth(const struct net *n, int f, struct truth *tr)
+{
+    tr->routed = routes_without(n, f, -1, -1);
+    tr->failover = tr->routed;
+    for (int a = 0; a < n->nv; a++)
+        if (a != n->fs[f] && a != n->ft[f])
+            tr->failover |= routes_without(n, f, a, -1);
+    for (int l = 0; l < n->ne; l++)
+        tr->failover |= routes_without(n, f, -1, l);
+}
+
+static enum nv_level oracle(unsigned x, const struct paths *p,
+                            const struct truth *tr)
+{
+    int every = 1, some = 0;
+
+    for (int k = 0; k < p->n; k++) {
+        every &= (p->mask[k] & x) != 0;
+        some |= (p->mask[k] & x) != 0;
+    }
+    if (!p->n)
+        return NV_LEVEL_NONE;
+    if (every)
+        return NV_LEVEL_MUST;
+    if (tr->routed & x)
+        return NV_LEVEL_ROUTED;
+    if (tr->failover & x)
+        return NV_LEVEL_FAILOVER;
+    return some ? NV_LEVEL_MAY : NV_LEVEL_NONE;
 }
 
 /* The groups that must exist: every entity making some asset (through a
@@ -279,12 +350,88 @@ static int expected_groups(const struct net *n)
            ((worst >> NV_DESIG_PROHIBITED) & 1);
 }
 
+/* Whether every path of p meets the assets of set. */
+static int separates(const struct paths *p, unsigned set)
+{
+    for (int k = 0; k < p->n; k++)
+        if (!(p->mask[k] & set))
+            return 0;
+    return 1;
+}
+
+static int popcount(unsigned v)
+{
+    int n = 0;
+    for (; v; v &= v - 1)
+        n++;
+    return n;
+}
+
+/* Whether seq[0..len) is a simple s-t path of f through transit assets. */
+static int is_path(const struct net *n, int f, const uint32_t *seq,
+                   uint32_t len)
+{
+    unsigned seen = 0;
+
+    if (!len || (int)seq[0] != n->fs[f] || (int)seq[len - 1] != n->ft[f])
+        return 0;
+    for (uint32_t i = 0; i < len; i++) {
+        if (seen >> seq[i] & 1)
+            return 0;
+        seen |= 1u << seq[i];
+        if (i && !link_cost(n, (int)seq[i - 1], (int)seq[i], -1))
+            return 0;
+        if (i && i + 1 < len && !n->transit[seq[i]])
+            return 0;
+    }
+    return 1;
+}
+
+/*
+ * The culprits of a level, checked: for must, removing them cuts every
+ * path and no smaller set of the group's assets does; for routed and
+ * failover, they are the group's assets on the enumerated routes; for
+ * may, they are the group's assets on a valid witness path.
+ */
+static int culprits_ok(const struct net *n, int f, unsigned x,
+                       const struct paths *p, const struct truth *tr,
+                       enum nv_level lv, const struct nv_culprits *c)
+{
+    unsigned got = 0, path = 0;
+
+    for (uint32_t i = 0; i < c->nassets; i++)
+        got |= 1u << c->assets[i];
+    for (uint32_t i = 0; i < c->npath; i++)
+        path |= 1u << c->path[i];
+    if (got & ~x)
+        return 0;
+    switch (lv) {
+    case NV_LEVEL_MUST:
+        for (unsigned sub = x;; sub = (sub - 1) & x) {
+            if (popcount(sub) < popcount(got) && separates(p, sub))
+                return 0;
+            if (!sub)
+                break;
+        }
+        return got && separates(p, got);
+    case NV_LEVEL_ROUTED:
+        return got == (tr->routed & x);
+    case NV_LEVEL_FAILOVER:
+        return got == (tr->failover & x);
+    case NV_LEVEL_MAY:
+        return got && got == (path & x) && is_path(n, f, c->path, c->npath);
+    default:
+        return c->nassets == 0;
+    }
+}
+
 static int check_seed(struct nv_t *T, uint64_t seed)
 {
     static struct paths p;
     struct net n;
     struct nv_model *m = random_model(seed, &n);
     struct nv_exposure x;
+    struct nv_culprits c;
     struct nv_err err;
     int ok = 1;
 
@@ -294,21 +441,26 @@ static int check_seed(struct nv_t *T, uint64_t seed)
         nv_model_free(m);
         return 0;
     }
+    if (nv_culprits_init(&c, m, &x, &err)) {
+        nv_t_fail(T, __FILE__, __LINE__, "seed %llu: no culprit finder",
+                  (unsigned long long)seed);
+        ok = 0;
+    }
     if ((int)x.groups.n != expected_groups(&n)) {
         nv_t_fail(T, __FILE__, __LINE__, "seed %llu: %u groups, expected %d",
                   (unsigned long long)seed, x.groups.n, expected_groups(&n));
         ok = 0;
     }
     for (int f = 0; ok && f < n.nflows; f++) {
-        int seq[MAXV];
-        p.n = 0;
-        walk(&n, &p, n.fs[f], n.ft[f], 0, 0, seq, 0);
+        struct truth tr;
+        all_paths(&n, &p, n.fs[f], n.ft[f], -1, -1);
+        flow_truth(&n, f, &tr);
         for (uint32_t g = 0; ok && g < x.groups.n; g++) {
             unsigned mask = 0;
             enum nv_level want, got = nv_exposure_level(&x, (uint32_t)f, g);
             for (int v = 0; v < n.nv; v++)
                 mask |= (unsigned)member(&n, &x.groups.v[g], v) << v;
-            want = oracle(&n, f, mask, &p);
+            want = oracle(mask, &p, &tr);
             if (got != want || p.n >= 4096) {
                 nv_t_fail(T, __FILE__, __LINE__,
                           "seed %llu: flow f%d group %s: %s, expected %s",
@@ -316,9 +468,19 @@ static int check_seed(struct nv_t *T, uint64_t seed)
                           nv_level_names[got], nv_level_names[want]);
                 ok = 0;
             }
+            if (ok && (nv_culprits_find(&c, (uint32_t)f, g, &err) ||
+                       !culprits_ok(&n, f, mask, &p, &tr, got, &c))) {
+                nv_t_fail(T, __FILE__, __LINE__,
+                          "seed %llu: flow f%d group %s: wrong %s culprits",
+                          (unsigned long long)seed, f, x.groups.v[g].id,
+                          nv_level_names[got]);
+                ok = 0;
+            }
         }
-        ok = ok && x.connected[f] == reach(&n, n.fs[f], n.ft[f], 0);
+        ok = ok && x.connected[f] == (p.n > 0);
     }
+    if (c.m)
+        nv_culprits_release(&c);
     nv_exposure_release(&x);
     nv_model_free(m);
     return ok;
@@ -326,8 +488,9 @@ static int check_seed(struct nv_t *T, uint64_t seed)
 
 /* The engine agrees with the definitions on 2,500 random models: parallel
  * links, self-loops, several components, s = t, s or t in a group,
- * declared paths, equal-cost ties, overlapping groups.  Set NV_SEED to
- * replay one seed. */
+ * declared paths, equal-cost ties, overlapping groups, non-transit assets
+ * by layer and by choice; and every level's culprits hold.  Set NV_SEED
+ * to replay one seed. */
 NV_TEST(exposure_matches_oracle_on_random_models)
 {
     const char *one = getenv("NV_SEED");
@@ -349,6 +512,27 @@ static int hostile(const struct net *n, int v)
     for (int e = n->vendor[v]; e >= 0; e = n->parent[e])
         worst = n->desig[e] > worst ? n->desig[e] : worst;
     return worst >= NV_DESIG_HIGH_RISK;
+}
+
+/* Whether t can be reached from s without the assets of x, through any
+ * asset: the report's choke points are cut vertices of the whole graph. */
+static int reach(const struct net *n, int s, int t, unsigned x)
+{
+    unsigned seen = 1u << s, frontier = seen;
+
+    if (x & seen)
+        return 0;
+    while (frontier) {
+        unsigned next = 0;
+        for (int v = 0; v < n->nv; v++)
+            for (int w = 0; (frontier >> v & 1) && w < n->nv; w++)
+                if (!(seen >> w & 1) && !(x >> w & 1) &&
+                    link_cost(n, v, w, -1))
+                    next |= 1u << w;
+        seen |= next;
+        frontier = next;
+    }
+    return seen >> t & 1;
 }
 
 static int check_chokes(struct nv_t *T, uint64_t seed)
@@ -431,11 +615,57 @@ NV_TEST(exposure_small_model_by_hand)
     ASSERT_EQ(level_of(m, &x, "bw-secret-1", "country:SE"), NV_LEVEL_ROUTED);
     ASSERT_EQ(level_of(m, &x, "bw-secret-1", "designation:high-risk"),
               NV_LEVEL_MUST);
-    ASSERT_EQ(level_of(m, &x, "bw-declared", "vendor:hisilicon"), NV_LEVEL_MAY);
+    /* mz-agg-1 failing moves the declared flow onto mz-agg-2 */
+    ASSERT_EQ(level_of(m, &x, "bw-declared", "vendor:hisilicon"),
+              NV_LEVEL_FAILOVER);
     ASSERT_EQ(level_of(m, &x, "bw-declared", "vendor:ericsson"),
               NV_LEVEL_ROUTED);
     ASSERT_EQ(x.groups.n, 8);
     ASSERT(x.connected[0] && x.connected[1]);
     nv_exposure_release(&x);
+    nv_model_free(m);
+}
+
+/* transit: by layer unless a file says; a declared path may not pass
+ * through a non-transit asset (its ends may be non-transit). */
+NV_TEST(exposure_transit_defaults_and_paths)
+{
+    static const char *const rows[][7] = {
+        {"id", "r1", "layer", "ran", NULL, NULL},
+        {"id", "r2", "layer", "ran", "transit", "true"},
+        {"id", "c1", "layer", "core", NULL, NULL},
+        {"id", "c2", "layer", "core", "transit", "false"},
+        {"id", "e1", "layer", "endpoint", NULL, NULL},
+    };
+    const int want[] = {0, 1, 1, 0, 0};
+    const char *l1[] = {"a", "r1", "b", "c1", NULL};
+    const char *l2[] = {"a", "c1", "b", "e1", NULL};
+    const char *ok[] = {"id", "f",    "src",      "r1", "dst",
+                        "e1", "path", "r1;c1;e1", NULL};
+    const char *bad[] = {"id", "g",    "src",      "c1", "dst",
+                         "r1", "path", "c1;e1;r1", NULL};
+    struct nv_model *m = nv_model_new();
+    struct nv_err err;
+    uint32_t src;
+
+    ASSERT(m != NULL);
+    ASSERT_EQ(nv_model_add_source(m, "t", &src, &err), NV_OK);
+    for (int i = 0; i < 5; i++)
+        ASSERT(add(m, NV_T_ASSET, (const char **)rows[i]));
+    ASSERT(add(m, NV_T_LINK, l1) && add(m, NV_T_LINK, l2));
+    ASSERT(add(m, NV_T_FLOW, ok));
+    ASSERT_EQ(nv_model_finish(m, &err), NV_OK);
+    for (int i = 0; i < 5; i++)
+        ASSERT_EQ(NV_ASSETS(m)[i].transit, want[i]);
+    nv_model_free(m);
+    m = nv_model_new();
+    ASSERT(m != NULL);
+    ASSERT_EQ(nv_model_add_source(m, "t", &src, &err), NV_OK);
+    for (int i = 0; i < 5; i++)
+        ASSERT(add(m, NV_T_ASSET, (const char **)rows[i]));
+    ASSERT(add(m, NV_T_LINK, l1) && add(m, NV_T_LINK, l2));
+    ASSERT(add(m, NV_T_FLOW, bad));
+    ASSERT_EQ(nv_model_finish(m, &err), NV_EPARSE);
+    ASSERT(strstr(err.msg, "non-transit") != NULL);
     nv_model_free(m);
 }

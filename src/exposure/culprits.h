@@ -1,0 +1,49 @@
+/*
+ * culprits.h - which assets of a group give a flow its exposure level.
+ *
+ *   must      a smallest set of the group's assets whose removal leaves
+ *             no path between the flow's ends (replace them and the must
+ *             ends): {s} or {t} if an end is the group's, else a minimum
+ *             vertex cut restricted to the group's assets;
+ *   routed    the group's assets on the flow's routes;
+ *   failover  the group's assets on the routes after the failures that
+ *             move them (routes.h);
+ *   may       the group's assets on one witness path, which comes with
+ *             them: a simple s-t path through one of the group's assets.
+ * Lists are in asset order.  A finder holds scratch space for one thread.
+ */
+#ifndef NV_CULPRITS_H
+#define NV_CULPRITS_H
+
+#include "exposure/exposure.h"
+#include "exposure/routes.h"
+
+struct nv_culprits {
+    const struct nv_model *m;
+    const struct nv_exposure *x;
+    struct nv_routes r;
+    struct nv_fail *fails;
+    uint32_t *assets, nassets; /* the last answer */
+    uint32_t *path, npath;     /* may: the witness path, s first */
+    /* max-flow scratch over the assets split into in and out halves */
+    uint32_t *cap, *used, *pred, *bfs, *twin, *seen;
+    int32_t *flow, *via;
+    uint32_t stamp, full; /* full: an end that took its unit, or NV_NONE */
+    /* the assets on flow foflow's routes after the failures that move
+     * them: fo[0 .. nfo) (foseen[a] == fomark marks them) */
+    uint32_t *fo, nfo, *foseen, fomark, foflow;
+};
+
+/* A finder for exposure x of m; release with nv_culprits_release. */
+enum nv_rc nv_culprits_init(struct nv_culprits *c, const struct nv_model *m,
+                            const struct nv_exposure *x,
+                            struct nv_err *err) NV_WUR;
+
+void nv_culprits_release(struct nv_culprits *c);
+
+/* The culprits of group g for flow f at its level in x, into c->assets
+ * (and c->path for may); none when the level is none. */
+enum nv_rc nv_culprits_find(struct nv_culprits *c, uint32_t f, uint32_t g,
+                            struct nv_err *err) NV_WUR;
+
+#endif

@@ -1,0 +1,470 @@
+/*
+ * routes.c - Dijkstra that respects non-transit assets and one failure,
+ * and walks back over the least-cost routes it found.
+ *
+ * Invariant: a settled asset's distance is final, and every tight
+ * predecessor of a settled asset (an asset the route may leave from,
+ * whose distance plus the link's cost is the asset's) is settled before
+ * it, so settling order is a topological order of the route DAG.
+ */
+#include "exposure/routes.h"
+
+#include "core/alloc.h"
+
+#include <math.h>
+#include <string.h>
+
+enum nv_rc nv_routes_init(struct nv_routes *r, const struct nv_model *m,
+                          struct nv_err *err)
+{
+    size_t n = (size_t)m->graph.n + 1;
+
+    memset(r, 0, sizeof *r);
+    r->m = m;
+    r->dist = nv_calloc(n, sizeof *r->dist);
+    r->known = nv_calloc(n, sizeof *r->known);
+    r->wanted = nv_calloc(n, sizeof *r->wanted);
+    r->settled = nv_calloc(n, sizeof *r->settled);
+    r->on = nv_calloc(n, sizeof *r->on);
+    r->queue = nv_calloc(n, sizeof *r->queue);
+    r->count = nv_calloc(n, sizeof *r->count);
+    r->idom = nv_calloc(n, sizeof *r->idom);
+    r->depth = nv_calloc(n, sizeof *r->depth);
+    r->nin = nv_calloc(n, sizeof *r->nin);
+    r->inlink = nv_calloc(n, sizeof *r->inlink);
+    if (r->dist && r->known && r->wanted && r->settled && r->on && r->queue &&
+        r->count && r->idom && r->depth && r->nin && r->inlink)
+        return NV_OK;
+    nv_routes_release(r);
+    return nv_err_set(err, NV_ENOMEM, "out of memory");
+}
+
+void nv_routes_release(struct nv_routes *r)
+{
+    nv_free(r->dist);
+    nv_free(r->known);
+    nv_free(r->wanted);
+    nv_free(r->settled);
+    nv_free(r->on);
+    nv_free(r->queue);
+    nv_free(r->count);
+    nv_free(r->idom);
+    nv_free(r->depth);
+    nv_free(r->nin);
+    nv_free(r->inlink);
+    nv_free(r->heap);
+    memset(r, 0, sizeof *r);
+}
+
+/* Costs are sums of decimals: paths equal in exact arithmetic may differ
+ * in the last bits, so equality allows a relative 1e-9. */
+static int tight(double du, double cost, double dv)
+{
+    return fabs(du + cost - dv) <= 1e-9 * fmax(1.0, dv);
+}
+
+static int heap_push(struct nv_routes *r, double d, uint32_t v)
+{
+    size_t i;
+
+    if (nv_array_reserve(&r->heap, &r->cap, r->nheap + 1, sizeof *r->heap))
+        return 0;
+    for (i = r->nheap++; i > 0 && r->heap[(i - 1) / 2].d > d; i = (i - 1) / 2)
+        r->heap[i] = r->heap[(i - 1) / 2];
+    r->heap[i] = (struct nv_route_heap){d, v};
+    return 1;
+}
+
+static struct nv_route_heap heap_pop(struct nv_routes *r)
+{
+    struct nv_route_heap top = r->heap[0], last = r->heap[--r->nheap];
+    size_t i = 0;
+
+    for (size_t k = 1; k < r->nheap; k = 2 * i + 1) {
+        if (k + 1 < r->nheap && r->heap[k + 1].d < r->heap[k].d)
+            k++;
+        if (r->heap[k].d >= last.d)
+            break;
+        r->heap[i] = r->heap[k];
+        i = k;
+    }
+    if (r->nheap)
+        r->heap[i] = last;
+    return top;
+}
+
+/* Whether v's distance is the rerouted search's own (not base's). */
+static int own(const struct nv_routes *r, uint32_t v)
+{
+    return !r->base || (r->tin[v] >= r->lo && r->tin[v] < r->hi &&
+                        r->base->known[v] == r->base->epoch);
+}
+
+double nv_routes_dist(const struct nv_routes *r, uint32_t v)
+{
+    if (!own(r, v))
+        return nv_routes_dist(r->base, v);
+    return r->known[v] == r->epoch ? r->dist[v] : INFINITY;
+}
+
+static int relax(struct nv_routes *r, uint32_t v, double d)
+{
+    if (d >= nv_routes_dist(r, v))
+        return 1;
+    r->known[v] = r->epoch;
+    r->dist[v] = d;
+    return heap_push(r, d, v);
+}
+
+/* Whether a route may leave u (u is not failed and forwards traffic, or
+ * is where the routes start). */
+static int leaves(const struct nv_routes *r, uint32_t u)
+{
+    if (r->fail.kind == NV_FAIL_ASSET && r->fail.id == u)
+        return 0;
+    return u == r->src || NV_ASSETS(r->m)[u].transit;
+}
+
+/* Whether half-edge k is usable: its link and its far end not failed. */
+static int usable(const struct nv_routes *r, uint32_t k)
+{
+    const struct nv_graph *g = &r->m->graph;
+
+    if (r->fail.kind == NV_FAIL_LINK && g->link[k] == r->fail.id)
+        return 0;
+    return !(r->fail.kind == NV_FAIL_ASSET && g->adj[k] == r->fail.id);
+}
+
+enum nv_rc nv_routes_search(struct nv_routes *r, uint32_t s,
+                            struct nv_fail fail, const uint32_t *targets,
+                            uint32_t n)
+{
+    const struct nv_graph *g = &r->m->graph;
+    uint32_t left = n;
+
+    r->epoch++;
+    r->fail = fail;
+    r->src = s;
+    r->base = NULL;
+    r->nheap = 0;
+    r->nsettled = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        left -= r->wanted[targets[i]] == r->epoch;
+        r->wanted[targets[i]] = r->epoch;
+    }
+    if (!relax(r, s, 0))
+        return NV_ENOMEM;
+    while (r->nheap && (left || !n)) {
+        struct nv_route_heap it = heap_pop(r);
+        if (it.d > nv_routes_dist(r, it.v))
+            continue; /* a stale entry */
+        left -= r->wanted[it.v] == r->epoch;
+        r->settled[r->nsettled++] = it.v;
+        for (uint32_t k = g->off[it.v]; leaves(r, it.v) && k < g->off[it.v + 1];
+             k++)
+            if (usable(r, k) && !relax(r, g->adj[k], it.d + g->cost[k]))
+                return NV_ENOMEM;
+    }
+    return NV_OK;
+}
+
+int nv_routes_tight_in(const struct nv_routes *r, uint32_t v, uint32_t k)
+{
+    const struct nv_graph *g = &r->m->graph;
+    uint32_t u = g->adj[k];
+
+    double du, dv;
+
+    /* k's twin half-edge, from u, has the same link and cost */
+    if (u == v || !leaves(r, u) || !usable(r, k))
+        return 0;
+    du = nv_routes_dist(r, u);
+    dv = nv_routes_dist(r, v);
+    return du < INFINITY && dv < INFINITY && tight(du, g->cost[k], dv);
+}
+
+/* Put v on the routes, once. */
+static void take(struct nv_routes *r, uint32_t v, uint32_t *n)
+{
+    if (r->on[v] == r->mark)
+        return;
+    r->on[v] = r->mark;
+    r->queue[(*n)++] = v;
+}
+
+uint32_t nv_routes_back(struct nv_routes *r, uint32_t t)
+{
+    const struct nv_graph *g = &r->m->graph;
+    uint32_t n = 0;
+
+    r->mark++;
+    if (nv_routes_dist(r, t) == INFINITY)
+        return 0;
+    take(r, t, &n);
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t v = r->queue[i];
+        for (uint32_t k = g->off[v]; v != r->src && k < g->off[v + 1]; k++)
+            if (nv_routes_tight_in(r, v, k))
+                take(r, g->adj[k], &n);
+    }
+    return n;
+}
+
+int nv_routes_breaks_path(const struct nv_model *m, uint32_t f,
+                          struct nv_fail fail)
+{
+    const struct nv_refs *p = &NV_FLOWS(m)[f].path;
+    const struct nv_graph *g = &m->graph;
+
+    for (uint32_t i = 0; i < p->n; i++) {
+        uint32_t a = p->v[i].idx, joins = 0, only = NV_NONE;
+        if (fail.kind == NV_FAIL_ASSET && fail.id == a)
+            return 1;
+        for (uint32_t k = g->off[a]; i + 1 < p->n && k < g->off[a + 1]; k++)
+            if (g->adj[k] == p->v[i + 1].idx) {
+                joins++;
+                only = g->link[k];
+            }
+        /* a link breaks the path only if no other link joins its ends */
+        if (fail.kind == NV_FAIL_LINK && joins == 1 && only == fail.id)
+            return 1;
+    }
+    return 0;
+}
+
+enum nv_rc nv_routes_flow(struct nv_routes *r, uint32_t f, struct nv_fail fail,
+                          uint32_t *n)
+{
+    const struct nv_flow *fl = &NV_FLOWS(r->m)[f];
+    uint32_t t = fl->dst.idx;
+    enum nv_rc rc;
+
+    *n = 0;
+    if (fl->path.n && !nv_routes_breaks_path(r->m, f, fail)) {
+        r->mark++;
+        for (uint32_t i = 0; i < fl->path.n; i++)
+            take(r, fl->path.v[i].idx, n);
+        return NV_OK;
+    }
+    if ((fail.kind == NV_FAIL_ASSET &&
+         (fail.id == fl->src.idx || fail.id == t)))
+        return NV_OK;
+    rc = nv_routes_search(r, fl->src.idx, fail, &t, 1);
+    if (!rc)
+        *n = nv_routes_back(r, t);
+    return rc;
+}
+
+/* Number the routes into each settled asset, in settling order (tight
+ * predecessors first), capped at cap. */
+uint32_t nv_routes_count(const struct nv_routes *r, uint32_t t, uint32_t cap)
+{
+    const struct nv_graph *g = &r->m->graph;
+
+    if (r->known[t] != r->epoch)
+        return 0;
+    for (uint32_t i = 0; i < r->nsettled; i++) {
+        uint32_t v = r->settled[i];
+        uint64_t sum = v == r->src;
+        for (uint32_t k = g->off[v]; v != r->src && k < g->off[v + 1]; k++)
+            if (nv_routes_tight_in(r, v, k))
+                sum += r->count[g->adj[k]];
+        r->count[v] = sum > cap ? cap : (uint32_t)sum;
+        if (v == t)
+            break;
+    }
+    return r->count[t];
+}
+
+uint32_t nv_routes_one(const struct nv_routes *r, uint32_t t, uint32_t *path,
+                       uint32_t *links)
+{
+    const struct nv_graph *g = &r->m->graph;
+    uint32_t n = 0, v = t;
+
+    if (r->known[t] != r->epoch)
+        return 0;
+    /* built backwards: links[i] joins path[i] and path[i + 1] until the
+     * arrays are turned round, then it is the link into path[i] */
+    path[n++] = t;
+    while (v != r->src) {
+        uint32_t k = g->off[v];
+        while (!nv_routes_tight_in(r, v, k))
+            k++;
+        links[n - 1] = g->link[k];
+        v = g->adj[k];
+        path[n++] = v;
+    }
+    links[n - 1] = NV_NONE;
+    for (uint32_t i = 0; i < n / 2; i++) {
+        uint32_t a = path[i], l = links[i];
+        path[i] = path[n - 1 - i];
+        path[n - 1 - i] = a;
+        links[i] = links[n - 1 - i];
+        links[n - 1 - i] = l;
+    }
+    return n;
+}
+
+/* The nearest common dominator of a and b. */
+static uint32_t meet(const struct nv_routes *r, uint32_t a, uint32_t b)
+{
+    while (r->depth[a] > r->depth[b])
+        a = r->idom[a];
+    while (r->depth[b] > r->depth[a])
+        b = r->idom[b];
+    while (a != b) {
+        a = r->idom[a];
+        b = r->idom[b];
+    }
+    return a;
+}
+
+/* Immediate dominators of the route DAG's assets in settling order, up
+ * to t: all settled assets when t is NV_NONE, else those marked by _back.
+ * An asset's is the nearest common dominator of its tight predecessors.
+ * Also each asset's tight links in (nin) and the last of them (inlink). */
+static void dominators(struct nv_routes *r, uint32_t t)
+{
+    const struct nv_graph *g = &r->m->graph;
+
+    for (uint32_t i = 0; i < r->nsettled; i++) {
+        uint32_t v = r->settled[i], d = NV_NONE;
+        if (t != NV_NONE && r->on[v] != r->mark)
+            continue;
+        r->nin[v] = 0;
+        for (uint32_t k = g->off[v]; v != r->src && k < g->off[v + 1]; k++) {
+            if (!nv_routes_tight_in(r, v, k))
+                continue;
+            r->nin[v]++;
+            r->inlink[v] = g->link[k];
+            d = d == NV_NONE ? g->adj[k] : meet(r, d, g->adj[k]);
+        }
+        r->idom[v] = d == NV_NONE ? v : d;
+        r->depth[v] = d == NV_NONE ? 0 : r->depth[d] + 1;
+        if (v == t)
+            break;
+    }
+}
+
+static uint32_t route_failures(struct nv_routes *r, uint32_t t,
+                               struct nv_fail *fails)
+{
+    uint32_t n = 0;
+
+    dominators(r, t);
+    for (uint32_t v = t; v != r->src; v = r->idom[v]) {
+        if (r->nin[v] == 1)
+            fails[n++] = (struct nv_fail){NV_FAIL_LINK, r->inlink[v]};
+        if (v != t)
+            fails[n++] = (struct nv_fail){NV_FAIL_ASSET, v};
+    }
+    return n;
+}
+
+static uint32_t path_failures(const struct nv_model *m, uint32_t f,
+                              struct nv_fail *fails)
+{
+    const struct nv_refs *p = &NV_FLOWS(m)[f].path;
+    const struct nv_graph *g = &m->graph;
+    uint32_t n = 0;
+
+    for (uint32_t i = 0; i + 1 < p->n; i++) {
+        uint32_t a = p->v[i].idx;
+        struct nv_fail link = {NV_FAIL_LINK, NV_NONE};
+        if (i)
+            fails[n++] = (struct nv_fail){NV_FAIL_ASSET, a};
+        for (uint32_t k = g->off[a]; k < g->off[a + 1]; k++)
+            if (g->adj[k] == p->v[i + 1].idx)
+                link.id = g->link[k];
+        if (nv_routes_breaks_path(m, f, link))
+            fails[n++] = link;
+    }
+    return n;
+}
+
+enum nv_rc nv_routes_failures(struct nv_routes *r, uint32_t f,
+                              struct nv_fail *fails, uint32_t *n)
+{
+    const struct nv_flow *fl = &NV_FLOWS(r->m)[f];
+    const struct nv_fail none = {NV_FAIL_NONE, 0};
+    uint32_t t = fl->dst.idx;
+    enum nv_rc rc;
+
+    *n = 0;
+    if (fl->src.idx == t)
+        return NV_OK;
+    if (fl->path.n) {
+        *n = path_failures(r->m, f, fails);
+        return NV_OK;
+    }
+    rc = nv_routes_search(r, fl->src.idx, none, &t, 1);
+    if (!rc && nv_routes_back(r, t))
+        *n = route_failures(r, t, fails);
+    return rc;
+}
+
+void nv_routes_dominators(struct nv_routes *r)
+{
+    dominators(r, NV_NONE);
+}
+
+/* The best way into region asset w from outside the region. */
+static double seed(const struct nv_routes *r, uint32_t w)
+{
+    const struct nv_graph *g = &r->m->graph;
+    double best = INFINITY;
+
+    for (uint32_t k = g->off[w]; k < g->off[w + 1]; k++) {
+        uint32_t u = g->adj[k];
+        double du;
+        if (own(r, u) || !leaves(r, u) || !usable(r, k))
+            continue;
+        du = nv_routes_dist(r->base, u);
+        if (du + g->cost[k] < best)
+            best = du + g->cost[k];
+    }
+    return best;
+}
+
+enum nv_rc nv_routes_reroute(struct nv_routes *r, const struct nv_routes *base,
+                             struct nv_fail fail, const uint32_t *order,
+                             const uint32_t *tin, uint32_t lo, uint32_t hi,
+                             const uint32_t *targets, uint32_t n)
+{
+    const struct nv_graph *g = &r->m->graph;
+    uint32_t left = n;
+
+    r->epoch++;
+    r->fail = fail;
+    r->src = base->src;
+    r->base = base;
+    r->tin = tin;
+    r->lo = lo;
+    r->hi = hi;
+    r->nheap = r->nsettled = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        left -= r->wanted[targets[i]] == r->epoch;
+        r->wanted[targets[i]] = r->epoch;
+    }
+    for (uint32_t i = lo; i < hi; i++) {
+        double d = fail.kind == NV_FAIL_ASSET && order[i] == fail.id
+                       ? INFINITY
+                       : seed(r, order[i]);
+        if (d < INFINITY && !relax(r, order[i], d))
+            return NV_ENOMEM;
+    }
+    while (r->nheap && left) {
+        struct nv_route_heap it = heap_pop(r);
+        if (it.d > r->dist[it.v])
+            continue; /* a stale entry */
+        left -= r->wanted[it.v] == r->epoch;
+        r->settled[r->nsettled++] = it.v;
+        for (uint32_t k = g->off[it.v]; leaves(r, it.v) && k < g->off[it.v + 1];
+             k++)
+            if (own(r, g->adj[k]) && usable(r, k) &&
+                !relax(r, g->adj[k], it.d + g->cost[k]))
+                return NV_ENOMEM;
+    }
+    return NV_OK;
+}
