@@ -18,7 +18,7 @@ $ netvet check tests/data/policy/violates.json --policy uk-2020 --date 2027-06-3
 
 $ netvet check tests/data/policy/clean.json --policy uk-2020 --policy eu-5g-toolbox --policy se-pts-2020 --date 2030-01-01
 ? 0
-> 12 rules checked on 2030-01-01: 0 violations, 0 of them errors
+> 13 rules checked on 2030-01-01: 0 violations, 0 of them errors
 
 # Warnings alone do not fail a pipeline.
 $ netvet check tests/data/policy/warnings.json --policy eu-5g-toolbox
