@@ -66,3 +66,9 @@ $ netvet check tests/data/policy/violates.json --policy uk-2020 --proposed tests
 $ netvet check tests/data/policy/violates.json --policy uk-2020 --proposed tests/data/bad/change-ghost.json
 ? 2
 2> netvet: tests/data/bad/change-ghost.json:1:13: no such asset in the model
+
+# A rule on vendor margin names the supplier that alone can cut the flow.
+$ netvet check tests/data/policy/violates.json --policy eu-5g-toolbox
+? 1
+~ ^SM05-FLOWS \[warning\] SM05/SM06: no restricted or higher flow that a single supplier can cut or read$
+~ ^  - orders \(defence, secret, not encrypted\): country:CN at must; vendor margin 1 \(vendor:huawei\)$
