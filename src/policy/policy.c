@@ -680,7 +680,15 @@ uint32_t nv_policy_rules(const struct nv_policy *p)
 void nv_policy_rule(const struct nv_policy *p, uint32_t i,
                     struct nv_rule_info *out)
 {
-    *out = p->rules[i].info;
+    static const enum nv_rule_body bodies[] = {
+        NV_RULE_DENY_ASSETS, NV_RULE_DENY_FLOWS, NV_RULE_LIMIT_SHARE,
+        NV_RULE_REQUIRE_VENDORS};
+    const struct rule *r = &p->rules[i];
+
+    *out = r->info;
+    out->body = bodies[r->body];
+    out->per_region = r->scope == S_REGION;
+    out->bound = r->bound;
 }
 
 int nv_policy_tolerates(const struct nv_policy *p, enum nv_class c,

@@ -596,6 +596,22 @@ enum nv_rc nv_policy_check(const struct nv_policy *p, const struct nv_model *m,
     return NV_OK;
 }
 
+enum nv_rc nv_policy_rule_assets(const struct nv_policy *p, uint32_t i,
+                                 const struct nv_model *m, int within,
+                                 unsigned char *out, struct nv_err *err)
+{
+    struct eval e = {p,    m, NULL, {NULL}, {NULL}, 0, {NULL, NULL},
+                     NULL, 0, 0,    NV_OK};
+    const struct rule *ru = &p->rules[i];
+    const struct node *n = within && ru->within ? ru->within : ru->cond;
+
+    for (uint32_t a = 0; a < NV_COUNT(m, NV_T_ASSET); a++)
+        out[a] = (unsigned char)asset_holds(&e, n, a);
+    for (int k = 0; k < e.nnear; k++)
+        nv_free(e.near_set[k]);
+    return e.rc ? nv_err_set(err, e.rc, "out of memory") : NV_OK;
+}
+
 const char *nv_violation_item(const struct nv_model *m,
                               const struct nv_violation *v)
 {
