@@ -55,8 +55,11 @@ static void mark_hostile(struct plan_ctx *c)
     const struct nv_groups *gs = &c->x->groups;
 
     for (uint32_t a = 0; a < c->na; a++) {
+        uint32_t e = NV_ASSETS(c->m)[a].entity;
         for (uint32_t k = gs->off[a]; k < gs->off[a + 1]; k++)
             c->hostile[a] |= (unsigned char)nv_score_hostile(c->x, gs->grp[k]);
+        c->direct[a] =
+            e != NV_NONE && nv_model_designation(c->m, e) >= NV_DESIG_HIGH_RISK;
         c->out->candidates += c->hostile[a];
         c->cost[a] = isfinite(NV_ASSETS(c->m)[a].replacement_cost)
                          ? NV_ASSETS(c->m)[a].replacement_cost
@@ -151,6 +154,21 @@ static void require(struct plan_ctx *c, uint32_t a, int year)
 {
     if (year < c->by[a])
         c->by[a] = year;
+}
+
+/* An untrusted asset on a route: a condition when only its country
+ * makes it untrusted. */
+static enum nv_rc require_on_route(struct plan_ctx *c, uint32_t a, int year)
+{
+    if (c->direct[a]) {
+        require(c, a, year);
+        return NV_OK;
+    }
+    if (nv_array_reserve(&c->conds, &c->capconds, (size_t)c->nconds + 1,
+                         sizeof *c->conds))
+        return NV_ENOMEM;
+    c->conds[c->nconds++] = (struct cond){a, year};
+    return NV_OK;
 }
 
 /* {"replace": [{"id": ..., "vendor": ...}, ...]} for the steps up to
@@ -308,8 +326,8 @@ static enum nv_rc flow_needs(struct plan_ctx *c, struct nv_routes *rt,
     if (nv_routes_of(rt, f, &on, &n))
         return nomem(err);
     for (uint32_t i = 0; i < n; i++)
-        if (c->hostile[on[i]])
-            require(c, on[i], year);
+        if (c->hostile[on[i]] && require_on_route(c, on[i], year))
+            return nomem(err);
     return NV_OK;
 }
 
@@ -365,8 +383,9 @@ static enum nv_rc route_needs(struct plan_ctx *c, struct nv_routes *rt,
                 continue;
             c->risk[on[i]] += score / nh;
             if (c->o->routes &&
-                NV_FLOWS(c->m)[f].classification >= NV_CLASS_RESTRICTED)
-                require(c, on[i], c->last);
+                NV_FLOWS(c->m)[f].classification >= NV_CLASS_RESTRICTED &&
+                require_on_route(c, on[i], c->last))
+                return nomem(err);
         }
     }
     for (uint32_t a = 0; a < c->na; a++)
@@ -498,14 +517,15 @@ static enum nv_rc prepare(struct plan_ctx *c, struct nv_err *err)
     size_t n = (size_t)c->na + 1;
 
     c->hostile = nv_calloc(n, 1);
+    c->direct = nv_calloc(n, 1);
     c->vendor = nv_calloc(n, sizeof *c->vendor);
     c->cost = nv_calloc(n, sizeof *c->cost);
     c->risk = nv_calloc(n, sizeof *c->risk);
     c->by = nv_calloc(n, sizeof *c->by);
     c->out->deadline =
         nv_calloc((size_t)nv_policy_rules(c->p) + 1, sizeof *c->out->deadline);
-    if (!c->hostile || !c->vendor || !c->cost || !c->risk || !c->by ||
-        !c->out->deadline)
+    if (!c->hostile || !c->direct || !c->vendor || !c->cost || !c->risk ||
+        !c->by || !c->out->deadline)
         return nomem(err);
     for (uint32_t a = 0; a < c->na; a++)
         c->by[a] = NO_YEAR;
@@ -517,6 +537,8 @@ static enum nv_rc prepare(struct plan_ctx *c, struct nv_err *err)
 static void ctx_release(struct plan_ctx *c)
 {
     nv_free(c->hostile);
+    nv_free(c->direct);
+    nv_free(c->conds);
     nv_free(c->vendor);
     nv_free(c->cost);
     nv_free(c->risk);

@@ -18,6 +18,15 @@ struct share {
     uint32_t need, first, n;
 };
 
+/* An asset untrusted only through a country group (its maker is not
+ * high-risk; a high-risk maker of its country is): replaced by year
+ * unless by then every asset of a high-risk maker in its untrusted
+ * country groups is, which makes the groups trusted again. */
+struct cond {
+    uint32_t asset;
+    int year;
+};
+
 struct plan_ctx {
     const struct nv_model *m;
     const struct nv_exposure *x;
@@ -26,9 +35,13 @@ struct plan_ctx {
     struct nv_plan *out;
     uint32_t na;
     unsigned char *hostile; /* per asset: in an untrusted group */
-    uint32_t *vendor;       /* per asset: the trusted replacement */
-    double *cost, *risk;    /* per asset */
-    int *by;                /* per asset: must be replaced by, or NO_YEAR */
+    unsigned char *direct;  /* ... because its maker is high-risk */
+    struct cond *conds;
+    uint32_t nconds;
+    size_t capconds;
+    uint32_t *vendor;    /* per asset: the trusted replacement */
+    double *cost, *risk; /* per asset */
+    int *by;             /* per asset: must be replaced by, or NO_YEAR */
     struct share *shares;
     uint32_t nshares;
     size_t capshares;

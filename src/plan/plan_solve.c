@@ -14,16 +14,25 @@
 #include "plan/plan_int.h"
 
 #include "core/alloc.h"
+#include "exposure/score.h"
 #include "plan/solver.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* Whether cond's group stays untrusted by the cond's year. */
+struct zcol {
+    uint32_t cond, group;
+};
+
 struct prog {
     uint32_t *var, nvar; /* the assets that may be replaced */
     int *pos;            /* asset -> index in var, or -1 */
     uint32_t ny;
+    struct zcol *z; /* columns after the assets' */
+    uint32_t nz;
+    size_t capz;
     uint32_t *cols; /* scratch for rows */
     double *coef;
 };
@@ -31,6 +40,32 @@ struct prog {
 static uint32_t col(const struct prog *g, uint32_t i, uint32_t y)
 {
     return i * g->ny + y;
+}
+
+/* A column per condition and untrusted country group of its asset; the
+ * high-risk assets of those groups may be replaced (pos 0 marks). */
+static enum nv_rc collect_conds(struct plan_ctx *c, struct prog *g)
+{
+    const struct nv_groups *gs = &c->x->groups;
+
+    for (uint32_t k = 0; k < c->nconds; k++) {
+        uint32_t b = c->conds[k].asset;
+        g->pos[b] = 0;
+        for (uint32_t i = gs->off[b]; i < gs->off[b + 1]; i++) {
+            uint32_t gr = gs->grp[i];
+            if (gs->v[gr].kind != NV_GROUP_COUNTRY ||
+                !nv_score_hostile(c->x, gr))
+                continue;
+            if (nv_array_reserve(&g->z, &g->capz, (size_t)g->nz + 1,
+                                 sizeof *g->z))
+                return NV_ENOMEM;
+            g->z[g->nz++] = (struct zcol){k, gr};
+            for (uint32_t j = gs->aoff[gr]; j < gs->aoff[gr + 1]; j++)
+                if (c->direct[gs->asset[j]])
+                    g->pos[gs->asset[j]] = 0;
+        }
+    }
+    return NV_OK;
 }
 
 static enum nv_rc collect(struct plan_ctx *c, struct prog *g)
@@ -46,12 +81,15 @@ static enum nv_rc collect(struct plan_ctx *c, struct prog *g)
         g->pos[a] = -1;
     for (uint32_t k = 0; k < c->ndec; k++)
         g->pos[c->dec[k]] = 0;
+    if (collect_conds(c, g))
+        return NV_ENOMEM;
     for (uint32_t a = 0; a < c->na; a++)
         if (c->by[a] != NO_YEAR || g->pos[a] == 0) {
             g->pos[a] = (int)g->nvar;
             g->var[g->nvar++] = a;
         }
     most = (size_t)g->nvar * g->ny + 2;
+    most = most > c->na + (size_t)2 ? most : c->na + (size_t)2;
     g->cols = nv_calloc(most, sizeof *g->cols);
     g->coef = nv_calloc(most, sizeof *g->coef);
     return g->cols && g->coef ? NV_OK : NV_ENOMEM;
@@ -61,6 +99,7 @@ static void prog_release(struct prog *g)
 {
     nv_free(g->var);
     nv_free(g->pos);
+    nv_free(g->z);
     nv_free(g->cols);
     nv_free(g->coef);
 }
@@ -101,6 +140,35 @@ static enum nv_rc asset_rows(struct plan_ctx *c, struct prog *g,
     return rc;
 }
 
+/* Column j of z is 1 unless every high-risk asset of its group is
+ * replaced by the year; the condition's asset is replaced when it is. */
+static enum nv_rc cond_rows(struct plan_ctx *c, struct prog *g,
+                            struct nv_solver *s, struct nv_err *err)
+{
+    const struct nv_groups *gs = &c->x->groups;
+    enum nv_rc rc = NV_OK;
+
+    for (uint32_t j = 0; !rc && j < g->nz; j++) {
+        const struct cond *k = &c->conds[g->z[j].cond];
+        uint32_t zc = g->nvar * g->ny + j, gr = g->z[j].group;
+        uint32_t last = (uint32_t)(k->year - c->out->first), n;
+        for (uint32_t i = gs->aoff[gr]; !rc && i < gs->aoff[gr + 1]; i++) {
+            uint32_t a = gs->asset[i];
+            if (!c->direct[a])
+                continue;
+            n = add_years(g, (uint32_t)g->pos[a], last, 0);
+            g->cols[n] = zc;
+            g->coef[n++] = 1;
+            rc = nv_solver_row(s, g->cols, g->coef, n, 1, HUGE_VAL, err);
+        }
+        n = add_years(g, (uint32_t)g->pos[k->asset], last, 0);
+        g->cols[n] = zc;
+        g->coef[n++] = -1;
+        rc = rc ? rc : nv_solver_row(s, g->cols, g->coef, n, 0, HUGE_VAL, err);
+    }
+    return rc;
+}
+
 /* Each year within budget; with budget < 0, within the extra column. */
 static enum nv_rc budget_rows(struct plan_ctx *c, struct prog *g,
                               struct nv_solver *s, double budget,
@@ -115,7 +183,7 @@ static enum nv_rc budget_rows(struct plan_ctx *c, struct prog *g,
             g->coef[n++] = c->cost[g->var[i]];
         }
         if (budget < 0) {
-            g->cols[n] = g->nvar * g->ny;
+            g->cols[n] = g->nvar * g->ny + g->nz;
             g->coef[n++] = -1;
         }
         rc = nv_solver_row(s, g->cols, g->coef, n, -HUGE_VAL,
@@ -128,7 +196,7 @@ static enum nv_rc budget_rows(struct plan_ctx *c, struct prog *g,
 static enum nv_rc build(struct plan_ctx *c, struct prog *g, double budget,
                         struct nv_solver **out, struct nv_err *err)
 {
-    uint32_t ncols = g->nvar * g->ny + (budget < 0);
+    uint32_t ncols = g->nvar * g->ny + g->nz + (budget < 0);
     struct nv_solver *s = nv_solver_new(ncols);
     enum nv_rc rc = s ? NV_OK : nv_err_set(err, NV_ENOMEM, "out of memory");
 
@@ -142,6 +210,7 @@ static enum nv_rc build(struct plan_ctx *c, struct prog *g, double budget,
         nv_solver_cost(s, ncols - 1, 1);
     }
     rc = rc ? rc : asset_rows(c, g, s, err);
+    rc = rc ? rc : cond_rows(c, g, s, err);
     rc = rc ? rc : budget_rows(c, g, s, budget, err);
     if (rc)
         nv_solver_free(s);
@@ -181,7 +250,7 @@ static enum nv_rc least_budget(struct plan_ctx *c, struct prog *g,
 
     rc = rc ? rc : nv_solver_solve(s, 1, c->o->seconds, &r, err);
     if (!rc && r.x)
-        c->out->least_budget = ceil(r.x[g->nvar * g->ny] - 1e-6);
+        c->out->least_budget = ceil(r.x[g->nvar * g->ny + g->nz] - 1e-6);
     if (!rc)
         nv_free(r.x);
     nv_solver_free(s);
@@ -271,6 +340,9 @@ static void cheapest(const struct plan_ctx *c, const struct share *sh,
 static void greedy_choose(struct plan_ctx *c, int *by, struct pick *p)
 {
     memcpy(by, c->by, c->na * sizeof *by);
+    for (uint32_t k = 0; k < c->nconds; k++) /* as if unconditional */
+        if (c->conds[k].year < by[c->conds[k].asset])
+            by[c->conds[k].asset] = c->conds[k].year;
     for (uint32_t k = 0; k < c->nshares; k++) {
         const struct share *sh = &c->shares[k];
         uint32_t *d = &c->dec[sh->first], got = 0;
