@@ -142,12 +142,19 @@ static void print_status(const struct nv_plan *pl,
                pl->bound);
         break;
     case NV_PLAN_OVER_BUDGET:
-        printf("NOT MET: a budget of %.0f per year is not enough; the goal "
-               "needs at least %.0f per year%s\n",
-               po->budget, pl->least_budget,
-               pl->exact ? "" : " (estimated by the greedy choice)");
-        if (pl->why[0])
-            printf("  %s\n", pl->why);
+        if (!pl->over_proven)
+            printf("NOT MET: no plan found within a budget of %.0f per year "
+                   "in %g s; %.0f per year does\n",
+                   po->budget, po->seconds, pl->least_budget);
+        else if (pl->least_bound < pl->least_budget)
+            printf("NOT MET: a budget of %.0f per year is not enough; the "
+                   "goal needs at least %.0f per year, and %.0f does\n",
+                   po->budget, pl->least_bound, pl->least_budget);
+        else
+            printf("NOT MET: a budget of %.0f per year is not enough; the "
+                   "goal needs at least %.0f per year%s\n",
+                   po->budget, pl->least_budget,
+                   pl->exact ? "" : " (estimated by the greedy choice)");
         break;
     default:
         printf("NOT MET: %s\n", pl->why);
@@ -260,6 +267,10 @@ static void json_head(struct nv_jsonw *w, const struct nv_plan *pl)
     nv_jsonw_num(w, round(pl->bound));
     nv_jsonw_key(w, "least_budget");
     nv_jsonw_num(w, pl->least_budget);
+    nv_jsonw_key(w, "least_budget_bound");
+    nv_jsonw_num(w, pl->least_bound);
+    nv_jsonw_key(w, "over_budget_proven");
+    nv_jsonw_bool(w, pl->over_proven);
     nv_jsonw_key(w, "why");
     nv_jsonw_str_or_null(w, pl->why[0] ? pl->why : NULL);
     nv_jsonw_key(w, "score_before");

@@ -65,7 +65,9 @@ struct nv_plan {
     struct nv_plan_year *year; /* last - first + 1, when a plan exists */
     double cost, bound;        /* the plan's and a proven lower bound */
     double score_before;       /* the network's risk score today */
-    double least_budget;       /* per year, when over budget */
+    double least_budget;       /* per year, when over budget: enough */
+    double least_bound;        /* ... and a proven lower bound on it */
+    int over_proven;           /* no plan fits the budget: proven */
     uint32_t candidates;       /* assets of untrusted groups */
     uint32_t left;             /* error violations the plan leaves */
     int exact;                 /* solved by the integer programme */

@@ -240,21 +240,35 @@ static enum nv_rc take_steps(struct plan_ctx *c, const struct prog *g,
     return NV_OK;
 }
 
-/* The least budget per year that meets the goal. */
+/* The least budget per year that meets the goal, by the programme with
+ * the budget as a column, to within 1% (the bound is proven).  Its
+ * solution is a plan: when it fits the budget after all, it is the plan
+ * (the first programme ran out of time). */
 static enum nv_rc least_budget(struct plan_ctx *c, struct prog *g,
                                struct nv_err *err)
 {
+    struct nv_plan *o = c->out;
     struct nv_solver *s = NULL;
     struct nv_solver_result r;
     enum nv_rc rc = build(c, g, -1, &s, err);
 
-    rc = rc ? rc : nv_solver_solve(s, 1, c->o->seconds, &r, err);
-    if (!rc && r.x)
-        c->out->least_budget = ceil(r.x[g->nvar * g->ny + g->nz] - 1e-6);
     if (!rc)
-        nv_free(r.x);
+        nv_solver_gap(s, 1e-2);
+    rc = rc ? rc : nv_solver_solve(s, 1, c->o->seconds, &r, err);
     nv_solver_free(s);
-    return rc;
+    if (rc)
+        return rc;
+    o->status = NV_PLAN_OVER_BUDGET;
+    o->least_bound = ceil(r.bound - 1e-6);
+    o->over_proven |= o->least_bound > c->o->budget;
+    if (r.x)
+        o->least_budget = ceil(r.x[g->nvar * g->ny + g->nz] - 1e-6);
+    if (r.x && o->least_budget <= c->o->budget) {
+        o->status = NV_PLAN_BOUNDED;
+        rc = take_steps(c, g, r.x);
+    }
+    nv_free(r.x);
+    return rc == NV_ENOMEM ? nv_err_set(err, rc, "out of memory") : rc;
 }
 
 /* The programme solved (integer, or its relaxation for a bound). */
@@ -278,16 +292,9 @@ static enum nv_rc exact(struct plan_ctx *c, struct prog *g, struct nv_err *err)
         return rc;
     c->out->exact = 1;
     c->out->bound = r.bound;
-    if (r.status == NV_SOLVER_INFEASIBLE) {
-        c->out->status = NV_PLAN_OVER_BUDGET;
+    c->out->over_proven = r.status == NV_SOLVER_INFEASIBLE;
+    if (r.status == NV_SOLVER_INFEASIBLE || r.status == NV_SOLVER_UNKNOWN)
         return least_budget(c, g, err);
-    }
-    if (r.status == NV_SOLVER_UNKNOWN) {
-        c->out->status = NV_PLAN_OVER_BUDGET;
-        snprintf(c->out->why, sizeof c->out->why,
-                 "no plan found within %g s of solver time", c->o->seconds);
-        return NV_OK;
-    }
     c->out->status =
         r.status == NV_SOLVER_OPTIMAL ? NV_PLAN_OPTIMAL : NV_PLAN_BOUNDED;
     rc = take_steps(c, g, r.x);

@@ -20,6 +20,7 @@ struct nv_solver {
     glp_prob *lp;
     uint32_t ncols;
     unsigned char *free_col; /* continuous, from 0 without bound */
+    double gap;
     int *ind;
     double *val;
     size_t cap, capv;
@@ -61,6 +62,11 @@ void nv_solver_free(struct nv_solver *s)
 void nv_solver_cost(struct nv_solver *s, uint32_t col, double cost)
 {
     glp_set_obj_coef(s->lp, (int)col + 1, cost);
+}
+
+void nv_solver_gap(struct nv_solver *s, double gap)
+{
+    s->gap = gap;
 }
 
 void nv_solver_unbounded(struct nv_solver *s, uint32_t col)
@@ -159,6 +165,7 @@ enum nv_rc nv_solver_solve(struct nv_solver *s, int integer, double seconds,
     glp_init_iocp(&p);
     p.msg_lev = GLP_MSG_OFF;
     p.tm_lim = (int)(seconds * 1000);
+    p.mip_gap = s->gap;
     glp_intopt(s->lp, &p);
     st = glp_mip_status(s->lp);
     if (st == GLP_NOFEAS) {

@@ -23,6 +23,10 @@ void nv_solver_free(struct nv_solver *s);
 
 void nv_solver_cost(struct nv_solver *s, uint32_t col, double cost);
 
+/* Stop the integer search once the solution is within a relative gap
+ * of the bound (0 by default: proven optimal). */
+void nv_solver_gap(struct nv_solver *s, double gap);
+
 /* Make col continuous from 0 up, without bound. */
 void nv_solver_unbounded(struct nv_solver *s, uint32_t col);
 
