@@ -6,6 +6,7 @@
 #include "core/alloc.h"
 #include "cmd/cmd.h"
 #include "cmd/policyfile.h"
+#include "core/parse.h"
 #include "report/report.h"
 
 #include <stdio.h>
@@ -34,11 +35,14 @@ static const char examples[] =
     "      --wargame vendor:huawei -o report.html\n"
     "  # every high-risk vendor at once, the EU rules as they stand in 2028:\n"
     "  netvet report model.json --designation high-risk \\\n"
-    "      --policy eu-5g-toolbox --date 2028-01-01 -o report.html\n";
+    "      --policy eu-5g-toolbox --date 2028-01-01 -o report.html\n"
+    "  # with the recommended actions (the replacement plan):\n"
+    "  netvet report model.json --policy uk-2020 --plan -o report.html\n";
 
 struct report_opts {
     struct nv_strlist packs, lists;
     const char *date, *wargame, *vendor, *country, *designation, *output;
+    int plan; /* --plan: recommended actions */
 };
 
 /* The group --wargame or one of --vendor, --country, --designation names
@@ -86,10 +90,31 @@ static int find_group(const struct nv_cmd_spec *spec,
     return NV_EXIT_OK;
 }
 
+/* The plan of the recommended actions: from the report's year, no
+ * budget limit, the default goal. */
+static int plan_for(const struct nv_cmd_spec *spec, const struct nv_model *m,
+                    const struct nv_exposure *x, const struct nv_policy *p,
+                    const char *date, struct nv_plan *pl)
+{
+    struct nv_plan_opts po = {2000, 0, 0, 1, 60, 10000};
+    struct nv_err err;
+    int64_t year;
+
+    if (!p)
+        return nv_cli_usage_error(spec, "--plan needs --policy");
+    if (nv_parse_i64(date, 4, 1900, 2999, &year) == NV_OK)
+        po.from = (int)year;
+    nv_err_clear(&err);
+    return nv_plan_make(m, x, p, &po, pl, &err) ? nv_cli_fail(&err)
+                                                : NV_EXIT_OK;
+}
+
 static int run(const struct nv_cmd_spec *spec, const struct report_opts *o,
                struct nv_strlist *args)
 {
-    struct nv_report r = {NULL, NULL, NULL, NULL, 0, NULL, NV_NONE};
+    struct nv_report r = {NULL, NULL, NULL, NULL, 0, NULL, NV_NONE, NULL};
+    struct nv_plan pl;
+    int planned = 0;
     struct nv_model *m = NULL;
     struct nv_policy *p = NULL;
     struct nv_exposure x = {0};
@@ -112,9 +137,15 @@ static int run(const struct nv_cmd_spec *spec, const struct report_opts *o,
         rc = find_group(spec, &x, id, &r.group);
     if (!rc && p && nv_policy_check(p, m, &x, date, &v, &r.nv, &err))
         rc = nv_cli_fail(&err);
-    r = (struct nv_report){m, &x, p, v, r.nv, date, r.group};
+    if (!rc && o->plan)
+        rc = plan_for(spec, m, &x, p, date, &pl);
+    planned = !rc && o->plan;
+    r = (struct nv_report){m,    &x,   p,       v,
+                           r.nv, date, r.group, planned ? &pl : NULL};
     if (!rc)
         rc = write_report(&r, o->output);
+    if (planned)
+        nv_plan_release(&pl);
     nv_free(v);
     nv_exposure_release(&x);
     nv_model_free(m);
@@ -124,8 +155,8 @@ static int run(const struct nv_cmd_spec *spec, const struct report_opts *o,
 
 int cmd_report(int argc, char **argv)
 {
-    struct report_opts o = {{NULL, 0}, {NULL, 0}, NULL, NULL,
-                            NULL,      NULL,      NULL, NULL};
+    struct report_opts o = {{NULL, 0}, {NULL, 0}, NULL, NULL, NULL,
+                            NULL,      NULL,      NULL, 0};
     const struct nv_opt opts[] = {
         {"output", NV_OPT_STRING, &o.output, "FILE",
          "the HTML file to write (also -o)"},
@@ -143,6 +174,8 @@ int cmd_report(int argc, char **argv)
          "... or that of every vendor of a class (high-risk, prohibited)"},
         {"list", NV_OPT_LIST, &o.lists, "FILE",
          "screen unresolved vendors against this list (repeatable)"},
+        {"plan", NV_OPT_FLAG, &o.plan, NULL,
+         "recommended actions: the replacement plan of the policy's rules"},
     };
     const struct nv_cmd_spec spec = {"report", "MODEL...",
                                      about,    examples,

@@ -10,6 +10,7 @@
 #define NV_REPORT_H
 
 #include "exposure/exposure.h"
+#include "plan/plan.h"
 #include "policy/policy.h"
 
 #include <stdio.h>
@@ -21,9 +22,10 @@ struct nv_report {
     const struct nv_policy *p;    /* NULL: no violations, no release matrix */
     const struct nv_violation *v; /* the violations of p on date */
     uint32_t nv;
-    const char *date; /* "YYYY-MM-DD" the policy was checked for */
-    uint32_t group;   /* a group of x whose blast radius is shown, or
-                         NV_NONE */
+    const char *date;           /* "YYYY-MM-DD" the policy was checked for */
+    uint32_t group;             /* a group of x whose blast radius is shown, or
+                                   NV_NONE */
+    const struct nv_plan *plan; /* recommended actions (plan.h), or NULL */
 };
 
 /*
