@@ -32,7 +32,8 @@ static int setup(struct fixture *f, const char *path, const char *group)
                               NULL,
                               0,
                               "2026-01-01",
-                              nv_groups_find(&f->x.groups, group)};
+                              nv_groups_find(&f->x.groups, group),
+                              NULL};
     return 1;
 }
 
