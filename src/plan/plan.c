@@ -363,31 +363,73 @@ static enum nv_rc rule_needs(struct plan_ctx *c, const struct state *now,
  * flows it routes, and of its layer's high-risk share), and the default
  * goal: no untrusted asset on the routes of flows restricted and above
  * that an untrusted group reaches at ROUTED or MUST. */
+/* The flows an untrusted group reaches at ROUTED or MUST, by source, so
+ * that route searches are shared. */
+static uint32_t *reached_flows(const struct plan_ctx *c, uint32_t *n)
+{
+    uint32_t *f = nv_calloc((size_t)c->x->nflows + 1, sizeof *f), g;
+    uint32_t *count = nv_calloc((size_t)c->na + 2, sizeof *count);
+
+    *n = 0;
+    if (!f || !count) {
+        nv_free(f);
+        nv_free(count);
+        return NULL;
+    }
+    for (uint32_t i = 0; i < c->x->nflows; i++)
+        if (nv_score_hostile_level(c->x, i, &g) >= NV_LEVEL_ROUTED)
+            count[NV_FLOWS(c->m)[i].src.idx + 1]++;
+    for (uint32_t a = 0; a < c->na; a++)
+        count[a + 1] += count[a];
+    for (uint32_t i = 0; i < c->x->nflows; i++)
+        if (nv_score_hostile_level(c->x, i, &g) >= NV_LEVEL_ROUTED)
+            f[count[NV_FLOWS(c->m)[i].src.idx]++] = i;
+    *n = count[c->na];
+    nv_free(count);
+    return f;
+}
+
+/* Flow f's part of the risk of the untrusted assets on its routes, and
+ * (the default goal) their replacement by the last year. */
+static enum nv_rc route_flow(struct plan_ctx *c, struct nv_routes *rt,
+                             uint32_t f)
+{
+    uint32_t g, n, nh = 0;
+    const uint32_t *on;
+    double score = nv_score_flow(c->m, c->x, f, NULL, &g);
+    int goal =
+        c->o->routes && NV_FLOWS(c->m)[f].classification >= NV_CLASS_RESTRICTED;
+
+    if (nv_routes_of(rt, f, &on, &n))
+        return NV_ENOMEM;
+    for (uint32_t i = 0; i < n; i++)
+        nh += c->hostile[on[i]];
+    for (uint32_t i = 0; i < n; i++) {
+        if (!c->hostile[on[i]])
+            continue;
+        c->risk[on[i]] += score / nh;
+        if (goal && require_on_route(c, on[i], c->last))
+            return NV_ENOMEM;
+    }
+    return NV_OK;
+}
+
+/* The risk each untrusted asset carries (its part of the scores of the
+ * flows it routes, and of its layer's high-risk share), and the default
+ * goal: no untrusted asset on the routes of flows restricted and above
+ * that an untrusted group reaches at ROUTED or MUST. */
 static enum nv_rc route_needs(struct plan_ctx *c, struct nv_routes *rt,
                               struct nv_err *err)
 {
-    uint32_t per_layer[NV_LAYER_COUNT] = {0}, g, n, nh;
-    const uint32_t *on;
+    uint32_t per_layer[NV_LAYER_COUNT] = {0}, n;
+    uint32_t *flows = reached_flows(c, &n);
+    enum nv_rc rc = flows ? NV_OK : NV_ENOMEM;
 
-    for (uint32_t f = 0; f < c->x->nflows; f++) {
-        double score = nv_score_flow(c->m, c->x, f, NULL, &g);
-        if (nv_score_hostile_level(c->x, f, &g) < NV_LEVEL_ROUTED)
-            continue;
-        if (nv_routes_of(rt, f, &on, &n))
-            return nomem(err);
-        nh = 0;
-        for (uint32_t i = 0; i < n; i++)
-            nh += c->hostile[on[i]];
-        for (uint32_t i = 0; i < n; i++) {
-            if (!c->hostile[on[i]])
-                continue;
-            c->risk[on[i]] += score / nh;
-            if (c->o->routes &&
-                NV_FLOWS(c->m)[f].classification >= NV_CLASS_RESTRICTED &&
-                require_on_route(c, on[i], c->last))
-                return nomem(err);
-        }
-    }
+    for (uint32_t i = 0; !rc && i < n; i++)
+        rc = route_flow(c, rt, flows[i]);
+    nv_free(flows);
+    if (rc)
+        return nomem(err);
     for (uint32_t a = 0; a < c->na; a++)
         per_layer[NV_ASSETS(c->m)[a].layer]++;
     for (uint32_t a = 0; a < c->na; a++)

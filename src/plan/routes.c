@@ -1,7 +1,9 @@
 /*
- * routes.c - least-cost route sets by two searches: v is on a least-cost
- * s-t path exactly when dist(s, v) + dist(v, t) = dist(s, t).  The
- * search from s is kept for the next flow of the same source.
+ * routes.c - least-cost route sets: one search from the source, kept for
+ * the next flow of the same source, then a walk back from the target
+ * over tight links (dist(u) + cost = dist(v)): the assets it reaches are
+ * those of the shortest-path DAG above the target, every least-cost path
+ * at once, in time proportional to their links.
  */
 #include "plan/routes.h"
 
@@ -16,8 +18,10 @@ struct item {
 
 struct nv_routes {
     const struct nv_model *m;
-    double *from, *to; /* distances from the source, and to the target */
-    uint32_t source;   /* of from[], or NV_NONE */
+    double *from;   /* distances from the source */
+    uint32_t *seen; /* == epoch: already in out[] for this flow */
+    uint32_t epoch;
+    uint32_t source; /* of from[], or NV_NONE */
     struct item *heap;
     size_t nheap, cap;
     uint32_t *out, nout;
@@ -33,9 +37,9 @@ struct nv_routes *nv_routes_new(const struct nv_model *m)
     r->m = m;
     r->source = NV_NONE;
     r->from = nv_calloc(n, sizeof *r->from);
-    r->to = nv_calloc(n, sizeof *r->to);
+    r->seen = nv_calloc(n, sizeof *r->seen);
     r->out = nv_calloc(n, sizeof *r->out);
-    if (!r->from || !r->to || !r->out) {
+    if (!r->from || !r->seen || !r->out) {
         nv_routes_free(r);
         return NULL;
     }
@@ -47,7 +51,7 @@ void nv_routes_free(struct nv_routes *r)
     if (!r)
         return;
     nv_free(r->from);
-    nv_free(r->to);
+    nv_free(r->seen);
     nv_free(r->out);
     nv_free(r->heap);
     nv_free(r);
@@ -111,12 +115,41 @@ static int search(struct nv_routes *r, uint32_t s, double *dist)
     return 1;
 }
 
+/* Costs are sums of decimals: equal totals may differ in the last bits,
+ * so equality allows a relative 1e-9 (as exposure does). */
+static int tight(double du, double cost, double dv)
+{
+    return fabs(du + cost - dv) <= 1e-9 * fmax(1.0, dv);
+}
+
+/* Every asset with a least-cost path from the source through it to t:
+ * out[] is used as the stack of the walk. */
+static void walk_back(struct nv_routes *r, uint32_t t)
+{
+    const struct nv_graph *g = &r->m->graph;
+    uint32_t next = 0;
+
+    r->epoch++;
+    r->seen[t] = r->epoch;
+    r->out[r->nout++] = t;
+    while (next < r->nout) {
+        uint32_t v = r->out[next++];
+        for (uint32_t k = g->off[v]; k < g->off[v + 1]; k++) {
+            uint32_t u = g->adj[k];
+            if (r->seen[u] != r->epoch &&
+                tight(r->from[u], g->cost[k], r->from[v])) {
+                r->seen[u] = r->epoch;
+                r->out[r->nout++] = u;
+            }
+        }
+    }
+}
+
 enum nv_rc nv_routes_of(struct nv_routes *r, uint32_t f,
                         const uint32_t **assets, uint32_t *n)
 {
     const struct nv_flow *fl = &NV_FLOWS(r->m)[f];
     uint32_t s = fl->src.idx, t = fl->dst.idx;
-    double total;
 
     r->nout = 0;
     *assets = r->out;
@@ -134,14 +167,8 @@ enum nv_rc nv_routes_of(struct nv_routes *r, uint32_t f,
             return NV_ENOMEM;
         r->source = s;
     }
-    if (!search(r, t, r->to))
-        return NV_ENOMEM;
-    total = r->from[t];
-    /* Costs are sums of decimals: equal totals may differ in the last
-     * bits, so equality allows a relative 1e-9 (as exposure does). */
-    for (uint32_t v = 0; !isinf(total) && v < r->m->graph.n; v++)
-        if (fabs(r->from[v] + r->to[v] - total) <= 1e-9 * fmax(1.0, total))
-            r->out[r->nout++] = v;
+    if (!isinf(r->from[t]))
+        walk_back(r, t);
     *n = r->nout;
     return NV_OK;
 }
