@@ -142,7 +142,11 @@ static void print_status(const struct nv_plan *pl,
                pl->bound);
         break;
     case NV_PLAN_OVER_BUDGET:
-        if (!pl->over_proven)
+        if (!pl->exact)
+            printf("NOT MET: the greedy plan does not fit a budget of %.0f "
+                   "per year; it needs %.0f per year (not proven the least)\n",
+                   po->budget, pl->least_budget);
+        else if (!pl->over_proven)
             printf("NOT MET: no plan found within a budget of %.0f per year "
                    "in %g s; %.0f per year does\n",
                    po->budget, po->seconds, pl->least_budget);
@@ -152,9 +156,8 @@ static void print_status(const struct nv_plan *pl,
                    po->budget, pl->least_bound, pl->least_budget);
         else
             printf("NOT MET: a budget of %.0f per year is not enough; the "
-                   "goal needs at least %.0f per year%s\n",
-                   po->budget, pl->least_budget,
-                   pl->exact ? "" : " (estimated by the greedy choice)");
+                   "goal needs at least %.0f per year\n",
+                   po->budget, pl->least_budget);
         break;
     default:
         printf("NOT MET: %s\n", pl->why);

@@ -316,18 +316,38 @@ static enum nv_rc share_needs(struct plan_ctx *c, const struct state *all,
     return rc == NV_ENOMEM ? nomem(err) : rc;
 }
 
-/* Every untrusted asset on flow f's routes, replaced by year. */
+/* A flow whose routes must be clear of untrusted assets by year. */
+struct flow_need {
+    uint32_t src, flow;
+    int year;
+};
+
+static int by_source(const void *pa, const void *pb)
+{
+    const struct flow_need *a = pa, *b = pb;
+
+    if (a->src != b->src)
+        return a->src < b->src ? -1 : 1;
+    return a->flow < b->flow ? -1 : a->flow > b->flow;
+}
+
+/* Every untrusted asset on each flow's routes, replaced by its year;
+ * taken by source, so that route searches are shared. */
 static enum nv_rc flow_needs(struct plan_ctx *c, struct nv_routes *rt,
-                             uint32_t f, int year, struct nv_err *err)
+                             struct flow_need *fn, uint32_t nfn,
+                             struct nv_err *err)
 {
     const uint32_t *on;
     uint32_t n;
 
-    if (nv_routes_of(rt, f, &on, &n))
-        return nomem(err);
-    for (uint32_t i = 0; i < n; i++)
-        if (c->hostile[on[i]] && require_on_route(c, on[i], year))
+    qsort(fn, nfn, sizeof *fn, by_source);
+    for (uint32_t k = 0; k < nfn; k++) {
+        if (nv_routes_of(rt, fn[k].flow, &on, &n))
             return nomem(err);
+        for (uint32_t i = 0; i < n; i++)
+            if (c->hostile[on[i]] && require_on_route(c, on[i], fn[k].year))
+                return nomem(err);
+    }
     return NV_OK;
 }
 
@@ -336,7 +356,9 @@ static enum nv_rc rule_needs(struct plan_ctx *c, const struct state *now,
                              const struct state *all, struct nv_routes *rt,
                              struct nv_err *err)
 {
-    enum nv_rc rc = NV_OK;
+    struct flow_need *fn = nv_calloc((size_t)now->nv + 1, sizeof *fn);
+    uint32_t nfn = 0;
+    enum nv_rc rc = fn ? NV_OK : nomem(err);
 
     for (uint32_t i = 0; !rc && i < now->nv; i++) {
         const struct nv_violation *v = &now->v[i];
@@ -350,12 +372,15 @@ static enum nv_rc rule_needs(struct plan_ctx *c, const struct state *now,
         else if (v->kind == NV_V_ASSET && c->hostile[v->item])
             require(c, v->item, year);
         else if (v->kind == NV_V_FLOW)
-            rc = flow_needs(c, rt, v->item, year, err);
+            fn[nfn++] = (struct flow_need){NV_FLOWS(c->m)[v->item].src.idx,
+                                           v->item, year};
         else if (v->kind == NV_V_AREA && r.body == NV_RULE_LIMIT_SHARE)
             rc = share_needs(c, all, v->rule, v->area, year, err);
         else
             unmeetable(c, v->rule, "not a share or an untrusted asset");
     }
+    rc = rc ? rc : flow_needs(c, rt, fn, nfn, err);
+    nv_free(fn);
     return rc;
 }
 
@@ -479,6 +504,15 @@ static enum nv_rc eval_years(struct plan_ctx *c, const struct state *now,
         struct nv_plan_year *py = &o->year[y];
         struct state s;
         py->year = o->first + (int)y;
+        uint32_t steps = 0;
+        for (uint32_t i = 0; i < o->nstep; i++) {
+            py->cost += o->step[i].year == py->year ? o->step[i].cost : 0;
+            steps += o->step[i].year == py->year;
+        }
+        if (y && !steps) { /* nothing changes this year */
+            py->score = o->year[y - 1].score;
+            continue;
+        }
         rc = state_after(c, o->step, o->nstep, py->year, &s, err);
         py->rules = rc ? NULL : nv_calloc((size_t)nr + 1, sizeof *py->rules);
         if (!rc && !py->rules)
@@ -490,8 +524,6 @@ static enum nv_rc eval_years(struct plan_ctx *c, const struct state *now,
         for (uint32_t r = 0; r < nr; r++)
             if (before[r] && !before[nr + r])
                 py->rules[py->nrules++] = r;
-        for (uint32_t i = 0; i < o->nstep; i++)
-            py->cost += o->step[i].year == py->year ? o->step[i].cost : 0;
         memcpy(before, before + nr, nr * sizeof *before);
         state_release(&s);
     }

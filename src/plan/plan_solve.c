@@ -404,6 +404,31 @@ static double greedy_budget(const struct plan_ctx *c, const struct pick *p,
     return ceil(need);
 }
 
+/* A lower bound that needs no solver: the required assets, and the
+ * cheapest assets of the share that needs the most beyond them. */
+static double greedy_bound(const struct plan_ctx *c)
+{
+    double sum = 0, share = 0;
+
+    for (uint32_t a = 0; a < c->na; a++)
+        sum += c->by[a] != NO_YEAR ? c->cost[a] : 0;
+    for (uint32_t k = 0; k < c->nshares; k++) {
+        const struct share *sh = &c->shares[k];
+        double s = 0;
+        uint32_t got = 0;
+        /* dec is sorted cheapest first by greedy_choose */
+        for (uint32_t j = 0; j < sh->n; j++)
+            got += c->by[c->dec[sh->first + j]] != NO_YEAR;
+        for (uint32_t j = 0; j < sh->n && got < sh->need; j++)
+            if (c->by[c->dec[sh->first + j]] == NO_YEAR) {
+                s += c->cost[c->dec[sh->first + j]];
+                got++;
+            }
+        share = s > share ? s : share;
+    }
+    return sum + share;
+}
+
 static enum nv_rc greedy(struct plan_ctx *c, struct prog *g, struct nv_err *err)
 {
     struct nv_plan *o = c->out;
@@ -425,9 +450,11 @@ static enum nv_rc greedy(struct plan_ctx *c, struct prog *g, struct nv_err *err)
         o->status =
             schedule(c, p, n, spent) ? NV_PLAN_BOUNDED : NV_PLAN_OVER_BUDGET;
         o->least_budget = greedy_budget(c, p, n);
-        rc = solve(c, g, 0, &r, err);
+        if (g->nvar * (size_t)g->ny <= (size_t)c->o->exact_max * 4)
+            rc = solve(c, g, 0, &r, err);
     }
-    if (!rc && r.status == NV_SOLVER_OPTIMAL)
+    o->bound = greedy_bound(c);
+    if (!rc && r.status == NV_SOLVER_OPTIMAL && r.bound > o->bound)
         o->bound = r.bound;
     nv_free(r.x);
     nv_free(by);
