@@ -589,7 +589,10 @@ enum nv_rc nv_policy_check(const struct nv_policy *p, const struct nv_model *m,
     nv_free(e.margin[1]);
     if (e.rc) {
         nv_free(e.v);
-        return nv_err_set(err, e.rc, "out of memory");
+        return nv_err_set(err, e.rc, "%s",
+                          e.rc == NV_ELIMIT
+                              ? "margin: too many groups reach the flows"
+                              : "out of memory");
     }
     *v = e.v;
     *n = e.nv;
