@@ -115,7 +115,8 @@ static enum nv_rc rank(struct work *w, struct nv_chokes *c)
         nv_free(e);
         return NV_ENOMEM;
     }
-    qsort(w->p, w->np, sizeof *w->p, by_pair);
+    if (w->np) /* p is NULL when no flow has a choke point */
+        qsort(w->p, w->np, sizeof *w->p, by_pair);
     for (size_t i = 0; i < w->np; i++) {
         if (!i || w->p[i].asset != w->p[i - 1].asset)
             e[ne++] = (struct entry){w->p[i].asset, (uint32_t)i, 0, 0};

@@ -563,7 +563,8 @@ static enum nv_rc pick_extras(struct plan_ctx *c, struct nv_err *err)
             o->extra[o->nextra++] = (struct nv_plan_step){
                 a, 0, c->cost[a], c->risk[a], c->vendor[a]};
     qsort(o->extra, o->nextra, sizeof *o->extra, by_year);
-    qsort(o->step, o->nstep, sizeof *o->step, by_year);
+    if (o->nstep) /* step is NULL when nothing is replaced */
+        qsort(o->step, o->nstep, sizeof *o->step, by_year);
     nv_free(in);
     return NV_OK;
 }
