@@ -12,6 +12,8 @@
 
 PKGS := yajl libutf8proc icu-uc icu-i18n libcrypto libarchive libsquashfs1 \
         sqlite3 expat
+# Libraries without a pkg-config file: GLPK (libglpk-dev) solves the plans.
+NOPKG_LIBS := -lglpk
 SHARED ?= ../shared
 BUILD ?= build
 NETVET ?= ./netvet
@@ -28,11 +30,10 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS = $(shell pkg-config --libs $(PKGS))
 CPPFLAGS_ALL = -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -Isrc -I.
 CFLAGS_ALL = $(WARN) $(OPT) $(SAN) -pthread -MMD -MP $(PKG_CFLAGS) $(CFLAGS)
-LDLIBS_ALL = $(PKG_LIBS) -lm -pthread $(LDLIBS)
+LDLIBS_ALL = $(PKG_LIBS) $(NOPKG_LIBS) -lm -pthread $(LDLIBS)
 
-LIB_DIRS := core model screen exposure policy integrity report store
+LIB_DIRS := core model screen exposure policy plan integrity report store
 LIB_SRC := $(foreach d,$(LIB_DIRS),$(wildcard src/$(d)/*.c))
-# Tests and fuzz targets still name some headers without their folder.
 CMD_SRC := src/main.c $(wildcard src/cmd/*.c)
 UNIT_SRC := $(wildcard tests/unit/*.c)
 FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)

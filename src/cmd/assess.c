@@ -11,6 +11,7 @@
 #include "core/json.h"
 #include "model/load.h"
 #include "core/parse.h"
+#include "cmd/marginview.h"
 #include "exposure/score.h"
 
 #include <math.h>
@@ -43,12 +44,14 @@ static const char examples[] =
     "  netvet assess --flow defence-3 model.json\n"
     "  netvet assess --json --routes model.json\n"
     "  netvet assess --failover-from secret model.json\n"
-    "  netvet assess --json model.json > exposure.json\n";
+    "  netvet assess --json model.json > exposure.json\n"
+    "  netvet assess --margin examples/national/model.json\n";
 
 struct assess_opts {
     int json, timing, routes;
     const char *group, *flow, *limit, *threads, *failover_from;
     struct nv_strlist lists;
+    int margin; /* --margin: vendor margins and choke points */
 };
 
 /* A flow at risk, with what ranks it. */
@@ -68,7 +71,8 @@ struct view {
     unsigned char *shown;   /* per group: wanted by --group */
     struct row *rows;       /* flows at risk, ranked */
     uint32_t nrows, limit, hostile;
-    const char *flow; /* --flow */
+    const char *flow;         /* --flow */
+    struct nv_marginview *mv; /* --margin, else NULL */
 };
 
 static const char *const kind_names[] = {"vendor", "country", "designation"};
@@ -218,6 +222,8 @@ static void print_row(const struct view *v, uint32_t rank, const struct row *r)
            f->encrypted ? "encrypted end to end" : "not encrypted");
     for (int lv = NV_LEVEL_MUST; lv >= NV_LEVEL_MAY; lv--)
         print_level(v, r->flow, (enum nv_level)lv);
+    if (v->mv)
+        nv_marginview_print_flow(v->mv, r->flow);
 }
 
 static void print_verdict(const struct view *v, uint32_t considered)
@@ -270,6 +276,8 @@ static void print_text(const struct view *v)
         printf("\n... and %u more flows at risk (--limit 0 shows all)\n",
                v->nrows - shown);
     print_groups(v);
+    if (v->mv)
+        nv_marginview_print_summary(v->mv);
     printf("\nflows whose ends are not connected: %u\n", unconnected);
     for (uint32_t f = 0; f < v->x->nflows; f++)
         if (wanted_flow(v, f) && !v->x->connected[f])
@@ -370,6 +378,8 @@ static void json_flow(struct nv_jsonw *w, const struct view *v, uint32_t f)
     json_exposure(w, v, f);
     if (v->routes)
         nv_routeview_json(w, v->cf, f, v->path);
+    if (v->mv)
+        nv_marginview_json_flow(w, v->mv, f);
     nv_jsonw_obj_end(w);
 }
 
@@ -413,6 +423,8 @@ static int print_json(const struct view *v)
             nv_jsonw_str(w, NV_FLOWS(v->m)[f].id);
     nv_jsonw_arr_end(w);
     json_summary(w, v);
+    if (v->mv)
+        nv_marginview_json_summary(w, v->mv);
     nv_jsonw_obj_end(w);
     rc = nv_jsonw_finish(w, &err);
     nv_jsonw_free(w);
@@ -440,7 +452,14 @@ static int report(const struct nv_cmd_spec *spec, const struct assess_opts *o,
                   const struct nv_model *m, const struct nv_exposure *x)
 {
     struct nv_culprits cf;
-    struct view v = {m, x, &cf, o->routes, NULL, NULL, NULL, 0, 50, 0, o->flow};
+    struct view v = {.m = m,
+                     .x = x,
+                     .cf = &cf,
+                     .routes = o->routes,
+                     .limit = 50,
+                     .flow = o->flow};
+    struct nv_marginview mv = {0};
+    uint32_t threads = 0;
     int rc = nv_cli_number(spec, "limit", o->limit, UINT32_MAX, &v.limit);
     struct nv_err err;
 
@@ -453,6 +472,13 @@ static int report(const struct nv_cmd_spec *spec, const struct assess_opts *o,
         rc = nv_cli_usage_error(spec, "no flow '%s' in the model", o->flow);
     if (!rc)
         rc = choose_groups(spec, &v, o->group);
+    if (!rc && o->margin &&
+        !nv_cli_number(spec, "threads", o->threads, 64, &threads)) {
+        rc = nv_marginview_compute(&mv, m, x, (int)threads);
+        mv.only = o->flow ? nv_model_find(m, NV_T_FLOW, o->flow) : NV_NONE;
+        mv.limit = v.limit;
+        v.mv = &mv;
+    }
     if (!rc)
         rc = collect_rows(&v);
     if (!rc && o->json)
@@ -468,6 +494,7 @@ static int report(const struct nv_cmd_spec *spec, const struct assess_opts *o,
     nv_free(v.path);
     nv_free(v.shown);
     nv_free(v.rows);
+    nv_marginview_release(&mv);
     return rc;
 }
 
@@ -494,7 +521,7 @@ static int failover_class(const struct nv_cmd_spec *spec, const char *arg,
 
 int cmd_assess(int argc, char **argv)
 {
-    struct assess_opts o = {0, 0, 0, NULL, NULL, NULL, NULL, NULL, {NULL, 0}};
+    struct assess_opts o = {0};
     const struct nv_opt opts[] = {
         {"json", NV_OPT_FLAG, &o.json, NULL, "print the exposure as JSON"},
         {"group", NV_OPT_STRING, &o.group, "KIND",
@@ -513,6 +540,8 @@ int cmd_assess(int argc, char **argv)
          "print load and analysis times on standard error"},
         {"list", NV_OPT_LIST, &o.lists, "FILE",
          "screen unresolved vendors against this list (repeatable)"},
+        {"margin", NV_OPT_FLAG, &o.margin, NULL,
+         "vendor and country margins of each flow, and choke points"},
     };
     const struct nv_cmd_spec spec = {"assess", "MODEL...",
                                      about,    examples,

@@ -7,6 +7,7 @@
 #include "cmd/cmd.h"
 #include "cmd/history.h"
 #include "cmd/policyfile.h"
+#include "core/parse.h"
 #include "report/report.h"
 #include "store/posture.h"
 
@@ -59,13 +60,16 @@ static const char examples[] =
     "  # for a board: a title, who it is for, a marking, and a PDF:\n"
     "  netvet report model.json --policy uk-2020 --title 'Vendor risk' \\\n"
     "      --organisation 'Example Telecom' --marking OFFICIAL-SENSITIVE \\\n"
-    "      -o report.html --pdf report.pdf\n";
+    "      -o report.html --pdf report.pdf\n"
+    "  # with the recommended actions (the replacement plan):\n"
+    "  netvet report model.json --policy uk-2020 --plan -o report.html\n";
 
 struct report_opts {
     struct nv_strlist packs, lists;
     const char *date, *wargame, *vendor, *country, *designation, *output;
     const char *store;
     const char *title, *organisation, *marking, *pdf;
+    int plan; /* --plan: recommended actions */
 };
 
 /* The posture of every snapshot of a store, as points of the chart. */
@@ -211,11 +215,32 @@ static int find_group(const struct nv_cmd_spec *spec,
     return NV_EXIT_OK;
 }
 
+/* The plan of the recommended actions: from the report's year, no
+ * budget limit, the default goal. */
+static int plan_for(const struct nv_cmd_spec *spec, const struct nv_model *m,
+                    const struct nv_exposure *x, const struct nv_policy *p,
+                    const char *date, struct nv_plan *pl)
+{
+    struct nv_plan_opts po = {2000, 0, 0, 1, 60, 10000};
+    struct nv_err err;
+    int64_t year;
+
+    if (!p)
+        return nv_cli_usage_error(spec, "--plan needs --policy");
+    if (nv_parse_i64(date, 4, 1900, 2999, &year) == NV_OK)
+        po.from = (int)year;
+    nv_err_clear(&err);
+    return nv_plan_make(m, x, p, &po, pl, &err) ? nv_cli_fail(&err)
+                                                : NV_EXIT_OK;
+}
+
 static int run(const struct nv_cmd_spec *spec, const struct report_opts *o,
                struct nv_strlist *args)
 {
     struct nv_report r = {.group = NV_NONE};
     struct history h;
+    struct nv_plan pl;
+    int planned = 0;
     struct nv_model *m = NULL;
     struct nv_policy *p = NULL;
     struct nv_exposure x = {0};
@@ -241,6 +266,9 @@ static int run(const struct nv_cmd_spec *spec, const struct report_opts *o,
         rc = nv_cli_fail(&err);
     if (!rc && o->store)
         rc = load_history(o->store, p, key, date, &h);
+    if (!rc && o->plan)
+        rc = plan_for(spec, m, &x, p, date, &pl);
+    planned = !rc && o->plan;
     r = (struct nv_report){.m = m,
                            .x = &x,
                            .p = p,
@@ -252,11 +280,14 @@ static int run(const struct nv_cmd_spec *spec, const struct report_opts *o,
                            .nhistory = h.list.n,
                            .title = o->title,
                            .organisation = o->organisation,
-                           .marking = o->marking};
+                           .marking = o->marking,
+                           .plan = planned ? &pl : NULL};
     if (!rc)
         rc = write_report(&r, o->output);
     if (!rc && o->pdf)
         rc = print_pdf(o->output, o->pdf);
+    if (planned)
+        nv_plan_release(&pl);
     release_history(&h);
     nv_free(v);
     nv_exposure_release(&x);
@@ -295,6 +326,8 @@ int cmd_report(int argc, char **argv)
          "protective marking at the top and bottom of every page"},
         {"pdf", NV_OPT_STRING, &o.pdf, "FILE",
          "also print the report to this PDF (needs Chromium)"},
+        {"plan", NV_OPT_FLAG, &o.plan, NULL,
+         "recommended actions: the replacement plan of the policy's rules"},
     };
     const struct nv_cmd_spec spec = {"report", "MODEL...",
                                      about,    examples,

@@ -314,6 +314,33 @@ static enum nv_rc exposure_test(struct parser *ps, struct node *n)
     return rc;
 }
 
+/* margin(vendor|country) OP N: how many groups of the kind it takes to
+ * cut the flow (margin.h; N from 0 to 4, 4 meaning more than 3). */
+static enum nv_rc margin_test(struct parser *ps, struct node *n)
+{
+    static const char *const kinds[] = {"vendor", "country"};
+    const char *num;
+    int64_t bound = 0;
+    int kind = 0;
+    size_t at;
+    enum nv_rc rc = expect(ps, "(");
+
+    rc = rc ? rc : take_enum(ps, "a kind of group", kinds, 2, &kind);
+    n->field = kind ? F_COUNTRY : F_VENDOR;
+    rc = rc ? rc : expect(ps, ")");
+    at = ps->start;
+    rc = rc ? rc : comparison(ps, &n->op);
+    if (!rc && n->op == OP_IN)
+        rc = fail(ps, at, "compare a margin with a number");
+    at = ps->start;
+    rc = rc ? rc : take(ps, T_NUMBER, "a number of groups", &num);
+    if (!rc && nv_parse_i64(num, strlen(num), 0, NV_MARGIN_MAX + 1, &bound))
+        rc = fail(ps, at, "a margin is a number from 0 to %d",
+                  NV_MARGIN_MAX + 1);
+    n->number = (uint32_t)bound;
+    return rc;
+}
+
 static enum nv_rc field_test(struct parser *ps, enum field f, struct node *n)
 {
     size_t at = ps->start;
@@ -342,6 +369,8 @@ static enum nv_rc predicate(struct parser *ps, unsigned ctx, struct node **out)
         n = new_node(ps, N_NEAR);
     else if (is(ps, "exposure") && ctx == CTX_FLOW)
         n = new_node(ps, N_EXPOSURE);
+    else if (is(ps, "margin") && ctx == CTX_FLOW)
+        n = new_node(ps, N_MARGIN);
     else if (f == F_COUNT || !(fields[f].ctx & ctx))
         return fail(ps, at, "expected a condition on %s, found %s",
                     ctx == CTX_ASSET  ? "assets"
@@ -360,6 +389,8 @@ static enum nv_rc predicate(struct parser *ps, unsigned ctx, struct node **out)
         return near_test(ps, n);
     if (n->kind == N_EXPOSURE)
         return exposure_test(ps, n);
+    if (n->kind == N_MARGIN)
+        return margin_test(ps, n);
     return n->kind == N_FLAG ? NV_OK : field_test(ps, f, n);
 }
 
@@ -649,7 +680,15 @@ uint32_t nv_policy_rules(const struct nv_policy *p)
 void nv_policy_rule(const struct nv_policy *p, uint32_t i,
                     struct nv_rule_info *out)
 {
-    *out = p->rules[i].info;
+    static const enum nv_rule_body bodies[] = {
+        NV_RULE_DENY_ASSETS, NV_RULE_DENY_FLOWS, NV_RULE_LIMIT_SHARE,
+        NV_RULE_REQUIRE_VENDORS};
+    const struct rule *r = &p->rules[i];
+
+    *out = r->info;
+    out->body = bodies[r->body];
+    out->per_region = r->scope == S_REGION;
+    out->bound = r->bound;
 }
 
 int nv_policy_tolerates(const struct nv_policy *p, enum nv_class c,

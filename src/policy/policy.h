@@ -53,16 +53,38 @@ struct nv_violation {
 const char *nv_violation_item(const struct nv_model *m,
                               const struct nv_violation *v);
 
+/* What a rule's body is: deny assets, deny flows, limit a share of
+ * assets per area, require a number of vendors per area. */
+enum nv_rule_body {
+    NV_RULE_DENY_ASSETS,
+    NV_RULE_DENY_FLOWS,
+    NV_RULE_LIMIT_SHARE,
+    NV_RULE_REQUIRE_VENDORS
+};
+
 struct nv_rule_info {
     const char *id, *message, *source, *file;
     enum nv_severity severity;
     const char *from; /* "YYYY-MM-DD" or NULL */
     unsigned long line;
+    enum nv_rule_body body;
+    int per_region; /* area rules: per region, else the whole network */
+    double bound;   /* limit: percent; require: vendors */
 };
 
 uint32_t nv_policy_rules(const struct nv_policy *p);
 void nv_policy_rule(const struct nv_policy *p, uint32_t i,
                     struct nv_rule_info *out);
+
+/*
+ * Mark in out[a] (one entry per asset of m) whether rule i's condition
+ * holds on asset a (within = 0) or, for a share rule, the condition of
+ * the population the share is of (within = 1).  Asset rules and share
+ * rules only; planning uses it.
+ */
+enum nv_rc nv_policy_rule_assets(const struct nv_policy *p, uint32_t i,
+                                 const struct nv_model *m, int within,
+                                 unsigned char *out, struct nv_err *err) NV_WUR;
 
 /*
  * Check m against every rule in force on date ("YYYY-MM-DD"); x is the

@@ -23,6 +23,8 @@ struct eval {
     const struct node *near_node[MAX_NEAR];
     unsigned char *near_set[MAX_NEAR];
     int nnear;
+    struct nv_margin *margin[2]; /* vendor, country: worked out when a
+                                    rule first asks */
     struct nv_violation *v;
     uint32_t nv;
     size_t cap;
@@ -234,6 +236,29 @@ static int exposure_of(struct eval *e, const struct node *n, uint32_t f)
     return worst;
 }
 
+/* The flow's margin for the node's kind of groups (more than 3 when
+ * there is no exposure to work it out from). */
+static int margin_of(struct eval *e, const struct node *n, uint32_t f)
+{
+    int k = n->field == F_COUNTRY;
+    struct nv_err err;
+
+    if (!e->x)
+        return NV_MARGIN_MAX + 1;
+    if (!e->margin[k] && !e->rc) {
+        e->margin[k] = nv_calloc((size_t)e->x->nflows + 1, sizeof **e->margin);
+        if (!e->margin[k])
+            e->rc = NV_ENOMEM;
+        else if ((e->rc = nv_margin_compute(
+                      e->m, e->x, k ? NV_GROUP_COUNTRY : NV_GROUP_VENDOR, 0,
+                      e->margin[k], &err)) != NV_OK) {
+            nv_free(e->margin[k]);
+            e->margin[k] = NULL;
+        }
+    }
+    return e->margin[k] ? e->margin[k][f].k : NV_MARGIN_MAX + 1;
+}
+
 static int on_partner(const struct nv_model *m, const struct node *n,
                       uint32_t f)
 {
@@ -261,6 +286,8 @@ static int flow_holds(struct eval *e, const struct node *n, uint32_t f)
         return fl->encrypted;
     case N_EXPOSURE:
         return ordered(n->op, exposure_of(e, n, f), (int)n->number);
+    case N_MARGIN:
+        return ordered(n->op, margin_of(e, n, f), (int)n->number);
     default:
         break;
     }
@@ -337,14 +364,49 @@ static void worst_group(const struct eval *e, uint32_t f, char *out,
     }
 }
 
+/* The kinds of margin (bit 0 vendor, bit 1 country) condition n uses. */
+static unsigned margins_used(const struct node *n)
+{
+    if (!n)
+        return 0;
+    if (n->kind == N_MARGIN)
+        return n->field == F_COUNTRY ? 2u : 1u;
+    return margins_used(n->a) | margins_used(n->b);
+}
+
+/* "; vendor margin 1 (vendor:huawei)" for each kind of margin used. */
+static void margin_why(const struct eval *e, unsigned used, uint32_t f,
+                       char *out, size_t size)
+{
+    static const char *const kinds[] = {"vendor", "country"};
+    size_t n = strlen(out);
+
+    for (int k = 0; k < 2; k++) {
+        const struct nv_margin *mg = e->margin[k] ? &e->margin[k][f] : NULL;
+        if (!(used >> k & 1) || !mg || n >= size)
+            continue;
+        n += (size_t)snprintf(out + n, size - n, "; %s margin %s%d", kinds[k],
+                              mg->k > NV_MARGIN_MAX ? "more than " : "",
+                              mg->k > NV_MARGIN_MAX ? NV_MARGIN_MAX : mg->k);
+        for (int i = 0; i < mg->k && mg->k <= NV_MARGIN_MAX && n < size; i++)
+            n += (size_t)snprintf(out + n, size - n, "%s%s", i ? ", " : " (",
+                                  e->x->groups.v[mg->witness[i]].id);
+        if (mg->k >= 1 && mg->k <= NV_MARGIN_MAX && n < size)
+            n += (size_t)snprintf(out + n, size - n, ")");
+    }
+}
+
 static void deny_flows(struct eval *e, uint32_t r, const struct rule *ru)
 {
+    unsigned used = margins_used(ru->cond);
+
     for (uint32_t f = 0; f < NV_COUNT(e->m, NV_T_FLOW); f++) {
         const struct nv_flow *fl = &NV_FLOWS(e->m)[f];
-        char worst[128];
+        char worst[160];
         if (!flow_holds(e, ru->cond, f))
             continue;
         worst_group(e, f, worst, sizeof worst);
+        margin_why(e, used, f, worst, sizeof worst);
         violation(e, r, NV_V_FLOW, f, NULL, "%s (%s, %s, %s): %s", fl->id,
                   fl->sector ? fl->sector : "no sector",
                   nv_class_names[fl->classification],
@@ -505,7 +567,8 @@ enum nv_rc nv_policy_check(const struct nv_policy *p, const struct nv_model *m,
                            struct nv_violation **v, uint32_t *n,
                            struct nv_err *err)
 {
-    struct eval e = {p, m, x, {NULL}, {NULL}, 0, NULL, 0, 0, NV_OK};
+    struct eval e = {p,    m, x, {NULL}, {NULL}, 0, {NULL, NULL},
+                     NULL, 0, 0, NV_OK};
 
     for (uint32_t r = 0; r < p->nrules && !e.rc; r++) {
         const struct rule *ru = &p->rules[r];
@@ -522,13 +585,34 @@ enum nv_rc nv_policy_check(const struct nv_policy *p, const struct nv_model *m,
     }
     for (int i = 0; i < e.nnear; i++)
         nv_free(e.near_set[i]);
+    nv_free(e.margin[0]);
+    nv_free(e.margin[1]);
     if (e.rc) {
         nv_free(e.v);
-        return nv_err_set(err, e.rc, "out of memory");
+        return nv_err_set(err, e.rc, "%s",
+                          e.rc == NV_ELIMIT
+                              ? "margin: too many groups reach the flows"
+                              : "out of memory");
     }
     *v = e.v;
     *n = e.nv;
     return NV_OK;
+}
+
+enum nv_rc nv_policy_rule_assets(const struct nv_policy *p, uint32_t i,
+                                 const struct nv_model *m, int within,
+                                 unsigned char *out, struct nv_err *err)
+{
+    struct eval e = {p,    m, NULL, {NULL}, {NULL}, 0, {NULL, NULL},
+                     NULL, 0, 0,    NV_OK};
+    const struct rule *ru = &p->rules[i];
+    const struct node *n = within && ru->within ? ru->within : ru->cond;
+
+    for (uint32_t a = 0; a < NV_COUNT(m, NV_T_ASSET); a++)
+        out[a] = (unsigned char)asset_holds(&e, n, a);
+    for (int k = 0; k < e.nnear; k++)
+        nv_free(e.near_set[k]);
+    return e.rc ? nv_err_set(err, e.rc, "out of memory") : NV_OK;
 }
 
 const char *nv_violation_item(const struct nv_model *m,

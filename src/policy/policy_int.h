@@ -6,6 +6,7 @@
 #define NV_POLICY_INT_H
 
 #include "core/arena.h"
+#include "exposure/margin.h"
 #include "policy/policy.h"
 
 /* Where a condition is evaluated: on an asset, a flow, or a group. */
@@ -31,7 +32,16 @@ enum field {
 
 enum op { OP_EQ, OP_NE, OP_GE, OP_LE, OP_GT, OP_LT, OP_IN };
 
-enum node_kind { N_AND, N_OR, N_NOT, N_TEST, N_FLAG, N_NEAR, N_EXPOSURE };
+enum node_kind {
+    N_AND,
+    N_OR,
+    N_NOT,
+    N_TEST,
+    N_FLAG,
+    N_NEAR,
+    N_EXPOSURE,
+    N_MARGIN
+};
 
 struct node {
     enum node_kind kind;
@@ -41,7 +51,9 @@ struct node {
     int *ivalues;        /* ... and as enum indices for enum fields */
     uint32_t nvalues;
     struct node *a, *b; /* and/or: a, b; not: a; near, exposure: a */
-    uint32_t number;    /* near: links; exposure: the level compared */
+    uint32_t number;    /* near: links; exposure: the level compared;
+                           margin: the number compared (field: F_VENDOR
+                           or F_COUNTRY, the kind of groups) */
 };
 
 enum body { B_DENY_ASSETS, B_DENY_FLOWS, B_LIMIT_SHARE, B_REQUIRE_VENDORS };

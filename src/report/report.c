@@ -972,6 +972,76 @@ static void history_section(const struct ctx *c)
     table_end(c->out);
 }
 
+/* -------------------------------------------------- recommended actions */
+
+static void action_row(const struct ctx *c, const struct nv_plan_step *s,
+                       const char *when)
+{
+    const struct nv_asset *a = &NV_ASSETS(c->m)[s->asset];
+    uint32_t site = a->site.idx;
+
+    fputs("<tr>", c->out);
+    cell(c->out, when);
+    cell(c->out, a->id);
+    cell(c->out, nv_layer_names[a->layer]);
+    cell(c->out, site == NV_NONE ? "" : NV_SITES(c->m)[site].id);
+    cell(c->out, a->entity == NV_NONE ? "" : NV_ENTITIES(c->m)[a->entity].id);
+    cell(c->out, NV_ENTITIES(c->m)[s->vendor].id);
+    num_cell(c->out, s->cost, 0);
+    num_cell(c->out, s->risk, 2);
+    fputs("</tr>\n", c->out);
+}
+
+static void plan_years(const struct ctx *c, const struct nv_plan *pl)
+{
+    fputs("<ul>", c->out);
+    for (int y = 0; pl->year && y <= pl->last - pl->first; y++) {
+        const struct nv_plan_year *py = &pl->year[y];
+        fprintf(c->out, "<li>%d: cost %.0f, risk score after %.1f", py->year,
+                py->cost, py->score);
+        for (uint32_t i = 0; i < py->nrules; i++) {
+            struct nv_rule_info ri;
+            nv_policy_rule(c->r->p, py->rules[i], &ri);
+            wrap(c->out, i ? ", " : "; from then on these rules hold: ", ri.id,
+                 "");
+        }
+        fputs("</li>", c->out);
+    }
+    fputs("</ul>\n", c->out);
+}
+
+static void plan_section(const struct ctx *c)
+{
+    static const char *const cols[] = {"year", "asset",       "layer",
+                                       "site", "vendor",      "replace with",
+                                       "cost", "risk removed"};
+    static const char *const status[] = {
+        "the cheapest plan (proven optimal)",
+        "a plan within a proven gap of the cheapest",
+        "the goal needs more than the budget", "the goal cannot be met"};
+    const struct nv_plan *pl = c->r->plan;
+    char year[16];
+
+    fprintf(c->out,
+            "<h2 id=\"actions\">Recommended actions</h2>\n<p>Replacing "
+            "equipment of high-risk and prohibited vendors, %d to %d, so "
+            "that every error rule holds from its date: %s, cost %.0f "
+            "(risk score now %.1f).</p>\n",
+            pl->first, pl->last, status[pl->status], pl->cost,
+            pl->score_before);
+    if (pl->why[0])
+        wrap(c->out, "<p>", pl->why, "</p>\n");
+    plan_years(c, pl);
+    table_head(c->out, cols, 8);
+    for (uint32_t i = 0; i < pl->nstep; i++) {
+        snprintf(year, sizeof year, "%d", pl->step[i].year);
+        action_row(c, &pl->step[i], year);
+    }
+    for (uint32_t i = 0; i < pl->nextra && i < 10; i++)
+        action_row(c, &pl->extra[i], "not required");
+    table_end(c->out);
+}
+
 /* ------------------------------------------------------------ the page */
 
 static enum nv_rc header(const struct ctx *c)
@@ -1017,6 +1087,8 @@ static enum nv_rc header(const struct ctx *c)
         fputs("<a href=\"#violations\">Policy violations</a>", c->out);
     if (c->r->p && NV_COUNT(c->m, NV_T_PARTNER))
         fputs("<a href=\"#release\">Release matrix</a>", c->out);
+    if (c->r->p && c->r->plan)
+        fputs("<a href=\"#actions\">Recommended actions</a>", c->out);
     fputs("<a href=\"#shares\">Vendor shares</a>", c->out);
     if (c->r->nhistory)
         fputs("<a href=\"#history\">Posture over time</a>", c->out);
@@ -1038,6 +1110,8 @@ static enum nv_rc page(const struct ctx *c)
         violations_section(c);
     if (c->r->p && NV_COUNT(c->m, NV_T_PARTNER))
         release_section(c);
+    if (c->r->p && c->r->plan)
+        plan_section(c);
     shares_section(c);
     if (c->r->nhistory)
         history_section(c);

@@ -10,6 +10,7 @@
 #define NV_REPORT_H
 
 #include "exposure/exposure.h"
+#include "plan/plan.h"
 #include "policy/policy.h"
 
 #include <stdio.h>
@@ -39,6 +40,7 @@ struct nv_report {
      * for, and a protective marking printed at the top and bottom of
      * every page (NULL or "": none). */
     const char *title, *organisation, *marking;
+    const struct nv_plan *plan; /* recommended actions (plan.h), or NULL */
 };
 
 /*

@@ -82,3 +82,20 @@ $ netvet assess tests/data/bad/unknown-asset.json
 $ netvet assess
 ? 2
 2~ name at least one MODEL
+
+# Vendor margin: how many groups it takes to cut each flow, its witness
+# and the groups of the flow's own ends; then the choke points.
+$ netvet assess --margin tests/data/models/small.json
+? 1
+~ ^        margin +vendor 1 \(vendor:huawei\), country 1 \(country:CN\); ends vendor:nokia, country:FI$
+~ ^  vendor +1: 2 +2: 0 +3: 0 +more than 3: 0 +not connected: 0$
+~ ^    1\. fra1-core-1 +importance 11 +flows: bw-secret-1, bw-declared$
+
+$ netvet assess --margin --json tests/data/models/small.json
+? 1
+~ "margin":\{"vendor":\{"k":1,"witness":\["vendor:huawei"\],"ends":\["vendor:nokia"\]\},"country":\{"k":1,"witness":\["country:CN"\],"ends":\["country:FI"\]\}\}
+~ "margin_summary":\{"vendor":\{"not_connected":0,"1":2,"2":0,"3":0,"more":0\}
+~ "choke_points":\[\{"asset":"fra1-core-1","importance":11,"flows":\["bw-secret-1","bw-declared"\]\}
+
+$ netvet assess --margin --json tests/data/models/clean.json
+~ "id":"lost",.*"margin":\{"vendor":\{"k":0,"witness":\[\]

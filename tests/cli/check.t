@@ -18,7 +18,7 @@ $ netvet check tests/data/policy/violates.json --policy uk-2020 --date 2027-06-3
 
 $ netvet check tests/data/policy/clean.json --policy uk-2020 --policy eu-5g-toolbox --policy se-pts-2020 --date 2030-01-01
 ? 0
-> 12 rules checked on 2030-01-01: 0 violations, 0 of them errors
+> 13 rules checked on 2030-01-01: 0 violations, 0 of them errors
 
 # Warnings alone do not fail a pipeline.
 $ netvet check tests/data/policy/warnings.json --policy eu-5g-toolbox
@@ -66,3 +66,9 @@ $ netvet check tests/data/policy/violates.json --policy uk-2020 --proposed tests
 $ netvet check tests/data/policy/violates.json --policy uk-2020 --proposed tests/data/bad/change-ghost.json
 ? 2
 2> netvet: tests/data/bad/change-ghost.json:1:13: no such asset in the model
+
+# A rule on vendor margin names the supplier that alone can cut the flow.
+$ netvet check tests/data/policy/violates.json --policy eu-5g-toolbox
+? 1
+~ ^SM05-FLOWS \[warning\] SM05/SM06: no restricted or higher flow that a single supplier can cut or read$
+~ ^  - orders \(defence, secret, not encrypted\): country:CN at must; vendor margin 1 \(vendor:huawei\)$

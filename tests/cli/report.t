@@ -117,3 +117,14 @@ $ d=$(mktemp -d); trap 'rm -rf "$d"' EXIT; NETVET_CHROMIUM=/nonexistent/chromium
 ? 3
 > r.html
 2> netvet: report: --pdf needs Chromium at /nonexistent/chromium (apt-get install chromium); the HTML report is written
+
+# Recommended actions: the replacement plan of the policy's rules.
+$ d=$(mktemp -d) && trap 'rm -rf "$d"' EXIT && netvet report examples/national/model.json --policy uk-2020 --date 2026-06-01 --plan -o "$d/r.html" && grep -o '<h2 id="actions">Recommended actions</h2>\|<a href="#actions">\|the cheapest plan (proven optimal), cost 13985000\|<td>2026</td><td>dc-3-amf</td><td>core</td>' "$d/r.html" | sort -u
+> <h2 id="actions">Recommended actions</h2>
+> <a href="#actions">
+> the cheapest plan (proven optimal), cost 13985000
+> <td>2026</td><td>dc-3-amf</td><td>core</td>
+
+$ netvet report examples/national/model.json --plan -o never.html
+? 2
+2~ --plan needs --policy

@@ -125,6 +125,14 @@ NV_TEST(policy_errors_say_where_and_what)
         {"limit everything", 1, 1, "expected 'rule', 'release' or 'pack'"},
         {"rule A error \"m\" deny assets where layer >= core", 1, 42,
          "only designation and classification are ordered"},
+        {"rule A error \"m\" deny flows where margin(site) < 2", 1, 42,
+         "expected a kind of group (vendor, country)"},
+        {"rule A error \"m\" deny flows where margin(vendor) < 5", 1, 52,
+         "a margin is a number from 0 to 4"},
+        {"rule A error \"m\" deny flows where margin(vendor) in 2", 1, 50,
+         "compare a margin with a number"},
+        {"rule A error \"m\" deny assets where margin(vendor) < 2", 1, 36,
+         "expected a condition on assets"},
     };
 
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
