@@ -10,7 +10,7 @@
 #   make bench      the benchmarks in bench/ (slow; needs several GB)
 
 PKGS := yajl libutf8proc icu-uc icu-i18n libcrypto libarchive libsquashfs1 \
-        sqlite3 expat
+        sqlite3 expat libcurl
 SHARED ?= ../shared
 BUILD ?= build
 NETVET ?= ./netvet

@@ -18,6 +18,7 @@ static const struct nv_cmd commands[] = {
     {"check", cmd_check, "check a network against policy packs; risk score"},
     {"concentration", cmd_concentration,
      "vendor shares, single-vendor areas, rip-and-replace"},
+    {"import", cmd_import, "build a model from NetBox or Nautobot"},
     {"inspect", cmd_inspect, "load and check a model; summarise it"},
     {"keygen", cmd_keygen, "create an Ed25519 key pair for signing evidence"},
     {"log", cmd_log, "append to, show, prove and verify the evidence log"},

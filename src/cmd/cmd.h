@@ -8,6 +8,7 @@
 int cmd_assess(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_concentration(int argc, char **argv);
+int cmd_import(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);
 int cmd_log(int argc, char **argv);

@@ -112,6 +112,8 @@ struct nv_asset {
     struct nv_ref site;      /* a site */
     double replacement_cost; /* NAN when unknown */
     uint32_t entity;         /* resolved vendor entity, or NV_NONE */
+    const char *serial;      /* the maker's serial number */
+    struct nv_strs tags;
 };
 
 struct nv_link {

@@ -65,6 +65,9 @@ static const struct nv_field asset_fields[] = {
     ENUM(struct nv_asset, layer, nv_layer_names, 0, NV_F_REQUIRED),
     STR(struct nv_asset, sha256, 0),
     NUM(struct nv_asset, replacement_cost, "replacement_cost", 0, 1e15, NAN),
+    STR(struct nv_asset, serial, 0),
+    {"tags", NV_F_STRS, offsetof(struct nv_asset, tags), 0, NULL, 0, 0, 0, 0,
+     0},
 };
 
 static const struct nv_field link_fields[] = {
