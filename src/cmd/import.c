@@ -218,10 +218,11 @@ static int read_map(struct nv_netbox_map *map, const char *path)
 
 static void summary(const struct nv_netbox_stats *st)
 {
-    fprintf(stderr,
-            "netvet: imported %zu devices at %zu sites, %zu links, %zu "
-            "circuits, %zu sub-assets\n",
-            st->devices, st->sites, st->links, st->circuits, st->subassets);
+    fprintf(
+        stderr,
+        "netvet: imported %zu devices at %zu sites, %zu links from cables, %zu "
+        "circuits, %zu sub-assets\n",
+        st->devices, st->sites, st->links, st->circuits, st->subassets);
     if (st->filtered || st->passive)
         fprintf(stderr,
                 "netvet: left out %zu devices by status and %zu passive "

@@ -215,6 +215,10 @@ static enum nv_rc add_sub(struct nb_build *b, const struct nb_obj *o,
     pairs[15] = tags;
     if (!rc)
         rc = nb_add(b, NV_T_ASSET, o, pairs);
+    /* Linked to its device, as a leaf: never on a path between others. */
+    if (!rc)
+        rc = nb_add(b, NV_T_LINK, o,
+                    (const char *const[]){"a", d->id, "b", id, NULL});
     if (!rc)
         b->st->subassets++;
     return rc;
