@@ -148,3 +148,19 @@ $ netvet inspect tests/data/bad/csv-bad/assets.csv
 $ netvet inspect tests/data/vendors/inventory.csv
 ? 2
 2~ a CSV file is named after its table
+
+# Spreadsheet exports: ';' told by the header, any case, TRUE, trailing
+# empty columns and empty rows, a byte-order mark and CRLF.
+$ netvet inspect examples/spreadsheet
+> 2 entities, 2 sites, 3 assets, 2 links, 2 flows, 0 partners
+~ ^  huawei +Huawei Technologies Co., Ltd. +high-risk +1$
+
+$ netvet inspect tests/data/bad/pipe
+? 2
+! .
+2> netvet: tests/data/bad/pipe/sites.csv:1:1: unknown site column 'id|name|region' (the whole header is one column: are the columns separated by ',', ';' or a tab?)
+
+$ netvet inspect tests/data/bad/cp1252
+? 2
+! .
+2> netvet: tests/data/bad/cp1252/sites.csv:2:7: text is not valid UTF-8 (byte 0xFC): a Windows-1252 export? save as "CSV UTF-8" or convert it with iconv -f WINDOWS-1252 -t UTF-8
