@@ -23,6 +23,7 @@ static const struct nv_cmd commands[] = {
     {"keygen", cmd_keygen, "create an Ed25519 key pair for signing evidence"},
     {"log", cmd_log, "append to, show, prove and verify the evidence log"},
     {"manifest", cmd_manifest, "record and sign what an evaluated build holds"},
+    {"merge", cmd_merge, "write several model files as one native model"},
     {"release", cmd_release, "what may still be shared with each partner"},
     {"report", cmd_report, "write a self-contained HTML report: map, charts"},
     {"screen", cmd_screen, "screen names against restricted-party lists"},

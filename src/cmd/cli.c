@@ -299,6 +299,15 @@ int nv_cli_out_close(struct nv_cli_out *o, int ok)
     return NV_EXIT_INTERNAL;
 }
 
+int nv_cli_out_fail(struct nv_cli_out *o, const struct nv_err *err)
+{
+    fprintf(stderr, "netvet: %s: %s\n", o->path ? o->path : "standard output",
+            err->msg);
+    if (o->path)
+        nv_atomic_abort(&o->file);
+    return NV_EXIT_INTERNAL;
+}
+
 double nv_cli_seconds(void)
 {
     struct timespec t;

@@ -253,12 +253,10 @@ static int build_and_write(struct nv_netbox *nb,
         summary(&st);
     if (!rc)
         rc = nv_cli_out_open(&out, a->output);
-    if (!rc && nv_save_json(m, out.f, &err)) {
-        nv_cli_out_close(&out, 0);
-        rc = nv_cli_fail(&err);
-    } else if (!rc) {
+    if (!rc && nv_save_json(m, out.f, &err))
+        rc = nv_cli_out_fail(&out, &err);
+    else if (!rc)
         rc = nv_cli_out_close(&out, 1);
-    }
     nv_model_free(m);
     return rc;
 }
