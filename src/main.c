@@ -4,6 +4,7 @@
 #include "cmd/cli.h"
 #include "cmd/cmd.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -42,8 +43,53 @@ static void usage(FILE *out)
           out);
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(out, "  %-14s %s\n", commands[i].name, commands[i].summary);
-    fputs("\n'netvet COMMAND --help' explains a command, with examples.\n",
+    fputs("\n'netvet help COMMAND' or 'netvet COMMAND --help' explains a "
+          "command,\nwith examples; 'netvet --version' prints the version.\n"
+          "\nExit status: 0 nothing to report, 1 findings, 2 bad input, 3 "
+          "out of\nmemory or output that cannot be written.\n",
           out);
+}
+
+static const struct nv_cmd *find(const char *name)
+{
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(name, commands[i].name) == 0)
+            return &commands[i];
+    return NULL;
+}
+
+/* `netvet help [COMMAND]`: the command's --help. */
+static int help(int argc, char **argv)
+{
+    const struct nv_cmd *c = argc > 2 ? find(argv[2]) : NULL;
+    char flag[] = "--help";
+    char *args[] = {argv[2], flag, NULL};
+
+    if (argc <= 2) {
+        usage(stdout);
+        return NV_EXIT_OK;
+    }
+    if (!c) {
+        fprintf(stderr, "netvet: '%s' is not a command (see 'netvet --help')\n",
+                argv[2]);
+        return NV_EXIT_USAGE;
+    }
+    return c->run(2, args);
+}
+
+/* Whatever a command printed must have reached standard output: a full
+ * disk or a closed pipe is exit status 3, with the reason, for every
+ * command. */
+static int flushed(int rc)
+{
+    int failed = fflush(stdout) != 0;
+    const char *why = failed ? strerror(errno) : "write error";
+
+    if (!failed && !ferror(stdout))
+        return rc;
+    if (rc != NV_EXIT_INTERNAL)
+        fprintf(stderr, "netvet: standard output: cannot write: %s\n", why);
+    return NV_EXIT_INTERNAL;
 }
 
 int main(int argc, char **argv)
@@ -52,13 +98,13 @@ int main(int argc, char **argv)
         usage(stderr);
         return NV_EXIT_USAGE;
     }
-    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
-        usage(stdout);
-        return NV_EXIT_OK;
-    }
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        if (strcmp(argv[1], commands[i].name) == 0)
-            return commands[i].run(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+        !strcmp(argv[1], "help"))
+        return flushed(help(argc, argv));
+    if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V"))
+        return flushed(cmd_version(1, argv + 1));
+    if (find(argv[1]))
+        return flushed(find(argv[1])->run(argc - 1, argv + 1));
     fprintf(stderr, "netvet: '%s' is not a command (see 'netvet --help')\n",
             argv[1]);
     return NV_EXIT_USAGE;

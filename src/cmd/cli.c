@@ -53,6 +53,11 @@ void nv_cli_usage(const struct nv_cmd_spec *spec, FILE *out)
         fprintf(out, "  %-24s %s\n", left, o->help);
     }
     fprintf(out, "  %-24s %s\n", "--help", "show this help and exit");
+    if (!strstr(spec->about, "Exit status"))
+        fputs("\nExit status: 0 done, nothing to report; 1 findings; 2 bad "
+              "input\n(arguments, files, signatures); 3 out of memory or "
+              "output that\ncannot be written.\n",
+              out);
     if (spec->examples)
         fprintf(out, "\nexamples:\n%s", spec->examples);
 }
@@ -158,6 +163,11 @@ int nv_cli_fail(const struct nv_err *err)
 {
     char line[NV_ERR_FILE_SIZE + NV_ERR_MSG_SIZE + 64];
 
+    /* A write to standard output that failed is no bad input. */
+    if (err->rc == NV_EIO && !err->file[0] && ferror(stdout)) {
+        fprintf(stderr, "netvet: standard output: %s\n", err->msg);
+        return NV_EXIT_INTERNAL;
+    }
     nv_err_format(err, line, sizeof line);
     fprintf(stderr, "netvet: %s\n", line);
     return err->rc == NV_ENOMEM ? NV_EXIT_INTERNAL : NV_EXIT_USAGE;

@@ -38,7 +38,13 @@ int cmd_keygen(int argc, char **argv)
     snprintf(priv, sizeof priv, "%s.key", args.items[0]);
     snprintf(pub, sizeof pub, "%s.pub", args.items[0]);
     nv_strlist_release(&args);
-    if (nv_key_generate(priv, pub, &err) || nv_key_load(pub, &k, &err))
+    /* The key files are this command's output: failing to write them is
+     * exit status 3, as for every output. */
+    if (nv_key_generate(priv, pub, &err)) {
+        nv_cli_fail(&err);
+        return NV_EXIT_INTERNAL;
+    }
+    if (nv_key_load(pub, &k, &err))
         return nv_cli_fail(&err);
     printf("%s\t%s\t%s\n", nv_key_id(k), priv, pub);
     nv_key_free(k);
