@@ -53,7 +53,8 @@ void nv_cli_usage(const struct nv_cmd_spec *spec, FILE *out)
         fprintf(out, "  %-24s %s\n", left, o->help);
     }
     fprintf(out, "  %-24s %s\n", "--help", "show this help and exit");
-    if (!strstr(spec->about, "Exit status"))
+    /* Unless the command has a paragraph of its own, the general rule. */
+    if (!strstr(spec->about, "\nExit status:"))
         fputs("\nExit status: 0 done, nothing to report; 1 findings; 2 bad "
               "input\n(arguments, files, signatures); 3 out of memory or "
               "output that\ncannot be written.\n",
