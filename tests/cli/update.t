@@ -128,3 +128,15 @@ $ netvet update --init-root --key x.pub
 $ . tests/cli/update-fixture.sh && payload 1 2027-01-01T00:00:00Z | sign m a b && check m >/dev/null && for f in "$D"/state/*.json; do printf '{"spec":"netvet-update-state/1",\n"version":0}' > "$f"; done && check m
 ? 2
 2~ state/[0-9a-f]{64}\.json:2:11: "version" must be a whole number from 1$
+
+# The metadata of a target is written from the file: length and SHA-256
+# computed; signed, the file is accepted, and one changed byte refused.
+$ . tests/cli/update-fixture.sh && netvet update --describe "$D/fw.bin" --version 3 --expires 2027-01-01T00:00:00Z --hardware acme-r7 > "$D/payload.json" && netvet update --sign "$D/payload.json" --key "$D/a.key" --key "$D/b.key" > "$D/m" && check m --hardware acme-r7 && printf x >> "$D/fw.bin" && check m --hardware acme-r7
+? 1
+~ ^length +pass +[0-9]+ bytes$
+~ ^accepted: fw.bin version 3
+~ ^refused: fw.bin \(length check\)$
+
+$ netvet update --describe x --version 3
+? 2
+2~ --describe needs --expires TIME
