@@ -140,3 +140,15 @@ $ . tests/cli/update-fixture.sh && netvet update --describe "$D/fw.bin" --versio
 $ netvet update --describe x --version 3
 ? 2
 2~ --describe needs --expires TIME
+
+# --against: the accepted target must also be the evaluated build; one
+# that is not is refused before the state can advance.
+$ . tests/cli/update-fixture.sh && mkdir "$D/img" && echo v1 > "$D/img/a" && tar -C "$D/img" -cf "$D/fw.bin" . && netvet keygen "$D/lab" >/dev/null && netvet manifest "$D/fw.bin" --key "$D/lab.key" --name fw --version 1 -o "$D/eval.m" 2>/dev/null && netvet update --describe "$D/fw.bin" --version 4 --expires 2027-01-01T00:00:00Z > "$D/p.json" && netvet update --sign "$D/p.json" --key "$D/a.key" --key "$D/b.key" > "$D/m" && check m --against "$D/eval.m" --trust "$D/lab.pub"
+~ ^evaluated +pass +
+~ ^accepted: fw.bin version 4
+
+$ . tests/cli/update-fixture.sh && mkdir "$D/img" && echo v1 > "$D/img/a" && tar -C "$D/img" -cf "$D/e.tar" . && echo v2 > "$D/img/a" && tar -C "$D/img" -cf "$D/fw.bin" . && netvet keygen "$D/lab" >/dev/null && netvet manifest "$D/e.tar" --key "$D/lab.key" --name fw --version 1 -o "$D/eval.m" 2>/dev/null && netvet update --describe "$D/fw.bin" --version 4 --expires 2027-01-01T00:00:00Z > "$D/p.json" && netvet update --sign "$D/p.json" --key "$D/a.key" --key "$D/b.key" > "$D/m" && check m --against "$D/eval.m" --trust "$D/lab.pub"; echo "exit $?"; ls "$D/state" 2>/dev/null | wc -l
+~ ^refused: .*fw.bin is not the evaluated build of .*eval.m \(1 differences
+> exit 1
+> 0
+! accepted
