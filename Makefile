@@ -9,12 +9,17 @@
 #   make coverage   line coverage of each parser from the tests and corpora
 #   make lint       formatting and banned functions
 #   make bench      the benchmarks in bench/ (slow; needs several GB)
+#   make man        manual pages from the help text, in $(BUILD)/man
+#   make install    the binary, policy packs, manual pages and bash
+#                   completion under $(DESTDIR)$(PREFIX); make uninstall
 
 PKGS := yajl libutf8proc icu-uc icu-i18n libcrypto libarchive libsquashfs1 \
-        sqlite3 expat
+        sqlite3 expat libcurl
 # Libraries without a pkg-config file: GLPK (libglpk-dev) solves the plans.
 NOPKG_LIBS := -lglpk
 SHARED ?= ../shared
+PREFIX ?= /usr/local
+DESTDIR ?=
 BUILD ?= build
 NETVET ?= ./netvet
 FUZZ_SECONDS ?= 60
@@ -49,7 +54,8 @@ TEST_DEPS_STAMP := $(BUILD)/.test-deps-ok
 # Keep the objects of replay and test programs between runs.
 .SECONDARY:
 
-.PHONY: all check unit cli replay cdx-schema browser demo asan fuzz coverage lint bench clean deps
+.PHONY: all check unit cli replay cdx-schema browser demo asan fuzz coverage lint bench clean deps \
+        man install uninstall install-test
 all: $(NETVET)
 
 deps: $(DEPS_STAMP)
@@ -94,7 +100,7 @@ $(BUILD)/test/replay_%: $(BUILD)/test/fuzz/fuzz_%.o $(BUILD)/test/fuzz/replay.o 
 	@echo "LD $@"
 	@$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
 
-check: unit cli replay cdx-schema browser
+check: unit cli replay cdx-schema browser install-test
 unit: $(BUILD)/test/unit
 	@NV_SHARED_DATA=$(SHARED)/data $(BUILD)/test/unit
 cli: $(NETVET) | $(TEST_DEPS_STAMP)
@@ -131,6 +137,37 @@ browser: $(NETVET) tests/browser/node_modules/.installed | $(TEST_DEPS_STAMP)
 tests/browser/node_modules/.installed: tests/browser/package-lock.json | $(DEPS_STAMP)
 	@cd tests/browser && npm ci --no-audit --no-fund --silent
 	@touch $@
+
+# Manual pages and completion are generated from the help text.
+man: $(BUILD)/man/.stamp
+$(BUILD)/man/.stamp: $(NETVET) scripts/man scripts/man.awk
+	@rm -rf $(BUILD)/man
+	@scripts/man $(NETVET) $(BUILD)/man
+	@touch $@
+$(BUILD)/netvet.bash: $(NETVET) scripts/completion
+	@scripts/completion $(NETVET) > $@.tmp && mv $@.tmp $@
+
+BINDIR = $(DESTDIR)$(PREFIX)/bin
+DATADIR = $(DESTDIR)$(PREFIX)/share/netvet
+MANDIR = $(DESTDIR)$(PREFIX)/share/man/man1
+COMPDIR = $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+
+install: $(NETVET) man $(BUILD)/netvet.bash
+	install -d $(BINDIR) $(DATADIR)/policies $(MANDIR) $(COMPDIR)
+	install -m 755 $(NETVET) $(BINDIR)/netvet
+	install -m 644 policies/*.nvp $(DATADIR)/policies/
+	install -m 644 $(BUILD)/man/*.1 $(MANDIR)/
+	install -m 644 $(BUILD)/netvet.bash $(COMPDIR)/netvet
+
+uninstall:
+	rm -f $(BINDIR)/netvet $(COMPDIR)/netvet
+	rm -f $(patsubst policies/%,$(DATADIR)/policies/%,$(wildcard policies/*.nvp))
+	rm -f $(MANDIR)/netvet.1 $(MANDIR)/netvet-*.1
+	-rmdir $(DATADIR)/policies $(DATADIR) 2>/dev/null
+
+# A staged install that man(1) reads and that finds its packs.
+install-test: $(NETVET)
+	@scripts/install-test
 
 demo: $(NETVET)
 	@scripts/demo $(NETVET)

@@ -4,6 +4,7 @@
 #include "cmd/cli.h"
 #include "cmd/cmd.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -19,11 +20,13 @@ static const struct nv_cmd commands[] = {
     {"concentration", cmd_concentration,
      "vendor shares, single-vendor areas, rip-and-replace"},
     {"diff", cmd_diff, "what changed between two versions, and what it moved"},
+    {"import", cmd_import, "build a model from NetBox or Nautobot"},
     {"inspect", cmd_inspect, "load and check a model; summarise it"},
     {"keygen", cmd_keygen, "create an Ed25519 key pair for signing evidence"},
     {"log", cmd_log, "append to, show, prove and verify the evidence log"},
     {"manifest", cmd_manifest, "record and sign what an evaluated build holds"},
     {"plan", cmd_plan, "plan the replacement of untrusted equipment by year"},
+    {"merge", cmd_merge, "write several model files as one native model"},
     {"release", cmd_release, "what may still be shared with each partner"},
     {"report", cmd_report, "write a self-contained HTML report: map, charts"},
     {"screen", cmd_screen, "screen names against restricted-party lists"},
@@ -43,8 +46,53 @@ static void usage(FILE *out)
           out);
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(out, "  %-14s %s\n", commands[i].name, commands[i].summary);
-    fputs("\n'netvet COMMAND --help' explains a command, with examples.\n",
+    fputs("\n'netvet help COMMAND' or 'netvet COMMAND --help' explains a "
+          "command,\nwith examples; 'netvet --version' prints the version.\n"
+          "\nExit status: 0 nothing to report, 1 findings, 2 bad input, 3 "
+          "out of\nmemory or output that cannot be written.\n",
           out);
+}
+
+static const struct nv_cmd *find(const char *name)
+{
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(name, commands[i].name) == 0)
+            return &commands[i];
+    return NULL;
+}
+
+/* `netvet help [COMMAND]`: the command's --help. */
+static int help(int argc, char **argv)
+{
+    const struct nv_cmd *c = argc > 2 ? find(argv[2]) : NULL;
+    char flag[] = "--help";
+    char *args[] = {argv[2], flag, NULL};
+
+    if (argc <= 2) {
+        usage(stdout);
+        return NV_EXIT_OK;
+    }
+    if (!c) {
+        fprintf(stderr, "netvet: '%s' is not a command (see 'netvet --help')\n",
+                argv[2]);
+        return NV_EXIT_USAGE;
+    }
+    return c->run(2, args);
+}
+
+/* Whatever a command printed must have reached standard output: a full
+ * disk or a closed pipe is exit status 3, with the reason, for every
+ * command. */
+static int flushed(int rc)
+{
+    int failed = fflush(stdout) != 0;
+    const char *why = failed ? strerror(errno) : "write error";
+
+    if (!failed && !ferror(stdout))
+        return rc;
+    if (rc != NV_EXIT_INTERNAL)
+        fprintf(stderr, "netvet: standard output: cannot write: %s\n", why);
+    return NV_EXIT_INTERNAL;
 }
 
 int main(int argc, char **argv)
@@ -53,13 +101,13 @@ int main(int argc, char **argv)
         usage(stderr);
         return NV_EXIT_USAGE;
     }
-    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
-        usage(stdout);
-        return NV_EXIT_OK;
-    }
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        if (strcmp(argv[1], commands[i].name) == 0)
-            return commands[i].run(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+        !strcmp(argv[1], "help"))
+        return flushed(help(argc, argv));
+    if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V"))
+        return flushed(cmd_version(1, argv + 1));
+    if (find(argv[1]))
+        return flushed(find(argv[1])->run(argc - 1, argv + 1));
     fprintf(stderr, "netvet: '%s' is not a command (see 'netvet --help')\n",
             argv[1]);
     return NV_EXIT_USAGE;

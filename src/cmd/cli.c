@@ -53,6 +53,12 @@ void nv_cli_usage(const struct nv_cmd_spec *spec, FILE *out)
         fprintf(out, "  %-24s %s\n", left, o->help);
     }
     fprintf(out, "  %-24s %s\n", "--help", "show this help and exit");
+    /* Unless the command has a paragraph of its own, the general rule. */
+    if (!strstr(spec->about, "\nExit status:"))
+        fputs("\nExit status: 0 done, nothing to report; 1 findings; 2 bad "
+              "input\n(arguments, files, signatures); 3 out of memory or "
+              "output that\ncannot be written.\n",
+              out);
     if (spec->examples)
         fprintf(out, "\nexamples:\n%s", spec->examples);
 }
@@ -158,6 +164,11 @@ int nv_cli_fail(const struct nv_err *err)
 {
     char line[NV_ERR_FILE_SIZE + NV_ERR_MSG_SIZE + 64];
 
+    /* A write to standard output that failed is no bad input. */
+    if (err->rc == NV_EIO && !err->file[0] && ferror(stdout)) {
+        fprintf(stderr, "netvet: standard output: %s\n", err->msg);
+        return NV_EXIT_INTERNAL;
+    }
     nv_err_format(err, line, sizeof line);
     fprintf(stderr, "netvet: %s\n", line);
     return err->rc == NV_ENOMEM ? NV_EXIT_INTERNAL : NV_EXIT_USAGE;
@@ -296,6 +307,15 @@ int nv_cli_out_close(struct nv_cli_out *o, int ok)
     if (nv_atomic_commit(&o->file, &err) == NV_OK)
         return NV_EXIT_OK;
     nv_cli_fail(&err);
+    return NV_EXIT_INTERNAL;
+}
+
+int nv_cli_out_fail(struct nv_cli_out *o, const struct nv_err *err)
+{
+    fprintf(stderr, "netvet: %s: %s\n", o->path ? o->path : "standard output",
+            err->msg);
+    if (o->path)
+        nv_atomic_abort(&o->file);
     return NV_EXIT_INTERNAL;
 }
 

@@ -124,6 +124,11 @@ int nv_cli_out_open(struct nv_cli_out *o, const char *path);
  * the output could not be written. */
 int nv_cli_out_close(struct nv_cli_out *o, int ok);
 
+/* Writing to o failed with err: remove what was written, print
+ * "netvet: PATH: why" (PATH "standard output" for stdout) and return
+ * NV_EXIT_INTERNAL. */
+int nv_cli_out_fail(struct nv_cli_out *o, const struct nv_err *err);
+
 /* The limits for reading an image: --threads N and --max-bytes SIZE
  * (a number of bytes, or with K, M, G or T for powers of 1024), each NULL
  * when not given. */

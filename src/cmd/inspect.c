@@ -61,6 +61,57 @@ static void print_vendors(const struct nv_model *m,
         printf("\n%u assets name no vendor\n", inv->no_vendor);
 }
 
+/* The shown record id of an override. */
+static const char *override_id(const struct nv_model *m,
+                               const struct nv_override *o)
+{
+    const struct nv_schema *s = &nv_schemas[o->table];
+    const char *rec = (const char *)m->t[o->table].v + (size_t)o->rec * s->size;
+    return *(const char *const *)(rec + s->fields[0].offset);
+}
+
+/* At most this many overrides are listed; all are counted. */
+#define SHOW_OVERRIDES 20
+
+static void print_overrides(const struct nv_model *m)
+{
+    if (m->noverrides)
+        printf("\nfields given over what an earlier file only inferred: "
+               "%zu\n",
+               m->noverrides);
+    for (size_t i = 0; i < m->noverrides && i < SHOW_OVERRIDES; i++) {
+        const struct nv_override *o = &m->overrides[i];
+        printf("  %s '%s' %s: inferred by %s, given by %s\n",
+               nv_schemas[o->table].noun, override_id(m, o),
+               nv_schemas[o->table].fields[o->field].name, m->sources[o->from],
+               m->sources[o->by]);
+    }
+    if (m->noverrides > SHOW_OVERRIDES)
+        printf("  ... and %zu more\n", m->noverrides - SHOW_OVERRIDES);
+}
+
+static void json_overrides(struct nv_jsonw *w, const struct nv_model *m)
+{
+    nv_jsonw_key(w, "overrides");
+    nv_jsonw_arr(w);
+    for (size_t i = 0; i < m->noverrides; i++) {
+        const struct nv_override *o = &m->overrides[i];
+        nv_jsonw_obj(w);
+        nv_jsonw_key(w, "table");
+        nv_jsonw_str(w, nv_schemas[o->table].name);
+        nv_jsonw_key(w, "id");
+        nv_jsonw_str(w, override_id(m, o));
+        nv_jsonw_key(w, "field");
+        nv_jsonw_str(w, nv_schemas[o->table].fields[o->field].name);
+        nv_jsonw_key(w, "inferred_by");
+        nv_jsonw_str(w, m->sources[o->from]);
+        nv_jsonw_key(w, "given_by");
+        nv_jsonw_str(w, m->sources[o->by]);
+        nv_jsonw_obj_end(w);
+    }
+    nv_jsonw_arr_end(w);
+}
+
 static void print_text(const struct nv_model *m, const struct nv_inventory *inv)
 {
     print_counts(m);
@@ -75,6 +126,7 @@ static void print_text(const struct nv_model *m, const struct nv_inventory *inv)
     printf("flows whose ends are not connected: %u\n", inv->nunconnected);
     for (uint32_t i = 0; i < inv->nunconnected; i++)
         printf("  %s\n", NV_FLOWS(m)[inv->unconnected_flows[i]].id);
+    print_overrides(m);
 }
 
 static void json_by(struct nv_jsonw *w, const char *key,
@@ -154,6 +206,7 @@ static int print_json(const struct nv_model *m, const struct nv_inventory *inv)
     for (uint32_t i = 0; i < inv->nunconnected; i++)
         nv_jsonw_str(w, NV_FLOWS(m)[inv->unconnected_flows[i]].id);
     nv_jsonw_arr_end(w);
+    json_overrides(w, m);
     nv_jsonw_obj_end(w);
     rc = nv_jsonw_finish(w, &err);
     nv_jsonw_free(w);

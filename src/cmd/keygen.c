@@ -6,6 +6,7 @@
 #include "cmd/cmd.h"
 #include "core/crypto.h"
 
+#include <errno.h>
 #include <stdio.h>
 
 static const struct nv_cmd_spec spec = {
@@ -38,7 +39,15 @@ int cmd_keygen(int argc, char **argv)
     snprintf(priv, sizeof priv, "%s.key", args.items[0]);
     snprintf(pub, sizeof pub, "%s.pub", args.items[0]);
     nv_strlist_release(&args);
-    if (nv_key_generate(priv, pub, &err) || nv_key_load(pub, &k, &err))
+    /* The key files are this command's output: failing to write them is
+     * exit status 3, as for every output; a key that exists already is
+     * never overwritten, and naming one is bad input (2). */
+    if (nv_key_generate(priv, pub, &err)) {
+        int exists = errno == EEXIST;
+        nv_cli_fail(&err);
+        return exists ? NV_EXIT_USAGE : NV_EXIT_INTERNAL;
+    }
+    if (nv_key_load(pub, &k, &err))
         return nv_cli_fail(&err);
     printf("%s\t%s\t%s\n", nv_key_id(k), priv, pub);
     nv_key_free(k);

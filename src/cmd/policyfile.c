@@ -11,7 +11,8 @@
 #include <unistd.h>
 
 /* The file of pack name: as given if it exists, else policies/NAME.nvp
- * here, else policies/NAME.nvp beside the executable. */
+ * here, else policies/NAME.nvp beside the executable, else where `make
+ * install` puts the packs (../share/netvet/policies beside bin/). */
 static void pack_path(const char *name, char *out, size_t size)
 {
     char exe[4096];
@@ -30,6 +31,9 @@ static void pack_path(const char *name, char *out, size_t size)
     if (slash)
         *slash = '\0';
     snprintf(out, size, "%s/policies/%s.nvp", exe, name);
+    if (access(out, R_OK) == 0)
+        return;
+    snprintf(out, size, "%s/../share/netvet/policies/%s.nvp", exe, name);
     if (access(out, R_OK) != 0)
         snprintf(out, size, "%s", name);
 }

@@ -5,6 +5,8 @@
 #include "cmd/cli.h"
 #include "cmd/cmd.h"
 #include "core/file.h"
+#include "cmd/evaluated.h"
+#include "cmd/update_describe.h"
 #include "integrity/update.h"
 
 #include <stdio.h>
@@ -41,7 +43,10 @@ static const char examples[] =
     "  # a trust root: any 2 of the 3 keys must sign\n"
     "  netvet update --init-root --threshold 2 --key keys/a.pub \\\n"
     "      --key keys/b.pub --key keys/c.pub > root.json\n"
-    "  # the vendor lists the files in targets.json, such as\n"
+    "  # the vendor writes the metadata of the file (never by hand)\n"
+    "  netvet update --describe fw-4.2.bin --version 7 \\\n"
+    "      --expires 2027-01-01T00:00:00Z --hardware acme-r7 > targets.json\n"
+    "  # which lists the files, such as\n"
     "  #   {\"_type\":\"targets\",\"spec\":\"netvet-update/1\",\"version\":7,\n"
     "  #    \"expires\":\"2027-01-01T00:00:00Z\",\"targets\":{\"fw-4.2.bin\":\n"
     "  #    {\"length\":1048576,\"sha256\":\"9f86...\",\"hardware\":"
@@ -58,8 +63,9 @@ static const char examples[] =
 
 struct update_opts {
     const char *meta, *root, *state, *hardware, *name, *now, *sign, *threshold;
+    const char *describe, *version, *expires, *against;
     struct nv_cli_evidence evidence;
-    struct nv_strlist keys;
+    struct nv_strlist keys, trust;
     int json, init_root;
 };
 
@@ -154,6 +160,27 @@ static int report(const struct update_opts *o, const struct nv_update_result *r,
     return r->accepted ? NV_EXIT_OK : NV_EXIT_FINDINGS;
 }
 
+/* With --against: the target must be the evaluated build, before the
+ * update checks run and the state can advance. */
+static int check_evaluated(const struct update_opts *o, const char *target)
+{
+    size_t n = 0;
+    int rc;
+
+    if (!o->against)
+        return NV_EXIT_OK;
+    rc = nv_cli_is_evaluated(target, o->against, &o->trust, &n);
+    /* --json keeps standard output for the decision document. */
+    if (rc == NV_EXIT_FINDINGS)
+        fprintf(o->json ? stderr : stdout,
+                "refused: %s is not the evaluated build of %s (%zu "
+                "differences; netvet verify shows them)\n",
+                target, o->against, n);
+    else if (rc == NV_EXIT_OK && !o->json)
+        printf("%-11s %-6s %s\n", "evaluated", "pass", o->against);
+    return rc;
+}
+
 static int check_update(const struct nv_cmd_spec *spec,
                         const struct update_opts *o, const char *target)
 {
@@ -193,13 +220,16 @@ static int check_update(const struct nv_cmd_spec *spec,
 static int check_opts(const struct nv_cmd_spec *spec,
                       const struct update_opts *o, size_t nargs)
 {
-    int making = o->init_root || o->sign;
+    int making = o->init_root || o->sign || o->describe;
 
-    if (o->init_root && o->sign)
-        return nv_cli_usage_error(spec, "--init-root or --sign, not both");
+    if (!!o->init_root + !!o->sign + !!o->describe > 1)
+        return nv_cli_usage_error(spec, "one of --init-root, --sign and "
+                                        "--describe");
     if (making && nargs)
         return nv_cli_usage_error(spec, "--%s takes no TARGET",
-                                  o->sign ? "sign" : "init-root");
+                                  o->sign       ? "sign"
+                                  : o->describe ? "describe"
+                                                : "init-root");
     if (o->init_root != !!o->threshold)
         return nv_cli_usage_error(spec, "--init-root and --threshold go "
                                         "together");
@@ -239,6 +269,16 @@ int cmd_update(int argc, char **argv)
          "check targets metadata and write it signed"},
         {"key", NV_OPT_LIST, &o.keys, "FILE",
          "a key for --init-root or --sign (repeat)"},
+        {"against", NV_OPT_STRING, &o.against, "MANIFEST",
+         "also require TARGET to be this evaluated build"},
+        {"trust", NV_OPT_LIST, &o.trust, "PUBKEY",
+         "with --against: a key the manifest may be signed by"},
+        {"describe", NV_OPT_STRING, &o.describe, "FILE",
+         "write the targets metadata of FILE (length, SHA-256 computed)"},
+        {"version", NV_OPT_STRING, &o.version, "N",
+         "with --describe: the metadata's version"},
+        {"expires", NV_OPT_STRING, &o.expires, "TIME",
+         "with --describe: when the metadata expires"},
     };
     const struct nv_cmd_spec spec = {
         "update", "TARGET --metadata META --trust-root ROOT",
@@ -251,11 +291,20 @@ int cmd_update(int argc, char **argv)
         rc = check_opts(&spec, &o, args.n);
     if (rc == NV_EXIT_OK)
         rc = nv_cli_evidence_check(&spec, &o.evidence);
-    if (rc == NV_EXIT_OK && (o.init_root || o.sign))
+    if (rc == NV_EXIT_OK && !o.against != !o.trust.n)
+        rc = nv_cli_usage_error(&spec, "--against and --trust go together");
+    if (rc == NV_EXIT_OK && !o.describe && !o.init_root && !o.sign)
+        rc = check_evaluated(&o, args.items[0]);
+    if (rc == NV_EXIT_OK && o.describe) {
+        struct nv_update_describe d = {o.describe, o.name, o.version, o.expires,
+                                       o.hardware};
+        rc = nv_update_describe(&spec, &d);
+    } else if (rc == NV_EXIT_OK && (o.init_root || o.sign))
         rc = make_document(&spec, &o);
     else if (rc == NV_EXIT_OK)
         rc = check_update(&spec, &o, args.items[0]);
     nv_strlist_release(&args);
     nv_strlist_release(&o.keys);
+    nv_strlist_release(&o.trust);
     return rc < 0 ? NV_EXIT_OK : rc;
 }

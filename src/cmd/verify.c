@@ -3,6 +3,7 @@
  */
 #include "cmd/cli.h"
 #include "cmd/cmd.h"
+#include "cmd/evaluated.h"
 #include "integrity/diff.h"
 #include "integrity/dsse.h"
 #include "core/file.h"
@@ -324,26 +325,6 @@ static enum nv_rc print_json(const struct nv_diff *d,
     return rc;
 }
 
-/* The signed manifest at path, checked against keys[0..nkeys). */
-static enum nv_rc open_manifest(const char *path,
-                                const struct nv_key *const *keys, size_t nkeys,
-                                struct nv_manifest *m, size_t *valid,
-                                struct nv_err *err)
-{
-    struct nv_file f = {0};
-    struct nv_dsse d = {0};
-    enum nv_rc rc = nv_file_read(&f, path, (size_t)1 << 31, err);
-    if (!rc)
-        rc = nv_dsse_open(f.data, f.len, path, NV_STATEMENT_PAYLOAD_TYPE, keys,
-                          nkeys, 1, &d, err);
-    if (!rc)
-        rc = nv_statement_read((const char *)d.payload, d.n, path, m, err);
-    *valid = d.valid;
-    nv_dsse_release(&d);
-    nv_file_release(&f);
-    return rc;
-}
-
 /* What the evidence log keeps of a verification. */
 struct verdict {
     const struct nv_diff *d;
@@ -407,8 +388,8 @@ static int run(const struct nv_cmd_spec *spec, const struct opts *o,
         return rc;
     nv_manifest_init(&want);
     nv_manifest_init(&got);
-    if (open_manifest(o->against, (const struct nv_key *const *)keys, nkeys,
-                      &want, &valid, &err) ||
+    if (nv_cli_open_manifest(o->against, (const struct nv_key *const *)keys,
+                             nkeys, &want, &valid, &err) ||
         nv_image_read(image, &lim, &got, &err))
         rc = nv_cli_fail(&err);
     else {

@@ -27,6 +27,7 @@ void nv_csv_init(struct nv_csv *c, const char *text, size_t len,
     c->text = text ? text : "";
     c->len = len;
     c->name = name;
+    c->sep = ',';
     if (len >= 3 && memcmp(c->text, "\xEF\xBB\xBF", 3) == 0)
         c->pos = 3;
 }
@@ -185,12 +186,12 @@ static enum nv_rc quoted_field(struct nv_csv *c, struct nv_err *err)
     return rc;
 }
 
-/* An unquoted field: up to the next comma or line end. */
+/* An unquoted field: up to the next separator or line end. */
 static enum nv_rc plain_field(struct nv_csv *c, struct nv_err *err)
 {
     size_t start = c->pos, i = start;
 
-    while (i < c->len && c->text[i] != ',' && c->text[i] != '\n')
+    while (i < c->len && c->text[i] != c->sep && c->text[i] != '\n')
         i++;
     c->pos = i;
     if (i > start && c->text[i - 1] == '\r' &&
@@ -199,7 +200,8 @@ static enum nv_rc plain_field(struct nv_csv *c, struct nv_err *err)
     return push_field(c, c->text + start, i - start, start, err);
 }
 
-/* After a field: a comma (1: another field follows) or the record's end. */
+/* After a field: a separator (1: another field follows) or the record's
+ * end. */
 static enum nv_rc field_end(struct nv_csv *c, int *more, struct nv_err *err)
 {
     size_t i = c->pos;
@@ -207,7 +209,7 @@ static enum nv_rc field_end(struct nv_csv *c, int *more, struct nv_err *err)
     *more = 0;
     if (i == c->len)
         return NV_OK;
-    if (c->text[i] == ',') {
+    if (c->text[i] == c->sep) {
         c->pos = i + 1;
         *more = 1;
         return NV_OK;
@@ -219,7 +221,8 @@ static enum nv_rc field_end(struct nv_csv *c, int *more, struct nv_err *err)
         return NV_OK;
     }
     return nv_csv_error_at(c, err, NV_EPARSE, i,
-                           "expected ',' or a line end after a quoted field");
+                           "expected '%s' or a line end after a quoted field",
+                           c->sep == '\t' ? "\\t" : (char[]){c->sep, 0});
 }
 
 /* Point fields held in scratch at their bytes. */
@@ -240,9 +243,30 @@ static enum nv_rc check_utf8(struct nv_csv *c, struct nv_err *err)
 
     c->checked = 1;
     if (bad < c->len)
-        return nv_csv_error_at(c, err, NV_EPARSE, bad,
-                               "text is not valid UTF-8");
+        return nv_csv_error_at(
+            c, err, NV_EPARSE, bad,
+            "text is not valid UTF-8 (byte 0x%02X): a Windows-1252 export? "
+            "save as \"CSV UTF-8\" or convert it with iconv -f WINDOWS-1252 "
+            "-t UTF-8",
+            (unsigned char)c->text[bad]);
     return NV_OK;
+}
+
+char nv_csv_sniff(const char *text, size_t len)
+{
+    size_t i = len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+    size_t comma = 0, semi = 0, tab = 0;
+    int quoted = 0;
+
+    for (; i < len && (quoted || text[i] != '\n'); i++) {
+        quoted ^= text[i] == '"';
+        comma += !quoted && text[i] == ',';
+        semi += !quoted && text[i] == ';';
+        tab += !quoted && text[i] == '\t';
+    }
+    if (semi > comma && semi >= tab)
+        return ';';
+    return tab > comma ? '\t' : ',';
 }
 
 static void skip_blank_lines(struct nv_csv *c)

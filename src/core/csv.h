@@ -1,10 +1,12 @@
 /*
  * csv.h - an RFC 4180 record reader over text in memory.
  *
- * Fields may be quoted, contain commas, doubled quotes and line breaks;
- * lines end in LF or CRLF; a UTF-8 byte-order mark is skipped; blank lines
- * are skipped.  The text must be valid UTF-8.  Every field keeps its byte
- * offset, so callers can report FILE:LINE:COL about a bad value.
+ * Fields are separated by commas (or another separator, such as the ';'
+ * of spreadsheets in many locales) and may be quoted, contain separators,
+ * doubled quotes and line breaks; lines end in LF or CRLF; a UTF-8 byte-order
+ * mark is skipped; blank lines are skipped.  The text must be valid UTF-8.
+ * Every field keeps its byte offset, so callers can report FILE:LINE:COL about
+ * a bad value.
  */
 #ifndef NV_CSV_H
 #define NV_CSV_H
@@ -32,6 +34,7 @@ struct nv_csv {
     size_t record_off; /* offset of the current record */
     int checked;       /* the text is known to be UTF-8 (a caller that
                           checked it may set this) */
+    char sep;          /* the field separator: ',' unless set */
 };
 
 /* A reader over text[0..len); name is used in errors.  Borrowed. */
@@ -54,6 +57,13 @@ void nv_csv_limit(struct nv_csv *c, size_t start, size_t end);
  * are counted from start, which must itself begin a record.
  */
 size_t nv_csv_split(const char *text, size_t start, size_t len);
+
+/*
+ * The separator a spreadsheet export uses, told by its first line (after
+ * a byte-order mark): whichever of ',', ';' and tab occurs most outside
+ * quotes; ',' when none does.
+ */
+char nv_csv_sniff(const char *text, size_t len);
 
 /* Index of the field equal to name in the current record, or -1. */
 int nv_csv_find(const struct nv_csv *c, const char *name);

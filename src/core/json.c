@@ -14,6 +14,7 @@
 #include "core/parse.h"
 #include "core/strmap.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -598,10 +599,12 @@ void nv_jsonw_next(struct nv_jsonw *w, const char *sep)
 enum nv_rc nv_jsonw_finish(struct nv_jsonw *w, struct nv_err *err)
 {
     fputc('\n', w->out);
+    /* Output errors have no input position: whatever err held goes. */
     if (fflush(w->out) != 0 || ferror(w->out))
-        return nv_err_set(err, NV_EIO, "cannot write the output");
+        return nv_err_at(err, NV_EIO, NULL, 0, 0, "cannot write the output: %s",
+                         strerror(errno));
     if (w->st != yajl_gen_status_ok)
-        return nv_err_set(err, NV_EINVAL, "cannot write JSON (status %d)",
-                          (int)w->st);
+        return nv_err_at(err, NV_EINVAL, NULL, 0, 0,
+                         "cannot write JSON (status %d)", (int)w->st);
     return NV_OK;
 }

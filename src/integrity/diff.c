@@ -9,10 +9,12 @@
 #include <string.h>
 
 /* Sections that change when identical sources are built again: the
- * build id hashes the whole build (paths, timestamps), and the debug
- * link carries the CRC of the separate debug file. */
-static const char *const noise_sections[] = {".note.gnu.build-id",
-                                             ".gnu_debuglink"};
+ * build id hashes the whole build (paths, timestamps), the debug link
+ * carries the CRC of the separate debug file, and the alternate debug
+ * link the name and build id of the file of debug data that dwz shares
+ * among a package's binaries. */
+static const char *const noise_sections[] = {
+    ".note.gnu.build-id", ".gnu_debuglink", ".gnu_debugaltlink"};
 
 static int is_noise(const char *name)
 {

@@ -110,9 +110,32 @@ enum nv_rc nv_load_native(struct nv_model *m, uint32_t src, const char *text,
     return rc;
 }
 
+/* Mark the fields named in inferred of the record just appended. */
+static void mark_inferred(struct nv_model *m, enum nv_table t,
+                          const char *const *inferred)
+{
+    const struct nv_schema *s = &nv_schemas[t];
+    struct nv_rec *rec = (struct nv_rec *)((char *)m->t[t].v +
+                                           (size_t)(m->t[t].n - 1) * s->size);
+
+    for (; inferred && *inferred; inferred++)
+        for (int i = 0; i < s->nfields; i++)
+            if (!strcmp(s->fields[i].name, *inferred))
+                rec->inferred |= rec->set & (1u << i);
+}
+
 enum nv_rc nv_load_pairs(struct nv_model *m, enum nv_table t, uint32_t src,
                          size_t off, const char *const *pairs,
                          struct nv_err *err)
+{
+    return nv_load_pairs_inferred(m, t, src, off, pairs, NULL, err);
+}
+
+enum nv_rc nv_load_pairs_inferred(struct nv_model *m, enum nv_table t,
+                                  uint32_t src, size_t off,
+                                  const char *const *pairs,
+                                  const char *const *inferred,
+                                  struct nv_err *err)
 {
     const struct nv_schema *s = &nv_schemas[t];
     uint32_t idx;
@@ -135,6 +158,8 @@ enum nv_rc nv_load_pairs(struct nv_model *m, enum nv_table t, uint32_t src,
             return nv_model_error_at(m, err, rc, src, off, "%s", msg);
         }
     }
+    if (!rc)
+        mark_inferred(m, t, inferred);
     return rc ? rc : nv_schema_commit(m, t, err);
 }
 

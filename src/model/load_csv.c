@@ -5,6 +5,11 @@
  * The header row names the columns; each is a field of the table's schema
  * (or starts with "x-" and is ignored).  An empty cell is a field not
  * given; lists (aliases, tags, path, channels) are ';'-separated.
+ *
+ * Spreadsheet exports load as they come: the separator (',', ';' or tab)
+ * is told by the header, header names and the values of enumerations and
+ * booleans may be in any case (TRUE, Core), and trailing empty columns
+ * and rows of empty cells are ignored.
  */
 #include "core/alloc.h"
 #include "core/csv.h"
@@ -12,6 +17,7 @@
 #include "model/load.h"
 #include "model/load_int.h"
 
+#include <ctype.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -24,25 +30,68 @@
 static const enum nv_table order[] = {NV_T_ENTITY, NV_T_SITE, NV_T_ASSET,
                                       NV_T_LINK,   NV_T_FLOW, NV_T_PARTNER};
 
-/* Map each header cell to a field (NULL: ignored "x-" column). */
+/* The bytes s[0..n) lowercased into out (size bytes), NUL-terminated;
+ * NULL when they do not fit (no field name or enumeration value is that
+ * long, so the lookup then fails as it should). */
+static const char *lower(const char *s, size_t n, char *out, size_t size)
+{
+    if (n >= size)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        out[i] = (char)tolower((unsigned char)s[i]);
+    out[n] = '\0';
+    return out;
+}
+
+/* How many header cells count: trailing empty ones are a spreadsheet's
+ * unused columns. */
+static size_t used_columns(const struct nv_csv *c)
+{
+    size_t n = c->nfields;
+
+    while (n > 1 && c->fields[n - 1].len == 0)
+        n--;
+    return n;
+}
+
+static enum nv_rc unknown_column(struct nv_csv *c, enum nv_table t,
+                                 const struct nv_csv_field *h,
+                                 struct nv_err *err)
+{
+    int one = c->nfields == 1 &&
+              (memchr(h->s, '|', h->len) || memchr(h->s, ' ', h->len) ||
+               memchr(h->s, ':', h->len));
+    const char *hint = one ? " (the whole header is one column: are the "
+                             "columns separated by ',', ';' or a tab?)"
+                           : "";
+
+    return nv_csv_error_at(c, err, NV_EPARSE, h->off,
+                           "unknown %s column '%.*s'%s", nv_schemas[t].noun,
+                           (int)(h->len > 80 ? 80 : h->len), h->s, hint);
+}
+
+/* Map each header cell to a field (NULL: ignored "x-" column); *ncols
+ * receives the number of columns that count. */
 static enum nv_rc read_header(struct nv_csv *c, enum nv_table t,
-                              const struct nv_field **cols, struct nv_err *err)
+                              const struct nv_field **cols, size_t *ncols,
+                              struct nv_err *err)
 {
     const struct nv_schema *s = &nv_schemas[t];
     int got;
     enum nv_rc rc = nv_csv_next(c, &got, err);
+    char name[64];
 
     if (rc)
         return rc;
     if (!got)
         return nv_csv_error_at(c, err, NV_EPARSE, 0, "no header row");
-    for (size_t i = 0; i < c->nfields; i++) {
+    *ncols = used_columns(c);
+    for (size_t i = 0; i < *ncols; i++) {
         const struct nv_csv_field *h = &c->fields[i];
-        cols[i] = nv_schema_field(s, h->s, h->len);
+        const char *low = lower(h->s, h->len, name, sizeof name);
+        cols[i] = low ? nv_schema_field(s, low, h->len) : NULL;
         if (!cols[i] && !(h->len >= 2 && memcmp(h->s, "x-", 2) == 0))
-            return nv_csv_error_at(c, err, NV_EPARSE, h->off,
-                                   "unknown %s column '%.*s'", s->noun,
-                                   (int)h->len, h->s);
+            return unknown_column(c, t, h, err);
         for (size_t k = 0; cols[i] && k < i; k++)
             if (cols[k] == cols[i])
                 return nv_csv_error_at(c, err, NV_EDUP, h->off,
@@ -50,6 +99,29 @@ static enum nv_rc read_header(struct nv_csv *c, enum nv_table t,
                                        cols[i]->name);
     }
     return NV_OK;
+}
+
+/* Whether the cells from the first'th on are all empty. */
+static int empty_from(const struct nv_csv *c, size_t first)
+{
+    for (size_t i = first; i < c->nfields; i++)
+        if (c->fields[i].len)
+            return 0;
+    return 1;
+}
+
+/* Set one cell; enumerations and booleans in any case. */
+static enum nv_rc set_cell(struct nv_model *m, enum nv_table t,
+                           const struct nv_field *f, void *rec,
+                           const struct nv_csv_field *cell, const char **why)
+{
+    char buf[64];
+    const char *text = cell->s;
+
+    if ((f->type == NV_F_ENUM || f->type == NV_F_BOOL) &&
+        lower(cell->s, cell->len, buf, sizeof buf))
+        text = buf;
+    return nv_schema_set_text(m, t, f, rec, text, cell->len, cell->off, why);
 }
 
 static enum nv_rc read_row(struct nv_model *m, enum nv_table t, uint32_t src,
@@ -60,7 +132,9 @@ static enum nv_rc read_row(struct nv_model *m, enum nv_table t, uint32_t src,
     uint32_t idx;
     enum nv_rc rc;
 
-    if (c->nfields != ncols)
+    if (empty_from(c, 0))
+        return NV_OK; /* a spreadsheet's row of empty cells */
+    if (c->nfields < ncols || !empty_from(c, ncols))
         return nv_csv_error_at(c, err, NV_EPARSE, c->record_off,
                                "%zu fields, but the header has %zu", c->nfields,
                                ncols);
@@ -72,8 +146,7 @@ static enum nv_rc read_row(struct nv_model *m, enum nv_table t, uint32_t src,
         char msg[NV_ERR_MSG_SIZE];
         if (!cols[i])
             continue;
-        rc = nv_schema_set_text(m, t, cols[i], rec, cell->s, cell->len,
-                                cell->off, &why);
+        rc = set_cell(m, t, cols[i], rec, cell, &why);
         if (rc == NV_ENOMEM)
             return nv_err_set(err, rc, "out of memory");
         if (rc) {
@@ -174,6 +247,7 @@ static enum nv_rc read_rows_split(struct nv_model *m, struct half *h,
     memset(&h->shadow.t[h->t], 0, sizeof h->shadow.t[h->t]);
     nv_err_clear(&h->err);
     nv_csv_init(&h->c, c->text, c->len, c->name);
+    h->c.sep = c->sep;
     h->c.checked = 1; /* the first read checked the whole text */
     nv_csv_limit(&h->c, split, c->len);
     nv_csv_limit(c, c->pos, split);
@@ -199,10 +273,10 @@ enum nv_rc nv_load_csv_table(struct nv_model *m, enum nv_table t, uint32_t src,
     enum nv_rc rc;
 
     nv_csv_init(&c, text, len, m->sources[src]);
+    c.sep = nv_csv_sniff(text, len);
     rc = reserve_rows(m, t, text, len, err);
     if (!rc)
-        rc = read_header(&c, t, cols, err);
-    h.ncols = c.nfields;
+        rc = read_header(&c, t, cols, &h.ncols, err);
     split = rc ? len : nv_csv_split(text, c.pos, len);
     if (!rc && !(nv_schemas[t].fields[0].flags & NV_F_ID) && len >= SPLIT_MIN &&
         split < len)

@@ -172,11 +172,15 @@ static void end_node(struct gml *g)
     const char *asset[] = {"id",    g->id,    "site",  g->id,
                            "kind",  "device", "layer", "transport",
                            "model", "router", NULL};
-    enum nv_rc rc =
-        nv_load_pairs(g->m, NV_T_SITE, g->src, g->off, site, g->err);
+    /* What a topology only infers gives way to an inventory's word. */
+    const char *const guessed_site[] = {"region", NULL};
+    const char *const guessed_asset[] = {"kind", "layer", "model", NULL};
+    enum nv_rc rc = nv_load_pairs_inferred(g->m, NV_T_SITE, g->src, g->off,
+                                           site, guessed_site, g->err);
 
     if (!rc)
-        rc = nv_load_pairs(g->m, NV_T_ASSET, g->src, g->off, asset, g->err);
+        rc = nv_load_pairs_inferred(g->m, NV_T_ASSET, g->src, g->off, asset,
+                                    guessed_asset, g->err);
     if (rc) {
         g->rc = rc;
         XML_StopParser(g->xp, XML_FALSE);

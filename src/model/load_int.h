@@ -41,4 +41,13 @@ enum nv_rc nv_load_pairs(struct nv_model *m, enum nv_table t, uint32_t src,
                          size_t off, const char *const *pairs,
                          struct nv_err *err) NV_WUR;
 
+/* The same, where the fields named in inferred (NULL-terminated) are only
+ * inferred (a topology's "router", a region from a country): defaults
+ * that another file's definition of the record overrides. */
+enum nv_rc nv_load_pairs_inferred(struct nv_model *m, enum nv_table t,
+                                  uint32_t src, size_t off,
+                                  const char *const *pairs,
+                                  const char *const *inferred,
+                                  struct nv_err *err) NV_WUR;
+
 #endif

@@ -82,8 +82,11 @@ static enum nv_rc add_node(struct snd *s, const struct nv_json *n, uint32_t i)
         return bad(s, n->off, "two nodes have the same id");
     s->node_names[i] = name->u.str;
     rc = nv_load_pairs(s->m, NV_T_SITE, s->src, n->off, site, s->err);
+    /* The router's layer and model are guesses an inventory overrides. */
     return rc ? rc
-              : nv_load_pairs(s->m, NV_T_ASSET, s->src, n->off, asset, s->err);
+              : nv_load_pairs_inferred(
+                    s->m, NV_T_ASSET, s->src, n->off, asset,
+                    (const char *const[]){"layer", "model", NULL}, s->err);
 }
 
 static const char *node_name(struct snd *s, const char *key)

@@ -55,6 +55,7 @@ void nv_model_free(struct nv_model *m)
         nv_strmap_release(&m->ids[t]);
     }
     nv_free(m->sources);
+    nv_free(m->overrides);
     nv_free(m->graph.off);
     nv_free(m->graph.adj);
     nv_free(m->graph.link);
@@ -280,7 +281,7 @@ static enum nv_rc check_paths(struct nv_model *m, struct nv_err *err)
 
 enum nv_rc nv_model_finish(struct nv_model *m, struct nv_err *err)
 {
-    enum nv_rc rc = NV_OK;
+    enum nv_rc rc = nv_schema_check_required(m, err);
 
     for (int t = 0; t < NV_T_COUNT && !rc; t++)
         rc = resolve_table(m, (enum nv_table)t, err);

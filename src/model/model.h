@@ -65,9 +65,12 @@ extern const char *const nv_designation_names[NV_DESIG_COUNT];
 
 /* Where a record came from: which loaded file, at which byte. */
 struct nv_rec {
-    uint32_t set; /* bit i: field i of the record's schema was given */
-    uint32_t src; /* index into nv_model.sources */
-    size_t off;   /* byte offset of the record in that file */
+    uint32_t set;      /* bit i: field i of the record's schema was given */
+    uint32_t inferred; /* bit i: field i was only inferred by its loader (a
+                          topology's "router"), a default that a later
+                          file may override */
+    uint32_t src;      /* index into nv_model.sources */
+    size_t off;        /* byte offset of the record in that file */
 };
 
 /* A reference by string id, resolved to an index by nv_model_finish. */
@@ -111,9 +114,11 @@ struct nv_asset {
     enum nv_layer layer;
     struct nv_ref site;      /* a site */
     double replacement_cost; /* NAN when unknown */
-    int transit;     /* forwards traffic between other assets; when no file
-                        says, true except in the ran and endpoint layers */
-    uint32_t entity; /* resolved vendor entity, or NV_NONE */
+    int transit;        /* forwards traffic between other assets; when no file
+                           says, true except in the ran and endpoint layers */
+    uint32_t entity;    /* resolved vendor entity, or NV_NONE */
+    const char *serial; /* the maker's serial number */
+    struct nv_strs tags;
 };
 
 struct nv_link {
@@ -168,12 +173,23 @@ enum nv_table {
     NV_T_COUNT
 };
 
+/* A field that one file gave over what an earlier one only inferred
+ * (inspect reports them). */
+struct nv_override {
+    enum nv_table table;
+    uint32_t rec;      /* the record's index */
+    int field;         /* its schema field */
+    uint32_t from, by; /* the sources that inferred and that gave it */
+};
+
 struct nv_model {
     struct nv_arena arena;
     struct nv_vec t[NV_T_COUNT];      /* the records of each table */
     struct nv_strmap ids[NV_T_COUNT]; /* id -> index (links have none) */
     const char **sources;             /* loaded files, in order */
     uint32_t nsources;
+    struct nv_override *overrides;
+    size_t noverrides, overrides_cap;
     struct nv_graph graph; /* valid after nv_model_finish */
     int finished;
 };

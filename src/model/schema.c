@@ -67,6 +67,9 @@ static const struct nv_field asset_fields[] = {
     NUM(struct nv_asset, replacement_cost, "replacement_cost", 0, 1e15, NAN),
     {"transit", NV_F_BOOL, offsetof(struct nv_asset, transit), 0, NULL, 0, 0, 0,
      0, 0},
+    STR(struct nv_asset, serial, 0),
+    {"tags", NV_F_STRS, offsetof(struct nv_asset, tags), 0, NULL, 0, 0, 0, 0,
+     0},
 };
 
 static const struct nv_field link_fields[] = {
@@ -507,9 +510,42 @@ static int field_equal(const struct nv_field *f, const void *ra, const void *rb)
     }
 }
 
-/* Fold the fields of rec into the earlier definition old of the same id. */
-static enum nv_rc merge(struct nv_model *m, enum nv_table t, void *old,
-                        const void *rec, struct nv_err *err)
+static enum nv_rc add_override(struct nv_model *m, enum nv_table t,
+                               uint32_t idx, int field, const struct nv_rec *o,
+                               const struct nv_rec *r, struct nv_err *err)
+{
+    struct nv_override *v;
+
+    if (nv_array_reserve(&m->overrides, &m->overrides_cap, m->noverrides + 1,
+                         sizeof *m->overrides))
+        return nv_err_set(err, NV_ENOMEM, "out of memory");
+    v = &m->overrides[m->noverrides++];
+    v->table = t;
+    v->rec = idx;
+    v->field = field;
+    v->from = o->src;
+    v->by = r->src;
+    return NV_OK;
+}
+
+/* How field bit of rec meets its earlier definition old: 0 take rec's
+ * value, 1 keep old's, -1 a conflict. */
+static int meet(const struct nv_field *f, uint32_t bit, const void *old,
+                const void *rec)
+{
+    const struct nv_rec *o = old, *r = rec;
+
+    if (!(o->set & bit) || (o->inferred & bit && !(r->inferred & bit)))
+        return 0;
+    if ((r->inferred & bit) || field_equal(f, old, rec))
+        return 1;
+    return -1;
+}
+
+/* Fold the fields of rec into the earlier definition old (record idx) of
+ * the same id. */
+static enum nv_rc merge(struct nv_model *m, enum nv_table t, uint32_t idx,
+                        void *old, const void *rec, struct nv_err *err)
 {
     const struct nv_schema *s = &nv_schemas[t];
     const struct nv_rec *r = rec;
@@ -518,9 +554,13 @@ static enum nv_rc merge(struct nv_model *m, enum nv_table t, void *old,
     for (int i = 0; i < s->nfields; i++) {
         const struct nv_field *f = &s->fields[i];
         uint32_t bit = 1u << i;
-        if (!(r->set & bit))
+        int how = r->set & bit ? meet(f, bit, old, rec) : 1;
+        if (how == 1)
             continue;
-        if ((o->set & bit) && !field_equal(f, old, rec))
+        if ((o->set & bit) && how == 0 && !field_equal(f, old, rec) &&
+            add_override(m, t, idx, i, o, r, err))
+            return NV_ENOMEM;
+        if (how < 0)
             return nv_model_error_at(
                 m, err, NV_ECONFLICT, r->src, r->off,
                 "%s '%s': field '%s' disagrees with its definition in %s",
@@ -529,19 +569,20 @@ static enum nv_rc merge(struct nv_model *m, enum nv_table t, void *old,
                 f->name, m->sources[o->src]);
         memcpy((char *)old + f->offset, (const char *)rec + f->offset,
                field_size(f->type));
+        o->inferred = (o->inferred & ~bit) | (r->inferred & bit);
         o->set |= bit;
     }
     return NV_OK;
 }
 
 static enum nv_rc check_required(struct nv_model *m, enum nv_table t,
-                                 const struct nv_rec *rec, struct nv_err *err)
+                                 const struct nv_rec *rec, unsigned flags,
+                                 struct nv_err *err)
 {
     const struct nv_schema *s = &nv_schemas[t];
 
     for (int i = 0; i < s->nfields; i++)
-        if ((s->fields[i].flags & (NV_F_REQUIRED | NV_F_ID)) &&
-            !(rec->set & (1u << i)))
+        if ((s->fields[i].flags & flags) && !(rec->set & (1u << i)))
             return nv_model_error_at(m, err, NV_EPARSE, rec->src, rec->off,
                                      "%s is missing the field '%s'", s->noun,
                                      s->fields[i].name);
@@ -557,9 +598,11 @@ enum nv_rc nv_schema_commit(struct nv_model *m, enum nv_table t,
     const char *id;
     unsigned long line, col;
     int found;
-    enum nv_rc rc = check_required(m, t, rec, err);
+    int ids = (s->fields[0].flags & NV_F_ID) != 0;
+    enum nv_rc rc =
+        check_required(m, t, rec, ids ? NV_F_ID : NV_F_ID | NV_F_REQUIRED, err);
 
-    if (rc || !(s->fields[0].flags & NV_F_ID))
+    if (rc || !ids)
         return rc;
     id = *(const char **)((char *)rec + s->fields[0].offset);
     if (nv_strmap_put(&m->ids[t], id, strlen(id), idx, &first, &found))
@@ -573,8 +616,19 @@ enum nv_rc nv_schema_commit(struct nv_model *m, enum nv_table t,
                                  "duplicate %s id '%s' (first at line %lu)",
                                  s->noun, id, line);
     }
-    rc = merge(m, t, old, rec, err);
+    rc = merge(m, t, first, old, rec, err);
     m->t[t].n--;
+    return rc;
+}
+
+enum nv_rc nv_schema_check_required(struct nv_model *m, struct nv_err *err)
+{
+    enum nv_rc rc = NV_OK;
+
+    for (int t = 0; t < NV_T_COUNT && !rc; t++)
+        for (uint32_t i = 0; i < m->t[t].n && !rc; i++)
+            rc = check_required(m, (enum nv_table)t, record_at(m, t, i),
+                                NV_F_REQUIRED, err);
     return rc;
 }
 

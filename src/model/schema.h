@@ -78,10 +78,12 @@ enum nv_rc nv_schema_set_json(struct nv_model *m, enum nv_table t,
                               const struct nv_json *v, const char **why) NV_WUR;
 
 /*
- * The record just appended to table t is complete: check its required
- * fields, then file it under its id.  If another file already defined the
- * id, the two are merged (fields given in both must agree) and the new
- * record is dropped; the same id twice in one file is NV_EDUP.
+ * The record just appended to table t is complete: check its id (or, in
+ * a table without ids, its required fields), then file it under its id.
+ * If another file already defined the id, the two are merged and the new
+ * record is dropped: fields given in both must agree, except that a field
+ * one of them only inferred gives way to the other's (an override is
+ * recorded in m->overrides); the same id twice in one file is NV_EDUP.
  */
 enum nv_rc nv_schema_commit(struct nv_model *m, enum nv_table t,
                             struct nv_err *err) NV_WUR;
@@ -90,6 +92,14 @@ enum nv_rc nv_schema_commit(struct nv_model *m, enum nv_table t,
  * unknown value (expected one of: core, ran, ...)". */
 void nv_schema_explain(const struct nv_schema *s, const struct nv_field *f,
                        const char *why, char *out, size_t size);
+
+/*
+ * Check that every record has its required fields.  A record with an id
+ * may leave them to another file's definition of the same id, so this
+ * waits until every file is loaded (nv_model_finish calls it).
+ */
+enum nv_rc nv_schema_check_required(struct nv_model *m,
+                                    struct nv_err *err) NV_WUR;
 
 /* Make room for n more records in table t (and its ids), when a loader
  * knows about how many are coming. */

@@ -22,7 +22,7 @@ $ netvet diff examples/national/model.json examples/national/model-next.json --p
 ~ ^  \^ power-13 +vendor:huawei +none -> must  \(high-risk\)  \(new flow\)$
 > violations: 0 new (0 of rules of severity error), 1 resolved
 >   - UK-CORE [error] dc-5-core-1: dc-5-core-1 by huawei (high-risk) in core at dc-5
-~ ^risk score: 621\.3 -> 639\.9 \(\+18\.7\)
+~ ^risk score: 640\.5 -> 659\.1 \(\+18\.7\)
 ~ ^  flow power-13 +0\.0 -> +19\.2
 ~ ^worse: 4 exposures
 
@@ -112,8 +112,8 @@ $ . tests/cli/store-fixture.sh; netvet store show $d/h.db xyz
 
 # Posture: one row per snapshot; the second run reads the cache.
 $ . tests/cli/store-fixture.sh; netvet store posture $d/h.db --policy uk-2020 --date 2026-12-01; netvet store posture $d/h.db --policy uk-2020 --date 2026-12-01 --json
-~ ^  1 [0-9a-f]{12} 2025-12-01T00:00:00Z +0 +14 +17 +49 +621\.3 +16 +16 +16% +30%
-~ ^  2 [0-9a-f]{12} 2026-01-01T00:00:00Z +0 +14 +17 +50 +639\.9 +15 +15
+~ ^  1 [0-9a-f]{12} 2025-12-01T00:00:00Z +0 +3 +11 +17 +49 +640\.5 +16 +16 +16% +30%
+~ ^  2 [0-9a-f]{12} 2026-01-01T00:00:00Z +0 +3 +11 +17 +50 +659\.1 +15 +15
 ~ violations by rule: UK-CORE 11, UK-SITES 3, UK-SECRET 1
 ~ "must": 50$
 
@@ -146,9 +146,10 @@ $ . tests/cli/store-fixture.sh; head -c 20000 $d/h.db > $d/cut.db; netvet store 
 2~ damaged|not a netvet store|altered
 
 # The report draws the posture of a store's snapshots as a chart: ten
-# months of replacing high-risk equipment.
+# months of replacing high-risk equipment, a bar for each hostile level
+# (may, failover, routed, must) a month.
 $ d=$(mktemp -d) && trap 'rm -rf "$d"' EXIT && tests/cli/history-fixture.py months examples/national/model.json 10 $d && netvet store init $d/h.db >/dev/null && for i in 01 02 03 04 05 06 07 08 09 10; do SOURCE_DATE_EPOCH=$((1735689600 + 10#$i * 2678400)) netvet store add $d/h.db $d/month-$i.json --message "month $i" >/dev/null || exit 9; done; netvet report examples/national/model.json --policy uk-2020 --date 2026-12-01 --store $d/h.db -o $d/r.html && grep -c '<rect x=' $d/r.html && grep -o '<h2 id="history">[^<]*' $d/r.html && grep -c '<td>month [0-9]*</td>' $d/r.html
-> 30
+> 40
 > <h2 id="history">Posture over time
 > 10
 

@@ -148,3 +148,63 @@ $ netvet inspect tests/data/bad/csv-bad/assets.csv
 $ netvet inspect tests/data/vendors/inventory.csv
 ? 2
 2~ a CSV file is named after its table
+
+# Spreadsheet exports: ';' told by the header, any case, TRUE, trailing
+# empty columns and empty rows, a byte-order mark and CRLF.
+$ netvet inspect examples/spreadsheet
+> 2 entities, 2 sites, 3 assets, 2 links, 2 flows, 0 partners
+~ ^  huawei +Huawei Technologies Co., Ltd. +high-risk +1$
+
+$ netvet inspect tests/data/bad/pipe
+? 2
+! .
+2> netvet: tests/data/bad/pipe/sites.csv:1:1: unknown site column 'id|name|region' (the whole header is one column: are the columns separated by ',', ';' or a tab?)
+
+$ netvet inspect tests/data/bad/cp1252
+? 2
+! .
+2> netvet: tests/data/bad/cp1252/sites.csv:2:7: text is not valid UTF-8 (byte 0xFC): a Windows-1252 export? save as "CSV UTF-8" or convert it with iconv -f WINDOWS-1252 -t UTF-8
+
+# A topology and an inventory: what the topology only inferred (layer,
+# model "router", region from the country) gives way, reported; a row
+# need not repeat what the topology gave (node 2 has no layer).
+$ netvet inspect $SHARED/data/topologyzoo/graphml/Abilene.graphml tests/data/overlay
+> 0 entities, 11 sites, 11 assets, 14 links, 0 flows, 0 partners
+> fields given over what an earlier file only inferred: 6
+~ ^  asset '0' layer: inferred by .*Abilene.graphml, given by tests/data/overlay/assets.csv$
+~ ^  site '1' region: inferred by .*Abilene.graphml, given by tests/data/overlay/sites.csv$
+~ ^  core +2$
+
+$ netvet inspect tests/data/overlay $SHARED/data/topologyzoo/graphml/Abilene.graphml
+~ ^  core +2$
+! inferred
+
+$ netvet inspect --json $SHARED/data/topologyzoo/graphml/Abilene.graphml tests/data/overlay
+~ "field": "layer",
+~ "given_by": "tests/data/overlay/assets.csv"
+
+# A field both files state must still agree.
+$ netvet inspect $SHARED/data/topologyzoo/graphml/Abilene.graphml tests/data/overlay tests/data/bad/overlay-conflict.json
+? 2
+2~ ^netvet: tests/data/bad/overlay-conflict.json:2:13: asset '0': field 'layer' disagrees with its definition in 
+
+$ netvet inspect tests/data/overlay
+? 2
+2> netvet: tests/data/overlay/assets.csv:4:1: asset is missing the field 'layer'
+
+# merge writes the merged model as one native file.
+$ T=$(mktemp -d) && trap 'rm -rf "$T"' EXIT && netvet merge $SHARED/data/topologyzoo/graphml/Abilene.graphml tests/data/overlay -o $T/m.json && netvet inspect $T/m.json
+> 0 entities, 11 sites, 11 assets, 14 links, 0 flows, 0 partners
+~ ^  core +2$
+
+$ netvet merge $SHARED/data/topologyzoo/graphml/Abilene.graphml > /dev/full
+? 3
+2> netvet: standard output: cannot write the output: No space left on device
+
+$ netvet merge $SHARED/data/topologyzoo/graphml/Abilene.graphml -o /nonexistent/m.json
+? 3
+2~ ^netvet: /nonexistent/m.json: cannot create
+
+$ netvet import netbox --quiet --pages tests/data/netbox/netbox > /dev/full
+? 3
+2> netvet: standard output: cannot write the output: No space left on device

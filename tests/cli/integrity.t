@@ -45,6 +45,14 @@ $ . tests/cli/integrity-fixture.sh && manifest "$DEBS/libc6_2.36-9+deb12u7_amd64
 ~ ^changed  lib/x86_64-linux-gnu/libc\.so\.6: code/data change \(\.note\.gnu\.build-id, \.hash, .* and 20 more\), 1922136 -> 1926232 bytes$
 ~ ^changed  usr/share/doc/libc6/changelog\.Debian\.gz: content differs \(not ELF\)
 
+# sudo deb12u2 -> deb12u4: ten binaries differ only in their debug links
+# (.gnu_debuglink and dwz's .gnu_debugaltlink): rebuild noise.
+$ . tests/cli/integrity-fixture.sh && manifest "$DEBS/sudo_1.9.13p3-1+deb12u2_amd64.deb" 2>/dev/null && verify "$DEBS/sudo_1.9.13p3-1+deb12u4_amd64.deb"
+? 1
+> different: 0 added, 0 removed, 15 changed (10 rebuild noise, 4 code/data), 0 with other metadata, 0 issues
+> changed  usr/bin/sudo: rebuild noise (.gnu_debugaltlink, .gnu_debuglink), 281624 -> 281624 bytes
+~ ^changed  usr/libexec/sudo/sudoers.so: code/data change
+
 # Rebuild noise alone can be accepted; a code change cannot.
 $ . tests/cli/integrity-fixture.sh && cp -a "$D/root" "$D/r2" && flip_build_id "$D/r2/usr/sbin/dropbear" && verify "$D/r2" --allow-rebuild-noise
 > changed  usr/sbin/dropbear: rebuild noise (.note.gnu.build-id), 176160 -> 176160 bytes

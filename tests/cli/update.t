@@ -128,3 +128,27 @@ $ netvet update --init-root --key x.pub
 $ . tests/cli/update-fixture.sh && payload 1 2027-01-01T00:00:00Z | sign m a b && check m >/dev/null && for f in "$D"/state/*.json; do printf '{"spec":"netvet-update-state/1",\n"version":0}' > "$f"; done && check m
 ? 2
 2~ state/[0-9a-f]{64}\.json:2:11: "version" must be a whole number from 1$
+
+# The metadata of a target is written from the file: length and SHA-256
+# computed; signed, the file is accepted, and one changed byte refused.
+$ . tests/cli/update-fixture.sh && netvet update --describe "$D/fw.bin" --version 3 --expires 2027-01-01T00:00:00Z --hardware acme-r7 > "$D/payload.json" && netvet update --sign "$D/payload.json" --key "$D/a.key" --key "$D/b.key" > "$D/m" && check m --hardware acme-r7 && printf x >> "$D/fw.bin" && check m --hardware acme-r7
+? 1
+~ ^length +pass +[0-9]+ bytes$
+~ ^accepted: fw.bin version 3
+~ ^refused: fw.bin \(length check\)$
+
+$ netvet update --describe x --version 3
+? 2
+2~ --describe needs --expires TIME
+
+# --against: the accepted target must also be the evaluated build; one
+# that is not is refused before the state can advance.
+$ . tests/cli/update-fixture.sh && mkdir "$D/img" && echo v1 > "$D/img/a" && tar -C "$D/img" -cf "$D/fw.bin" . && netvet keygen "$D/lab" >/dev/null && netvet manifest "$D/fw.bin" --key "$D/lab.key" --name fw --version 1 -o "$D/eval.m" 2>/dev/null && netvet update --describe "$D/fw.bin" --version 4 --expires 2027-01-01T00:00:00Z > "$D/p.json" && netvet update --sign "$D/p.json" --key "$D/a.key" --key "$D/b.key" > "$D/m" && check m --against "$D/eval.m" --trust "$D/lab.pub"
+~ ^evaluated +pass +
+~ ^accepted: fw.bin version 4
+
+$ . tests/cli/update-fixture.sh && mkdir "$D/img" && echo v1 > "$D/img/a" && tar -C "$D/img" -cf "$D/e.tar" . && echo v2 > "$D/img/a" && tar -C "$D/img" -cf "$D/fw.bin" . && netvet keygen "$D/lab" >/dev/null && netvet manifest "$D/e.tar" --key "$D/lab.key" --name fw --version 1 -o "$D/eval.m" 2>/dev/null && netvet update --describe "$D/fw.bin" --version 4 --expires 2027-01-01T00:00:00Z > "$D/p.json" && netvet update --sign "$D/p.json" --key "$D/a.key" --key "$D/b.key" > "$D/m" && check m --against "$D/eval.m" --trust "$D/lab.pub"; echo "exit $?"; ls "$D/state" 2>/dev/null | wc -l
+~ ^refused: .*fw.bin is not the evaluated build of .*eval.m \(1 differences
+> exit 1
+> 0
+! accepted

@@ -57,3 +57,26 @@ NV_TEST(csv_errors_have_positions)
     ASSERT_EQ(nv_csv_next(&c, &got, &err), NV_EPARSE);
     nv_csv_release(&c);
 }
+
+NV_TEST(csv_separator_sniffed_from_header)
+{
+    const char *semi = "\xEF\xBB\xBFid;name;;\r\na;\"x;y\";;\r\n";
+    struct nv_csv c;
+    struct nv_err err;
+    int got;
+
+    ASSERT_EQ(nv_csv_sniff("a,b,c\n1;2;3;4;5\n", 16), ',');
+    ASSERT_EQ(nv_csv_sniff("a;b;c\n", 6), ';');
+    ASSERT_EQ(nv_csv_sniff("a\tb\tc", 5), '\t');
+    ASSERT_EQ(nv_csv_sniff("\"a;b;c\",d\n", 10), ',');
+    ASSERT_EQ(nv_csv_sniff("single\n", 7), ',');
+    ASSERT_EQ(nv_csv_sniff("", 0), ',');
+    nv_csv_init(&c, semi, strlen(semi), "t.csv");
+    c.sep = nv_csv_sniff(semi, strlen(semi));
+    ASSERT_EQ(c.sep, ';');
+    ASSERT_EQ(nv_csv_next(&c, &got, &err), NV_OK);
+    ASSERT(got && c.nfields == 4 && field_is(&c, 1, "name"));
+    ASSERT_EQ(nv_csv_next(&c, &got, &err), NV_OK);
+    ASSERT(got && c.nfields == 4 && field_is(&c, 1, "x;y"));
+    nv_csv_release(&c);
+}
