@@ -1,7 +1,7 @@
 /*
  * fuzz_csv.c - the RFC 4180 reader.
  */
-#include "csv.h"
+#include "core/csv.h"
 
 #include <stdint.h>
 

@@ -2,7 +2,7 @@
  * fuzz_dsse.c - DSSE envelopes: parsing and signature checks, with the
  * public key of RFC 8032's first test vector as the trusted key.
  */
-#include "dsse.h"
+#include "integrity/dsse.h"
 
 #include <stdint.h>
 

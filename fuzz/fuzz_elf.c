@@ -1,7 +1,7 @@
 /*
  * fuzz_elf.c - ELF section tables and the digests of each section.
  */
-#include "content.h"
+#include "integrity/content.h"
 
 #include <stdint.h>
 

@@ -4,9 +4,9 @@
  * is then checked, so that hostile sizes and paths reach the RFC 9162
  * verification loops).
  */
-#include "checkpoint.h"
-#include "evlog.h"
-#include "evproof.h"
+#include "integrity/checkpoint.h"
+#include "integrity/evlog.h"
+#include "integrity/evproof.h"
 
 #include <stdint.h>
 

@@ -3,7 +3,7 @@
  * through libsquashfs): the input is written to a temporary file, which
  * is what the readers take.
  */
-#include "image.h"
+#include "integrity/image.h"
 
 #include <stdint.h>
 #include <stdio.h>

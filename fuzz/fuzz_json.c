@@ -1,7 +1,7 @@
 /*
  * fuzz_json.c - the JSON tree parser and the streaming parser.
  */
-#include "json.h"
+#include "core/json.h"
 
 #include <stdint.h>
 

@@ -2,8 +2,8 @@
  * fuzz_lists.c - the restricted-party list readers, the parent links,
  * and the screening index built over what they read.
  */
-#include "lists.h"
-#include "match.h"
+#include "screen/lists.h"
+#include "screen/match.h"
 
 #include <stdint.h>
 

@@ -1,7 +1,7 @@
 /*
  * fuzz_policy.c - the policy language parser.
  */
-#include "policy.h"
+#include "policy/policy.h"
 
 #include <stdint.h>
 

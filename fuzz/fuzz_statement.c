@@ -1,7 +1,7 @@
 /*
  * fuzz_statement.c - the in-toto statement reader (manifests).
  */
-#include "statement.h"
+#include "integrity/statement.h"
 
 #include <stdint.h>
 

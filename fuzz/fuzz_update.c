@@ -3,7 +3,7 @@
  * targets metadata and the state file.  The first byte picks which ('0',
  * '1' or '2' in the seeds), the rest is the document.
  */
-#include "update_int.h"
+#include "integrity/update_int.h"
 
 #include <stdint.h>
 

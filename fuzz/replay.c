@@ -2,7 +2,7 @@
  * replay.c - run a fuzz target over files and directories without
  * libFuzzer, so that `make check` replays every corpus with gcc.
  */
-#include "file.h"
+#include "core/file.h"
 
 #include <dirent.h>
 #include <stdint.h>

@@ -1,12 +1,12 @@
 /*
  * test_core.c - errors, allocation failure, arena, buffers, numbers, map.
  */
-#include "alloc.h"
-#include "arena.h"
-#include "buf.h"
-#include "err.h"
-#include "parse.h"
-#include "strmap.h"
+#include "core/alloc.h"
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/err.h"
+#include "core/parse.h"
+#include "core/strmap.h"
 #include "test.h"
 
 #include <math.h>

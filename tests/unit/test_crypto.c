@@ -4,8 +4,8 @@
  */
 #include "test.h"
 
-#include "alloc.h"
-#include "crypto.h"
+#include "core/alloc.h"
+#include "core/crypto.h"
 
 #include <stdio.h>
 #include <sys/stat.h>

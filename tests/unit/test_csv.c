@@ -1,7 +1,7 @@
 /*
  * test_csv.c - RFC 4180 reading.
  */
-#include "csv.h"
+#include "core/csv.h"
 #include "test.h"
 
 static int field_is(const struct nv_csv *c, size_t i, const char *want)

@@ -3,7 +3,7 @@
  */
 #include "test.h"
 
-#include "dsse.h"
+#include "integrity/dsse.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -5,10 +5,10 @@
  */
 #include "test.h"
 
-#include "alloc.h"
-#include "checkpoint.h"
-#include "evlog.h"
-#include "evproof.h"
+#include "core/alloc.h"
+#include "integrity/checkpoint.h"
+#include "integrity/evlog.h"
+#include "integrity/evproof.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -6,9 +6,9 @@
  * group and searching, may and routed by enumerating every simple path
  * (small graphs only), group membership by walking ownership chains.
  */
-#include "exposure.h"
-#include "load.h"
-#include "load_int.h"
+#include "exposure/exposure.h"
+#include "model/load.h"
+#include "model/load_int.h"
 #include "test.h"
 
 #include <stdio.h>

@@ -4,14 +4,14 @@
  */
 #include "test.h"
 
-#include "alloc.h"
-#include "diff.h"
-#include "elf.h"
-#include "file.h"
-#include "image.h"
-#include "image_int.h"
-#include "pathesc.h"
-#include "statement.h"
+#include "core/alloc.h"
+#include "integrity/diff.h"
+#include "integrity/elf.h"
+#include "core/file.h"
+#include "integrity/image.h"
+#include "integrity/image_int.h"
+#include "integrity/pathesc.h"
+#include "integrity/statement.h"
 
 #include <stdio.h>
 #include <stdlib.h>

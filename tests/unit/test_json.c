@@ -1,8 +1,8 @@
 /*
  * test_json.c - the positioned JSON tree, streaming, and the writer.
  */
-#include "alloc.h"
-#include "json.h"
+#include "core/alloc.h"
+#include "core/json.h"
 #include "test.h"
 
 #include <stdio.h>

@@ -4,8 +4,8 @@
  */
 #include "test.h"
 
-#include "crypto.h"
-#include "merkle.h"
+#include "core/crypto.h"
+#include "integrity/merkle.h"
 
 #include <stdio.h>
 

@@ -2,12 +2,12 @@
  * test_model.c - the model, its loaders and writers, on small files and
  * on every real topology in the shared data.
  */
-#include "alloc.h"
-#include "inventory.h"
-#include "load.h"
-#include "resolve.h"
-#include "save.h"
-#include "synth.h"
+#include "core/alloc.h"
+#include "model/inventory.h"
+#include "model/load.h"
+#include "model/resolve.h"
+#include "model/save.h"
+#include "model/synth.h"
 #include "test.h"
 
 #include <dirent.h>

@@ -2,11 +2,11 @@
  * test_policy.c - the policy language, every rule of every shipped pack
  * broken and kept, dated rules, and release thresholds.
  */
-#include "alloc.h"
-#include "exposure.h"
-#include "file.h"
-#include "load.h"
-#include "policy.h"
+#include "core/alloc.h"
+#include "exposure/exposure.h"
+#include "core/file.h"
+#include "model/load.h"
+#include "policy/policy.h"
 #include "test.h"
 
 #include <dirent.h>

@@ -2,10 +2,10 @@
  * test_report.c - the HTML report: one mark per placed site, escaping,
  * allocation failures and write errors.
  */
-#include "alloc.h"
-#include "exposure.h"
-#include "load.h"
-#include "report.h"
+#include "core/alloc.h"
+#include "exposure/exposure.h"
+#include "model/load.h"
+#include "report/report.h"
 #include "test.h"
 
 #include <math.h>

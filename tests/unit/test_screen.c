@@ -2,11 +2,11 @@
  * test_screen.c - names, lists and matching, on the real lists and on
  * small crafted ones.
  */
-#include "alloc.h"
-#include "lists.h"
-#include "match.h"
-#include "normalize.h"
-#include "screen.h"
+#include "core/alloc.h"
+#include "screen/lists.h"
+#include "screen/match.h"
+#include "screen/normalize.h"
+#include "screen/screen.h"
 #include "test.h"
 
 #include <stdio.h>

@@ -4,9 +4,9 @@
  */
 #include "test.h"
 
-#include "alloc.h"
-#include "dsse.h"
-#include "update.h"
+#include "core/alloc.h"
+#include "integrity/dsse.h"
+#include "integrity/update.h"
 
 #include <dirent.h>
 #include <stdio.h>
