@@ -36,7 +36,7 @@ static const char examples[] =
     "  netvet assess --json model.json > exposure.json\n";
 
 struct assess_opts {
-    int json, timing;
+    int json, timing, strict;
     const char *group, *flow, *limit, *threads;
     struct nv_strlist lists;
 };
@@ -238,6 +238,7 @@ static void print_text(const struct view *v)
         printf("\n... and %u more flows at risk (--limit 0 shows all)\n",
                v->nrows - shown);
     print_groups(v);
+    nv_cli_print_resolutions(v->m);
     printf("\nflows whose ends are not connected: %u\n", unconnected);
     for (uint32_t f = 0; f < v->x->nflows; f++)
         if (wanted_flow(v, f) && !v->x->connected[f])
@@ -353,6 +354,7 @@ static int print_json(const struct view *v)
             nv_jsonw_str(w, NV_FLOWS(v->m)[f].id);
     nv_jsonw_arr_end(w);
     json_summary(w, v);
+    nv_cli_json_resolutions(w, v->m);
     nv_jsonw_obj_end(w);
     rc = nv_jsonw_finish(w, &err);
     nv_jsonw_free(w);
@@ -401,7 +403,7 @@ static int report(const struct nv_cmd_spec *spec, const struct assess_opts *o,
 
 int cmd_assess(int argc, char **argv)
 {
-    struct assess_opts o = {0, 0, NULL, NULL, NULL, NULL, {NULL, 0}};
+    struct assess_opts o = {0, 0, 0, NULL, NULL, NULL, NULL, {NULL, 0}};
     const struct nv_opt opts[] = {
         {"json", NV_OPT_FLAG, &o.json, NULL, "print the exposure as JSON"},
         {"group", NV_OPT_STRING, &o.group, "KIND",
@@ -415,6 +417,8 @@ int cmd_assess(int argc, char **argv)
          "print load and analysis times on standard error"},
         {"list", NV_OPT_LIST, &o.lists, "FILE",
          "screen unresolved vendors against this list (repeatable)"},
+        {"strict-vendors", NV_OPT_FLAG, &o.strict, NULL,
+         "hold fuzzy list matches for review instead of taking them"},
     };
     const struct nv_cmd_spec spec = {"assess", "MODEL...",
                                      about,    examples,
@@ -431,7 +435,7 @@ int cmd_assess(int argc, char **argv)
     if (rc == NV_EXIT_OK)
         rc = nv_cli_number(&spec, "threads", o.threads, 64, &threads);
     if (rc == NV_EXIT_OK)
-        rc = nv_cli_load_model(&spec, &args, &o.lists, &m);
+        rc = nv_cli_load_model_strict(&spec, &args, &o.lists, o.strict, &m);
     t[1] = nv_cli_seconds();
     if (rc == NV_EXIT_OK && nv_exposure_compute(m, (int)threads, &x, &err))
         rc = nv_cli_fail(&err);

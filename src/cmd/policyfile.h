@@ -14,4 +14,11 @@
 int nv_cli_load_policy(const struct nv_cmd_spec *spec,
                        const struct nv_strlist *packs, struct nv_policy **p);
 
+/* Bind p to m (nv_policy_bind) and print each reference that names
+ * nothing as "netvet: FILE:LINE:COL: warning: rule ID: ..."; with strict,
+ * any such reference is an error (exit status 2). */
+struct nv_model;
+int nv_cli_bind_policy(struct nv_policy *p, const struct nv_model *m,
+                       int strict);
+
 #endif

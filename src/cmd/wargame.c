@@ -190,16 +190,13 @@ static int play(const struct nv_cmd_spec *spec, const struct wg_opts *o,
                 const struct nv_model *m, const struct nv_exposure *x,
                 const char *id)
 {
-    uint32_t g = nv_groups_find(&x->groups, id);
     struct nv_wargame w;
     struct nv_err err;
-    int rc;
+    uint32_t g;
+    int rc = nv_cli_find_group(spec, m, &x->groups, id, &g);
 
-    if (g == NV_NONE)
-        return nv_cli_usage_error(spec,
-                                  "no group '%s': no asset of the model "
-                                  "belongs to it",
-                                  id);
+    if (rc)
+        return rc;
     if (nv_wargame_run(m, x, g, &w, &err))
         return nv_cli_fail(&err);
     if (o->json) {

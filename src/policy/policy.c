@@ -14,6 +14,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #define MAX_DEPTH 32
 #define MAX_VALUES 64
@@ -182,7 +183,18 @@ static enum nv_rc take(struct parser *ps, enum tok tok, const char *what,
     return next(ps);
 }
 
-/* One of names[0..n) as the current word; its index in *out. */
+/* The index of the word s (len bytes) among names[0..n), in any case. */
+static int index_any_case(const char *const *names, int n, const char *s,
+                          size_t len)
+{
+    for (int i = 0; i < n; i++)
+        if (strlen(names[i]) == len && strncasecmp(names[i], s, len) == 0)
+            return i;
+    return -1;
+}
+
+/* One of names[0..n) as the current word, in any case; its index in
+ * *out. */
 static enum nv_rc take_enum(struct parser *ps, const char *what,
                             const char *const *names, int n, int *out)
 {
@@ -190,7 +202,7 @@ static enum nv_rc take_enum(struct parser *ps, const char *what,
     size_t used = 0;
 
     *out = ps->tok == T_WORD
-               ? nv_name_index(names, n, ps->text + ps->start, ps->n)
+               ? index_any_case(names, n, ps->text + ps->start, ps->n)
                : -1;
     if (*out >= 0)
         return next(ps);
@@ -239,6 +251,8 @@ static enum nv_rc value(struct parser *ps, enum field f, struct node *n)
 
     if (n->nvalues == MAX_VALUES)
         return fail(ps, ps->start, "more than %d values", MAX_VALUES);
+    nv_text_pos(ps->text, ps->len, ps->start, &n->pos[n->nvalues].line,
+                &n->pos[n->nvalues].col);
     if (d->names) {
         snprintf(what, sizeof what, "a %s", d->name);
         rc = take_enum(ps, what, d->names, d->nnames, &n->ivalues[n->nvalues]);
@@ -259,7 +273,8 @@ static enum nv_rc values(struct parser *ps, enum field f, struct node *n)
 
     n->values = nv_arena_calloc(&ps->p->arena, MAX_VALUES, sizeof *n->values);
     n->ivalues = nv_arena_calloc(&ps->p->arena, MAX_VALUES, sizeof *n->ivalues);
-    if (!n->values || !n->ivalues)
+    n->pos = nv_arena_calloc(&ps->p->arena, MAX_VALUES, sizeof *n->pos);
+    if (!n->values || !n->ivalues || !n->pos)
         return nv_err_set(ps->err, NV_ENOMEM, "out of memory");
     if (n->op != OP_IN)
         return value(ps, f, n);

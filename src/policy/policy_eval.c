@@ -13,6 +13,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #define MAX_NEAR 16
 
@@ -35,7 +36,7 @@ static int asset_holds(struct eval *e, const struct node *n, uint32_t a);
 static int in_values(const struct node *n, const char *s, int i)
 {
     for (uint32_t k = 0; k < n->nvalues; k++)
-        if (s ? strcmp(s, n->values[k]) == 0 : i == n->ivalues[k])
+        if (s ? strcasecmp(s, n->values[k]) == 0 : i == n->ivalues[k])
             return 1;
     return 0;
 }
@@ -303,8 +304,31 @@ static const char *vendor_of(const struct nv_model *m, uint32_t a)
     return as->vendor ? as->vendor : "no vendor";
 }
 
-static void deny_assets(struct eval *e, uint32_t r, const struct rule *ru)
+/* A deny rule's result: how many of the checked items break it. */
+static void deny_result(struct nv_rule_result *out, uint32_t checked,
+                        uint32_t broken, const char *items)
 {
+    out->checked = checked;
+    out->violations = broken;
+    out->measured = broken;
+    out->threshold = 0;
+    out->unit = items;
+    out->status = checked == 0 ? NV_RULE_NOT_APPLICABLE
+                  : broken     ? NV_RULE_FAIL
+                               : NV_RULE_PASS;
+    if (checked == 0)
+        snprintf(out->evidence, sizeof out->evidence, "the model has no %s",
+                 items);
+    else
+        snprintf(out->evidence, sizeof out->evidence, "%u of %u %s break it",
+                 broken, checked, items);
+}
+
+static void deny_assets(struct eval *e, uint32_t r, const struct rule *ru,
+                        struct nv_rule_result *out)
+{
+    uint32_t before = e->nv;
+
     for (uint32_t a = 0; a < NV_COUNT(e->m, NV_T_ASSET); a++) {
         const struct nv_asset *as = &NV_ASSETS(e->m)[a];
         const struct nv_site *s = site_of(e->m, a);
@@ -317,6 +341,7 @@ static void deny_assets(struct eval *e, uint32_t r, const struct rule *ru)
                                 e->m, as->entity)],
                       nv_layer_names[as->layer], s ? s->id : "no site");
     }
+    deny_result(out, NV_COUNT(e->m, NV_T_ASSET), e->nv - before, "assets");
 }
 
 /* The worst group reaching flow f, for the message. */
@@ -337,8 +362,11 @@ static void worst_group(const struct eval *e, uint32_t f, char *out,
     }
 }
 
-static void deny_flows(struct eval *e, uint32_t r, const struct rule *ru)
+static void deny_flows(struct eval *e, uint32_t r, const struct rule *ru,
+                       struct nv_rule_result *out)
 {
+    uint32_t before = e->nv;
+
     for (uint32_t f = 0; f < NV_COUNT(e->m, NV_T_FLOW); f++) {
         const struct nv_flow *fl = &NV_FLOWS(e->m)[f];
         char worst[128];
@@ -350,6 +378,7 @@ static void deny_flows(struct eval *e, uint32_t r, const struct rule *ru)
                   nv_class_names[fl->classification],
                   fl->encrypted ? "encrypted" : "not encrypted", worst);
     }
+    deny_result(out, NV_COUNT(e->m, NV_T_FLOW), e->nv - before, "flows");
 }
 
 /* The areas of an area rule: the whole network, or each region. */
@@ -405,8 +434,47 @@ static void areas_release(struct areas *ar)
     nv_free(ar->first_vendor);
 }
 
-static void limit_share(struct eval *e, uint32_t r, const struct rule *ru)
+/* Append an area's figures to the evidence, while room lasts. */
+static void evidence_area(struct nv_rule_result *out, const char *fmt, ...)
+    NV_PRINTF(2, 3);
+
+static void evidence_area(struct nv_rule_result *out, const char *fmt, ...)
 {
+    size_t used = strlen(out->evidence);
+    va_list ap;
+
+    if (used + 8 >= sizeof out->evidence)
+        return;
+    if (used) {
+        memcpy(out->evidence + used, "; ", 3);
+        used += 2;
+    }
+    va_start(ap, fmt);
+    vsnprintf(out->evidence + used, sizeof out->evidence - used, fmt, ap);
+    va_end(ap);
+}
+
+/* An area rule's result once its areas are measured. */
+static void area_result(struct nv_rule_result *out, const struct areas *ar,
+                        uint32_t broken, const char *unit, double bound)
+{
+    out->checked = ar->n;
+    out->violations = broken;
+    out->threshold = bound;
+    out->unit = unit;
+    out->status = ar->n == 0 ? NV_RULE_NOT_APPLICABLE
+                  : broken   ? NV_RULE_FAIL
+                             : NV_RULE_PASS;
+    if (ar->n == 0)
+        snprintf(out->evidence, sizeof out->evidence,
+                 "no asset of the model meets the rule's condition");
+}
+
+static void limit_share(struct eval *e, uint32_t r, const struct rule *ru,
+                        struct nv_rule_result *out)
+{
+    uint32_t before = e->nv;
+
     struct areas ar = {0};
 
     nv_strmap_init(&ar.index);
@@ -428,7 +496,12 @@ static void limit_share(struct eval *e, uint32_t r, const struct rule *ru)
             violation(e, r, NV_V_AREA, 0, ar.name[i],
                       "%s: %.1f%% (%u of %u assets) is over %g%%", ar.name[i],
                       share, ar.hit[i], ar.total[i], ru->bound);
+        if (i == 0 || share > out->measured)
+            out->measured = share;
+        evidence_area(out, "%s %.1f%% (%u of %u assets)", ar.name[i], share,
+                      ar.hit[i], ar.total[i]);
     }
+    area_result(out, &ar, e->nv - before, "%", ru->bound);
     areas_release(&ar);
 }
 
@@ -463,8 +536,11 @@ static int count_vendor(struct areas *ar, struct nv_strmap *seen,
     return 0;
 }
 
-static void require_vendors(struct eval *e, uint32_t r, const struct rule *ru)
+static void require_vendors(struct eval *e, uint32_t r, const struct rule *ru,
+                            struct nv_rule_result *out)
 {
+    uint32_t before = e->nv;
+
     struct areas ar = {0};
     struct nv_strmap seen;
     struct nv_arena keys;
@@ -480,13 +556,19 @@ static void require_vendors(struct eval *e, uint32_t r, const struct rule *ru)
         if (i < 0 || count_vendor(&ar, &seen, &keys, i, vendor_key(e->m, a)))
             e->rc = NV_ENOMEM;
     }
-    for (uint32_t i = 0; i < ar.n && !e->rc; i++)
+    for (uint32_t i = 0; i < ar.n && !e->rc; i++) {
         if (ar.vendors[i] < ru->bound)
             violation(e, r, NV_V_AREA, 0, ar.name[i],
                       "%s: %u vendor%s (%s%s), fewer than %g", ar.name[i],
                       ar.vendors[i], ar.vendors[i] == 1 ? "" : "s",
                       ar.first_vendor[i], ar.vendors[i] > 1 ? ", ..." : "",
                       ru->bound);
+        if (i == 0 || ar.vendors[i] < out->measured)
+            out->measured = ar.vendors[i];
+        evidence_area(out, "%s %u vendor%s", ar.name[i], ar.vendors[i],
+                      ar.vendors[i] == 1 ? "" : "s");
+    }
+    area_result(out, &ar, e->nv - before, "vendors", ru->bound);
     nv_strmap_release(&seen);
     nv_arena_release(&keys);
     areas_release(&ar);
@@ -500,35 +582,64 @@ int nv_policy_needs_exposure(const struct nv_policy *p)
     return 0;
 }
 
+const char *const nv_rule_status_names[NV_RULE_STATUS_COUNT] = {
+    "pass", "fail", "not-applicable"};
+
+static void check_rule(struct eval *e, uint32_t r, const char *date,
+                       struct nv_rule_result *out)
+{
+    const struct rule *ru = &e->p->rules[r];
+
+    memset(out, 0, sizeof *out);
+    if (ru->info.from && strcmp(date, ru->info.from) < 0) {
+        out->status = NV_RULE_NOT_APPLICABLE;
+        out->unit = "";
+        snprintf(out->evidence, sizeof out->evidence, "in force from %s",
+                 ru->info.from);
+    } else if (ru->body == B_DENY_ASSETS) {
+        deny_assets(e, r, ru, out);
+    } else if (ru->body == B_DENY_FLOWS) {
+        deny_flows(e, r, ru, out);
+    } else if (ru->body == B_LIMIT_SHARE) {
+        limit_share(e, r, ru, out);
+    } else {
+        require_vendors(e, r, ru, out);
+    }
+}
+
+enum nv_rc nv_policy_evaluate(const struct nv_policy *p,
+                              const struct nv_model *m,
+                              const struct nv_exposure *x, const char *date,
+                              struct nv_violation **v, uint32_t *n,
+                              struct nv_rule_result **res, struct nv_err *err)
+{
+    struct eval e = {p, m, x, {NULL}, {NULL}, 0, NULL, 0, 0, NV_OK};
+    struct nv_rule_result one, *all = NULL;
+
+    if (res && !(all = nv_calloc((size_t)p->nrules + 1, sizeof *all)))
+        return nv_err_set(err, NV_ENOMEM, "out of memory");
+    for (uint32_t r = 0; r < p->nrules && !e.rc; r++)
+        check_rule(&e, r, date, all ? &all[r] : &one);
+    for (int i = 0; i < e.nnear; i++)
+        nv_free(e.near_set[i]);
+    if (e.rc) {
+        nv_free(e.v);
+        nv_free(all);
+        return nv_err_set(err, e.rc, "out of memory");
+    }
+    *v = e.v;
+    *n = e.nv;
+    if (res)
+        *res = all;
+    return NV_OK;
+}
+
 enum nv_rc nv_policy_check(const struct nv_policy *p, const struct nv_model *m,
                            const struct nv_exposure *x, const char *date,
                            struct nv_violation **v, uint32_t *n,
                            struct nv_err *err)
 {
-    struct eval e = {p, m, x, {NULL}, {NULL}, 0, NULL, 0, 0, NV_OK};
-
-    for (uint32_t r = 0; r < p->nrules && !e.rc; r++) {
-        const struct rule *ru = &p->rules[r];
-        if (ru->info.from && strcmp(date, ru->info.from) < 0)
-            continue; /* not in force yet */
-        if (ru->body == B_DENY_ASSETS)
-            deny_assets(&e, r, ru);
-        else if (ru->body == B_DENY_FLOWS)
-            deny_flows(&e, r, ru);
-        else if (ru->body == B_LIMIT_SHARE)
-            limit_share(&e, r, ru);
-        else
-            require_vendors(&e, r, ru);
-    }
-    for (int i = 0; i < e.nnear; i++)
-        nv_free(e.near_set[i]);
-    if (e.rc) {
-        nv_free(e.v);
-        return nv_err_set(err, e.rc, "out of memory");
-    }
-    *v = e.v;
-    *n = e.nv;
-    return NV_OK;
+    return nv_policy_evaluate(p, m, x, date, v, n, NULL, err);
 }
 
 const char *nv_violation_item(const struct nv_model *m,

@@ -29,6 +29,11 @@ enum field {
     F_COUNT
 };
 
+/* Where a value was written in its policy file. */
+struct nv_pos {
+    unsigned long line, col;
+};
+
 enum op { OP_EQ, OP_NE, OP_GE, OP_LE, OP_GT, OP_LT, OP_IN };
 
 enum node_kind { N_AND, N_OR, N_NOT, N_TEST, N_FLAG, N_NEAR, N_EXPOSURE };
@@ -37,8 +42,11 @@ struct node {
     enum node_kind kind;
     enum field field;
     enum op op;
-    const char **values; /* N_TEST: the values, as written */
+    const char **values; /* N_TEST: the values, as written; once bound to
+                            a model, vendors become entity ids and
+                            countries upper-case codes */
     int *ivalues;        /* ... and as enum indices for enum fields */
+    struct nv_pos *pos;  /* ... and where each was written */
     uint32_t nvalues;
     struct node *a, *b; /* and/or: a, b; not: a; near, exposure: a */
     uint32_t number;    /* near: links; exposure: the level compared */

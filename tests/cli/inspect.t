@@ -18,7 +18,7 @@ $ netvet inspect tests/data/models/x-field.json
 
 # Several files make one model; a field given twice must agree.
 $ netvet inspect tests/data/bad/merge-a.json tests/data/models/merge-c.json
-> 0 entities, 0 sites, 1 assets, 0 links, 0 flows, 0 partners
+> 1 entities, 0 sites, 1 assets, 0 links, 0 flows, 0 partners
 
 $ netvet inspect tests/data/bad/merge-a.json tests/data/bad/merge-b.json
 ? 2
