@@ -308,6 +308,28 @@ static enum nv_rc near_test(struct parser *ps, struct node *n)
     return rc ? rc : expect(ps, ")");
 }
 
+/* within(COND, N km): an asset whose site lies within N km (or m) of a
+ * site where COND holds. */
+static enum nv_rc within_test(struct parser *ps, struct node *n)
+{
+    static const char *const units[] = {"km", "m"};
+    const char *num;
+    int unit = 0;
+    size_t at;
+    enum nv_rc rc = expect(ps, "(");
+
+    rc = rc ? rc : cond(ps, CTX_ASSET, &n->a);
+    rc = rc ? rc : expect(ps, ",");
+    at = ps->start;
+    rc = rc ? rc : take(ps, T_NUMBER, "a distance", &num);
+    if (!rc && (nv_parse_double(num, strlen(num), &n->metres) ||
+                n->metres < 0 || n->metres > 20000))
+        rc = fail(ps, at, "a distance from 0 to 20000 km");
+    rc = rc ? rc : take_enum(ps, "a unit", units, 2, &unit);
+    n->metres *= unit == 0 ? 1000 : 1;
+    return rc ? rc : expect(ps, ")");
+}
+
 /* exposure(GROUP COND) OP LEVEL: the flow's highest level over the
  * groups where the condition holds. */
 static enum nv_rc exposure_test(struct parser *ps, struct node *n)
@@ -355,6 +377,8 @@ static enum nv_rc predicate(struct parser *ps, unsigned ctx, struct node **out)
             f = (enum field)i;
     if (is(ps, "near") && ctx == CTX_ASSET)
         n = new_node(ps, N_NEAR);
+    else if (is(ps, "within") && ctx == CTX_ASSET)
+        n = new_node(ps, N_WITHIN);
     else if (is(ps, "exposure") && ctx == CTX_FLOW)
         n = new_node(ps, N_EXPOSURE);
     else if (f == F_COUNT || !(fields[f].ctx & ctx))
@@ -373,6 +397,8 @@ static enum nv_rc predicate(struct parser *ps, unsigned ctx, struct node **out)
         return NV_EPARSE;
     if (n->kind == N_NEAR)
         return near_test(ps, n);
+    if (n->kind == N_WITHIN)
+        return within_test(ps, n);
     if (n->kind == N_EXPOSURE)
         return exposure_test(ps, n);
     return n->kind == N_FLAG ? NV_OK : field_test(ps, f, n);

@@ -36,7 +36,16 @@ struct nv_pos {
 
 enum op { OP_EQ, OP_NE, OP_GE, OP_LE, OP_GT, OP_LT, OP_IN };
 
-enum node_kind { N_AND, N_OR, N_NOT, N_TEST, N_FLAG, N_NEAR, N_EXPOSURE };
+enum node_kind {
+    N_AND,
+    N_OR,
+    N_NOT,
+    N_TEST,
+    N_FLAG,
+    N_NEAR,
+    N_WITHIN,
+    N_EXPOSURE
+};
 
 struct node {
     enum node_kind kind;
@@ -50,6 +59,7 @@ struct node {
     uint32_t nvalues;
     struct node *a, *b; /* and/or: a, b; not: a; near, exposure: a */
     uint32_t number;    /* near: links; exposure: the level compared */
+    double metres;      /* within: the distance on the ground */
 };
 
 enum body { B_DENY_ASSETS, B_DENY_FLOWS, B_LIMIT_SHARE, B_REQUIRE_VENDORS };

@@ -154,3 +154,16 @@ $ netvet check tests/data/check/listed-vendors.json --list examples/lists/nation
 $ netvet check tests/data/check/listed-vendors.json --list examples/lists/national.csv --policy uk-2020 --date 2027-01-01 --strict-vendors --json
 ? 0
 ~ "resolutions":\[\{"vendor":"Nokia","entity":"nokia","method":"catalogue","score":1,"matched":null\},\{"vendor":"Huawei Tech\. Co","entity":null,"method":"review",
+
+# UK-SITES measures the ground as well as the network: a high-risk radio
+# 300 m from a military site breaks it although it is two links away,
+# one 20 km away does not, and one whose site has no coordinates is
+# reported, not passed.
+$ netvet check tests/data/policy/sites.json --policy uk-2020 --date 2027-01-01
+? 1
+>   - radio-300m by huawei (high-risk) in ran at mast-300m; 0.30 km from base
+>   - radio-900m by huawei (high-risk) in ran at mast-900m; 0.90 km from base
+>   - radio-unknown by huawei (high-risk) in ran at mast-unknown; distance unknown: mast-unknown has no coordinates
+>   measured: 3 of 7 assets break it; 1 of them at a distance nobody can measure
+! radio-1100m by
+! radio-20km by
