@@ -28,8 +28,9 @@ struct parser {
     const char *text, *name;
     size_t len, pos;
     struct nv_err *err;
-    enum tok tok;    /* the current token */
-    size_t start, n; /* where it is (for strings: inside the quotes) */
+    const char *pack; /* the name of the file's pack, once given */
+    enum tok tok;     /* the current token */
+    size_t start, n;  /* where it is (for strings: inside the quotes) */
     int depth;
 };
 
@@ -598,10 +599,25 @@ static enum nv_rc rule(struct parser *ps)
     return rc;
 }
 
+/* Who set a release threshold: "pack uk-2020, release secret at
+ * policies/uk-2020.nvp:36", for the reasons of release decisions. */
+static const char *threshold_by(struct parser *ps, size_t at, int cls)
+{
+    unsigned long line, col;
+    char by[600];
+
+    nv_text_pos(ps->text, ps->len, at, &line, &col);
+    snprintf(by, sizeof by, "%s%.100s%srelease %s at %.400s:%lu",
+             ps->pack ? "pack " : "", ps->pack ? ps->pack : "",
+             ps->pack ? ", " : "", nv_class_names[cls], ps->name, line);
+    return nv_arena_strdup(&ps->p->arena, by);
+}
+
 /* release CLASS tolerate LEVEL [encrypted LEVEL] */
 static enum nv_rc release(struct parser *ps)
 {
     int cls = 0, level = 0, enc = 0;
+    size_t at = ps->start;
     enum nv_rc rc = next(ps);
 
     rc = rc ? rc
@@ -620,6 +636,9 @@ static enum nv_rc release(struct parser *ps)
     if (!rc) {
         ps->p->tolerate[cls][0] = level;
         ps->p->tolerate[cls][1] = enc > level ? enc : level;
+        ps->p->tolerate_by[cls] = threshold_by(ps, at, cls);
+        if (!ps->p->tolerate_by[cls])
+            rc = nv_err_set(ps->err, NV_ENOMEM, "out of memory");
     }
     return rc;
 }
@@ -627,7 +646,6 @@ static enum nv_rc release(struct parser *ps)
 static enum nv_rc statement(struct parser *ps)
 {
     char got[64];
-    const char *ignored;
     enum nv_rc rc;
 
     if (is(ps, "rule"))
@@ -640,14 +658,15 @@ static enum nv_rc statement(struct parser *ps)
                     "found %s",
                     shown(ps, got, sizeof got));
     rc = next(ps); /* pack NAME ["title"]: a name for people */
-    rc = rc ? rc : take(ps, T_WORD, "a pack name", &ignored);
+    rc = rc ? rc : take(ps, T_WORD, "a pack name", &ps->pack);
     return rc || ps->tok != T_STRING ? rc : next(ps);
 }
 
 enum nv_rc nv_policy_parse(struct nv_policy *p, const char *name,
                            const char *text, size_t len, struct nv_err *err)
 {
-    struct parser ps = {p, text ? text : "", name, len, 0, err, T_END, 0, 0, 0};
+    struct parser ps = {
+        p, text ? text : "", name, len, 0, err, NULL, T_END, 0, 0, 0};
     enum nv_rc rc;
 
     if (len > MAX_TEXT)
@@ -697,4 +716,10 @@ int nv_policy_tolerates(const struct nv_policy *p, enum nv_class c,
                         int encrypted)
 {
     return p->tolerate[c][!!encrypted];
+}
+
+const char *nv_policy_tolerance_source(const struct nv_policy *p,
+                                       enum nv_class c)
+{
+    return p->tolerate_by[c];
 }

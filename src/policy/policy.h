@@ -136,4 +136,10 @@ enum nv_rc nv_policy_evaluate(const struct nv_policy *p,
 int nv_policy_tolerates(const struct nv_policy *p, enum nv_class c,
                         int encrypted);
 
+/* Which statement set the threshold for class c ("pack uk-2020, release
+ * secret at policies/uk-2020.nvp:36"; the last one read wins), or NULL
+ * when none did. */
+const char *nv_policy_tolerance_source(const struct nv_policy *p,
+                                       enum nv_class c);
+
 #endif

@@ -80,6 +80,7 @@ struct nv_policy {
     uint32_t nrules;
     size_t cap;
     int tolerate[NV_CLASS_COUNT][2]; /* [class][encrypted]: level or -1 */
+    const char *tolerate_by[NV_CLASS_COUNT]; /* the statement that set it */
 };
 
 /* The enum names of a field, or NULL when its values are free text. */

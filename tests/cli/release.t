@@ -3,6 +3,8 @@
 $ netvet release tests/data/policy/violates.json --policy uk-2020
 ? 1
 ~ ^ALLY +orders +allow +allow-if-encrypted +deny +deny +deny +vendor:huawei at must$
+> thresholds decided by:
+>   secret        pack uk-2020, release secret at policies/uk-2020.nvp:38
 
 $ netvet release tests/data/policy/clean.json --policy uk-2020
 ? 0
@@ -16,12 +18,32 @@ $ netvet release tests/data/models/small.json --policy uk-2020 --json
 $ netvet release examples/national/model.json --policy uk-2020 --item tests/data/policy/item-secret.json
 ? 1
 ~ ^US +deny +defence-[0-9]+ +vendor:huawei at must
-~ ^NATO +allow +defence-4 +vendor:huawei at may; tolerated none, encrypted may; channel encrypted end to end$
+~ ^NATO +allow +defence-4 +vendor:huawei at may; tolerated none, encrypted may; channel encrypted end to end \(pack uk-2020, release secret at policies/uk-2020\.nvp:38\)$
 
-$ netvet release tests/data/policy/clean.json --policy uk-2020 --item tests/data/policy/item-secret.json --json
+$ netvet release tests/data/policy/clean.json --policy uk-2020 --item tests/data/policy/item-none.json --json
 ? 0
 ~ \{"partner":"ALLY","decision":"deny","channel":null,"why":"not releasable to this partner"\}
 
 $ netvet release tests/data/policy/clean.json --policy uk-2020 --item tests/data/bad/item.json
 ? 2
 2~ an item needs "classification"
+
+# Every cell says which pack's statement decided it.
+$ netvet release tests/data/policy/violates.json --policy uk-2020 --json
+? 1
+~ "restricted":\{"decision":"allow-if-encrypted","why":"vendor:huawei at must; tolerated routed, encrypted must \(pack uk-2020, release restricted at policies/uk-2020\.nvp:36\)"\}
+
+# A partner or channel the model lacks is an error, with suggestions;
+# names are matched in any case.
+$ netvet release tests/data/policy/clean.json --policy uk-2020 --item tests/data/bad/item-partner.json
+? 2
+! .
+2> netvet: tests/data/bad/item-partner.json:1:67: no partner 'ALY' in the model; did you mean ALLY?
+
+$ netvet release tests/data/policy/clean.json --policy uk-2020 --item tests/data/bad/item-channel.json
+? 2
+2> netvet: tests/data/bad/item-channel.json:1:91: no partner channel 'order' in the model; did you mean orders?
+
+$ netvet release tests/data/policy/violates.json --policy uk-2020 --item tests/data/policy/item-case.json
+? 1
+~ ^ALLY +allow-if-encrypted +orders +vendor:huawei at must
