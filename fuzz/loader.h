@@ -5,7 +5,7 @@
 #ifndef NV_FUZZ_LOADER_H
 #define NV_FUZZ_LOADER_H
 
-#include "load_int.h"
+#include "model/load_int.h"
 
 #include <stdint.h>
 
