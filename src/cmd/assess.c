@@ -48,7 +48,7 @@ static const char examples[] =
     "  netvet assess --margin examples/national/model.json\n";
 
 struct assess_opts {
-    int json, timing, routes;
+    int json, timing, routes, strict;
     const char *group, *flow, *limit, *threads, *failover_from;
     struct nv_strlist lists;
     int margin; /* --margin: vendor margins and choke points */
@@ -276,6 +276,7 @@ static void print_text(const struct view *v)
         printf("\n... and %u more flows at risk (--limit 0 shows all)\n",
                v->nrows - shown);
     print_groups(v);
+    nv_cli_print_resolutions(v->m);
     if (v->mv)
         nv_marginview_print_summary(v->mv);
     printf("\nflows whose ends are not connected: %u\n", unconnected);
@@ -423,6 +424,7 @@ static int print_json(const struct view *v)
             nv_jsonw_str(w, NV_FLOWS(v->m)[f].id);
     nv_jsonw_arr_end(w);
     json_summary(w, v);
+    nv_cli_json_resolutions(w, v->m);
     if (v->mv)
         nv_marginview_json_summary(w, v->mv);
     nv_jsonw_obj_end(w);
@@ -542,6 +544,8 @@ int cmd_assess(int argc, char **argv)
          "screen unresolved vendors against this list (repeatable)"},
         {"margin", NV_OPT_FLAG, &o.margin, NULL,
          "vendor and country margins of each flow, and choke points"},
+        {"strict-vendors", NV_OPT_FLAG, &o.strict, NULL,
+         "hold fuzzy list matches for review instead of taking them"},
     };
     const struct nv_cmd_spec spec = {"assess", "MODEL...",
                                      about,    examples,
@@ -559,7 +563,7 @@ int cmd_assess(int argc, char **argv)
     if (rc == NV_EXIT_OK)
         rc = nv_cli_number(&spec, "threads", o.threads, 64, &threads);
     if (rc == NV_EXIT_OK)
-        rc = nv_cli_load_model(&spec, &args, &o.lists, &m);
+        rc = nv_cli_load_model_strict(&spec, &args, &o.lists, o.strict, &m);
     t[1] = nv_cli_seconds();
     if (rc == NV_EXIT_OK)
         rc = failover_class(&spec, o.failover_from, &xo.failover_from);

@@ -38,7 +38,7 @@ static const char examples[] =
 struct check_opts {
     struct nv_strlist packs, lists;
     const char *date, *proposed;
-    int json;
+    int json, strict, strict_vendors;
 };
 
 struct check {
@@ -46,9 +46,44 @@ struct check {
     const struct nv_exposure *x;
     const struct nv_policy *p;
     struct nv_violation *v;
+    struct nv_rule_result *res; /* one a rule */
     uint32_t nv, errors;
     char date[16];
 };
+
+/* "35%", "2 vendors", "0 assets": a figure with its unit. */
+static void figure(double x, const char *unit, char *out, size_t size)
+{
+    if (unit[0] == '%')
+        snprintf(out, size, "%.1f%%", x);
+    else
+        snprintf(out, size, "%g %s", x, unit);
+}
+
+/* Every rule that holds or does not apply, with what it measured: the
+ * key figures are shown whether or not they break the rule. */
+static void print_passed(const struct check *c)
+{
+    uint32_t n = nv_policy_rules(c->p);
+
+    printf("\npassed or not applicable:\n");
+    for (uint32_t i = 0; i < n; i++) {
+        const struct nv_rule_result *r = &c->res[i];
+        struct nv_rule_info info;
+        char limit[48];
+        if (r->status == NV_RULE_FAIL)
+            continue;
+        nv_policy_rule(c->p, i, &info);
+        figure(r->threshold, r->unit, limit, sizeof limit);
+        if (r->status == NV_RULE_NOT_APPLICABLE)
+            printf("  %-18s not applicable: %s\n", info.id, r->evidence);
+        else if (r->unit[0] == 'f' || r->unit[0] == 'a') /* flows, assets */
+            printf("  %-18s pass: %s\n", info.id, r->evidence);
+        else
+            printf("  %-18s pass: %s (limit %s)\n", info.id, r->evidence,
+                   limit);
+    }
+}
 
 static void print_violations(const struct check *c)
 {
@@ -62,6 +97,7 @@ static void print_violations(const struct check *c)
                    r.severity == NV_SEV_ERROR ? "error" : "warning", r.message);
             if (r.source)
                 printf("  source: %s\n", r.source);
+            printf("  measured: %s\n", c->res[c->v[i].rule].evidence);
             shown = 0;
         }
         if (shown++ < 20)
@@ -71,14 +107,37 @@ static void print_violations(const struct check *c)
     }
 }
 
-/* Sums of flow scores by key (sector or partner), for the report. */
+#define TOP_N 5
+
+/* The flows that score highest, best first. */
+struct top {
+    uint32_t f[TOP_N], n;
+};
+
+/* Put flow f in its place among t's, if it is among the best. */
+static void rank_top(struct top *t, const double *score, uint32_t f)
+{
+    uint32_t i;
+
+    if (t->n == TOP_N && score[t->f[TOP_N - 1]] >= score[f])
+        return;
+    i = t->n < TOP_N ? t->n++ : TOP_N - 1;
+    for (; i > 0 && score[t->f[i - 1]] < score[f]; i--)
+        t->f[i] = t->f[i - 1];
+    t->f[i] = f;
+}
+
+/* Sums of flow scores by key (sector or partner), each with its top
+ * contributors, for the report. */
 struct tally {
     const char *key[64];
     double sum[64];
+    struct top top[64];
     int n;
 };
 
-static void add_to(struct tally *t, const char *key, double score)
+static void add_to(struct tally *t, const char *key, const double *score,
+                   uint32_t f)
 {
     int i = 0;
 
@@ -88,28 +147,22 @@ static void add_to(struct tally *t, const char *key, double score)
         return;
     if (i == t->n) {
         t->key[t->n] = key;
+        t->top[t->n].n = 0;
         t->sum[t->n++] = 0;
     }
-    t->sum[i] += score;
+    if (f == NV_NONE)
+        return;
+    t->sum[i] += score[f];
+    if (score[f] > 0)
+        rank_top(&t->top[i], score, f);
 }
 
 struct scores {
     double network, layers;
     struct tally sector, partner;
-    uint32_t top[5], ntop;
+    struct top top;
     double *flow;
 };
-
-static void rank_top(struct scores *s, uint32_t f)
-{
-    uint32_t i = s->ntop < 5 ? s->ntop++ : 4;
-
-    if (i == 4 && s->ntop == 5 && s->flow[s->top[4]] >= s->flow[f])
-        return;
-    for (; i > 0 && s->flow[s->top[i - 1]] < s->flow[f]; i--)
-        s->top[i] = s->top[i - 1];
-    s->top[i] = f;
-}
 
 static int compute_scores(const struct check *c, struct scores *s)
 {
@@ -125,15 +178,15 @@ static int compute_scores(const struct check *c, struct scores *s)
         const struct nv_flow *fl = &NV_FLOWS(c->m)[f];
         s->flow[f] = nv_score_flow(c->m, c->x, f, NULL, &worst);
         s->network += s->flow[f];
-        add_to(&s->sector, fl->sector ? fl->sector : "(no sector)", s->flow[f]);
+        add_to(&s->sector, fl->sector ? fl->sector : "(no sector)", s->flow, f);
         if (s->flow[f] > 0)
-            rank_top(s, f);
+            rank_top(&s->top, s->flow, f);
     }
     for (uint32_t p = 0; p < NV_COUNT(c->m, NV_T_PARTNER); p++) {
         const struct nv_partner *pa = &NV_PARTNERS(c->m)[p];
-        add_to(&s->partner, pa->id, 0);
+        add_to(&s->partner, pa->id, s->flow, NV_NONE);
         for (uint32_t k = 0; k < pa->channels.n; k++)
-            add_to(&s->partner, pa->id, s->flow[pa->channels.v[k].idx]);
+            add_to(&s->partner, pa->id, s->flow, pa->channels.v[k].idx);
     }
     return NV_EXIT_OK;
 }
@@ -150,21 +203,54 @@ static void print_scores(const struct check *c, const struct scores *s)
     for (int i = 0; i < s->partner.n; i++)
         printf("  partner %-13s %8.1f\n", s->partner.key[i], s->partner.sum[i]);
     printf("  top contributors:\n");
-    for (uint32_t i = 0; i < s->ntop; i++) {
-        nv_score_flow(c->m, c->x, s->top[i], NULL, &g);
-        printf("    %-16s %6.1f  %s\n", NV_FLOWS(c->m)[s->top[i]].id,
-               s->flow[s->top[i]], g == NV_NONE ? "" : c->x->groups.v[g].id);
+    for (uint32_t i = 0; i < s->top.n; i++) {
+        nv_score_flow(c->m, c->x, s->top.f[i], NULL, &g);
+        printf("    %-16s %6.1f  %s\n", NV_FLOWS(c->m)[s->top.f[i]].id,
+               s->flow[s->top.f[i]], g == NV_NONE ? "" : c->x->groups.v[g].id);
     }
 }
 
+static double rounded(double x)
+{
+    return (double)(long long)(x * 1000 + 0.5) / 1000;
+}
+
+/* [{"flow", "score", "group"}]: the top contributors, best first. */
+static void json_top(struct nv_jsonw *w, const struct check *c,
+                     const struct scores *s, const struct top *t)
+{
+    uint32_t g;
+
+    nv_jsonw_key(w, "top");
+    nv_jsonw_arr(w);
+    for (uint32_t i = 0; i < t->n; i++) {
+        nv_score_flow(c->m, c->x, t->f[i], NULL, &g);
+        nv_jsonw_obj(w);
+        nv_jsonw_key(w, "flow");
+        nv_jsonw_str(w, NV_FLOWS(c->m)[t->f[i]].id);
+        nv_jsonw_key(w, "score");
+        nv_jsonw_num(w, rounded(s->flow[t->f[i]]));
+        nv_jsonw_key(w, "group");
+        nv_jsonw_str_or_null(w, g == NV_NONE ? NULL : c->x->groups.v[g].id);
+        nv_jsonw_obj_end(w);
+    }
+    nv_jsonw_arr_end(w);
+}
+
+/* {"KEY": {"score", "top"}} for each sector or partner. */
 static void json_tally(struct nv_jsonw *w, const char *key,
+                       const struct check *c, const struct scores *s,
                        const struct tally *t)
 {
     nv_jsonw_key(w, key);
     nv_jsonw_obj(w);
     for (int i = 0; i < t->n; i++) {
         nv_jsonw_key(w, t->key[i]);
-        nv_jsonw_num(w, (double)(long long)(t->sum[i] * 1000 + 0.5) / 1000);
+        nv_jsonw_obj(w);
+        nv_jsonw_key(w, "score");
+        nv_jsonw_num(w, rounded(t->sum[i]));
+        json_top(w, c, s, &t->top[i]);
+        nv_jsonw_obj_end(w);
     }
     nv_jsonw_obj_end(w);
 }
@@ -198,6 +284,61 @@ static void json_violations(struct nv_jsonw *w, const struct check *c)
     nv_jsonw_arr_end(w);
 }
 
+static void json_rule_violations(struct nv_jsonw *w, const struct check *c,
+                                 uint32_t rule)
+{
+    static const char *const kinds[] = {"asset", "flow", "area"};
+
+    nv_jsonw_key(w, "violations");
+    nv_jsonw_arr(w);
+    for (uint32_t i = 0; i < c->nv; i++) {
+        if (c->v[i].rule != rule)
+            continue;
+        nv_jsonw_obj(w);
+        nv_jsonw_key(w, "kind");
+        nv_jsonw_str(w, kinds[c->v[i].kind]);
+        nv_jsonw_key(w, "item");
+        nv_jsonw_str(w, nv_violation_item(c->m, &c->v[i]));
+        nv_jsonw_key(w, "why");
+        nv_jsonw_str(w, c->v[i].why);
+        nv_jsonw_obj_end(w);
+    }
+    nv_jsonw_arr_end(w);
+}
+
+/* "rules": every rule with its status and what it measured. */
+static void json_rules(struct nv_jsonw *w, const struct check *c)
+{
+    nv_jsonw_key(w, "rules");
+    nv_jsonw_arr(w);
+    for (uint32_t i = 0; i < nv_policy_rules(c->p); i++) {
+        const struct nv_rule_result *r = &c->res[i];
+        struct nv_rule_info info;
+        nv_policy_rule(c->p, i, &info);
+        nv_jsonw_obj(w);
+        nv_jsonw_key(w, "id");
+        nv_jsonw_str(w, info.id);
+        nv_jsonw_key(w, "severity");
+        nv_jsonw_str(w, info.severity == NV_SEV_ERROR ? "error" : "warning");
+        nv_jsonw_key(w, "status");
+        nv_jsonw_str(w, nv_rule_status_names[r->status]);
+        nv_jsonw_key(w, "measured");
+        nv_jsonw_num(w, rounded(r->measured));
+        nv_jsonw_key(w, "threshold");
+        nv_jsonw_num(w, r->threshold);
+        nv_jsonw_key(w, "unit");
+        nv_jsonw_str(w, r->unit);
+        nv_jsonw_key(w, "checked");
+        nv_jsonw_int(w, r->checked);
+        nv_jsonw_key(w, r->status == NV_RULE_NOT_APPLICABLE ? "reason"
+                                                            : "evidence");
+        nv_jsonw_str(w, r->evidence);
+        json_rule_violations(w, c, i);
+        nv_jsonw_obj_end(w);
+    }
+    nv_jsonw_arr_end(w);
+}
+
 static int print_json(const struct check *c, const struct scores *s)
 {
     struct nv_jsonw *w = nv_jsonw_new(stdout, 0);
@@ -215,10 +356,13 @@ static int print_json(const struct check *c, const struct scores *s)
     nv_jsonw_key(w, "score");
     nv_jsonw_obj(w);
     nv_jsonw_key(w, "network");
-    nv_jsonw_num(w, (double)(long long)(s->network * 1000 + 0.5) / 1000);
-    json_tally(w, "sectors", &s->sector);
-    json_tally(w, "partners", &s->partner);
+    nv_jsonw_num(w, rounded(s->network));
+    json_top(w, c, s, &s->top);
+    json_tally(w, "sectors", c, s, &s->sector);
+    json_tally(w, "partners", c, s, &s->partner);
     nv_jsonw_obj_end(w);
+    json_rules(w, c);
+    nv_cli_json_resolutions(w, c->m);
     nv_jsonw_obj_end(w);
     rc = nv_jsonw_finish(w, &err);
     nv_jsonw_free(w);
@@ -241,7 +385,9 @@ static int report(struct check *c, int json)
         printf("%u rules checked on %s: %u violations, %u of them errors\n",
                nv_policy_rules(c->p), c->date, c->nv, c->errors);
         print_violations(c);
+        print_passed(c);
         print_scores(c, &s);
+        nv_cli_print_resolutions(c->m);
     }
     nv_free(s.flow);
     return !rc && c->errors ? NV_EXIT_FINDINGS : rc;
@@ -348,7 +494,7 @@ static int propose(const struct check *now, const char *path, int json)
 static int run(const struct nv_cmd_spec *spec, const struct check_opts *o,
                struct nv_strlist *args)
 {
-    struct check c = {NULL, NULL, NULL, NULL, 0, 0, ""};
+    struct check c = {NULL, NULL, NULL, NULL, NULL, 0, 0, ""};
     struct nv_model *m = NULL;
     struct nv_policy *p = NULL;
     struct nv_exposure x = {0};
@@ -358,19 +504,23 @@ static int run(const struct nv_cmd_spec *spec, const struct check_opts *o,
     if (!rc)
         rc = nv_cli_date(spec, o->date, c.date, sizeof c.date);
     if (!rc)
-        rc = nv_cli_load_model(spec, args, &o->lists, &m);
+        rc = nv_cli_load_model_strict(spec, args, &o->lists, o->strict_vendors,
+                                      &m);
+    if (!rc)
+        rc = nv_cli_bind_policy(p, m, o->strict);
     if (!rc && nv_exposure_compute(m, 0, &x, &err))
         rc = nv_cli_fail(&err);
     c.m = m;
     c.x = &x;
     c.p = p;
-    if (!rc && nv_policy_check(p, m, &x, c.date, &c.v, &c.nv, &err))
+    if (!rc && nv_policy_evaluate(p, m, &x, c.date, &c.v, &c.nv, &c.res, &err))
         rc = nv_cli_fail(&err);
     if (!rc && o->proposed)
         rc = propose(&c, o->proposed, o->json);
     else if (!rc)
         rc = report(&c, o->json);
     nv_free(c.v);
+    nv_free(c.res);
     nv_exposure_release(&x);
     nv_model_free(m);
     nv_policy_free(p);
@@ -379,7 +529,7 @@ static int run(const struct nv_cmd_spec *spec, const struct check_opts *o,
 
 int cmd_check(int argc, char **argv)
 {
-    struct check_opts o = {{NULL, 0}, {NULL, 0}, NULL, NULL, 0};
+    struct check_opts o = {{NULL, 0}, {NULL, 0}, NULL, NULL, 0, 0, 0};
     const struct nv_opt opts[] = {
         {"policy", NV_OPT_LIST, &o.packs, "PACK",
          "a policy pack or file (repeatable)"},
@@ -390,6 +540,10 @@ int cmd_check(int argc, char **argv)
          "check a proposed change: what it would break and fix"},
         {"list", NV_OPT_LIST, &o.lists, "FILE",
          "screen unresolved vendors against this list (repeatable)"},
+        {"strict", NV_OPT_FLAG, &o.strict, NULL,
+         "a policy reference that names nothing is an error (exit 2)"},
+        {"strict-vendors", NV_OPT_FLAG, &o.strict_vendors, NULL,
+         "hold fuzzy list matches for review instead of taking them"},
     };
     const struct nv_cmd_spec spec = {"check", "MODEL...",
                                      about,   examples,

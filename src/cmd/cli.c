@@ -9,6 +9,9 @@
 #include "integrity/image.h"
 #include "core/json.h"
 #include "model/load.h"
+#include "model/resolve.h"
+#include "model/catalogue.h"
+#include "exposure/groups.h"
 #include "core/parse.h"
 #include "screen/screen.h"
 
@@ -16,6 +19,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -205,7 +209,8 @@ int nv_cli_date(const struct nv_cmd_spec *spec, const char *text, char *out,
     return NV_EXIT_OK;
 }
 
-static int screen_vendors(const struct nv_strlist *lists, struct nv_model *m)
+static int screen_vendors(const struct nv_strlist *lists, int strict,
+                          struct nv_model *m)
 {
     struct nv_screen s;
     struct nv_err err;
@@ -215,6 +220,7 @@ static int screen_vendors(const struct nv_strlist *lists, struct nv_model *m)
     nv_err_clear(&err);
     if (nv_screen_open(&s, lists->items, lists->n, &err))
         return nv_cli_fail(&err);
+    s.strict = strict;
     rc = nv_screen_model(&s, m, &matched, &err);
     nv_screen_close(&s);
     return rc ? nv_cli_fail(&err) : NV_EXIT_OK;
@@ -224,6 +230,14 @@ int nv_cli_load_model(const struct nv_cmd_spec *spec,
                       const struct nv_strlist *args,
                       const struct nv_strlist *lists, struct nv_model **m)
 {
+    return nv_cli_load_model_strict(spec, args, lists, 0, m);
+}
+
+int nv_cli_load_model_strict(const struct nv_cmd_spec *spec,
+                             const struct nv_strlist *args,
+                             const struct nv_strlist *lists, int strict,
+                             struct nv_model **m)
+{
     struct nv_err err;
     int rc;
 
@@ -232,7 +246,7 @@ int nv_cli_load_model(const struct nv_cmd_spec *spec,
         return nv_cli_usage_error(spec, "name at least one MODEL file");
     if (nv_load_model(args->items, args->n, m, &err))
         return nv_cli_fail(&err);
-    rc = lists && lists->n ? screen_vendors(lists, *m) : NV_EXIT_OK;
+    rc = lists && lists->n ? screen_vendors(lists, strict, *m) : NV_EXIT_OK;
     if (rc) {
         nv_model_free(*m);
         *m = NULL;
@@ -437,4 +451,141 @@ int nv_cli_evidence_record(const struct nv_cli_evidence *e, const char *kind,
     fprintf(stderr, "netvet: recorded as entry %llu of the evidence log %s\n",
             (unsigned long long)index, e->log);
     return NV_EXIT_OK;
+}
+
+void nv_cli_print_resolutions(const struct nv_model *m)
+{
+    if (!m->nvres)
+        return;
+    printf("\nvendor strings not resolved exactly (string -> entity: method, "
+           "score)\n");
+    for (uint32_t i = 0; i < m->nvres; i++) {
+        const struct nv_vendor_res *r = &m->vres[i];
+        printf("  \"%s\" -> ", r->vendor);
+        if (r->method == NV_RESOLVE_NONE)
+            printf("unresolved (not trusted)\n");
+        else if (r->method == NV_RESOLVE_REVIEW)
+            printf("review: fuzzy %.2f to \"%s\", left unresolved\n", r->score,
+                   r->matched ? r->matched : "");
+        else
+            printf("%s: %s %.2f%s%s%s\n", NV_ENTITIES(m)[r->entity].id,
+                   nv_resolve_method_names[r->method], r->score,
+                   r->matched ? " (\"" : "", r->matched ? r->matched : "",
+                   r->matched ? "\")" : "");
+    }
+}
+
+void nv_cli_json_resolutions(struct nv_jsonw *w, const struct nv_model *m)
+{
+    nv_jsonw_key(w, "resolutions");
+    nv_jsonw_arr(w);
+    for (uint32_t i = 0; i < m->nvres; i++) {
+        const struct nv_vendor_res *r = &m->vres[i];
+        nv_jsonw_obj(w);
+        nv_jsonw_key(w, "vendor");
+        nv_jsonw_str(w, r->vendor);
+        nv_jsonw_key(w, "entity");
+        nv_jsonw_str_or_null(
+            w, r->entity == NV_NONE ? NULL : NV_ENTITIES(m)[r->entity].id);
+        nv_jsonw_key(w, "method");
+        nv_jsonw_str(w, nv_resolve_method_names[r->method]);
+        nv_jsonw_key(w, "score");
+        nv_jsonw_num(w, (double)(long long)(r->score * 1000 + 0.5) / 1000);
+        nv_jsonw_key(w, "matched");
+        nv_jsonw_str_or_null(w, r->matched);
+        nv_jsonw_obj_end(w);
+    }
+    nv_jsonw_arr_end(w);
+}
+
+/* The canonical value of a group of kind k named v, into out; a usage
+ * error with the closest names when v names nothing. */
+static int group_value(const struct nv_cmd_spec *spec, const struct nv_model *m,
+                       int k, const char *v, char *out, size_t size)
+{
+    char near[160], cc[3];
+    uint32_t e;
+    long row;
+    size_t nrows;
+    int d;
+
+    if (k == NV_GROUP_COUNTRY) {
+        if (!nv_resolve_country(v, cc))
+            return nv_cli_usage_error(spec,
+                                      "country '%s' is not an ISO 3166 "
+                                      "code (CN, US, SE ...)",
+                                      v);
+        snprintf(out, size, "%s", cc);
+        return NV_EXIT_OK;
+    }
+    if (k == NV_GROUP_DESIGNATION) {
+        for (d = 0;
+             d < NV_DESIG_COUNT && strcasecmp(v, nv_designation_names[d]); d++)
+            ;
+        if (d == NV_DESIG_COUNT)
+            return nv_cli_usage_error(spec,
+                                      "designation '%s' is not one of "
+                                      "trusted, standard, high-risk, "
+                                      "prohibited",
+                                      v);
+        snprintf(out, size, "%s", nv_designation_names[d]);
+        return NV_EXIT_OK;
+    }
+    e = nv_resolve_find(m, v, NULL);
+    row = e == NV_NONE ? nv_resolve_catalogue_row(v) : -1;
+    if (e == NV_NONE && row < 0) {
+        nv_resolve_suggest(m, v, near, sizeof near);
+        return nv_cli_usage_error(spec, "vendor '%s' names no entity%s%s%s", v,
+                                  near[0] ? "; did you mean vendor " : "", near,
+                                  near[0] ? "?" : "");
+    }
+    snprintf(out, size, "%s",
+             e != NV_NONE ? NV_ENTITIES(m)[e].id
+                          : nv_catalogue(&nrows)[row].id);
+    return NV_EXIT_OK;
+}
+
+/* The ids of gs closest to id, for a message. */
+static void near_groups(const struct nv_groups *gs, const char *id,
+                        size_t nvalue, char *out, size_t size)
+{
+    size_t limit = nvalue / 4 + 1, used = 0;
+
+    out[0] = '\0';
+    for (size_t d = 0; d <= limit; d++)
+        for (uint32_t g = 0; g < gs->n && used + 1 < size; g++)
+            if (nv_resolve_distance(id, gs->v[g].id) == d)
+                used += (size_t)snprintf(out + used, size - used, "%s%s",
+                                         used ? ", " : "", gs->v[g].id);
+}
+
+int nv_cli_find_group(const struct nv_cmd_spec *spec, const struct nv_model *m,
+                      const struct nv_groups *gs, const char *name, uint32_t *g)
+{
+    static const char *const kinds[] = {"vendor", "country", "designation"};
+    const char *colon = strchr(name, ':');
+    char value[96], id[128], near[200];
+    int k = -1, rc;
+
+    for (int i = 0; colon && i < 3; i++)
+        if ((size_t)(colon - name) == strlen(kinds[i]) &&
+            strncasecmp(name, kinds[i], strlen(kinds[i])) == 0)
+            k = i;
+    if (k < 0)
+        return nv_cli_usage_error(spec,
+                                  "group '%s' is not vendor:NAME, "
+                                  "country:CC or designation:CLASS",
+                                  name);
+    rc = group_value(spec, m, k, colon + 1, value, sizeof value);
+    if (rc)
+        return rc;
+    snprintf(id, sizeof id, "%s:%s", kinds[k], value);
+    *g = nv_groups_find(gs, id);
+    if (*g != NV_NONE)
+        return NV_EXIT_OK;
+    near_groups(gs, id, strlen(value), near, sizeof near);
+    return nv_cli_usage_error(spec,
+                              "no group '%s': no asset of the model belongs "
+                              "to it%s%s",
+                              id, near[0] ? "; groups near it: " : "", near);
 }

@@ -84,6 +84,20 @@ int nv_cli_group_id(const struct nv_cmd_spec *spec, const char *vendor,
                     const char *country, const char *designation, int required,
                     char *id, size_t size);
 
+/*
+ * The group that name ("vendor:Huawei", "country:cn",
+ * "designation:High-Risk") designates among gs, the groups of m: its
+ * value resolved as policies resolve theirs (vendors by id, name or
+ * alias in any case, then the catalogue; ISO country codes in any case;
+ * designations in any case).  A usage error that suggests the closest
+ * names when it designates nothing.
+ */
+struct nv_groups;
+struct nv_model;
+int nv_cli_find_group(const struct nv_cmd_spec *spec, const struct nv_model *m,
+                      const struct nv_groups *gs, const char *name,
+                      uint32_t *g);
+
 /* The day text names ("YYYY-MM-DD"; today in UTC when text is NULL)
  * into out, which has room for size (at least 11) bytes; a usage error
  * when text is not such a date. */
@@ -98,6 +112,20 @@ struct nv_model;
 int nv_cli_load_model(const struct nv_cmd_spec *spec,
                       const struct nv_strlist *args,
                       const struct nv_strlist *lists, struct nv_model **m);
+
+/* The same, and with strict set, fuzzy list matches are not taken but
+ * noted as review items (--strict-vendors). */
+int nv_cli_load_model_strict(const struct nv_cmd_spec *spec,
+                             const struct nv_strlist *args,
+                             const struct nv_strlist *lists, int strict,
+                             struct nv_model **m);
+
+/* Print, and write as the JSON member "resolutions", every vendor string
+ * of m that was not resolved exactly: the entity, the method, the score
+ * and the name it matched (resolve.h). */
+void nv_cli_print_resolutions(const struct nv_model *m);
+struct nv_jsonw;
+void nv_cli_json_resolutions(struct nv_jsonw *w, const struct nv_model *m);
 
 /*
  * Print "netvet: FILE:LINE:COL: message" to stderr and return the exit

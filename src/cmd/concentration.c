@@ -199,18 +199,18 @@ static int print_json(const struct nv_model *m,
 static int bill(const struct nv_cmd_spec *spec, const struct nv_model *m,
                 struct nv_groups *gs, const char *id, struct rip **out)
 {
-    static const char why[] = "no asset of the model belongs to it";
     struct nv_err err;
     uint32_t g;
+    int rc;
 
     *out = NULL;
     if (!id[0])
         return NV_EXIT_OK;
     if (nv_groups_build(m, gs, &err))
         return nv_cli_fail(&err);
-    g = nv_groups_find(gs, id);
-    if (g == NV_NONE)
-        return nv_cli_usage_error(spec, "no group '%s': %s", id, why);
+    rc = nv_cli_find_group(spec, m, gs, id, &g);
+    if (rc)
+        return rc;
     *out = nv_calloc(1, sizeof **out);
     if (!*out || rip_out(m, gs, g, *out))
         return NV_EXIT_INTERNAL;

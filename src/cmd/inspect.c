@@ -14,7 +14,9 @@ static const char about[] =
     "Load a model from one or more files, check it, and summarise it:\n"
     "counts per table, layer, kind, vendor and designation; vendor strings\n"
     "that resolve to no known entity (never trusted silently); parts of the\n"
-    "network that are not connected; flows whose ends are not connected.\n"
+    "network that are not connected; flows whose ends are not connected;\n"
+    "every vendor string resolved other than exactly (normalised, by the\n"
+    "built-in catalogue of makers, by a --list, or fuzzy), with its score.\n"
     "A MODEL is a native JSON model, a CSV bundle directory, a GraphML\n"
     "topology, an SNDlib network or a CycloneDX SBOM; several are merged.";
 
@@ -59,6 +61,7 @@ static void print_vendors(const struct nv_model *m,
                inv->unresolved[i].assets);
     if (inv->no_vendor)
         printf("\n%u assets name no vendor\n", inv->no_vendor);
+    nv_cli_print_resolutions(m);
 }
 
 /* The shown record id of an override. */
@@ -197,6 +200,7 @@ static int print_json(const struct nv_model *m, const struct nv_inventory *inv)
     json_by(w, "by_designation", nv_designation_names, inv->by_designation,
             NV_DESIG_COUNT);
     json_vendors(w, m, inv);
+    nv_cli_json_resolutions(w, m);
     nv_jsonw_key(w, "components");
     nv_jsonw_int(w, inv->components);
     nv_jsonw_key(w, "largest_component");
@@ -215,12 +219,14 @@ static int print_json(const struct nv_model *m, const struct nv_inventory *inv)
 
 int cmd_inspect(int argc, char **argv)
 {
-    int json = 0;
+    int json = 0, strict = 0;
     struct nv_strlist lists = {0};
     const struct nv_opt opts[] = {
         {"json", NV_OPT_FLAG, &json, NULL, "print the summary as JSON"},
         {"list", NV_OPT_LIST, &lists, "FILE",
          "screen unresolved vendors against this list (repeatable)"},
+        {"strict-vendors", NV_OPT_FLAG, &strict, NULL,
+         "hold fuzzy list matches for review instead of taking them"},
     };
     const struct nv_cmd_spec spec = {"inspect", "MODEL...",
                                      about,     examples,
@@ -233,7 +239,7 @@ int cmd_inspect(int argc, char **argv)
 
     nv_err_clear(&err);
     if (rc == NV_EXIT_OK)
-        rc = nv_cli_load_model(&spec, &args, &lists, &m);
+        rc = nv_cli_load_model_strict(&spec, &args, &lists, strict, &m);
     if (rc == NV_EXIT_OK && nv_inventory_build(m, &inv, &err))
         rc = nv_cli_fail(&err);
     if (rc == NV_EXIT_OK) {

@@ -3,6 +3,7 @@
  */
 #include "cmd/policyfile.h"
 
+#include "core/alloc.h"
 #include "core/crypto.h"
 #include "core/file.h"
 
@@ -93,4 +94,22 @@ int nv_cli_load_policy_digest(const struct nv_cmd_spec *spec,
     nv_sha256_free(h);
     nv_hex(d, sizeof d, digest);
     return rc;
+}
+
+int nv_cli_bind_policy(struct nv_policy *p, const struct nv_model *m,
+                       int strict)
+{
+    struct nv_policy_warning *w = NULL;
+    struct nv_err err;
+    uint32_t n = 0;
+
+    nv_err_clear(&err);
+    if (nv_policy_bind(p, m, &w, &n, &err))
+        return nv_cli_fail(&err);
+    for (uint32_t i = 0; i < n; i++)
+        fprintf(stderr, "netvet: %s:%lu:%lu: %s: rule %s: %s\n", w[i].file,
+                w[i].line, w[i].col, strict ? "error" : "warning", w[i].rule,
+                w[i].msg);
+    nv_free(w);
+    return strict && n ? NV_EXIT_USAGE : NV_EXIT_OK;
 }

@@ -22,4 +22,11 @@ int nv_cli_load_policy_digest(const struct nv_cmd_spec *spec,
                               const struct nv_strlist *packs,
                               struct nv_policy **p, char digest[NV_SHA256_HEX]);
 
+/* Bind p to m (nv_policy_bind) and print each reference that names
+ * nothing as "netvet: FILE:LINE:COL: warning: rule ID: ..."; with strict,
+ * any such reference is an error (exit status 2). */
+struct nv_model;
+int nv_cli_bind_policy(struct nv_policy *p, const struct nv_model *m,
+                       int strict);
+
 #endif

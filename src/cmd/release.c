@@ -12,9 +12,11 @@
 #include "cmd/policyfile.h"
 #include "policy/release.h"
 #include "exposure/score.h"
+#include "model/resolve.h"
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 static const char about[] =
     "Decide, for every partner, each of its channels (the flows that carry\n"
@@ -139,6 +141,12 @@ static void matrix_text(const struct ctx *c, const struct decisions *d)
         printf(" %s%s\n", worst,
                NV_FLOWS(c->m)[r->flow].encrypted ? " (encrypted)" : "");
     }
+    printf("\nthresholds decided by:\n");
+    for (int k = 0; k < NV_CLASS_COUNT; k++) {
+        const char *by = nv_policy_tolerance_source(c->p, (enum nv_class)k);
+        printf("  %-13s %s\n", nv_class_names[k],
+               by ? by : "no pack sets one: denied");
+    }
 }
 
 static void matrix_json(struct nv_jsonw *w, const struct nv_model *m,
@@ -182,7 +190,96 @@ struct item {
     const char *channel;
 };
 
-static int read_item(const char *path, struct nv_arena *a, struct item *it)
+/* Up to three of names[0..n) closest to s, ", "-separated, into out. */
+static void closest(const char *s, const char *const *names, uint32_t n,
+                    char *out, size_t size)
+{
+    size_t limit = strlen(s) / 3 + 1, used = 0;
+
+    out[0] = '\0';
+    for (size_t d = 0; d <= limit; d++)
+        for (uint32_t i = 0; i < n && used + 1 < size; i++)
+            if (nv_resolve_distance(s, names[i]) == d)
+                used += (size_t)snprintf(out + used, size - used, "%s%s",
+                                         used ? ", " : "", names[i]);
+}
+
+/* Whether name is one of names[0..n), in any case; if not, the closest
+ * into near. */
+static int known(const char *name, const char *const *names, uint32_t n,
+                 char *near, size_t size)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (strcasecmp(name, names[i]) == 0)
+            return 1;
+    closest(name, names, n, near, size);
+    return 0;
+}
+
+/* The ids of the model's partners (channels: of their channels). */
+static const char **ids_of(const struct nv_model *m, int channels, uint32_t *n)
+{
+    uint32_t room = 1;
+    const char **v;
+
+    for (uint32_t p = 0; p < NV_COUNT(m, NV_T_PARTNER); p++)
+        room += channels ? NV_PARTNERS(m)[p].channels.n : 1;
+    v = nv_calloc(room, sizeof *v);
+    *n = 0;
+    for (uint32_t p = 0; v && p < NV_COUNT(m, NV_T_PARTNER); p++) {
+        const struct nv_partner *pa = &NV_PARTNERS(m)[p];
+        if (!channels)
+            v[(*n)++] = pa->id;
+        for (uint32_t k = 0; channels && k < pa->channels.n; k++)
+            v[(*n)++] = NV_FLOWS(m)[pa->channels.v[k].idx].id;
+    }
+    return v;
+}
+
+/* One name of the item (a partner or the channel) that the model must
+ * know; an error at its position, with suggestions, when it does not. */
+static enum nv_rc check_name(const struct nv_model *m, const struct nv_file *f,
+                             const char *path, const struct nv_json *j,
+                             int channel, struct nv_err *err)
+{
+    uint32_t n;
+    const char **ids = ids_of(m, channel, &n);
+    char near[160];
+    enum nv_rc rc = NV_OK;
+
+    if (!ids)
+        return nv_err_set(err, NV_ENOMEM, "out of memory");
+    if (j->type != NV_JSON_STRING)
+        rc = nv_json_error_at(err, NV_EPARSE, f->data, f->len, path, j->off,
+                              "a %s is named by a string",
+                              channel ? "channel" : "partner");
+    else if (!known(j->u.str, ids, n, near, sizeof near))
+        rc = nv_json_error_at(err, NV_EPARSE, f->data, f->len, path, j->off,
+                              "no %s '%s' in the model%s%s%s",
+                              channel ? "partner channel" : "partner", j->u.str,
+                              near[0] ? "; did you mean " : "", near,
+                              near[0] ? "?" : "");
+    nv_free(ids);
+    return rc;
+}
+
+/* Every partner and the channel of the item, known to the model. */
+static enum nv_rc check_item(const struct nv_model *m, const struct nv_file *f,
+                             const char *path, const struct nv_json *root,
+                             const struct item *it, struct nv_err *err)
+{
+    const struct nv_json *ch = nv_json_get(root, "channel");
+    enum nv_rc rc = NV_OK;
+
+    for (size_t i = 0; i < it->rel->len && !rc; i++)
+        rc = check_name(m, f, path, &it->rel->u.items[i], 0, err);
+    if (!rc && ch)
+        rc = check_name(m, f, path, ch, 1, err);
+    return rc;
+}
+
+static int read_item(const struct nv_model *m, const char *path,
+                     struct nv_arena *a, struct item *it)
 {
     struct nv_file f;
     struct nv_json *root;
@@ -210,6 +307,8 @@ static int read_item(const char *path, struct nv_arena *a, struct item *it)
         it->cls = (enum nv_class)(k < 0 ? 0 : k);
         it->channel = ch && ch->type == NV_JSON_STRING ? ch->u.str : NULL;
     }
+    if (!rc)
+        rc = check_item(m, &f, path, root, it, &err);
     if (opened)
         nv_file_release(&f);
     return rc ? nv_cli_fail(&err) : NV_EXIT_OK;
@@ -219,7 +318,7 @@ static int releasable(const struct item *it, const char *partner)
 {
     for (size_t i = 0; i < it->rel->len; i++)
         if (it->rel->u.items[i].type == NV_JSON_STRING &&
-            strcmp(it->rel->u.items[i].u.str, partner) == 0)
+            strcasecmp(it->rel->u.items[i].u.str, partner) == 0)
             return 1;
     return 0;
 }
@@ -237,7 +336,7 @@ static void best_channel(const struct ctx *c, const struct item *it,
     for (uint32_t k = 0; k < r->pa->channels.n; k++) {
         uint32_t f = r->pa->channels.v[k].idx;
         struct nv_release_cell cell;
-        if (it->channel && strcmp(NV_FLOWS(c->m)[f].id, it->channel) != 0)
+        if (it->channel && strcasecmp(NV_FLOWS(c->m)[f].id, it->channel) != 0)
             continue;
         nv_release_decide(c->m, c->x, c->p, f, it->cls, &cell);
         nv_release_name_assets(c->cf, f, &cell);
@@ -256,7 +355,7 @@ static int decide_item(const struct ctx *c, const char *path,
     int rc;
 
     nv_arena_init(&a);
-    rc = read_item(path, &a, &it);
+    rc = read_item(c->m, path, &a, &it);
     if (!rc)
         rc = alloc_rows(c->m, 1, d);
     d->item = 1;

@@ -203,16 +203,11 @@ static int print_pdf(const char *html, const char *pdf)
     return NV_EXIT_OK;
 }
 
-static int find_group(const struct nv_cmd_spec *spec,
+static int find_group(const struct nv_cmd_spec *spec, const struct nv_model *m,
                       const struct nv_exposure *x, const char *id, uint32_t *g)
 {
-    *g = id[0] ? nv_groups_find(&x->groups, id) : NV_NONE;
-    if (id[0] && *g == NV_NONE)
-        return nv_cli_usage_error(spec,
-                                  "no group '%s': no asset of the model "
-                                  "belongs to it",
-                                  id);
-    return NV_EXIT_OK;
+    *g = NV_NONE;
+    return id[0] ? nv_cli_find_group(spec, m, &x->groups, id, g) : NV_EXIT_OK;
 }
 
 /* The plan of the recommended actions: from the report's year, no
@@ -258,10 +253,12 @@ static int run(const struct nv_cmd_spec *spec, const struct report_opts *o,
         rc = nv_cli_load_policy_digest(spec, &o->packs, &p, key);
     if (!rc)
         rc = nv_cli_load_model(spec, args, &o->lists, &m);
+    if (!rc && p)
+        rc = nv_cli_bind_policy(p, m, 0);
     if (!rc && nv_exposure_compute(m, 0, &x, &err))
         rc = nv_cli_fail(&err);
     if (!rc)
-        rc = find_group(spec, &x, id, &r.group);
+        rc = find_group(spec, m, &x, id, &r.group);
     if (!rc && p && nv_policy_check(p, m, &x, date, &v, &r.nv, &err))
         rc = nv_cli_fail(&err);
     if (!rc && o->store)

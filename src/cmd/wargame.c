@@ -21,16 +21,20 @@ static const char about[] =
     "traffic alone (every route of the flow crosses them), ranked by that\n"
     "traffic; the assets that give it each flow (--json); and the sites\n"
     "that run only on its equipment, with the people they serve.  A short\n"
-    "plain-language summary comes first.  Exit status 1 when the group can\n"
-    "read, observe or cut any flow, 0 when it can not, 2 on bad input.";
+    "plain-language summary comes first.  Several groups (repeat the\n"
+    "options) are played in turn; with --json, one object a line.  Exit\n"
+    "status 1 when a group can read, observe or cut any flow, 0 when none\n"
+    "can, 2 on bad input.";
 
 static const char examples[] =
     "  netvet wargame examples/national/model.json --vendor huawei\n"
     "  netvet wargame model.json --country CN\n"
+    "  netvet wargame model.json --vendor Huawei --vendor \"ZTE Corp\"\n"
     "  netvet wargame model.json --designation high-risk --json\n";
 
 struct wg_opts {
-    const char *vendor, *country, *designation, *threads;
+    struct nv_strlist vendor, country, designation;
+    const char *threads;
     int json;
     struct nv_strlist lists;
 };
@@ -249,16 +253,13 @@ static int play(const struct nv_cmd_spec *spec, const struct wg_opts *o,
                 const struct nv_model *m, const struct nv_exposure *x,
                 const char *id)
 {
-    uint32_t g = nv_groups_find(&x->groups, id);
     struct nv_wargame w;
     struct nv_err err;
-    int rc;
+    uint32_t g;
+    int rc = nv_cli_find_group(spec, m, &x->groups, id, &g);
 
-    if (g == NV_NONE)
-        return nv_cli_usage_error(spec,
-                                  "no group '%s': no asset of the model "
-                                  "belongs to it",
-                                  id);
+    if (rc)
+        return rc;
     if (nv_wargame_run(m, x, g, &w, &err))
         return nv_cli_fail(&err);
     if (o->json) {
@@ -274,16 +275,42 @@ static int play(const struct nv_cmd_spec *spec, const struct wg_opts *o,
     return rc;
 }
 
+/* Play the war game of every group the options name, in turn: each
+ * must resolve before any is played. */
+static int play_all(const struct nv_cmd_spec *spec, const struct wg_opts *o,
+                    const struct nv_model *m, const struct nv_exposure *x)
+{
+    static const char *const kinds[] = {"vendor", "country", "designation"};
+    const struct nv_strlist *l[] = {&o->vendor, &o->country, &o->designation};
+    int rc = NV_EXIT_OK, found = 0;
+    char id[160];
+    uint32_t g;
+
+    for (int pass = 0; pass < 2 && rc != NV_EXIT_USAGE; pass++)
+        for (int k = 0; k < 3 && rc != NV_EXIT_USAGE; k++)
+            for (size_t i = 0; i < l[k]->n && rc != NV_EXIT_USAGE; i++) {
+                int r;
+                snprintf(id, sizeof id, "%s:%s", kinds[k], l[k]->items[i]);
+                r = pass ? play(spec, o, m, x, id)
+                         : nv_cli_find_group(spec, m, &x->groups, id, &g);
+                if (pass && !o->json && (k || i))
+                    putchar('\n');
+                found |= r == NV_EXIT_FINDINGS;
+                rc = r == NV_EXIT_FINDINGS ? rc : r;
+            }
+    return rc ? rc : found ? NV_EXIT_FINDINGS : NV_EXIT_OK;
+}
+
 int cmd_wargame(int argc, char **argv)
 {
-    struct wg_opts o = {NULL, NULL, NULL, NULL, 0, {NULL, 0}};
+    struct wg_opts o = {{NULL, 0}, {NULL, 0}, {NULL, 0}, NULL, 0, {NULL, 0}};
     const struct nv_opt opts[] = {
-        {"vendor", NV_OPT_STRING, &o.vendor, "ID",
-         "a vendor (entity id), with its subsidiaries"},
-        {"country", NV_OPT_STRING, &o.country, "CC",
-         "every vendor of one country (ISO code)"},
-        {"designation", NV_OPT_STRING, &o.designation, "CLASS",
-         "every vendor of a class: high-risk or prohibited"},
+        {"vendor", NV_OPT_LIST, &o.vendor, "NAME",
+         "a vendor (id, name or alias), with its subsidiaries (repeatable)"},
+        {"country", NV_OPT_LIST, &o.country, "CC",
+         "every vendor of one country (ISO code; repeatable)"},
+        {"designation", NV_OPT_LIST, &o.designation, "CLASS",
+         "every vendor of a class: high-risk or prohibited (repeatable)"},
         {"json", NV_OPT_FLAG, &o.json, NULL, "print the war game as JSON"},
         {"list", NV_OPT_LIST, &o.lists, "FILE",
          "screen unresolved vendors against this list (repeatable)"},
@@ -298,12 +325,11 @@ int cmd_wargame(int argc, char **argv)
     struct nv_exposure x = {0};
     struct nv_err err;
     uint32_t threads = 0;
-    char id[128];
     int rc = nv_cli_parse(&spec, argc, argv, &args);
 
-    if (rc == NV_EXIT_OK)
-        rc = nv_cli_group_id(&spec, o.vendor, o.country, o.designation, 1, id,
-                             sizeof id);
+    if (rc == NV_EXIT_OK && !o.vendor.n && !o.country.n && !o.designation.n)
+        rc = nv_cli_usage_error(&spec, "name a group: --vendor NAME, "
+                                       "--country CC or --designation CLASS");
     if (rc == NV_EXIT_OK)
         rc = nv_cli_number(&spec, "threads", o.threads, 64, &threads);
     if (rc == NV_EXIT_OK)
@@ -311,10 +337,13 @@ int cmd_wargame(int argc, char **argv)
     if (rc == NV_EXIT_OK && nv_exposure_compute(m, (int)threads, &x, &err))
         rc = nv_cli_fail(&err);
     if (rc == NV_EXIT_OK)
-        rc = play(&spec, &o, m, &x, id);
+        rc = play_all(&spec, &o, m, &x);
     nv_exposure_release(&x);
     nv_model_free(m);
     nv_strlist_release(&args);
     nv_strlist_release(&o.lists);
+    nv_strlist_release(&o.vendor);
+    nv_strlist_release(&o.country);
+    nv_strlist_release(&o.designation);
     return rc < 0 ? NV_EXIT_OK : rc;
 }

@@ -56,6 +56,7 @@ void nv_model_free(struct nv_model *m)
     }
     nv_free(m->sources);
     nv_free(m->overrides);
+    nv_free(m->vres);
     nv_free(m->graph.off);
     nv_free(m->graph.adj);
     nv_free(m->graph.link);
@@ -288,7 +289,7 @@ enum nv_rc nv_model_finish(struct nv_model *m, struct nv_err *err)
     if (!rc)
         rc = find_roots(m, err);
     if (!rc)
-        rc = nv_resolve_exact(m, err);
+        rc = nv_resolve_model(m, err);
     if (!rc)
         rc = build_graph(m, err);
     if (!rc) {

@@ -97,6 +97,33 @@ struct nv_entity {
     enum nv_designation designation;
     struct nv_ref parent; /* an entity */
     uint32_t root;        /* ultimate parent (itself if none) */
+    int origin;           /* enum nv_origin: who defined it */
+};
+
+/* Who defined an entity: the model's files, the built-in catalogue
+ * (catalogue.h), or a restricted-party list (screening). */
+enum nv_origin { NV_ORIGIN_MODEL, NV_ORIGIN_CATALOGUE, NV_ORIGIN_LIST };
+
+/* How a vendor string found its entity (resolve.h says the order). */
+enum nv_resolve_method {
+    NV_RESOLVE_EXACT,
+    NV_RESOLVE_NORMALISED, /* legal forms removed */
+    NV_RESOLVE_CATALOGUE,
+    NV_RESOLVE_LIST,
+    NV_RESOLVE_FUZZY,
+    NV_RESOLVE_REVIEW, /* a fuzzy match held back for review */
+    NV_RESOLVE_NONE,   /* unresolved */
+    NV_RESOLVE_COUNT
+};
+
+/* One distinct vendor string that did not resolve exactly. */
+struct nv_vendor_res {
+    const char *vendor; /* as found (model arena) */
+    uint32_t entity;    /* NV_NONE when unresolved or held for review */
+    uint32_t candidate; /* review: the entity it would have been */
+    enum nv_resolve_method method;
+    double score;        /* 1 except for fuzzy and review */
+    const char *matched; /* the name or alias that matched, or NULL */
 };
 
 struct nv_site {
@@ -192,6 +219,9 @@ struct nv_model {
     size_t noverrides, overrides_cap;
     struct nv_graph graph; /* valid after nv_model_finish */
     int finished;
+    struct nv_vendor_res *vres; /* non-exact resolutions, in order found */
+    uint32_t nvres;
+    size_t vres_cap;
 };
 
 /* Typed views of the tables (valid after loading). */

@@ -81,6 +81,15 @@ static void json_record(struct nv_jsonw *w, const struct nv_schema *s,
     nv_jsonw_obj_end(w);
 }
 
+/* Whether record i of table t is the user's to write back: entities that
+ * resolution added (from the built-in catalogue or a restricted-party
+ * list) are derived, and made again at load, where a later list can
+ * still designate them. */
+static int written(const struct nv_model *m, int t, uint32_t i)
+{
+    return t != NV_T_ENTITY || NV_ENTITIES(m)[i].origin == NV_ORIGIN_MODEL;
+}
+
 /* One record a line: the skeleton is written around the writer, which
  * starts a new document for each record. */
 enum nv_rc nv_save_json(const struct nv_model *m, FILE *out, struct nv_err *err)
@@ -94,8 +103,10 @@ enum nv_rc nv_save_json(const struct nv_model *m, FILE *out, struct nv_err *err)
     for (int t = 0; t < NV_T_COUNT; t++) {
         const struct nv_schema *s = &nv_schemas[t];
         fprintf(out, ",\n\"%s\": [", s->name);
-        for (uint32_t i = 0; i < m->t[t].n; i++) {
-            nv_jsonw_next(w, i ? ",\n" : "\n");
+        for (uint32_t i = 0, k = 0; i < m->t[t].n; i++) {
+            if (!written(m, t, i))
+                continue;
+            nv_jsonw_next(w, k++ ? ",\n" : "\n");
             json_record(w, s, (const char *)m->t[t].v + (size_t)i * s->size);
         }
         nv_jsonw_next(w, "");
@@ -227,6 +238,8 @@ static enum nv_rc csv_table(FILE *out, const struct nv_model *m,
     for (uint32_t i = 0; i < m->t[t].n && !rc; i++) {
         const void *rec = (const char *)m->t[t].v + (size_t)i * s->size;
         uint32_t set = ((const struct nv_rec *)rec)->set;
+        if (!written(m, (int)t, i))
+            continue;
         for (int k = 0; k < s->nfields && !rc; k++) {
             if (k)
                 fputc(',', out);

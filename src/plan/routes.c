@@ -101,8 +101,7 @@ static int search(struct nv_routes *r, uint32_t s, double *dist)
     while (r->nheap) {
         struct item it = pop(r);
         /* A non-transit asset ends a path; only the source starts one. */
-        if (it.d > dist[it.v] ||
-            (it.v != s && !NV_ASSETS(r->m)[it.v].transit))
+        if (it.d > dist[it.v] || (it.v != s && !NV_ASSETS(r->m)[it.v].transit))
             continue;
         for (uint32_t k = g->off[it.v]; k < g->off[it.v + 1]; k++) {
             uint32_t w = g->adj[k];

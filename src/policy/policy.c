@@ -14,6 +14,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #define MAX_DEPTH 32
 #define MAX_VALUES 64
@@ -27,8 +28,9 @@ struct parser {
     const char *text, *name;
     size_t len, pos;
     struct nv_err *err;
-    enum tok tok;    /* the current token */
-    size_t start, n; /* where it is (for strings: inside the quotes) */
+    const char *pack; /* the name of the file's pack, once given */
+    enum tok tok;     /* the current token */
+    size_t start, n;  /* where it is (for strings: inside the quotes) */
     int depth;
 };
 
@@ -182,7 +184,18 @@ static enum nv_rc take(struct parser *ps, enum tok tok, const char *what,
     return next(ps);
 }
 
-/* One of names[0..n) as the current word; its index in *out. */
+/* The index of the word s (len bytes) among names[0..n), in any case. */
+static int index_any_case(const char *const *names, int n, const char *s,
+                          size_t len)
+{
+    for (int i = 0; i < n; i++)
+        if (strlen(names[i]) == len && strncasecmp(names[i], s, len) == 0)
+            return i;
+    return -1;
+}
+
+/* One of names[0..n) as the current word, in any case; its index in
+ * *out. */
 static enum nv_rc take_enum(struct parser *ps, const char *what,
                             const char *const *names, int n, int *out)
 {
@@ -190,7 +203,7 @@ static enum nv_rc take_enum(struct parser *ps, const char *what,
     size_t used = 0;
 
     *out = ps->tok == T_WORD
-               ? nv_name_index(names, n, ps->text + ps->start, ps->n)
+               ? index_any_case(names, n, ps->text + ps->start, ps->n)
                : -1;
     if (*out >= 0)
         return next(ps);
@@ -239,6 +252,8 @@ static enum nv_rc value(struct parser *ps, enum field f, struct node *n)
 
     if (n->nvalues == MAX_VALUES)
         return fail(ps, ps->start, "more than %d values", MAX_VALUES);
+    nv_text_pos(ps->text, ps->len, ps->start, &n->pos[n->nvalues].line,
+                &n->pos[n->nvalues].col);
     if (d->names) {
         snprintf(what, sizeof what, "a %s", d->name);
         rc = take_enum(ps, what, d->names, d->nnames, &n->ivalues[n->nvalues]);
@@ -259,7 +274,8 @@ static enum nv_rc values(struct parser *ps, enum field f, struct node *n)
 
     n->values = nv_arena_calloc(&ps->p->arena, MAX_VALUES, sizeof *n->values);
     n->ivalues = nv_arena_calloc(&ps->p->arena, MAX_VALUES, sizeof *n->ivalues);
-    if (!n->values || !n->ivalues)
+    n->pos = nv_arena_calloc(&ps->p->arena, MAX_VALUES, sizeof *n->pos);
+    if (!n->values || !n->ivalues || !n->pos)
         return nv_err_set(ps->err, NV_ENOMEM, "out of memory");
     if (n->op != OP_IN)
         return value(ps, f, n);
@@ -290,6 +306,28 @@ static enum nv_rc near_test(struct parser *ps, struct node *n)
     if (!rc && nv_parse_i64(num, strlen(num), 0, 64, &links))
         rc = fail(ps, at, "a number of links from 0 to 64");
     n->number = (uint32_t)links;
+    return rc ? rc : expect(ps, ")");
+}
+
+/* within(COND, N km): an asset whose site lies within N km (or m) of a
+ * site where COND holds. */
+static enum nv_rc within_test(struct parser *ps, struct node *n)
+{
+    static const char *const units[] = {"km", "m"};
+    const char *num;
+    int unit = 0;
+    size_t at;
+    enum nv_rc rc = expect(ps, "(");
+
+    rc = rc ? rc : cond(ps, CTX_ASSET, &n->a);
+    rc = rc ? rc : expect(ps, ",");
+    at = ps->start;
+    rc = rc ? rc : take(ps, T_NUMBER, "a distance", &num);
+    if (!rc && (nv_parse_double(num, strlen(num), &n->metres) ||
+                n->metres < 0 || n->metres > 20000))
+        rc = fail(ps, at, "a distance from 0 to 20000 km");
+    rc = rc ? rc : take_enum(ps, "a unit", units, 2, &unit);
+    n->metres *= unit == 0 ? 1000 : 1;
     return rc ? rc : expect(ps, ")");
 }
 
@@ -367,6 +405,8 @@ static enum nv_rc predicate(struct parser *ps, unsigned ctx, struct node **out)
             f = (enum field)i;
     if (is(ps, "near") && ctx == CTX_ASSET)
         n = new_node(ps, N_NEAR);
+    else if (is(ps, "within") && ctx == CTX_ASSET)
+        n = new_node(ps, N_WITHIN);
     else if (is(ps, "exposure") && ctx == CTX_FLOW)
         n = new_node(ps, N_EXPOSURE);
     else if (is(ps, "margin") && ctx == CTX_FLOW)
@@ -387,6 +427,8 @@ static enum nv_rc predicate(struct parser *ps, unsigned ctx, struct node **out)
         return NV_EPARSE;
     if (n->kind == N_NEAR)
         return near_test(ps, n);
+    if (n->kind == N_WITHIN)
+        return within_test(ps, n);
     if (n->kind == N_EXPOSURE)
         return exposure_test(ps, n);
     if (n->kind == N_MARGIN)
@@ -588,10 +630,25 @@ static enum nv_rc rule(struct parser *ps)
     return rc;
 }
 
+/* Who set a release threshold: "pack uk-2020, release secret at
+ * policies/uk-2020.nvp:36", for the reasons of release decisions. */
+static const char *threshold_by(struct parser *ps, size_t at, int cls)
+{
+    unsigned long line, col;
+    char by[600];
+
+    nv_text_pos(ps->text, ps->len, at, &line, &col);
+    snprintf(by, sizeof by, "%s%.100s%srelease %s at %.400s:%lu",
+             ps->pack ? "pack " : "", ps->pack ? ps->pack : "",
+             ps->pack ? ", " : "", nv_class_names[cls], ps->name, line);
+    return nv_arena_strdup(&ps->p->arena, by);
+}
+
 /* release CLASS tolerate LEVEL [encrypted LEVEL] */
 static enum nv_rc release(struct parser *ps)
 {
     int cls = 0, level = 0, enc = 0;
+    size_t at = ps->start;
     enum nv_rc rc = next(ps);
 
     rc = rc ? rc
@@ -610,6 +667,9 @@ static enum nv_rc release(struct parser *ps)
     if (!rc) {
         ps->p->tolerate[cls][0] = level;
         ps->p->tolerate[cls][1] = enc > level ? enc : level;
+        ps->p->tolerate_by[cls] = threshold_by(ps, at, cls);
+        if (!ps->p->tolerate_by[cls])
+            rc = nv_err_set(ps->err, NV_ENOMEM, "out of memory");
     }
     return rc;
 }
@@ -617,7 +677,6 @@ static enum nv_rc release(struct parser *ps)
 static enum nv_rc statement(struct parser *ps)
 {
     char got[64];
-    const char *ignored;
     enum nv_rc rc;
 
     if (is(ps, "rule"))
@@ -630,14 +689,15 @@ static enum nv_rc statement(struct parser *ps)
                     "found %s",
                     shown(ps, got, sizeof got));
     rc = next(ps); /* pack NAME ["title"]: a name for people */
-    rc = rc ? rc : take(ps, T_WORD, "a pack name", &ignored);
+    rc = rc ? rc : take(ps, T_WORD, "a pack name", &ps->pack);
     return rc || ps->tok != T_STRING ? rc : next(ps);
 }
 
 enum nv_rc nv_policy_parse(struct nv_policy *p, const char *name,
                            const char *text, size_t len, struct nv_err *err)
 {
-    struct parser ps = {p, text ? text : "", name, len, 0, err, T_END, 0, 0, 0};
+    struct parser ps = {
+        p, text ? text : "", name, len, 0, err, NULL, T_END, 0, 0, 0};
     enum nv_rc rc;
 
     if (len > MAX_TEXT)
@@ -695,4 +755,10 @@ int nv_policy_tolerates(const struct nv_policy *p, enum nv_class c,
                         int encrypted)
 {
     return p->tolerate[c][!!encrypted];
+}
+
+const char *nv_policy_tolerance_source(const struct nv_policy *p,
+                                       enum nv_class c)
+{
+    return p->tolerate_by[c];
 }

@@ -36,6 +36,29 @@ enum nv_rc nv_policy_parse(struct nv_policy *p, const char *name,
                            const char *text, size_t len,
                            struct nv_err *err) NV_WUR;
 
+/* A reference of a policy that names nothing of the model it is bound
+ * to, with where it was written and what it may have meant. */
+struct nv_policy_warning {
+    const char *file, *rule;
+    unsigned long line, col;
+    char msg[256]; /* "vendor 'Huawie' names no ...; did you mean ..." */
+};
+
+/*
+ * Resolve p's references against m, as the model's own vendor strings
+ * are (resolve.h): vendors by entity id, name or alias in any case and
+ * without legal forms, then by the catalogue of makers; countries as ISO
+ * 3166 codes in any case; tags, sectors, regions, sites and partners in
+ * any case.  Values that resolve are rewritten to what the model calls
+ * them; each that resolves to nothing is a warning in *w (free with
+ * nv_free; *n of them), with the closest candidates.  Bind before
+ * checking; binding again to another model of the same entities is
+ * harmless.
+ */
+enum nv_rc nv_policy_bind(struct nv_policy *p, const struct nv_model *m,
+                          struct nv_policy_warning **w, uint32_t *n,
+                          struct nv_err *err) NV_WUR;
+
 /* Whether some rule looks at exposure (so it must be computed). */
 int nv_policy_needs_exposure(const struct nv_policy *p);
 
@@ -96,10 +119,49 @@ enum nv_rc nv_policy_check(const struct nv_policy *p, const struct nv_model *m,
                            struct nv_violation **v, uint32_t *n,
                            struct nv_err *err) NV_WUR;
 
+/* What a rule measured, whether it passed or not (docs/policy.md). */
+enum nv_rule_status {
+    NV_RULE_PASS,
+    NV_RULE_FAIL,
+    NV_RULE_NOT_APPLICABLE, /* nothing to check, or not yet in force */
+    NV_RULE_STATUS_COUNT
+};
+
+/* "pass", "fail", "not-applicable". */
+extern const char *const nv_rule_status_names[NV_RULE_STATUS_COUNT];
+
+struct nv_rule_result {
+    enum nv_rule_status status;
+    double measured;  /* the figure the rule bounds: a share in percent,
+                         a number of vendors, or of items that break it */
+    double threshold; /* the bound it is held to */
+    const char *unit; /* "%", "vendors", "assets", "flows" */
+    uint32_t checked; /* assets, flows or areas looked at */
+    uint32_t violations;
+    char evidence[320]; /* the figures, or why not applicable */
+};
+
+/*
+ * nv_policy_check, and also each rule's result: *res (free with
+ * nv_free) has one entry a rule, in the policy's order.
+ */
+enum nv_rc nv_policy_evaluate(const struct nv_policy *p,
+                              const struct nv_model *m,
+                              const struct nv_exposure *x, const char *date,
+                              struct nv_violation **v, uint32_t *n,
+                              struct nv_rule_result **res,
+                              struct nv_err *err) NV_WUR;
+
 /* Release thresholds: the worst exposure to a high-risk or prohibited
  * group that a channel may have to carry information of class c in the
  * clear, and encrypted.  -1 when the policy says nothing for c. */
 int nv_policy_tolerates(const struct nv_policy *p, enum nv_class c,
                         int encrypted);
+
+/* Which statement set the threshold for class c ("pack uk-2020, release
+ * secret at policies/uk-2020.nvp:36"; the last one read wins), or NULL
+ * when none did. */
+const char *nv_policy_tolerance_source(const struct nv_policy *p,
+                                       enum nv_class c);
 
 #endif

@@ -10,11 +10,22 @@
 #include "core/alloc.h"
 #include "core/strmap.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #define MAX_NEAR 16
+#define EARTH_KM 6371.0088 /* mean radius (IUGG) */
+
+/* The sites where a within() node's condition holds: those with
+ * coordinates, and whether some have none. */
+struct within_set {
+    const struct node *node;
+    uint32_t *sites, n;
+    int missing;
+};
 
 struct eval {
     const struct nv_policy *p;
@@ -25,6 +36,9 @@ struct eval {
     int nnear;
     struct nv_margin *margin[2]; /* vendor, country: worked out when a
                                     rule first asks */
+    struct within_set within[MAX_NEAR];
+    int nwithin;
+    int unknown_as; /* what within() is when a distance is unknown */
     struct nv_violation *v;
     uint32_t nv;
     size_t cap;
@@ -37,7 +51,7 @@ static int asset_holds(struct eval *e, const struct node *n, uint32_t a);
 static int in_values(const struct node *n, const char *s, int i)
 {
     for (uint32_t k = 0; k < n->nvalues; k++)
-        if (s ? strcmp(s, n->values[k]) == 0 : i == n->ivalues[k])
+        if (s ? strcasecmp(s, n->values[k]) == 0 : i == n->ivalues[k])
             return 1;
     return 0;
 }
@@ -101,6 +115,25 @@ static const struct nv_site *site_of(const struct nv_model *m, uint32_t a)
     return s == NV_NONE ? NULL : &NV_SITES(m)[s];
 }
 
+/* A test of a field of site s (NULL: the asset has no site). */
+static int site_field(const struct node *n, const struct nv_site *s)
+{
+    const char *v;
+
+    switch (n->field) {
+    case F_REGION:
+        v = s ? s->region : NULL;
+        return any_listed(n, &v, 1);
+    case F_SITE:
+        v = s ? s->id : NULL;
+        return any_listed(n, &v, 1);
+    case F_TAG:
+        return s ? any_listed(n, s->tags.v, s->tags.n) : n->op == OP_NE;
+    default:
+        return 0;
+    }
+}
+
 static int asset_field(struct eval *e, const struct node *n, uint32_t a)
 {
     const struct nv_asset *as = &NV_ASSETS(e->m)[a];
@@ -121,17 +154,112 @@ static int asset_field(struct eval *e, const struct node *n, uint32_t a)
     case F_COUNTRY:
         k = chain(e->m, a, n->field == F_COUNTRY, v, 64);
         return any_listed(n, v, k);
-    case F_REGION:
-        v[0] = s ? s->region : NULL;
-        return any_listed(n, v, 1);
-    case F_SITE:
-        v[0] = s ? s->id : NULL;
-        return any_listed(n, v, 1);
-    case F_TAG:
-        return s ? any_listed(n, s->tags.v, s->tags.n) : n->op == OP_NE;
+    default:
+        return site_field(n, s);
+    }
+}
+
+/* A condition on a site alone (for sites no asset stands at): tests of
+ * anything but the site are false. */
+static int site_holds(const struct node *n, const struct nv_site *s)
+{
+    switch (n->kind) {
+    case N_AND:
+        return site_holds(n->a, s) && site_holds(n->b, s);
+    case N_OR:
+        return site_holds(n->a, s) || site_holds(n->b, s);
+    case N_NOT:
+        return !site_holds(n->a, s);
+    case N_TEST:
+        return site_field(n, s);
     default:
         return 0;
     }
+}
+
+static int located(const struct nv_site *s)
+{
+    return s && !isnan(s->lat) && !isnan(s->lon);
+}
+
+/* The great-circle distance between two sites, in metres (haversine). */
+static double metres_between(const struct nv_site *a, const struct nv_site *b)
+{
+    const double rad = 3.14159265358979323846 / 180;
+    double dlat = (b->lat - a->lat) * rad, dlon = (b->lon - a->lon) * rad;
+    double h =
+        sin(dlat / 2) * sin(dlat / 2) +
+        cos(a->lat * rad) * cos(b->lat * rad) * sin(dlon / 2) * sin(dlon / 2);
+
+    return 2 * EARTH_KM * 1000 * asin(sqrt(h < 1 ? h : 1));
+}
+
+/* The sites where n->a holds: by an asset there, or by the site. */
+static struct within_set *within_set(struct eval *e, const struct node *n)
+{
+    uint32_t ns = NV_COUNT(e->m, NV_T_SITE);
+    struct within_set *w;
+    unsigned char *hit;
+
+    for (int i = 0; i < e->nwithin; i++)
+        if (e->within[i].node == n)
+            return &e->within[i];
+    hit = nv_calloc((size_t)ns + 1, 1);
+    w = e->nwithin < MAX_NEAR ? &e->within[e->nwithin] : NULL;
+    if (!hit || !w ||
+        !(w->sites = nv_calloc((size_t)ns + 1, sizeof(uint32_t)))) {
+        nv_free(hit);
+        e->rc = NV_ENOMEM;
+        return NULL;
+    }
+    for (uint32_t a = 0; a < NV_COUNT(e->m, NV_T_ASSET); a++)
+        if (NV_ASSETS(e->m)[a].site.idx != NV_NONE && asset_holds(e, n->a, a))
+            hit[NV_ASSETS(e->m)[a].site.idx] = 1;
+    for (uint32_t s = 0; s < ns; s++) {
+        if (!hit[s] && !site_holds(n->a, &NV_SITES(e->m)[s]))
+            continue;
+        if (located(&NV_SITES(e->m)[s]))
+            w->sites[w->n++] = s;
+        else
+            w->missing = 1;
+    }
+    nv_free(hit);
+    w->node = n;
+    e->nwithin++;
+    return w;
+}
+
+/* The site of w nearest asset a's (located) site, and how far. */
+static uint32_t nearest(const struct eval *e, const struct within_set *w,
+                        const struct nv_site *s, double *metres)
+{
+    uint32_t best = NV_NONE;
+
+    for (uint32_t i = 0; i < w->n; i++) {
+        double d = metres_between(s, &NV_SITES(e->m)[w->sites[i]]);
+        if (best == NV_NONE || d < *metres) {
+            best = w->sites[i];
+            *metres = d;
+        }
+    }
+    return best;
+}
+
+/* within(): true, false, or, when a distance that would decide it is
+ * unknown, e->unknown_as. */
+static int within_holds(struct eval *e, const struct node *n, uint32_t a)
+{
+    const struct nv_site *s = site_of(e->m, a);
+    struct within_set *w = within_set(e, n);
+    double d = 0;
+
+    if (!w || (w->n == 0 && !w->missing))
+        return 0;
+    if (!located(s))
+        return e->unknown_as;
+    if (nearest(e, w, s, &d) != NV_NONE && d <= n->metres)
+        return 1;
+    return w->missing ? e->unknown_as : 0;
 }
 
 /* The assets within n->number links of an asset where n->a holds. */
@@ -192,6 +320,8 @@ static int asset_holds(struct eval *e, const struct node *n, uint32_t a)
     case N_NEAR:
         near = near_set(e, n);
         return near && near[a];
+    case N_WITHIN:
+        return within_holds(e, n, a);
     default:
         return asset_field(e, n, a);
     }
@@ -330,20 +460,106 @@ static const char *vendor_of(const struct nv_model *m, uint32_t a)
     return as->vendor ? as->vendor : "no vendor";
 }
 
-static void deny_assets(struct eval *e, uint32_t r, const struct rule *ru)
+static void evidence_area(struct nv_rule_result *out, const char *fmt, ...)
+    NV_PRINTF(2, 3);
+
+/* A deny rule's result: how many of the checked items break it. */
+static void deny_result(struct nv_rule_result *out, uint32_t checked,
+                        uint32_t broken, const char *items)
 {
+    out->checked = checked;
+    out->violations = broken;
+    out->measured = broken;
+    out->threshold = 0;
+    out->unit = items;
+    out->status = checked == 0 ? NV_RULE_NOT_APPLICABLE
+                  : broken     ? NV_RULE_FAIL
+                               : NV_RULE_PASS;
+    if (checked == 0)
+        snprintf(out->evidence, sizeof out->evidence, "the model has no %s",
+                 items);
+    else
+        snprintf(out->evidence, sizeof out->evidence, "%u of %u %s break it",
+                 broken, checked, items);
+}
+
+/* The first within() of a condition, whose distance messages give. */
+static const struct node *first_within(const struct node *n)
+{
+    const struct node *w;
+
+    if (!n || n->kind == N_WITHIN)
+        return n;
+    w = first_within(n->a);
+    return w ? w : first_within(n->b);
+}
+
+/* How far asset a is from the nearest site where within() wn's
+ * condition holds ("; 0.30 km from base"), or why that is unknown. */
+static void distance_note(struct eval *e, const struct node *wn, uint32_t a,
+                          int unknown, char *out, size_t size)
+{
+    const struct nv_site *s = site_of(e->m, a);
+    struct within_set *w = wn ? within_set(e, wn) : NULL;
+    uint32_t t = NV_NONE;
+    double d = 0;
+
+    out[0] = '\0';
+    if (!unknown && w && located(s))
+        t = nearest(e, w, s, &d);
+    if (unknown)
+        snprintf(out, size, "; distance unknown: %s has no coordinates",
+                 located(s) ? "a site it is measured from"
+                 : s        ? s->id
+                            : "it has no site and");
+    else if (t != NV_NONE && d <= wn->metres)
+        snprintf(out, size, "; %.2f km from %s", d / 1000,
+                 NV_SITES(e->m)[t].id);
+}
+
+/* Whether rule condition c holds for asset a; *unknown when it holds
+ * only if a distance nobody can measure is short enough. */
+static int deny_holds(struct eval *e, const struct node *c,
+                      const struct node *wn, uint32_t a, int *unknown)
+{
+    *unknown = 0;
+    if (asset_holds(e, c, a))
+        return 1;
+    if (!wn)
+        return 0;
+    e->unknown_as = 1;
+    *unknown = asset_holds(e, c, a);
+    e->unknown_as = 0;
+    return *unknown;
+}
+
+static void deny_assets(struct eval *e, uint32_t r, const struct rule *ru,
+                        struct nv_rule_result *out)
+{
+    const struct node *wn = first_within(ru->cond);
+    uint32_t before = e->nv, unknowns = 0;
+    char note[96];
+
     for (uint32_t a = 0; a < NV_COUNT(e->m, NV_T_ASSET); a++) {
         const struct nv_asset *as = &NV_ASSETS(e->m)[a];
         const struct nv_site *s = site_of(e->m, a);
-        if (asset_holds(e, ru->cond, a))
-            violation(e, r, NV_V_ASSET, a, NULL, "%s by %s (%s) in %s at %s",
-                      as->id, vendor_of(e->m, a),
-                      as->entity == NV_NONE
-                          ? "unresolved"
-                          : nv_designation_names[nv_model_designation(
-                                e->m, as->entity)],
-                      nv_layer_names[as->layer], s ? s->id : "no site");
+        int unknown;
+        if (!deny_holds(e, ru->cond, wn, a, &unknown))
+            continue;
+        unknowns += unknown;
+        distance_note(e, wn, a, unknown, note, sizeof note);
+        violation(
+            e, r, NV_V_ASSET, a, NULL, "%s by %s (%s) in %s at %s%s", as->id,
+            vendor_of(e->m, a),
+            as->entity == NV_NONE
+                ? "unresolved"
+                : nv_designation_names[nv_model_designation(e->m, as->entity)],
+            nv_layer_names[as->layer], s ? s->id : "no site", note);
     }
+    deny_result(out, NV_COUNT(e->m, NV_T_ASSET), e->nv - before, "assets");
+    if (unknowns)
+        evidence_area(out, "%u of them at a distance nobody can measure",
+                      unknowns);
 }
 
 /* The worst group reaching flow f, for the message. */
@@ -396,9 +612,11 @@ static void margin_why(const struct eval *e, unsigned used, uint32_t f,
     }
 }
 
-static void deny_flows(struct eval *e, uint32_t r, const struct rule *ru)
+static void deny_flows(struct eval *e, uint32_t r, const struct rule *ru,
+                       struct nv_rule_result *out)
 {
     unsigned used = margins_used(ru->cond);
+    uint32_t before = e->nv;
 
     for (uint32_t f = 0; f < NV_COUNT(e->m, NV_T_FLOW); f++) {
         const struct nv_flow *fl = &NV_FLOWS(e->m)[f];
@@ -412,6 +630,7 @@ static void deny_flows(struct eval *e, uint32_t r, const struct rule *ru)
                   nv_class_names[fl->classification],
                   fl->encrypted ? "encrypted" : "not encrypted", worst);
     }
+    deny_result(out, NV_COUNT(e->m, NV_T_FLOW), e->nv - before, "flows");
 }
 
 /* The areas of an area rule: the whole network, or each region. */
@@ -467,8 +686,47 @@ static void areas_release(struct areas *ar)
     nv_free(ar->first_vendor);
 }
 
-static void limit_share(struct eval *e, uint32_t r, const struct rule *ru)
+/* Append an area's figures to the evidence, while room lasts. */
+static void evidence_area(struct nv_rule_result *out, const char *fmt, ...)
+    NV_PRINTF(2, 3);
+
+static void evidence_area(struct nv_rule_result *out, const char *fmt, ...)
 {
+    size_t used = strlen(out->evidence);
+    va_list ap;
+
+    if (used + 8 >= sizeof out->evidence)
+        return;
+    if (used) {
+        memcpy(out->evidence + used, "; ", 3);
+        used += 2;
+    }
+    va_start(ap, fmt);
+    vsnprintf(out->evidence + used, sizeof out->evidence - used, fmt, ap);
+    va_end(ap);
+}
+
+/* An area rule's result once its areas are measured. */
+static void area_result(struct nv_rule_result *out, const struct areas *ar,
+                        uint32_t broken, const char *unit, double bound)
+{
+    out->checked = ar->n;
+    out->violations = broken;
+    out->threshold = bound;
+    out->unit = unit;
+    out->status = ar->n == 0 ? NV_RULE_NOT_APPLICABLE
+                  : broken   ? NV_RULE_FAIL
+                             : NV_RULE_PASS;
+    if (ar->n == 0)
+        snprintf(out->evidence, sizeof out->evidence,
+                 "no asset of the model meets the rule's condition");
+}
+
+static void limit_share(struct eval *e, uint32_t r, const struct rule *ru,
+                        struct nv_rule_result *out)
+{
+    uint32_t before = e->nv;
+
     struct areas ar = {0};
 
     nv_strmap_init(&ar.index);
@@ -490,7 +748,12 @@ static void limit_share(struct eval *e, uint32_t r, const struct rule *ru)
             violation(e, r, NV_V_AREA, 0, ar.name[i],
                       "%s: %.1f%% (%u of %u assets) is over %g%%", ar.name[i],
                       share, ar.hit[i], ar.total[i], ru->bound);
+        if (i == 0 || share > out->measured)
+            out->measured = share;
+        evidence_area(out, "%s %.1f%% (%u of %u assets)", ar.name[i], share,
+                      ar.hit[i], ar.total[i]);
     }
+    area_result(out, &ar, e->nv - before, "%", ru->bound);
     areas_release(&ar);
 }
 
@@ -525,8 +788,11 @@ static int count_vendor(struct areas *ar, struct nv_strmap *seen,
     return 0;
 }
 
-static void require_vendors(struct eval *e, uint32_t r, const struct rule *ru)
+static void require_vendors(struct eval *e, uint32_t r, const struct rule *ru,
+                            struct nv_rule_result *out)
 {
+    uint32_t before = e->nv;
+
     struct areas ar = {0};
     struct nv_strmap seen;
     struct nv_arena keys;
@@ -542,13 +808,19 @@ static void require_vendors(struct eval *e, uint32_t r, const struct rule *ru)
         if (i < 0 || count_vendor(&ar, &seen, &keys, i, vendor_key(e->m, a)))
             e->rc = NV_ENOMEM;
     }
-    for (uint32_t i = 0; i < ar.n && !e->rc; i++)
+    for (uint32_t i = 0; i < ar.n && !e->rc; i++) {
         if (ar.vendors[i] < ru->bound)
             violation(e, r, NV_V_AREA, 0, ar.name[i],
                       "%s: %u vendor%s (%s%s), fewer than %g", ar.name[i],
                       ar.vendors[i], ar.vendors[i] == 1 ? "" : "s",
                       ar.first_vendor[i], ar.vendors[i] > 1 ? ", ..." : "",
                       ru->bound);
+        if (i == 0 || ar.vendors[i] < out->measured)
+            out->measured = ar.vendors[i];
+        evidence_area(out, "%s %u vendor%s", ar.name[i], ar.vendors[i],
+                      ar.vendors[i] == 1 ? "" : "s");
+    }
+    area_result(out, &ar, e->nv - before, "vendors", ru->bound);
     nv_strmap_release(&seen);
     nv_arena_release(&keys);
     areas_release(&ar);
@@ -562,33 +834,53 @@ int nv_policy_needs_exposure(const struct nv_policy *p)
     return 0;
 }
 
-enum nv_rc nv_policy_check(const struct nv_policy *p, const struct nv_model *m,
-                           const struct nv_exposure *x, const char *date,
-                           struct nv_violation **v, uint32_t *n,
-                           struct nv_err *err)
-{
-    struct eval e = {p,    m, x, {NULL}, {NULL}, 0, {NULL, NULL},
-                     NULL, 0, 0, NV_OK};
+const char *const nv_rule_status_names[NV_RULE_STATUS_COUNT] = {
+    "pass", "fail", "not-applicable"};
 
-    for (uint32_t r = 0; r < p->nrules && !e.rc; r++) {
-        const struct rule *ru = &p->rules[r];
-        if (ru->info.from && strcmp(date, ru->info.from) < 0)
-            continue; /* not in force yet */
-        if (ru->body == B_DENY_ASSETS)
-            deny_assets(&e, r, ru);
-        else if (ru->body == B_DENY_FLOWS)
-            deny_flows(&e, r, ru);
-        else if (ru->body == B_LIMIT_SHARE)
-            limit_share(&e, r, ru);
-        else
-            require_vendors(&e, r, ru);
+static void check_rule(struct eval *e, uint32_t r, const char *date,
+                       struct nv_rule_result *out)
+{
+    const struct rule *ru = &e->p->rules[r];
+
+    memset(out, 0, sizeof *out);
+    if (ru->info.from && strcmp(date, ru->info.from) < 0) {
+        out->status = NV_RULE_NOT_APPLICABLE;
+        out->unit = "";
+        snprintf(out->evidence, sizeof out->evidence, "in force from %s",
+                 ru->info.from);
+    } else if (ru->body == B_DENY_ASSETS) {
+        deny_assets(e, r, ru, out);
+    } else if (ru->body == B_DENY_FLOWS) {
+        deny_flows(e, r, ru, out);
+    } else if (ru->body == B_LIMIT_SHARE) {
+        limit_share(e, r, ru, out);
+    } else {
+        require_vendors(e, r, ru, out);
     }
+}
+
+enum nv_rc nv_policy_evaluate(const struct nv_policy *p,
+                              const struct nv_model *m,
+                              const struct nv_exposure *x, const char *date,
+                              struct nv_violation **v, uint32_t *n,
+                              struct nv_rule_result **res, struct nv_err *err)
+{
+    struct eval e = {.p = p, .m = m, .x = x};
+    struct nv_rule_result one, *all = NULL;
+
+    if (res && !(all = nv_calloc((size_t)p->nrules + 1, sizeof *all)))
+        return nv_err_set(err, NV_ENOMEM, "out of memory");
+    for (uint32_t r = 0; r < p->nrules && !e.rc; r++)
+        check_rule(&e, r, date, all ? &all[r] : &one);
     for (int i = 0; i < e.nnear; i++)
         nv_free(e.near_set[i]);
+    for (int i = 0; i < e.nwithin; i++)
+        nv_free(e.within[i].sites);
     nv_free(e.margin[0]);
     nv_free(e.margin[1]);
     if (e.rc) {
         nv_free(e.v);
+        nv_free(all);
         return nv_err_set(err, e.rc, "%s",
                           e.rc == NV_ELIMIT
                               ? "margin: too many groups reach the flows"
@@ -596,15 +888,24 @@ enum nv_rc nv_policy_check(const struct nv_policy *p, const struct nv_model *m,
     }
     *v = e.v;
     *n = e.nv;
+    if (res)
+        *res = all;
     return NV_OK;
+}
+
+enum nv_rc nv_policy_check(const struct nv_policy *p, const struct nv_model *m,
+                           const struct nv_exposure *x, const char *date,
+                           struct nv_violation **v, uint32_t *n,
+                           struct nv_err *err)
+{
+    return nv_policy_evaluate(p, m, x, date, v, n, NULL, err);
 }
 
 enum nv_rc nv_policy_rule_assets(const struct nv_policy *p, uint32_t i,
                                  const struct nv_model *m, int within,
                                  unsigned char *out, struct nv_err *err)
 {
-    struct eval e = {p,    m, NULL, {NULL}, {NULL}, 0, {NULL, NULL},
-                     NULL, 0, 0,    NV_OK};
+    struct eval e = {.p = p, .m = m};
     const struct rule *ru = &p->rules[i];
     const struct node *n = within && ru->within ? ru->within : ru->cond;
 
@@ -612,6 +913,8 @@ enum nv_rc nv_policy_rule_assets(const struct nv_policy *p, uint32_t i,
         out[a] = (unsigned char)asset_holds(&e, n, a);
     for (int k = 0; k < e.nnear; k++)
         nv_free(e.near_set[k]);
+    for (int k = 0; k < e.nwithin; k++)
+        nv_free(e.within[k].sites);
     return e.rc ? nv_err_set(err, e.rc, "out of memory") : NV_OK;
 }
 

@@ -30,6 +30,11 @@ enum field {
     F_COUNT
 };
 
+/* Where a value was written in its policy file. */
+struct nv_pos {
+    unsigned long line, col;
+};
+
 enum op { OP_EQ, OP_NE, OP_GE, OP_LE, OP_GT, OP_LT, OP_IN };
 
 enum node_kind {
@@ -39,6 +44,7 @@ enum node_kind {
     N_TEST,
     N_FLAG,
     N_NEAR,
+    N_WITHIN,
     N_EXPOSURE,
     N_MARGIN
 };
@@ -47,13 +53,17 @@ struct node {
     enum node_kind kind;
     enum field field;
     enum op op;
-    const char **values; /* N_TEST: the values, as written */
+    const char **values; /* N_TEST: the values, as written; once bound to
+                            a model, vendors become entity ids and
+                            countries upper-case codes */
     int *ivalues;        /* ... and as enum indices for enum fields */
+    struct nv_pos *pos;  /* ... and where each was written */
     uint32_t nvalues;
     struct node *a, *b; /* and/or: a, b; not: a; near, exposure: a */
     uint32_t number;    /* near: links; exposure: the level compared;
                            margin: the number compared (field: F_VENDOR
                            or F_COUNTRY, the kind of groups) */
+    double metres;      /* within: the distance on the ground */
 };
 
 enum body { B_DENY_ASSETS, B_DENY_FLOWS, B_LIMIT_SHARE, B_REQUIRE_VENDORS };
@@ -74,6 +84,7 @@ struct nv_policy {
     uint32_t nrules;
     size_t cap;
     int tolerate[NV_CLASS_COUNT][2]; /* [class][encrypted]: level or -1 */
+    const char *tolerate_by[NV_CLASS_COUNT]; /* the statement that set it */
 };
 
 /* The enum names of a field, or NULL when its values are free text. */

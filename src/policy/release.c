@@ -29,9 +29,7 @@ void nv_release_decide(const struct nv_model *m, const struct nv_exposure *x,
     if (clear < 0) {
         out->d = NV_RELEASE_DENY;
         snprintf(out->why, sizeof out->why,
-                 "the policy sets no threshold "
-                 "for %s",
-                 nv_class_names[c]);
+                 "no pack sets a release threshold for %s", nv_class_names[c]);
         return;
     }
     out->d = (int)worst <= clear ? NV_RELEASE_ALLOW
@@ -39,10 +37,12 @@ void nv_release_decide(const struct nv_model *m, const struct nv_exposure *x,
                  ? (NV_FLOWS(m)[f].encrypted ? NV_RELEASE_ALLOW
                                              : NV_RELEASE_IF_ENCRYPTED)
                  : NV_RELEASE_DENY;
-    snprintf(out->why, sizeof out->why, "%s%s%s; tolerated %s, encrypted %s%s",
-             by, worst ? " at " : "", worst ? nv_level_names[worst] : "",
+    snprintf(out->why, sizeof out->why,
+             "%s%s%s; tolerated %s, encrypted %s%s (%s)", by,
+             worst ? " at " : "", worst ? nv_level_names[worst] : "",
              nv_level_names[clear], nv_level_names[enc],
-             NV_FLOWS(m)[f].encrypted ? "; channel encrypted end to end" : "");
+             NV_FLOWS(m)[f].encrypted ? "; channel encrypted end to end" : "",
+             nv_policy_tolerance_source(p, c));
 }
 
 void nv_release_name_assets(struct nv_culprits *cf, uint32_t f,

@@ -23,7 +23,8 @@ extern const char *const nv_release_names[NV_RELEASE_COUNT];
 
 struct nv_release_cell {
     enum nv_release d;
-    char why[256]; /* which group, at which level, decided it */
+    char why[400]; /* which group, at which level, and which pack's
+                      statement decided it */
 };
 
 /* The decision for channel f of m (exposure x) at class c under p. */

@@ -17,6 +17,7 @@ enum nv_rc nv_screen_open(struct nv_screen *s, const char *const *paths,
     nv_lists_init(&s->lists);
     s->mt = NULL;
     s->has_local = 0;
+    s->strict = 0;
     for (size_t i = 0; i < n && !rc; i++)
         rc = nv_lists_load(&s->lists, paths[i], err);
     if (!rc)
@@ -126,20 +127,46 @@ static uint32_t known_entity(const struct nv_model *m, const struct nv_party *p)
     return NV_NONE;
 }
 
-/* An id for a listed party: "listed:" and its name in lower case, with
- * a number added if another entity has it already. */
+/* A short, stable id for a listed party that the catalogue does not
+ * know: "listed:" and the first three words of its name without legal
+ * forms, with a number added if another entity has it already. */
 static void entity_id(const struct nv_model *m, const struct nv_party *p,
                       char *id, size_t size)
 {
-    char key[64];
-    size_t n = nv_resolve_key(p->match_name ? p->match_name : p->name, key,
-                              sizeof key);
+    char key[256];
+    size_t n = nv_resolve_legal_key(p->match_name ? p->match_name : p->name,
+                                    key, sizeof key),
+           words = 0;
 
     for (size_t i = 0; i < n && i < sizeof key; i++)
-        key[i] = key[i] == ' ' ? '-' : key[i];
-    snprintf(id, size, "listed:%s", key);
+        if (key[i] == ' ' && ++words == 3)
+            key[i] = '\0';
+        else if (key[i] == ' ')
+            key[i] = '-';
+    snprintf(id, size, "listed:%.64s", key);
     for (int k = 2; nv_model_find(m, NV_T_ENTITY, id) != NV_NONE; k++)
-        snprintf(id, size, "listed:%s-%d", key, k);
+        snprintf(id, size, "listed:%.64s-%d", key, k);
+}
+
+/* The entity of the catalogue's maker that party p is, or NV_NONE: a
+ * listed maker the catalogue knows keeps the catalogue's short id, and
+ * gets the list's designation if that is more severe. */
+static enum nv_rc catalogued(const struct nv_screen *s, struct nv_model *m,
+                             uint32_t i, uint32_t *entity, struct nv_err *err)
+{
+    const struct nv_party *p = &s->lists.v[i];
+    enum nv_rc rc = nv_resolve_catalogue(
+        m, p->match_name ? p->match_name : p->name, entity, err);
+
+    for (uint32_t a = 0; !rc && *entity == NV_NONE && a < p->naliases; a++)
+        rc = nv_resolve_catalogue(m, p->aliases[a], entity, err);
+    if (!rc && *entity != NV_NONE) {
+        struct nv_entity *e = &NV_ENTITIES(m)[*entity];
+        enum nv_designation d = nv_screen_designation(s, i);
+        if (e->origin != NV_ORIGIN_MODEL && d > e->designation)
+            e->designation = d;
+    }
+    return rc;
 }
 
 /* The entity of party i in m, added (parents first) if new. */
@@ -154,17 +181,40 @@ static enum nv_rc entity_for(struct resolving *r, struct nv_model *m,
     if (r->entity[i] != NV_NONE)
         return NV_OK;
     r->entity[i] = known_entity(m, p);
-    if (r->entity[i] != NV_NONE)
-        return NV_OK;
+    if (r->entity[i] == NV_NONE)
+        rc = catalogued(r->s, m, i, &r->entity[i], err);
+    if (rc || r->entity[i] != NV_NONE)
+        return rc;
     if (p->parent != NV_NONE && depth < 16) {
         rc = entity_for(r, m, p->parent, depth + 1, err);
         parent = r->entity[p->parent];
     }
     entity_id(m, p, id, sizeof id);
-    return rc ? rc
-              : nv_model_add_entity(
-                    m, id, p->match_name ? p->match_name : p->name, p->country,
-                    nv_screen_designation(r->s, i), parent, &r->entity[i], err);
+    rc = rc ? rc
+            : nv_model_add_entity(
+                  m, id, p->match_name ? p->match_name : p->name, p->country,
+                  nv_screen_designation(r->s, i), parent, &r->entity[i], err);
+    if (!rc)
+        NV_ENTITIES(m)[r->entity[i]].origin = NV_ORIGIN_LIST;
+    return rc;
+}
+
+/* A list match is by name when the string is the matched name or alias
+ * once normalised (legal forms removed, or the screen's own
+ * normalisation scores it 1); anything looser is fuzzy. */
+static enum nv_resolve_method method_of(const char *vendor,
+                                        const struct nv_match_hit *hit)
+{
+    char a[256], b[256];
+    size_t na = nv_resolve_legal_key(vendor, a, sizeof a);
+
+    if (hit->score >= 0.9995) /* equal once the screen normalises both */
+        return NV_RESOLVE_LIST;
+    return na < sizeof a && hit->matched &&
+                   nv_resolve_legal_key(hit->matched, b, sizeof b) == na &&
+                   memcmp(a, b, na) == 0
+               ? NV_RESOLVE_LIST
+               : NV_RESOLVE_FUZZY;
 }
 
 static enum nv_rc resolve_one(void *ctx, struct nv_model *m, const char *vendor,
@@ -172,18 +222,47 @@ static enum nv_rc resolve_one(void *ctx, struct nv_model *m, const char *vendor,
 {
     struct resolving *r = ctx;
     struct nv_match_hit hit;
+    enum nv_resolve_method how;
     uint32_t n;
     enum nv_rc rc = nv_matcher_screen(r->s->mt, vendor, &hit, 1, &n, err);
 
     *entity = NV_NONE;
     if (rc || !n || hit.band != NV_BAND_MATCH)
         return rc;
+    how = method_of(vendor, &hit);
+    if (how == NV_RESOLVE_FUZZY && r->s->strict)
+        return nv_resolve_note(m, vendor, NV_NONE, NV_RESOLVE_REVIEW, hit.score,
+                               hit.matched, err);
     rc = entity_for(r, m, hit.party, 0, err);
     if (!rc) {
         *entity = r->entity[hit.party];
         r->matched++;
+        rc = nv_resolve_note(m, vendor, *entity, how, hit.score, hit.matched,
+                             err);
     }
     return rc;
+}
+
+/* Makers the catalogue resolved before screening get the designation of
+ * their listing, when their legal name is listed. */
+static enum nv_rc designate_catalogued(struct nv_screen *s, struct nv_model *m,
+                                       struct nv_err *err)
+{
+    for (uint32_t e = 0; e < NV_COUNT(m, NV_T_ENTITY); e++) {
+        struct nv_entity *x = &NV_ENTITIES(m)[e];
+        struct nv_match_hit hit;
+        uint32_t n;
+        enum nv_designation d;
+        if (x->origin != NV_ORIGIN_CATALOGUE || !x->name)
+            continue;
+        if (nv_matcher_screen(s->mt, x->name, &hit, 1, &n, err))
+            return err->rc;
+        d = n && hit.band == NV_BAND_MATCH ? nv_screen_designation(s, hit.party)
+                                           : NV_DESIG_TRUSTED;
+        if (d > x->designation)
+            x->designation = d;
+    }
+    return NV_OK;
 }
 
 enum nv_rc nv_screen_model(struct nv_screen *s, struct nv_model *m,
@@ -197,7 +276,9 @@ enum nv_rc nv_screen_model(struct nv_screen *s, struct nv_model *m,
         return nv_err_set(err, NV_ENOMEM, "out of memory");
     for (uint32_t i = 0; i < s->lists.n; i++)
         r.entity[i] = NV_NONE;
-    rc = nv_resolve_with(m, resolve_one, &r, err);
+    rc = designate_catalogued(s, m, err);
+    if (!rc)
+        rc = nv_resolve_with(m, resolve_one, &r, err);
     nv_free(r.entity);
     *matched = r.matched;
     return rc;

@@ -18,6 +18,7 @@ struct nv_screen {
     struct nv_lists lists;
     struct nv_matcher *mt;
     int has_local; /* some party has a local designation */
+    int strict;    /* fuzzy matches become review items, unresolved */
 };
 
 /* Load the list files and index them; release with nv_screen_close. */

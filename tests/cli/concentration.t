@@ -17,4 +17,13 @@ $ netvet concentration --json tests/data/models/small.json --country CN
 
 $ netvet concentration tests/data/models/small.json --vendor nobody
 ? 2
-2~ no group 'vendor:nobody'
+2~ vendor 'nobody' names no entity
+
+# Group options resolve as policies do: any case, legal names, and a
+# suggestion on a miss.
+$ netvet concentration tests/data/models/small.json --vendor nokla
+? 2
+2~ vendor 'nokla' names no entity; did you mean vendor nokia\?
+
+$ netvet concentration --json tests/data/models/small.json --country cn
+~ "rip_and_replace":\{"group":"country:CN"

@@ -18,7 +18,7 @@ $ netvet inspect tests/data/models/x-field.json
 
 # Several files make one model; a field given twice must agree.
 $ netvet inspect tests/data/bad/merge-a.json tests/data/models/merge-c.json
-> 0 entities, 0 sites, 1 assets, 0 links, 0 flows, 0 partners
+> 1 entities, 0 sites, 1 assets, 0 links, 0 flows, 0 partners
 
 $ netvet inspect tests/data/bad/merge-a.json tests/data/bad/merge-b.json
 ? 2
@@ -169,7 +169,7 @@ $ netvet inspect tests/data/bad/cp1252
 # model "router", region from the country) gives way, reported; a row
 # need not repeat what the topology gave (node 2 has no layer).
 $ netvet inspect $SHARED/data/topologyzoo/graphml/Abilene.graphml tests/data/overlay
-> 0 entities, 11 sites, 11 assets, 14 links, 0 flows, 0 partners
+> 3 entities, 11 sites, 11 assets, 14 links, 0 flows, 0 partners
 > fields given over what an earlier file only inferred: 6
 ~ ^  asset '0' layer: inferred by .*Abilene.graphml, given by tests/data/overlay/assets.csv$
 ~ ^  site '1' region: inferred by .*Abilene.graphml, given by tests/data/overlay/sites.csv$
@@ -194,7 +194,7 @@ $ netvet inspect tests/data/overlay
 
 # merge writes the merged model as one native file.
 $ T=$(mktemp -d) && trap 'rm -rf "$T"' EXIT && netvet merge $SHARED/data/topologyzoo/graphml/Abilene.graphml tests/data/overlay -o $T/m.json && netvet inspect $T/m.json
-> 0 entities, 11 sites, 11 assets, 14 links, 0 flows, 0 partners
+> 3 entities, 11 sites, 11 assets, 14 links, 0 flows, 0 partners
 ~ ^  core +2$
 
 $ netvet merge $SHARED/data/topologyzoo/graphml/Abilene.graphml > /dev/full

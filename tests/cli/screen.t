@@ -110,4 +110,14 @@ $ netvet inspect tests/data/models/small.json --list $SHARED/data/lists/us-telec
 
 $ netvet assess tests/data/vendors/screened.json --list $SHARED/data/lists/us-telecom/fcc_covered_list_entities.csv --list examples/lists/national.csv
 ? 1
-~ must +vendor:listed:huawei-technologies-company \(high-risk\) \[a\], vendor:listed:hangzhou-hikvision-digital-technology-company \(prohibited\) \[b\]
+~ must +vendor:ericsson \[c\], vendor:huawei \(high-risk\) \[a\], vendor:cetc \[b\], vendor:hikvision \(prohibited\) \[b\]
+# Each string says how it was resolved: by list name, fuzzy, catalogue.
+~ ^  "Huawei Tech\. Co" -> huawei: list 1\.00 \("Huawei Technologies Company"\)$
+~ ^  "Hikvision Digital Technology" -> hikvision: fuzzy 0\.9[0-9] \("Hangzhou Hikvision Digital Technology Company"\)$
+~ ^  "Ericsson AB" -> ericsson: catalogue 1\.00$
+
+# --strict-vendors holds fuzzy matches for review: Hikvision is left
+# unresolved, and says so.
+$ netvet assess tests/data/vendors/screened.json --strict-vendors --json --list $SHARED/data/lists/us-telecom/fcc_covered_list_entities.csv --list examples/lists/national.csv
+? 1
+~ \{"vendor":"Hikvision Digital Technology","entity":null,"method":"review","score":0\.9[0-9]*,"matched":"Hangzhou Hikvision Digital Technology Company"\}

@@ -33,8 +33,16 @@ $ netvet wargame tests/data/models/small.json --vendor samsung
 
 $ netvet wargame tests/data/models/small.json
 ? 2
-2~ name one group
+2~ name a group: --vendor NAME
 
-$ netvet wargame tests/data/models/small.json --vendor huawei --country CN
+# Several groups are played in turn, each named as analysts write it.
+$ netvet wargame tests/data/policy/violates.json --vendor Huawei --vendor "ZTE Corp" --country cn
+? 1
+> If Huawei Technologies Co., Ltd. [vendor:huawei, high-risk] turned hostile:
+> If ZTE Corporation [vendor:zte, high-risk] turned hostile:
+> If country:CN [country:CN, prohibited] turned hostile:
+
+$ netvet wargame tests/data/policy/violates.json --vendor huawei --vendor Huawie
 ? 2
-2~ name only one group
+! .
+2~ vendor 'Huawie' names no entity; did you mean vendor huawei\?

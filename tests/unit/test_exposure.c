@@ -526,8 +526,7 @@ static int reach(const struct net *n, int s, int t, unsigned x)
         unsigned next = 0;
         for (int v = 0; v < n->nv; v++)
             for (int w = 0; (frontier >> v & 1) && w < n->nv; w++)
-                if (!(seen >> w & 1) && !(x >> w & 1) &&
-                    link_cost(n, v, w, -1))
+                if (!(seen >> w & 1) && !(x >> w & 1) && link_cost(n, v, w, -1))
                     next |= 1u << w;
         seen |= next;
         frontier = next;

@@ -3,6 +3,7 @@
  * on every real topology in the shared data.
  */
 #include "core/alloc.h"
+#include "model/catalogue.h"
 #include "model/inventory.h"
 #include "model/load.h"
 #include "model/resolve.h"
@@ -369,4 +370,72 @@ NV_TEST(csv_split_load_reports_second_half_error)
     ASSERT_EQ(err.rc, NV_EPARSE);
     ASSERT_EQ(err.line, (unsigned long)rows - 8);
     ASSERT_EQ(err.col, 5);
+}
+
+/* Legal forms go, the name stays: "Juniper Networks" is "Juniper
+ * Networks, Inc."; "S.p.A." is a legal form; a name that is only a
+ * legal form keeps it. */
+NV_TEST(model_legal_key_drops_legal_forms)
+{
+    char key[128];
+
+    nv_resolve_legal_key("Juniper Networks, Inc.", key, sizeof key);
+    ASSERT(strcmp(key, "juniper networks") == 0);
+    nv_resolve_legal_key("HUAWEI TECHNOLOGIES CO.,LTD", key, sizeof key);
+    ASSERT(strcmp(key, "huawei technologies") == 0);
+    nv_resolve_legal_key("Prysmian S.p.A.", key, sizeof key);
+    ASSERT(strcmp(key, "prysmian") == 0);
+    nv_resolve_legal_key("A.B.C. Ltd", key, sizeof key);
+    ASSERT(strcmp(key, "abc") == 0);
+    nv_resolve_legal_key("Company", key, sizeof key);
+    ASSERT(strcmp(key, "company") == 0);
+}
+
+/* The catalogue: enough makers, each with a source, an ISO country, a
+ * unique id, and a parent that comes before it. */
+NV_TEST(model_catalogue_rows_are_sound)
+{
+    size_t n;
+    const struct nv_catalogue_row *rows = nv_catalogue(&n);
+    char cc[3];
+
+    ASSERT(n >= 40);
+    for (size_t i = 0; i < n; i++) {
+        ASSERT(rows[i].id && rows[i].name && rows[i].aliases);
+        ASSERT(strncmp(rows[i].source, "https://", 8) == 0);
+        ASSERT(nv_resolve_country(rows[i].country, cc));
+        ASSERT(strcmp(cc, rows[i].country) == 0);
+        ASSERT_EQ(nv_resolve_catalogue_row(rows[i].id), (long)i);
+        if (rows[i].parent) {
+            long p = nv_resolve_catalogue_row(rows[i].parent);
+            ASSERT(p >= 0 && (size_t)p < i);
+        }
+    }
+}
+
+/* Resolution order and notes: the model's entities win, legal forms are
+ * ignored, the catalogue fills in, and what stays unknown says so. */
+NV_TEST(model_resolution_is_noted)
+{
+    const char *path = "tests/data/models/resolve.json";
+    struct nv_model *m = NULL;
+    struct nv_err err;
+    const struct nv_vendor_res *r;
+
+    ASSERT_EQ(nv_load_model(&path, 1, &m, &err), NV_OK);
+    ASSERT(!nv_resolve_noted(m, "jnpr"));
+    r = nv_resolve_noted(m, "Juniper Networks");
+    ASSERT(r && r->method == NV_RESOLVE_NORMALISED);
+    ASSERT(strcmp(NV_ENTITIES(m)[r->entity].id, "jnpr") == 0);
+    r = nv_resolve_noted(m, "HiSilicon");
+    ASSERT(r && r->method == NV_RESOLVE_CATALOGUE);
+    ASSERT(strcmp(NV_ENTITIES(m)[r->entity].id, "hisilicon") == 0);
+    ASSERT(strcmp(NV_ENTITIES(m)[NV_ENTITIES(m)[r->entity].root].id,
+                  "huawei") == 0);
+    r = nv_resolve_noted(m, "Nokia Oyj"); /* the model's nokia wins */
+    ASSERT(r && strcmp(NV_ENTITIES(m)[r->entity].id, "nokia") == 0);
+    ASSERT_EQ(NV_ENTITIES(m)[r->entity].origin, NV_ORIGIN_MODEL);
+    r = nv_resolve_noted(m, "Acme");
+    ASSERT(r && r->method == NV_RESOLVE_NONE && r->entity == NV_NONE);
+    nv_model_free(m);
 }

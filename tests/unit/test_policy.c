@@ -224,3 +224,140 @@ NV_TEST(policy_parse_survives_every_allocation_failure)
     }
     nv_file_release(&f);
 }
+
+/* A new policy parsed from text, or NULL. */
+static struct nv_policy *policy_of(const char *text, struct nv_err *err)
+{
+    struct nv_policy *p = nv_policy_new();
+
+    if (p && parse_text(p, text, err)) {
+        nv_policy_free(p);
+        p = NULL;
+    }
+    return p;
+}
+
+/* Whether one of v[0..n) is about asset id of m. */
+static int violated(const struct nv_model *m, const struct nv_violation *v,
+                    uint32_t n, const char *id)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (strcmp(nv_violation_item(m, &v[i]), id) == 0)
+            return 1;
+    return 0;
+}
+
+/* within() measures the ground: sites 300 m and 900 m from the military
+ * site are inside 1 km, 1.1 km and 20 km are not, and a site without
+ * coordinates is reported as unknown rather than passed. */
+NV_TEST(policy_within_either_side_of_the_limit)
+{
+    const char *path = "tests/data/policy/sites.json";
+    struct nv_err err;
+    struct nv_policy *p =
+        policy_of("rule W error \"w\"\n"
+                  "  deny assets where within(tag = military, 1 km)\n",
+                  &err);
+    struct nv_model *m = NULL;
+    struct nv_violation *v = NULL;
+    uint32_t n = 0;
+
+    ASSERT(p);
+    ASSERT_EQ(nv_load_model(&path, 1, &m, &err), NV_OK);
+    ASSERT_EQ(nv_policy_check(p, m, NULL, "2030-01-01", &v, &n, &err), NV_OK);
+    ASSERT(violated(m, v, n, "radio-300m"));
+    ASSERT(violated(m, v, n, "radio-900m"));
+    ASSERT(violated(m, v, n, "base-gw")); /* at the site itself */
+    ASSERT(violated(m, v, n, "radio-unknown"));
+    ASSERT(strstr(v[n - 1].why, "distance unknown"));
+    ASSERT(!violated(m, v, n, "radio-1100m"));
+    ASSERT(!violated(m, v, n, "radio-20km"));
+    ASSERT(!violated(m, v, n, "router")); /* 5 km */
+    ASSERT_EQ(n, 4);
+    nv_free(v);
+    nv_model_free(m);
+    nv_policy_free(p);
+}
+
+NV_TEST(policy_within_distance_in_metres)
+{
+    const char *path = "tests/data/policy/sites.json";
+    struct nv_err err;
+    struct nv_policy *p =
+        policy_of("rule W error \"w\"\n  deny assets where layer = ran and "
+                  "within(tag = military, 301 m)\n",
+                  &err);
+    struct nv_model *m = NULL;
+    struct nv_violation *v = NULL;
+    uint32_t n = 0;
+
+    ASSERT(p);
+    ASSERT_EQ(nv_load_model(&path, 1, &m, &err), NV_OK);
+    ASSERT_EQ(nv_policy_check(p, m, NULL, "2030-01-01", &v, &n, &err), NV_OK);
+    ASSERT(violated(m, v, n, "radio-300m"));
+    ASSERT(!violated(m, v, n, "radio-900m"));
+    nv_free(v);
+    nv_model_free(m);
+    nv_policy_free(p);
+    ASSERT(!policy_of("rule W error \"w\" deny assets where "
+                      "within(tag = military, 3 miles)\n",
+                      &err));
+    ASSERT_EQ(err.line, 1);
+}
+
+/* References are resolved against the model: capitalised and legal
+ * names bind; unknown ones warn with where and what was meant. */
+NV_TEST(policy_bind_resolves_and_warns)
+{
+    const char *path = "tests/data/policy/violates.json";
+    struct nv_err err;
+    struct nv_policy *caps = load_pack("tests/data/policy/capitals.nvp", &err);
+    struct nv_policy *typos = load_pack("tests/data/policy/typos.nvp", &err);
+    struct nv_policy_warning *w = NULL;
+    struct nv_model *m = NULL;
+    uint32_t n = 9;
+
+    ASSERT(caps && typos);
+    ASSERT_EQ(nv_load_model(&path, 1, &m, &err), NV_OK);
+    ASSERT_EQ(nv_policy_bind(caps, m, &w, &n, &err), NV_OK);
+    ASSERT_EQ(n, 0);
+    nv_free(w);
+    ASSERT_EQ(nv_policy_bind(typos, m, &w, &n, &err), NV_OK);
+    ASSERT_EQ(n, 3);
+    ASSERT_EQ(w[0].line, 2);
+    ASSERT_EQ(w[0].col, 32);
+    ASSERT(strcmp(w[0].rule, "TYPO") == 0);
+    ASSERT(strstr(w[0].msg, "did you mean vendor huawei?"));
+    ASSERT(strstr(w[1].msg, "did you mean tag military?"));
+    ASSERT(strstr(w[2].msg, "ISO 3166"));
+    nv_free(w);
+    nv_model_free(m);
+    nv_policy_free(caps);
+    nv_policy_free(typos);
+}
+
+NV_TEST(policy_bind_survives_every_allocation_failure)
+{
+    const char *path = "tests/data/policy/violates.json";
+    struct nv_err err;
+    struct nv_model *m = NULL;
+
+    ASSERT_EQ(nv_load_model(&path, 1, &m, &err), NV_OK);
+    for (long k = 0;; k++) {
+        struct nv_policy *p = load_pack("tests/data/policy/typos.nvp", &err);
+        struct nv_policy_warning *w = NULL;
+        uint32_t n = 0;
+        enum nv_rc rc;
+        ASSERT(p);
+        nv_alloc_fail_after(k);
+        rc = nv_policy_bind(p, m, &w, &n, &err);
+        nv_alloc_fail_after(-1);
+        nv_free(w);
+        nv_policy_free(p);
+        if (rc == NV_OK)
+            break;
+        ASSERT_EQ(rc, NV_ENOMEM);
+        ASSERT(k < 10000);
+    }
+    nv_model_free(m);
+}
