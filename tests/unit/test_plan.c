@@ -58,7 +58,7 @@ static int sites(struct nv_model *m, struct rng *r)
     int ok = 1;
 
     for (int i = 0; ok && i < 3; i++) {
-        char id[8];
+        char id[16];
         const char *p[] = {"id",   id,   "region", i ? "north" : "south",
                            "tags", NULL, NULL};
         snprintf(id, sizeof id, "s%d", i);
@@ -77,7 +77,7 @@ static int assets(struct nv_model *m, struct rng *r, uint32_t n)
     int ok = 1;
 
     for (uint32_t i = 0; ok && i < n; i++) {
-        char id[8], site[8], cost[16];
+        char id[16], site[16], cost[16];
         const char *p[] = {"id", id,     "vendor", vendors[rnd(r, 6)], "layer",
                            NULL, "site", site,     "replacement_cost", cost,
                            NULL};
@@ -95,14 +95,14 @@ static int links_flows(struct nv_model *m, struct rng *r, uint32_t n)
     int ok = 1;
 
     for (uint32_t i = 1; ok && i < n + n / 2; i++) {
-        char a[8], b[8];
+        char a[16], b[16];
         const char *p[] = {"a", a, "b", b, NULL};
         snprintf(a, sizeof a, "a%u", i < n ? i : rnd(r, n));
         snprintf(b, sizeof b, "a%u", i < n ? rnd(r, i) : rnd(r, n));
         ok = add(m, NV_T_LINK, p);
     }
     for (uint32_t i = 0; ok && i < 1 + rnd(r, 3); i++) {
-        char id[8], s[8], t[8];
+        char id[16], s[16], t[16];
         const char *p[] = {"id",
                            id,
                            "src",
