@@ -13,9 +13,9 @@
 #include "core/alloc.h"
 #include "core/json.h"
 #include "core/parse.h"
+#include "exposure/routes.h"
 #include "exposure/score.h"
 #include "model/change.h"
-#include "plan/routes.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -331,6 +331,19 @@ static int by_source(const void *pa, const void *pb)
     return a->flow < b->flow ? -1 : a->flow > b->flow;
 }
 
+/* The assets on flow f's routes, ends included (exposure's ROUTED, so
+ * non-transit assets and declared paths count as they do there); owned by
+ * rt until its next search.  Replacing equipment keeps links and costs,
+ * so the routes do not change with a plan. */
+static enum nv_rc route_assets(struct nv_routes *rt, uint32_t f,
+                               const uint32_t **on, uint32_t *n)
+{
+    const struct nv_fail none = {NV_FAIL_NONE, 0};
+
+    *on = rt->queue;
+    return nv_routes_flow(rt, f, none, n);
+}
+
 /* Every untrusted asset on each flow's routes, replaced by its year;
  * taken by source, so that route searches are shared. */
 static enum nv_rc flow_needs(struct plan_ctx *c, struct nv_routes *rt,
@@ -342,7 +355,7 @@ static enum nv_rc flow_needs(struct plan_ctx *c, struct nv_routes *rt,
 
     qsort(fn, nfn, sizeof *fn, by_source);
     for (uint32_t k = 0; k < nfn; k++) {
-        if (nv_routes_of(rt, fn[k].flow, &on, &n))
+        if (route_assets(rt, fn[k].flow, &on, &n))
             return nomem(err);
         for (uint32_t i = 0; i < n; i++)
             if (c->hostile[on[i]] && require_on_route(c, on[i], fn[k].year))
@@ -425,7 +438,7 @@ static enum nv_rc route_flow(struct plan_ctx *c, struct nv_routes *rt,
     int goal =
         c->o->routes && NV_FLOWS(c->m)[f].classification >= NV_CLASS_RESTRICTED;
 
-    if (nv_routes_of(rt, f, &on, &n))
+    if (route_assets(rt, f, &on, &n))
         return NV_ENOMEM;
     for (uint32_t i = 0; i < n; i++)
         nh += c->hostile[on[i]];
@@ -626,8 +639,10 @@ static void ctx_release(struct plan_ctx *c)
 static enum nv_rc plan(struct plan_ctx *c, struct nv_err *err)
 {
     struct state now, all;
-    struct nv_routes *rt = nv_routes_new(c->m);
-    enum nv_rc rc = rt ? prepare(c, err) : nomem(err);
+    struct nv_routes routes, *rt = &routes;
+    enum nv_rc rc = nv_routes_init(rt, c->m, err);
+
+    rc = rc ? rc : prepare(c, err);
 
     memset(&now, 0, sizeof now);
     memset(&all, 0, sizeof all);
@@ -648,7 +663,8 @@ static enum nv_rc plan(struct plan_ctx *c, struct nv_err *err)
         rc = eval_years(c, &now, err);
     nv_free(now.v);
     state_release(&all);
-    nv_routes_free(rt);
+    if (routes.m)
+        nv_routes_release(rt);
     return rc;
 }
 
