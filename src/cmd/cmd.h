@@ -15,7 +15,7 @@ int cmd_keygen(int argc, char **argv);
 int cmd_log(int argc, char **argv);
 int cmd_manifest(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
-int cmd_merge(int argc, char **argv);
+int cmd_save(int argc, char **argv);
 int cmd_release(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_screen(int argc, char **argv);

@@ -6,6 +6,7 @@
 
 #include "core/file.h"
 #include "model/load_int.h"
+#include "model/snapshot.h"
 
 #include <string.h>
 
@@ -248,6 +249,12 @@ enum nv_rc nv_load_file(struct nv_model *m, const char *path,
         rc = nv_load_graphml(m, src, f.data, f.len, err);
     else if (!rc && has_suffix(path, ".csv"))
         rc = load_csv_file(m, src, path, &f, err);
+    else if (!rc && nv_snapshot_is(f.data, f.len))
+        rc = nv_err_at(err, NV_EUNSUPPORTED, path, 0, 0,
+                       "a binary snapshot is a whole model and loads alone; "
+                       "to merge it with other files, save it as JSON first "
+                       "('netvet save %s -o model.json')",
+                       path);
     else if (!rc && !looks_like_json(&f))
         rc = nv_err_at(err, NV_EUNSUPPORTED, path, 1, 1,
                        "unknown format: expected a JSON model or SBOM, a "
@@ -282,9 +289,13 @@ enum nv_rc nv_load_text(struct nv_model *m, const char *name, const char *text,
 enum nv_rc nv_load_model(const char *const *paths, size_t n,
                          struct nv_model **out, struct nv_err *err)
 {
-    struct nv_model *m = nv_model_new();
-    enum nv_rc rc = m ? NV_OK : nv_err_set(err, NV_ENOMEM, "out of memory");
+    struct nv_model *m;
+    enum nv_rc rc;
 
+    if (n == 1 && nv_snapshot_file_is(paths[0]))
+        return nv_snapshot_load(paths[0], out, err);
+    m = nv_model_new();
+    rc = m ? NV_OK : nv_err_set(err, NV_ENOMEM, "out of memory");
     for (size_t i = 0; i < n && !rc; i++)
         rc = nv_load_file(m, paths[i], err);
     if (!rc)

@@ -62,6 +62,7 @@ void nv_model_free(struct nv_model *m)
     nv_free(m->graph.link);
     nv_free(m->graph.cost);
     nv_arena_release(&m->arena);
+    nv_file_release(&m->backing);
     nv_free(m);
 }
 
@@ -290,6 +291,14 @@ enum nv_rc nv_model_finish(struct nv_model *m, struct nv_err *err)
         rc = find_roots(m, err);
     if (!rc)
         rc = nv_resolve_model(m, err);
+    return rc ? rc : nv_model_finish_resolved(m, err);
+}
+
+enum nv_rc nv_model_finish_resolved(struct nv_model *m, struct nv_err *err)
+{
+    /* Resolving vendors may have added parented entities: roots again. */
+    enum nv_rc rc = find_roots(m, err);
+
     if (!rc)
         rc = build_graph(m, err);
     if (!rc) {

@@ -13,6 +13,7 @@
 
 #include "core/arena.h"
 #include "core/err.h"
+#include "core/file.h"
 #include "core/strmap.h"
 
 #include <stddef.h>
@@ -222,6 +223,7 @@ struct nv_model {
     struct nv_vendor_res *vres; /* non-exact resolutions, in order found */
     uint32_t nvres;
     size_t vres_cap;
+    struct nv_file backing; /* a binary snapshot the strings point into */
 };
 
 /* Typed views of the tables (valid after loading). */
@@ -250,6 +252,14 @@ enum nv_rc nv_model_add_source(struct nv_model *m, const char *path,
  * the file, line and column of the offending record.
  */
 enum nv_rc nv_model_finish(struct nv_model *m, struct nv_err *err) NV_WUR;
+
+/*
+ * The last steps of nv_model_finish, for records whose references and
+ * vendors are already resolved (a binary snapshot): the roots of
+ * entities, the graph, the transit defaults, and the declared paths.
+ */
+enum nv_rc nv_model_finish_resolved(struct nv_model *m,
+                                    struct nv_err *err) NV_WUR;
 
 /* The designation that counts for an entity: the most severe of its own
  * and its ancestors' (a subsidiary is no safer than its parent). */
