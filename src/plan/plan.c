@@ -16,6 +16,7 @@
 #include "exposure/routes.h"
 #include "exposure/score.h"
 #include "model/change.h"
+#include "plan/costs.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -60,9 +61,7 @@ static void mark_hostile(struct plan_ctx *c)
         c->direct[a] =
             e != NV_NONE && nv_model_designation(c->m, e) >= NV_DESIG_HIGH_RISK;
         c->out->candidates += c->hostile[a];
-        c->cost[a] = isfinite(NV_ASSETS(c->m)[a].replacement_cost)
-                         ? NV_ASSETS(c->m)[a].replacement_cost
-                         : nv_plan_default_cost(NV_ASSETS(c->m)[a].layer);
+        c->cost[a] = nv_costs_of(c->o->costs, c->m, a);
     }
 }
 

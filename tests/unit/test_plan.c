@@ -271,7 +271,7 @@ static int plan_agrees(const struct nv_model *m, const struct nv_policy *p,
 static int check_seed(struct nv_t *T, const struct nv_policy *p, uint64_t seed,
                       int vendors, uint32_t *near)
 {
-    struct nv_plan_opts o = {2030, 2030, 0, 1, 10, 10000};
+    struct nv_plan_opts o = {2030, 2030, 0, 1, 10, 10000, NULL};
     struct nv_model *m = random_model(seed);
     struct nv_exposure x = {0};
     struct nv_plan pl;
