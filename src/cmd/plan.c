@@ -6,8 +6,10 @@
 #include "cmd/cli.h"
 #include "cmd/cmd.h"
 #include "cmd/policyfile.h"
+#include "core/file.h"
 #include "core/json.h"
 #include "core/parse.h"
+#include "plan/costs.h"
 #include "plan/plan.h"
 
 #include <math.h>
@@ -17,8 +19,9 @@
 static const char about[] =
     "Plan the replacement of equipment of high-risk and prohibited vendors\n"
     "year by year within a budget: the cheapest set of replacements (same\n"
-    "position, a trusted vendor, at the asset's replacement_cost or its\n"
-    "layer's default) such that every error rule of the packs holds from\n"
+    "position, a trusted vendor, at its cost in --costs FILE, its\n"
+    "replacement_cost, or its layer's default) such that every error rule of "
+    "the packs holds from\n"
     "its date, and with --goal rules+routes (the default) no high-risk or\n"
     "prohibited group is MUST or ROUTED on a flow of classification\n"
     "restricted or above by the last year.  Earliest deadlines first;\n"
@@ -33,12 +36,14 @@ static const char examples[] =
     "  netvet plan examples/national/model.json --policy uk-2020 "
     "--budget-per-year 3000000 --from 2025\n"
     "  netvet plan model.json --policy uk-2020 -o change.json\n"
+    "  netvet plan model.json --policy uk-2020 --costs costs.csv\n"
     "  netvet check model.json --policy uk-2020 --date 2028-01-01 "
     "--proposed change.json\n";
 
 struct plan_opts {
     struct nv_strlist packs, lists;
     const char *budget, *from, *until, *goal, *output, *seconds, *exact;
+    const char *costs;
     int json;
 };
 
@@ -309,6 +314,26 @@ static int print_json(const struct nv_model *m, const struct nv_policy *p,
     return rc ? nv_cli_fail(&err) : NV_EXIT_OK;
 }
 
+/* The costs file of --costs, read for m (NULL without one). */
+static int load_costs(const char *path, const struct nv_model *m,
+                      struct nv_costs **c)
+{
+    struct nv_file f;
+    struct nv_err err;
+    enum nv_rc rc;
+
+    *c = NULL;
+    if (!path)
+        return NV_EXIT_OK;
+    nv_err_clear(&err);
+    rc = nv_file_read(&f, path, (size_t)64 << 20, &err);
+    if (!rc) {
+        rc = nv_costs_load(m, path, f.data, f.len, c, &err);
+        nv_file_release(&f);
+    }
+    return rc ? nv_cli_fail(&err) : NV_EXIT_OK;
+}
+
 static int write_change(const struct nv_model *m, const struct nv_plan *pl,
                         const char *path)
 {
@@ -334,12 +359,15 @@ static int run(const struct nv_cmd_spec *spec, const struct plan_opts *o,
     struct nv_policy *p = NULL;
     struct nv_exposure x = {0};
     struct nv_plan pl;
+    struct nv_costs *costs = NULL;
     struct nv_err err;
     int made = 0, rc = options(spec, o, &po);
 
     nv_err_clear(&err);
     rc = rc ? rc : nv_cli_load_policy(spec, &o->packs, &p);
     rc = rc ? rc : nv_cli_load_model(spec, args, &o->lists, &m);
+    rc = rc ? rc : load_costs(o->costs, m, &costs);
+    po.costs = costs;
     if (!rc && nv_exposure_compute(m, 0, &x, &err))
         rc = nv_cli_fail(&err);
     if (!rc && nv_plan_make(m, &x, p, &po, &pl, &err))
@@ -356,6 +384,7 @@ static int run(const struct nv_cmd_spec *spec, const struct plan_opts *o,
     if (made)
         nv_plan_release(&pl);
     nv_exposure_release(&x);
+    nv_costs_free(costs);
     nv_model_free(m);
     nv_policy_free(p);
     return rc;
@@ -381,6 +410,9 @@ int cmd_plan(int argc, char **argv)
         {"json", NV_OPT_FLAG, &o.json, NULL, "print the plan as JSON"},
         {"seconds", NV_OPT_STRING, &o.seconds, "S",
          "solver time for each programme (default 60)"},
+        {"costs", NV_OPT_STRING, &o.costs, "FILE",
+         "replacement costs per asset, kind and layer (CSV; "
+         "docs/formats.md)"},
         {"exact-max", NV_OPT_STRING, &o.exact, "N",
          "candidates solved exactly (default 10000; beyond: greedy)"},
         {"list", NV_OPT_LIST, &o.lists, "FILE",

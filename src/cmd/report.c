@@ -216,7 +216,7 @@ static int plan_for(const struct nv_cmd_spec *spec, const struct nv_model *m,
                     const struct nv_exposure *x, const struct nv_policy *p,
                     const char *date, struct nv_plan *pl)
 {
-    struct nv_plan_opts po = {2000, 0, 0, 1, 60, 10000};
+    struct nv_plan_opts po = {2000, 0, 0, 1, 60, 10000, NULL};
     struct nv_err err;
     int64_t year;
 

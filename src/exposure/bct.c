@@ -330,9 +330,8 @@ static enum nv_rc index_queries(uint32_t nodes, const uint32_t *a,
     return NV_OK;
 }
 
-/* Children of every node, in CSR form, from the parent array. */
-static enum nv_rc children(const struct nv_bct *t, uint32_t **coff,
-                           uint32_t **kids)
+enum nv_rc nv_bct_children(const struct nv_bct *t, uint32_t **coff,
+                           uint32_t **kids, struct nv_err *err)
 {
     uint32_t nodes = nv_bct_nodes(t);
     uint32_t *off = nv_calloc((size_t)nodes + 2, sizeof *off);
@@ -340,8 +339,12 @@ static enum nv_rc children(const struct nv_bct *t, uint32_t **coff,
 
     *coff = off;
     *kids = list;
-    if (!off || !list)
-        return NV_ENOMEM;
+    if (!off || !list) {
+        nv_free(off);
+        nv_free(list);
+        *coff = *kids = NULL;
+        return nv_err_set(err, NV_ENOMEM, "out of memory");
+    }
     for (uint32_t x = 0; x < nodes; x++)
         if (t->parent[x] != NV_NONE)
             off[t->parent[x] + 1]++;
@@ -408,7 +411,7 @@ enum nv_rc nv_bct_lca(const struct nv_bct *t, const uint32_t *a,
     uint32_t nodes = nv_bct_nodes(t);
     struct lca_state l = {t,    NULL, NULL, NULL, NULL, NULL,
                           NULL, NULL, NULL, NULL, lca};
-    enum nv_rc rc = children(t, &l.coff, &l.kids);
+    enum nv_rc rc = nv_bct_children(t, &l.coff, &l.kids, NULL);
 
     if (!rc)
         rc = index_queries(nodes, a, b, n, &l.qoff, &l.q);
@@ -443,7 +446,7 @@ enum nv_rc nv_bct_preorder(const struct nv_bct *t, uint32_t *pre,
 {
     uint32_t nodes = nv_bct_nodes(t), *coff, *kids, clock = 0, top;
     uint32_t *stack = nv_calloc((size_t)nodes + 1, sizeof *stack);
-    enum nv_rc rc = children(t, &coff, &kids);
+    enum nv_rc rc = nv_bct_children(t, &coff, &kids, NULL);
 
     if (!rc && !stack)
         rc = NV_ENOMEM;

@@ -50,6 +50,12 @@ enum nv_rc nv_bct_lca(const struct nv_bct *t, const uint32_t *a,
                       const uint32_t *b, uint32_t n, uint32_t *lca,
                       struct nv_err *err) NV_WUR;
 
+/* The children of every node in CSR form: node x's are kids[coff[x] ..
+ * coff[x + 1]), in the order nv_bct_preorder numbers them.  Free both
+ * with nv_free (both NULL on failure). */
+enum nv_rc nv_bct_children(const struct nv_bct *t, uint32_t **coff,
+                           uint32_t **kids, struct nv_err *err) NV_WUR;
+
 /* Depth-first preorder numbers of the forest's nodes into pre (one per
  * node): the LCA of a set of nodes of one tree is the LCA of the two with
  * the smallest and largest numbers. */

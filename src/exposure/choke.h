@@ -3,12 +3,11 @@
  *
  * An asset separates flow f (from s to t) when every s-t path goes
  * through it (s and t themselves aside): replacing or bypassing it is the
- * first thing to do for f.  Assets are ranked by the summed importance
- * of the flows they separate.  Worked out on the block-cut forest: the
- * separating assets of f are the cut vertices on the forest path between
- * s and t.  Every asset is taken to forward traffic (nv_margin_transit
- * answers so for every asset today); a model with non-transit assets
- * would need the forest of the transit graph with each flow's ends.
+ * first thing to do for f.  A path passes through transit assets only
+ * (model.h), so only those separate, and a flow whose ends are linked
+ * directly has none.  Assets are ranked by the summed importance of the
+ * flows they separate.  Worked out on the block-cut forest of the
+ * transit graph (choke.c).
  */
 #ifndef NV_CHOKE_H
 #define NV_CHOKE_H

@@ -43,13 +43,6 @@ struct ctx {
     atomic_int failed;
 };
 
-int nv_margin_transit(const struct nv_model *m, uint32_t a)
-{
-    (void)m; /* the model has no transit field yet: every asset forwards */
-    (void)a;
-    return 1;
-}
-
 struct scratch {
     unsigned char *removed;
     uint32_t *comp, *stack, *mark, stamp;
@@ -241,7 +234,7 @@ static enum nv_rc prepare(struct ctx *c, enum nv_group_kind kind)
     if (!c->cand || !c->touch || !c->open || !c->best || !c->base)
         return NV_ENOMEM;
     for (uint32_t a = 0; a < c->m->graph.n; a++)
-        c->base[a] = !nv_margin_transit(c->m, a);
+        c->base[a] = !NV_ASSETS(c->m)[a].transit;
     for (uint32_t i = 0; i < x->nflows; i++) {
         c->out[i].k = NV_MARGIN_MAX + 1;
         if (f[i].src.idx != f[i].dst.idx)

@@ -7,7 +7,9 @@
  * flow's own ends never count (a path always has them): their groups are
  * reported beside the margin.  Margin 1 is a MUST of one group other
  * than through the ends; 2 means two suppliers together can cut or read
- * f.  Exact up to 3; above, "more than 3".  (Minimum label cut is
+ * f.  A path passes through transit assets only (model.h), so only
+ * those can be in a cut; a non-transit asset is never in a path's
+ * middle.  Exact up to 3; above, "more than 3".  (Minimum label cut is
  * NP-hard in general; here the groups are few and each set tried is one
  * pass of connected components, as for MUST.)
  */
@@ -25,13 +27,6 @@ struct nv_margin {
     unsigned char k;
     uint32_t witness[NV_MARGIN_MAX]; /* k groups that cut f, when k <= 3 */
 };
-
-/*
- * Whether asset a of m forwards traffic between other assets: a path
- * passes through transit assets only, and a non-transit asset can only
- * be a path's first or last.  The one place that decides it.
- */
-int nv_margin_transit(const struct nv_model *m, uint32_t a);
 
 /*
  * The margin of every flow of m for the groups of kind (vendor or

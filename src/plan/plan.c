@@ -16,6 +16,7 @@
 #include "exposure/routes.h"
 #include "exposure/score.h"
 #include "model/change.h"
+#include "plan/costs.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -37,8 +38,7 @@ static enum nv_rc nomem(struct nv_err *err)
     return nv_err_set(err, NV_ENOMEM, "out of memory");
 }
 
-/* The first reason the goal cannot be met is kept. */
-static void unmeetable(struct plan_ctx *c, uint32_t rule, const char *item)
+void nv_plan_unmeetable(struct plan_ctx *c, uint32_t rule, const char *item)
 {
     struct nv_rule_info r;
 
@@ -61,15 +61,11 @@ static void mark_hostile(struct plan_ctx *c)
         c->direct[a] =
             e != NV_NONE && nv_model_designation(c->m, e) >= NV_DESIG_HIGH_RISK;
         c->out->candidates += c->hostile[a];
-        c->cost[a] = isfinite(NV_ASSETS(c->m)[a].replacement_cost)
-                         ? NV_ASSETS(c->m)[a].replacement_cost
-                         : nv_plan_default_cost(NV_ASSETS(c->m)[a].layer);
+        c->cost[a] = nv_costs_of(c->o->costs, c->m, a);
     }
 }
 
-/* An entity that can replace: trusted up its chain, and no untrusted
- * group has its country. */
-static int trusted(const struct plan_ctx *c, uint32_t e)
+int nv_plan_trusted(const struct plan_ctx *c, uint32_t e)
 {
     const char *cc = NV_ENTITIES(c->m)[e].country;
     char id[80];
@@ -93,7 +89,7 @@ static enum nv_rc choose_vendors(struct plan_ctx *c, struct nv_err *err)
         return nomem(err);
     for (uint32_t a = 0; a < c->na; a++) {
         uint32_t e = NV_ASSETS(c->m)[a].entity;
-        if (e != NV_NONE && trusted(c, e)) {
+        if (e != NV_NONE && nv_plan_trusted(c, e)) {
             n[(size_t)e * (NV_LAYER_COUNT + 1) + NV_ASSETS(c->m)[a].layer]++;
             n[(size_t)e * (NV_LAYER_COUNT + 1) + NV_LAYER_COUNT]++;
         }
@@ -101,7 +97,7 @@ static enum nv_rc choose_vendors(struct plan_ctx *c, struct nv_err *err)
     for (int l = 0; l <= NV_LAYER_COUNT; l++) {
         best[l] = NV_NONE;
         for (uint32_t e = 0; e < ne; e++)
-            if (trusted(c, e) &&
+            if (nv_plan_trusted(c, e) &&
                 (best[l] == NV_NONE ||
                  n[(size_t)e * (NV_LAYER_COUNT + 1) + l] >
                      n[(size_t)best[l] * (NV_LAYER_COUNT + 1) + l]))
@@ -265,7 +261,7 @@ static int still(const struct plan_ctx *c, const struct state *s,
     return 0;
 }
 
-static const char *area_of(const struct nv_model *m, uint32_t a, int region)
+const char *nv_plan_area(const struct nv_model *m, uint32_t a, int region)
 {
     uint32_t s = NV_ASSETS(m)[a].site.idx;
 
@@ -293,7 +289,7 @@ static enum nv_rc share_needs(struct plan_ctx *c, const struct state *all,
             : nv_policy_rule_assets(c->p, r, all->m, 0, hit + 2 * c->na, err);
     for (uint32_t a = 0; !rc && a < c->na; a++) {
         if (!hit[c->na + a] ||
-            strcmp(area_of(c->m, a, ri.per_region), area) != 0)
+            strcmp(nv_plan_area(c->m, a, ri.per_region), area) != 0)
             continue;
         total++;
         hits += hit[a];
@@ -305,7 +301,7 @@ static enum nv_rc share_needs(struct plan_ctx *c, const struct state *all,
     }
     allowed = (uint32_t)floor(ri.bound * total / 100 + 1e-9);
     if (!rc && hits > allowed && c->ndec - first < hits - allowed)
-        unmeetable(c, r, area);
+        nv_plan_unmeetable(c, r, area);
     if (!rc && nv_array_reserve(&c->shares, &c->capshares,
                                 (size_t)c->nshares + 1, sizeof *c->shares))
         rc = NV_ENOMEM;
@@ -364,6 +360,24 @@ static enum nv_rc flow_needs(struct plan_ctx *c, struct nv_routes *rt,
     return NV_OK;
 }
 
+/* Areas short of vendors: replacements (the full replacement says
+ * nothing of them, as the vendors of a plan are chosen for diversity). */
+static enum nv_rc vendor_needs(struct plan_ctx *c, const struct state *now,
+                               struct nv_err *err)
+{
+    enum nv_rc rc = NV_OK;
+
+    for (uint32_t i = 0; !rc && i < now->nv; i++) {
+        const struct nv_violation *v = &now->v[i];
+        struct nv_rule_info r;
+        nv_policy_rule(c->p, v->rule, &r);
+        if (c->out->deadline[v->rule] && r.body == NV_RULE_REQUIRE_VENDORS)
+            rc = nv_plan_vendor_needs(c, v->rule, v->area,
+                                      c->out->deadline[v->rule], err);
+    }
+    return rc;
+}
+
 /* What each violation of an error rule in force by the last year asks. */
 static enum nv_rc rule_needs(struct plan_ctx *c, const struct state *now,
                              const struct state *all, struct nv_routes *rt,
@@ -378,10 +392,10 @@ static enum nv_rc rule_needs(struct plan_ctx *c, const struct state *now,
         struct nv_rule_info r;
         int year = c->out->deadline[v->rule];
         nv_policy_rule(c->p, v->rule, &r);
-        if (!year)
-            continue;
+        if (!year || r.body == NV_RULE_REQUIRE_VENDORS)
+            continue; /* vendors: once the other needs are known */
         if (still(c, all, v))
-            unmeetable(c, v->rule, v->why);
+            nv_plan_unmeetable(c, v->rule, v->why);
         else if (v->kind == NV_V_ASSET && c->hostile[v->item])
             require(c, v->item, year);
         else if (v->kind == NV_V_FLOW)
@@ -390,11 +404,11 @@ static enum nv_rc rule_needs(struct plan_ctx *c, const struct state *now,
         else if (v->kind == NV_V_AREA && r.body == NV_RULE_LIMIT_SHARE)
             rc = share_needs(c, all, v->rule, v->area, year, err);
         else
-            unmeetable(c, v->rule, "not a share or an untrusted asset");
+            nv_plan_unmeetable(c, v->rule, "not a share or an untrusted asset");
     }
     rc = rc ? rc : flow_needs(c, rt, fn, nfn, err);
     nv_free(fn);
-    return rc;
+    return rc ? rc : vendor_needs(c, now, err);
 }
 
 /* The risk each untrusted asset carries (its part of the scores of the
@@ -497,6 +511,23 @@ static void count_rules(const struct plan_ctx *c, const struct state *s,
         per_rule[s->v[i].rule] += c->out->deadline[s->v[i].rule] != 0;
 }
 
+/* The first violation of a planned rule in s, as why the goal is not
+ * met should it be left at the end. */
+static void note_left(struct plan_ctx *c, const struct state *s)
+{
+    struct nv_rule_info r;
+
+    c->out->why[0] = '\0';
+    for (uint32_t i = 0; i < s->nv; i++)
+        if (c->out->deadline[s->v[i].rule]) {
+            nv_policy_rule(c->p, s->v[i].rule, &r);
+            snprintf(c->out->why, sizeof c->out->why,
+                     "%s is still broken after the plan: %s", r.id,
+                     s->v[i].why);
+            return;
+        }
+}
+
 /* Year by year: what it costs, the score after, the rules it makes
  * hold; and the violations the whole plan leaves. */
 static enum nv_rc eval_years(struct plan_ctx *c, const struct state *now,
@@ -534,6 +565,7 @@ static enum nv_rc eval_years(struct plan_ctx *c, const struct state *now,
             break;
         py->score = network_score(s.m, &s.x);
         count_rules(c, &s, before + nr);
+        note_left(c, &s);
         for (uint32_t r = 0; r < nr; r++)
             if (before[r] && !before[nr + r])
                 py->rules[py->nrules++] = r;
@@ -542,6 +574,10 @@ static enum nv_rc eval_years(struct plan_ctx *c, const struct state *now,
     }
     for (uint32_t r = 0; !rc && r < nr; r++)
         o->left += before[r];
+    if (!rc && o->left) /* say so: the goal is not met */
+        o->status = NV_PLAN_UNMEETABLE;
+    else
+        o->why[0] = '\0';
     nv_free(before);
     return rc;
 }
@@ -658,6 +694,8 @@ static enum nv_rc plan(struct plan_ctx *c, struct nv_err *err)
     rc = rc ? rc : rule_needs(c, &now, &all, rt, err);
     if (!rc && c->out->status != NV_PLAN_UNMEETABLE)
         rc = nv_plan_solve(c, err);
+    if (!rc && c->out->status <= NV_PLAN_BOUNDED)
+        rc = nv_plan_diversify(c, err);
     rc = rc ? rc : pick_extras(c, err);
     if (!rc && c->out->status <= NV_PLAN_BOUNDED)
         rc = eval_years(c, &now, err);

@@ -3,12 +3,12 @@
  * budget (docs/plan.md).
  *
  * Replacing an asset keeps its position and links and gives it a
- * trusted vendor, at its replacement cost (or the default of its layer:
- * nv_plan_default_cost).  The goal: every error rule of the policy holds
- * from its date, and (opts.routes) no high-risk or prohibited group is
- * MUST or ROUTED on a flow of classification restricted or above by the
- * last year.  A rule in force from 1 January of year Y must hold by the
- * end of year Y - 1; one already in force, by the end of the first year.
+ * trusted vendor, at its replacement cost (from a costs file, the model,
+ * or the default of its layer: costs.h).  The goal: every error rule of the
+ * policy holds from its date, and (opts.routes) no high-risk or prohibited
+ * group is MUST or ROUTED on a flow of classification restricted or above by
+ * the last year.  A rule in force from 1 January of year Y must hold by the end
+ * of year Y - 1; one already in force, by the end of the first year.
  *
  * What each rule asks is worked out by comparing the model with the
  * model where every candidate is replaced: an asset a rule denies must be
@@ -26,12 +26,15 @@
 
 #include <stdio.h>
 
+struct nv_costs;
+
 struct nv_plan_opts {
     int from, until;    /* years; until 0: the last deadline of the rules */
     double budget;      /* per year; 0: no limit */
     int routes;         /* the default goal's part on routes */
     double seconds;     /* solver time for each programme */
     uint32_t exact_max; /* candidates solved exactly (10,000) */
+    const struct nv_costs *costs; /* a costs file's (costs.h), or NULL */
 };
 
 enum nv_plan_status {

@@ -51,6 +51,29 @@ struct plan_ctx {
     int last;
 };
 
+/* The goal cannot be met: rule cannot hold because of item (the first
+ * reason is kept). */
+void nv_plan_unmeetable(struct plan_ctx *c, uint32_t rule, const char *item);
+
+/* Whether entity e can replace: trusted up its chain, and no untrusted
+ * group has its country. */
+int nv_plan_trusted(const struct plan_ctx *c, uint32_t e);
+
+/* The area of asset a for an area rule: its site's region (region set)
+ * or "network". */
+const char *nv_plan_area(const struct nv_model *m, uint32_t a, int region);
+
+/* Violations of `require vendors` rules (diversity.c): what an area
+ * short of vendors asks by year, as a share of its untrusted assets. */
+enum nv_rc nv_plan_vendor_needs(struct plan_ctx *c, uint32_t rule,
+                                const char *area, int year,
+                                struct nv_err *err) NV_WUR;
+
+/* Once the plan is chosen: the vendor of each replacement, so that areas
+ * of `require vendors` rules reach (or keep) their number of vendors
+ * where the trusted vendors allow. */
+enum nv_rc nv_plan_diversify(struct plan_ctx *c, struct nv_err *err) NV_WUR;
+
 /* The years and assets of the cheapest plan meeting what ctx asks. */
 enum nv_rc nv_plan_solve(struct plan_ctx *c, struct nv_err *err) NV_WUR;
 

@@ -102,8 +102,8 @@ void nv_policy_rule(const struct nv_policy *p, uint32_t i,
 /*
  * Mark in out[a] (one entry per asset of m) whether rule i's condition
  * holds on asset a (within = 0) or, for a share rule, the condition of
- * the population the share is of (within = 1).  Asset rules and share
- * rules only; planning uses it.
+ * the population the share is of (within = 1).  Asset, share and
+ * `require vendors` rules only; planning uses it.
  */
 enum nv_rc nv_policy_rule_assets(const struct nv_policy *p, uint32_t i,
                                  const struct nv_model *m, int within,

@@ -48,3 +48,35 @@ $ netvet plan examples/national/model.json --policy uk-2020 --budget-per-year lo
 $ netvet plan examples/national/model.json --policy uk-2020 --goal everything
 ? 2
 2~ --goal is rules or rules\+routes
+
+# Costs from a file: the row naming an asset beats its own cost, which
+# beats the rows of its layer (docs/formats.md).
+$ netvet plan examples/national/model.json --policy uk-2020 --from 2025 --costs tests/data/plan/costs.csv
+? 0
+> the cheapest plan (proven optimal by integer programming): 13970000
+~ ^    crit-0-gw +endpoint +crit-0 +huawei +-> cisco +5000 
+~ ^    crit-12-gw +endpoint +crit-12 +zte +-> cisco +20000 
+
+$ netvet plan examples/national/model.json --policy uk-2020 --costs tests/data/plan/costs-bad-layer.csv
+? 2
+2> netvet: tests/data/plan/costs-bad-layer.csv:3:3: unknown layer "rna"
+
+$ netvet plan examples/national/model.json --policy uk-2020 --costs tests/data/plan/costs-bad-asset.csv
+? 2
+2> netvet: tests/data/plan/costs-bad-asset.csv:3:1: no asset "no-such-asset" in the model
+
+$ netvet plan examples/national/model.json --policy uk-2020 --costs tests/data/plan/no-such-file.csv
+? 2
+2~ no-such-file\.csv
+
+# Replacements get vendors the region lacks: the plan of uk-2020 leaves
+# no region of the radio network with a single vendor where it had two
+# (eu-5g-toolbox's SM05-RAN, a warning) and fixes those it can.
+$ d=$(mktemp -d) && trap 'rm -rf "$d"' EXIT && netvet plan examples/national/model.json --policy uk-2020 --policy eu-5g-toolbox --from 2025 -o "$d/c.json" >/dev/null && netvet check examples/national/model.json --policy uk-2020 --policy eu-5g-toolbox --date 2028-01-01 --proposed "$d/c.json" --json | python3 -c 'import json, sys; d = json.load(sys.stdin); print([sum(v["rule"] == "SM05-RAN" for v in d[k]) for k in ("break", "fix")])'
+> [0, 14]
+
+# A require vendors error rule that no replacement can meet: a region
+# whose radio network is one high-risk asset.
+$ netvet plan examples/national/model.json --policy uk-2020 --policy tests/data/plan/diversity.nvp --from 2025
+? 1
+> NOT MET: DIV cannot be met by replacing vendors: Aachen: 1 vendor; replacing can add at most 0

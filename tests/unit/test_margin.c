@@ -4,6 +4,7 @@
  *
  * The margin oracle follows the definition literally: every set of up to
  * three groups of the kind is removed (the flow's ends kept) and a search
+ * that never goes on from a non-transit asset other than the source
  * tells whether the ends still meet.  The choke point oracle removes
  * each asset in turn.
  */
@@ -62,10 +63,18 @@ static struct nv_model *random_model(uint64_t seed)
              add_entities(m, &r, nent);
 
     for (uint32_t v = 0; ok && v < nv; v++) {
+        static const char *const layer[] = {"core", "transport", "edge",
+                                            "ran",  "endpoint",  "core"};
         char id[16], vendor[16];
-        const char *a[] = {"id", id, "layer", "core", "vendor", vendor, NULL};
+        const char *a[] = {"id",     id,     "layer",   layer[rnd(&r, 6)],
+                           "vendor", vendor, "transit", NULL,
+                           NULL};
         snprintf(id, sizeof id, "a%u", v);
         snprintf(vendor, sizeof vendor, "e%u", rnd(&r, nent));
+        if (rnd(&r, 5) == 0) /* against the layer's default */
+            a[7] = rnd(&r, 2) ? "true" : "false";
+        else
+            a[6] = NULL;
         if (rnd(&r, 6) == 0)
             a[4] = NULL;
         ok = add(m, NV_T_ASSET, a);
@@ -86,7 +95,8 @@ static struct nv_model *random_model(uint64_t seed)
     return m;
 }
 
-/* Do s and t meet without the assets marked out (ends kept)? */
+/* Do s and t meet without the assets marked out (ends kept)?  A path
+ * goes on from s and from transit assets only. */
 static int meet(const struct nv_model *m, unsigned char *out, uint32_t s,
                 uint32_t t)
 {
@@ -99,7 +109,8 @@ static int meet(const struct nv_model *m, unsigned char *out, uint32_t s,
     queue[tail++] = s;
     while (head < tail) {
         uint32_t v = queue[head++];
-        for (uint32_t k = g->off[v]; k < g->off[v + 1]; k++)
+        for (uint32_t k = g->off[v];
+             (v == s || NV_ASSETS(m)[v].transit) && k < g->off[v + 1]; k++)
             if (!seen[g->adj[k]] && !out[g->adj[k]]) {
                 seen[g->adj[k]] = 1;
                 queue[tail++] = g->adj[k];
@@ -224,8 +235,10 @@ static int check_seed(struct nv_t *T, uint64_t seed)
 }
 
 /* 3,000 random models: chains of owners, shared countries, unresolved
- * vendors, parallel links, self-loops, s = t, neighbouring ends, ends in
- * the groups, several components.  NV_SEED replays one seed. */
+ * vendors, non-transit assets (ran and endpoint layers, and a fifth
+ * saying transit against their layer), parallel links, self-loops, s = t,
+ * neighbouring ends, ends in the groups, several components.  NV_SEED replays
+ * one seed. */
 NV_TEST(margin_and_chokes_match_brute_force)
 {
     const char *one = getenv("NV_SEED");

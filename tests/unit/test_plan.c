@@ -16,6 +16,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 struct rng {
     uint64_t s;
@@ -142,9 +143,10 @@ static int untrusted(const struct nv_model *m, uint32_t a)
     return e != NV_NONE && strcmp(NV_ENTITIES(m)[e].country, "CN") == 0;
 }
 
-/* Does the model after replacing the assets of set meet the goal? */
-static int meets(const struct nv_model *m, const struct nv_policy *p,
-                 const uint32_t *set, uint32_t n)
+/* Does the model after replacing the assets of set (by Nokia, or by
+ * Ericsson where bit i of ericsson is set) meet the goal? */
+static int meets_by(const struct nv_model *m, const struct nv_policy *p,
+                    const uint32_t *set, uint32_t n, uint32_t ericsson)
 {
     char text[4096];
     size_t len = 0;
@@ -158,8 +160,9 @@ static int meets(const struct nv_model *m, const struct nv_policy *p,
     len += (size_t)snprintf(text, sizeof text, "{\"replace\": [");
     for (uint32_t i = 0; i < n; i++)
         len += (size_t)snprintf(text + len, sizeof text - len,
-                                "%s{\"id\": \"%s\", \"vendor\": \"Nokia\"}",
-                                i ? ", " : "", NV_ASSETS(m)[set[i]].id);
+                                "%s{\"id\": \"%s\", \"vendor\": \"%s\"}",
+                                i ? ", " : "", NV_ASSETS(m)[set[i]].id,
+                                ericsson >> i & 1 ? "Ericsson" : "Nokia");
     len += (size_t)snprintf(text + len, sizeof text - len, "]}");
     ok = !nv_change_apply(m, "set", text, len, &m2, &err) &&
          !nv_exposure_compute(m2, 1, &x, &err) &&
@@ -178,9 +181,22 @@ static int meets(const struct nv_model *m, const struct nv_policy *p,
     return ok;
 }
 
+/* Does some choice of vendors for the replacements of set meet the goal
+ * (only one when vendors is 0)? */
+static int some_vendors_meet(const struct nv_model *m,
+                             const struct nv_policy *p, const uint32_t *set,
+                             uint32_t n, int vendors)
+{
+    for (uint32_t e = 0; e < (vendors ? 1u << n : 1u); e++)
+        if (meets_by(m, p, set, n, e))
+            return 1;
+    return 0;
+}
+
 /* The cheapest set of untrusted assets whose replacement meets the goal
- * (-1 when none does). */
-static double cheapest(const struct nv_model *m, const struct nv_policy *p)
+ * (-1 when none does), with any choice of vendors when vendors is set. */
+static double cheapest(const struct nv_model *m, const struct nv_policy *p,
+                       int vendors)
 {
     uint32_t cand[16], nc = 0, set[16];
     double best = -1;
@@ -196,39 +212,70 @@ static double cheapest(const struct nv_model *m, const struct nv_policy *p)
                 set[n++] = cand[i];
                 cost += NV_ASSETS(m)[cand[i]].replacement_cost;
             }
-        if ((best < 0 || cost < best) && meets(m, p, set, n))
+        if ((best < 0 || cost < best) &&
+            some_vendors_meet(m, p, set, n, vendors))
             best = cost;
     }
     return best;
 }
 
-static struct nv_policy *uk_pack(void)
+/* The pack uk-2020, or the policy text when not NULL. */
+static struct nv_policy *pack(const char *text)
 {
     struct nv_policy *p = nv_policy_new();
-    struct nv_file f;
+    struct nv_file f = {0};
     struct nv_err err;
+    int ok =
+        p && (text || !nv_file_read(&f, "policies/uk-2020.nvp", 1 << 20, &err));
 
-    if (!p || nv_file_read(&f, "policies/uk-2020.nvp", 1 << 20, &err)) {
+    ok = ok && !nv_policy_parse(p, text ? "text.nvp" : "uk-2020.nvp",
+                                text ? text : f.data,
+                                text ? strlen(text) : f.len, &err);
+    if (!text)
+        nv_file_release(&f);
+    if (!ok) {
         nv_policy_free(p);
         return NULL;
     }
-    if (nv_policy_parse(p, "uk-2020.nvp", f.data, f.len, &err)) {
-        nv_policy_free(p);
-        p = NULL;
-    }
-    nv_file_release(&f);
     return p;
 }
 
-static int check_seed(struct nv_t *T, const struct nv_policy *p, uint64_t seed)
+/* Is the plan what exhaustive search says: the cheapest that meets the
+ * goal, or unmeetable when nothing does?  With vendors, a plan may also
+ * be dearer, or say it is not met, as long as it never claims a goal it
+ * does not meet (*near counts those seeds). */
+static int plan_agrees(const struct nv_model *m, const struct nv_policy *p,
+                       const struct nv_plan *pl, int vendors, uint32_t *near)
 {
-    struct nv_plan_opts o = {2030, 2030, 0, 1, 10, 10000};
+    double want = cheapest(m, p, vendors);
+    uint32_t set[16], ericsson = 0;
+    int met;
+
+    for (uint32_t i = 0; i < pl->nstep; i++) {
+        set[i] = pl->step[i].asset;
+        ericsson |= (uint32_t)(strcmp(NV_ENTITIES(m)[pl->step[i].vendor].id,
+                                      "ericsson") == 0)
+                    << i;
+    }
+    if (want < 0)
+        return pl->status == NV_PLAN_UNMEETABLE;
+    met = pl->status == NV_PLAN_OPTIMAL && pl->left == 0 &&
+          meets_by(m, p, set, pl->nstep, ericsson);
+    if (met && fabs(pl->cost - want) < 1e-9)
+        return 1;
+    *near += vendors;
+    return vendors &&
+           (met ? pl->cost > want : pl->status == NV_PLAN_UNMEETABLE);
+}
+
+static int check_seed(struct nv_t *T, const struct nv_policy *p, uint64_t seed,
+                      int vendors, uint32_t *near)
+{
+    struct nv_plan_opts o = {2030, 2030, 0, 1, 10, 10000, NULL};
     struct nv_model *m = random_model(seed);
     struct nv_exposure x = {0};
     struct nv_plan pl;
     struct nv_err err;
-    uint32_t set[16];
-    double want;
     int ok = m && !nv_exposure_compute(m, 1, &x, &err) &&
              !nv_plan_make(m, &x, p, &o, &pl, &err);
 
@@ -239,17 +286,10 @@ static int check_seed(struct nv_t *T, const struct nv_policy *p, uint64_t seed)
         nv_model_free(m);
         return 0;
     }
-    want = cheapest(m, p);
-    for (uint32_t i = 0; i < pl.nstep; i++)
-        set[i] = pl.step[i].asset;
-    ok = want < 0
-             ? pl.status == NV_PLAN_UNMEETABLE
-             : pl.status == NV_PLAN_OPTIMAL && fabs(pl.cost - want) < 1e-9 &&
-                   meets(m, p, set, pl.nstep) && pl.left == 0;
+    ok = plan_agrees(m, p, &pl, vendors, near);
     if (!ok)
-        nv_t_fail(T, __FILE__, __LINE__,
-                  "seed %llu: plan status %d cost %g, cheapest %g",
-                  (unsigned long long)seed, (int)pl.status, pl.cost, want);
+        nv_t_fail(T, __FILE__, __LINE__, "seed %llu: plan status %d cost %g",
+                  (unsigned long long)seed, (int)pl.status, pl.cost);
     nv_plan_release(&pl);
     nv_exposure_release(&x);
     nv_model_free(m);
@@ -262,11 +302,47 @@ NV_TEST(plan_is_the_cheapest_that_meets_the_goal)
     const char *one = getenv("NV_SEED");
     uint64_t first = one ? strtoull(one, NULL, 10) : 1;
     uint64_t last = one ? first : 150;
-    struct nv_policy *p = uk_pack();
+    struct nv_policy *p = pack(NULL);
+    uint32_t near = 0;
 
     ASSERT(p != NULL);
     for (uint64_t seed = first; seed <= last; seed++)
-        if (!check_seed(T, p, seed))
+        if (!check_seed(T, p, seed, 0, &near))
             break;
     nv_policy_free(p);
+}
+
+/* With a `require vendors` error rule (and no rule that removes every
+ * high-risk asset, so that replacing for diversity matters) the
+ * replacements' vendors count: every choice of Ericsson or Nokia for
+ * each is tried too.  The plan never claims a goal it does not meet, and
+ * is the cheapest on all but a few seeds (docs/plan.md says where it is
+ * not: two of 300 today). */
+NV_TEST(plan_meets_require_vendors)
+{
+    static const char *const rule[] = {"layer = ran per region >= 2",
+                                       "layer != core per network >= 3"};
+    const char *one = getenv("NV_SEED");
+    uint64_t first = one ? strtoull(one, NULL, 10) : 1;
+    uint64_t last = one ? first : 150;
+    uint32_t near = 0;
+
+    for (int k = 0; k < 2; k++) {
+        char text[512];
+        struct nv_policy *p;
+        snprintf(text, sizeof text,
+                 "rule CORE error \"no high-risk core\"\n"
+                 "  deny assets where designation >= high-risk and layer = "
+                 "core\n"
+                 "rule DIV error \"vendors\"\n"
+                 "  require vendors of assets where %s\n",
+                 rule[k]);
+        p = pack(text);
+        ASSERT(p != NULL);
+        for (uint64_t seed = first; seed <= last; seed++)
+            if (!check_seed(T, p, seed, 1, &near))
+                break;
+        nv_policy_free(p);
+    }
+    ASSERT(near <= 2);
 }
