@@ -3,14 +3,11 @@
  * protective marking at the top and bottom of every page, the title
  * block, and an executive summary in plain sentences: which rules are
  * broken and by how much, which deadlines are coming and what is left to
- * replace, what high-risk vendors could read or cut by sector, the worst
- * risks, what may be released to partners, and what to do first.
- *
- * "What to do first" are the choke points: high-risk or prohibited
- * assets that alone carry critical flows at risk (they are on every path
- * of the flow: a cut vertex between its ends, or an end itself), ranked
- * by the score of the flows they carry: each one alone could cut all of
- * them.
+ * replace, what high-risk vendors could read or cut by sector, how many
+ * suppliers it takes to cut each critical flow (the vendor margin), the
+ * worst risks, what may be released to partners and which release
+ * decisions changed since an earlier version, and what to do first
+ * (actions.c).
  */
 #include "report/report_int.h"
 
@@ -20,14 +17,7 @@
 
 #include <string.h>
 
-#define CHOKE_MAX 5
 #define WORST_MAX 3
-
-/* An asset that alone carries flows at risk. */
-struct choke {
-    double score;
-    uint32_t asset, flows, top; /* top: its highest-scored flow */
-};
 
 static const char css[] =
     ".marking{position:fixed;left:0;right:0;text-align:center;"
@@ -359,71 +349,6 @@ static void release_part(const struct nv_rview *v)
     fputs("</ul>\n", v->out);
 }
 
-static void action(const struct nv_rview *v, const struct choke *c)
-{
-    nv_report_wrap(v->out, "<li title=\"", NV_ASSETS(v->m)[c->asset].id,
-                   "\">Replace the <b>");
-    nv_report_asset(v->out, v->m, c->asset);
-    fputs("</b>: alone it carries <span class=\"bad\">", v->out);
-    nv_report_count(v->out, c->flows);
-    fputs(c->flows == 1 ? " critical flow" : " critical flows", v->out);
-    fputs("</span> at risk (the worst: ", v->out);
-    nv_report_flow(v->out, v->m, c->top);
-    fputs(").</li>\n", v->out);
-}
-
-/* The CHOKE_MAX assets carrying the highest score alone, best first. */
-static uint32_t choke_best(const struct nv_model *m, const struct nv_chokes *k,
-                           struct choke *best)
-{
-    uint32_t n = 0;
-
-    for (uint32_t a = 0; a < NV_COUNT(m, NV_T_ASSET); a++) {
-        uint32_t at;
-        if (!k->flows[a] ||
-            (n == CHOKE_MAX && k->score[a] <= best[n - 1].score))
-            continue;
-        at = n < CHOKE_MAX ? n++ : n - 1;
-        while (at > 0 && best[at - 1].score < k->score[a]) {
-            best[at] = best[at - 1];
-            at--;
-        }
-        best[at] = (struct choke){k->score[a], a, k->flows[a], k->top[a]};
-    }
-    return n;
-}
-
-static enum nv_rc actions_part(const struct nv_rview *v)
-{
-    struct nv_chokes k;
-    struct choke best[CHOKE_MAX];
-    struct nv_err err;
-    uint32_t n = 0;
-    enum nv_rc rc = nv_report_chokes(v->m, v->rank, v->nrank, v->x, &k, &err);
-
-    if (!rc)
-        n = choke_best(v->m, &k, best);
-    nv_report_chokes_release(&k);
-    if (rc)
-        return rc;
-    fputs("<h3>What to do first</h3>\n", v->out);
-    if (!n) {
-        fputs("<p>No single high-risk or prohibited asset carries a critical "
-              "flow alone.</p>\n",
-              v->out);
-        return NV_OK;
-    }
-    fputs("<p>Each of these high-risk or prohibited assets is on every "
-          "path of the flows counted (a choke point): that one box alone "
-          "could cut them all.  Replace them first.</p>"
-          "<ol class=\"actions\">\n",
-          v->out);
-    for (uint32_t i = 0; i < n; i++)
-        action(v, &best[i]);
-    fputs("</ol>\n", v->out);
-    return NV_OK;
-}
-
 /* ---------------------------------------------------------- the page */
 
 static void headline(const struct nv_rview *v)
@@ -468,7 +393,7 @@ enum nv_rc nv_report_summary(const struct nv_rview *v)
     headline(v);
     rc = rules_part(v);
     if (!rc)
-        rc = actions_part(v);
+        rc = nv_report_actions(v);
     if (!rc)
         rc = sectors_part(v);
     if (!rc) {
