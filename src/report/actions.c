@@ -200,7 +200,7 @@ static void rules_held(const struct nv_rview *v, const struct nv_plan_year *y)
         nv_report_wrap(v->out, "&ldquo;", ri.message, "&rdquo;");
         nv_report_wrap(v->out, " (", ri.id, ")");
     }
-    fputs(y->nrules == 1 ? " holds.</li>\n" : " hold.</li>\n", v->out);
+    fputs(y->nrules == 1 ? " holds" : " hold", v->out);
 }
 
 /* The first NAMED_MAX replacements of year y (steps from first on). */
@@ -239,10 +239,9 @@ static void plan_year(const struct nv_rview *v, const struct nv_plan_year *y,
         named_steps(v, first, n);
     else
         fputs(".", v->out);
-    if (y->nrules)
-        rules_held(v, y);
-    else
-        fputs("</li>\n", v->out);
+    rules_held(v, y);
+    fprintf(v->out, "%s the risk score is then %.1f.</li>\n",
+            y->nrules ? ";" : "  After it,", y->score);
 }
 
 static void plan_years(const struct nv_rview *v)
@@ -288,7 +287,10 @@ static int plan_actions(const struct nv_rview *v)
             "to %d, at a cost of <b>",
             pl->first, pl->last);
     money(v->out, pl->cost);
-    fputs("</b>.  Start with its first year:</p>\n", v->out);
+    fprintf(v->out,
+            "</b> (the risk score is %.1f today).  Start with its "
+            "first year:</p>\n",
+            pl->score_before);
     plan_years(v);
     return 1;
 }

@@ -12,6 +12,7 @@
 #include "report/report_int.h"
 
 #include "core/alloc.h"
+#include "exposure/margin.h"
 #include "exposure/score.h"
 #include "policy/release.h"
 
@@ -287,6 +288,71 @@ static enum nv_rc sectors_part(const struct nv_rview *v)
     return NV_OK;
 }
 
+/* One clause of the margin sentence, when n flows have it: what[0]
+ * when n is 1, else what[1]; bad: in red. */
+static void margin_clause(FILE *out, uint32_t n, int *first,
+                          const char *const what[2], int bad)
+{
+    if (!n)
+        return;
+    fputs(*first ? " " : "; ", out);
+    fputs(bad ? "<span class=\"bad\">" : "", out);
+    nv_report_count(out, n);
+    fputs(bad ? "</span>" : "", out);
+    fputs(what[n != 1], out);
+    *first = 0;
+}
+
+/* How many suppliers it takes to cut each critical flow (margin.h). */
+static enum nv_rc margin_part(const struct nv_rview *v)
+{
+    struct nv_margin *k = nv_calloc((size_t)v->x->nflows + 1, sizeof *k);
+    static const int order[] = {1, 2, 3, NV_MARGIN_MAX + 1, 0};
+    static const char *const clause[][2] = {
+        {" has a margin of 1: a single supplier can cut it, and read it "
+         "unless it is encrypted end to end",
+         " have a margin of 1: a single supplier can cut them, and read "
+         "them unless they are encrypted end to end"},
+        {" has a margin of 2: two suppliers together can",
+         " have a margin of 2: two suppliers together can"},
+        {" has a margin of 3", " have a margin of 3"},
+        {" takes more than three suppliers together",
+         " take more than three suppliers together"},
+        {" is not connected at all", " are not connected at all"}};
+    uint32_t n[NV_MARGIN_MAX + 2] = {0};
+    struct nv_err err;
+    enum nv_rc rc;
+    int first = 1;
+
+    if (!k)
+        return NV_ENOMEM;
+    nv_err_clear(&err);
+    rc = nv_margin_compute(v->m, v->x, NV_GROUP_VENDOR, 0, k, &err);
+    for (uint32_t f = 0; !rc && f < v->x->nflows; f++)
+        n[k[f].k]++;
+    nv_free(k);
+    if (rc == NV_ENOMEM)
+        return rc;
+    fputs("<p id=\"margin\"><b>Vendor margin:</b>", v->out);
+    if (!rc && v->x->nflows) {
+        fputs(" of the ", v->out);
+        nv_report_count(v->out, v->x->nflows);
+        fputs(" critical flows,", v->out);
+    }
+    if (rc) {
+        nv_report_wrap(v->out, " not worked out (", err.msg, ").</p>\n");
+        return NV_OK;
+    }
+    for (int i = 0; i < 5; i++)
+        margin_clause(v->out, n[order[i]], &first, clause[i], i == 0);
+    fputs(first ? " no critical flow.</p>\n" : ".</p>\n", v->out);
+    fputs("<p>The margin is the fewest suppliers (a vendor with its "
+          "subsidiaries) whose equipment together lies on every path of a "
+          "flow, the equipment at its two ends aside.</p>\n",
+          v->out);
+    return NV_OK;
+}
+
 static void worst_part(const struct nv_rview *v)
 {
     if (!v->nrank)
@@ -396,6 +462,8 @@ enum nv_rc nv_report_summary(const struct nv_rview *v)
         rc = nv_report_actions(v);
     if (!rc)
         rc = sectors_part(v);
+    if (!rc)
+        rc = margin_part(v);
     if (!rc) {
         worst_part(v);
         release_part(v);
