@@ -415,6 +415,152 @@ static void release_part(const struct nv_rview *v)
     fputs("</ul>\n", v->out);
 }
 
+/* ------------------------------------------------ release decisions */
+
+#define CHANGES_MAX 10 /* changed decisions listed, classes merged */
+
+static const char *const decided[NV_RELEASE_COUNT] = {
+    "allowed", "allowed only if encrypted", "denied"};
+
+/* Where the worst high-risk or prohibited group now is on channel f,
+ * in words: the reason for its decision. */
+static void change_reason(const struct nv_rview *v, uint32_t f)
+{
+    static const char *const where[NV_LEVEL_COUNT] = {
+        "", "on some path of the channel",
+        "on its route when one link or box fails", "on its route",
+        "on every path of the channel"};
+    uint32_t g;
+    enum nv_level lv = nv_score_hostile_level(v->x, f, &g);
+
+    if (g == NV_NONE || lv == NV_LEVEL_NONE) {
+        fputs("no high-risk or prohibited vendor is on the channel now",
+              v->out);
+        return;
+    }
+    nv_report_group(v->out, v->m, v->x, g);
+    fprintf(v->out, " is now %s", where[lv]);
+    if (NV_FLOWS(v->m)[f].encrypted)
+        fputs(" (the channel is encrypted end to end)", v->out);
+}
+
+/* Whether two flows read the same: one sector, the same two ends. */
+static int looks_same(const struct nv_model *m, uint32_t f, uint32_t g)
+{
+    const struct nv_flow *a = &NV_FLOWS(m)[f], *b = &NV_FLOWS(m)[g];
+    uint32_t sa = nv_report_end_site(m, &a->src), ta, sb, tb;
+
+    if (f == g)
+        return 1;
+    ta = nv_report_end_site(m, &a->dst);
+    sb = nv_report_end_site(m, &b->src);
+    tb = nv_report_end_site(m, &b->dst);
+    if (sa == NV_NONE || ta == NV_NONE)
+        return 0; /* named by its assets: told apart */
+    return sa == sb && ta == tb &&
+           strcmp(a->sector ? a->sector : "", b->sector ? b->sector : "") == 0;
+}
+
+/* Whether change b reads like change a but for its classification or
+ * its channel (a twin between the same sites). */
+static int same_change(const struct nv_model *m,
+                       const struct nv_report_change *a,
+                       const struct nv_report_change *b)
+{
+    return a->partner == b->partner && a->from == b->from && a->to == b->to &&
+           looks_same(m, a->flow, b->flow);
+}
+
+/* The classes of changes ch[0..n), highest first: "secret and top-secret",
+ * and the channel ids for the tooltip. */
+static uint32_t change_classes(const struct nv_rview *v,
+                               const struct nv_report_change *ch, uint32_t n)
+{
+    unsigned mask = 0, k = 0, nclass = 0, channels = 1;
+
+    for (uint32_t i = 0; i < n; i++) {
+        mask |= 1u << ch[i].c;
+        channels += i > 0 && ch[i].flow != ch[i - 1].flow;
+    }
+    for (int c = NV_CLASS_COUNT - 1; c >= 0; c--)
+        nclass += mask >> c & 1;
+    for (int c = NV_CLASS_COUNT - 1; c >= 0; c--)
+        if (mask >> c & 1)
+            fprintf(v->out, "%s<b>%s</b>",
+                    !k++          ? ""
+                    : k == nclass ? " and "
+                                  : ", ",
+                    nv_class_names[c]);
+    return channels;
+}
+
+/* One change, with those that read like it merged in (other classes,
+ * twin channels); returns how many it took. */
+static uint32_t change_item(const struct nv_rview *v, uint32_t i)
+{
+    const struct nv_report_change *ch = v->r->changes + i;
+    const struct nv_partner *pa = &NV_PARTNERS(v->m)[ch->partner];
+    struct nv_release_cell cell;
+    uint32_t n = 1, channels;
+
+    while (i + n < v->r->nchanges && same_change(v->m, ch, &ch[n]))
+        n++;
+    nv_release_decide(v->m, v->x, v->r->p, ch->flow, ch->c, &cell);
+    nv_report_wrap(v->out, "<li title=\"", NV_FLOWS(v->m)[ch->flow].id, "");
+    nv_report_wrap(v->out, ": ", cell.why, "\">");
+    channels = change_classes(v, ch, n);
+    nv_report_wrap(v->out, " to <b>", pa->name ? pa->name : pa->id,
+                   "</b> over ");
+    if (channels > 1)
+        fprintf(v->out, "%u channels, ", channels);
+    nv_report_flow(v->out, v->m, ch->flow);
+    fprintf(v->out, ": was %s, now <span class=\"%s\">%s</span>, because ",
+            decided[ch->from], ch->to > ch->from ? "bad" : "good",
+            decided[ch->to]);
+    change_reason(v, ch->flow);
+    fputs(".</li>\n", v->out);
+    return n;
+}
+
+/* The release decisions that changed since the baseline, or one
+ * sentence saying that there is none to compare with. */
+static void changes_part(const struct nv_rview *v)
+{
+    const struct nv_report *r = v->r;
+    uint32_t i = 0, shown = 0;
+
+    if (!r->p || !NV_COUNT(v->m, NV_T_PARTNER))
+        return;
+    fputs("<p id=\"changes\"><b>What changed:</b> ", v->out);
+    if (!r->baseline) {
+        fputs("no earlier version of the network was given to compare "
+              "with, so this report cannot say which release decisions "
+              "changed.</p>\n",
+              v->out);
+        return;
+    }
+    nv_report_wrap(v->out, "compared with ", r->baseline, ", ");
+    if (!r->nchanges) {
+        fputs("no release decision changed.</p>\n", v->out);
+        return;
+    }
+    nv_report_count(v->out, r->nchanges);
+    fputs(r->nchanges == 1 ? " release decision changed:"
+                           : " release decisions changed:",
+          v->out);
+    fputs("</p><ul>\n", v->out);
+    for (; i < r->nchanges && shown < CHANGES_MAX; shown++)
+        i += change_item(v, i);
+    fputs("</ul>\n", v->out);
+    if (i < r->nchanges) {
+        fputs("<p>", v->out);
+        nv_report_count(v->out, r->nchanges - i);
+        fputs(" more are not shown; <code>netvet diff</code> of the two "
+              "versions with the same policy lists them all.</p>\n",
+              v->out);
+    }
+}
+
 /* ---------------------------------------------------------- the page */
 
 static void headline(const struct nv_rview *v)
@@ -467,6 +613,7 @@ enum nv_rc nv_report_summary(const struct nv_rview *v)
     if (!rc) {
         worst_part(v);
         release_part(v);
+        changes_part(v);
     }
     fputs("</section>\n", v->out);
     return rc;
