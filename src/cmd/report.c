@@ -42,8 +42,15 @@ static const char about[] =
     "snapshots (docs/store.md), judged by the same --policy and --date.\n"
     "The first page is for the people who decide: --title, --organisation,\n"
     "the date, a --marking printed at the top and bottom of every page, and\n"
-    "a summary in plain sentences (what is wrong, how bad, what to do\n"
-    "first).  --pdf also prints it to PDF through headless Chromium.\n"
+    "a summary in plain sentences: what is wrong, how bad (by sector, and\n"
+    "how many critical flows a single supplier could cut: the vendor\n"
+    "margin), what changed and what to do first (with --plan, the plan's\n"
+    "first year; else the choke points).  What changed: the release\n"
+    "decisions that differ from those of an earlier version, --baseline\n"
+    "(model files, or STORE@REF as for 'netvet diff'), or with --store\n"
+    "the store's newest snapshot that is not the model itself; judged by\n"
+    "the same --policy and --date.  --pdf also prints the report to PDF\n"
+    "through headless Chromium.\n"
     "The file is written whole or not at all.  Exit status 0 when the\n"
     "report is written, 2 on bad input, 3 when it cannot be written.\n"
     "docs/report.md says what each section shows.";
@@ -64,7 +71,12 @@ static const char examples[] =
     "      --organisation 'Example Telecom' --marking OFFICIAL-SENSITIVE \\\n"
     "      -o report.html --pdf report.pdf\n"
     "  # with the recommended actions (the replacement plan):\n"
-    "  netvet report model.json --policy uk-2020 --plan -o report.html\n";
+    "  netvet report model.json --policy uk-2020 --plan -o report.html\n"
+    "  # what changed since last year's version (a file, or a snapshot):\n"
+    "  netvet report model.json --policy uk-2020 --baseline model-2025.json \\\n"
+    "      -o report.html\n"
+    "  netvet report model.json --policy uk-2020 --baseline history.db@prev \\\n"
+    "      -o report.html\n";
 
 struct report_opts {
     struct nv_strlist packs, lists;
@@ -335,6 +347,8 @@ static int load_baseline(const struct nv_cmd_spec *spec,
     struct baseline *b = &st->b;
     int rc = NV_EXIT_OK;
 
+    if (o->baseline.n && !st->p)
+        return nv_cli_usage_error(spec, "--baseline needs --policy");
     if (o->baseline.n) {
         rc = nv_cli_load_version(spec, &o->baseline, &old);
         snprintf(b->name, sizeof b->name, "the version in %s%s",

@@ -168,8 +168,11 @@ static void rule_now(const struct nv_rview *v, uint32_t i,
         return;
     }
     fputs(": <span class=\"bad\">broken ", v->out);
-    nv_report_count(v->out, n);
-    fputs(n == 1 ? " time</span>" : " times</span>", v->out);
+    if (n == 1)
+        fputs("once", v->out);
+    else
+        nv_report_count(v->out, n);
+    fputs(n == 1 ? "</span>" : " times</span>", v->out);
     violation_example(v, &v->r->v[first]);
     fputs(".</li>\n", v->out);
 }
@@ -309,10 +312,10 @@ static enum nv_rc margin_part(const struct nv_rview *v)
     struct nv_margin *k = nv_calloc((size_t)v->x->nflows + 1, sizeof *k);
     static const int order[] = {1, 2, 3, NV_MARGIN_MAX + 1, 0};
     static const char *const clause[][2] = {
-        {" has a margin of 1: a single supplier can cut it, and read it "
-         "unless it is encrypted end to end",
-         " have a margin of 1: a single supplier can cut them, and read "
-         "them unless they are encrypted end to end"},
+        {" has a margin of 1: a single supplier, trusted or not, can cut it, "
+         "and read it unless it is encrypted end to end",
+         " have a margin of 1: a single supplier, trusted or not, can cut "
+         "them, and read them unless they are encrypted end to end"},
         {" has a margin of 2: two suppliers together can",
          " have a margin of 2: two suppliers together can"},
         {" has a margin of 3", " have a margin of 3"},
@@ -377,6 +380,25 @@ static void worst_part(const struct nv_rview *v)
 
 /* ----------------------------------------------------------- releases */
 
+/* " confidential, secret and top-secret may not be sent over any of
+ * its 9 channels;" for classes lo..hi denied on n of all channels. */
+static void denied_clause(FILE *out, int lo, int hi, uint32_t n, uint32_t all)
+{
+    for (int c = hi; c >= lo; c--)
+        fprintf(out, "%s%s",
+                c == hi   ? " "
+                : c == lo ? " and "
+                          : ", ",
+                nv_class_names[c]);
+    fputs(" may not be sent over <span class=\"bad\">", out);
+    if (n == all)
+        fprintf(out, n == 1 ? "its one channel" : "any of its %u channels",
+                all);
+    else
+        fprintf(out, "%u of its %u channels", n, all);
+    fputs("</span>;", out);
+}
+
 static void partner_release(const struct nv_rview *v,
                             const struct nv_partner *pa)
 {
@@ -393,12 +415,14 @@ static void partner_release(const struct nv_rview *v,
     nv_report_text(v->out, pa->name ? pa->name : pa->id);
     fputs("</b>:", v->out);
     for (int c = NV_CLASS_COUNT - 1; c >= 0; c--) {
+        int lo = c;
         if (!denied[c])
             continue;
-        fprintf(v->out,
-                " %s may not be sent over <span class=\"bad\">%u of "
-                "%u</span> channels;",
-                nv_class_names[c], denied[c], pa->channels.n);
+        /* Classes denied on as many channels share a clause. */
+        while (lo > 0 && denied[lo - 1] == denied[c])
+            lo--;
+        denied_clause(v->out, lo, c, denied[c], pa->channels.n);
+        c = lo;
     }
     fputs(" everything else may be (encrypted where the matrix says).</li>\n",
           v->out);
