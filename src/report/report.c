@@ -615,7 +615,8 @@ static void share_bar(const struct ctx *c, const struct nv_area *a)
         fprintf(c->out, "<span style=\"width:%.2f%%;background:%s\" title=\"",
                 pc, vendor_colour(c->m, s->entity));
         text(c->out, vendor_name(c->m, s->entity));
-        wrap(c->out, " (", vendor_id(c->m, s->entity), ")");
+        if (s->entity != NV_NONE)
+            wrap(c->out, " (", vendor_id(c->m, s->entity), ")");
         fprintf(c->out, " %.0f%%\">", pc);
         if (pc >= 15)
             text(c->out, vendor_name(c->m, s->entity));
