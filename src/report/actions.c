@@ -229,15 +229,20 @@ static void named_steps(const struct nv_rview *v, uint32_t first, uint32_t n)
 static void plan_year(const struct nv_rview *v, const struct nv_plan_year *y,
                       uint32_t first, uint32_t n, int named)
 {
-    fprintf(v->out, "<li>In <b>%d</b>, replace <b>", y->year);
-    nv_report_count(v->out, n);
-    fputs(n == 1 ? " asset</b>" : " assets</b>", v->out);
-    fputs(" at a cost of <b>", v->out);
-    money(v->out, y->cost);
-    fputs("</b>", v->out);
-    if (named)
+    fprintf(v->out, "<li>In <b>%d</b>, ", y->year);
+    if (!n) {
+        fputs("nothing more to replace.", v->out);
+    } else {
+        fputs("replace <b>", v->out);
+        nv_report_count(v->out, n);
+        fputs(n == 1 ? " asset</b>" : " assets</b>", v->out);
+        fputs(" at a cost of <b>", v->out);
+        money(v->out, y->cost);
+        fputs("</b>", v->out);
+    }
+    if (n && named)
         named_steps(v, first, n);
-    else
+    else if (n)
         fputs(".", v->out);
     rules_held(v, y);
     fprintf(v->out, "%s the risk score is then %.1f.</li>\n",
@@ -248,6 +253,7 @@ static void plan_years(const struct nv_rview *v)
 {
     const struct nv_plan *pl = v->r->plan;
     uint32_t s = 0, shown = 0;
+    int named = 0; /* the first year with replacements names them */
 
     fputs("<ol class=\"actions\">\n", v->out);
     for (int y = 0; y <= pl->last - pl->first && shown <= YEARS_MAX; y++) {
@@ -255,8 +261,11 @@ static void plan_years(const struct nv_rview *v)
         uint32_t n = 0;
         while (s + n < pl->nstep && pl->step[s + n].year == py->year)
             n++;
-        if (n || py->nrules)
-            plan_year(v, py, s, n, shown++ == 0);
+        if (n || py->nrules) {
+            plan_year(v, py, s, n, n && !named);
+            named |= n > 0;
+            shown++;
+        }
         s += n;
     }
     fputs("</ol>\n", v->out);
