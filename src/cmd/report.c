@@ -73,10 +73,10 @@ static const char examples[] =
     "  # with the recommended actions (the replacement plan):\n"
     "  netvet report model.json --policy uk-2020 --plan -o report.html\n"
     "  # what changed since last year's version (a file, or a snapshot):\n"
-    "  netvet report model.json --policy uk-2020 --baseline model-2025.json \\\n"
-    "      -o report.html\n"
-    "  netvet report model.json --policy uk-2020 --baseline history.db@prev \\\n"
-    "      -o report.html\n";
+    "  netvet report model.json --policy uk-2020 \\\n"
+    "      --baseline model-2025.json -o report.html\n"
+    "  netvet report model.json --policy uk-2020 \\\n"
+    "      --baseline history.db@prev -o report.html\n";
 
 struct report_opts {
     struct nv_strlist packs, lists;
