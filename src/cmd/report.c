@@ -320,8 +320,10 @@ static int store_baseline(const char *path, const struct nv_model *m,
     if (!rc)
         rc = nv_cli_load_snapshot(s, path, h->list.v[i - 1].id, old, got);
     nv_store_close(s);
-    snprintf(b->name, sizeof b->name, "snapshot %.12s of %s, added %.10s (%s)",
-             got, path, h->list.v[i - 1].time, h->list.v[i - 1].message);
+    if (!rc)
+        snprintf(b->name, sizeof b->name,
+                 "snapshot %.12s of %s, added %.10s (%s)", got, path,
+                 h->list.v[i - 1].time, h->list.v[i - 1].message);
     return rc;
 }
 
