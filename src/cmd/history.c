@@ -184,6 +184,20 @@ static int version_job(const struct nv_cmd_spec *spec,
     return rc;
 }
 
+int nv_cli_load_version(const struct nv_cmd_spec *spec,
+                        const struct nv_strlist *files, struct nv_model **m)
+{
+    struct job v;
+    int rc;
+
+    memset(&v, 0, sizeof v);
+    rc = version_job(spec, files, &v);
+    if (!rc)
+        return run_jobs(&v, 1, m);
+    nv_free(v.text);
+    return rc;
+}
+
 int nv_cli_load_versions(const struct nv_cmd_spec *spec,
                          const struct nv_strlist files[2],
                          struct nv_model *m[2])

@@ -27,6 +27,11 @@ int nv_cli_load_snapshots(struct nv_store *s, const char *path,
                           const char *const *refs, unsigned n,
                           struct nv_model **m, char (*ids)[NV_SHA256_HEX]);
 
+/* One version named on the command line, as nv_cli_load_versions
+ * reads each of its two. */
+int nv_cli_load_version(const struct nv_cmd_spec *spec,
+                        const struct nv_strlist *files, struct nv_model **m);
+
 /*
  * The two versions named on the command line, parsed at once: each the
  * model files in files[i], or, when files[i] is one STORE@REF whose STORE

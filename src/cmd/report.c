@@ -9,6 +9,8 @@
 #include "cmd/policyfile.h"
 #include "core/parse.h"
 #include "report/report.h"
+#include "model/save.h"
+#include "store/findings.h"
 #include "store/posture.h"
 
 #include <fcntl.h>
@@ -40,8 +42,15 @@ static const char about[] =
     "snapshots (docs/store.md), judged by the same --policy and --date.\n"
     "The first page is for the people who decide: --title, --organisation,\n"
     "the date, a --marking printed at the top and bottom of every page, and\n"
-    "a summary in plain sentences (what is wrong, how bad, what to do\n"
-    "first).  --pdf also prints it to PDF through headless Chromium.\n"
+    "a summary in plain sentences: what is wrong, how bad (by sector, and\n"
+    "how many critical flows a single supplier could cut: the vendor\n"
+    "margin), what changed and what to do first (with --plan, the plan's\n"
+    "first year; else the choke points).  What changed: the release\n"
+    "decisions that differ from those of an earlier version, --baseline\n"
+    "(model files, or STORE@REF as for 'netvet diff'), or with --store\n"
+    "the store's newest snapshot that is not the model itself; judged by\n"
+    "the same --policy and --date.  --pdf also prints the report to PDF\n"
+    "through headless Chromium.\n"
     "The file is written whole or not at all.  Exit status 0 when the\n"
     "report is written, 2 on bad input, 3 when it cannot be written.\n"
     "docs/report.md says what each section shows.";
@@ -62,12 +71,18 @@ static const char examples[] =
     "      --organisation 'Example Telecom' --marking OFFICIAL-SENSITIVE \\\n"
     "      -o report.html --pdf report.pdf\n"
     "  # with the recommended actions (the replacement plan):\n"
-    "  netvet report model.json --policy uk-2020 --plan -o report.html\n";
+    "  netvet report model.json --policy uk-2020 --plan -o report.html\n"
+    "  # what changed since last year's version (a file, or a snapshot):\n"
+    "  netvet report model.json --policy uk-2020 \\\n"
+    "      --baseline model-2025.json -o report.html\n"
+    "  netvet report model.json --policy uk-2020 \\\n"
+    "      --baseline history.db@prev -o report.html\n";
 
 struct report_opts {
     struct nv_strlist packs, lists;
     const char *date, *wargame, *vendor, *country, *designation, *output;
     const char *store;
+    struct nv_strlist baseline; /* an earlier version: files or STORE@REF */
     const char *title, *organisation, *marking, *pdf;
     int plan; /* --plan: recommended actions */
 };
@@ -229,67 +244,204 @@ static int plan_for(const struct nv_cmd_spec *spec, const struct nv_model *m,
                                                 : NV_EXIT_OK;
 }
 
+/* The earlier version the release decisions are compared with. */
+struct baseline {
+    char name[4300]; /* for the reader; "" when there is none */
+    struct nv_report_change *v;
+    uint32_t n;
+};
+
+/* The release decisions of now that changed since old, both judged by p
+ * on date (store/findings.h, as `netvet diff` finds them). */
+static int changes_since(const struct nv_model *old,
+                         const struct nv_findings *now,
+                         const struct nv_policy *p, const char *date,
+                         struct baseline *b)
+{
+    struct nv_findings was;
+    struct nv_fdiff d;
+    struct nv_err err;
+
+    nv_err_clear(&err);
+    if (nv_findings_compute(old, p, date, 0, &was, &err))
+        return nv_cli_fail(&err);
+    if (nv_fdiff_compute(&was, now, p, &d, &err)) {
+        nv_findings_release(&was);
+        return nv_cli_fail(&err);
+    }
+    b->v = nv_calloc((size_t)d.nreleases + 1, sizeof *b->v);
+    for (uint32_t i = 0; b->v && i < d.nreleases; i++) {
+        const struct nv_fdiff_release *r = &d.releases[i];
+        b->v[i] = (struct nv_report_change){r->partner, r->flow, r->c, r->from,
+                                            r->to};
+    }
+    b->n = b->v ? d.nreleases : 0;
+    nv_fdiff_release(&d);
+    nv_findings_release(&was);
+    if (b->v)
+        return NV_EXIT_OK;
+    nv_err_set(&err, NV_ENOMEM, "out of memory");
+    return nv_cli_fail(&err);
+}
+
+/* The snapshot id m would have in a store (store.h). */
+static int model_id(const struct nv_model *m, char id[NV_SHA256_HEX])
+{
+    unsigned char d[NV_SHA256_LEN];
+    struct nv_err err;
+    char *text = NULL;
+    size_t len = 0;
+
+    nv_err_clear(&err);
+    if (nv_save_json_text(m, &text, &len, &err))
+        return nv_cli_fail(&err);
+    nv_sha256(text, len, d);
+    nv_hex(d, sizeof d, id);
+    nv_free(text);
+    return NV_EXIT_OK;
+}
+
+/* With --store and no --baseline: the newest snapshot of the store that
+ * is not the model itself (*old stays NULL when there is none). */
+static int store_baseline(const char *path, const struct nv_model *m,
+                          const struct history *h, struct nv_model **old,
+                          struct baseline *b)
+{
+    char id[NV_SHA256_HEX], got[NV_SHA256_HEX];
+    struct nv_store *s = NULL;
+    uint32_t i = h->list.n;
+    int rc = model_id(m, id);
+
+    while (!rc && i > 0 && strcmp(h->list.v[i - 1].id, id) == 0)
+        i--;
+    if (rc || i == 0)
+        return rc;
+    rc = nv_cli_open_store(path, &s);
+    if (!rc)
+        rc = nv_cli_load_snapshot(s, path, h->list.v[i - 1].id, old, got);
+    nv_store_close(s);
+    if (!rc)
+        snprintf(b->name, sizeof b->name,
+                 "snapshot %.12s of %s, added %.10s (%s)", got, path,
+                 h->list.v[i - 1].time, h->list.v[i - 1].message);
+    return rc;
+}
+
+/* What a report is made of; release_state frees it. */
+struct state {
+    struct nv_model *m;
+    struct nv_policy *p;
+    struct nv_findings f; /* of m: exposure, violations */
+    int analysed;
+    struct history h;
+    struct nv_plan pl;
+    int planned;
+    struct baseline b;
+    char date[16], key[NV_SHA256_HEX];
+};
+
+/* The baseline of --baseline, or else of --store; none without either,
+ * and none without a policy to decide releases by. */
+static int load_baseline(const struct nv_cmd_spec *spec,
+                         const struct report_opts *o, struct state *st)
+{
+    struct nv_model *old = NULL;
+    struct baseline *b = &st->b;
+    int rc = NV_EXIT_OK;
+
+    if (o->baseline.n && !st->p)
+        return nv_cli_usage_error(spec, "--baseline needs --policy");
+    if (o->baseline.n) {
+        rc = nv_cli_load_version(spec, &o->baseline, &old);
+        snprintf(b->name, sizeof b->name, "the version in %s%s",
+                 o->baseline.items[0],
+                 o->baseline.n > 1 ? " and the files with it" : "");
+    } else if (o->store && st->p) {
+        rc = store_baseline(o->store, st->m, &st->h, &old, b);
+    }
+    if (!rc && old && st->p)
+        rc = changes_since(old, &st->f, st->p, st->date, b);
+    if (!old)
+        b->name[0] = '\0';
+    nv_model_free(old);
+    return rc;
+}
+
+/* Load, analyse and plan what the options ask for. */
+static int prepare(const struct nv_cmd_spec *spec, const struct report_opts *o,
+                   struct nv_strlist *args, struct state *st)
+{
+    struct nv_err err;
+    int rc = nv_cli_date(spec, o->date, st->date, sizeof st->date);
+
+    nv_err_clear(&err);
+    if (!rc && o->packs.n)
+        rc = nv_cli_load_policy_digest(spec, &o->packs, &st->p, st->key);
+    if (!rc)
+        rc = nv_cli_load_model(spec, args, &o->lists, &st->m);
+    if (!rc && st->p)
+        rc = nv_cli_bind_policy(st->p, st->m, 0);
+    if (!rc && nv_findings_compute(st->m, st->p, st->date, 0, &st->f, &err))
+        rc = nv_cli_fail(&err);
+    st->analysed = !rc;
+    if (!rc && o->store)
+        rc = load_history(o->store, st->p, st->key, st->date, &st->h);
+    if (!rc)
+        rc = load_baseline(spec, o, st);
+    if (!rc && o->plan)
+        rc = plan_for(spec, st->m, &st->f.x, st->p, st->date, &st->pl);
+    st->planned = !rc && o->plan;
+    return rc;
+}
+
+static void release_state(struct state *st)
+{
+    if (st->planned)
+        nv_plan_release(&st->pl);
+    release_history(&st->h);
+    if (st->analysed)
+        nv_findings_release(&st->f);
+    nv_free(st->b.v);
+    nv_model_free(st->m);
+    nv_policy_free(st->p);
+}
+
 static int run(const struct nv_cmd_spec *spec, const struct report_opts *o,
                struct nv_strlist *args)
 {
     struct nv_report r = {.group = NV_NONE};
-    struct history h;
-    struct nv_plan pl;
-    int planned = 0;
-    struct nv_model *m = NULL;
-    struct nv_policy *p = NULL;
-    struct nv_exposure x = {0};
-    struct nv_violation *v = NULL;
-    struct nv_err err;
-    char id[128], date[16], key[NV_SHA256_HEX] = "none";
+    struct state st;
+    char id[128];
     int rc = o->output ? group_id(spec, o, id, sizeof id)
                        : nv_cli_usage_error(spec, "name the report file "
                                                   "with -o FILE");
 
-    memset(&h, 0, sizeof h);
+    memset(&st, 0, sizeof st);
     if (!rc)
-        rc = nv_cli_date(spec, o->date, date, sizeof date);
-    if (!rc && o->packs.n)
-        rc = nv_cli_load_policy_digest(spec, &o->packs, &p, key);
+        rc = prepare(spec, o, args, &st);
     if (!rc)
-        rc = nv_cli_load_model(spec, args, &o->lists, &m);
-    if (!rc && p)
-        rc = nv_cli_bind_policy(p, m, 0);
-    if (!rc && nv_exposure_compute(m, 0, &x, &err))
-        rc = nv_cli_fail(&err);
-    if (!rc)
-        rc = find_group(spec, m, &x, id, &r.group);
-    if (!rc && p && nv_policy_check(p, m, &x, date, &v, &r.nv, &err))
-        rc = nv_cli_fail(&err);
-    if (!rc && o->store)
-        rc = load_history(o->store, p, key, date, &h);
-    if (!rc && o->plan)
-        rc = plan_for(spec, m, &x, p, date, &pl);
-    planned = !rc && o->plan;
-    r = (struct nv_report){.m = m,
-                           .x = &x,
-                           .p = p,
-                           .v = v,
-                           .nv = r.nv,
-                           .date = date,
+        rc = find_group(spec, st.m, &st.f.x, id, &r.group);
+    r = (struct nv_report){.m = st.m,
+                           .x = &st.f.x,
+                           .p = st.p,
+                           .v = st.f.v,
+                           .nv = st.f.nv,
+                           .date = st.date,
                            .group = r.group,
-                           .history = h.points,
-                           .nhistory = h.list.n,
+                           .history = st.h.points,
+                           .nhistory = st.h.list.n,
                            .title = o->title,
                            .organisation = o->organisation,
                            .marking = o->marking,
-                           .plan = planned ? &pl : NULL};
+                           .plan = st.planned ? &st.pl : NULL,
+                           .baseline = st.b.name[0] ? st.b.name : NULL,
+                           .changes = st.b.v,
+                           .nchanges = st.b.n};
     if (!rc)
         rc = write_report(&r, o->output);
     if (!rc && o->pdf)
         rc = print_pdf(o->output, o->pdf);
-    if (planned)
-        nv_plan_release(&pl);
-    release_history(&h);
-    nv_free(v);
-    nv_exposure_release(&x);
-    nv_model_free(m);
-    nv_policy_free(p);
+    release_state(&st);
     return rc;
 }
 
@@ -315,6 +467,8 @@ int cmd_report(int argc, char **argv)
          "screen unresolved vendors against this list (repeatable)"},
         {"store", NV_OPT_STRING, &o.store, "DB",
          "chart the posture over the snapshots of this store"},
+        {"baseline", NV_OPT_LIST, &o.baseline, "FILE",
+         "an earlier version (files or STORE@REF): what changed"},
         {"title", NV_OPT_STRING, &o.title, "TEXT",
          "the report's title (first page)"},
         {"organisation", NV_OPT_STRING, &o.organisation, "TEXT",
@@ -337,5 +491,6 @@ int cmd_report(int argc, char **argv)
     nv_strlist_release(&args);
     nv_strlist_release(&o.packs);
     nv_strlist_release(&o.lists);
+    nv_strlist_release(&o.baseline);
     return rc < 0 ? NV_EXIT_OK : rc;
 }

@@ -138,7 +138,7 @@ static const char style[] =
     ".flow.hit{stroke-width:3;opacity:1}.site{stroke:#333;stroke-width:.6}"
     ".ring{fill:none;stroke:#000;stroke-width:1.5;stroke-dasharray:3 2}"
     ".ring.dark{stroke:#b71c1c;stroke-width:3;stroke-dasharray:none}"
-    ".legend span{display:inline-block;width:12px;height:12px;"
+    ".legend span:empty{display:inline-block;width:12px;height:12px;"
     "margin:0 4px 0 12px;vertical-align:middle;border:1px solid #999}"
     ".bar{display:flex;width:420px;height:16px;background:#eee}"
     ".bar span{display:block;height:100%;overflow:hidden;font-size:10px;"
@@ -588,6 +588,14 @@ static const char *vendor_id(const struct nv_model *m, uint32_t e)
     return e == NV_NONE ? "(unresolved)" : NV_ENTITIES(m)[e].id;
 }
 
+/* The vendor as a person reads it; its id stays in the tooltip. */
+static const char *vendor_name(const struct nv_model *m, uint32_t e)
+{
+    const struct nv_entity *en = e == NV_NONE ? NULL : &NV_ENTITIES(m)[e];
+
+    return en && en->name ? en->name : vendor_id(m, e);
+}
+
 static const char *vendor_colour(const struct nv_model *m, uint32_t e)
 {
     if (e == NV_NONE)
@@ -606,10 +614,12 @@ static void share_bar(const struct ctx *c, const struct nv_area *a)
         double pc = a->assets ? 100.0 * s->assets / a->assets : 0;
         fprintf(c->out, "<span style=\"width:%.2f%%;background:%s\" title=\"",
                 pc, vendor_colour(c->m, s->entity));
-        text(c->out, vendor_id(c->m, s->entity));
+        text(c->out, vendor_name(c->m, s->entity));
+        if (s->entity != NV_NONE)
+            wrap(c->out, " (", vendor_id(c->m, s->entity), ")");
         fprintf(c->out, " %.0f%%\">", pc);
         if (pc >= 15)
-            text(c->out, vendor_id(c->m, s->entity));
+            text(c->out, vendor_name(c->m, s->entity));
         fputs("</span>", c->out);
     }
     fputs("</div></td>", c->out);
@@ -636,7 +646,9 @@ static void vendor_legend(const struct ctx *c)
         if (!c->vendor[e])
             continue;
         swatch(c->out, vendor_colour(c->m, id), "");
-        text(c->out, vendor_id(c->m, id));
+        wrap(c->out, "<span class=\"vendor\" title=\"", vendor_id(c->m, id),
+             "\">");
+        wrap(c->out, "", vendor_name(c->m, id), "</span>");
         if (id != NV_NONE)
             fprintf(c->out, " (%s)",
                     nv_designation_names[nv_model_designation(c->m, id)]);

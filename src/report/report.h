@@ -12,6 +12,7 @@
 #include "exposure/exposure.h"
 #include "plan/plan.h"
 #include "policy/policy.h"
+#include "policy/release.h"
 
 #include <stdio.h>
 
@@ -22,6 +23,15 @@ struct nv_report_point {
     uint32_t flows[NV_LEVEL_COUNT]; /* by worst hostile level */
     double score;
     uint32_t errors;
+};
+
+/* A release decision that changed since an earlier version of the
+ * network (store/findings.h finds them): partner's channel flow, at
+ * classification c, was from and is to. */
+struct nv_report_change {
+    uint32_t partner, flow; /* in the report's model */
+    enum nv_class c;
+    enum nv_release from, to;
 };
 
 /* What goes into a report; everything is borrowed. */
@@ -41,6 +51,13 @@ struct nv_report {
      * every page (NULL or "": none). */
     const char *title, *organisation, *marking;
     const struct nv_plan *plan; /* recommended actions (plan.h), or NULL */
+    /* The earlier version the release decisions are compared with, by
+     * the same policy on the same date: its name for the reader (NULL:
+     * none was given, and the summary says so), and the decisions that
+     * changed, by partner, channel and classification. */
+    const char *baseline;
+    const struct nv_report_change *changes;
+    uint32_t nchanges;
 };
 
 /*

@@ -80,16 +80,22 @@ void nv_report_map_css(FILE *out);
 
 /* Per asset of a model: how many of the flows at risk it alone carries
  * (a high-risk or prohibited asset on every path of a flow that such a
- * group reaches at must), the sum of their scores, and the first (best
- * ranked) of them. */
-struct nv_chokes {
+ * group reaches at must: one of the flow's ends, or one of the choke
+ * points of exposure/choke.h), the sum of their scores, and the first
+ * (best ranked) of them. */
+struct nv_report_chokes {
     uint32_t *flows, *top;
     double *score;
 };
 enum nv_rc nv_report_chokes(const struct nv_model *m, const struct ranked *rank,
                             uint32_t nrank, const struct nv_exposure *x,
-                            struct nv_chokes *k, struct nv_err *err) NV_WUR;
-void nv_report_chokes_release(struct nv_chokes *k);
+                            struct nv_report_chokes *k,
+                            struct nv_err *err) NV_WUR;
+void nv_report_chokes_release(struct nv_report_chokes *k);
+
+/* "What to do first": the replacement plan's first steps when the
+ * report has one, else the choke points.  NV_ENOMEM as below. */
+enum nv_rc nv_report_actions(const struct nv_rview *v) NV_WUR;
 
 /* The decision page: marking, title block and executive summary.
  * NV_ENOMEM when its working memory cannot be had. */

@@ -3,31 +3,22 @@
  * protective marking at the top and bottom of every page, the title
  * block, and an executive summary in plain sentences: which rules are
  * broken and by how much, which deadlines are coming and what is left to
- * replace, what high-risk vendors could read or cut by sector, the worst
- * risks, what may be released to partners, and what to do first.
- *
- * "What to do first" are the choke points: high-risk or prohibited
- * assets that alone carry critical flows at risk (they are on every path
- * of the flow: a cut vertex between its ends, or an end itself), ranked
- * by the score of the flows they carry: each one alone could cut all of
- * them.
+ * replace, what high-risk vendors could read or cut by sector, how many
+ * suppliers it takes to cut each critical flow (the vendor margin), the
+ * worst risks, what may be released to partners and which release
+ * decisions changed since an earlier version, and what to do first
+ * (actions.c).
  */
 #include "report/report_int.h"
 
 #include "core/alloc.h"
+#include "exposure/margin.h"
 #include "exposure/score.h"
 #include "policy/release.h"
 
 #include <string.h>
 
-#define CHOKE_MAX 5
 #define WORST_MAX 3
-
-/* An asset that alone carries flows at risk. */
-struct choke {
-    double score;
-    uint32_t asset, flows, top; /* top: its highest-scored flow */
-};
 
 static const char css[] =
     ".marking{position:fixed;left:0;right:0;text-align:center;"
@@ -177,8 +168,11 @@ static void rule_now(const struct nv_rview *v, uint32_t i,
         return;
     }
     fputs(": <span class=\"bad\">broken ", v->out);
-    nv_report_count(v->out, n);
-    fputs(n == 1 ? " time</span>" : " times</span>", v->out);
+    if (n == 1)
+        fputs("once", v->out);
+    else
+        nv_report_count(v->out, n);
+    fputs(n == 1 ? "</span>" : " times</span>", v->out);
     violation_example(v, &v->r->v[first]);
     fputs(".</li>\n", v->out);
 }
@@ -297,6 +291,71 @@ static enum nv_rc sectors_part(const struct nv_rview *v)
     return NV_OK;
 }
 
+/* One clause of the margin sentence, when n flows have it: what[0]
+ * when n is 1, else what[1]; bad: in red. */
+static void margin_clause(FILE *out, uint32_t n, int *first,
+                          const char *const what[2], int bad)
+{
+    if (!n)
+        return;
+    fputs(*first ? " " : "; ", out);
+    fputs(bad ? "<span class=\"bad\">" : "", out);
+    nv_report_count(out, n);
+    fputs(bad ? "</span>" : "", out);
+    fputs(what[n != 1], out);
+    *first = 0;
+}
+
+/* How many suppliers it takes to cut each critical flow (margin.h). */
+static enum nv_rc margin_part(const struct nv_rview *v)
+{
+    struct nv_margin *k = nv_calloc((size_t)v->x->nflows + 1, sizeof *k);
+    static const int order[] = {1, 2, 3, NV_MARGIN_MAX + 1, 0};
+    static const char *const clause[][2] = {
+        {" has a margin of 1: a single supplier, trusted or not, can cut it, "
+         "and read it unless it is encrypted end to end",
+         " have a margin of 1: a single supplier, trusted or not, can cut "
+         "them, and read them unless they are encrypted end to end"},
+        {" has a margin of 2: two suppliers together can",
+         " have a margin of 2: two suppliers together can"},
+        {" has a margin of 3", " have a margin of 3"},
+        {" takes more than three suppliers together",
+         " take more than three suppliers together"},
+        {" is not connected at all", " are not connected at all"}};
+    uint32_t n[NV_MARGIN_MAX + 2] = {0};
+    struct nv_err err;
+    enum nv_rc rc;
+    int first = 1;
+
+    if (!k)
+        return NV_ENOMEM;
+    nv_err_clear(&err);
+    rc = nv_margin_compute(v->m, v->x, NV_GROUP_VENDOR, 0, k, &err);
+    for (uint32_t f = 0; !rc && f < v->x->nflows; f++)
+        n[k[f].k]++;
+    nv_free(k);
+    if (rc == NV_ENOMEM)
+        return rc;
+    fputs("<p id=\"margin\"><b>Vendor margin:</b>", v->out);
+    if (!rc && v->x->nflows) {
+        fputs(" of the ", v->out);
+        nv_report_count(v->out, v->x->nflows);
+        fputs(" critical flows,", v->out);
+    }
+    if (rc) {
+        nv_report_wrap(v->out, " not worked out (", err.msg, ").</p>\n");
+        return NV_OK;
+    }
+    for (int i = 0; i < 5; i++)
+        margin_clause(v->out, n[order[i]], &first, clause[i], i == 0);
+    fputs(first ? " no critical flow.</p>\n" : ".</p>\n", v->out);
+    fputs("<p>The margin is the fewest suppliers (a vendor with its "
+          "subsidiaries) whose equipment together lies on every path of a "
+          "flow, the equipment at its two ends aside.</p>\n",
+          v->out);
+    return NV_OK;
+}
+
 static void worst_part(const struct nv_rview *v)
 {
     if (!v->nrank)
@@ -321,6 +380,25 @@ static void worst_part(const struct nv_rview *v)
 
 /* ----------------------------------------------------------- releases */
 
+/* " confidential, secret and top-secret may not be sent over any of
+ * its 9 channels;" for classes lo..hi denied on n of all channels. */
+static void denied_clause(FILE *out, int lo, int hi, uint32_t n, uint32_t all)
+{
+    for (int c = hi; c >= lo; c--)
+        fprintf(out, "%s%s",
+                c == hi   ? " "
+                : c == lo ? " and "
+                          : ", ",
+                nv_class_names[c]);
+    fputs(" may not be sent over <span class=\"bad\">", out);
+    if (n == all)
+        fprintf(out, n == 1 ? "its one channel" : "any of its %u channels",
+                all);
+    else
+        fprintf(out, "%u of its %u channels", n, all);
+    fputs("</span>;", out);
+}
+
 static void partner_release(const struct nv_rview *v,
                             const struct nv_partner *pa)
 {
@@ -337,12 +415,14 @@ static void partner_release(const struct nv_rview *v,
     nv_report_text(v->out, pa->name ? pa->name : pa->id);
     fputs("</b>:", v->out);
     for (int c = NV_CLASS_COUNT - 1; c >= 0; c--) {
+        int lo = c;
         if (!denied[c])
             continue;
-        fprintf(v->out,
-                " %s may not be sent over <span class=\"bad\">%u of "
-                "%u</span> channels;",
-                nv_class_names[c], denied[c], pa->channels.n);
+        /* Classes denied on as many channels share a clause. */
+        while (lo > 0 && denied[lo - 1] == denied[c])
+            lo--;
+        denied_clause(v->out, lo, c, denied[c], pa->channels.n);
+        c = lo;
     }
     fputs(" everything else may be (encrypted where the matrix says).</li>\n",
           v->out);
@@ -359,69 +439,150 @@ static void release_part(const struct nv_rview *v)
     fputs("</ul>\n", v->out);
 }
 
-static void action(const struct nv_rview *v, const struct choke *c)
+/* ------------------------------------------------ release decisions */
+
+#define CHANGES_MAX 10 /* changed decisions listed, classes merged */
+
+static const char *const decided[NV_RELEASE_COUNT] = {
+    "allowed", "allowed only if encrypted", "denied"};
+
+/* Where the worst high-risk or prohibited group now is on channel f,
+ * in words: the reason for its decision. */
+static void change_reason(const struct nv_rview *v, uint32_t f)
 {
-    nv_report_wrap(v->out, "<li title=\"", NV_ASSETS(v->m)[c->asset].id,
-                   "\">Replace the <b>");
-    nv_report_asset(v->out, v->m, c->asset);
-    fputs("</b>: alone it carries <span class=\"bad\">", v->out);
-    nv_report_count(v->out, c->flows);
-    fputs(c->flows == 1 ? " critical flow" : " critical flows", v->out);
-    fputs("</span> at risk (the worst: ", v->out);
-    nv_report_flow(v->out, v->m, c->top);
-    fputs(").</li>\n", v->out);
+    static const char *const where[NV_LEVEL_COUNT] = {
+        "", "on some path of the channel",
+        "on its route when one link or box fails", "on its route",
+        "on every path of the channel"};
+    uint32_t g;
+    enum nv_level lv = nv_score_hostile_level(v->x, f, &g);
+
+    if (g == NV_NONE || lv == NV_LEVEL_NONE) {
+        fputs("no high-risk or prohibited vendor is on the channel now",
+              v->out);
+        return;
+    }
+    nv_report_group(v->out, v->m, v->x, g);
+    fprintf(v->out, " is now %s", where[lv]);
+    if (NV_FLOWS(v->m)[f].encrypted)
+        fputs(" (the channel is encrypted end to end)", v->out);
 }
 
-/* The CHOKE_MAX assets carrying the highest score alone, best first. */
-static uint32_t choke_best(const struct nv_model *m, const struct nv_chokes *k,
-                           struct choke *best)
+/* Whether two flows read the same: one sector, the same two ends. */
+static int looks_same(const struct nv_model *m, uint32_t f, uint32_t g)
 {
-    uint32_t n = 0;
+    const struct nv_flow *a = &NV_FLOWS(m)[f], *b = &NV_FLOWS(m)[g];
+    uint32_t sa = nv_report_end_site(m, &a->src), ta, sb, tb;
 
-    for (uint32_t a = 0; a < NV_COUNT(m, NV_T_ASSET); a++) {
-        uint32_t at;
-        if (!k->flows[a] ||
-            (n == CHOKE_MAX && k->score[a] <= best[n - 1].score))
-            continue;
-        at = n < CHOKE_MAX ? n++ : n - 1;
-        while (at > 0 && best[at - 1].score < k->score[a]) {
-            best[at] = best[at - 1];
-            at--;
-        }
-        best[at] = (struct choke){k->score[a], a, k->flows[a], k->top[a]};
+    if (f == g)
+        return 1;
+    ta = nv_report_end_site(m, &a->dst);
+    sb = nv_report_end_site(m, &b->src);
+    tb = nv_report_end_site(m, &b->dst);
+    if (sa == NV_NONE || ta == NV_NONE)
+        return 0; /* named by its assets: told apart */
+    return sa == sb && ta == tb &&
+           strcmp(a->sector ? a->sector : "", b->sector ? b->sector : "") == 0;
+}
+
+/* Whether change b reads like change a but for its classification or
+ * its channel (a twin between the same sites). */
+static int same_change(const struct nv_model *m,
+                       const struct nv_report_change *a,
+                       const struct nv_report_change *b)
+{
+    return a->partner == b->partner && a->from == b->from && a->to == b->to &&
+           looks_same(m, a->flow, b->flow);
+}
+
+/* The classes of changes ch[0..n), highest first: "secret and top-secret",
+ * and the channel ids for the tooltip. */
+static uint32_t change_classes(const struct nv_rview *v,
+                               const struct nv_report_change *ch, uint32_t n)
+{
+    unsigned mask = 0, k = 0, nclass = 0, channels = 1;
+
+    for (uint32_t i = 0; i < n; i++) {
+        mask |= 1u << ch[i].c;
+        channels += i > 0 && ch[i].flow != ch[i - 1].flow;
     }
+    for (int c = NV_CLASS_COUNT - 1; c >= 0; c--)
+        nclass += mask >> c & 1;
+    for (int c = NV_CLASS_COUNT - 1; c >= 0; c--)
+        if (mask >> c & 1)
+            fprintf(v->out, "%s<b>%s</b>",
+                    !k++          ? ""
+                    : k == nclass ? " and "
+                                  : ", ",
+                    nv_class_names[c]);
+    return channels;
+}
+
+/* One change, with those that read like it merged in (other classes,
+ * twin channels); returns how many it took. */
+static uint32_t change_item(const struct nv_rview *v, uint32_t i)
+{
+    const struct nv_report_change *ch = v->r->changes + i;
+    const struct nv_partner *pa = &NV_PARTNERS(v->m)[ch->partner];
+    struct nv_release_cell cell;
+    uint32_t n = 1, channels;
+
+    while (i + n < v->r->nchanges && same_change(v->m, ch, &ch[n]))
+        n++;
+    nv_release_decide(v->m, v->x, v->r->p, ch->flow, ch->c, &cell);
+    nv_report_wrap(v->out, "<li title=\"", NV_FLOWS(v->m)[ch->flow].id, "");
+    nv_report_wrap(v->out, ": ", cell.why, "\">");
+    channels = change_classes(v, ch, n);
+    nv_report_wrap(v->out, " to <b>", pa->name ? pa->name : pa->id,
+                   "</b> over ");
+    if (channels > 1)
+        fprintf(v->out, "%u channels, ", channels);
+    nv_report_flow(v->out, v->m, ch->flow);
+    fprintf(v->out, ": was %s, now <span class=\"%s\">%s</span>, because ",
+            decided[ch->from], ch->to > ch->from ? "bad" : "good",
+            decided[ch->to]);
+    change_reason(v, ch->flow);
+    fputs(".</li>\n", v->out);
     return n;
 }
 
-static enum nv_rc actions_part(const struct nv_rview *v)
+/* The release decisions that changed since the baseline, or one
+ * sentence saying that there is none to compare with. */
+static void changes_part(const struct nv_rview *v)
 {
-    struct nv_chokes k;
-    struct choke best[CHOKE_MAX];
-    struct nv_err err;
-    uint32_t n = 0;
-    enum nv_rc rc = nv_report_chokes(v->m, v->rank, v->nrank, v->x, &k, &err);
+    const struct nv_report *r = v->r;
+    uint32_t i = 0, shown = 0;
 
-    if (!rc)
-        n = choke_best(v->m, &k, best);
-    nv_report_chokes_release(&k);
-    if (rc)
-        return rc;
-    fputs("<h3>What to do first</h3>\n", v->out);
-    if (!n) {
-        fputs("<p>No single high-risk or prohibited asset carries a critical "
-              "flow alone.</p>\n",
+    if (!r->p || !NV_COUNT(v->m, NV_T_PARTNER))
+        return;
+    fputs("<p id=\"changes\"><b>What changed:</b> ", v->out);
+    if (!r->baseline) {
+        fputs("no earlier version of the network was given to compare "
+              "with, so this report cannot say which release decisions "
+              "changed.</p>\n",
               v->out);
-        return NV_OK;
+        return;
     }
-    fputs("<p>Each of these high-risk or prohibited assets is on every "
-          "path of the flows counted (a choke point): that one box alone "
-          "could cut them all.  Replace them first.</p>"
-          "<ol class=\"actions\">\n",
+    nv_report_wrap(v->out, "compared with ", r->baseline, ", ");
+    if (!r->nchanges) {
+        fputs("no release decision changed.</p>\n", v->out);
+        return;
+    }
+    nv_report_count(v->out, r->nchanges);
+    fputs(r->nchanges == 1 ? " release decision changed:"
+                           : " release decisions changed:",
           v->out);
-    for (uint32_t i = 0; i < n; i++)
-        action(v, &best[i]);
-    fputs("</ol>\n", v->out);
-    return NV_OK;
+    fputs("</p><ul>\n", v->out);
+    for (; i < r->nchanges && shown < CHANGES_MAX; shown++)
+        i += change_item(v, i);
+    fputs("</ul>\n", v->out);
+    if (i < r->nchanges) {
+        fputs("<p>", v->out);
+        nv_report_count(v->out, r->nchanges - i);
+        fputs(" more are not shown; <code>netvet diff</code> of the two "
+              "versions with the same policy lists them all.</p>\n",
+              v->out);
+    }
 }
 
 /* ---------------------------------------------------------- the page */
@@ -468,12 +629,15 @@ enum nv_rc nv_report_summary(const struct nv_rview *v)
     headline(v);
     rc = rules_part(v);
     if (!rc)
-        rc = actions_part(v);
+        rc = nv_report_actions(v);
     if (!rc)
         rc = sectors_part(v);
+    if (!rc)
+        rc = margin_part(v);
     if (!rc) {
         worst_part(v);
         release_part(v);
+        changes_part(v);
     }
     fputs("</section>\n", v->out);
     return rc;

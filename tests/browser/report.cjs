@@ -5,7 +5,8 @@
  * JSON model, independently of netvet), tables that sort when a header
  * is clicked, a print view; the decision page: the marking on every
  * printed page (in the PDF netvet printed, read back with pdftotext),
- * names where ids were; the map: land drawn, the places and numbered
+ * names where ids were (vendor shares too), the vendor margin and what
+ * changed stated; the map: land drawn, the places and numbered
  * critical sites labelled, other groups' worst flows not faded by the
  * lens; keep screenshots (full page, first page, map) beside SCREENSHOT.
  * Usage: node report.cjs REPORT.html MODEL.json SCREENSHOT.png REPORT.pdf
@@ -106,6 +107,20 @@ async function checkNames(page, modelPath) {
     `the flows table names sites, not ids: ${from.slice(0, 3)}`);
   check(/What to do first/.test(summary) && /Replace the /.test(summary),
     'the summary says what to do first');
+  check(/Vendor margin: of the \d+ critical flows, \d+ ha(s|ve) a margin of 1/
+    .test(summary), 'the summary gives the vendor margin of critical flows');
+  check(/What changed: no earlier version of the network/.test(summary),
+    'the summary says there is no earlier version to compare with');
+  /* Vendor shares by name, the id in the tooltip. */
+  const entities = new Map((model.entities || []).map((e) => [e.id, e.name]));
+  const parts = await page.locator('.bar span[title]').evaluateAll((ss) =>
+    ss.map((x) => [x.textContent, x.getAttribute('title')]));
+  const labelled = parts.filter(([t]) => t.length > 0);
+  check(labelled.length > 0 && labelled.every(([t, title]) =>
+    !entities.has(t) && /\(([^)]+)\) \d+%$/.test(title) &&
+    entities.get(title.match(/\(([^)]+)\) \d+%$/)[1]) === t),
+  `vendor shares are labelled by name, the id in the tooltip: ${
+    labelled.slice(0, 3)}`);
 }
 
 async function checkMap(page) {

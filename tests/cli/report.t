@@ -128,3 +128,54 @@ $ d=$(mktemp -d) && trap 'rm -rf "$d"' EXIT && netvet report examples/national/m
 $ netvet report examples/national/model.json --plan -o never.html
 ? 2
 2~ --plan needs --policy
+
+# The vendor margin of the critical flows, as `assess --margin` counts it
+# (68 flows a single supplier could cut, 12 that take two); partners by
+# the classes they may not receive; rules broken once say so; vendor
+# shares by name, ids in the tooltips.
+$ d=$(mktemp -d); trap 'rm -rf "$d"' EXIT; netvet assess --margin examples/national/model.json | grep '^  vendor  '; netvet report examples/national/model.json --policy uk-2020 --date 2026-12-01 -o "$d/r.html" && cat "$d/r.html"
+~ ^  vendor    1: 68      2: 12      3: 0 
+~ <p id="margin"><b>Vendor margin:</b> of the 80 critical flows, <span class="bad">68</span> have a margin of 1: a single supplier, trusted or not, can cut them, and read them unless they are encrypted end to end; 12 have a margin of 2: two suppliers together can\.</p>
+~ <b>United States</b>: top-secret, secret and confidential may not be sent over <span class="bad">any of its 9 channels</span>; everything else may be
+~ <b>NATO</b>: top-secret may not be sent over <span class="bad">any of its 2 channels</span>;
+~ UK-SECRET</b> .*<span class="bad">broken once</span>, for example defence:
+~ title="Huawei Technologies Co\., Ltd\. \(huawei\) 16%">Huawei Technologies Co\., Ltd\.</span>
+~ <span class="vendor" title="zte">ZTE Corporation</span> \(high-risk\)
+! <span[^>]*>huawei</span>
+~ <p id="changes"><b>What changed:</b> no earlier version of the network was given to compare with, so this report cannot say which release decisions changed\.</p>
+
+# What changed since an earlier version: there, two aggregation routers
+# on NATO's failover routes were Nokia's; now they are Huawei's and
+# ZTE's, and top-secret may no longer go to NATO over its two defence
+# channels (between the same two sites: one line).  The other way round,
+# what was denied is allowed.
+$ d=$(mktemp -d); trap 'rm -rf "$d"' EXIT; sed -E 's/^(\{"id":"agg-(42|28)-b","kind":"device","vendor":)"[^"]*"/\1"Nokia"/' examples/national/model.json > "$d/before.json"; netvet report examples/national/model.json --policy uk-2020 --date 2026-12-01 --baseline "$d/before.json" -o "$d/now.html" && netvet report "$d/before.json" --policy uk-2020 --date 2026-12-01 --baseline examples/national/model.json -o "$d/back.html" && cat "$d/now.html" "$d/back.html" | sed "s#$d#D#g"
+~ <p id="changes"><b>What changed:</b> compared with the version in D/before\.json, 2 release decisions changed:</p><ul>
+~ <li title="defence-4: vendor:huawei at failover;[^"]*"><b>top-secret</b> to <b>NATO</b> over 2 channels, defence: defence site 2 \(Koblenz\) to defence site 3 \(Saarbruecken\): was allowed, now <span class="bad">denied</span>, because Huawei Technologies Co\., Ltd\. is now on its route when one link or box fails \(the channel is encrypted end to end\)\.</li>
+~ compared with the version in examples/national/model\.json, 2 release decisions changed:
+~ <b>top-secret</b> to <b>NATO</b> over 2 channels, defence: .*: was denied, now <span class="good">allowed</span>, because Huawei Technologies Co\., Ltd\. is now on some path of the channel
+! compared with .*no release decision changed
+
+# With --store and no --baseline, the earlier version is the store's
+# newest snapshot that is not the model itself; a store holding only
+# the model has none to compare with.
+$ d=$(mktemp -d); trap 'rm -rf "$d"' EXIT; sed -E 's/^(\{"id":"agg-(42|28)-b","kind":"device","vendor":)"[^"]*"/\1"Nokia"/' examples/national/model.json > "$d/before.json"; netvet store init "$d/h.db" >/dev/null && netvet store add "$d/h.db" examples/national/model.json --message today >/dev/null && netvet report examples/national/model.json --policy uk-2020 --date 2026-12-01 --store "$d/h.db" -o "$d/one.html" && netvet store add "$d/h.db" "$d/before.json" --message 'last year' >/dev/null && netvet report examples/national/model.json --policy uk-2020 --date 2026-12-01 --store "$d/h.db" -o "$d/two.html" && grep -ho '<p id="changes">.*changed[.:]' "$d/one.html" "$d/two.html" | sed -E "s#$d#D#g; s/[0-9a-f]{12} of/ID of/; s/added [0-9-]{10}/added DAY/"
+> <p id="changes"><b>What changed:</b> no earlier version of the network was given to compare with, so this report cannot say which release decisions changed.
+> <p id="changes"><b>What changed:</b> compared with snapshot ID of D/h.db, added DAY (last year), 2 release decisions changed:
+
+$ netvet report examples/national/model.json --baseline examples/national/model.json -o never.html
+? 2
+2~ --baseline needs --policy
+
+$ d=$(mktemp -d); trap 'rm -rf "$d"' EXIT; netvet report tests/data/models/small.json --policy uk-2020 --baseline tests/data/bad/bad-layer.json -o "$d/r.html"; s=$?; ls -A "$d"; exit $s
+? 2
+! .
+2> netvet: tests/data/bad/bad-layer.json:2:34: asset field 'layer': unknown value (expected one of: core, ran, transport, edge, management, oss, endpoint)
+
+# With --plan, what to do first is the plan's first year: how many
+# assets, the first by name, the cost, the rules that then hold and the
+# risk score after.
+$ d=$(mktemp -d) && trap 'rm -rf "$d"' EXIT && netvet report examples/national/model.json --policy uk-2020 --date 2026-06-01 --plan -o "$d/r.html" && cat "$d/r.html"
+~ ^<p>The replacement plan \(Recommended actions, below\) makes every error rule of the policy hold on its date: <b>221 assets</b> of high-risk or prohibited vendors from 2026 to 2027, at a cost of <b>13,985,000</b> \(the risk score is 640\.5 today\)
+~ <li>In <b>2026</b>, replace <b>221 assets</b> at a cost of <b>13,985,000</b>: <span title="[a-z0-9-]+">the Huawei Technologies Co\., Ltd\. site gateway at defence site 1 \(Saarbruecken\)</span>, .* and 216 more\.  After 2026, .*\(UK-CORE\).*\(UK-2027\).* hold; the risk score is then 46\.7\.</li>
+! Replace the <b>

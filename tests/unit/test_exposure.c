@@ -539,7 +539,7 @@ static int check_chokes(struct nv_t *T, uint64_t seed)
     struct net n;
     struct nv_model *m = random_model(seed, &n);
     struct nv_exposure x;
-    struct nv_chokes k;
+    struct nv_report_chokes k;
     struct ranked rank[6];
     struct nv_err err;
     int ok = 1;
