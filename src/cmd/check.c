@@ -461,7 +461,7 @@ static int propose(const struct check *now, const char *path, int json)
 
     if (!rc && nv_change_apply(now->m, path, f.data, f.len, &m2, &err))
         rc = nv_cli_fail(&err);
-    if (!rc && nv_exposure_compute(m2, 0, &x2, &err))
+    if (!rc && nv_cli_exposure(m2, 0, &x2, &err))
         rc = nv_cli_fail(&err);
     then.m = m2;
     then.x = &x2;
@@ -508,7 +508,7 @@ static int run(const struct nv_cmd_spec *spec, const struct check_opts *o,
                                       &m);
     if (!rc)
         rc = nv_cli_bind_policy(p, m, o->strict);
-    if (!rc && nv_exposure_compute(m, 0, &x, &err))
+    if (!rc && nv_cli_exposure(m, 0, &x, &err))
         rc = nv_cli_fail(&err);
     c.m = m;
     c.x = &x;

@@ -340,7 +340,7 @@ static int run(const struct nv_cmd_spec *spec, const struct plan_opts *o,
     nv_err_clear(&err);
     rc = rc ? rc : nv_cli_load_policy(spec, &o->packs, &p);
     rc = rc ? rc : nv_cli_load_model(spec, args, &o->lists, &m);
-    if (!rc && nv_exposure_compute(m, 0, &x, &err))
+    if (!rc && nv_cli_exposure(m, 0, &x, &err))
         rc = nv_cli_fail(&err);
     if (!rc && nv_plan_make(m, &x, p, &po, &pl, &err))
         rc = nv_cli_fail(&err);

@@ -471,7 +471,7 @@ static int run(const struct nv_cmd_spec *spec, const struct release_opts *o,
 
     if (!rc)
         rc = nv_cli_load_model(spec, args, &o->lists, &m);
-    if (!rc && nv_exposure_compute(m, 0, &x, &err))
+    if (!rc && nv_cli_exposure(m, 0, &x, &err))
         rc = nv_cli_fail(&err);
     if (!rc && nv_culprits_init(&cf, m, &x, &err))
         rc = nv_cli_fail(&err);

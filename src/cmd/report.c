@@ -255,7 +255,7 @@ static int run(const struct nv_cmd_spec *spec, const struct report_opts *o,
         rc = nv_cli_load_model(spec, args, &o->lists, &m);
     if (!rc && p)
         rc = nv_cli_bind_policy(p, m, 0);
-    if (!rc && nv_exposure_compute(m, 0, &x, &err))
+    if (!rc && nv_cli_exposure(m, 0, &x, &err))
         rc = nv_cli_fail(&err);
     if (!rc)
         rc = find_group(spec, m, &x, id, &r.group);

@@ -334,7 +334,7 @@ int cmd_wargame(int argc, char **argv)
         rc = nv_cli_number(&spec, "threads", o.threads, 64, &threads);
     if (rc == NV_EXIT_OK)
         rc = nv_cli_load_model(&spec, &args, &o.lists, &m);
-    if (rc == NV_EXIT_OK && nv_exposure_compute(m, (int)threads, &x, &err))
+    if (rc == NV_EXIT_OK && nv_cli_exposure(m, (int)threads, &x, &err))
         rc = nv_cli_fail(&err);
     if (rc == NV_EXIT_OK)
         rc = play_all(&spec, &o, m, &x);

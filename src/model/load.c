@@ -5,6 +5,7 @@
 #include "model/load.h"
 
 #include "core/file.h"
+#include "core/progress.h"
 #include "model/load_int.h"
 
 #include <string.h>
@@ -81,6 +82,7 @@ static enum nv_rc native_item(void *ctx, const char *key, int64_t index,
     struct native *n = ctx;
     int t = table_by_name(key);
 
+    nv_progress_set(n->m->progress, v->off);
     if (strcmp(key, "netvet") == 0)
         return native_version(n, v, err);
     if (t >= 0 && index >= 0)
@@ -244,6 +246,7 @@ enum nv_rc nv_load_file(struct nv_model *m, const char *path,
     if (rc)
         return rc;
     rc = nv_model_add_source(m, path, &src, err);
+    nv_progress_begin(m->progress, "loading", path, f.len);
     if (!rc && has_suffix(path, ".graphml"))
         rc = nv_load_graphml(m, src, f.data, f.len, err);
     else if (!rc && has_suffix(path, ".csv"))
@@ -282,11 +285,23 @@ enum nv_rc nv_load_text(struct nv_model *m, const char *name, const char *text,
 enum nv_rc nv_load_model(const char *const *paths, size_t n,
                          struct nv_model **out, struct nv_err *err)
 {
+    return nv_load_model_progress(paths, n, NULL, out, err);
+}
+
+enum nv_rc nv_load_model_progress(const char *const *paths, size_t n,
+                                  struct nv_progress *p, struct nv_model **out,
+                                  struct nv_err *err)
+{
     struct nv_model *m = nv_model_new();
     enum nv_rc rc = m ? NV_OK : nv_err_set(err, NV_ENOMEM, "out of memory");
 
+    if (m)
+        m->progress = p;
     for (size_t i = 0; i < n && !rc; i++)
         rc = nv_load_file(m, paths[i], err);
+    nv_progress_end(p);
+    if (m)
+        m->progress = NULL;
     if (!rc)
         rc = nv_model_finish(m, err);
     if (rc) {

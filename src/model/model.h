@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct nv_progress;
+
 #define NV_NONE UINT32_MAX /* an index that refers to nothing */
 
 enum nv_asset_kind {
@@ -222,6 +224,7 @@ struct nv_model {
     struct nv_vendor_res *vres; /* non-exact resolutions, in order found */
     uint32_t nvres;
     size_t vres_cap;
+    struct nv_progress *progress; /* borrowed: ticked while loading */
 };
 
 /* Typed views of the tables (valid after loading). */
