@@ -410,6 +410,7 @@ static int print_json(const struct view *v)
     if (!w)
         return NV_EXIT_INTERNAL;
     nv_jsonw_obj(w);
+    nv_jsonw_version(w);
     json_groups(w, v);
     nv_jsonw_key(w, "flows");
     nv_jsonw_arr(w);

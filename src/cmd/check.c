@@ -348,6 +348,7 @@ static int print_json(const struct check *c, const struct scores *s)
     if (!w)
         return NV_EXIT_INTERNAL;
     nv_jsonw_obj(w);
+    nv_jsonw_version(w);
     nv_jsonw_key(w, "date");
     nv_jsonw_str(w, c->date);
     json_violations(w, c);
@@ -472,10 +473,12 @@ static int propose(const struct check *now, const char *path, int json)
     if (!rc && json && !(w = nv_jsonw_new(stdout, 0)))
         rc = NV_EXIT_INTERNAL;
     if (!rc) {
-        if (w)
+        if (w) {
             nv_jsonw_obj(w);
-        else
+            nv_jsonw_version(w);
+        } else {
             printf("proposed change %s, checked on %s:\n", path, now->date);
+        }
         rc = list_new(&then, now, "break", w) ? NV_EXIT_FINDINGS : NV_EXIT_OK;
         list_new(now, &then, "fix", w);
         if (w)

@@ -477,6 +477,7 @@ static enum nv_rc evidence_entry(const char *kind, nv_cli_evidence_fn fn,
     nv_jsonw_obj(w);
     nv_jsonw_key(w, "kind");
     nv_jsonw_str(w, kind);
+    nv_jsonw_version(w);
     nv_jsonw_key(w, "time");
     nv_jsonw_str(w, now);
     fn(w, ctx);

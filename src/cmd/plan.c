@@ -292,6 +292,7 @@ static int print_json(const struct nv_model *m, const struct nv_policy *p,
     if (!w)
         return NV_EXIT_INTERNAL;
     nv_jsonw_obj(w);
+    nv_jsonw_version(w);
     json_head(w, pl);
     nv_jsonw_key(w, "years");
     nv_jsonw_arr(w);

@@ -184,6 +184,7 @@ static void print_json(struct run *r, const char *query,
     int match = n && h[0].band == NV_BAND_MATCH;
 
     nv_jsonw_obj(r->w);
+    nv_jsonw_version(r->w);
     json_origin(r->w, at);
     nv_jsonw_key(r->w, "query");
     nv_jsonw_str(r->w, query);
@@ -303,6 +304,7 @@ static void print_change(struct run *r, const char *query,
     if (r->names++)
         nv_jsonw_next(r->w, "\n");
     nv_jsonw_obj(r->w);
+    nv_jsonw_version(r->w);
     json_origin(r->w, at);
     nv_jsonw_key(r->w, "query");
     nv_jsonw_str(r->w, query);

@@ -241,7 +241,7 @@ static void json_change(struct nv_jsonw *w, struct nv_buf *b,
         if (c->what & (1u << i))
             nv_jsonw_str(w, bits[i]);
     nv_jsonw_arr_end(w);
-    nv_jsonw_key(w, "fileType");
+    nv_jsonw_key(w, "file_type");
     nv_jsonw_str(w, nv_ftype_name(f->type));
     if (c->cls) {
         nv_jsonw_key(w, "class");
@@ -254,9 +254,9 @@ static void json_change(struct nv_jsonw *w, struct nv_buf *b,
     }
     json_metadata(w, c);
     if (c->what & NV_DIFF_LINK) {
-        json_path(w, b, "linkFrom", c->want->link ? c->want->link : "",
+        json_path(w, b, "link_from", c->want->link ? c->want->link : "",
                   c->want->link_len);
-        json_path(w, b, "linkTo", c->got->link ? c->got->link : "",
+        json_path(w, b, "link_to", c->got->link ? c->got->link : "",
                   c->got->link_len);
     }
     nv_jsonw_obj_end(w);
@@ -278,8 +278,8 @@ static void json_summary(struct nv_jsonw *w, const struct nv_diff *d)
     json_count(w, "added", d->added);
     json_count(w, "removed", d->removed);
     json_count(w, "changed", d->changed);
-    json_count(w, "rebuildNoise", d->noise);
-    json_count(w, "codeData", d->code);
+    json_count(w, "rebuild_noise", d->noise);
+    json_count(w, "code_data", d->code);
     json_count(w, "metadata", d->metadata);
     json_count(w, "issues", d->nissues);
     nv_jsonw_obj_end(w);
@@ -295,13 +295,14 @@ static enum nv_rc print_json(const struct nv_diff *d,
         return nv_err_set(err, NV_ENOMEM, "out of memory");
     nv_buf_init(&b, 1 << 20);
     nv_jsonw_obj(w);
+    nv_jsonw_version(w);
     nv_jsonw_key(w, "image");
     nv_jsonw_str(w, image);
     nv_jsonw_key(w, "build");
     nv_jsonw_str_or_null(w, want->build.name);
     nv_jsonw_key(w, "version");
     nv_jsonw_str_or_null(w, want->build.version);
-    json_count(w, "validSignatures", valid);
+    json_count(w, "valid_signatures", valid);
     json_summary(w, d);
     nv_jsonw_key(w, "differences");
     nv_jsonw_arr(w);
@@ -339,7 +340,7 @@ static void log_verdict(struct nv_jsonw *w, const void *ctx)
     nv_jsonw_key(w, "image");
     nv_jsonw_str(w, v->image);
     nv_hex(v->got->image_sha256, NV_SHA256_LEN, hex);
-    nv_jsonw_key(w, "imageSha256");
+    nv_jsonw_key(w, "image_sha256");
     nv_jsonw_str_or_null(w, v->got->has_image_digest ? hex : NULL);
     nv_jsonw_key(w, "manifest");
     nv_jsonw_str(w, v->against);

@@ -224,6 +224,7 @@ static int print_json(const struct nv_model *m, const struct nv_exposure *x,
     if (!j)
         return NV_EXIT_INTERNAL;
     nv_jsonw_obj(j);
+    nv_jsonw_version(j);
     nv_jsonw_key(j, "group");
     nv_jsonw_str(j, x->groups.v[w->group].id);
     nv_jsonw_key(j, "designation");

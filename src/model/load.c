@@ -92,7 +92,8 @@ static enum nv_rc native_item(void *ctx, const char *key, int64_t index,
         return nv_json_error_at(err, NV_EPARSE, n->text, n->len,
                                 n->m->sources[n->src], v->off,
                                 "'%s' must be an array", key);
-    if (t >= 0 || strncmp(key, "x-", 2) == 0)
+    if (t >= 0 || strncmp(key, "x-", 2) == 0 ||
+        strcmp(key, "netvet_version") == 0)
         return NV_OK;
     return nv_json_error_at(err, NV_EPARSE, n->text, n->len,
                             n->m->sources[n->src], v->off,
