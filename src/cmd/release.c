@@ -150,11 +150,10 @@ static void matrix_text(const struct ctx *c, const struct decisions *d)
 }
 
 static void matrix_json(struct nv_jsonw *w, const struct nv_model *m,
-                        const struct decisions *d, int top)
+                        const struct decisions *d)
 {
     nv_jsonw_obj(w);
-    if (top)
-        nv_jsonw_version(w);
+    nv_jsonw_version(w);
     nv_jsonw_key(w, "matrix");
     nv_jsonw_arr(w);
     for (size_t i = 0; i < d->n; i++) {
@@ -390,11 +389,10 @@ static void item_text(const struct nv_model *m, const struct decisions *d)
 }
 
 static void item_json(struct nv_jsonw *w, const struct nv_model *m,
-                      const struct decisions *d, int top)
+                      const struct decisions *d)
 {
     nv_jsonw_obj(w);
-    if (top)
-        nv_jsonw_version(w);
+    nv_jsonw_version(w);
     nv_jsonw_key(w, "classification");
     nv_jsonw_str(w, nv_class_names[d->cls]);
     nv_jsonw_key(w, "decisions");
@@ -421,15 +419,14 @@ static void item_json(struct nv_jsonw *w, const struct nv_model *m,
 struct rendered {
     const struct nv_model *m;
     const struct decisions *d;
-    int top; /* the whole document, not a member of a log entry */
 };
 
 static void decisions_json(struct nv_jsonw *w, const struct rendered *r)
 {
     if (r->d->item)
-        item_json(w, r->m, r->d, r->top);
+        item_json(w, r->m, r->d);
     else
-        matrix_json(w, r->m, r->d, r->top);
+        matrix_json(w, r->m, r->d);
 }
 
 static void log_decisions(struct nv_jsonw *w, const void *arg)
@@ -443,7 +440,7 @@ static void log_decisions(struct nv_jsonw *w, const void *arg)
 static int print_decisions(const struct ctx *c, const struct decisions *d,
                            int json)
 {
-    struct rendered r = {c->m, d, 1};
+    struct rendered r = {c->m, d};
     struct nv_err err;
     struct nv_jsonw *w;
 
@@ -486,7 +483,7 @@ static int run(const struct nv_cmd_spec *spec, const struct release_opts *o,
     if (!rc)
         rc = print_decisions(&c, &d, o->json);
     if (!rc) {
-        struct rendered r = {m, &d, 0};
+        struct rendered r = {m, &d};
         rc = nv_cli_evidence_record(&o->evidence, "release", log_decisions, &r);
     }
     nv_free(d.v);
