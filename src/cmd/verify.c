@@ -1,6 +1,7 @@
 /*
  * verify.c - `netvet verify`: is the deployed image the evaluated build?
  */
+#include "cmd/assetdigest.h"
 #include "cmd/cli.h"
 #include "cmd/cmd.h"
 #include "cmd/evaluated.h"
@@ -24,8 +25,12 @@ static const char about[] =
     "noise (the same code built again); otherwise a code/data change,\n"
     "with the sections named.  Issues of the image (links out of it,\n"
     "device nodes...) that the manifest did not record are differences\n"
-    "too.  Exit status 0 when identical, 1 on differences, 2 on bad input\n"
-    "or a bad signature.";
+    "too.  With --model instead of an image, the sha256 that a model gives\n"
+    "its assets (their firmware) is compared with the image digest the\n"
+    "manifest signs, for the assets named by --asset, or else every asset\n"
+    "whose model and version are the build's name and version.\n"
+    "Exit status 0 when identical, 1 on differences (an asset whose digest\n"
+    "is not the evaluated image's), 2 on bad input or a bad signature.";
 
 static const char examples[] =
     "  netvet verify deployed.squashfs --against fw.manifest "
@@ -33,12 +38,14 @@ static const char examples[] =
     "  netvet verify /mnt/rootfs --against fw.manifest --trust a.pub "
     "--json\n"
     "  netvet verify libc6_u14.deb --against libc6_u7.manifest --trust a.pub "
-    "--allow-rebuild-noise\n";
+    "--allow-rebuild-noise\n"
+    "  netvet verify --model network.json --against fw.manifest "
+    "--trust a.pub\n";
 
 struct opts {
     const char *against, *threads, *max_bytes;
     struct nv_cli_evidence evidence;
-    struct nv_strlist trust;
+    struct nv_strlist trust, model, asset;
     int json, allow_noise;
 };
 
@@ -423,22 +430,40 @@ int cmd_verify(int argc, char **argv)
          "threads hashing a directory (default: one per core)"},
         {"max-bytes", NV_OPT_STRING, &o.max_bytes, "SIZE",
          "most bytes to unpack from an image (default 64G)"},
+        {"model", NV_OPT_LIST, &o.model, "MODEL",
+         "check the assets' sha256 in this model instead of an image"},
+        {"asset", NV_OPT_LIST, &o.asset, "ID",
+         "with --model: an asset that runs the build (repeat)"},
     };
     const struct nv_cmd_spec spec = {"verify", "TREE|IMAGE",
                                      about,    examples,
                                      opts,     sizeof opts / sizeof opts[0]};
     struct nv_strlist args = {0};
     int rc = nv_cli_parse(&spec, argc, argv, &args);
-    if (rc == NV_EXIT_OK && args.n != 1)
-        rc = nv_cli_usage_error(&spec, "takes one TREE or IMAGE");
+    if (rc == NV_EXIT_OK && args.n != !o.model.n)
+        rc = nv_cli_usage_error(&spec, o.model.n ? "--model takes the place of "
+                                                   "TREE or IMAGE"
+                                                 : "takes one TREE or IMAGE");
+    if (rc == NV_EXIT_OK && o.asset.n && !o.model.n)
+        rc = nv_cli_usage_error(&spec, "--asset needs --model");
+    if (rc == NV_EXIT_OK && o.model.n && o.evidence.log)
+        rc = nv_cli_usage_error(&spec, "--log records an image's "
+                                       "verification, not --model's");
     if (rc == NV_EXIT_OK && (!o.against || !o.trust.n))
         rc = nv_cli_usage_error(&spec, "--against MANIFEST and --trust "
                                        "PUBKEY are needed");
     if (rc == NV_EXIT_OK)
         rc = nv_cli_evidence_check(&spec, &o.evidence);
-    if (rc == NV_EXIT_OK)
+    if (rc == NV_EXIT_OK && o.model.n) {
+        struct nv_digest_check c = {&o.model, &o.asset, o.against, &o.trust,
+                                    o.json};
+        rc = nv_cli_check_digests(&spec, &c);
+    } else if (rc == NV_EXIT_OK) {
         rc = run(&spec, &o, args.items[0]);
+    }
     nv_strlist_release(&args);
     nv_strlist_release(&o.trust);
+    nv_strlist_release(&o.model);
+    nv_strlist_release(&o.asset);
     return rc < 0 ? NV_EXIT_OK : rc;
 }
