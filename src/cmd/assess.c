@@ -410,6 +410,7 @@ static int print_json(const struct view *v)
     if (!w)
         return NV_EXIT_INTERNAL;
     nv_jsonw_obj(w);
+    nv_jsonw_version(w);
     json_groups(w, v);
     nv_jsonw_key(w, "flows");
     nv_jsonw_arr(w);
@@ -553,7 +554,7 @@ int cmd_assess(int argc, char **argv)
     struct nv_strlist args = {0};
     struct nv_model *m = NULL;
     struct nv_exposure x = {0};
-    struct nv_exposure_opts xo = {0, NV_CLASS_UNCLASSIFIED};
+    struct nv_exposure_opts xo = {0, NV_CLASS_UNCLASSIFIED, NULL};
     struct nv_err err;
     uint32_t threads = 0;
     double t[3] = {nv_cli_seconds(), 0, 0};
@@ -568,6 +569,7 @@ int cmd_assess(int argc, char **argv)
     if (rc == NV_EXIT_OK)
         rc = failover_class(&spec, o.failover_from, &xo.failover_from);
     xo.threads = (int)threads;
+    xo.progress = nv_cli_progress();
     if (rc == NV_EXIT_OK && nv_exposure_compute_opts(m, &xo, &x, &err))
         rc = nv_cli_fail(&err);
     t[2] = nv_cli_seconds();

@@ -348,6 +348,7 @@ static int print_json(const struct check *c, const struct scores *s)
     if (!w)
         return NV_EXIT_INTERNAL;
     nv_jsonw_obj(w);
+    nv_jsonw_version(w);
     nv_jsonw_key(w, "date");
     nv_jsonw_str(w, c->date);
     json_violations(w, c);
@@ -461,7 +462,7 @@ static int propose(const struct check *now, const char *path, int json)
 
     if (!rc && nv_change_apply(now->m, path, f.data, f.len, &m2, &err))
         rc = nv_cli_fail(&err);
-    if (!rc && nv_exposure_compute(m2, 0, &x2, &err))
+    if (!rc && nv_cli_exposure(m2, 0, &x2, &err))
         rc = nv_cli_fail(&err);
     then.m = m2;
     then.x = &x2;
@@ -472,10 +473,12 @@ static int propose(const struct check *now, const char *path, int json)
     if (!rc && json && !(w = nv_jsonw_new(stdout, 0)))
         rc = NV_EXIT_INTERNAL;
     if (!rc) {
-        if (w)
+        if (w) {
             nv_jsonw_obj(w);
-        else
+            nv_jsonw_version(w);
+        } else {
             printf("proposed change %s, checked on %s:\n", path, now->date);
+        }
         rc = list_new(&then, now, "break", w) ? NV_EXIT_FINDINGS : NV_EXIT_OK;
         list_new(now, &then, "fix", w);
         if (w)
@@ -508,7 +511,7 @@ static int run(const struct nv_cmd_spec *spec, const struct check_opts *o,
                                       &m);
     if (!rc)
         rc = nv_cli_bind_policy(p, m, o->strict);
-    if (!rc && nv_exposure_compute(m, 0, &x, &err))
+    if (!rc && nv_cli_exposure(m, 0, &x, &err))
         rc = nv_cli_fail(&err);
     c.m = m;
     c.x = &x;

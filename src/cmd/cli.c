@@ -11,8 +11,10 @@
 #include "model/load.h"
 #include "model/resolve.h"
 #include "model/catalogue.h"
+#include "exposure/exposure.h"
 #include "exposure/groups.h"
 #include "core/parse.h"
+#include "core/progress.h"
 #include "screen/screen.h"
 
 #include <errno.h>
@@ -23,6 +25,14 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+/*
+ * --quiet, which every command takes, and the progress line it silences.
+ * Both belong to the process, as standard error does: --quiet is set
+ * while the command line is parsed, before any work or thread starts.
+ */
+static int quiet;
+static struct nv_progress progress;
 
 void nv_strlist_release(struct nv_strlist *l)
 {
@@ -42,6 +52,16 @@ enum nv_rc nv_strlist_add(struct nv_strlist *l, const char *s)
     return NV_OK;
 }
 
+static const struct nv_opt *find_opt(const struct nv_cmd_spec *spec,
+                                     const char *name, size_t len)
+{
+    for (size_t i = 0; i < spec->nopts; i++)
+        if (strlen(spec->opts[i].name) == len &&
+            memcmp(spec->opts[i].name, name, len) == 0)
+            return &spec->opts[i];
+    return NULL;
+}
+
 void nv_cli_usage(const struct nv_cmd_spec *spec, FILE *out)
 {
     fprintf(out, "usage: netvet %s [OPTIONS] %s\n\n%s\n", spec->name,
@@ -56,6 +76,9 @@ void nv_cli_usage(const struct nv_cmd_spec *spec, FILE *out)
                  o->arg ? o->arg : "");
         fprintf(out, "  %-24s %s\n", left, o->help);
     }
+    if (!find_opt(spec, "quiet", 5))
+        fprintf(out, "  %-24s %s\n", "--quiet",
+                "draw no progress line on standard error");
     fprintf(out, "  %-24s %s\n", "--help", "show this help and exit");
     /* Unless the command has a paragraph of its own, the general rule. */
     if (!strstr(spec->about, "\nExit status:"))
@@ -77,16 +100,6 @@ int nv_cli_usage_error(const struct nv_cmd_spec *spec, const char *fmt, ...)
     va_end(ap);
     fprintf(stderr, "\n(see 'netvet %s --help')\n", spec->name);
     return NV_EXIT_USAGE;
-}
-
-static const struct nv_opt *find_opt(const struct nv_cmd_spec *spec,
-                                     const char *name, size_t len)
-{
-    for (size_t i = 0; i < spec->nopts; i++)
-        if (strlen(spec->opts[i].name) == len &&
-            memcmp(spec->opts[i].name, name, len) == 0)
-            return &spec->opts[i];
-    return NULL;
 }
 
 /* Store value (NULL for a flag) where o says. */
@@ -148,6 +161,11 @@ int nv_cli_parse(const struct nv_cmd_spec *spec, int argc, char **argv,
         } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             nv_cli_usage(spec, stdout);
             return -1;
+        } else if (strcmp(a, "--quiet") == 0) {
+            /* A command's own --quiet silences its summary too. */
+            const struct nv_opt *own = find_opt(spec, "quiet", 5);
+            quiet = 1;
+            rc = own ? apply_opt(spec, own, NULL) : NV_EXIT_OK;
         } else if (a[1] == '-') {
             rc = parse_long(spec, argc, argv, &i);
         } else if (strcmp(a, "-o") == 0 && find_opt(spec, "output", 6)) {
@@ -221,6 +239,7 @@ static int screen_vendors(const struct nv_strlist *lists, int strict,
     if (nv_screen_open(&s, lists->items, lists->n, &err))
         return nv_cli_fail(&err);
     s.strict = strict;
+    s.progress = nv_cli_progress();
     rc = nv_screen_model(&s, m, &matched, &err);
     nv_screen_close(&s);
     return rc ? nv_cli_fail(&err) : NV_EXIT_OK;
@@ -244,7 +263,8 @@ int nv_cli_load_model_strict(const struct nv_cmd_spec *spec,
     nv_err_clear(&err);
     if (args->n == 0)
         return nv_cli_usage_error(spec, "name at least one MODEL file");
-    if (nv_load_model(args->items, args->n, m, &err))
+    if (nv_load_model_progress(args->items, args->n, nv_cli_progress(), m,
+                               &err))
         return nv_cli_fail(&err);
     rc = lists && lists->n ? screen_vendors(lists, strict, *m) : NV_EXIT_OK;
     if (rc) {
@@ -333,6 +353,48 @@ int nv_cli_out_fail(struct nv_cli_out *o, const struct nv_err *err)
     return NV_EXIT_INTERNAL;
 }
 
+/* Draw "netvet: what: 42%" over the previous line; erase it at the end.
+ * The text is kept short so that it never wraps, which \r cannot undo. */
+static void draw_progress(void *ctx, const char *what, uint64_t done,
+                          uint64_t total)
+{
+    FILE *f = ctx;
+
+    if (!what)
+        fputs("\r\033[K", f);
+    else if (total)
+        fprintf(f, "\rnetvet: %.60s: %3u%%\033[K", what,
+                (unsigned)((done < total ? done : total) * 100 / total));
+    else
+        fprintf(f, "\rnetvet: %.60s: %llu\033[K", what,
+                (unsigned long long)done);
+    fflush(f);
+}
+
+struct nv_progress *nv_cli_progress(void)
+{
+    const char *after = getenv("NETVET_PROGRESS_AFTER_MS");
+    int64_t ms = 1000;
+
+    if (quiet || !isatty(fileno(stderr)))
+        return NULL;
+    if (!progress.draw) {
+        if (after && nv_parse_i64(after, strlen(after), 0, 86400000, &ms))
+            ms = 1000;
+        nv_progress_init(&progress, draw_progress, stderr, (uint64_t)ms, 100);
+    }
+    return &progress;
+}
+
+enum nv_rc nv_cli_exposure(const struct nv_model *m, int threads,
+                           struct nv_exposure *x, struct nv_err *err)
+{
+    struct nv_exposure_opts o = {threads, NV_CLASS_UNCLASSIFIED,
+                                 nv_cli_progress()};
+
+    return nv_exposure_compute_opts(m, &o, x, err);
+}
+
 double nv_cli_seconds(void)
 {
     struct timespec t;
@@ -359,6 +421,7 @@ int nv_cli_image_limits(const struct nv_cmd_spec *spec, const char *threads,
                         const char *max_bytes, struct nv_image_limits *l)
 {
     nv_image_limits_default(l);
+    l->progress = nv_cli_progress();
     if (max_bytes && parse_size(max_bytes, &l->max_bytes))
         return nv_cli_usage_error(spec,
                                   "--max-bytes takes a size such as "
@@ -414,6 +477,7 @@ static enum nv_rc evidence_entry(const char *kind, nv_cli_evidence_fn fn,
     nv_jsonw_obj(w);
     nv_jsonw_key(w, "kind");
     nv_jsonw_str(w, kind);
+    nv_jsonw_version(w);
     nv_jsonw_key(w, "time");
     nv_jsonw_str(w, now);
     fn(w, ctx);

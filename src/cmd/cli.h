@@ -192,6 +192,21 @@ int nv_cli_evidence_check(const struct nv_cmd_spec *spec,
 int nv_cli_evidence_record(const struct nv_cli_evidence *e, const char *kind,
                            nv_cli_evidence_fn fn, const void *ctx);
 
+/*
+ * The progress line of this process on standard error (progress.h), or
+ * NULL when none is to be drawn: --quiet was given, or standard error is
+ * not a terminal.  A job shows it once it has run for a second; the
+ * environment variable NETVET_PROGRESS_AFTER_MS, meant for tests,
+ * changes that delay.
+ */
+struct nv_progress;
+struct nv_progress *nv_cli_progress(void);
+
+/* nv_exposure_compute with the progress line. */
+struct nv_exposure;
+enum nv_rc nv_cli_exposure(const struct nv_model *m, int threads,
+                           struct nv_exposure *x, struct nv_err *err) NV_WUR;
+
 /* A monotonic clock in seconds, for --timing. */
 double nv_cli_seconds(void);
 

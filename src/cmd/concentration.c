@@ -175,6 +175,7 @@ static int print_json(const struct nv_model *m,
     if (!j)
         return NV_EXIT_INTERNAL;
     nv_jsonw_obj(j);
+    nv_jsonw_version(j);
     nv_jsonw_key(j, "national");
     nv_jsonw_arr(j);
     for (uint32_t i = 0; i < c->nnational; i++)

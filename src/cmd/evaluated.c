@@ -59,6 +59,7 @@ int nv_cli_is_evaluated(const char *image, const char *manifest,
         return rc;
     nv_err_clear(&err);
     nv_image_limits_default(&lim);
+    lim.progress = nv_cli_progress();
     nv_manifest_init(&want);
     nv_manifest_init(&got);
     if (nv_cli_open_manifest(manifest, (const struct nv_key *const *)keys,

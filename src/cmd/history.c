@@ -575,6 +575,7 @@ static void print_json(struct out *o, const struct nv_cli_diff *c,
     struct nv_jsonw *w = o->w;
 
     nv_jsonw_obj(w);
+    nv_jsonw_version(w);
     nv_jsonw_key(w, "old");
     nv_jsonw_str(w, c->old_name);
     nv_jsonw_key(w, "new");

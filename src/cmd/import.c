@@ -311,7 +311,7 @@ int cmd_import(int argc, char **argv)
          "tries again after 429 or 5xx (5)"},
         {"retry-delay", NV_OPT_STRING, &a.retry_delay, "MS",
          "first back-off, doubled each time (1000)"},
-        {"quiet", NV_OPT_FLAG, &a.quiet, NULL, "no summary"},
+        {"quiet", NV_OPT_FLAG, &a.quiet, NULL, "no summary, no progress line"},
         {"output", NV_OPT_STRING, &a.output, "FILE",
          "the model (default: standard output)"},
     };

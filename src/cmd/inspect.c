@@ -194,6 +194,7 @@ static int print_json(const struct nv_model *m, const struct nv_inventory *inv)
     if (!w)
         return NV_EXIT_INTERNAL;
     nv_jsonw_obj(w);
+    nv_jsonw_version(w);
     json_counts(w, m);
     json_by(w, "by_layer", nv_layer_names, inv->by_layer, NV_LAYER_COUNT);
     json_by(w, "by_kind", nv_asset_kind_names, inv->by_kind, NV_KIND_COUNT);

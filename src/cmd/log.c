@@ -291,6 +291,7 @@ static void show_json(const struct nv_evlog *log, struct nv_jsonw *w)
     struct nv_arena a;
 
     nv_jsonw_obj(w);
+    nv_jsonw_version(w);
     nv_jsonw_key(w, "origin");
     nv_jsonw_str_or_null(w, cp ? cp->origin : NULL);
     nv_jsonw_key(w, "size");

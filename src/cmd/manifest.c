@@ -123,7 +123,7 @@ static void log_record(struct nv_jsonw *w, const void *ctx)
     const struct record *r = ctx;
     nv_jsonw_key(w, "image");
     nv_jsonw_str(w, r->image);
-    put_hex(w, "imageSha256",
+    put_hex(w, "image_sha256",
             r->m->has_image_digest ? r->m->image_sha256 : NULL);
     nv_jsonw_key(w, "build");
     nv_jsonw_str(w, r->m->build.name);
@@ -133,8 +133,8 @@ static void log_record(struct nv_jsonw *w, const void *ctx)
     nv_jsonw_int(w, (int64_t)r->m->n);
     nv_jsonw_key(w, "issues");
     nv_jsonw_int(w, (int64_t)r->m->nissue);
-    put_hex(w, "statementSha256", r->statement);
-    nv_jsonw_key(w, "signedBy");
+    put_hex(w, "statement_sha256", r->statement);
+    nv_jsonw_key(w, "signed_by");
     nv_jsonw_str(w, nv_key_id(r->key));
 }
 

@@ -297,6 +297,7 @@ static int print_json(const struct nv_model *m, const struct nv_policy *p,
     if (!w)
         return NV_EXIT_INTERNAL;
     nv_jsonw_obj(w);
+    nv_jsonw_version(w);
     json_head(w, pl);
     nv_jsonw_key(w, "years");
     nv_jsonw_arr(w);
@@ -368,7 +369,7 @@ static int run(const struct nv_cmd_spec *spec, const struct plan_opts *o,
     rc = rc ? rc : nv_cli_load_model(spec, args, &o->lists, &m);
     rc = rc ? rc : load_costs(o->costs, m, &costs);
     po.costs = costs;
-    if (!rc && nv_exposure_compute(m, 0, &x, &err))
+    if (!rc && nv_cli_exposure(m, 0, &x, &err))
         rc = nv_cli_fail(&err);
     if (!rc && nv_plan_make(m, &x, p, &po, &pl, &err))
         rc = nv_cli_fail(&err);

@@ -153,6 +153,7 @@ static void matrix_json(struct nv_jsonw *w, const struct nv_model *m,
                         const struct decisions *d)
 {
     nv_jsonw_obj(w);
+    nv_jsonw_version(w);
     nv_jsonw_key(w, "matrix");
     nv_jsonw_arr(w);
     for (size_t i = 0; i < d->n; i++) {
@@ -391,6 +392,7 @@ static void item_json(struct nv_jsonw *w, const struct nv_model *m,
                       const struct decisions *d)
 {
     nv_jsonw_obj(w);
+    nv_jsonw_version(w);
     nv_jsonw_key(w, "classification");
     nv_jsonw_str(w, nv_class_names[d->cls]);
     nv_jsonw_key(w, "decisions");
@@ -471,7 +473,7 @@ static int run(const struct nv_cmd_spec *spec, const struct release_opts *o,
 
     if (!rc)
         rc = nv_cli_load_model(spec, args, &o->lists, &m);
-    if (!rc && nv_exposure_compute(m, 0, &x, &err))
+    if (!rc && nv_cli_exposure(m, 0, &x, &err))
         rc = nv_cli_fail(&err);
     if (!rc && nv_culprits_init(&cf, m, &x, &err))
         rc = nv_cli_fail(&err);

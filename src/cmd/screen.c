@@ -11,10 +11,12 @@
 #include "core/csv.h"
 #include "core/file.h"
 #include "core/json.h"
+#include "core/progress.h"
 #include "screen/screen.h"
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char about[] =
     "Screen names against restricted-party lists: the US Consolidated\n"
@@ -63,6 +65,7 @@ struct run {
     struct nv_jsonw *w;
     enum nv_band fail; /* the band from which a name is a finding */
     uint32_t names, flagged;
+    struct nv_progress *progress; /* NULL: none drawn */
 };
 
 static const char *const band_names[] = {"none", "review", "match"};
@@ -181,6 +184,7 @@ static void print_json(struct run *r, const char *query,
     int match = n && h[0].band == NV_BAND_MATCH;
 
     nv_jsonw_obj(r->w);
+    nv_jsonw_version(r->w);
     json_origin(r->w, at);
     nv_jsonw_key(r->w, "query");
     nv_jsonw_str(r->w, query);
@@ -300,6 +304,7 @@ static void print_change(struct run *r, const char *query,
     if (r->names++)
         nv_jsonw_next(r->w, "\n");
     nv_jsonw_obj(r->w);
+    nv_jsonw_version(r->w);
     json_origin(r->w, at);
     nv_jsonw_key(r->w, "query");
     nv_jsonw_str(r->w, query);
@@ -321,6 +326,7 @@ static int screen_one(struct run *r, const char *name, const struct origin *at)
     if (nv_matcher_screen(r->s->mt, name, hits, 5, &n, &err) ||
         (r->old && nv_matcher_screen(r->old->mt, name, was, 5, &nwas, &err)))
         return nv_cli_fail(&err);
+    nv_progress_add(r->progress, 1);
     if (r->old) {
         print_change(r, name, at, was, nwas, hits, n);
         return NV_EXIT_OK;
@@ -436,6 +442,20 @@ static int screen_all(struct run *r, const struct nv_cmd_spec *spec,
     return rc;
 }
 
+/* screen_all with a count of the names screened on the terminal, unless
+ * the results go there too: a line drawn between them would mix. */
+static int screen_counted(struct run *r, const struct nv_cmd_spec *spec,
+                          const struct nv_strlist *names)
+{
+    int rc;
+
+    r->progress = isatty(fileno(stdout)) ? NULL : nv_cli_progress();
+    nv_progress_begin(r->progress, "screening names", NULL, 0);
+    rc = screen_all(r, spec, names);
+    nv_progress_end(r->progress);
+    return rc;
+}
+
 static int check_opts(const struct nv_cmd_spec *spec,
                       const struct screen_opts *o, enum nv_band *fail)
 {
@@ -470,7 +490,7 @@ static int run_screens(struct run *r, const struct nv_cmd_spec *spec,
     }
     r->old = o->since.n ? &old : NULL;
     r->w = o->json ? nv_jsonw_new(stdout, 0) : NULL;
-    rc = o->json && !r->w ? NV_EXIT_INTERNAL : screen_all(r, spec, names);
+    rc = o->json && !r->w ? NV_EXIT_INTERNAL : screen_counted(r, spec, names);
     if (r->w && !rc && nv_jsonw_finish(r->w, &err))
         rc = nv_cli_fail(&err);
     nv_jsonw_free(r->w);
@@ -503,7 +523,7 @@ int cmd_screen(int argc, char **argv)
                                      opts,     sizeof opts / sizeof opts[0]};
     struct nv_strlist names = {0};
     struct nv_screen s;
-    struct run r = {&s, NULL, &o, NULL, NV_BAND_MATCH, 0, 0};
+    struct run r = {&s, NULL, &o, NULL, NV_BAND_MATCH, 0, 0, NULL};
     int rc = nv_cli_parse(&spec, argc, argv, &names);
 
     if (rc == NV_EXIT_OK)

@@ -194,8 +194,12 @@ static int print_list(const struct nv_snapshots *l, int json)
 
     if (json && !w)
         return NV_EXIT_INTERNAL;
-    if (w)
+    if (w) {
+        nv_jsonw_obj(w);
+        nv_jsonw_version(w);
+        nv_jsonw_key(w, "snapshots");
         nv_jsonw_arr(w);
+    }
     for (uint32_t i = 0; i < l->n; i++) {
         const struct nv_snapshot *sn = &l->v[i];
         if (w) {
@@ -212,6 +216,7 @@ static int print_list(const struct nv_snapshots *l, int json)
     if (!w)
         return NV_EXIT_OK;
     nv_jsonw_arr_end(w);
+    nv_jsonw_obj_end(w);
     enum nv_rc rc = nv_jsonw_finish(w, &err);
     nv_jsonw_free(w);
     return rc ? nv_cli_fail(&err) : NV_EXIT_OK;
@@ -369,6 +374,7 @@ static int print_posture(const struct nv_snapshots *l,
         return NV_EXIT_OK;
     }
     nv_jsonw_obj(w);
+    nv_jsonw_version(w);
     nv_jsonw_key(w, "date");
     nv_jsonw_str(w, date);
     nv_jsonw_key(w, "snapshots");

@@ -1,6 +1,7 @@
 /*
  * verify.c - `netvet verify`: is the deployed image the evaluated build?
  */
+#include "cmd/assetdigest.h"
 #include "cmd/cli.h"
 #include "cmd/cmd.h"
 #include "cmd/evaluated.h"
@@ -24,8 +25,12 @@ static const char about[] =
     "noise (the same code built again); otherwise a code/data change,\n"
     "with the sections named.  Issues of the image (links out of it,\n"
     "device nodes...) that the manifest did not record are differences\n"
-    "too.  Exit status 0 when identical, 1 on differences, 2 on bad input\n"
-    "or a bad signature.";
+    "too.  With --model instead of an image, the sha256 that a model gives\n"
+    "its assets (their firmware) is compared with the image digest the\n"
+    "manifest signs, for the assets named by --asset, or else every asset\n"
+    "whose model and version are the build's name and version.\n"
+    "Exit status 0 when identical, 1 on differences (an asset whose digest\n"
+    "is not the evaluated image's), 2 on bad input or a bad signature.";
 
 static const char examples[] =
     "  netvet verify deployed.squashfs --against fw.manifest "
@@ -33,12 +38,14 @@ static const char examples[] =
     "  netvet verify /mnt/rootfs --against fw.manifest --trust a.pub "
     "--json\n"
     "  netvet verify libc6_u14.deb --against libc6_u7.manifest --trust a.pub "
-    "--allow-rebuild-noise\n";
+    "--allow-rebuild-noise\n"
+    "  netvet verify --model network.json --against fw.manifest "
+    "--trust a.pub\n";
 
 struct opts {
     const char *against, *threads, *max_bytes;
     struct nv_cli_evidence evidence;
-    struct nv_strlist trust;
+    struct nv_strlist trust, model, asset;
     int json, allow_noise;
 };
 
@@ -241,7 +248,7 @@ static void json_change(struct nv_jsonw *w, struct nv_buf *b,
         if (c->what & (1u << i))
             nv_jsonw_str(w, bits[i]);
     nv_jsonw_arr_end(w);
-    nv_jsonw_key(w, "fileType");
+    nv_jsonw_key(w, "file_type");
     nv_jsonw_str(w, nv_ftype_name(f->type));
     if (c->cls) {
         nv_jsonw_key(w, "class");
@@ -254,9 +261,9 @@ static void json_change(struct nv_jsonw *w, struct nv_buf *b,
     }
     json_metadata(w, c);
     if (c->what & NV_DIFF_LINK) {
-        json_path(w, b, "linkFrom", c->want->link ? c->want->link : "",
+        json_path(w, b, "link_from", c->want->link ? c->want->link : "",
                   c->want->link_len);
-        json_path(w, b, "linkTo", c->got->link ? c->got->link : "",
+        json_path(w, b, "link_to", c->got->link ? c->got->link : "",
                   c->got->link_len);
     }
     nv_jsonw_obj_end(w);
@@ -278,8 +285,8 @@ static void json_summary(struct nv_jsonw *w, const struct nv_diff *d)
     json_count(w, "added", d->added);
     json_count(w, "removed", d->removed);
     json_count(w, "changed", d->changed);
-    json_count(w, "rebuildNoise", d->noise);
-    json_count(w, "codeData", d->code);
+    json_count(w, "rebuild_noise", d->noise);
+    json_count(w, "code_data", d->code);
     json_count(w, "metadata", d->metadata);
     json_count(w, "issues", d->nissues);
     nv_jsonw_obj_end(w);
@@ -295,13 +302,14 @@ static enum nv_rc print_json(const struct nv_diff *d,
         return nv_err_set(err, NV_ENOMEM, "out of memory");
     nv_buf_init(&b, 1 << 20);
     nv_jsonw_obj(w);
+    nv_jsonw_version(w);
     nv_jsonw_key(w, "image");
     nv_jsonw_str(w, image);
     nv_jsonw_key(w, "build");
     nv_jsonw_str_or_null(w, want->build.name);
     nv_jsonw_key(w, "version");
     nv_jsonw_str_or_null(w, want->build.version);
-    json_count(w, "validSignatures", valid);
+    json_count(w, "valid_signatures", valid);
     json_summary(w, d);
     nv_jsonw_key(w, "differences");
     nv_jsonw_arr(w);
@@ -339,7 +347,7 @@ static void log_verdict(struct nv_jsonw *w, const void *ctx)
     nv_jsonw_key(w, "image");
     nv_jsonw_str(w, v->image);
     nv_hex(v->got->image_sha256, NV_SHA256_LEN, hex);
-    nv_jsonw_key(w, "imageSha256");
+    nv_jsonw_key(w, "image_sha256");
     nv_jsonw_str_or_null(w, v->got->has_image_digest ? hex : NULL);
     nv_jsonw_key(w, "manifest");
     nv_jsonw_str(w, v->against);
@@ -422,22 +430,40 @@ int cmd_verify(int argc, char **argv)
          "threads hashing a directory (default: one per core)"},
         {"max-bytes", NV_OPT_STRING, &o.max_bytes, "SIZE",
          "most bytes to unpack from an image (default 64G)"},
+        {"model", NV_OPT_LIST, &o.model, "MODEL",
+         "check the assets' sha256 in this model instead of an image"},
+        {"asset", NV_OPT_LIST, &o.asset, "ID",
+         "with --model: an asset that runs the build (repeat)"},
     };
     const struct nv_cmd_spec spec = {"verify", "TREE|IMAGE",
                                      about,    examples,
                                      opts,     sizeof opts / sizeof opts[0]};
     struct nv_strlist args = {0};
     int rc = nv_cli_parse(&spec, argc, argv, &args);
-    if (rc == NV_EXIT_OK && args.n != 1)
-        rc = nv_cli_usage_error(&spec, "takes one TREE or IMAGE");
+    if (rc == NV_EXIT_OK && args.n != !o.model.n)
+        rc = nv_cli_usage_error(&spec, o.model.n ? "--model takes the place of "
+                                                   "TREE or IMAGE"
+                                                 : "takes one TREE or IMAGE");
+    if (rc == NV_EXIT_OK && o.asset.n && !o.model.n)
+        rc = nv_cli_usage_error(&spec, "--asset needs --model");
+    if (rc == NV_EXIT_OK && o.model.n && o.evidence.log)
+        rc = nv_cli_usage_error(&spec, "--log records an image's "
+                                       "verification, not --model's");
     if (rc == NV_EXIT_OK && (!o.against || !o.trust.n))
         rc = nv_cli_usage_error(&spec, "--against MANIFEST and --trust "
                                        "PUBKEY are needed");
     if (rc == NV_EXIT_OK)
         rc = nv_cli_evidence_check(&spec, &o.evidence);
-    if (rc == NV_EXIT_OK)
+    if (rc == NV_EXIT_OK && o.model.n) {
+        struct nv_digest_check c = {&o.model, &o.asset, o.against, &o.trust,
+                                    o.json};
+        rc = nv_cli_check_digests(&spec, &c);
+    } else if (rc == NV_EXIT_OK) {
         rc = run(&spec, &o, args.items[0]);
+    }
     nv_strlist_release(&args);
     nv_strlist_release(&o.trust);
+    nv_strlist_release(&o.model);
+    nv_strlist_release(&o.asset);
     return rc < 0 ? NV_EXIT_OK : rc;
 }

@@ -224,6 +224,7 @@ static int print_json(const struct nv_model *m, const struct nv_exposure *x,
     if (!j)
         return NV_EXIT_INTERNAL;
     nv_jsonw_obj(j);
+    nv_jsonw_version(j);
     nv_jsonw_key(j, "group");
     nv_jsonw_str(j, x->groups.v[w->group].id);
     nv_jsonw_key(j, "designation");
@@ -334,7 +335,7 @@ int cmd_wargame(int argc, char **argv)
         rc = nv_cli_number(&spec, "threads", o.threads, 64, &threads);
     if (rc == NV_EXIT_OK)
         rc = nv_cli_load_model(&spec, &args, &o.lists, &m);
-    if (rc == NV_EXIT_OK && nv_exposure_compute(m, (int)threads, &x, &err))
+    if (rc == NV_EXIT_OK && nv_cli_exposure(m, (int)threads, &x, &err))
         rc = nv_cli_fail(&err);
     if (rc == NV_EXIT_OK)
         rc = play_all(&spec, &o, m, &x);

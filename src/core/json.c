@@ -13,6 +13,7 @@
 #include "core/alloc.h"
 #include "core/parse.h"
 #include "core/strmap.h"
+#include "core/version.h"
 
 #include <errno.h>
 #include <math.h>
@@ -515,6 +516,12 @@ void nv_jsonw_strn(struct nv_jsonw *w, const char *s, size_t n)
 void nv_jsonw_key(struct nv_jsonw *w, const char *key)
 {
     nv_jsonw_strn(w, key, strlen(key));
+}
+
+void nv_jsonw_version(struct nv_jsonw *w)
+{
+    nv_jsonw_key(w, "netvet_version");
+    nv_jsonw_str(w, NV_VERSION);
 }
 
 void nv_jsonw_str(struct nv_jsonw *w, const char *s)

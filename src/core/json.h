@@ -127,6 +127,10 @@ void nv_jsonw_num(struct nv_jsonw *w, double v); /* shortest exact form */
 void nv_jsonw_bool(struct nv_jsonw *w, int v);
 void nv_jsonw_null(struct nv_jsonw *w);
 
+/* The member "netvet_version": NV_VERSION, which every JSON document
+ * netvet writes opens with (docs/formats.md says which are exempt). */
+void nv_jsonw_version(struct nv_jsonw *w);
+
 /* Write a parsed value, whole (numbers keep their text). */
 void nv_jsonw_value(struct nv_jsonw *w, const struct nv_json *v);
 

@@ -17,6 +17,7 @@
 #include "exposure/exposure.h"
 
 #include "core/alloc.h"
+#include "core/progress.h"
 #include "core/threads.h"
 #include "exposure/exposure_int.h"
 #include "model/graph.h"
@@ -50,12 +51,17 @@ int nv_xctx_next(struct nv_xctx *c, uint32_t n, uint32_t *item)
     if (atomic_load(&c->failed))
         return 0;
     *item = atomic_fetch_add(&c->next, 1);
+    if (*item < n)
+        nv_progress_set(c->progress, *item);
     return *item < n;
 }
 
-/* Run fn on n threads from the phase's first item. */
-static void run_threads(struct nv_xctx *c, int n, void *(*fn)(void *))
+/* Run fn on n threads from the phase's first item; the phase is shown as
+ * what, of items items. */
+static void run_threads(struct nv_xctx *c, int n, void *(*fn)(void *),
+                        const char *what, uint32_t items)
 {
+    nv_progress_begin(c->progress, what, NULL, items);
     atomic_store(&c->next, 0);
     nv_threads_run(n, fn, c);
 }
@@ -460,21 +466,27 @@ static enum nv_rc compute(struct nv_xctx *c, int threads, struct nv_err *err)
     int failover = c->x->failover_from < NV_CLASS_COUNT;
 
     if (!rc)
-        run_threads(c, threads, must_worker);
+        run_threads(c, threads, must_worker, "exposure: must (groups)",
+                    c->x->groups.n);
     lap(c, 0, &t);
     if (!rc && !atomic_load(&c->failed))
         rc = prepare_may(c, err);
     if (!rc && !atomic_load(&c->failed))
-        run_threads(c, threads, may_worker);
+        run_threads(c, threads, may_worker, "exposure: may (groups)",
+                    c->x->groups.n);
     lap(c, 1, &t);
     if (!rc && !atomic_load(&c->failed))
         rc = nv_xctx_sources(c);
     if (!rc && !atomic_load(&c->failed))
-        run_threads(c, threads, nv_xctx_routed_worker);
+        run_threads(c, threads, nv_xctx_routed_worker,
+                    "exposure: routed (sources)", c->nsources);
     lap(c, 2, &t);
     if (!rc && failover && !atomic_load(&c->failed))
-        run_threads(c, threads, nv_xctx_failover_worker);
+        run_threads(c, threads, nv_xctx_failover_worker,
+                    "exposure: failover (sources, flows)",
+                    c->nsources + c->x->nflows);
     lap(c, 3, &t);
+    nv_progress_end(c->progress);
     if (!rc && atomic_load(&c->failed))
         rc = NV_ENOMEM;
     if (rc && (!err || !err->rc))
@@ -526,6 +538,7 @@ enum nv_rc nv_exposure_compute_opts(const struct nv_model *m,
     rc = nv_groups_build(m, &x->groups, err);
     if (!rc) {
         rc = ctx_init(&c, m, x);
+        c.progress = o->progress;
         rc = rc ? nv_err_set(err, rc, "out of memory")
                 : compute(&c, nv_threads_count(o->threads), err);
         ctx_release(&c);
@@ -538,7 +551,7 @@ enum nv_rc nv_exposure_compute_opts(const struct nv_model *m,
 enum nv_rc nv_exposure_compute(const struct nv_model *m, int threads,
                                struct nv_exposure *x, struct nv_err *err)
 {
-    struct nv_exposure_opts o = {threads, NV_CLASS_UNCLASSIFIED};
+    struct nv_exposure_opts o = {threads, NV_CLASS_UNCLASSIFIED, NULL};
 
     return nv_exposure_compute_opts(m, &o, x, err);
 }

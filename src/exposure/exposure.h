@@ -49,6 +49,8 @@ struct nv_exposure {
                           phases (benchmarks) */
 };
 
+struct nv_progress;
+
 struct nv_exposure_opts {
     int threads; /* 0: one per online core */
     /* Work out failover only for flows of this classification and above
@@ -56,6 +58,8 @@ struct nv_exposure_opts {
      * failure that moves a route, so on very large models it can be kept
      * to the flows that need it.  NV_CLASS_COUNT: for none. */
     enum nv_class failover_from;
+    struct nv_progress *progress; /* borrowed; ticked per item of each phase
+                                     (group, source, flow); NULL: none */
 };
 
 /*

@@ -23,6 +23,7 @@ struct nv_xctx {
     uint32_t *soff, *sflows, nsources; /* routed flows by source */
     atomic_uint next;
     atomic_int failed;
+    struct nv_progress *progress;
 };
 
 /* Raise flow f's level for group g to at least l. */

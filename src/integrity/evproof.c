@@ -146,6 +146,7 @@ enum nv_rc nv_evproof_write(const struct nv_evproof *p, struct nv_jsonw *w,
     if (!rc) {
         nv_base64(p->entry, p->entry_len, entry);
         nv_jsonw_obj(w);
+        nv_jsonw_version(w);
         nv_jsonw_key(w, "format");
         nv_jsonw_str(w, NV_EVPROOF_FORMAT);
         nv_jsonw_key(w, "kind");

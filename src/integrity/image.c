@@ -5,6 +5,7 @@
 
 #include "core/alloc.h"
 #include "core/file.h"
+#include "core/progress.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@ void nv_image_limits_default(struct nv_image_limits *l)
     l->ratio_after = (uint64_t)1 << 30;
     l->max_entries = 10000000;
     l->threads = 0;
+    l->progress = NULL;
 }
 
 enum nv_rc image_charge_entry(struct image_budget *b, struct nv_err *err)
@@ -33,6 +35,7 @@ enum nv_rc image_charge_bytes(struct image_budget *b, uint64_t n,
                               uint64_t packed, struct nv_err *err)
 {
     b->bytes += n;
+    nv_progress_set(b->l->progress, packed);
     if (b->bytes > b->l->max_bytes) {
         nv_err_file(err, b->path);
         return nv_err_set(err, NV_ELIMIT, "more than %llu bytes unpacked",
@@ -104,9 +107,11 @@ enum nv_rc nv_image_read(const char *path, const struct nv_image_limits *l,
             return nv_err_set(err, NV_ENOMEM, "out of memory");
         rc = digest_file(path, m, err);
         enum kind k = rc ? ARCHIVE : sniff(path);
+        nv_progress_begin(l->progress, "hashing", path, (uint64_t)st.st_size);
         if (!rc)
             rc = k == SQUASHFS ? image_read_squashfs(path, l, m, err)
                                : image_read_archive(path, k == DEB, l, m, err);
     }
+    nv_progress_end(l->progress);
     return rc ? rc : nv_manifest_finish(m, err);
 }

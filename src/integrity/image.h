@@ -13,15 +13,21 @@
 
 #include "integrity/manifest.h"
 
+struct nv_progress;
+
 struct nv_image_limits {
     uint64_t max_bytes;   /* uncompressed bytes in all members */
     uint64_t max_ratio;   /* uncompressed per compressed byte ... */
     uint64_t ratio_after; /* ... once this many bytes were unpacked */
     uint64_t max_entries;
     uint32_t threads; /* for directories; 0: one per core */
+    /* Borrowed; ticked by the files of a directory hashed, or the bytes
+     * of an archive read.  NULL: none. */
+    struct nv_progress *progress;
 };
 
-/* 64 GiB, ratio 1000 after 1 GiB, 10 million entries, all cores. */
+/* 64 GiB, ratio 1000 after 1 GiB, 10 million entries, all cores, no
+ * progress. */
 void nv_image_limits_default(struct nv_image_limits *l);
 
 /* Read the image at path into m (initialised, empty) and finish it.  The

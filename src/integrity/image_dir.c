@@ -10,6 +10,7 @@
 
 #include "core/alloc.h"
 #include "core/buf.h"
+#include "core/progress.h"
 #include "core/threads.h"
 
 #include <dirent.h>
@@ -255,6 +256,7 @@ static void *hash_worker(void *arg)
         size_t i = atomic_fetch_add(&h->next, 1);
         if (i >= h->w->nfiles || atomic_load(&h->failed))
             return NULL;
+        nv_progress_set(h->w->budget.l->progress, i);
         if (hash_file(h, wk, &h->m->f[h->w->files[i]], &err))
             return stop(h, &err);
     }
@@ -272,6 +274,8 @@ static enum nv_rc hash_files(struct nv_manifest *m, const struct walk *w,
     atomic_flag_clear(&h->err_taken);
     for (int i = 0; i < NV_MAX_THREADS; i++)
         nv_arena_init(&h->workers[i].arena);
+    nv_progress_begin(w->budget.l->progress, "hashing", w->budget.path,
+                      w->nfiles);
     nv_threads_run(nv_threads_count(threads), hash_worker, h);
     for (int i = 0; i < NV_MAX_THREADS; i++) {
         struct worker *wk = &h->workers[i];

@@ -470,6 +470,7 @@ enum nv_rc nv_update_summary(const struct nv_update_result *r,
         return nv_err_set(err, NV_ENOMEM, "out of memory");
     }
     nv_jsonw_obj(w);
+    nv_jsonw_version(w);
     nv_update_summary_json(w, r);
     nv_jsonw_obj_end(w);
     rc = nv_jsonw_finish(w, err);

@@ -10,6 +10,7 @@
 
 #include "core/alloc.h"
 #include "core/parse.h"
+#include "core/version.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -110,7 +111,8 @@ static enum nv_rc member_hex(const struct nv_json_doc *d,
 
 /* ---- trust roots ---- */
 
-static const char *const root_members[] = {"spec", "threshold", "keys", NULL};
+static const char *const root_members[] = {"spec", "threshold", "keys",
+                                           "netvet_version", NULL};
 static const char *const key_members[] = {"keyid", "public", NULL};
 
 /* Add the key described by k to r, refusing a wrong key id or a key
@@ -263,6 +265,7 @@ enum nv_rc nv_update_root_write(FILE *out, const struct nv_key *const *keys,
     if (!(w = nv_jsonw_new(out, 1)))
         return nv_err_set(err, NV_ENOMEM, "out of memory");
     nv_jsonw_obj(w);
+    nv_jsonw_version(w);
     nv_jsonw_key(w, "spec");
     nv_jsonw_str(w, ROOT_SPEC);
     nv_jsonw_key(w, "threshold");
@@ -413,8 +416,8 @@ enum nv_rc nv_update_meta_parse(const char *text, size_t len, const char *name,
 
 /* ---- state ---- */
 
-static const char *const state_members[] = {"spec", "version",
-                                            "metadata_sha256", NULL};
+static const char *const state_members[] = {
+    "spec", "version", "metadata_sha256", "netvet_version", NULL};
 
 enum nv_rc nv_update_state_parse(const char *text, size_t len, const char *name,
                                  struct nv_update_state *s, struct nv_err *err)
@@ -444,7 +447,7 @@ int nv_update_state_format(const struct nv_update_state *s, char *out,
                            size_t size)
 {
     return snprintf(out, size,
-                    "{\"spec\":\"%s\",\"version\":%lld,"
-                    "\"metadata_sha256\":\"%s\"}\n",
+                    "{\"netvet_version\":\"" NV_VERSION "\",\"spec\":\"%s\","
+                    "\"version\":%lld,\"metadata_sha256\":\"%s\"}\n",
                     STATE_SPEC, (long long)s->version, s->meta_sha256);
 }

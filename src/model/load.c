@@ -5,6 +5,7 @@
 #include "model/load.h"
 
 #include "core/file.h"
+#include "core/progress.h"
 #include "model/load_int.h"
 #include "model/snapshot.h"
 
@@ -82,6 +83,7 @@ static enum nv_rc native_item(void *ctx, const char *key, int64_t index,
     struct native *n = ctx;
     int t = table_by_name(key);
 
+    nv_progress_set(n->m->progress, v->off);
     if (strcmp(key, "netvet") == 0)
         return native_version(n, v, err);
     if (t >= 0 && index >= 0)
@@ -91,7 +93,8 @@ static enum nv_rc native_item(void *ctx, const char *key, int64_t index,
         return nv_json_error_at(err, NV_EPARSE, n->text, n->len,
                                 n->m->sources[n->src], v->off,
                                 "'%s' must be an array", key);
-    if (t >= 0 || strncmp(key, "x-", 2) == 0)
+    if (t >= 0 || strncmp(key, "x-", 2) == 0 ||
+        strcmp(key, "netvet_version") == 0)
         return NV_OK;
     return nv_json_error_at(err, NV_EPARSE, n->text, n->len,
                             n->m->sources[n->src], v->off,
@@ -245,6 +248,7 @@ enum nv_rc nv_load_file(struct nv_model *m, const char *path,
     if (rc)
         return rc;
     rc = nv_model_add_source(m, path, &src, err);
+    nv_progress_begin(m->progress, "loading", path, f.len);
     if (!rc && has_suffix(path, ".graphml"))
         rc = nv_load_graphml(m, src, f.data, f.len, err);
     else if (!rc && has_suffix(path, ".csv"))
@@ -289,15 +293,28 @@ enum nv_rc nv_load_text(struct nv_model *m, const char *name, const char *text,
 enum nv_rc nv_load_model(const char *const *paths, size_t n,
                          struct nv_model **out, struct nv_err *err)
 {
+    return nv_load_model_progress(paths, n, NULL, out, err);
+}
+
+enum nv_rc nv_load_model_progress(const char *const *paths, size_t n,
+                                  struct nv_progress *p, struct nv_model **out,
+                                  struct nv_err *err)
+{
     struct nv_model *m;
     enum nv_rc rc;
 
+    /* A snapshot is checked and mapped, not parsed: too quick to show. */
     if (n == 1 && nv_snapshot_file_is(paths[0]))
         return nv_snapshot_load(paths[0], out, err);
     m = nv_model_new();
     rc = m ? NV_OK : nv_err_set(err, NV_ENOMEM, "out of memory");
+    if (m)
+        m->progress = p;
     for (size_t i = 0; i < n && !rc; i++)
         rc = nv_load_file(m, paths[i], err);
+    nv_progress_end(p);
+    if (m)
+        m->progress = NULL;
     if (!rc)
         rc = nv_model_finish(m, err);
     if (rc) {

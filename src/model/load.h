@@ -36,4 +36,10 @@ enum nv_rc nv_load_text(struct nv_model *m, const char *name, const char *text,
 enum nv_rc nv_load_model(const char *const *paths, size_t n,
                          struct nv_model **out, struct nv_err *err) NV_WUR;
 
+/* The same, ticking p (NULL: none) through each native JSON file by the
+ * bytes read: the model files that grow large. */
+enum nv_rc nv_load_model_progress(const char *const *paths, size_t n,
+                                  struct nv_progress *p, struct nv_model **out,
+                                  struct nv_err *err) NV_WUR;
+
 #endif

@@ -19,6 +19,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct nv_progress;
+
 #define NV_NONE UINT32_MAX /* an index that refers to nothing */
 
 enum nv_asset_kind {
@@ -224,6 +226,7 @@ struct nv_model {
     uint32_t nvres;
     size_t vres_cap;
     struct nv_file backing; /* a binary snapshot the strings point into */
+    struct nv_progress *progress; /* borrowed: ticked while loading */
 };
 
 /* Typed views of the tables (valid after loading). */

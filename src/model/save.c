@@ -12,6 +12,7 @@
 #include "core/csv.h"
 #include "core/json.h"
 #include "core/parse.h"
+#include "core/version.h"
 #include "model/schema.h"
 
 #include <errno.h>
@@ -91,8 +92,11 @@ static int written(const struct nv_model *m, int t, uint32_t i)
 }
 
 /* One record a line: the skeleton is written around the writer, which
- * starts a new document for each record. */
-enum nv_rc nv_save_json(const struct nv_model *m, FILE *out, struct nv_err *err)
+ * starts a new document for each record.  The version of netvet that
+ * wrote it is left out of the canonical text, whose hash must not change
+ * with it. */
+static enum nv_rc save_json(const struct nv_model *m, FILE *out, int version,
+                            struct nv_err *err)
 {
     struct nv_jsonw *w = nv_jsonw_new(out, 0);
     enum nv_rc rc;
@@ -100,6 +104,8 @@ enum nv_rc nv_save_json(const struct nv_model *m, FILE *out, struct nv_err *err)
     if (!w)
         return nv_err_set(err, NV_ENOMEM, "out of memory");
     fputs("{\"netvet\": 1", out);
+    if (version)
+        fputs(",\n\"netvet_version\": \"" NV_VERSION "\"", out);
     for (int t = 0; t < NV_T_COUNT; t++) {
         const struct nv_schema *s = &nv_schemas[t];
         fprintf(out, ",\n\"%s\": [", s->name);
@@ -116,6 +122,11 @@ enum nv_rc nv_save_json(const struct nv_model *m, FILE *out, struct nv_err *err)
     rc = nv_jsonw_finish(w, err);
     nv_jsonw_free(w);
     return rc;
+}
+
+enum nv_rc nv_save_json(const struct nv_model *m, FILE *out, struct nv_err *err)
+{
+    return save_json(m, out, 1, err);
 }
 
 /* The stream of nv_save_json_text: stdio buffers the writer's many small
@@ -143,7 +154,7 @@ enum nv_rc nv_save_json_text(const struct nv_model *m, char **text, size_t *len,
             fclose(f);
         return nv_err_set(err, NV_ENOMEM, "out of memory");
     }
-    rc = nv_save_json(m, f, err);
+    rc = save_json(m, f, 0, err);
     if (fclose(f) != 0 && !rc)
         rc = nv_err_set(err, NV_ENOMEM, "out of memory (or over %zu bytes)",
                         (size_t)SAVE_MAX_TEXT);

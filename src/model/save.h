@@ -10,13 +10,15 @@
 
 #include <stdio.h>
 
-/* Write m as a native JSON model to out (pretty: one record a line). */
+/* Write m as a native JSON model to out (pretty: one record a line),
+ * with the "netvet_version" that wrote it. */
 enum nv_rc nv_save_json(const struct nv_model *m, FILE *out,
                         struct nv_err *err) NV_WUR;
 
-/* m as native JSON in memory (as nv_save_json writes it): the canonical
- * text whose SHA-256 names a snapshot.  *text is NUL-terminated; free it
- * with nv_free. */
+/* m as native JSON in memory (as nv_save_json writes it, but without
+ * "netvet_version"): the canonical text whose SHA-256 names a snapshot,
+ * the same whichever version of netvet wrote it.  *text is NUL-terminated; free
+ * it with nv_free. */
 enum nv_rc nv_save_json_text(const struct nv_model *m, char **text, size_t *len,
                              struct nv_err *err) NV_WUR;
 

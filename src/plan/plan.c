@@ -179,6 +179,7 @@ static enum nv_rc write_steps(const struct nv_model *m,
     if (!w)
         return nomem(err);
     nv_jsonw_obj(w);
+    nv_jsonw_version(w);
     nv_jsonw_key(w, "replace");
     nv_jsonw_arr(w);
     for (uint32_t i = 0; i < n; i++) {

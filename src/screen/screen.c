@@ -4,6 +4,7 @@
 #include "screen/screen.h"
 
 #include "core/alloc.h"
+#include "core/progress.h"
 #include "model/resolve.h"
 
 #include <stdio.h>
@@ -18,6 +19,7 @@ enum nv_rc nv_screen_open(struct nv_screen *s, const char *const *paths,
     s->mt = NULL;
     s->has_local = 0;
     s->strict = 0;
+    s->progress = NULL;
     for (size_t i = 0; i < n && !rc; i++)
         rc = nv_lists_load(&s->lists, paths[i], err);
     if (!rc)
@@ -226,6 +228,7 @@ static enum nv_rc resolve_one(void *ctx, struct nv_model *m, const char *vendor,
     uint32_t n;
     enum nv_rc rc = nv_matcher_screen(r->s->mt, vendor, &hit, 1, &n, err);
 
+    nv_progress_add(r->s->progress, 1);
     *entity = NV_NONE;
     if (rc || !n || hit.band != NV_BAND_MATCH)
         return rc;
@@ -257,6 +260,7 @@ static enum nv_rc designate_catalogued(struct nv_screen *s, struct nv_model *m,
             continue;
         if (nv_matcher_screen(s->mt, x->name, &hit, 1, &n, err))
             return err->rc;
+        nv_progress_add(s->progress, 1);
         d = n && hit.band == NV_BAND_MATCH ? nv_screen_designation(s, hit.party)
                                            : NV_DESIG_TRUSTED;
         if (d > x->designation)
@@ -276,9 +280,11 @@ enum nv_rc nv_screen_model(struct nv_screen *s, struct nv_model *m,
         return nv_err_set(err, NV_ENOMEM, "out of memory");
     for (uint32_t i = 0; i < s->lists.n; i++)
         r.entity[i] = NV_NONE;
+    nv_progress_begin(s->progress, "screening vendor names", NULL, 0);
     rc = designate_catalogued(s, m, err);
     if (!rc)
         rc = nv_resolve_with(m, resolve_one, &r, err);
+    nv_progress_end(s->progress);
     nv_free(r.entity);
     *matched = r.matched;
     return rc;

@@ -14,11 +14,14 @@
 #include "screen/match.h"
 #include "model/model.h"
 
+struct nv_progress;
+
 struct nv_screen {
     struct nv_lists lists;
     struct nv_matcher *mt;
     int has_local; /* some party has a local designation */
     int strict;    /* fuzzy matches become review items, unresolved */
+    struct nv_progress *progress; /* borrowed; ticked per name screened */
 };
 
 /* Load the list files and index them; release with nv_screen_close. */

@@ -32,9 +32,9 @@ $ . tests/cli/integrity-fixture.sh && verify "$D/fw.sqfs" && verify "$D/fw.tar" 
 $ . tests/cli/integrity-fixture.sh && mutate && verify "$D/mut.sqfs" --json
 ? 1
 ~ "identical": false
-~ "codeData": 1
+~ "code_data": 1
 ~ "setuid|4755"
-~ "linkTo": "/tmp/evil"
+~ "link_to": "/tmp/evil"
 
 # Real updates: libc6 2.36-9+deb12u7 -> deb12u14.  Most changed ELF files
 # differ only in .note.gnu.build-id and .gnu_debuglink; the rest in code.

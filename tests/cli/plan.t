@@ -31,7 +31,7 @@ $ d=$(mktemp -d) && trap 'rm -rf "$d"' EXIT && netvet plan examples/national/mod
 > 0 228
 
 $ netvet plan examples/national/model.json --policy uk-2020 --from 2025 --json
-~ ^\{"status":"optimal","exact":true,"candidates":221,"first":2025,"last":2027,"cost":13985000,
+~ ^\{"netvet_version":"[0-9.]+","status":"optimal","exact":true,"candidates":221,"first":2025,"last":2027,"cost":13985000,
 
 # Only the rules: no route goal.
 $ netvet plan tests/data/policy/violates.json --policy uk-2020 --from 2030 --goal rules

@@ -8,7 +8,7 @@ $ netvet screen --list $SHARED/data/lists/us-telecom/fcc_covered_list_entities.c
 
 $ netvet screen --json --list $SHARED/data/lists/us-telecom/fcc_covered_list_entities.csv "ZTE Corp"
 ? 1
-> {"query":"ZTE Corp","match":{"name":"ZTE Corporation","list":"fcc-covered","score":1,"matched":"ZTE Corporation","band":"match","parent":null,"owners":[],"designation":"prohibited","country":null,"citation":"March 12, 2021","lists":[{"list":"fcc-covered","name":"ZTE Corporation","programs":"telecommunications equipment; telecommunications or video surveillance services","license":null,"citation":"March 12, 2021","source":null}],"explain":"zte corp aligned"},"review":[]}
+~ ^\{"netvet_version":"[0-9.]+","query":"ZTE Corp","match":\{"name":"ZTE Corporation","list":"fcc-covered","score":1,"matched":"ZTE Corporation","band":"match","parent":null,"owners":\[\],"designation":"prohibited","country":null,"citation":"March 12, 2021","lists":\[\{"list":"fcc-covered","name":"ZTE Corporation","programs":"telecommunications equipment; telecommunications or video surveillance services","license":null,"citation":"March 12, 2021","source":null\}\],"explain":"zte corp aligned"\},"review":\[\]\}$
 
 # One JSON object per input line, read from standard input.
 $ netvet screen --json --list $SHARED/data/lists/us-telecom/fcc_covered_list_entities.csv
@@ -16,8 +16,8 @@ $ netvet screen --json --list $SHARED/data/lists/us-telecom/fcc_covered_list_ent
 < 华为
 < Hytera Communications
 ? 1
-~ ^\{"query":"Nokia Oyj","match":null,"review":\[\]\}$
-~ ^\{"query":"Hytera Communications","match":\{"name":"Hytera Communications Corporation"
+~ ^\{"netvet_version":"[0-9.]+","query":"Nokia Oyj","match":null,"review":\[\]\}$
+~ ^\{"netvet_version":"[0-9.]+","query":"Hytera Communications","match":\{"name":"Hytera Communications Corporation"
 
 # A subsidiary reports its ultimate parent; local designations win.
 $ netvet screen --json --list $SHARED/data/lists/us-csl-2022/entity_list.csv --list examples/lists/national.csv "Beijing Huawei Longshine Information Technology"
@@ -34,9 +34,9 @@ $ netvet screen --list examples/lists/national.csv --csv tests/data/vendors/inve
 
 $ netvet screen --json --list examples/lists/national.csv --csv tests/data/vendors/assets.csv --column maker --key asset
 ? 1
-> {"row":1,"key":"r1","query":"Ericsson AB","match":null,"review":[]}
-~ ^\{"row":2,"key":"r2","query":"Huawei Technologies","match":\{"name":"Huawei Technologies Co., Ltd."
-~ ^\{"row":4,"key":"r4","query":"Huawei Technologies","match":\{
+~ ^\{"netvet_version":"[0-9.]+","row":1,"key":"r1","query":"Ericsson AB","match":null,"review":\[\]\}$
+~ ^\{"netvet_version":"[0-9.]+","row":2,"key":"r2","query":"Huawei Technologies","match":\{"name":"Huawei Technologies Co., Ltd."
+~ ^\{"netvet_version":"[0-9.]+","row":4,"key":"r4","query":"Huawei Technologies","match":\{
 ! "row":3
 
 $ netvet screen --list examples/lists/national.csv --csv tests/data/vendors/assets.csv --column maker --key serial
@@ -65,8 +65,8 @@ $ netvet screen --fail-on maybe --list examples/lists/national.csv "Huawei"
 # and Ownership; weak aliases are not matched.
 $ netvet screen --json --list tests/data/lists/ftm.jsonl "HiSilicon Technologies" "HW"
 ? 1
-~ ^\{"query":"HiSilicon Technologies","match":\{"name":"HiSilicon Technologies Co., Ltd.","list":"opensanctions".*"owners":\["Huawei Technologies Co., Ltd."\]
-> {"query":"HW","match":null,"review":[]}
+~ ^\{"netvet_version":"[0-9.]+","query":"HiSilicon Technologies","match":\{"name":"HiSilicon Technologies Co., Ltd.","list":"opensanctions".*"owners":\["Huawei Technologies Co., Ltd."\]
+~ ^\{"netvet_version":"[0-9.]+","query":"HW","match":null,"review":\[\]\}$
 
 $ netvet screen --list tests/data/lists/ftm-bad.jsonl "Huawei"
 ? 2

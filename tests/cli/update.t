@@ -20,7 +20,7 @@ $ . tests/cli/update-fixture.sh && payload 1 2027-01-01T00:00:00Z | sign m a b &
 
 $ . tests/cli/update-fixture.sh && payload 1 2027-01-01T00:00:00Z | sign m c b && check m --json
 ? 0
-~ ^\{"type":"update","accepted":true,"target":"fw.bin","version":1,"previous":0,
+~ ^\{"netvet_version":"[0-9.]+","type":"update","accepted":true,"target":"fw.bin","version":1,"previous":0,
 ~ \{"check":"sha256","result":"pass","reason":"[0-9a-f]{64}"\}
 
 # Threshold: k - 1 of n; an untrusted key does not count; nor a key twice.
@@ -98,7 +98,7 @@ $ . tests/cli/update-fixture.sh && payload 1 2027-01-01T00:00:00Z "" ',"hardware
 # Bad input: positions in malformed roots and metadata, unreadable files.
 $ . tests/cli/update-fixture.sh && sed 's/"threshold": 2/"threshold": 4/' "$D/root.json" > "$D/r4.json" && netvet update "$D/fw.bin" --metadata "$D/root.json" --trust-root "$D/r4.json"
 ? 2
-2~ r4\.json:3:16: "threshold" must be from 1 to 3, the number of keys$
+2~ r4\.json:4:16: "threshold" must be from 1 to 3, the number of keys$
 
 $ . tests/cli/update-fixture.sh && payload 0 2027-01-01T00:00:00Z | sign m a b
 ? 2
