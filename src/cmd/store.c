@@ -32,6 +32,7 @@ static const char about[] =
     "  diff DB A B                   as 'netvet diff', between snapshots\n"
     "  posture DB --policy PACK      one row per snapshot: flows a\n"
     "                                high-risk group reaches at each level,\n"
+    "                                flows by vendor and country margin,\n"
     "                                score, violations by rule, high-risk\n"
     "                                share per layer\n\n"
     "Posture rows are kept in the store per snapshot, policy and date, and\n"
@@ -321,6 +322,9 @@ static void text_posture_head(void)
     printf("%3s %-12s %-20s", "#", "snapshot", "time");
     for (int l = 0; l < NV_LEVEL_COUNT; l++)
         printf(" %6s", nv_level_names[l]);
+    for (int i = 1; i <= NV_MARGIN_MAX + 1; i++)
+        printf(" %s%d", i > NV_MARGIN_MAX ? "vm>" : "vm=",
+               i > NV_MARGIN_MAX ? NV_MARGIN_MAX : i);
     printf(" %8s %5s %5s", "score", "viol", "err");
     for (int l = 0; l < NV_LAYER_COUNT; l++)
         printf(" %5.5s", nv_layer_names[l]);
@@ -335,6 +339,11 @@ static void text_posture_row(const struct nv_snapshot *sn,
     printf("%3lld %.12s %-20s", (long long)sn->seq, sn->id, sn->time);
     for (int l = 0; l < NV_LEVEL_COUNT; l++)
         printf(" %6u", ps->flows[l]);
+    for (int i = 1; i <= NV_MARGIN_MAX + 1; i++)
+        if (ps->margins_known)
+            printf(" %4u", ps->margins[0][i]);
+        else
+            printf(" %4s", "-");
     printf(" %8.1f %5u %5u", ps->score, ps->violations, ps->errors);
     for (int l = 0; l < NV_LAYER_COUNT; l++)
         printf(" %4.0f%%", 100 * ps->share[l]);
@@ -360,7 +369,8 @@ static int print_posture(const struct nv_snapshots *l,
         return NV_EXIT_INTERNAL;
     if (!w) {
         printf("posture on %s: flows by the worst level a high-risk or "
-               "prohibited group reaches them at; high-risk share of each "
+               "prohibited group reaches them at; flows by vendor margin "
+               "(vm=1: one vendor can cut them); high-risk share of each "
                "layer\n",
                date);
         text_posture_head();
