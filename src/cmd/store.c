@@ -9,7 +9,6 @@
 #include "core/alloc.h"
 #include "core/json.h"
 #include "core/parse.h"
-#include "model/save.h"
 #include "store/posture.h"
 
 #include <stdio.h>
@@ -114,12 +113,12 @@ static void evidence(struct nv_jsonw *w, const void *ctx)
     nv_jsonw_str(w, a->author);
 }
 
-static int add_text(const struct store_opts *o, const char *path,
-                    const struct nv_model *m, const char *text, size_t len)
+static int add_model(const struct store_opts *o, const char *path,
+                     const struct nv_model *m)
 {
     char id[NV_SHA256_HEX], now[32];
     const char *who = o->author ? o->author : getenv("USER");
-    struct nv_snapshot_new sn = {text,       len, who ? who : "unknown",
+    struct nv_snapshot_new sn = {NULL,       0,   who ? who : "unknown",
                                  o->message, now, {0}};
     struct nv_store *s = NULL;
     struct nv_err err;
@@ -129,7 +128,7 @@ static int add_text(const struct store_opts *o, const char *path,
     now_utc(now);
     for (int t = 0; t < NV_T_COUNT; t++)
         sn.counts[t] = m->t[t].n;
-    if (!rc && nv_store_add(s, &sn, id, &added, &err))
+    if (!rc && nv_store_add_model(s, m, &sn, id, &added, &err))
         rc = nv_cli_fail(&err);
     nv_store_close(s);
     if (!rc && !added)
@@ -147,23 +146,16 @@ static int do_add(const struct nv_cmd_spec *spec, const struct store_opts *o,
 {
     struct nv_strlist files = {args->items + 2, args->n - 2};
     struct nv_model *m = NULL;
-    struct nv_err err;
-    char *text = NULL;
-    size_t len = 0;
     int rc = need_args(spec, args, 3, SIZE_MAX);
 
-    nv_err_clear(&err);
     if (!rc && (!o->message || !o->message[0]))
         rc = nv_cli_usage_error(spec, "say what changed: --message TEXT");
     if (!rc)
         rc = nv_cli_evidence_check(spec, &o->evidence);
     if (!rc)
         rc = nv_cli_load_model(spec, &files, NULL, &m);
-    if (!rc && nv_save_json_text(m, &text, &len, &err))
-        rc = nv_cli_fail(&err);
     if (!rc)
-        rc = add_text(o, args->items[1], m, text, len);
-    nv_free(text);
+        rc = add_model(o, args->items[1], m);
     nv_model_free(m);
     return rc;
 }

@@ -90,19 +90,21 @@ static int written(const struct nv_model *m, int t, uint32_t i)
     return t != NV_T_ENTITY || NV_ENTITIES(m)[i].origin == NV_ORIGIN_MODEL;
 }
 
-/* One record a line: the skeleton is written around the writer, which
- * starts a new document for each record. */
+/* One record a line: the skeleton is written around the records, each
+ * a new document of the writer. */
 enum nv_rc nv_save_json(const struct nv_model *m, FILE *out, struct nv_err *err)
 {
-    struct nv_jsonw *w = nv_jsonw_new(out, 0);
+    struct nv_jsonw *w = nv_jsonw_new_alone(out, 0);
     enum nv_rc rc;
 
     if (!w)
         return nv_err_set(err, NV_ENOMEM, "out of memory");
-    fputs("{\"netvet\": 1", out);
+    nv_jsonw_raw(w, "{\"netvet\": 1");
     for (int t = 0; t < NV_T_COUNT; t++) {
         const struct nv_schema *s = &nv_schemas[t];
-        fprintf(out, ",\n\"%s\": [", s->name);
+        nv_jsonw_raw(w, ",\n\"");
+        nv_jsonw_raw(w, s->name);
+        nv_jsonw_raw(w, "\": [");
         for (uint32_t i = 0, k = 0; i < m->t[t].n; i++) {
             if (!written(m, t, i))
                 continue;
@@ -110,9 +112,9 @@ enum nv_rc nv_save_json(const struct nv_model *m, FILE *out, struct nv_err *err)
             json_record(w, s, (const char *)m->t[t].v + (size_t)i * s->size);
         }
         nv_jsonw_next(w, "");
-        fputs("]", out);
+        nv_jsonw_raw(w, "]");
     }
-    fputs("}", out);
+    nv_jsonw_raw(w, "}");
     rc = nv_jsonw_finish(w, err);
     nv_jsonw_free(w);
     return rc;
