@@ -14,7 +14,7 @@
 #                   completion under $(DESTDIR)$(PREFIX); make uninstall
 
 PKGS := yajl libutf8proc icu-uc icu-i18n libcrypto libarchive libsquashfs1 \
-        sqlite3 expat libcurl
+        sqlite3 expat libcurl libzstd
 # Libraries without a pkg-config file: GLPK (libglpk-dev) solves the plans.
 NOPKG_LIBS := -lglpk
 SHARED ?= ../shared

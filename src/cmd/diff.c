@@ -15,15 +15,17 @@ static const char about[] =
     "sites, assets, links, flows and partners added, removed, or changed\n"
     "field by field (another vendor, site or layer ...).  The findings\n"
     "they moved: per flow and vendor group the exposure level that rose or\n"
-    "fell, and with --policy the violations new and resolved, the release\n"
-    "decisions that changed, and the risk score's change with the flows\n"
-    "that moved it.  Each version is a model file, or a snapshot of a\n"
-    "store as STORE@REF (REF: an id, a prefix of it, last or prev; see\n"
-    "'netvet store'); several files make one version with --old and --new.\n"
-    "Exit status 1 when the change made things worse - a flow's exposure\n"
-    "to a high-risk or prohibited group rose (a new flow counts from\n"
-    "none), or a rule of severity error is newly broken - 0 when not, 2 on\n"
-    "bad input (docs/store.md).";
+    "fell, per flow the vendor and country margins that changed (how many\n"
+    "suppliers together can cut it, as 'assess --margin'), and with\n"
+    "--policy the violations new and resolved, the release decisions that\n"
+    "changed, and the risk score's change with the flows that moved it.\n"
+    "Each version is a model file, or a snapshot of a store as STORE@REF\n"
+    "(REF: an id, a prefix of it, last or prev; see 'netvet store');\n"
+    "several files make one version with --old and --new.  Exit status 1\n"
+    "when the change made things worse - a flow's exposure to a high-risk\n"
+    "or prohibited group rose (a new flow counts from none), or a rule of\n"
+    "severity error is newly broken - 0 when not, 2 on bad input\n"
+    "(docs/store.md).";
 
 static const char examples[] =
     "  netvet diff examples/national/model.json "

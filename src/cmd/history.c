@@ -386,6 +386,45 @@ static void text_levels(const struct out *o, const struct nv_fdiff *d)
         printf("  ... %u more (--json lists all)\n", d->nlevels - SHOWN);
 }
 
+/* "2 (vendor:a, vendor:b)", "more than 3", "0 (ends not connected)" */
+static void text_margin(const struct nv_findings *f, const struct nv_margin *mg)
+{
+    if (mg->k > NV_MARGIN_MAX) {
+        printf("more than %d", NV_MARGIN_MAX);
+        return;
+    }
+    printf("%d (%s", mg->k, mg->k ? "" : "ends not connected");
+    for (int i = 0; i < mg->k; i++)
+        printf("%s%s", i ? ", " : "", f->x.groups.v[mg->witness[i]].id);
+    putchar(')');
+}
+
+static void text_margins(const struct out *o, const struct nv_findings f[2],
+                         const struct nv_fdiff *d)
+{
+    if (!d->margins_known) {
+        printf("margin: not compared (too many groups reach the flows to "
+               "work margins out)\n");
+        return;
+    }
+    printf("margin: %u changed, %u fell\n", d->nmargins, d->fell);
+    for (uint32_t i = 0; i < d->nmargins && i < SHOWN; i++) {
+        const struct nv_fdiff_margin *c = &d->margins[i];
+        int rose = c->from.k && c->to.k > c->from.k;
+        printf("  %s %-16s %-8s ",
+               c->fell ? "v"
+               : rose  ? "^"
+                       : "~",
+               NV_FLOWS(o->b)[c->fb].id, nv_margin_kind_names[c->kind]);
+        text_margin(&f[0], &c->from);
+        printf(" -> ");
+        text_margin(&f[1], &c->to);
+        printf("%s\n", c->fa == NV_NONE ? "  (new flow)" : "");
+    }
+    if (d->nmargins > SHOWN)
+        printf("  ... %u more (--json lists all)\n", d->nmargins - SHOWN);
+}
+
 static void text_violations(const struct nv_cli_diff *c,
                             const struct nv_fdiff *d)
 {
@@ -455,6 +494,51 @@ static void json_levels(const struct out *o, const struct nv_fdiff *d)
         nv_jsonw_bool(w, l->hostile);
         nv_jsonw_key(w, "new_flow");
         nv_jsonw_bool(w, l->fa == NV_NONE);
+        nv_jsonw_obj_end(w);
+    }
+    nv_jsonw_arr_end(w);
+}
+
+static void json_margin(struct nv_jsonw *w, const char *key,
+                        const struct nv_findings *f, const struct nv_margin *mg)
+{
+    nv_jsonw_key(w, key);
+    nv_jsonw_obj(w);
+    nv_jsonw_key(w, "k");
+    nv_jsonw_int(w, mg->k);
+    nv_jsonw_key(w, "witness");
+    nv_jsonw_arr(w);
+    for (int i = 0; i < mg->k && mg->k <= NV_MARGIN_MAX; i++)
+        nv_jsonw_str(w, f->x.groups.v[mg->witness[i]].id);
+    nv_jsonw_arr_end(w);
+    nv_jsonw_obj_end(w);
+}
+
+/* "margins": [...], or null when they were not compared. */
+static void json_margins(const struct out *o, const struct nv_findings f[2],
+                         const struct nv_fdiff *d)
+{
+    struct nv_jsonw *w = o->w;
+
+    nv_jsonw_key(w, "margins");
+    if (!d->margins_known) {
+        nv_jsonw_null(w);
+        return;
+    }
+    nv_jsonw_arr(w);
+    for (uint32_t i = 0; i < d->nmargins; i++) {
+        const struct nv_fdiff_margin *c = &d->margins[i];
+        nv_jsonw_obj(w);
+        nv_jsonw_key(w, "flow");
+        nv_jsonw_str(w, NV_FLOWS(o->b)[c->fb].id);
+        nv_jsonw_key(w, "kind");
+        nv_jsonw_str(w, nv_margin_kind_names[c->kind]);
+        json_margin(w, "old", &f[0], &c->from);
+        json_margin(w, "new", &f[1], &c->to);
+        nv_jsonw_key(w, "fell");
+        nv_jsonw_bool(w, c->fell);
+        nv_jsonw_key(w, "new_flow");
+        nv_jsonw_bool(w, c->fa == NV_NONE);
         nv_jsonw_obj_end(w);
     }
     nv_jsonw_arr_end(w);
@@ -549,11 +633,13 @@ static void json_scores(const struct out *o, const struct nv_fdiff *d)
 }
 
 static void print_text(struct out *o, const struct nv_cli_diff *c,
-                       const struct nv_mdiff *md, const struct nv_fdiff *fd)
+                       const struct nv_mdiff *md, const struct nv_findings f[2],
+                       const struct nv_fdiff *fd)
 {
     printf("diff %s -> %s\n", c->old_name, c->new_name);
     text_model(o, md);
     text_levels(o, fd);
+    text_margins(o, f, fd);
     if (c->p) {
         printf("rules checked on %s\n", c->date);
         text_violations(c, fd);
@@ -570,7 +656,8 @@ static void print_text(struct out *o, const struct nv_cli_diff *c,
 }
 
 static void print_json(struct out *o, const struct nv_cli_diff *c,
-                       const struct nv_mdiff *md, const struct nv_fdiff *fd)
+                       const struct nv_mdiff *md, const struct nv_findings f[2],
+                       const struct nv_fdiff *fd)
 {
     struct nv_jsonw *w = o->w;
 
@@ -586,6 +673,7 @@ static void print_json(struct out *o, const struct nv_cli_diff *c,
     nv_jsonw_key(w, "findings");
     nv_jsonw_obj(w);
     json_levels(o, fd);
+    json_margins(o, f, fd);
     if (c->p) {
         json_violations(o, c, fd);
         json_releases(o, fd);
@@ -659,10 +747,10 @@ int nv_cli_diff(const struct nv_cli_diff *c, const struct nv_model *a,
     if (!rc && c->json && !(o.w = nv_jsonw_new(stdout, 1)))
         rc = nv_err_set(&err, NV_ENOMEM, "out of memory");
     if (!rc && o.w) {
-        print_json(&o, c, &md, &fd);
+        print_json(&o, c, &md, an.f, &fd);
         rc = nv_jsonw_finish(o.w, &err);
     } else if (!rc) {
-        print_text(&o, c, &md, &fd);
+        print_text(&o, c, &md, an.f, &fd);
     }
     int worse = !rc && nv_fdiff_worse(&fd);
     nv_jsonw_free(o.w);
@@ -750,7 +838,8 @@ int nv_cli_posture(struct nv_store *s, const char *path,
     uint32_t done = 0;
 
     nv_err_clear(&err);
-    snprintf(cache_key, sizeof cache_key, "posture %s %s", key, date);
+    /* "posture2": rows gained margins; rows kept before are not read. */
+    snprintf(cache_key, sizeof cache_key, "posture2 %s %s", key, date);
     if (nv_store_list(s, list, &err))
         return nv_cli_fail(&err);
     r = nv_calloc((size_t)list->n + 1, sizeof *r);

@@ -114,6 +114,8 @@ static int load_history(const char *path, const struct nv_policy *p,
         memcpy(pt->flows, h->rows[i].flows, sizeof pt->flows);
         pt->score = h->rows[i].score;
         pt->errors = h->rows[i].errors;
+        pt->one_vendor =
+            h->rows[i].margins_known ? (int64_t)h->rows[i].margins[0][1] : -1;
     }
     return rc;
 }

@@ -9,7 +9,6 @@
 #include "core/alloc.h"
 #include "core/json.h"
 #include "core/parse.h"
-#include "model/save.h"
 #include "store/posture.h"
 
 #include <stdio.h>
@@ -32,6 +31,7 @@ static const char about[] =
     "  diff DB A B                   as 'netvet diff', between snapshots\n"
     "  posture DB --policy PACK      one row per snapshot: flows a\n"
     "                                high-risk group reaches at each level,\n"
+    "                                flows by vendor and country margin,\n"
     "                                score, violations by rule, high-risk\n"
     "                                share per layer\n\n"
     "Posture rows are kept in the store per snapshot, policy and date, and\n"
@@ -113,12 +113,12 @@ static void evidence(struct nv_jsonw *w, const void *ctx)
     nv_jsonw_str(w, a->author);
 }
 
-static int add_text(const struct store_opts *o, const char *path,
-                    const struct nv_model *m, const char *text, size_t len)
+static int add_model(const struct store_opts *o, const char *path,
+                     const struct nv_model *m)
 {
     char id[NV_SHA256_HEX], now[32];
     const char *who = o->author ? o->author : getenv("USER");
-    struct nv_snapshot_new sn = {text,       len, who ? who : "unknown",
+    struct nv_snapshot_new sn = {NULL,       0,   who ? who : "unknown",
                                  o->message, now, {0}};
     struct nv_store *s = NULL;
     struct nv_err err;
@@ -128,7 +128,7 @@ static int add_text(const struct store_opts *o, const char *path,
     now_utc(now);
     for (int t = 0; t < NV_T_COUNT; t++)
         sn.counts[t] = m->t[t].n;
-    if (!rc && nv_store_add(s, &sn, id, &added, &err))
+    if (!rc && nv_store_add_model(s, m, &sn, id, &added, &err))
         rc = nv_cli_fail(&err);
     nv_store_close(s);
     if (!rc && !added)
@@ -146,23 +146,16 @@ static int do_add(const struct nv_cmd_spec *spec, const struct store_opts *o,
 {
     struct nv_strlist files = {args->items + 2, args->n - 2};
     struct nv_model *m = NULL;
-    struct nv_err err;
-    char *text = NULL;
-    size_t len = 0;
     int rc = need_args(spec, args, 3, SIZE_MAX);
 
-    nv_err_clear(&err);
     if (!rc && (!o->message || !o->message[0]))
         rc = nv_cli_usage_error(spec, "say what changed: --message TEXT");
     if (!rc)
         rc = nv_cli_evidence_check(spec, &o->evidence);
     if (!rc)
         rc = nv_cli_load_model(spec, &files, NULL, &m);
-    if (!rc && nv_save_json_text(m, &text, &len, &err))
-        rc = nv_cli_fail(&err);
     if (!rc)
-        rc = add_text(o, args->items[1], m, text, len);
-    nv_free(text);
+        rc = add_model(o, args->items[1], m);
     nv_model_free(m);
     return rc;
 }
@@ -326,6 +319,9 @@ static void text_posture_head(void)
     printf("%3s %-12s %-20s", "#", "snapshot", "time");
     for (int l = 0; l < NV_LEVEL_COUNT; l++)
         printf(" %6s", nv_level_names[l]);
+    for (int i = 1; i <= NV_MARGIN_MAX + 1; i++)
+        printf(" %s%d", i > NV_MARGIN_MAX ? "vm>" : "vm=",
+               i > NV_MARGIN_MAX ? NV_MARGIN_MAX : i);
     printf(" %8s %5s %5s", "score", "viol", "err");
     for (int l = 0; l < NV_LAYER_COUNT; l++)
         printf(" %5.5s", nv_layer_names[l]);
@@ -340,6 +336,11 @@ static void text_posture_row(const struct nv_snapshot *sn,
     printf("%3lld %.12s %-20s", (long long)sn->seq, sn->id, sn->time);
     for (int l = 0; l < NV_LEVEL_COUNT; l++)
         printf(" %6u", ps->flows[l]);
+    for (int i = 1; i <= NV_MARGIN_MAX + 1; i++)
+        if (ps->margins_known)
+            printf(" %4u", ps->margins[0][i]);
+        else
+            printf(" %4s", "-");
     printf(" %8.1f %5u %5u", ps->score, ps->violations, ps->errors);
     for (int l = 0; l < NV_LAYER_COUNT; l++)
         printf(" %4.0f%%", 100 * ps->share[l]);
@@ -365,7 +366,8 @@ static int print_posture(const struct nv_snapshots *l,
         return NV_EXIT_INTERNAL;
     if (!w) {
         printf("posture on %s: flows by the worst level a high-risk or "
-               "prohibited group reaches them at; high-risk share of each "
+               "prohibited group reaches them at; flows by vendor margin "
+               "(vm=1: one vendor can cut them); high-risk share of each "
                "layer\n",
                date);
         text_posture_head();

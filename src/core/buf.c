@@ -68,6 +68,11 @@ enum nv_rc nv_buf_add(struct nv_buf *b, const void *data, size_t n)
     return NV_OK;
 }
 
+enum nv_rc nv_buf_reserve(struct nv_buf *b, size_t n)
+{
+    return grow(b, n);
+}
+
 enum nv_rc nv_buf_adds(struct nv_buf *b, const char *s)
 {
     return nv_buf_add(b, s, strlen(s));

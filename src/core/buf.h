@@ -35,6 +35,10 @@ enum nv_rc nv_buf_add(struct nv_buf *b, const void *data, size_t n) NV_WUR;
 /* Append a NUL-terminated string. */
 enum nv_rc nv_buf_adds(struct nv_buf *b, const char *s) NV_WUR;
 
+/* Make room for n more bytes (and the NUL) past len, for a writer that
+ * fills data + len itself and then moves len; NV_ENOMEM or NV_ELIMIT. */
+enum nv_rc nv_buf_reserve(struct nv_buf *b, size_t n) NV_WUR;
+
 /* Append one byte. */
 enum nv_rc nv_buf_addc(struct nv_buf *b, char c) NV_WUR;
 

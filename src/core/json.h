@@ -109,6 +109,14 @@ struct nv_jsonw;
 /* A writer to out; pretty indents.  NULL when memory is exhausted. */
 struct nv_jsonw *nv_jsonw_new(FILE *out, int pretty);
 
+/* The same, for a writer that alone writes to out until it is finished
+ * or freed: tokens are gathered and written out in large pieces, so text
+ * of the caller's own goes through nv_jsonw_raw.  For large outputs. */
+struct nv_jsonw *nv_jsonw_new_alone(FILE *out, int pretty);
+
+/* Write s as it is, in its place among the tokens. */
+void nv_jsonw_raw(struct nv_jsonw *w, const char *s);
+
 /* Free w; NULL is a no-op. */
 void nv_jsonw_free(struct nv_jsonw *w);
 

@@ -143,8 +143,32 @@ void nv_text_pos(const char *text, size_t len, size_t off, unsigned long *line,
     *col = c;
 }
 
+/* Whole numbers below 1e15 written digit by digit: what "%.15g" prints
+ * for them (all their digits, no exponent), without printf's cost; most
+ * numbers in a model are such (costs, capacities, counts). */
+static int format_whole(double v, char out[32])
+{
+    char digits[24];
+    uint64_t u = (uint64_t)(v < 0 ? -v : v);
+    int n = 0, k = 0;
+
+    do {
+        digits[k++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        out[n++] = '-';
+    while (k)
+        out[n++] = digits[--k];
+    out[n] = '\0';
+    return n;
+}
+
 int nv_format_double(double v, char out[32])
 {
+    if (v > -1e15 && v < 1e15 && v == (double)(int64_t)v &&
+        !(v == 0 && signbit(v)))
+        return format_whole(v, out);
     int n = snprintf(out, 32, "%.15g", v);
 
     if (strtod(out, NULL) != v)

@@ -91,24 +91,25 @@ static int written(const struct nv_model *m, int t, uint32_t i)
     return t != NV_T_ENTITY || NV_ENTITIES(m)[i].origin == NV_ORIGIN_MODEL;
 }
 
-/* One record a line: the skeleton is written around the writer, which
- * starts a new document for each record.  The version of netvet that
- * wrote it is left out of the canonical text, whose hash must not change
- * with it. */
+/* One record a line: the skeleton is written around the records, each
+ * a new document of the writer.  The version of netvet that wrote it is
+ * left out of the canonical text, whose hash must not change with it. */
 static enum nv_rc save_json(const struct nv_model *m, FILE *out, int version,
                             struct nv_err *err)
 {
-    struct nv_jsonw *w = nv_jsonw_new(out, 0);
+    struct nv_jsonw *w = nv_jsonw_new_alone(out, 0);
     enum nv_rc rc;
 
     if (!w)
         return nv_err_set(err, NV_ENOMEM, "out of memory");
-    fputs("{\"netvet\": 1", out);
+    nv_jsonw_raw(w, "{\"netvet\": 1");
     if (version)
-        fputs(",\n\"netvet_version\": \"" NV_VERSION "\"", out);
+        nv_jsonw_raw(w, ",\n\"netvet_version\": \"" NV_VERSION "\"");
     for (int t = 0; t < NV_T_COUNT; t++) {
         const struct nv_schema *s = &nv_schemas[t];
-        fprintf(out, ",\n\"%s\": [", s->name);
+        nv_jsonw_raw(w, ",\n\"");
+        nv_jsonw_raw(w, s->name);
+        nv_jsonw_raw(w, "\": [");
         for (uint32_t i = 0, k = 0; i < m->t[t].n; i++) {
             if (!written(m, t, i))
                 continue;
@@ -116,9 +117,9 @@ static enum nv_rc save_json(const struct nv_model *m, FILE *out, int version,
             json_record(w, s, (const char *)m->t[t].v + (size_t)i * s->size);
         }
         nv_jsonw_next(w, "");
-        fputs("]", out);
+        nv_jsonw_raw(w, "]");
     }
-    fputs("}", out);
+    nv_jsonw_raw(w, "}");
     rc = nv_jsonw_finish(w, err);
     nv_jsonw_free(w);
     return rc;
@@ -127,6 +128,12 @@ static enum nv_rc save_json(const struct nv_model *m, FILE *out, int version,
 enum nv_rc nv_save_json(const struct nv_model *m, FILE *out, struct nv_err *err)
 {
     return save_json(m, out, 1, err);
+}
+
+enum nv_rc nv_save_json_canonical(const struct nv_model *m, FILE *out,
+                                  struct nv_err *err)
+{
+    return save_json(m, out, 0, err);
 }
 
 /* The stream of nv_save_json_text: stdio buffers the writer's many small
@@ -154,7 +161,7 @@ enum nv_rc nv_save_json_text(const struct nv_model *m, char **text, size_t *len,
             fclose(f);
         return nv_err_set(err, NV_ENOMEM, "out of memory");
     }
-    rc = save_json(m, f, 0, err);
+    rc = nv_save_json_canonical(m, f, err);
     if (fclose(f) != 0 && !rc)
         rc = nv_err_set(err, NV_ENOMEM, "out of memory (or over %zu bytes)",
                         (size_t)SAVE_MAX_TEXT);

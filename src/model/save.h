@@ -15,10 +15,14 @@
 enum nv_rc nv_save_json(const struct nv_model *m, FILE *out,
                         struct nv_err *err) NV_WUR;
 
-/* m as native JSON in memory (as nv_save_json writes it, but without
- * "netvet_version"): the canonical text whose SHA-256 names a snapshot,
- * the same whichever version of netvet wrote it.  *text is NUL-terminated; free
- * it with nv_free. */
+/* Write m's canonical text: nv_save_json without "netvet_version", so
+ * that its SHA-256, which names a snapshot, is the same whichever version
+ * of netvet wrote it. */
+enum nv_rc nv_save_json_canonical(const struct nv_model *m, FILE *out,
+                                  struct nv_err *err) NV_WUR;
+
+/* m's canonical text in memory.  *text is NUL-terminated; free it with
+ * nv_free. */
 enum nv_rc nv_save_json_text(const struct nv_model *m, char **text, size_t *len,
                              struct nv_err *err) NV_WUR;
 

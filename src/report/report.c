@@ -954,17 +954,19 @@ static void chart(const struct ctx *c)
 
 static void history_section(const struct ctx *c)
 {
-    static const char *const cols[] = {"snapshot",       "added",  "message",
-                                       "#hostile flows", "#score", "#errors"};
+    static const char *const cols[] = {
+        "snapshot",          "added",  "message", "#hostile flows",
+        "#one-vendor flows", "#score", "#errors"};
 
     fprintf(c->out,
             "<h2 id=\"history\">Posture over time</h2>\n<p>%u snapshots of "
             "the store, oldest first: the critical flows a high-risk or "
             "prohibited group reaches, by the worst level it reaches them "
-            "at, and the risk score.</p>\n",
+            "at, the flows one vendor alone can cut (vendor margin 1), and "
+            "the risk score.</p>\n",
             c->r->nhistory);
     chart(c);
-    table_head(c->out, cols, 6);
+    table_head(c->out, cols, 7);
     for (uint32_t i = 0; i < c->r->nhistory; i++) {
         const struct nv_report_point *pt = &c->r->history[i];
         uint32_t hostile = 0;
@@ -977,6 +979,10 @@ static void history_section(const struct ctx *c)
         cell(c->out, pt->time);
         cell(c->out, pt->message);
         num_cell(c->out, hostile, 0);
+        if (pt->one_vendor < 0)
+            cell(c->out, "-");
+        else
+            num_cell(c->out, (double)pt->one_vendor, 0);
         num_cell(c->out, pt->score, 1);
         num_cell(c->out, pt->errors, 0);
         fputs("</tr>\n", c->out);

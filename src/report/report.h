@@ -23,6 +23,8 @@ struct nv_report_point {
     uint32_t flows[NV_LEVEL_COUNT]; /* by worst hostile level */
     double score;
     uint32_t errors;
+    int64_t one_vendor; /* flows one vendor can cut (vendor margin 1);
+                           -1: margins not worked out */
 };
 
 /* A release decision that changed since an earlier version of the

@@ -20,6 +20,33 @@
 /* How many flows the score's change is explained by. */
 #define TOP_SCORES 10
 
+const char *const nv_margin_kind_names[NV_MARGIN_KINDS] = {"vendor", "country"};
+
+/* The margins of f's flows (its exposure computed).  Too many groups to
+ * try is no failure: the margins are then unknown (NULL), and said so
+ * where they would be shown. */
+static enum nv_rc margins(struct nv_findings *f, int threads,
+                          struct nv_err *err)
+{
+    enum nv_rc rc = NV_OK;
+
+    for (int k = 0; k < NV_MARGIN_KINDS && !rc; k++) {
+        f->margin[k] = nv_calloc((size_t)f->x.nflows + 1, sizeof *f->margin[k]);
+        rc = f->margin[k]
+                 ? nv_margin_compute(f->m, &f->x, (enum nv_group_kind)k,
+                                     threads, f->margin[k], err)
+                 : nv_err_set(err, NV_ENOMEM, "out of memory");
+    }
+    if (rc != NV_ELIMIT)
+        return rc;
+    for (int k = 0; k < NV_MARGIN_KINDS; k++) {
+        nv_free(f->margin[k]);
+        f->margin[k] = NULL;
+    }
+    nv_err_clear(err);
+    return NV_OK;
+}
+
 enum nv_rc nv_findings_compute(const struct nv_model *m,
                                const struct nv_policy *p, const char *date,
                                int threads, struct nv_findings *f,
@@ -32,7 +59,8 @@ enum nv_rc nv_findings_compute(const struct nv_model *m,
     memset(&out, 0, sizeof out);
     out.m = m;
     rc = nv_exposure_compute(m, threads, &out.x, err);
-
+    if (!rc)
+        rc = margins(&out, threads, err);
     if (!rc && p)
         rc = nv_policy_check(p, m, &out.x, date, &out.v, &out.nv, err);
     if (!rc && !(out.score = nv_calloc((size_t)nf + 1, sizeof *out.score)))
@@ -58,11 +86,15 @@ void nv_findings_release(struct nv_findings *f)
     nv_free(f->score);
     f->v = NULL;
     f->score = NULL;
+    for (int k = 0; k < NV_MARGIN_KINDS; k++) {
+        nv_free(f->margin[k]);
+        f->margin[k] = NULL;
+    }
 }
 
 /* Growable arrays of the diff: one capacity each. */
 struct grow {
-    size_t levels, violations, releases, scores;
+    size_t levels, violations, releases, scores, margins;
 };
 
 static enum nv_rc add_level(struct nv_fdiff *d, struct grow *g,
@@ -116,15 +148,49 @@ static enum nv_rc flow_levels(const struct nv_findings *a,
     return rc;
 }
 
-static enum nv_rc diff_levels(const struct nv_findings *a,
-                              const struct nv_findings *b, struct nv_fdiff *d,
-                              struct grow *g)
+/* Whether fewer groups can cut the flow than before: "more than
+ * NV_MARGIN_MAX" (where a new flow starts) is above every margin, and
+ * ends not connected have no margin to compare. */
+static int margin_fell(const struct nv_margin *from, const struct nv_margin *to)
+{
+    return from->k != 0 && to->k != 0 && to->k < from->k;
+}
+
+/* The margins of flow fb of b (fa in a, or NV_NONE) that changed. */
+static enum nv_rc flow_margins(const struct nv_findings *a,
+                               const struct nv_findings *b, uint32_t fa,
+                               uint32_t fb, struct nv_fdiff *d, struct grow *g)
+{
+    for (int k = 0; k < NV_MARGIN_KINDS; k++) {
+        struct nv_fdiff_margin c = {
+            fa, fb, k, {NV_MARGIN_MAX + 1, {0}}, b->margin[k][fb], 0};
+        if (fa != NV_NONE)
+            c.from = a->margin[k][fa];
+        if (c.from.k == c.to.k)
+            continue;
+        c.fell = margin_fell(&c.from, &c.to);
+        if (nv_array_reserve(&d->margins, &g->margins, (size_t)d->nmargins + 1,
+                             sizeof *d->margins))
+            return NV_ENOMEM;
+        d->margins[d->nmargins++] = c;
+        d->fell += c.fell;
+    }
+    return NV_OK;
+}
+
+/* Levels and margins, flow by flow of b. */
+static enum nv_rc diff_flows(const struct nv_findings *a,
+                             const struct nv_findings *b, struct nv_fdiff *d,
+                             struct grow *g)
 {
     enum nv_rc rc = NV_OK;
 
+    d->margins_known = a->margin[0] && b->margin[0];
     for (uint32_t fb = 0; fb < NV_COUNT(b->m, NV_T_FLOW) && !rc; fb++) {
         uint32_t fa = nv_model_find(a->m, NV_T_FLOW, NV_FLOWS(b->m)[fb].id);
         rc = flow_levels(a, b, fa, fb, d, g);
+        if (!rc && d->margins_known)
+            rc = flow_margins(a, b, fa, fb, d, g);
     }
     return rc;
 }
@@ -320,7 +386,7 @@ enum nv_rc nv_fdiff_compute(const struct nv_findings *a,
                             struct nv_err *err)
 {
     struct nv_fdiff out;
-    struct grow g = {0, 0, 0, 0};
+    struct grow g = {0, 0, 0, 0, 0};
     enum nv_rc rc;
 
     memset(&out, 0, sizeof out);
@@ -328,7 +394,7 @@ enum nv_rc nv_fdiff_compute(const struct nv_findings *a,
     out.network[1] = b->network;
     out.layers[0] = a->layers;
     out.layers[1] = b->layers;
-    rc = diff_levels(a, b, &out, &g);
+    rc = diff_flows(a, b, &out, &g);
     if (!rc && p)
         rc = diff_violations(p, a, b, &out, &g);
     if (!rc && p)
@@ -349,6 +415,7 @@ void nv_fdiff_release(struct nv_fdiff *d)
     nv_free(d->violations);
     nv_free(d->releases);
     nv_free(d->scores);
+    nv_free(d->margins);
     memset(d, 0, sizeof *d);
 }
 

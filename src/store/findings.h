@@ -1,9 +1,10 @@
 /*
  * findings.h - one version of a network analysed, and what changed in
  * the findings between two versions (docs/store.md): per flow and vendor
- * group the exposure level that rose or fell, policy violations new and
- * resolved, release decisions that changed, and the risk score's change
- * with the flows that moved it.
+ * group the exposure level that rose or fell, per flow the vendor and
+ * country margins (margin.h) that rose or fell, policy violations new
+ * and resolved, release decisions that changed, and the risk score's
+ * change with the flows that moved it.
  *
  * Flows, groups, rules and partners are matched by id across the two
  * versions, so the models need not have the same records in the same
@@ -13,7 +14,13 @@
 #ifndef NV_FINDINGS_H
 #define NV_FINDINGS_H
 
+#include "exposure/margin.h"
 #include "policy/release.h"
+
+/* The kinds of group margins are worked out for: [0] vendor, [1]
+ * country. */
+#define NV_MARGIN_KINDS 2
+extern const char *const nv_margin_kind_names[NV_MARGIN_KINDS];
 
 /* What netvet finds in one model. */
 struct nv_findings {
@@ -23,11 +30,15 @@ struct nv_findings {
     uint32_t nv;
     double *score;          /* per flow (score.h) */
     double network, layers; /* the network's score and its layer part */
+    /* Per flow, the margin for vendors ([0]) and countries ([1]); both
+     * NULL when so many groups reach the flows that the margins cannot
+     * be worked out (margin.h: NV_ELIMIT). */
+    struct nv_margin *margin[NV_MARGIN_KINDS];
 };
 
 /*
- * Analyse m (finished): exposure, and when p is not NULL the violations
- * of p's rules in force on date, and the scores.  threads as in
+ * Analyse m (finished): exposure, margins, and when p is not NULL the
+ * violations of p's rules in force on date, and the scores.  threads as in
  * nv_exposure_compute.  Release with nv_findings_release.
  */
 enum nv_rc nv_findings_compute(const struct nv_model *m,
@@ -62,6 +73,16 @@ struct nv_fdiff_release {
     char why[160]; /* the new decision's reason */
 };
 
+/* A flow's margin for one kind of group that changed: k as in
+ * struct nv_margin (0: ends not connected; NV_MARGIN_MAX + 1: more). */
+struct nv_fdiff_margin {
+    uint32_t fa, fb; /* the flow in the old and new model (fa NV_NONE: a
+                        new flow, counted from more than NV_MARGIN_MAX) */
+    int kind;        /* index into nv_margin_kind_names */
+    struct nv_margin from, to;
+    int fell; /* fewer groups can now cut the flow (both connected) */
+};
+
 /* A flow whose score changed. */
 struct nv_fdiff_score {
     const char *flow;
@@ -75,11 +96,15 @@ struct nv_fdiff {
     uint32_t nviolations;
     struct nv_fdiff_release *releases;
     uint32_t nreleases;
+    struct nv_fdiff_margin *margins; /* flows in b's order, vendor first */
+    uint32_t nmargins;
+    int margins_known; /* both versions have margins (findings.margin) */
     struct nv_fdiff_score *scores; /* largest change first */
     uint32_t nscores;
     double network[2], layers[2]; /* old, new */
     uint32_t rose;       /* hostile levels that rose (new flows count) */
     uint32_t new_errors; /* new violations of rules of severity error */
+    uint32_t fell;       /* margins that fell (new flows count) */
 };
 
 /* The changes from a to b, both analysed under the same policy p (NULL:

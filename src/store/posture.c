@@ -22,6 +22,10 @@ enum nv_rc nv_posture_compute(const struct nv_findings *f,
     memset(&ps, 0, sizeof ps);
     for (uint32_t i = 0; i < NV_COUNT(f->m, NV_T_FLOW); i++)
         ps.flows[nv_score_hostile_level(&f->x, i, &g)]++;
+    ps.margins_known = f->margin[0] != NULL;
+    for (int k = 0; k < NV_MARGIN_KINDS && ps.margins_known; k++)
+        for (uint32_t i = 0; i < f->x.nflows; i++)
+            ps.margins[k][f->margin[k][i].k]++;
     ps.score = f->network;
     ps.layers = f->layers;
     nv_score_layer_shares(f->m, ps.share);
@@ -52,6 +56,30 @@ void nv_posture_release(struct nv_posture *ps)
     ps->nrules = 0;
 }
 
+/* Keys of a margin count: "unconnected", "1" .. "3", "more". */
+static const char *const margin_keys[NV_MARGIN_MAX + 2] = {"unconnected", "1",
+                                                           "2", "3", "more"};
+
+/* {"vendor": {KEY: flows, ...}, "country": {...}}, or null. */
+static void write_margins(const struct nv_posture *ps, struct nv_jsonw *w)
+{
+    if (!ps->margins_known) {
+        nv_jsonw_null(w);
+        return;
+    }
+    nv_jsonw_obj(w);
+    for (int k = 0; k < NV_MARGIN_KINDS; k++) {
+        nv_jsonw_key(w, nv_margin_kind_names[k]);
+        nv_jsonw_obj(w);
+        for (int i = 0; i < NV_MARGIN_MAX + 2; i++) {
+            nv_jsonw_key(w, margin_keys[i]);
+            nv_jsonw_int(w, ps->margins[k][i]);
+        }
+        nv_jsonw_obj_end(w);
+    }
+    nv_jsonw_obj_end(w);
+}
+
 void nv_posture_write(const struct nv_posture *ps, struct nv_jsonw *w)
 {
     nv_jsonw_obj(w);
@@ -62,6 +90,8 @@ void nv_posture_write(const struct nv_posture *ps, struct nv_jsonw *w)
         nv_jsonw_int(w, ps->flows[l]);
     }
     nv_jsonw_obj_end(w);
+    nv_jsonw_key(w, "margins");
+    write_margins(ps, w);
     nv_jsonw_key(w, "score");
     nv_jsonw_num(w, ps->score);
     nv_jsonw_key(w, "layers");
@@ -133,6 +163,24 @@ static enum nv_rc read_named(const struct nv_json_doc *d,
     return rc;
 }
 
+/* "margins": null, or the counts write_margins wrote. */
+static enum nv_rc read_margins(const struct nv_json_doc *d,
+                               const struct nv_json *o, struct nv_posture *ps,
+                               struct nv_err *err)
+{
+    const struct nv_json *v = nv_json_get(o, "margins");
+    enum nv_rc rc = NV_OK;
+
+    if (v && v->type == NV_JSON_NULL)
+        return NV_OK;
+    rc = nv_json_member(d, o, "margins", NV_JSON_OBJECT, 1, &v, err);
+    for (int k = 0; k < NV_MARGIN_KINDS && !rc; k++)
+        rc = read_named(d, v, nv_margin_kind_names[k], margin_keys,
+                        NV_MARGIN_MAX + 2, NULL, ps->margins[k], err);
+    ps->margins_known = !rc;
+    return rc;
+}
+
 static enum nv_rc read_rule(const struct nv_json_doc *d,
                             const struct nv_json *o, struct nv_posture_rule *r,
                             struct nv_err *err)
@@ -191,6 +239,8 @@ static enum nv_rc read_root(const struct nv_json_doc *d,
     if (!rc)
         rc = read_named(d, o, "flows", nv_level_names, NV_LEVEL_COUNT, NULL,
                         ps->flows, err);
+    if (!rc)
+        rc = read_margins(d, o, ps, err);
     if (!rc)
         rc = num(d, o, "score", &ps->score, err);
     if (!rc)

@@ -1,10 +1,10 @@
 /*
  * posture.h - a network's standing in a few numbers, for one snapshot:
  * how many flows a high-risk or prohibited group reaches at each level,
- * the risk score, violations by rule, and the high-risk share of each
- * layer.  `netvet store posture` prints one row per snapshot, and keeps
- * each row in the store (as JSON) so that it is computed once per
- * snapshot, policy and netvet version.
+ * how many flows have each vendor and country margin, the risk score,
+ * violations by rule, and the high-risk share of each layer.  `netvet store
+ * posture` prints one row per snapshot, and keeps each row in the store (as
+ * JSON) so that it is computed once per snapshot, policy and netvet version.
  */
 #ifndef NV_POSTURE_H
 #define NV_POSTURE_H
@@ -23,6 +23,11 @@ struct nv_posture {
                                        prohibited group ([0]: none) */
     double score, layers;           /* network score and its layer part */
     double share[NV_LAYER_COUNT];   /* high-risk share of each layer, 0..1 */
+    /* Flows by margin (margin.h), for vendors and countries: [k] for k
+     * 0 (ends not connected) to NV_MARGIN_MAX + 1 (more); all 0 and
+     * margins_known 0 when the margins could not be worked out. */
+    uint32_t margins[NV_MARGIN_KINDS][NV_MARGIN_MAX + 2];
+    int margins_known;
     uint32_t violations, errors;
     struct nv_posture_rule *rules; /* every rule of the policy, in order */
     uint32_t nrules;

@@ -6,12 +6,17 @@
  * copy of the file is made with VACUUM INTO.  The file is marked as ours
  * by its application id, so a foreign SQLite database is told apart from
  * a store.  Hostile files: defensive mode and untrusted schema keep a
- * crafted database from doing more than fail.
+ * crafted database from doing more than fail.  Snapshots are kept
+ * compressed (compress.h), hashed and compressed as the model is
+ * written, so the whole text never sits in memory on the way in.
  */
+#define _GNU_SOURCE /* fopencookie */
 #include "store/store.h"
 
 #include "core/alloc.h"
+#include "core/compress.h"
 #include "core/version.h"
+#include "model/save.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -54,6 +59,10 @@ static const char *const schema_steps[NV_STORE_SCHEMA] = {
     "CREATE TABLE analysis ("
     " snapshot TEXT NOT NULL, key TEXT NOT NULL, version TEXT NOT NULL,"
     " result BLOB NOT NULL, PRIMARY KEY (snapshot, key));",
+    /* 3: a snapshot's model may be kept compressed; the older ones, and
+     * their ids, stay as they were. */
+    "ALTER TABLE snapshot ADD COLUMN encoding TEXT NOT NULL DEFAULT 'json'"
+    " CHECK (encoding IN ('json', 'zstd'));",
 };
 
 static const char *vfs_name(void);
@@ -319,15 +328,92 @@ static void digest_hex(const void *text, size_t len, char id[NV_SHA256_HEX])
     nv_hex(d, sizeof d, id);
 }
 
+/* A snapshot's model on its way in: hashed and compressed as it comes,
+ * in pieces. */
+struct pack {
+    struct nv_sha256 *h;
+    struct nv_compress *z;
+    size_t len;       /* of the text so far */
+    enum nv_rc rc;    /* the first failure */
+    const void *blob; /* what is kept, after pack_end */
+    size_t nblob;
+    int raw; /* keep the text as it is (schema 2), for the tests */
+};
+
+#ifdef NV_TESTING
+static int keep_raw;
+void nv_store_keep_raw(int on)
+{
+    keep_raw = on;
+}
+#else
+enum { keep_raw = 0 };
+#endif
+
+static enum nv_rc pack_init(struct pack *p, struct nv_err *err)
+{
+    memset(p, 0, sizeof *p);
+    p->raw = keep_raw;
+    p->h = nv_sha256_new();
+    p->z = p->raw ? NULL : nv_compress_new(NV_STORE_MAX_TEXT);
+    if (p->h && (p->z || p->raw))
+        return NV_OK;
+    nv_sha256_free(p->h);
+    nv_compress_free(p->z);
+    return nv_err_set(err, NV_ENOMEM, "out of memory");
+}
+
+static void pack_add(struct pack *p, const void *data, size_t n)
+{
+    if (p->rc)
+        return;
+    if (n > NV_STORE_MAX_TEXT - p->len)
+        p->rc = NV_ELIMIT;
+    else if (!p->raw)
+        p->rc = nv_compress_add(p->z, data, n);
+    p->len += p->rc ? 0 : n;
+    if (!p->rc)
+        nv_sha256_add(p->h, data, n);
+}
+
+/* The digest as hex, and what to keep; text is the whole text when the
+ * pack keeps it raw. */
+static enum nv_rc pack_end(struct pack *p, const char *text,
+                           char id[NV_SHA256_HEX], struct nv_err *err)
+{
+    unsigned char d[NV_SHA256_LEN];
+
+    if (!p->rc && !p->raw)
+        p->rc = nv_compress_end(p->z, &p->blob, &p->nblob);
+    else if (!p->rc) {
+        p->blob = text;
+        p->nblob = p->len;
+    }
+    nv_sha256_end(p->h, d);
+    nv_hex(d, sizeof d, id);
+    if (p->rc == NV_ELIMIT)
+        return nv_err_set(err, NV_ELIMIT,
+                          "the model is too large to store "
+                          "(over 900 MB as JSON)");
+    return p->rc ? nv_err_set(err, p->rc, "out of memory") : NV_OK;
+}
+
+static void pack_release(struct pack *p)
+{
+    nv_sha256_free(p->h);
+    nv_compress_free(p->z);
+}
+
 static enum nv_rc insert(struct nv_store *s, const struct nv_snapshot_new *sn,
-                         const char *id, int *added, struct nv_err *err)
+                         const struct pack *p, const char *id, int *added,
+                         struct nv_err *err)
 {
     sqlite3_stmt *st = NULL;
     enum nv_rc rc = prepare(
         s,
         "INSERT INTO snapshot (id, time, author, message, bytes, entities,"
-        " sites, assets, links, flows, partners, model)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+        " sites, assets, links, flows, partners, model, encoding)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
         " ON CONFLICT (id) DO NOTHING;",
         &st, err);
     int src;
@@ -338,10 +424,11 @@ static enum nv_rc insert(struct nv_store *s, const struct nv_snapshot_new *sn,
     sqlite3_bind_text(st, 2, sn->time, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, sn->author, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 4, sn->message, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 5, (sqlite3_int64)sn->len);
+    sqlite3_bind_int64(st, 5, (sqlite3_int64)p->len);
     for (int t = 0; t < 6; t++)
         sqlite3_bind_int64(st, 6 + t, sn->counts[t]);
-    sqlite3_bind_blob64(st, 12, sn->text, sn->len, SQLITE_STATIC);
+    sqlite3_bind_blob64(st, 12, p->blob, p->nblob, SQLITE_STATIC);
+    sqlite3_bind_text(st, 13, p->raw ? "json" : "zstd", -1, SQLITE_STATIC);
     src = sqlite3_step(st);
     if (src == SQLITE_DONE)
         *added = sqlite3_changes(s->db) > 0;
@@ -351,31 +438,108 @@ static enum nv_rc insert(struct nv_store *s, const struct nv_snapshot_new *sn,
     return rc;
 }
 
+/* Keep the snapshot p packed, unless its id is already there. */
+static enum nv_rc add_packed(struct nv_store *s,
+                             const struct nv_snapshot_new *sn,
+                             const struct pack *p, const char *id, int *added,
+                             struct nv_err *err)
+{
+    enum nv_rc rc = exec(s, "BEGIN IMMEDIATE;", err);
+
+    if (!rc)
+        rc = insert(s, sn, p, id, added, err);
+    if (!rc)
+        rc = exec(s, "COMMIT;", err);
+    if (rc)
+        sqlite3_exec(s->db, "ROLLBACK;", NULL, NULL, NULL);
+    return rc;
+}
+
 enum nv_rc nv_store_add(struct nv_store *s, const struct nv_snapshot_new *sn,
                         char id[NV_SHA256_HEX], int *added, struct nv_err *err)
 {
     char digest[NV_SHA256_HEX];
+    struct pack p;
     enum nv_rc rc;
 
     if (!sn->message || !sn->message[0])
         return nv_err_set(err, NV_EINVAL,
                           "a snapshot needs a message saying what changed");
-    if (sn->len > NV_STORE_MAX_TEXT)
-        return nv_err_set(err, NV_ELIMIT,
-                          "the model is too large to store "
-                          "(over 900 MB as JSON)");
-    digest_hex(sn->text, sn->len, digest);
-    rc = exec(s, "BEGIN IMMEDIATE;", err);
+    rc = pack_init(&p, err);
+    if (rc)
+        return rc;
+    pack_add(&p, sn->text, sn->len);
+    rc = pack_end(&p, sn->text, digest, err);
     if (!rc)
-        rc = insert(s, sn, digest, added, err);
+        rc = add_packed(s, sn, &p, digest, added, err);
+    pack_release(&p);
     if (!rc)
-        rc = exec(s, "COMMIT;", err);
-    if (rc) {
-        sqlite3_exec(s->db, "ROLLBACK;", NULL, NULL, NULL);
+        memcpy(id, digest, sizeof digest);
+    return rc;
+}
+
+/* The model's text as the writer makes it, straight into a pack. */
+static ssize_t pack_write(void *cookie, const char *data, size_t n)
+{
+    struct pack *p = cookie;
+
+    pack_add(p, data, n);
+    return p->rc ? -1 : (ssize_t)n;
+}
+
+/* Write m's canonical text into p; a raw pack (tests only) also keeps
+ * the text in *text. */
+static enum nv_rc pack_model(struct pack *p, const struct nv_model *m,
+                             char **text, struct nv_err *err)
+{
+    static const cookie_io_functions_t io = {NULL, pack_write, NULL, NULL};
+    size_t len = 0;
+    FILE *f;
+    enum nv_rc rc;
+
+    if (p->raw) {
+        rc = nv_save_json_text(m, text, &len, err);
+        if (!rc)
+            pack_add(p, *text, len);
         return rc;
     }
-    memcpy(id, digest, sizeof digest);
-    return NV_OK;
+    f = fopencookie(p, "w", io);
+    if (!f || setvbuf(f, NULL, _IOFBF, (size_t)1 << 16) != 0) {
+        if (f)
+            fclose(f);
+        return nv_err_set(err, NV_ENOMEM, "out of memory");
+    }
+    rc = nv_save_json_canonical(m, f, err);
+    if (fclose(f) != 0 && !rc && !p->rc)
+        p->rc = NV_ENOMEM;
+    return p->rc ? NV_OK : rc; /* pack_end says why */
+}
+
+enum nv_rc nv_store_add_model(struct nv_store *s, const struct nv_model *m,
+                              const struct nv_snapshot_new *sn,
+                              char id[NV_SHA256_HEX], int *added,
+                              struct nv_err *err)
+{
+    char digest[NV_SHA256_HEX], *text = NULL;
+    struct pack p;
+    enum nv_rc rc;
+
+    if (!sn->message || !sn->message[0])
+        return nv_err_set(err, NV_EINVAL,
+                          "a snapshot needs a message saying what changed");
+    rc = pack_init(&p, err);
+    if (rc)
+        return rc;
+    rc = pack_model(&p, m, &text, err);
+    if (!rc)
+        rc = pack_end(&p, text, digest, err);
+    if (!rc)
+        rc = add_packed(s, sn, &p, digest, added, err);
+    pack_release(&p);
+    nv_free(text);
+    if (!rc)
+        memcpy(id, digest, sizeof digest);
+    return rc;
 }
 
 /* Columns 0..10 of a snapshot row (see SNAPSHOT_COLS) into *sn. */
@@ -541,10 +705,10 @@ enum nv_rc nv_store_resolve(struct nv_store *s, const char *ref,
     return rc;
 }
 
-/* The model of the snapshot at rowid seq, read straight from its pages
+/* The blob of the snapshot at rowid seq, read straight from its pages
  * into a NUL-terminated heap buffer (no copy inside SQLite). */
-static enum nv_rc read_model(struct nv_store *s, int64_t seq, char **text,
-                             size_t *len, struct nv_err *err)
+static enum nv_rc read_blob(struct nv_store *s, int64_t seq, char **text,
+                            size_t *len, struct nv_err *err)
 {
     sqlite3_blob *b = NULL;
     int src = sqlite3_blob_open(s->db, "main", "snapshot", "model", seq, 0, &b);
@@ -586,6 +750,39 @@ static enum nv_rc take_blob(sqlite3_stmt *st, int col, char **text, size_t *len,
     return NV_OK;
 }
 
+/* The model of the snapshot at rowid seq, of bytes bytes, kept as
+ * encoding says. */
+static enum nv_rc read_model(struct nv_store *s, int64_t seq, int64_t bytes,
+                             const char *encoding, char **text, size_t *len,
+                             struct nv_err *err)
+{
+    int zstd = encoding && strcmp(encoding, "zstd") == 0;
+    char *blob = NULL;
+    enum nv_rc rc;
+
+    if (!zstd && !(encoding && strcmp(encoding, "json") == 0))
+        return nv_err_at(err, NV_EPARSE, s->path, 0, 0,
+                         "damaged store: unknown snapshot encoding");
+    if (zstd && (bytes < 0 || (uint64_t)bytes > NV_STORE_MAX_TEXT))
+        return nv_err_at(err, NV_EPARSE, s->path, 0, 0,
+                         "damaged store: a snapshot's size is out of range");
+    rc = read_blob(s, seq, &blob, len, err);
+    if (rc || !zstd) {
+        *text = blob;
+        return rc;
+    }
+    rc = nv_decompress(blob, *len, (size_t)bytes, text);
+    nv_free(blob);
+    if (rc == NV_ENOMEM)
+        return nv_err_set(err, rc, "out of memory");
+    if (rc)
+        return nv_err_at(err, rc, s->path, 0, 0,
+                         "damaged store: a snapshot's model does not "
+                         "decompress");
+    *len = (size_t)bytes;
+    return NV_OK;
+}
+
 static enum nv_rc check_digest(struct nv_store *s, const char *id,
                                const char *text, size_t len, struct nv_err *err)
 {
@@ -606,10 +803,11 @@ enum nv_rc nv_store_get(struct nv_store *s, const char *id, char **text,
 {
     sqlite3_stmt *st = NULL;
     enum nv_rc rc = prepare(
-        s, "SELECT " SNAPSHOT_COLS " FROM snapshot WHERE id = ?1;", &st, err);
+        s, "SELECT " SNAPSHOT_COLS ", encoding FROM snapshot WHERE id = ?1;",
+        &st, err);
     int src = SQLITE_OK;
-    int64_t seq = 0;
-    char *t = NULL;
+    int64_t seq = 0, bytes = 0;
+    char *t = NULL, encoding[8] = "";
     size_t n = 0;
 
     if (!rc) {
@@ -622,11 +820,15 @@ enum nv_rc nv_store_get(struct nv_store *s, const char *id, char **text,
         rc = fail(s->db, s->path, src, err);
     if (!rc && info)
         rc = read_row(s, st, info_arena, info, err);
-    if (!rc)
+    if (!rc) {
+        const char *e = (const char *)sqlite3_column_text(st, 12);
         seq = sqlite3_column_int64(st, 1);
+        bytes = sqlite3_column_int64(st, 5);
+        snprintf(encoding, sizeof encoding, "%s", e ? e : "");
+    }
     sqlite3_finalize(st);
     if (!rc)
-        rc = read_model(s, seq, &t, &n, err);
+        rc = read_model(s, seq, bytes, encoding, &t, &n, err);
     if (!rc)
         rc = check_digest(s, id, t, n, err);
     if (rc) {

@@ -6,7 +6,8 @@
  * was added, who added it and why.  Its id is the SHA-256 of that text,
  * so the same model added twice is one snapshot, and a snapshot whose
  * text no longer hashes to its id is reported as altered when read.
- * Snapshots are never changed or removed (the schema refuses it).  The
+ * Snapshots are never changed or removed (the schema refuses it); since
+ * schema version 3 the text is kept compressed with zstd.  The
  * store also keeps analysis results per snapshot and key (posture.h),
  * each tagged with the netvet version that computed it.
  *
@@ -30,7 +31,7 @@
 #include <stdint.h>
 
 /* The schema version this netvet writes. */
-#define NV_STORE_SCHEMA 2
+#define NV_STORE_SCHEMA 3
 
 /* The largest snapshot text accepted (SQLite's own limit is 1 GB). */
 #define NV_STORE_MAX_TEXT ((size_t)900 << 20)
@@ -86,11 +87,23 @@ struct nv_snapshot_new {
 /*
  * Add a snapshot (message must not be empty).  *id receives its id and
  * *added whether it is new: adding a text already stored changes
- * nothing.
+ * nothing.  The text is kept compressed.
  */
 enum nv_rc nv_store_add(struct nv_store *s, const struct nv_snapshot_new *sn,
                         char id[NV_SHA256_HEX], int *added,
                         struct nv_err *err) NV_WUR;
+
+/*
+ * The same for model m (finished): its canonical native JSON
+ * (nv_save_json) is the text, hashed and compressed as it is written
+ * (sn's text and len are not read).  *id is the id nv_store_add would
+ * give the text nv_save_json_text makes.
+ */
+struct nv_model;
+enum nv_rc nv_store_add_model(struct nv_store *s, const struct nv_model *m,
+                              const struct nv_snapshot_new *sn,
+                              char id[NV_SHA256_HEX], int *added,
+                              struct nv_err *err) NV_WUR;
 
 /* Every snapshot, oldest first, into out (release with
  * nv_store_snapshots_release). */
@@ -148,6 +161,10 @@ enum nv_rc nv_store_create_version(const char *path, int version,
  * opened afterwards.
  */
 void nv_store_crash_after(long n);
+
+/* With on, adds that follow keep the text as it is, as schema versions
+ * 1 and 2 did (the tests of stores that hold both kinds). */
+void nv_store_keep_raw(int on);
 #endif
 
 #endif

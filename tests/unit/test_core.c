@@ -2,6 +2,7 @@
  * test_core.c - errors, allocation failure, arena, buffers, numbers, map.
  */
 #include "core/alloc.h"
+#include "core/compress.h"
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/err.h"
@@ -12,6 +13,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 NV_TEST(err_format_has_position)
 {
@@ -150,5 +152,126 @@ NV_TEST(parse_double_matches_strtod)
             nv_t_fail(T, __FILE__, __LINE__, "%s: %.17g != %.17g", text, fast,
                       slow);
         ASSERT(fast == slow);
+    }
+}
+
+/* The whole-number path writes what printf's "%.15g" writes. */
+NV_TEST(format_double_matches_printf)
+{
+    static const double edge[] = {0,
+                                  -0.0,
+                                  1,
+                                  -1,
+                                  9,
+                                  10,
+                                  1e14,
+                                  1e15,
+                                  -1e15,
+                                  999999999999999.0,
+                                  -999999999999999.0,
+                                  9007199254740992.0,
+                                  0.5,
+                                  -2.5,
+                                  1e300,
+                                  4.9e-324,
+                                  123456.75,
+                                  1e-5};
+    uint64_t x = 0x9e3779b97f4a7c15ULL;
+
+    for (int i = 0; i < 200000 + (int)(sizeof edge / sizeof edge[0]); i++) {
+        char fast[32], slow[32];
+        double v;
+        if (i < (int)(sizeof edge / sizeof edge[0]))
+            v = edge[i];
+        else {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            v = (double)(int64_t)(x >> (x % 60)) * (x & 1 ? -1 : 1);
+        }
+        int n = nv_format_double(v, fast);
+        snprintf(slow, sizeof slow, "%.15g", v);
+        if (strtod(slow, NULL) != v)
+            snprintf(slow, sizeof slow, "%.17g", v);
+        if (strcmp(fast, slow) != 0)
+            nv_t_fail(T, __FILE__, __LINE__, "%s != %s", fast, slow);
+        ASSERT_STREQ(fast, slow);
+        ASSERT_EQ((size_t)n, strlen(fast));
+    }
+}
+
+/* A text of n bytes: repetitive (as model JSON is) or not. */
+static void some_text(char *t, size_t n, uint64_t seed, int repetitive)
+{
+    for (size_t i = 0; i < n; i++) {
+        seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+        t[i] = repetitive ? "{\"id\": \"a\"}\n"[i % 11 + (seed % 7 == 0)]
+                          : (char)seed;
+    }
+}
+
+NV_TEST(compress_round_trips_and_refuses_damage)
+{
+    static const size_t sizes[] = {0, 1, 100, 70000, 300000};
+
+    for (int r = 0; r < 2; r++)
+        for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+            size_t n = sizes[k], len = 0;
+            char *t = malloc(n + 1), *back = NULL, *bad = NULL;
+            const void *z;
+            struct nv_compress *c = nv_compress_new((size_t)1 << 30);
+            ASSERT(t && c);
+            some_text(t, n, k + 1, r);
+            /* In uneven pieces, as a writer hands them over. */
+            for (size_t at = 0; at < n; at += 1 + at % 5000)
+                ASSERT_EQ(nv_compress_add(
+                              c, t + at,
+                              n - at < 1 + at % 5000 ? n - at : 1 + at % 5000),
+                          NV_OK);
+            ASSERT_EQ(nv_compress_end(c, &z, &len), NV_OK);
+            ASSERT(!r || n < 1000 || len < n / 4);
+            ASSERT_EQ(nv_decompress(z, len, n, &back), NV_OK);
+            ASSERT(memcmp(back, t, n) == 0 && back[n] == '\0');
+            nv_free(back);
+            /* Another length, a cut frame, bytes after it: refused. */
+            ASSERT_EQ(nv_decompress(z, len, n + 1, &back), NV_EPARSE);
+            if (n)
+                ASSERT_EQ(nv_decompress(z, len, n - 1, &back), NV_EPARSE);
+            ASSERT_EQ(nv_decompress(z, len - 1, n, &back), NV_EPARSE);
+            bad = malloc(len + 1);
+            ASSERT(bad);
+            memcpy(bad, z, len);
+            bad[len] = 'x';
+            ASSERT_EQ(nv_decompress(bad, len + 1, n, &back), NV_EPARSE);
+            ASSERT_EQ(nv_decompress(t, n, n, &back), NV_EPARSE);
+            free(bad);
+            free(t);
+            nv_compress_free(c);
+        }
+}
+
+NV_TEST(compress_survives_every_allocation_failure)
+{
+    char t[5000], *back = NULL;
+    const void *z;
+    size_t len;
+
+    some_text(t, sizeof t, 3, 1);
+    for (long n = 0;; n++) {
+        nv_alloc_fail_after(n);
+        struct nv_compress *c = nv_compress_new((size_t)1 << 20);
+        enum nv_rc rc = c ? nv_compress_add(c, t, sizeof t) : NV_ENOMEM;
+        if (!rc)
+            rc = nv_compress_end(c, &z, &len);
+        if (!rc)
+            rc = nv_decompress(z, len, sizeof t, &back);
+        int failed = nv_alloc_failed();
+        nv_alloc_fail_after(-1);
+        nv_compress_free(c);
+        if (!failed) {
+            ASSERT_EQ(rc, NV_OK);
+            ASSERT(memcmp(back, t, sizeof t) == 0);
+            nv_free(back);
+            break;
+        }
+        ASSERT_EQ(rc, NV_ENOMEM);
     }
 }

@@ -313,6 +313,11 @@ NV_TEST(fdiff_finds_what_a_month_of_changes_moved)
     ASSERT(d.network[1] > d.network[0]);
     ASSERT(d.nscores >= 1);
     ASSERT_STREQ(d.scores[0].flow, "power-13");
+    /* The new flow's margins count from "more than 3". */
+    ASSERT_EQ(d.nmargins, 2);
+    ASSERT_EQ(d.fell, 2);
+    ASSERT(d.margins[0].fa == NV_NONE && d.margins[0].to.k == 2);
+    ASSERT(d.margins[1].kind == 1 && d.margins[1].to.k == 1);
     release(&d, f);
 
     /* The core router swap alone resolves a violation, worsens nothing. */
@@ -330,11 +335,59 @@ NV_TEST(fdiff_finds_what_a_month_of_changes_moved)
 
     ASSERT_EQ(fdiff(a, a, p, &d, f), NV_OK);
     ASSERT_EQ(d.nlevels + d.nviolations + d.nreleases + d.nscores, 0);
+    ASSERT(d.margins_known);
+    ASSERT_EQ(d.nmargins + d.fell, 0);
     release(&d, f);
     nv_model_free(a);
     nv_model_free(b);
     nv_model_free(c);
     nv_policy_free(p);
+}
+
+/* The margin change of flow fb, kind k, in d, or NULL. */
+static const struct nv_fdiff_margin *margin_of(const struct nv_fdiff *d,
+                                               uint32_t fb, int k)
+{
+    for (uint32_t i = 0; i < d->nmargins; i++)
+        if (d->margins[i].fb == fb && d->margins[i].kind == k)
+            return &d->margins[i];
+    return NULL;
+}
+
+/* f1 goes from s to t through x (Nokia) or y (Cisco); in b, y is a
+ * Nokia too, so Nokia alone can cut f1, and a new flow f2 from x to y
+ * passes through s or t, both Ericsson. */
+NV_TEST(fdiff_reports_margins_that_fell)
+{
+    struct nv_model *a = example("tests/data/store/margin-a.json");
+    struct nv_model *b = example("tests/data/store/margin-b.json");
+    const struct nv_fdiff_margin *c;
+    struct nv_fdiff d;
+    struct nv_findings f[2];
+
+    ASSERT(a && b);
+    ASSERT_EQ(fdiff(a, b, NULL, &d, f), NV_OK);
+    ASSERT(d.margins_known);
+    ASSERT_EQ(d.nmargins, 4);
+    ASSERT_EQ(d.fell, 4);
+    ASSERT((c = margin_of(&d, 0, 0)) != NULL);
+    ASSERT(c->fell && c->fa == 0 && c->from.k == 2 && c->to.k == 1);
+    ASSERT_STREQ(f[1].x.groups.v[c->to.witness[0]].id, "vendor:nokia");
+    ASSERT((c = margin_of(&d, 1, 0)) != NULL);
+    ASSERT(c->fell && c->fa == NV_NONE && c->to.k == 1);
+    ASSERT_STREQ(f[1].x.groups.v[c->to.witness[0]].id, "vendor:ericsson");
+    /* Falling margins alone do not make the change worse. */
+    ASSERT(!nv_fdiff_worse(&d));
+    release(&d, f);
+
+    /* Back again: f1's margins rise, nothing falls. */
+    ASSERT_EQ(fdiff(b, a, NULL, &d, f), NV_OK);
+    ASSERT_EQ(d.nmargins, 2);
+    ASSERT_EQ(d.fell, 0);
+    ASSERT(d.margins[0].from.k == 1 && d.margins[0].to.k == 2);
+    release(&d, f);
+    nv_model_free(a);
+    nv_model_free(b);
 }
 
 static char *posture_text(const struct nv_posture *ps, size_t *len)
@@ -371,6 +424,14 @@ NV_TEST(posture_reads_back_what_it_wrote)
     ASSERT_EQ(nv_posture_compute(&f, p, &ps, &err), NV_OK);
     ASSERT_EQ(ps.nrules, nv_policy_rules(p));
     ASSERT(ps.violations > 0 && ps.flows[NV_LEVEL_MUST] > 0);
+    ASSERT(ps.margins_known);
+    for (int k = 0; k < NV_MARGIN_KINDS; k++) {
+        uint32_t sum = 0;
+        for (int i = 0; i <= NV_MARGIN_MAX + 1; i++)
+            sum += ps.margins[k][i];
+        ASSERT_EQ(sum, f.x.nflows);
+    }
+    ASSERT(ps.margins[0][1] > 0); /* flows one vendor can cut */
     char *text = posture_text(&ps, &len);
     ASSERT(text);
     /* Every allocation of the reader failing in turn. */
@@ -389,6 +450,17 @@ NV_TEST(posture_reads_back_what_it_wrote)
     ASSERT(again && len == len2 && memcmp(text, again, len) == 0);
     ASSERT_EQ(nv_posture_read("{\"flows\": 1}", 12, "row", &back, &err),
               NV_EPARSE);
+    /* Margins not worked out are written as null and read back so. */
+    struct nv_posture unknown = ps;
+    memset(unknown.margins, 0, sizeof unknown.margins);
+    unknown.margins_known = 0;
+    char *nul = posture_text(&unknown, &len);
+    ASSERT(nul && strstr(nul, "\"margins\":null"));
+    struct nv_posture back2;
+    ASSERT_EQ(nv_posture_read(nul, len, "row", &back2, &err), NV_OK);
+    ASSERT(!back2.margins_known && back2.margins[0][1] == 0);
+    nv_posture_release(&back2);
+    free(nul);
     free(text);
     free(again);
     nv_posture_release(&ps);

@@ -7,6 +7,8 @@
 
 #include "core/alloc.h"
 #include "core/crypto.h"
+#include "model/load.h"
+#include "model/save.h"
 #include "store/store.h"
 
 #include <stdio.h>
@@ -122,6 +124,75 @@ NV_TEST(store_adds_names_and_reads_back)
 }
 
 /* Two ids that share their first four hex digits make "abcd" ambiguous. */
+/* A model added whole is hashed and compressed as it is written: the
+ * same id as its canonical text added, and the same text back. */
+NV_TEST(store_adds_a_model_as_its_canonical_text)
+{
+    const char *path = tmp_path("m.db"), *file = "examples/national/model.json";
+    struct nv_store *s = NULL;
+    struct nv_model *m = NULL;
+    struct nv_err err;
+    char id1[NV_SHA256_HEX], id2[NV_SHA256_HEX], *text = NULL, *back = NULL;
+    size_t len = 0, blen = 0;
+    int added = 0;
+
+    ASSERT_EQ(nv_load_model(&file, 1, &m, &err), NV_OK);
+    ASSERT_EQ(nv_save_json_text(m, &text, &len, &err), NV_OK);
+    struct nv_snapshot_new sn = {text, len, "tester", "a change", "t", {0}};
+    ASSERT_EQ(nv_store_create(path, &err), NV_OK);
+    ASSERT_EQ(nv_store_open(path, &s, &err), NV_OK);
+    ASSERT_EQ(nv_store_add_model(s, m, &sn, id1, &added, &err), NV_OK);
+    ASSERT_EQ(added, 1);
+    ASSERT_EQ(nv_store_add(s, &sn, id2, &added, &err), NV_OK);
+    ASSERT_EQ(added, 0);
+    ASSERT_STREQ(id1, id2);
+    ASSERT_EQ(nv_store_get(s, id1, &back, &blen, NULL, NULL, &err), NV_OK);
+    ASSERT(blen == len && memcmp(back, text, len) == 0);
+    nv_free(back);
+    /* Every allocation failing in turn: an error, or the same id. */
+    for (long n = 0;; n++) {
+        nv_alloc_fail_after(n);
+        enum nv_rc rc = nv_store_add_model(s, m, &sn, id2, &added, &err);
+        int failed = nv_alloc_failed();
+        nv_alloc_fail_after(-1);
+        ASSERT(rc == NV_OK || (failed && rc == NV_ENOMEM));
+        if (!failed)
+            break;
+    }
+    ASSERT_STREQ(id1, id2);
+    nv_store_close(s);
+    nv_free(text);
+    nv_model_free(m);
+}
+
+/* Snapshots kept as text (schema 2 and before) and compressed ones live
+ * side by side and read back alike. */
+NV_TEST(store_reads_text_and_compressed_snapshots)
+{
+    const char *path = tmp_path("mixed.db");
+    struct nv_store *s = NULL;
+    struct nv_err err;
+    char id[4][NV_SHA256_HEX], text[200], *back = NULL;
+    size_t len = 0;
+
+    ASSERT_EQ(nv_store_create(path, &err), NV_OK);
+    ASSERT_EQ(nv_store_open(path, &s, &err), NV_OK);
+    for (unsigned i = 0; i < 4; i++) {
+        nv_store_keep_raw(i % 2);
+        ASSERT_EQ(add(s, i, id[i], NULL), NV_OK);
+    }
+    nv_store_keep_raw(0);
+    nv_store_close(s);
+    ASSERT_EQ(nv_store_open(path, &s, &err), NV_OK);
+    for (unsigned i = 0; i < 4; i++) {
+        ASSERT_EQ(nv_store_get(s, id[i], &back, &len, NULL, NULL, &err), NV_OK);
+        ASSERT(len == text_of(i, text, sizeof text) &&
+               memcmp(back, text, len) == 0);
+        nv_free(back);
+    }
+    nv_store_close(s);
+}
+
 NV_TEST(store_refuses_an_ambiguous_prefix)
 {
     const char *path = tmp_path("amb.db");
