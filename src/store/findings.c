@@ -15,6 +15,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 /* How many flows the score's change is explained by. */
@@ -306,7 +307,7 @@ static enum nv_rc channel_cells(const struct nv_policy *p,
         struct nv_fdiff_release *r = &d->releases[d->nreleases++];
         *r =
             (struct nv_fdiff_release){pb, fb, (enum nv_class)c, ca.d, cb.d, ""};
-        memcpy(r->why, cb.why, sizeof r->why);
+        snprintf(r->why, sizeof r->why, "%s", cb.why);
     }
     return NV_OK;
 }

@@ -70,7 +70,7 @@ struct nv_fdiff_release {
     uint32_t partner, flow; /* in the new model */
     enum nv_class c;
     enum nv_release from, to;
-    char why[160]; /* the new decision's reason */
+    char why[400]; /* the new decision's reason (a release cell's) */
 };
 
 /* A flow's margin for one kind of group that changed: k as in
