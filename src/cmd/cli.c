@@ -15,6 +15,7 @@
 #include "exposure/groups.h"
 #include "core/parse.h"
 #include "core/progress.h"
+#include "plan/costs.h"
 #include "screen/screen.h"
 
 #include <errno.h>
@@ -393,6 +394,25 @@ enum nv_rc nv_cli_exposure(const struct nv_model *m, int threads,
                                  nv_cli_progress()};
 
     return nv_exposure_compute_opts(m, &o, x, err);
+}
+
+int nv_cli_load_costs(const char *path, const struct nv_model *m,
+                      struct nv_costs **c)
+{
+    struct nv_file f;
+    struct nv_err err;
+    enum nv_rc rc;
+
+    *c = NULL;
+    if (!path)
+        return NV_EXIT_OK;
+    nv_err_clear(&err);
+    rc = nv_file_read(&f, path, (size_t)64 << 20, &err);
+    if (!rc) {
+        rc = nv_costs_load(m, path, f.data, f.len, c, &err);
+        nv_file_release(&f);
+    }
+    return rc ? nv_cli_fail(&err) : NV_EXIT_OK;
 }
 
 double nv_cli_seconds(void)

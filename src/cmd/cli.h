@@ -208,6 +208,12 @@ enum nv_rc nv_cli_exposure(const struct nv_model *m, int threads,
                            struct nv_exposure *x, struct nv_err *err) NV_WUR;
 
 /* A monotonic clock in seconds, for --timing. */
+/* The costs file of --costs (plan/costs.h), read for m; *c is NULL
+ * without one.  Free it with nv_costs_free. */
+struct nv_costs;
+int nv_cli_load_costs(const char *path, const struct nv_model *m,
+                      struct nv_costs **c);
+
 double nv_cli_seconds(void);
 
 /* Print "netvet: <cmd>: message" to stderr and return NV_EXIT_USAGE. */

@@ -315,26 +315,6 @@ static int print_json(const struct nv_model *m, const struct nv_policy *p,
     return rc ? nv_cli_fail(&err) : NV_EXIT_OK;
 }
 
-/* The costs file of --costs, read for m (NULL without one). */
-static int load_costs(const char *path, const struct nv_model *m,
-                      struct nv_costs **c)
-{
-    struct nv_file f;
-    struct nv_err err;
-    enum nv_rc rc;
-
-    *c = NULL;
-    if (!path)
-        return NV_EXIT_OK;
-    nv_err_clear(&err);
-    rc = nv_file_read(&f, path, (size_t)64 << 20, &err);
-    if (!rc) {
-        rc = nv_costs_load(m, path, f.data, f.len, c, &err);
-        nv_file_release(&f);
-    }
-    return rc ? nv_cli_fail(&err) : NV_EXIT_OK;
-}
-
 static int write_change(const struct nv_model *m, const struct nv_plan *pl,
                         const char *path)
 {
@@ -367,7 +347,7 @@ static int run(const struct nv_cmd_spec *spec, const struct plan_opts *o,
     nv_err_clear(&err);
     rc = rc ? rc : nv_cli_load_policy(spec, &o->packs, &p);
     rc = rc ? rc : nv_cli_load_model(spec, args, &o->lists, &m);
-    rc = rc ? rc : load_costs(o->costs, m, &costs);
+    rc = rc ? rc : nv_cli_load_costs(o->costs, m, &costs);
     po.costs = costs;
     if (!rc && nv_cli_exposure(m, 0, &x, &err))
         rc = nv_cli_fail(&err);

@@ -10,6 +10,7 @@
 #include "core/parse.h"
 #include "report/report.h"
 #include "model/save.h"
+#include "plan/costs.h"
 #include "store/findings.h"
 #include "store/posture.h"
 
@@ -84,7 +85,8 @@ struct report_opts {
     const char *store;
     struct nv_strlist baseline; /* an earlier version: files or STORE@REF */
     const char *title, *organisation, *marking, *pdf;
-    int plan; /* --plan: recommended actions */
+    int plan;          /* --plan: recommended actions */
+    const char *costs; /* --costs: the plan's replacement costs */
 };
 
 /* The posture of every snapshot of a store, as points of the chart. */
@@ -228,22 +230,28 @@ static int find_group(const struct nv_cmd_spec *spec, const struct nv_model *m,
 }
 
 /* The plan of the recommended actions: from the report's year, no
- * budget limit, the default goal. */
+ * budget limit, the default goal, the costs of --costs. */
 static int plan_for(const struct nv_cmd_spec *spec, const struct nv_model *m,
                     const struct nv_exposure *x, const struct nv_policy *p,
-                    const char *date, struct nv_plan *pl)
+                    const char *date, const char *costs, struct nv_plan *pl)
 {
     struct nv_plan_opts po = {2000, 0, 0, 1, 60, 10000, NULL};
+    struct nv_costs *c = NULL;
     struct nv_err err;
     int64_t year;
+    int rc;
 
     if (!p)
         return nv_cli_usage_error(spec, "--plan needs --policy");
     if (nv_parse_i64(date, 4, 1900, 2999, &year) == NV_OK)
         po.from = (int)year;
+    rc = nv_cli_load_costs(costs, m, &c);
+    po.costs = c;
     nv_err_clear(&err);
-    return nv_plan_make(m, x, p, &po, pl, &err) ? nv_cli_fail(&err)
-                                                : NV_EXIT_OK;
+    if (!rc && nv_plan_make(m, x, p, &po, pl, &err))
+        rc = nv_cli_fail(&err);
+    nv_costs_free(c);
+    return rc;
 }
 
 /* The earlier version the release decisions are compared with. */
@@ -390,8 +398,11 @@ static int prepare(const struct nv_cmd_spec *spec, const struct report_opts *o,
         rc = load_history(o->store, st->p, st->key, st->date, &st->h);
     if (!rc)
         rc = load_baseline(spec, o, st);
+    if (!rc && o->costs && !o->plan)
+        rc = nv_cli_usage_error(spec, "--costs needs --plan");
     if (!rc && o->plan)
-        rc = plan_for(spec, st->m, &st->f.x, st->p, st->date, &st->pl);
+        rc =
+            plan_for(spec, st->m, &st->f.x, st->p, st->date, o->costs, &st->pl);
     st->planned = !rc && o->plan;
     return rc;
 }
@@ -481,6 +492,8 @@ int cmd_report(int argc, char **argv)
          "also print the report to this PDF (needs Chromium)"},
         {"plan", NV_OPT_FLAG, &o.plan, NULL,
          "recommended actions: the replacement plan of the policy's rules"},
+        {"costs", NV_OPT_STRING, &o.costs, "FILE",
+         "the plan's replacement costs (CSV, as 'netvet plan --costs')"},
     };
     const struct nv_cmd_spec spec = {"report", "MODEL...",
                                      about,    examples,

@@ -225,7 +225,7 @@ struct nv_model {
     struct nv_vendor_res *vres; /* non-exact resolutions, in order found */
     uint32_t nvres;
     size_t vres_cap;
-    struct nv_file backing; /* a binary snapshot the strings point into */
+    struct nv_file backing;       /* a binary snapshot the strings point into */
     struct nv_progress *progress; /* borrowed: ticked while loading */
 };
 

@@ -129,6 +129,15 @@ $ netvet report examples/national/model.json --plan -o never.html
 ? 2
 2~ --plan needs --policy
 
+# The plan's costs from a costs file, as `netvet plan --costs` reads it:
+# the AMF named at 1 instead of its 250,000.
+$ d=$(mktemp -d) && trap 'rm -rf "$d"' EXIT && printf 'asset,kind,layer,cost\ndc-3-amf,,,1\n' > "$d/c.csv" && netvet report examples/national/model.json --policy uk-2020 --date 2026-06-01 --plan --costs "$d/c.csv" -o "$d/r.html" && grep -o 'the cheapest plan (proven optimal), cost [0-9]*' "$d/r.html"
+> the cheapest plan (proven optimal), cost 13735001
+
+$ netvet report examples/national/model.json --costs costs.csv -o never.html
+? 2
+2~ --costs needs --plan
+
 # The vendor margin of the critical flows, as `assess --margin` counts it
 # (68 flows a single supplier could cut, 12 that take two); partners by
 # the classes they may not receive; rules broken once say so; vendor
