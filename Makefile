@@ -76,10 +76,11 @@ $(BUILD)/test/%.o: %.c | $(DEPS_STAMP)
 	@echo "CC $< (test)"
 	@$(CC) $(CPPFLAGS_ALL) -DNV_TESTING -I$(BUILD)/test $(CFLAGS_ALL) -c $< -o $@
 
+# Archives are made afresh, so that the object of a deleted source leaves.
 $(BUILD)/libnetvet.a: $(LIB_OBJ)
-	@$(AR) rcs $@ $^
+	@rm -f $@ && $(AR) rcs $@ $^
 $(BUILD)/test/libnetvet.a: $(TLIB_OBJ)
-	@$(AR) rcs $@ $^
+	@rm -f $@ && $(AR) rcs $@ $^
 
 $(NETVET): $(CMD_OBJ) $(BUILD)/libnetvet.a
 	@echo "LD $@"

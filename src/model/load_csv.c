@@ -15,6 +15,7 @@
 #include "core/csv.h"
 #include "core/file.h"
 #include "model/load.h"
+#include "core/progress.h"
 #include "model/load_int.h"
 
 #include <ctype.h>
@@ -176,6 +177,7 @@ static enum nv_rc read_rows(struct nv_model *m, enum nv_table t, uint32_t src,
                             struct nv_csv *c, const struct nv_field **cols,
                             size_t ncols, struct nv_err *err)
 {
+    size_t seen = c->pos;
     int got = 1;
     enum nv_rc rc = NV_OK;
 
@@ -183,6 +185,9 @@ static enum nv_rc read_rows(struct nv_model *m, enum nv_table t, uint32_t src,
         rc = nv_csv_next(c, &got, err);
         if (!rc && got)
             rc = read_row(m, t, src, c, cols, ncols, err);
+        /* Bytes read, added: both halves of a split table count. */
+        nv_progress_add(m->progress, c->pos - seen);
+        seen = c->pos;
     }
     return rc;
 }
@@ -306,6 +311,7 @@ enum nv_rc nv_load_csv_bundle(struct nv_model *m, const char *dir,
         if (rc)
             return rc;
         rc = nv_model_add_source(m, path, &src, err);
+        nv_progress_begin(m->progress, "loading", path, f.len);
         if (!rc)
             rc = nv_load_csv_table(m, order[i], src, f.data, f.len, err);
         nv_file_release(&f);

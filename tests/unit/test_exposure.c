@@ -514,8 +514,8 @@ static int hostile(const struct net *n, int v)
     return worst >= NV_DESIG_HIGH_RISK;
 }
 
-/* Whether t can be reached from s without the assets of x, through any
- * asset: the report's choke points are cut vertices of the whole graph. */
+/* Whether t can be reached from s without the assets of x, passing only
+ * through transit assets (the ends may be non-transit), as routes do. */
 static int reach(const struct net *n, int s, int t, unsigned x)
 {
     unsigned seen = 1u << s, frontier = seen;
@@ -525,7 +525,9 @@ static int reach(const struct net *n, int s, int t, unsigned x)
     while (frontier) {
         unsigned next = 0;
         for (int v = 0; v < n->nv; v++)
-            for (int w = 0; (frontier >> v & 1) && w < n->nv; w++)
+            for (int w = 0;
+                 (frontier >> v & 1) && (v == s || n->transit[v]) && w < n->nv;
+                 w++)
                 if (!(seen >> w & 1) && !(x >> w & 1) && link_cost(n, v, w, -1))
                     next |= 1u << w;
         seen |= next;
