@@ -275,7 +275,7 @@ static enum nv_rc failover_source(struct nv_xctx *c, struct failover_scratch *w,
         if (all && b->nin[v] == 1)
             rc = reroute(c, w, i, link, p, end);
         if (!rc && under)
-            rc = reroute(c, w, i, asset, p + 1, end);
+            rc = reroute(c, w, i, asset, p, end);
     }
     return rc;
 }

@@ -20,6 +20,9 @@ enum nv_rc nv_routes_init(struct nv_routes *r, const struct nv_model *m,
     size_t n = (size_t)m->graph.n + 1;
 
     memset(r, 0, sizeof *r);
+    r->pfirst = nv_calloc(n, sizeof *r->pfirst);
+    r->pred = nv_calloc((size_t)m->graph.off[m->graph.n] + 1, sizeof *r->pred);
+    r->fwd = nv_calloc(n, sizeof *r->fwd);
     r->m = m;
     r->dist = nv_calloc(n, sizeof *r->dist);
     r->known = nv_calloc(n, sizeof *r->known);
@@ -33,8 +36,12 @@ enum nv_rc nv_routes_init(struct nv_routes *r, const struct nv_model *m,
     r->nin = nv_calloc(n, sizeof *r->nin);
     r->inlink = nv_calloc(n, sizeof *r->inlink);
     if (r->dist && r->known && r->wanted && r->settled && r->on && r->queue &&
-        r->count && r->idom && r->depth && r->nin && r->inlink)
+        r->count && r->idom && r->depth && r->nin && r->inlink && r->pfirst &&
+        r->pred && r->fwd) {
+        for (uint32_t v = 0; v < m->graph.n; v++)
+            r->fwd[v] = NV_ASSETS(m)[v].transit;
         return NV_OK;
+    }
     nv_routes_release(r);
     return nv_err_set(err, NV_ENOMEM, "out of memory");
 }
@@ -52,6 +59,9 @@ void nv_routes_release(struct nv_routes *r)
     nv_free(r->depth);
     nv_free(r->nin);
     nv_free(r->inlink);
+    nv_free(r->pfirst);
+    nv_free(r->pred);
+    nv_free(r->fwd);
     nv_free(r->heap);
     memset(r, 0, sizeof *r);
 }
@@ -122,7 +132,7 @@ static int leaves(const struct nv_routes *r, uint32_t u)
 {
     if (r->fail.kind == NV_FAIL_ASSET && r->fail.id == u)
         return 0;
-    return u == r->src || NV_ASSETS(r->m)[u].transit;
+    return u == r->src || r->fwd[u];
 }
 
 /* Whether half-edge k is usable: its link and its far end not failed. */
@@ -192,6 +202,21 @@ static void take(struct nv_routes *r, uint32_t v, uint32_t *n)
     r->queue[(*n)++] = v;
 }
 
+/* Put on the routes v's tight predecessors of base's search, but those
+ * inside the region: outside it, distances are base's, and a
+ * predecessor inside has a longer one now. */
+static void take_base(struct nv_routes *r, uint32_t v, uint32_t *n)
+{
+    const struct nv_routes *b = r->base;
+    const uint32_t *adj = r->m->graph.adj;
+
+    for (uint32_t i = b->pfirst[v]; i < b->pfirst[v] + b->nin[v]; i++) {
+        uint32_t u = adj[b->pred[i]];
+        if (r->tin[u] < r->lo || r->tin[u] >= r->hi)
+            take(r, u, n);
+    }
+}
+
 uint32_t nv_routes_back(struct nv_routes *r, uint32_t t)
 {
     const struct nv_graph *g = &r->m->graph;
@@ -203,7 +228,13 @@ uint32_t nv_routes_back(struct nv_routes *r, uint32_t t)
     take(r, t, &n);
     for (uint32_t i = 0; i < n; i++) {
         uint32_t v = r->queue[i];
-        for (uint32_t k = g->off[v]; v != r->src && k < g->off[v + 1]; k++)
+        if (v == r->src)
+            continue;
+        if (!own(r, v) && r->base->pepoch == r->base->epoch) {
+            take_base(r, v, &n);
+            continue;
+        }
+        for (uint32_t k = g->off[v]; k < g->off[v + 1]; k++)
             if (nv_routes_tight_in(r, v, k))
                 take(r, g->adj[k], &n);
     }
@@ -320,25 +351,40 @@ static uint32_t meet(const struct nv_routes *r, uint32_t a, uint32_t b)
     return a;
 }
 
+/* The tight links into every settled asset, in settling order. */
+static void preds(struct nv_routes *r)
+{
+    const struct nv_graph *g = &r->m->graph;
+    uint32_t top = 0;
+
+    for (uint32_t i = 0; i < r->nsettled; i++) {
+        uint32_t v = r->settled[i];
+        r->pfirst[v] = top;
+        for (uint32_t k = g->off[v]; v != r->src && k < g->off[v + 1]; k++)
+            if (nv_routes_tight_in(r, v, k))
+                r->pred[top++] = k;
+        r->nin[v] = top - r->pfirst[v];
+    }
+    r->pepoch = r->epoch;
+}
+
 /* Immediate dominators of the route DAG's assets in settling order, up
  * to t: all settled assets when t is NV_NONE, else those marked by _back.
  * An asset's is the nearest common dominator of its tight predecessors.
- * Also each asset's tight links in (nin) and the last of them (inlink). */
+ * Also each asset's tight links in (preds) and the last of them. */
 static void dominators(struct nv_routes *r, uint32_t t)
 {
     const struct nv_graph *g = &r->m->graph;
 
+    preds(r);
     for (uint32_t i = 0; i < r->nsettled; i++) {
         uint32_t v = r->settled[i], d = NV_NONE;
         if (t != NV_NONE && r->on[v] != r->mark)
             continue;
-        r->nin[v] = 0;
-        for (uint32_t k = g->off[v]; v != r->src && k < g->off[v + 1]; k++) {
-            if (!nv_routes_tight_in(r, v, k))
-                continue;
-            r->nin[v]++;
-            r->inlink[v] = g->link[k];
-            d = d == NV_NONE ? g->adj[k] : meet(r, d, g->adj[k]);
+        for (uint32_t j = r->pfirst[v]; j < r->pfirst[v] + r->nin[v]; j++) {
+            uint32_t u = g->adj[r->pred[j]];
+            r->inlink[v] = g->link[r->pred[j]];
+            d = d == NV_NONE ? u : meet(r, d, u);
         }
         r->idom[v] = d == NV_NONE ? v : d;
         r->depth[v] = d == NV_NONE ? 0 : r->depth[d] + 1;

@@ -42,6 +42,11 @@ struct nv_routes {
     uint32_t *count; /* nv_routes_count's route numbers */
     uint32_t mark;
     uint32_t *idom, *depth, *nin, *inlink; /* nv_routes_failures' */
+    /* the tight half-edges into each settled asset v, pred[pfirst[v] ..
+     * pfirst[v] + nin[v]), listed with the dominators (valid while
+     * pepoch == epoch) */
+    uint32_t *pfirst, *pred, pepoch;
+    unsigned char *fwd; /* per asset: forwards traffic (transit) */
     /* A rerouted search (nv_routes_reroute) computes distances only in
      * a region, the assets order[lo .. hi) of base's search; outside it,
      * base's distances hold. */
@@ -100,18 +105,21 @@ enum nv_rc nv_routes_failures(struct nv_routes *r, uint32_t f,
                               struct nv_fail *fails, uint32_t *n) NV_WUR;
 
 /* Immediate dominators (idom, depth) of every asset settled by the last
- * search, in the DAG of its tight links, with each asset's number of
- * tight links in (nin) and the last of them (inlink). */
+ * search, in the DAG of its tight links, with each asset's tight links in
+ * (nin of them from pred[pfirst]) and the last of them (inlink). */
 void nv_routes_dominators(struct nv_routes *r);
 
 /*
  * Distances from base's source with fail taken out, recomputed only for
- * the assets order[lo .. hi) (tin[v] is v's position in order): those
- * whose every least-cost path from the source crossed the failure; the
- * others keep base's.  Seeds the region from its neighbours outside and
+ * the assets order[lo .. hi) (tin[v] is v's position in order): the
+ * subtree of base's dominator tree under the failed asset or link, whose
+ * every least-cost path from the source crossed the failure; the others
+ * keep base's.  Seeds the region from its neighbours outside and
  * searches inside it until the n targets (all in the region) are
- * settled.  base must be a full search (no targets).  nv_routes_back then
- * walks the routes of the network without the failure.
+ * settled.  base must be a full search (no targets) with its dominators.
+ * nv_routes_back then walks the routes of the network without the
+ * failure: base's tight links outside the region, that never come from
+ * inside it, and the search's own inside.
  */
 enum nv_rc nv_routes_reroute(struct nv_routes *r, const struct nv_routes *base,
                              struct nv_fail fail, const uint32_t *order,
