@@ -146,6 +146,11 @@ struct failover_scratch {
      * v, its subtree is order[tin[v] .. tout[v]); below[i]: targets in
      * order[0 .. i) */
     uint32_t *kids, *koff, *order, *tin, *tout, *below, *stack, *targets;
+    /* redo[t] == stamp: a route to t after the lone link into the failed
+     * asset's position failed passes through the asset (linked: that
+     * link was searched) */
+    uint32_t *redo, stamp;
+    int linked;
 };
 
 /* A declared path, or a flow searched alone: each failure that moves the
@@ -206,34 +211,58 @@ static int wants_failover(const struct nv_xctx *c, uint32_t f)
            fl->classification >= c->x->failover_from;
 }
 
-/* One failure of source i's tree, whose region is order[lo .. hi): the
- * flows ending there get the groups of their new routes. */
+/* One failure of source i's tree and its region, order[lo .. hi). */
+struct failure {
+    struct nv_fail fail;
+    uint32_t lo, hi;
+};
+
+/* Whether flow f, of the failure's source, is searched again: it ends in
+ * the region, not on the failed asset; after an asset failure, only if
+ * the lone link into the asset was not searched first or left a route
+ * through the asset (redo). */
+static int moved(const struct nv_xctx *c, const struct failover_scratch *w,
+                 const struct failure *e, uint32_t f)
+{
+    uint32_t t = NV_FLOWS(c->m)[f].dst.idx;
+
+    if (!wants_failover(c, f) || w->tin[t] < e->lo || w->tin[t] >= e->hi)
+        return 0;
+    if (e->fail.kind != NV_FAIL_ASSET)
+        return 1;
+    return e->fail.id != t && (!w->linked || w->redo[t] == w->stamp);
+}
+
+/*
+ * The flows of source i that end in a failure's region get the groups of
+ * their new routes.  After the lone link into asset v fails, a route that
+ * avoids v is a least-cost route without v too (the network without v
+ * lacks that link as well, so nothing there is cheaper): only the flows
+ * whose new routes pass through v are searched again when v fails.
+ */
 static enum nv_rc reroute(struct nv_xctx *c, struct failover_scratch *w,
-                          uint32_t i, struct nv_fail fail, uint32_t lo,
-                          uint32_t hi)
+                          uint32_t i, const struct failure *e)
 {
     const struct nv_flow *fl = NV_FLOWS(c->m);
-    uint32_t n = 0, nb;
+    uint32_t n = 0, nb, v = w->order[e->lo];
     enum nv_rc rc;
 
-    for (uint32_t k = c->soff[i]; k < c->soff[i + 1]; k++) {
-        uint32_t t = fl[c->sflows[k]].dst.idx;
-        if (wants_failover(c, c->sflows[k]) && w->tin[t] >= lo &&
-            w->tin[t] < hi && !(fail.kind == NV_FAIL_ASSET && fail.id == t))
-            w->targets[n++] = t;
-    }
+    for (uint32_t k = c->soff[i]; k < c->soff[i + 1]; k++)
+        if (moved(c, w, e, c->sflows[k]))
+            w->targets[n++] = fl[c->sflows[k]].dst.idx;
     if (!n)
         return NV_OK;
-    rc = nv_routes_reroute(&w->r, &w->base, fail, w->order, w->tin, lo, hi,
-                           w->targets, n);
+    rc = nv_routes_reroute(&w->r, &w->base, e->fail, w->order, w->tin, e->lo,
+                           e->hi, w->targets, n);
     for (uint32_t k = c->soff[i]; !rc && k < c->soff[i + 1]; k++) {
         uint32_t f = c->sflows[k], t = fl[f].dst.idx;
-        if (!wants_failover(c, f) || w->tin[t] < lo || w->tin[t] >= hi ||
-            (fail.kind == NV_FAIL_ASSET && fail.id == t))
+        if (!moved(c, w, e, f))
             continue;
         nb = nv_routes_back(&w->r, t);
         for (uint32_t q = 0; q < nb; q++)
             nv_xctx_raise_asset(c, f, w->r.queue[q], NV_LEVEL_FAILOVER);
+        if (e->fail.kind == NV_FAIL_LINK && nb && w->r.on[v] == w->r.mark)
+            w->redo[t] = w->stamp;
     }
     return rc;
 }
@@ -270,12 +299,14 @@ static enum nv_rc failover_source(struct nv_xctx *c, struct failover_scratch *w,
         uint32_t v = w->order[p], end = w->tout[v];
         uint32_t all = w->below[end] - w->below[p];
         uint32_t under = w->below[end] - w->below[p + 1];
-        struct nv_fail link = {NV_FAIL_LINK, b->inlink[v]};
-        struct nv_fail asset = {NV_FAIL_ASSET, v};
-        if (all && b->nin[v] == 1)
-            rc = reroute(c, w, i, link, p, end);
+        struct failure link = {{NV_FAIL_LINK, b->inlink[v]}, p, end};
+        struct failure asset = {{NV_FAIL_ASSET, v}, p, end};
+        w->linked = all && b->nin[v] == 1;
+        w->stamp++;
+        if (w->linked)
+            rc = reroute(c, w, i, &link);
         if (!rc && under)
-            rc = reroute(c, w, i, asset, p, end);
+            rc = reroute(c, w, i, &asset);
     }
     return rc;
 }
@@ -310,8 +341,9 @@ void *nv_xctx_failover_worker(void *arg)
     w.below = nv_calloc(n + 1, sizeof *w.below);
     w.stack = nv_calloc(3 * n, sizeof *w.stack);
     w.targets = nv_calloc((size_t)c->x->nflows + 1, sizeof *w.targets);
+    w.redo = nv_calloc(n, sizeof *w.redo);
     ok = w.fails && w.kids && w.koff && w.order && w.tin && w.tout && w.below &&
-         w.stack && w.targets;
+         w.stack && w.targets && w.redo;
     if (!ok || nv_routes_init(&w.r, c->m, NULL) ||
         nv_routes_init(&w.base, c->m, NULL))
         atomic_store(&c->failed, 1);
@@ -329,5 +361,6 @@ void *nv_xctx_failover_worker(void *arg)
     nv_free(w.below);
     nv_free(w.stack);
     nv_free(w.targets);
+    nv_free(w.redo);
     return NULL;
 }
