@@ -23,6 +23,7 @@ enum nv_rc nv_routes_init(struct nv_routes *r, const struct nv_model *m,
     r->pfirst = nv_calloc(n, sizeof *r->pfirst);
     r->pred = nv_calloc((size_t)m->graph.off[m->graph.n] + 1, sizeof *r->pred);
     r->fwd = nv_calloc(n, sizeof *r->fwd);
+    r->done = nv_calloc(n, sizeof *r->done);
     r->m = m;
     r->dist = nv_calloc(n, sizeof *r->dist);
     r->known = nv_calloc(n, sizeof *r->known);
@@ -37,7 +38,7 @@ enum nv_rc nv_routes_init(struct nv_routes *r, const struct nv_model *m,
     r->inlink = nv_calloc(n, sizeof *r->inlink);
     if (r->dist && r->known && r->wanted && r->settled && r->on && r->queue &&
         r->count && r->idom && r->depth && r->nin && r->inlink && r->pfirst &&
-        r->pred && r->fwd) {
+        r->pred && r->fwd && r->done) {
         for (uint32_t v = 0; v < m->graph.n; v++)
             r->fwd[v] = NV_ASSETS(m)[v].transit;
         return NV_OK;
@@ -62,6 +63,7 @@ void nv_routes_release(struct nv_routes *r)
     nv_free(r->pfirst);
     nv_free(r->pred);
     nv_free(r->fwd);
+    nv_free(r->done);
     nv_free(r->heap);
     memset(r, 0, sizeof *r);
 }
@@ -114,7 +116,18 @@ double nv_routes_dist(const struct nv_routes *r, uint32_t v)
 {
     if (!own(r, v))
         return nv_routes_dist(r->base, v);
+    if (r->base && r->done[v] != r->epoch && r->lift < INFINITY &&
+        !(r->fail.kind == NV_FAIL_ASSET && r->fail.id == v))
+        return nv_routes_dist(r->base, v) + r->lift;
     return r->known[v] == r->epoch ? r->dist[v] : INFINITY;
+}
+
+/* The heap's key of distance d to v: a rerouted search orders its region
+ * by how much longer than base's each distance is (never less: taking
+ * an element out makes no route shorter). */
+static double key(const struct nv_routes *r, uint32_t v, double d)
+{
+    return r->base ? d - r->base->dist[v] : d;
 }
 
 static int relax(struct nv_routes *r, uint32_t v, double d)
@@ -123,7 +136,7 @@ static int relax(struct nv_routes *r, uint32_t v, double d)
         return 1;
     r->known[v] = r->epoch;
     r->dist[v] = d;
-    return heap_push(r, d, v);
+    return heap_push(r, key(r, v, d), v);
 }
 
 /* Whether a route may leave u (u is not failed and forwards traffic, or
@@ -473,13 +486,50 @@ static double seed(const struct nv_routes *r, uint32_t w)
     return best;
 }
 
+/* Whether region asset v heads a subtree of the region in base's
+ * dominator tree: its immediate dominator is outside, or failed. */
+static int top(const struct nv_routes *r, uint32_t v)
+{
+    uint32_t d = r->base->idom[v];
+
+    return !own(r, d) || (r->fail.kind == NV_FAIL_ASSET && r->fail.id == d);
+}
+
+/* Seed every region asset from its neighbours outside; returns how many
+ * subtrees the region has, or UINT32_MAX if the heap cannot grow. */
+static uint32_t seed_region(struct nv_routes *r, const uint32_t *order)
+{
+    uint32_t tops = 0;
+
+    for (uint32_t i = r->lo; i < r->hi; i++) {
+        uint32_t v = order[i];
+        double d;
+        if (r->fail.kind == NV_FAIL_ASSET && v == r->fail.id)
+            continue;
+        tops += top(r, v);
+        d = seed(r, v);
+        if (d < INFINITY && !relax(r, v, d))
+            return UINT32_MAX;
+    }
+    return tops;
+}
+
+/*
+ * The region is searched in the order of how much longer than base's
+ * each distance is (base's distances are a potential: every key is at
+ * least 0).  When the head y of a subtree of the dominator tree is
+ * settled with its extra length L, every asset x below it is at most L
+ * longer (base's routes from y to x survive the failure, which lies
+ * above y) and, not yet settled, at least L: exactly L.  So the search
+ * stops once every head is settled (lift = L), or every target is.
+ */
 enum nv_rc nv_routes_reroute(struct nv_routes *r, const struct nv_routes *base,
                              struct nv_fail fail, const uint32_t *order,
                              const uint32_t *tin, uint32_t lo, uint32_t hi,
                              const uint32_t *targets, uint32_t n)
 {
     const struct nv_graph *g = &r->m->graph;
-    uint32_t left = n;
+    uint32_t left = n, tops;
 
     r->epoch++;
     r->fail = fail;
@@ -488,28 +538,28 @@ enum nv_rc nv_routes_reroute(struct nv_routes *r, const struct nv_routes *base,
     r->tin = tin;
     r->lo = lo;
     r->hi = hi;
+    r->lift = INFINITY;
     r->nheap = r->nsettled = 0;
     for (uint32_t i = 0; i < n; i++) {
         left -= r->wanted[targets[i]] == r->epoch;
         r->wanted[targets[i]] = r->epoch;
     }
-    for (uint32_t i = lo; i < hi; i++) {
-        double d = fail.kind == NV_FAIL_ASSET && order[i] == fail.id
-                       ? INFINITY
-                       : seed(r, order[i]);
-        if (d < INFINITY && !relax(r, order[i], d))
-            return NV_ENOMEM;
-    }
-    while (r->nheap && left) {
+    if ((tops = seed_region(r, order)) == UINT32_MAX)
+        return NV_ENOMEM;
+    while (r->nheap && left && tops) {
         struct nv_route_heap it = heap_pop(r);
-        if (it.d > r->dist[it.v])
+        double d = r->dist[it.v];
+        if (it.d > key(r, it.v, d))
             continue; /* a stale entry */
         left -= r->wanted[it.v] == r->epoch;
+        r->done[it.v] = r->epoch;
         r->settled[r->nsettled++] = it.v;
+        if (top(r, it.v) && !--tops)
+            r->lift = it.d;
         for (uint32_t k = g->off[it.v]; leaves(r, it.v) && k < g->off[it.v + 1];
              k++)
             if (own(r, g->adj[k]) && usable(r, k) &&
-                !relax(r, g->adj[k], it.d + g->cost[k]))
+                !relax(r, g->adj[k], d + g->cost[k]))
                 return NV_ENOMEM;
     }
     return NV_OK;

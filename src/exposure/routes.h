@@ -53,6 +53,9 @@ struct nv_routes {
     const struct nv_routes *base;
     const uint32_t *tin; /* asset -> its position in order */
     uint32_t lo, hi;
+    uint32_t *done; /* done[v] == epoch: v's distance is final */
+    double lift;    /* how much longer than base's every region asset not
+                       done is (INFINITY: unreached) */
     struct nv_route_heap *heap;
     size_t nheap, cap;
 };
