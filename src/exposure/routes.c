@@ -24,6 +24,7 @@ enum nv_rc nv_routes_init(struct nv_routes *r, const struct nv_model *m,
     r->pred = nv_calloc((size_t)m->graph.off[m->graph.n] + 1, sizeof *r->pred);
     r->fwd = nv_calloc(n, sizeof *r->fwd);
     r->done = nv_calloc(n, sizeof *r->done);
+    r->listed = nv_calloc(n, sizeof *r->listed);
     r->m = m;
     r->dist = nv_calloc(n, sizeof *r->dist);
     r->known = nv_calloc(n, sizeof *r->known);
@@ -38,7 +39,7 @@ enum nv_rc nv_routes_init(struct nv_routes *r, const struct nv_model *m,
     r->inlink = nv_calloc(n, sizeof *r->inlink);
     if (r->dist && r->known && r->wanted && r->settled && r->on && r->queue &&
         r->count && r->idom && r->depth && r->nin && r->inlink && r->pfirst &&
-        r->pred && r->fwd && r->done) {
+        r->pred && r->fwd && r->done && r->listed) {
         for (uint32_t v = 0; v < m->graph.n; v++)
             r->fwd[v] = NV_ASSETS(m)[v].transit;
         return NV_OK;
@@ -64,6 +65,7 @@ void nv_routes_release(struct nv_routes *r)
     nv_free(r->pred);
     nv_free(r->fwd);
     nv_free(r->done);
+    nv_free(r->listed);
     nv_free(r->heap);
     memset(r, 0, sizeof *r);
 }
@@ -230,6 +232,24 @@ static void take_base(struct nv_routes *r, uint32_t v, uint32_t *n)
     }
 }
 
+/* Put on the routes v's tight predecessors in a rerouted search's
+ * region, listed the first time they are asked for. */
+static void take_listed(struct nv_routes *r, uint32_t v, uint32_t *n)
+{
+    const struct nv_graph *g = &r->m->graph;
+
+    if (r->listed[v] != r->epoch) {
+        r->listed[v] = r->epoch;
+        r->pfirst[v] = r->npred;
+        for (uint32_t k = g->off[v]; k < g->off[v + 1]; k++)
+            if (nv_routes_tight_in(r, v, k))
+                r->pred[r->npred++] = k;
+        r->nin[v] = r->npred - r->pfirst[v];
+    }
+    for (uint32_t i = r->pfirst[v]; i < r->pfirst[v] + r->nin[v]; i++)
+        take(r, g->adj[r->pred[i]], n);
+}
+
 uint32_t nv_routes_back(struct nv_routes *r, uint32_t t)
 {
     const struct nv_graph *g = &r->m->graph;
@@ -245,6 +265,10 @@ uint32_t nv_routes_back(struct nv_routes *r, uint32_t t)
             continue;
         if (!own(r, v) && r->base->pepoch == r->base->epoch) {
             take_base(r, v, &n);
+            continue;
+        }
+        if (r->base) { /* the flows of a failure share its routes */
+            take_listed(r, v, &n);
             continue;
         }
         for (uint32_t k = g->off[v]; k < g->off[v + 1]; k++)
@@ -539,7 +563,7 @@ enum nv_rc nv_routes_reroute(struct nv_routes *r, const struct nv_routes *base,
     r->lo = lo;
     r->hi = hi;
     r->lift = INFINITY;
-    r->nheap = r->nsettled = 0;
+    r->nheap = r->nsettled = r->npred = 0;
     for (uint32_t i = 0; i < n; i++) {
         left -= r->wanted[targets[i]] == r->epoch;
         r->wanted[targets[i]] = r->epoch;

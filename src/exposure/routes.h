@@ -53,9 +53,12 @@ struct nv_routes {
     const struct nv_routes *base;
     const uint32_t *tin; /* asset -> its position in order */
     uint32_t lo, hi;
-    uint32_t *done; /* done[v] == epoch: v's distance is final */
-    double lift;    /* how much longer than base's every region asset not
-                       done is (INFINITY: unreached) */
+    uint32_t *done;   /* done[v] == epoch: v's distance is final */
+    uint32_t *listed; /* listed[v] == epoch: v's tight links in are in
+                         pred (rerouted searches, for _back) */
+    uint32_t npred;
+    double lift; /* how much longer than base's every region asset not
+                    done is (INFINITY: unreached) */
     struct nv_route_heap *heap;
     size_t nheap, cap;
 };
