@@ -145,7 +145,8 @@ struct failover_scratch {
     /* the dominator tree of base's search, depth first: order[tin[v]] is
      * v, its subtree is order[tin[v] .. tout[v]); below[i]: targets in
      * order[0 .. i) */
-    uint32_t *kids, *koff, *order, *tin, *tout, *below, *stack, *targets;
+    struct nv_routes_tree tree;
+    uint32_t *kids, *koff, *tout, *below, *stack, *targets;
     /* redo[t] == stamp: a route to t after the lone link into the failed
      * asset's position failed passes through the asset (linked: that
      * link was searched) */
@@ -179,11 +180,11 @@ static void number_tree(struct failover_scratch *w)
     for (uint32_t i = 0; i <= n; i++)
         w->koff[i] = 0;
     for (uint32_t i = 1; i < n; i++) /* settled[0] is the source */
-        w->koff[w->tin[b->idom[b->settled[i]]] + 1]++;
+        w->koff[w->tree.tin[b->idom[b->settled[i]]] + 1]++;
     for (uint32_t i = 0; i < n; i++)
         w->koff[i + 1] += w->koff[i];
     for (uint32_t i = 1; i < n; i++) /* tin: settling position, for now */
-        w->kids[w->koff[w->tin[b->idom[b->settled[i]]]]++] = b->settled[i];
+        w->kids[w->koff[w->tree.tin[b->idom[b->settled[i]]]]++] = b->settled[i];
     for (uint32_t i = n; i > 0; i--)
         w->koff[i] = w->koff[i - 1];
     w->koff[0] = 0;
@@ -194,9 +195,9 @@ static void number_tree(struct failover_scratch *w)
             w->tout[w->stack[--top]] = clock;
             continue;
         }
-        pos = w->tin[v];
-        w->order[clock] = v;
-        w->tin[v] = clock++;
+        pos = w->tree.tin[v];
+        w->tree.order[clock] = v;
+        w->tree.tin[v] = clock++;
         w->stack[top++] = v;
         w->stack[top++] = NV_NONE;
         for (uint32_t k = w->koff[pos]; k < w->koff[pos + 1]; k++)
@@ -226,7 +227,8 @@ static int moved(const struct nv_xctx *c, const struct failover_scratch *w,
 {
     uint32_t t = NV_FLOWS(c->m)[f].dst.idx;
 
-    if (!wants_failover(c, f) || w->tin[t] < e->lo || w->tin[t] >= e->hi)
+    if (!wants_failover(c, f) || w->tree.tin[t] < e->lo ||
+        w->tree.tin[t] >= e->hi)
         return 0;
     if (e->fail.kind != NV_FAIL_ASSET)
         return 1;
@@ -244,7 +246,7 @@ static enum nv_rc reroute(struct nv_xctx *c, struct failover_scratch *w,
                           uint32_t i, const struct failure *e)
 {
     const struct nv_flow *fl = NV_FLOWS(c->m);
-    uint32_t n = 0, nb, v = w->order[e->lo];
+    uint32_t n = 0, nb, v = w->tree.order[e->lo];
     enum nv_rc rc;
 
     for (uint32_t k = c->soff[i]; k < c->soff[i + 1]; k++)
@@ -252,8 +254,8 @@ static enum nv_rc reroute(struct nv_xctx *c, struct failover_scratch *w,
             w->targets[n++] = fl[c->sflows[k]].dst.idx;
     if (!n)
         return NV_OK;
-    rc = nv_routes_reroute(&w->r, &w->base, e->fail, w->order, w->tin, e->lo,
-                           e->hi, w->targets, n);
+    rc = nv_routes_reroute(&w->r, &w->base, &w->tree, e->fail, e->lo, e->hi,
+                           w->targets, n);
     for (uint32_t k = c->soff[i]; !rc && k < c->soff[i + 1]; k++) {
         uint32_t f = c->sflows[k], t = fl[f].dst.idx;
         if (!moved(c, w, e, f))
@@ -287,16 +289,17 @@ static enum nv_rc failover_source(struct nv_xctx *c, struct failover_scratch *w,
         return rc;
     nv_routes_dominators(&w->base);
     for (uint32_t k = 0; k < b->nsettled; k++)
-        w->tin[b->settled[k]] = k;
+        w->tree.tin[b->settled[k]] = k;
     number_tree(w);
+    nv_routes_number(&w->base, &w->tree);
     memset(w->below, 0, ((size_t)b->nsettled + 1) * sizeof *w->below);
     for (uint32_t k = c->soff[i]; k < c->soff[i + 1]; k++)
         if (wants_failover(c, c->sflows[k]))
-            w->below[w->tin[fl[c->sflows[k]].dst.idx] + 1]++;
+            w->below[w->tree.tin[fl[c->sflows[k]].dst.idx] + 1]++;
     for (uint32_t k = 0; k < b->nsettled; k++)
         w->below[k + 1] += w->below[k];
     for (uint32_t p = 1; !rc && p < b->nsettled; p++) {
-        uint32_t v = w->order[p], end = w->tout[v];
+        uint32_t v = w->tree.order[p], end = w->tout[v];
         uint32_t all = w->below[end] - w->below[p];
         uint32_t under = w->below[end] - w->below[p + 1];
         struct failure link = {{NV_FAIL_LINK, b->inlink[v]}, p, end};
@@ -335,15 +338,18 @@ void *nv_xctx_failover_worker(void *arg)
     w.fails = nv_calloc(2 * n, sizeof *w.fails);
     w.kids = nv_calloc(n, sizeof *w.kids);
     w.koff = nv_calloc(n + 1, sizeof *w.koff);
-    w.order = nv_calloc(n, sizeof *w.order);
-    w.tin = nv_calloc(n, sizeof *w.tin);
+    w.tree.order = nv_calloc(n, sizeof *w.tree.order);
+    w.tree.tin = nv_calloc(n, sizeof *w.tree.tin);
+    w.tree.nlo = nv_calloc(n, sizeof *w.tree.nlo);
+    w.tree.nhi = nv_calloc(n, sizeof *w.tree.nhi);
     w.tout = nv_calloc(n, sizeof *w.tout);
     w.below = nv_calloc(n + 1, sizeof *w.below);
     w.stack = nv_calloc(3 * n, sizeof *w.stack);
     w.targets = nv_calloc((size_t)c->x->nflows + 1, sizeof *w.targets);
     w.redo = nv_calloc(n, sizeof *w.redo);
-    ok = w.fails && w.kids && w.koff && w.order && w.tin && w.tout && w.below &&
-         w.stack && w.targets && w.redo;
+    ok = w.fails && w.kids && w.koff && w.tree.order && w.tree.tin &&
+         w.tree.nlo && w.tree.nhi && w.tout && w.below && w.stack &&
+         w.targets && w.redo;
     if (!ok || nv_routes_init(&w.r, c->m, NULL) ||
         nv_routes_init(&w.base, c->m, NULL))
         atomic_store(&c->failed, 1);
@@ -355,8 +361,10 @@ void *nv_xctx_failover_worker(void *arg)
     nv_free(w.fails);
     nv_free(w.kids);
     nv_free(w.koff);
-    nv_free(w.order);
-    nv_free(w.tin);
+    nv_free(w.tree.order);
+    nv_free(w.tree.tin);
+    nv_free(w.tree.nlo);
+    nv_free(w.tree.nhi);
     nv_free(w.tout);
     nv_free(w.below);
     nv_free(w.stack);

@@ -110,7 +110,7 @@ static struct nv_route_heap heap_pop(struct nv_routes *r)
 /* Whether v's distance is the rerouted search's own (not base's). */
 static int own(const struct nv_routes *r, uint32_t v)
 {
-    return !r->base || (r->tin[v] >= r->lo && r->tin[v] < r->hi &&
+    return !r->base || (r->tree->tin[v] >= r->lo && r->tree->tin[v] < r->hi &&
                         r->base->known[v] == r->base->epoch);
 }
 
@@ -227,7 +227,7 @@ static void take_base(struct nv_routes *r, uint32_t v, uint32_t *n)
 
     for (uint32_t i = b->pfirst[v]; i < b->pfirst[v] + b->nin[v]; i++) {
         uint32_t u = adj[b->pred[i]];
-        if (r->tin[u] < r->lo || r->tin[u] >= r->hi)
+        if (r->tree->tin[u] < r->lo || r->tree->tin[u] >= r->hi)
             take(r, u, n);
     }
 }
@@ -521,16 +521,19 @@ static int top(const struct nv_routes *r, uint32_t v)
 
 /* Seed every region asset from its neighbours outside; returns how many
  * subtrees the region has, or UINT32_MAX if the heap cannot grow. */
-static uint32_t seed_region(struct nv_routes *r, const uint32_t *order)
+static uint32_t seed_region(struct nv_routes *r)
 {
+    const struct nv_routes_tree *t = r->tree;
     uint32_t tops = 0;
 
     for (uint32_t i = r->lo; i < r->hi; i++) {
-        uint32_t v = order[i];
+        uint32_t v = t->order[i];
         double d;
         if (r->fail.kind == NV_FAIL_ASSET && v == r->fail.id)
             continue;
         tops += top(r, v);
+        if (t->nlo[v] >= r->lo && t->nhi[v] < r->hi)
+            continue; /* no way in from outside */
         d = seed(r, v);
         if (d < INFINITY && !relax(r, v, d))
             return UINT32_MAX;
@@ -548,8 +551,8 @@ static uint32_t seed_region(struct nv_routes *r, const uint32_t *order)
  * stops once every head is settled (lift = L), or every target is.
  */
 enum nv_rc nv_routes_reroute(struct nv_routes *r, const struct nv_routes *base,
-                             struct nv_fail fail, const uint32_t *order,
-                             const uint32_t *tin, uint32_t lo, uint32_t hi,
+                             const struct nv_routes_tree *tree,
+                             struct nv_fail fail, uint32_t lo, uint32_t hi,
                              const uint32_t *targets, uint32_t n)
 {
     const struct nv_graph *g = &r->m->graph;
@@ -559,7 +562,7 @@ enum nv_rc nv_routes_reroute(struct nv_routes *r, const struct nv_routes *base,
     r->fail = fail;
     r->src = base->src;
     r->base = base;
-    r->tin = tin;
+    r->tree = tree;
     r->lo = lo;
     r->hi = hi;
     r->lift = INFINITY;
@@ -568,7 +571,7 @@ enum nv_rc nv_routes_reroute(struct nv_routes *r, const struct nv_routes *base,
         left -= r->wanted[targets[i]] == r->epoch;
         r->wanted[targets[i]] = r->epoch;
     }
-    if ((tops = seed_region(r, order)) == UINT32_MAX)
+    if ((tops = seed_region(r)) == UINT32_MAX)
         return NV_ENOMEM;
     while (r->nheap && left && tops) {
         struct nv_route_heap it = heap_pop(r);
@@ -587,4 +590,22 @@ enum nv_rc nv_routes_reroute(struct nv_routes *r, const struct nv_routes *base,
                 return NV_ENOMEM;
     }
     return NV_OK;
+}
+
+void nv_routes_number(const struct nv_routes *r, struct nv_routes_tree *tree)
+{
+    const struct nv_graph *g = &r->m->graph;
+
+    for (uint32_t i = 0; i < r->nsettled; i++) {
+        uint32_t v = r->settled[i], lo = UINT32_MAX, hi = 0;
+        for (uint32_t k = g->off[v]; k < g->off[v + 1]; k++) {
+            uint32_t u = g->adj[k], at = tree->tin[u];
+            if (u == v || r->known[u] != r->epoch || !leaves(r, u))
+                continue;
+            lo = at < lo ? at : lo;
+            hi = at > hi ? at : hi;
+        }
+        tree->nlo[v] = lo;
+        tree->nhi[v] = hi;
+    }
 }

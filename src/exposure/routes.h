@@ -22,6 +22,13 @@ struct nv_fail {
     uint32_t id; /* the asset or link index */
 };
 
+/* The dominator tree of a full search, numbered depth first: order[tin[v]]
+ * is v; nlo[v] and nhi[v] are the smallest and largest position of a
+ * neighbour a route can come into v from (nv_routes_number). */
+struct nv_routes_tree {
+    uint32_t *order, *tin, *nlo, *nhi;
+};
+
 struct nv_route_heap {
     double d;
     uint32_t v;
@@ -51,7 +58,7 @@ struct nv_routes {
      * a region, the assets order[lo .. hi) of base's search; outside it,
      * base's distances hold. */
     const struct nv_routes *base;
-    const uint32_t *tin; /* asset -> its position in order */
+    const struct nv_routes_tree *tree;
     uint32_t lo, hi;
     uint32_t *done;   /* done[v] == epoch: v's distance is final */
     uint32_t *listed; /* listed[v] == epoch: v's tight links in are in
@@ -117,7 +124,7 @@ void nv_routes_dominators(struct nv_routes *r);
 
 /*
  * Distances from base's source with fail taken out, recomputed only for
- * the assets order[lo .. hi) (tin[v] is v's position in order): the
+ * the assets tree->order[lo .. hi): the
  * subtree of base's dominator tree under the failed asset or link, whose
  * every least-cost path from the source crossed the failure; the others
  * keep base's.  Seeds the region from its neighbours outside and
@@ -128,9 +135,14 @@ void nv_routes_dominators(struct nv_routes *r);
  * inside it, and the search's own inside.
  */
 enum nv_rc nv_routes_reroute(struct nv_routes *r, const struct nv_routes *base,
-                             struct nv_fail fail, const uint32_t *order,
-                             const uint32_t *tin, uint32_t lo, uint32_t hi,
+                             const struct nv_routes_tree *tree,
+                             struct nv_fail fail, uint32_t lo, uint32_t hi,
                              const uint32_t *targets, uint32_t n) NV_WUR;
+
+/* Each settled asset's nlo and nhi in tree (order and tin set), for the
+ * last search of r: a region asset whose neighbours are all inside needs
+ * no seed. */
+void nv_routes_number(const struct nv_routes *r, struct nv_routes_tree *tree);
 
 /* How many least-cost routes lead from the last search's source to t, up
  * to cap (cap itself meaning "cap or more"). */
