@@ -146,7 +146,7 @@ struct failover_scratch {
      * v, its subtree is order[tin[v] .. tout[v]); below[i]: targets in
      * order[0 .. i) */
     struct nv_routes_tree tree;
-    uint32_t *kids, *koff, *tout, *below, *stack, *targets;
+    uint32_t *kids, *koff, *below, *stack, *targets;
     /* redo[t] == stamp: a route to t after the lone link into the failed
      * asset's position failed passes through the asset (linked: that
      * link was searched) */
@@ -192,7 +192,7 @@ static void number_tree(struct failover_scratch *w)
     while (top) { /* parents first; tout set when a subtree is done */
         uint32_t v = w->stack[--top], pos;
         if (v == NV_NONE) {
-            w->tout[w->stack[--top]] = clock;
+            w->tree.tout[w->stack[--top]] = clock;
             continue;
         }
         pos = w->tree.tin[v];
@@ -299,7 +299,7 @@ static enum nv_rc failover_source(struct nv_xctx *c, struct failover_scratch *w,
     for (uint32_t k = 0; k < b->nsettled; k++)
         w->below[k + 1] += w->below[k];
     for (uint32_t p = 1; !rc && p < b->nsettled; p++) {
-        uint32_t v = w->tree.order[p], end = w->tout[v];
+        uint32_t v = w->tree.order[p], end = w->tree.tout[v];
         uint32_t all = w->below[end] - w->below[p];
         uint32_t under = w->below[end] - w->below[p + 1];
         struct failure link = {{NV_FAIL_LINK, b->inlink[v]}, p, end};
@@ -342,13 +342,13 @@ void *nv_xctx_failover_worker(void *arg)
     w.tree.tin = nv_calloc(n, sizeof *w.tree.tin);
     w.tree.nlo = nv_calloc(n, sizeof *w.tree.nlo);
     w.tree.nhi = nv_calloc(n, sizeof *w.tree.nhi);
-    w.tout = nv_calloc(n, sizeof *w.tout);
+    w.tree.tout = nv_calloc(n, sizeof *w.tree.tout);
     w.below = nv_calloc(n + 1, sizeof *w.below);
     w.stack = nv_calloc(3 * n, sizeof *w.stack);
     w.targets = nv_calloc((size_t)c->x->nflows + 1, sizeof *w.targets);
     w.redo = nv_calloc(n, sizeof *w.redo);
     ok = w.fails && w.kids && w.koff && w.tree.order && w.tree.tin &&
-         w.tree.nlo && w.tree.nhi && w.tout && w.below && w.stack &&
+         w.tree.nlo && w.tree.nhi && w.tree.tout && w.below && w.stack &&
          w.targets && w.redo;
     if (!ok || nv_routes_init(&w.r, c->m, NULL) ||
         nv_routes_init(&w.base, c->m, NULL))
@@ -365,7 +365,7 @@ void *nv_xctx_failover_worker(void *arg)
     nv_free(w.tree.tin);
     nv_free(w.tree.nlo);
     nv_free(w.tree.nhi);
-    nv_free(w.tout);
+    nv_free(w.tree.tout);
     nv_free(w.below);
     nv_free(w.stack);
     nv_free(w.targets);

@@ -524,16 +524,20 @@ static int top(const struct nv_routes *r, uint32_t v)
 static uint32_t seed_region(struct nv_routes *r)
 {
     const struct nv_routes_tree *t = r->tree;
-    uint32_t tops = 0;
+    uint32_t tops = 1, v = t->order[r->lo];
 
+    if (r->fail.kind == NV_FAIL_ASSET && v == r->fail.id) { /* children */
+        tops = 0;
+        for (uint32_t i = r->lo + 1; i < r->hi; i = t->tout[t->order[i]])
+            tops++;
+    }
     for (uint32_t i = r->lo; i < r->hi; i++) {
-        uint32_t v = t->order[i];
         double d;
+        if (t->nlo[i] >= r->lo && t->nhi[i] < r->hi)
+            continue; /* no way in from outside */
+        v = t->order[i];
         if (r->fail.kind == NV_FAIL_ASSET && v == r->fail.id)
             continue;
-        tops += top(r, v);
-        if (t->nlo[v] >= r->lo && t->nhi[v] < r->hi)
-            continue; /* no way in from outside */
         d = seed(r, v);
         if (d < INFINITY && !relax(r, v, d))
             return UINT32_MAX;
@@ -605,7 +609,7 @@ void nv_routes_number(const struct nv_routes *r, struct nv_routes_tree *tree)
             lo = at < lo ? at : lo;
             hi = at > hi ? at : hi;
         }
-        tree->nlo[v] = lo;
-        tree->nhi[v] = hi;
+        tree->nlo[tree->tin[v]] = lo;
+        tree->nhi[tree->tin[v]] = hi;
     }
 }

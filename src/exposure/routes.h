@@ -23,10 +23,11 @@ struct nv_fail {
 };
 
 /* The dominator tree of a full search, numbered depth first: order[tin[v]]
- * is v; nlo[v] and nhi[v] are the smallest and largest position of a
- * neighbour a route can come into v from (nv_routes_number). */
+ * is v and its subtree order[tin[v] .. tout[v]); nlo[i] and nhi[i] are
+ * the smallest and largest position of a neighbour a route can come into
+ * order[i] from (nv_routes_number). */
 struct nv_routes_tree {
-    uint32_t *order, *tin, *nlo, *nhi;
+    uint32_t *order, *tin, *tout, *nlo, *nhi;
 };
 
 struct nv_route_heap {
