@@ -12,10 +12,12 @@
  * in the route DAG, or the one link into such an asset (or into t) that
  * has no other tight link beside it.  Dominators come from one pass over
  * the DAG in settling order (the immediate dominator of an asset is the
- * nearest common dominator of its tight predecessors); each such failure
- * then costs one search from s.  A declared path moves when an asset
- * inside it fails, or a link between two of its assets that no other
- * link joins.
+ * nearest common dominator of its tight predecessors).  The flows of a
+ * source share one search and its dominator tree; each such failure is
+ * searched again only in its subtree, the assets it makes longer, and
+ * that search stops early (routes.c, nv_routes_reroute).  A declared
+ * path moves when an asset inside it fails, or a link between two of
+ * its assets that no other link joins; each costs one search.
  */
 #include "core/alloc.h"
 #include "exposure/exposure_int.h"
