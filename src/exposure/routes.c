@@ -552,7 +552,11 @@ static uint32_t seed_region(struct nv_routes *r)
  * settled with its extra length L, every asset x below it is at most L
  * longer (base's routes from y to x survive the failure, which lies
  * above y) and, not yet settled, at least L: exactly L.  So the search
- * stops once every head is settled (lift = L), or every target is.
+ * stops once every head is settled (lift = L), or once every target is
+ * and so is every asset no longer than the longest of them: an asset on
+ * a route to a target t is at most as much longer as t, and may be just
+ * as much (its route to t then being one of base's), so ties are
+ * settled too.
  */
 enum nv_rc nv_routes_reroute(struct nv_routes *r, const struct nv_routes *base,
                              const struct nv_routes_tree *tree,
@@ -561,6 +565,7 @@ enum nv_rc nv_routes_reroute(struct nv_routes *r, const struct nv_routes *base,
 {
     const struct nv_graph *g = &r->m->graph;
     uint32_t left = n, tops;
+    double until = INFINITY;
 
     r->epoch++;
     r->fail = fail;
@@ -577,12 +582,13 @@ enum nv_rc nv_routes_reroute(struct nv_routes *r, const struct nv_routes *base,
     }
     if ((tops = seed_region(r)) == UINT32_MAX)
         return NV_ENOMEM;
-    while (r->nheap && left && tops) {
+    while (r->nheap && tops && r->heap[0].d <= until) {
         struct nv_route_heap it = heap_pop(r);
         double d = r->dist[it.v];
         if (it.d > key(r, it.v, d))
             continue; /* a stale entry */
-        left -= r->wanted[it.v] == r->epoch;
+        if (r->wanted[it.v] == r->epoch && !--left)
+            until = it.d + 1e-9 * fmax(1.0, d); /* and its ties */
         r->done[it.v] = r->epoch;
         r->settled[r->nsettled++] = it.v;
         if (top(r, it.v) && !--tops)

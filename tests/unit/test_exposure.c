@@ -633,6 +633,63 @@ NV_TEST(exposure_small_model_by_hand)
     nv_model_free(m);
 }
 
+/* A failure whose region is entered at two places, each as much longer
+ * than before (o1 to a, o2 to x, with v or the link s-v failed), both
+ * leading to t at the same cost, one over x, y, z: the search of the
+ * region must not stop at t before that route is settled, whichever
+ * entry it takes first. */
+static struct nv_model *tie_model(int swap)
+{
+    static const char *const ids[] = {"s", "v", "a", "x", "y", "z", "t"};
+    static const char *const links[][3] = {
+        {"s", "v", "1"},  {"v", "a", "1"},  {"v", "x", "1"}, {"a", "t", "3"},
+        {"x", "y", "1"},  {"y", "z", "1"},  {"z", "t", "1"}, {"s", "o1", "1"},
+        {"o1", "a", "3"}, {"s", "o2", "1"}, {"o2", "x", "3"}};
+    struct nv_model *m = nv_model_new();
+    struct nv_err err;
+    const char *f[] = {"id", "f", "src", "s", "dst", "t", NULL};
+    uint32_t src;
+    int ok = m && !nv_model_add_source(m, "tie", &src, &err);
+
+    for (int i = 1; ok && i <= 2; i++) {
+        char id[8], ent[8];
+        const char *e[] = {"id", ent, NULL};
+        const char *a[] = {"id", id, "layer", "core", "vendor", ent, NULL};
+        snprintf(ent, sizeof ent, "e%d", swap ? 3 - i : i);
+        snprintf(id, sizeof id, "o%d", swap ? 3 - i : i);
+        ok = add(m, NV_T_ENTITY, e) && add(m, NV_T_ASSET, a);
+    }
+    for (size_t i = 0; ok && i < sizeof ids / sizeof ids[0]; i++) {
+        const char *a[] = {"id", ids[i], "layer", "core", NULL};
+        ok = add(m, NV_T_ASSET, a);
+    }
+    for (size_t i = 0; ok && i < sizeof links / sizeof links[0]; i++) {
+        size_t k = swap ? sizeof links / sizeof links[0] - 1 - i : i;
+        const char *l[] = {"a",    links[k][0], "b", links[k][1],
+                           "cost", links[k][2], NULL};
+        ok = add(m, NV_T_LINK, l);
+    }
+    if (ok && add(m, NV_T_FLOW, f) && !nv_model_finish(m, &err))
+        return m;
+    nv_model_free(m);
+    return NULL;
+}
+
+NV_TEST(exposure_failover_ties_in_a_region)
+{
+    for (int swap = 0; swap < 2; swap++) {
+        struct nv_model *m = tie_model(swap);
+        struct nv_exposure x;
+        struct nv_err err;
+        ASSERT(m != NULL);
+        ASSERT_EQ(nv_exposure_compute(m, 1, &x, &err), NV_OK);
+        ASSERT_EQ(level_of(m, &x, "f", "vendor:e1"), NV_LEVEL_FAILOVER);
+        ASSERT_EQ(level_of(m, &x, "f", "vendor:e2"), NV_LEVEL_FAILOVER);
+        nv_exposure_release(&x);
+        nv_model_free(m);
+    }
+}
+
 /* transit: by layer unless a file says; a declared path may not pass
  * through a non-transit asset (its ends may be non-transit). */
 NV_TEST(exposure_transit_defaults_and_paths)
