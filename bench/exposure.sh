@@ -31,7 +31,7 @@ model() {
     echo "$f"
 }
 
-field() { sed -n "s/.*$1 \([0-9.]*\).*/\1/p" <<< "$2"; }
+field() { sed -n "/loaded in/s/.*$1 \([0-9.]*\).*/\1/p" <<< "$2"; }
 
 printf '%-9s %9s %9s %8s %10s %9s %10s %8s %8s\n' assets links flows load_s \
     exposure_s routed_s failover_s ratio peak_MB

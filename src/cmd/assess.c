@@ -579,6 +579,11 @@ int cmd_assess(int argc, char **argv)
                 "may %.3f, routed %.3f, failover %.3f)\n",
                 t[1] - t[0], t[2] - t[1], x.seconds[0], x.seconds[1],
                 x.seconds[2], x.seconds[3]);
+    if (rc == NV_EXIT_OK && o.timing)
+        fprintf(stderr,
+                "netvet: processor time of all threads: must %.3f, may "
+                "%.3f, routed %.3f, failover %.3f\n",
+                x.cpu[0], x.cpu[1], x.cpu[2], x.cpu[3]);
     if (rc == NV_EXIT_OK)
         rc = report(&spec, &o, m, &x);
     nv_exposure_release(&x);

@@ -442,50 +442,53 @@ static enum nv_rc prepare_may(struct nv_xctx *c, struct nv_err *err)
 
 /* ---- the phases ---- */
 
-static double now(void)
+static double now(clockid_t clock)
 {
     struct timespec ts;
 
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(clock, &ts);
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* Time since *t into x->seconds[phase], and restart the clock. */
+/* Wall and processor time since t[0], t[1] into x->seconds[phase] and
+ * x->cpu[phase], and restart the clocks. */
 static void lap(struct nv_xctx *c, int phase, double *t)
 {
-    double n = now();
+    double wall = now(CLOCK_MONOTONIC), cpu = now(CLOCK_PROCESS_CPUTIME_ID);
 
-    c->x->seconds[phase] = n - *t;
-    *t = n;
+    c->x->seconds[phase] = wall - t[0];
+    c->x->cpu[phase] = cpu - t[1];
+    t[0] = wall;
+    t[1] = cpu;
 }
 
 static enum nv_rc compute(struct nv_xctx *c, int threads, struct nv_err *err)
 {
-    double t = now();
+    double t[2] = {now(CLOCK_MONOTONIC), now(CLOCK_PROCESS_CPUTIME_ID)};
     enum nv_rc rc = mark_connected(c);
     int failover = c->x->failover_from < NV_CLASS_COUNT;
 
     if (!rc)
         run_threads(c, threads, must_worker, "exposure: must (groups)",
                     c->x->groups.n);
-    lap(c, 0, &t);
+    lap(c, 0, t);
     if (!rc && !atomic_load(&c->failed))
         rc = prepare_may(c, err);
     if (!rc && !atomic_load(&c->failed))
         run_threads(c, threads, may_worker, "exposure: may (groups)",
                     c->x->groups.n);
-    lap(c, 1, &t);
+    lap(c, 1, t);
     if (!rc && !atomic_load(&c->failed))
         rc = nv_xctx_sources(c);
     if (!rc && !atomic_load(&c->failed))
         run_threads(c, threads, nv_xctx_routed_worker,
                     "exposure: routed (sources)", c->nsources);
-    lap(c, 2, &t);
+    lap(c, 2, t);
     if (!rc && failover && !atomic_load(&c->failed))
         run_threads(c, threads, nv_xctx_failover_worker,
                     "exposure: failover (sources, flows)",
                     c->nsources + c->x->nflows);
-    lap(c, 3, &t);
+    lap(c, 3, t);
     nv_progress_end(c->progress);
     if (!rc && atomic_load(&c->failed))
         rc = NV_ENOMEM;

@@ -47,6 +47,8 @@ struct nv_exposure {
                                     this class and above only */
     double seconds[4]; /* wall time of the must, may, routed and failover
                           phases (benchmarks) */
+    double cpu[4];     /* their processor time, all threads together: on a
+                          shared machine, wall time says little */
 };
 
 struct nv_progress;

@@ -12,10 +12,12 @@
  * in the route DAG, or the one link into such an asset (or into t) that
  * has no other tight link beside it.  Dominators come from one pass over
  * the DAG in settling order (the immediate dominator of an asset is the
- * nearest common dominator of its tight predecessors); each such failure
- * then costs one search from s.  A declared path moves when an asset
- * inside it fails, or a link between two of its assets that no other
- * link joins.
+ * nearest common dominator of its tight predecessors).  The flows of a
+ * source share one search and its dominator tree; each such failure is
+ * searched again only in its subtree, the assets it makes longer, and
+ * that search stops early (routes.c, nv_routes_reroute).  A declared
+ * path moves when an asset inside it fails, or a link between two of
+ * its assets that no other link joins; each costs one search.
  */
 #include "core/alloc.h"
 #include "exposure/exposure_int.h"
@@ -145,7 +147,13 @@ struct failover_scratch {
     /* the dominator tree of base's search, depth first: order[tin[v]] is
      * v, its subtree is order[tin[v] .. tout[v]); below[i]: targets in
      * order[0 .. i) */
-    uint32_t *kids, *koff, *order, *tin, *tout, *below, *stack, *targets;
+    struct nv_routes_tree tree;
+    uint32_t *kids, *koff, *below, *stack, *targets;
+    /* redo[t] == stamp: a route to t after the lone link into the failed
+     * asset's position failed passes through the asset (linked: that
+     * link was searched) */
+    uint32_t *redo, stamp;
+    int linked;
 };
 
 /* A declared path, or a flow searched alone: each failure that moves the
@@ -174,11 +182,11 @@ static void number_tree(struct failover_scratch *w)
     for (uint32_t i = 0; i <= n; i++)
         w->koff[i] = 0;
     for (uint32_t i = 1; i < n; i++) /* settled[0] is the source */
-        w->koff[w->tin[b->idom[b->settled[i]]] + 1]++;
+        w->koff[w->tree.tin[b->idom[b->settled[i]]] + 1]++;
     for (uint32_t i = 0; i < n; i++)
         w->koff[i + 1] += w->koff[i];
     for (uint32_t i = 1; i < n; i++) /* tin: settling position, for now */
-        w->kids[w->koff[w->tin[b->idom[b->settled[i]]]]++] = b->settled[i];
+        w->kids[w->koff[w->tree.tin[b->idom[b->settled[i]]]]++] = b->settled[i];
     for (uint32_t i = n; i > 0; i--)
         w->koff[i] = w->koff[i - 1];
     w->koff[0] = 0;
@@ -186,12 +194,12 @@ static void number_tree(struct failover_scratch *w)
     while (top) { /* parents first; tout set when a subtree is done */
         uint32_t v = w->stack[--top], pos;
         if (v == NV_NONE) {
-            w->tout[w->stack[--top]] = clock;
+            w->tree.tout[w->stack[--top]] = clock;
             continue;
         }
-        pos = w->tin[v];
-        w->order[clock] = v;
-        w->tin[v] = clock++;
+        pos = w->tree.tin[v];
+        w->tree.order[clock] = v;
+        w->tree.tin[v] = clock++;
         w->stack[top++] = v;
         w->stack[top++] = NV_NONE;
         for (uint32_t k = w->koff[pos]; k < w->koff[pos + 1]; k++)
@@ -206,34 +214,59 @@ static int wants_failover(const struct nv_xctx *c, uint32_t f)
            fl->classification >= c->x->failover_from;
 }
 
-/* One failure of source i's tree, whose region is order[lo .. hi): the
- * flows ending there get the groups of their new routes. */
+/* One failure of source i's tree and its region, order[lo .. hi). */
+struct failure {
+    struct nv_fail fail;
+    uint32_t lo, hi;
+};
+
+/* Whether flow f, of the failure's source, is searched again: it ends in
+ * the region, not on the failed asset; after an asset failure, only if
+ * the lone link into the asset was not searched first or left a route
+ * through the asset (redo). */
+static int moved(const struct nv_xctx *c, const struct failover_scratch *w,
+                 const struct failure *e, uint32_t f)
+{
+    uint32_t t = NV_FLOWS(c->m)[f].dst.idx;
+
+    if (!wants_failover(c, f) || w->tree.tin[t] < e->lo ||
+        w->tree.tin[t] >= e->hi)
+        return 0;
+    if (e->fail.kind != NV_FAIL_ASSET)
+        return 1;
+    return e->fail.id != t && (!w->linked || w->redo[t] == w->stamp);
+}
+
+/*
+ * The flows of source i that end in a failure's region get the groups of
+ * their new routes.  After the lone link into asset v fails, a route that
+ * avoids v is a least-cost route without v too (the network without v
+ * lacks that link as well, so nothing there is cheaper): only the flows
+ * whose new routes pass through v are searched again when v fails.
+ */
 static enum nv_rc reroute(struct nv_xctx *c, struct failover_scratch *w,
-                          uint32_t i, struct nv_fail fail, uint32_t lo,
-                          uint32_t hi)
+                          uint32_t i, const struct failure *e)
 {
     const struct nv_flow *fl = NV_FLOWS(c->m);
-    uint32_t n = 0, nb;
+    uint32_t n = 0, nb, v = w->tree.order[e->lo];
     enum nv_rc rc;
 
-    for (uint32_t k = c->soff[i]; k < c->soff[i + 1]; k++) {
-        uint32_t t = fl[c->sflows[k]].dst.idx;
-        if (wants_failover(c, c->sflows[k]) && w->tin[t] >= lo &&
-            w->tin[t] < hi && !(fail.kind == NV_FAIL_ASSET && fail.id == t))
-            w->targets[n++] = t;
-    }
+    for (uint32_t k = c->soff[i]; k < c->soff[i + 1]; k++)
+        if (moved(c, w, e, c->sflows[k]))
+            w->targets[n++] = fl[c->sflows[k]].dst.idx;
     if (!n)
         return NV_OK;
-    rc = nv_routes_reroute(&w->r, &w->base, fail, w->order, w->tin, lo, hi,
+    rc = nv_routes_reroute(&w->r, &w->base, &w->tree, e->fail, e->lo, e->hi,
                            w->targets, n);
     for (uint32_t k = c->soff[i]; !rc && k < c->soff[i + 1]; k++) {
         uint32_t f = c->sflows[k], t = fl[f].dst.idx;
-        if (!wants_failover(c, f) || w->tin[t] < lo || w->tin[t] >= hi ||
-            (fail.kind == NV_FAIL_ASSET && fail.id == t))
+        if (!moved(c, w, e, f))
             continue;
         nb = nv_routes_back(&w->r, t);
         for (uint32_t q = 0; q < nb; q++)
             nv_xctx_raise_asset(c, f, w->r.queue[q], NV_LEVEL_FAILOVER);
+        if (e->fail.kind == NV_FAIL_LINK && nb && w->r.on[v] == w->r.mark)
+            w->redo[t] = w->stamp;
     }
     return rc;
 }
@@ -258,24 +291,27 @@ static enum nv_rc failover_source(struct nv_xctx *c, struct failover_scratch *w,
         return rc;
     nv_routes_dominators(&w->base);
     for (uint32_t k = 0; k < b->nsettled; k++)
-        w->tin[b->settled[k]] = k;
+        w->tree.tin[b->settled[k]] = k;
     number_tree(w);
+    nv_routes_number(&w->base, &w->tree);
     memset(w->below, 0, ((size_t)b->nsettled + 1) * sizeof *w->below);
     for (uint32_t k = c->soff[i]; k < c->soff[i + 1]; k++)
         if (wants_failover(c, c->sflows[k]))
-            w->below[w->tin[fl[c->sflows[k]].dst.idx] + 1]++;
+            w->below[w->tree.tin[fl[c->sflows[k]].dst.idx] + 1]++;
     for (uint32_t k = 0; k < b->nsettled; k++)
         w->below[k + 1] += w->below[k];
     for (uint32_t p = 1; !rc && p < b->nsettled; p++) {
-        uint32_t v = w->order[p], end = w->tout[v];
+        uint32_t v = w->tree.order[p], end = w->tree.tout[v];
         uint32_t all = w->below[end] - w->below[p];
         uint32_t under = w->below[end] - w->below[p + 1];
-        struct nv_fail link = {NV_FAIL_LINK, b->inlink[v]};
-        struct nv_fail asset = {NV_FAIL_ASSET, v};
-        if (all && b->nin[v] == 1)
-            rc = reroute(c, w, i, link, p, end);
+        struct failure link = {{NV_FAIL_LINK, b->inlink[v]}, p, end};
+        struct failure asset = {{NV_FAIL_ASSET, v}, p, end};
+        w->linked = all && b->nin[v] == 1;
+        w->stamp++;
+        if (w->linked)
+            rc = reroute(c, w, i, &link);
         if (!rc && under)
-            rc = reroute(c, w, i, asset, p + 1, end);
+            rc = reroute(c, w, i, &asset);
     }
     return rc;
 }
@@ -304,14 +340,18 @@ void *nv_xctx_failover_worker(void *arg)
     w.fails = nv_calloc(2 * n, sizeof *w.fails);
     w.kids = nv_calloc(n, sizeof *w.kids);
     w.koff = nv_calloc(n + 1, sizeof *w.koff);
-    w.order = nv_calloc(n, sizeof *w.order);
-    w.tin = nv_calloc(n, sizeof *w.tin);
-    w.tout = nv_calloc(n, sizeof *w.tout);
+    w.tree.order = nv_calloc(n, sizeof *w.tree.order);
+    w.tree.tin = nv_calloc(n, sizeof *w.tree.tin);
+    w.tree.nlo = nv_calloc(n, sizeof *w.tree.nlo);
+    w.tree.nhi = nv_calloc(n, sizeof *w.tree.nhi);
+    w.tree.tout = nv_calloc(n, sizeof *w.tree.tout);
     w.below = nv_calloc(n + 1, sizeof *w.below);
     w.stack = nv_calloc(3 * n, sizeof *w.stack);
     w.targets = nv_calloc((size_t)c->x->nflows + 1, sizeof *w.targets);
-    ok = w.fails && w.kids && w.koff && w.order && w.tin && w.tout && w.below &&
-         w.stack && w.targets;
+    w.redo = nv_calloc(n, sizeof *w.redo);
+    ok = w.fails && w.kids && w.koff && w.tree.order && w.tree.tin &&
+         w.tree.nlo && w.tree.nhi && w.tree.tout && w.below && w.stack &&
+         w.targets && w.redo;
     if (!ok || nv_routes_init(&w.r, c->m, NULL) ||
         nv_routes_init(&w.base, c->m, NULL))
         atomic_store(&c->failed, 1);
@@ -323,11 +363,14 @@ void *nv_xctx_failover_worker(void *arg)
     nv_free(w.fails);
     nv_free(w.kids);
     nv_free(w.koff);
-    nv_free(w.order);
-    nv_free(w.tin);
-    nv_free(w.tout);
+    nv_free(w.tree.order);
+    nv_free(w.tree.tin);
+    nv_free(w.tree.nlo);
+    nv_free(w.tree.nhi);
+    nv_free(w.tree.tout);
     nv_free(w.below);
     nv_free(w.stack);
     nv_free(w.targets);
+    nv_free(w.redo);
     return NULL;
 }

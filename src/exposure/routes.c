@@ -20,6 +20,11 @@ enum nv_rc nv_routes_init(struct nv_routes *r, const struct nv_model *m,
     size_t n = (size_t)m->graph.n + 1;
 
     memset(r, 0, sizeof *r);
+    r->pfirst = nv_calloc(n, sizeof *r->pfirst);
+    r->pred = nv_calloc((size_t)m->graph.off[m->graph.n] + 1, sizeof *r->pred);
+    r->fwd = nv_calloc(n, sizeof *r->fwd);
+    r->done = nv_calloc(n, sizeof *r->done);
+    r->listed = nv_calloc(n, sizeof *r->listed);
     r->m = m;
     r->dist = nv_calloc(n, sizeof *r->dist);
     r->known = nv_calloc(n, sizeof *r->known);
@@ -33,8 +38,12 @@ enum nv_rc nv_routes_init(struct nv_routes *r, const struct nv_model *m,
     r->nin = nv_calloc(n, sizeof *r->nin);
     r->inlink = nv_calloc(n, sizeof *r->inlink);
     if (r->dist && r->known && r->wanted && r->settled && r->on && r->queue &&
-        r->count && r->idom && r->depth && r->nin && r->inlink)
+        r->count && r->idom && r->depth && r->nin && r->inlink && r->pfirst &&
+        r->pred && r->fwd && r->done && r->listed) {
+        for (uint32_t v = 0; v < m->graph.n; v++)
+            r->fwd[v] = NV_ASSETS(m)[v].transit;
         return NV_OK;
+    }
     nv_routes_release(r);
     return nv_err_set(err, NV_ENOMEM, "out of memory");
 }
@@ -52,6 +61,11 @@ void nv_routes_release(struct nv_routes *r)
     nv_free(r->depth);
     nv_free(r->nin);
     nv_free(r->inlink);
+    nv_free(r->pfirst);
+    nv_free(r->pred);
+    nv_free(r->fwd);
+    nv_free(r->done);
+    nv_free(r->listed);
     nv_free(r->heap);
     memset(r, 0, sizeof *r);
 }
@@ -96,7 +110,7 @@ static struct nv_route_heap heap_pop(struct nv_routes *r)
 /* Whether v's distance is the rerouted search's own (not base's). */
 static int own(const struct nv_routes *r, uint32_t v)
 {
-    return !r->base || (r->tin[v] >= r->lo && r->tin[v] < r->hi &&
+    return !r->base || (r->tree->tin[v] >= r->lo && r->tree->tin[v] < r->hi &&
                         r->base->known[v] == r->base->epoch);
 }
 
@@ -104,7 +118,18 @@ double nv_routes_dist(const struct nv_routes *r, uint32_t v)
 {
     if (!own(r, v))
         return nv_routes_dist(r->base, v);
+    if (r->base && r->done[v] != r->epoch && r->lift < INFINITY &&
+        !(r->fail.kind == NV_FAIL_ASSET && r->fail.id == v))
+        return nv_routes_dist(r->base, v) + r->lift;
     return r->known[v] == r->epoch ? r->dist[v] : INFINITY;
+}
+
+/* The heap's key of distance d to v: a rerouted search orders its region
+ * by how much longer than base's each distance is (never less: taking
+ * an element out makes no route shorter). */
+static double key(const struct nv_routes *r, uint32_t v, double d)
+{
+    return r->base ? d - r->base->dist[v] : d;
 }
 
 static int relax(struct nv_routes *r, uint32_t v, double d)
@@ -113,7 +138,7 @@ static int relax(struct nv_routes *r, uint32_t v, double d)
         return 1;
     r->known[v] = r->epoch;
     r->dist[v] = d;
-    return heap_push(r, d, v);
+    return heap_push(r, key(r, v, d), v);
 }
 
 /* Whether a route may leave u (u is not failed and forwards traffic, or
@@ -122,7 +147,7 @@ static int leaves(const struct nv_routes *r, uint32_t u)
 {
     if (r->fail.kind == NV_FAIL_ASSET && r->fail.id == u)
         return 0;
-    return u == r->src || NV_ASSETS(r->m)[u].transit;
+    return u == r->src || r->fwd[u];
 }
 
 /* Whether half-edge k is usable: its link and its far end not failed. */
@@ -192,6 +217,39 @@ static void take(struct nv_routes *r, uint32_t v, uint32_t *n)
     r->queue[(*n)++] = v;
 }
 
+/* Put on the routes v's tight predecessors of base's search, but those
+ * inside the region: outside it, distances are base's, and a
+ * predecessor inside has a longer one now. */
+static void take_base(struct nv_routes *r, uint32_t v, uint32_t *n)
+{
+    const struct nv_routes *b = r->base;
+    const uint32_t *adj = r->m->graph.adj;
+
+    for (uint32_t i = b->pfirst[v]; i < b->pfirst[v] + b->nin[v]; i++) {
+        uint32_t u = adj[b->pred[i]];
+        if (r->tree->tin[u] < r->lo || r->tree->tin[u] >= r->hi)
+            take(r, u, n);
+    }
+}
+
+/* Put on the routes v's tight predecessors in a rerouted search's
+ * region, listed the first time they are asked for. */
+static void take_listed(struct nv_routes *r, uint32_t v, uint32_t *n)
+{
+    const struct nv_graph *g = &r->m->graph;
+
+    if (r->listed[v] != r->epoch) {
+        r->listed[v] = r->epoch;
+        r->pfirst[v] = r->npred;
+        for (uint32_t k = g->off[v]; k < g->off[v + 1]; k++)
+            if (nv_routes_tight_in(r, v, k))
+                r->pred[r->npred++] = k;
+        r->nin[v] = r->npred - r->pfirst[v];
+    }
+    for (uint32_t i = r->pfirst[v]; i < r->pfirst[v] + r->nin[v]; i++)
+        take(r, g->adj[r->pred[i]], n);
+}
+
 uint32_t nv_routes_back(struct nv_routes *r, uint32_t t)
 {
     const struct nv_graph *g = &r->m->graph;
@@ -203,7 +261,17 @@ uint32_t nv_routes_back(struct nv_routes *r, uint32_t t)
     take(r, t, &n);
     for (uint32_t i = 0; i < n; i++) {
         uint32_t v = r->queue[i];
-        for (uint32_t k = g->off[v]; v != r->src && k < g->off[v + 1]; k++)
+        if (v == r->src)
+            continue;
+        if (!own(r, v) && r->base->pepoch == r->base->epoch) {
+            take_base(r, v, &n);
+            continue;
+        }
+        if (r->base) { /* the flows of a failure share its routes */
+            take_listed(r, v, &n);
+            continue;
+        }
+        for (uint32_t k = g->off[v]; k < g->off[v + 1]; k++)
             if (nv_routes_tight_in(r, v, k))
                 take(r, g->adj[k], &n);
     }
@@ -320,25 +388,40 @@ static uint32_t meet(const struct nv_routes *r, uint32_t a, uint32_t b)
     return a;
 }
 
+/* The tight links into every settled asset, in settling order. */
+static void preds(struct nv_routes *r)
+{
+    const struct nv_graph *g = &r->m->graph;
+    uint32_t top = 0;
+
+    for (uint32_t i = 0; i < r->nsettled; i++) {
+        uint32_t v = r->settled[i];
+        r->pfirst[v] = top;
+        for (uint32_t k = g->off[v]; v != r->src && k < g->off[v + 1]; k++)
+            if (nv_routes_tight_in(r, v, k))
+                r->pred[top++] = k;
+        r->nin[v] = top - r->pfirst[v];
+    }
+    r->pepoch = r->epoch;
+}
+
 /* Immediate dominators of the route DAG's assets in settling order, up
  * to t: all settled assets when t is NV_NONE, else those marked by _back.
  * An asset's is the nearest common dominator of its tight predecessors.
- * Also each asset's tight links in (nin) and the last of them (inlink). */
+ * Also each asset's tight links in (preds) and the last of them. */
 static void dominators(struct nv_routes *r, uint32_t t)
 {
     const struct nv_graph *g = &r->m->graph;
 
+    preds(r);
     for (uint32_t i = 0; i < r->nsettled; i++) {
         uint32_t v = r->settled[i], d = NV_NONE;
         if (t != NV_NONE && r->on[v] != r->mark)
             continue;
-        r->nin[v] = 0;
-        for (uint32_t k = g->off[v]; v != r->src && k < g->off[v + 1]; k++) {
-            if (!nv_routes_tight_in(r, v, k))
-                continue;
-            r->nin[v]++;
-            r->inlink[v] = g->link[k];
-            d = d == NV_NONE ? g->adj[k] : meet(r, d, g->adj[k]);
+        for (uint32_t j = r->pfirst[v]; j < r->pfirst[v] + r->nin[v]; j++) {
+            uint32_t u = g->adj[r->pred[j]];
+            r->inlink[v] = g->link[r->pred[j]];
+            d = d == NV_NONE ? u : meet(r, d, u);
         }
         r->idom[v] = d == NV_NONE ? v : d;
         r->depth[v] = d == NV_NONE ? 0 : r->depth[d] + 1;
@@ -427,44 +510,112 @@ static double seed(const struct nv_routes *r, uint32_t w)
     return best;
 }
 
+/* Whether region asset v heads a subtree of the region in base's
+ * dominator tree: its immediate dominator is outside, or failed. */
+static int top(const struct nv_routes *r, uint32_t v)
+{
+    uint32_t d = r->base->idom[v];
+
+    return !own(r, d) || (r->fail.kind == NV_FAIL_ASSET && r->fail.id == d);
+}
+
+/* Seed every region asset from its neighbours outside; returns how many
+ * subtrees the region has, or UINT32_MAX if the heap cannot grow. */
+static uint32_t seed_region(struct nv_routes *r)
+{
+    const struct nv_routes_tree *t = r->tree;
+    uint32_t tops = 1, v = t->order[r->lo];
+
+    if (r->fail.kind == NV_FAIL_ASSET && v == r->fail.id) { /* children */
+        tops = 0;
+        for (uint32_t i = r->lo + 1; i < r->hi; i = t->tout[t->order[i]])
+            tops++;
+    }
+    for (uint32_t i = r->lo; i < r->hi; i++) {
+        double d;
+        if (t->nlo[i] >= r->lo && t->nhi[i] < r->hi)
+            continue; /* no way in from outside */
+        v = t->order[i];
+        if (r->fail.kind == NV_FAIL_ASSET && v == r->fail.id)
+            continue;
+        d = seed(r, v);
+        if (d < INFINITY && !relax(r, v, d))
+            return UINT32_MAX;
+    }
+    return tops;
+}
+
+/*
+ * The region is searched in the order of how much longer than base's
+ * each distance is (base's distances are a potential: every key is at
+ * least 0).  When the head y of a subtree of the dominator tree is
+ * settled with its extra length L, every asset x below it is at most L
+ * longer (base's routes from y to x survive the failure, which lies
+ * above y) and, not yet settled, at least L: exactly L.  So the search
+ * stops once every head is settled (lift = L), or once every target is
+ * and so is every asset no longer than the longest of them: an asset on
+ * a route to a target t is at most as much longer as t, and may be just
+ * as much (its route to t then being one of base's), so ties are
+ * settled too.
+ */
 enum nv_rc nv_routes_reroute(struct nv_routes *r, const struct nv_routes *base,
-                             struct nv_fail fail, const uint32_t *order,
-                             const uint32_t *tin, uint32_t lo, uint32_t hi,
+                             const struct nv_routes_tree *tree,
+                             struct nv_fail fail, uint32_t lo, uint32_t hi,
                              const uint32_t *targets, uint32_t n)
 {
     const struct nv_graph *g = &r->m->graph;
-    uint32_t left = n;
+    uint32_t left = n, tops;
+    double until = INFINITY;
 
     r->epoch++;
     r->fail = fail;
     r->src = base->src;
     r->base = base;
-    r->tin = tin;
+    r->tree = tree;
     r->lo = lo;
     r->hi = hi;
-    r->nheap = r->nsettled = 0;
+    r->lift = INFINITY;
+    r->nheap = r->nsettled = r->npred = 0;
     for (uint32_t i = 0; i < n; i++) {
         left -= r->wanted[targets[i]] == r->epoch;
         r->wanted[targets[i]] = r->epoch;
     }
-    for (uint32_t i = lo; i < hi; i++) {
-        double d = fail.kind == NV_FAIL_ASSET && order[i] == fail.id
-                       ? INFINITY
-                       : seed(r, order[i]);
-        if (d < INFINITY && !relax(r, order[i], d))
-            return NV_ENOMEM;
-    }
-    while (r->nheap && left) {
+    if ((tops = seed_region(r)) == UINT32_MAX)
+        return NV_ENOMEM;
+    while (r->nheap && tops && r->heap[0].d <= until) {
         struct nv_route_heap it = heap_pop(r);
-        if (it.d > r->dist[it.v])
+        double d = r->dist[it.v];
+        if (it.d > key(r, it.v, d))
             continue; /* a stale entry */
-        left -= r->wanted[it.v] == r->epoch;
+        if (r->wanted[it.v] == r->epoch && !--left)
+            until = it.d + 1e-9 * fmax(1.0, d); /* and its ties */
+        r->done[it.v] = r->epoch;
         r->settled[r->nsettled++] = it.v;
+        if (top(r, it.v) && !--tops)
+            r->lift = it.d;
         for (uint32_t k = g->off[it.v]; leaves(r, it.v) && k < g->off[it.v + 1];
              k++)
             if (own(r, g->adj[k]) && usable(r, k) &&
-                !relax(r, g->adj[k], it.d + g->cost[k]))
+                !relax(r, g->adj[k], d + g->cost[k]))
                 return NV_ENOMEM;
     }
     return NV_OK;
+}
+
+void nv_routes_number(const struct nv_routes *r, struct nv_routes_tree *tree)
+{
+    const struct nv_graph *g = &r->m->graph;
+
+    for (uint32_t i = 0; i < r->nsettled; i++) {
+        uint32_t v = r->settled[i], lo = UINT32_MAX, hi = 0;
+        for (uint32_t k = g->off[v]; k < g->off[v + 1]; k++) {
+            uint32_t u = g->adj[k], at = tree->tin[u];
+            if (u == v || r->known[u] != r->epoch || !leaves(r, u))
+                continue;
+            lo = at < lo ? at : lo;
+            hi = at > hi ? at : hi;
+        }
+        tree->nlo[tree->tin[v]] = lo;
+        tree->nhi[tree->tin[v]] = hi;
+    }
 }

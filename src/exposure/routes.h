@@ -22,6 +22,14 @@ struct nv_fail {
     uint32_t id; /* the asset or link index */
 };
 
+/* The dominator tree of a full search, numbered depth first: order[tin[v]]
+ * is v and its subtree order[tin[v] .. tout[v]); nlo[i] and nhi[i] are
+ * the smallest and largest position of a neighbour a route can come into
+ * order[i] from (nv_routes_number). */
+struct nv_routes_tree {
+    uint32_t *order, *tin, *tout, *nlo, *nhi;
+};
+
 struct nv_route_heap {
     double d;
     uint32_t v;
@@ -42,12 +50,23 @@ struct nv_routes {
     uint32_t *count; /* nv_routes_count's route numbers */
     uint32_t mark;
     uint32_t *idom, *depth, *nin, *inlink; /* nv_routes_failures' */
+    /* the tight half-edges into each settled asset v, pred[pfirst[v] ..
+     * pfirst[v] + nin[v]), listed with the dominators (valid while
+     * pepoch == epoch) */
+    uint32_t *pfirst, *pred, pepoch;
+    unsigned char *fwd; /* per asset: forwards traffic (transit) */
     /* A rerouted search (nv_routes_reroute) computes distances only in
      * a region, the assets order[lo .. hi) of base's search; outside it,
      * base's distances hold. */
     const struct nv_routes *base;
-    const uint32_t *tin; /* asset -> its position in order */
+    const struct nv_routes_tree *tree;
     uint32_t lo, hi;
+    uint32_t *done;   /* done[v] == epoch: v's distance is final */
+    uint32_t *listed; /* listed[v] == epoch: v's tight links in are in
+                         pred (rerouted searches, for _back) */
+    uint32_t npred;
+    double lift; /* how much longer than base's every region asset not
+                    done is (INFINITY: unreached) */
     struct nv_route_heap *heap;
     size_t nheap, cap;
 };
@@ -100,23 +119,31 @@ enum nv_rc nv_routes_failures(struct nv_routes *r, uint32_t f,
                               struct nv_fail *fails, uint32_t *n) NV_WUR;
 
 /* Immediate dominators (idom, depth) of every asset settled by the last
- * search, in the DAG of its tight links, with each asset's number of
- * tight links in (nin) and the last of them (inlink). */
+ * search, in the DAG of its tight links, with each asset's tight links in
+ * (nin of them from pred[pfirst]) and the last of them (inlink). */
 void nv_routes_dominators(struct nv_routes *r);
 
 /*
  * Distances from base's source with fail taken out, recomputed only for
- * the assets order[lo .. hi) (tin[v] is v's position in order): those
- * whose every least-cost path from the source crossed the failure; the
- * others keep base's.  Seeds the region from its neighbours outside and
+ * the assets tree->order[lo .. hi): the
+ * subtree of base's dominator tree under the failed asset or link, whose
+ * every least-cost path from the source crossed the failure; the others
+ * keep base's.  Seeds the region from its neighbours outside and
  * searches inside it until the n targets (all in the region) are
- * settled.  base must be a full search (no targets).  nv_routes_back then
- * walks the routes of the network without the failure.
+ * settled.  base must be a full search (no targets) with its dominators.
+ * nv_routes_back then walks the routes of the network without the
+ * failure: base's tight links outside the region, that never come from
+ * inside it, and the search's own inside.
  */
 enum nv_rc nv_routes_reroute(struct nv_routes *r, const struct nv_routes *base,
-                             struct nv_fail fail, const uint32_t *order,
-                             const uint32_t *tin, uint32_t lo, uint32_t hi,
+                             const struct nv_routes_tree *tree,
+                             struct nv_fail fail, uint32_t lo, uint32_t hi,
                              const uint32_t *targets, uint32_t n) NV_WUR;
+
+/* Each settled asset's nlo and nhi in tree (order and tin set), for the
+ * last search of r: a region asset whose neighbours are all inside needs
+ * no seed. */
+void nv_routes_number(const struct nv_routes *r, struct nv_routes_tree *tree);
 
 /* How many least-cost routes lead from the last search's source to t, up
  * to cap (cap itself meaning "cap or more"). */
