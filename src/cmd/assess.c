@@ -477,7 +477,11 @@ static int report(const struct nv_cmd_spec *spec, const struct assess_opts *o,
         rc = choose_groups(spec, &v, o->group);
     if (!rc && o->margin &&
         !nv_cli_number(spec, "threads", o->threads, 64, &threads)) {
+        double t0 = nv_cli_seconds();
         rc = nv_marginview_compute(&mv, m, x, (int)threads);
+        if (o->timing)
+            fprintf(stderr, "netvet: margins and choke points in %.3f s\n",
+                    nv_cli_seconds() - t0);
         mv.only = o->flow ? nv_model_find(m, NV_T_FLOW, o->flow) : NV_NONE;
         mv.limit = v.limit;
         v.mv = &mv;
