@@ -31,7 +31,7 @@ secs() { # the wall time of a command, in seconds
 t=$("$NETVET" assess --margin --timing --limit 1 "$f" 2>&1 > "$out/margin-$n.txt" || true)
 echo "assets $n:"
 grep 'margins and choke points in' <<< "$t" | sed 's/$/ (target <= 30 s)/'
-grep -i 'margin' "$out/margin-$n.txt" | head -8
+sed -n '/^margin: flows by the number/,/^$/p' "$out/margin-$n.txt"
 
 ex=examples/national/model.json
 nv=$(secs "$NETVET" assess --margin --json "$ex")
