@@ -13,6 +13,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -21,9 +22,18 @@
 
 /* The sites where a within() node's condition holds: those with
  * coordinates, and whether some have none. */
+/* A located site where within()'s condition holds, kept in order of
+ * latitude so that a search can stop at the first too far north or
+ * south to be nearer. */
+struct within_site {
+    double lat;
+    uint32_t site;
+};
+
 struct within_set {
     const struct node *node;
-    uint32_t *sites, n;
+    struct within_site *sites;
+    uint32_t n;
     int missing;
 };
 
@@ -194,6 +204,13 @@ static double metres_between(const struct nv_site *a, const struct nv_site *b)
     return 2 * EARTH_KM * 1000 * asin(sqrt(h < 1 ? h : 1));
 }
 
+static int by_latitude(const void *a, const void *b)
+{
+    const struct within_site *x = a, *y = b;
+
+    return (x->lat > y->lat) - (x->lat < y->lat);
+}
+
 /* The sites where n->a holds: by an asset there, or by the site. */
 static struct within_set *within_set(struct eval *e, const struct node *n)
 {
@@ -207,7 +224,7 @@ static struct within_set *within_set(struct eval *e, const struct node *n)
     hit = nv_calloc((size_t)ns + 1, 1);
     w = e->nwithin < MAX_NEAR ? &e->within[e->nwithin] : NULL;
     if (!hit || !w ||
-        !(w->sites = nv_calloc((size_t)ns + 1, sizeof(uint32_t)))) {
+        !(w->sites = nv_calloc((size_t)ns + 1, sizeof *w->sites))) {
         nv_free(hit);
         e->rc = NV_ENOMEM;
         return NULL;
@@ -219,28 +236,67 @@ static struct within_set *within_set(struct eval *e, const struct node *n)
         if (!hit[s] && !site_holds(n->a, &NV_SITES(e->m)[s]))
             continue;
         if (located(&NV_SITES(e->m)[s]))
-            w->sites[w->n++] = s;
+            w->sites[w->n++] = (struct within_site){NV_SITES(e->m)[s].lat, s};
         else
             w->missing = 1;
     }
+    qsort(w->sites, w->n, sizeof *w->sites, by_latitude);
     nv_free(hit);
     w->node = n;
     e->nwithin++;
     return w;
 }
 
-/* The site of w nearest asset a's (located) site, and how far. */
+/* No two places at these latitudes are nearer than this: the distance
+ * along a meridian (a little less, for rounding). */
+static double meridian_metres(double lat1, double lat2)
+{
+    const double rad = 3.14159265358979323846 / 180;
+
+    return fabs(lat1 - lat2) * rad * EARTH_KM * 1000 * (1 - 1e-9);
+}
+
+/* Whether site k of w is the nearest to s so far (*best, *metres): the
+ * nearer, or as near with a lower index, as a plain scan would find. */
+static void consider(const struct eval *e, const struct within_set *w,
+                     uint32_t k, const struct nv_site *s, uint32_t *best,
+                     double *metres)
+{
+    uint32_t site = w->sites[k].site;
+    double d = metres_between(s, &NV_SITES(e->m)[site]);
+
+    if (*best == NV_NONE || d < *metres || (d == *metres && site < *best)) {
+        *best = site;
+        *metres = d;
+    }
+}
+
+/* The site of w nearest asset a's (located) site, and how far: from
+ * s's latitude outwards, north and south, until the next site is
+ * further along the meridian alone than the nearest found. */
 static uint32_t nearest(const struct eval *e, const struct within_set *w,
                         const struct nv_site *s, double *metres)
 {
-    uint32_t best = NV_NONE;
+    uint32_t best = NV_NONE, lo = 0, hi = w->n;
 
-    for (uint32_t i = 0; i < w->n; i++) {
-        double d = metres_between(s, &NV_SITES(e->m)[w->sites[i]]);
-        if (best == NV_NONE || d < *metres) {
-            best = w->sites[i];
-            *metres = d;
-        }
+    while (lo < hi) { /* the first site at s's latitude or north of it */
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (w->sites[mid].lat < s->lat)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (uint32_t k = lo; k < w->n; k++) {
+        if (best != NV_NONE &&
+            meridian_metres(s->lat, w->sites[k].lat) > *metres)
+            break;
+        consider(e, w, k, s, &best, metres);
+    }
+    for (uint32_t k = lo; k-- > 0;) {
+        if (best != NV_NONE &&
+            meridian_metres(s->lat, w->sites[k].lat) > *metres)
+            break;
+        consider(e, w, k, s, &best, metres);
     }
     return best;
 }
