@@ -724,15 +724,14 @@ static const char *site_of(const struct ctx *c, const struct nv_ref *end)
 static void culprits_cell(const struct ctx *c, uint32_t f, uint32_t g)
 {
     struct nv_err err;
+    int found = nv_culprits_find(c->cf, f, g, &err) == NV_OK;
 
     fputs("<td>", c->out);
-    for (uint32_t i = 0;
-         !nv_culprits_find(c->cf, f, g, &err) && i < c->cf->nassets && i < 8;
-         i++) {
+    for (uint32_t i = 0; found && i < c->cf->nassets && i < 8; i++) {
         fputs(i ? ", " : "", c->out);
         text(c->out, NV_ASSETS(c->m)[c->cf->assets[i]].id);
     }
-    if (c->cf->nassets > 8)
+    if (found && c->cf->nassets > 8)
         fprintf(c->out, " +%u", c->cf->nassets - 8);
     fputs("</td>", c->out);
 }
