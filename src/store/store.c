@@ -455,29 +455,6 @@ static enum nv_rc add_packed(struct nv_store *s,
     return rc;
 }
 
-enum nv_rc nv_store_add(struct nv_store *s, const struct nv_snapshot_new *sn,
-                        char id[NV_SHA256_HEX], int *added, struct nv_err *err)
-{
-    char digest[NV_SHA256_HEX];
-    struct pack p;
-    enum nv_rc rc;
-
-    if (!sn->message || !sn->message[0])
-        return nv_err_set(err, NV_EINVAL,
-                          "a snapshot needs a message saying what changed");
-    rc = pack_init(&p, err);
-    if (rc)
-        return rc;
-    pack_add(&p, sn->text, sn->len);
-    rc = pack_end(&p, sn->text, digest, err);
-    if (!rc)
-        rc = add_packed(s, sn, &p, digest, added, err);
-    pack_release(&p);
-    if (!rc)
-        memcpy(id, digest, sizeof digest);
-    return rc;
-}
-
 /* The model's text as the writer makes it, straight into a pack. */
 static ssize_t pack_write(void *cookie, const char *data, size_t n)
 {
@@ -515,10 +492,10 @@ static enum nv_rc pack_model(struct pack *p, const struct nv_model *m,
     return p->rc ? NV_OK : rc; /* pack_end says why */
 }
 
-enum nv_rc nv_store_add_model(struct nv_store *s, const struct nv_model *m,
-                              const struct nv_snapshot_new *sn,
-                              char id[NV_SHA256_HEX], int *added,
-                              struct nv_err *err)
+/* Keep m's canonical text, or sn's text when m is NULL, as a snapshot. */
+static enum nv_rc add(struct nv_store *s, const struct nv_model *m,
+                      const struct nv_snapshot_new *sn, char id[NV_SHA256_HEX],
+                      int *added, struct nv_err *err)
 {
     char digest[NV_SHA256_HEX], *text = NULL;
     struct pack p;
@@ -530,9 +507,12 @@ enum nv_rc nv_store_add_model(struct nv_store *s, const struct nv_model *m,
     rc = pack_init(&p, err);
     if (rc)
         return rc;
-    rc = pack_model(&p, m, &text, err);
+    if (m)
+        rc = pack_model(&p, m, &text, err);
+    else
+        pack_add(&p, sn->text, sn->len);
     if (!rc)
-        rc = pack_end(&p, text, digest, err);
+        rc = pack_end(&p, m ? text : sn->text, digest, err);
     if (!rc)
         rc = add_packed(s, sn, &p, digest, added, err);
     pack_release(&p);
@@ -540,6 +520,20 @@ enum nv_rc nv_store_add_model(struct nv_store *s, const struct nv_model *m,
     if (!rc)
         memcpy(id, digest, sizeof digest);
     return rc;
+}
+
+enum nv_rc nv_store_add(struct nv_store *s, const struct nv_snapshot_new *sn,
+                        char id[NV_SHA256_HEX], int *added, struct nv_err *err)
+{
+    return add(s, NULL, sn, id, added, err);
+}
+
+enum nv_rc nv_store_add_model(struct nv_store *s, const struct nv_model *m,
+                              const struct nv_snapshot_new *sn,
+                              char id[NV_SHA256_HEX], int *added,
+                              struct nv_err *err)
+{
+    return add(s, m, sn, id, added, err);
 }
 
 /* Columns 0..10 of a snapshot row (see SNAPSHOT_COLS) into *sn. */
