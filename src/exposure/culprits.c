@@ -16,11 +16,14 @@
 #include "exposure/culprits.h"
 
 #include "core/alloc.h"
+#include "exposure/failover.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #define UNBOUNDED (UINT32_MAX / 4)
+
+static void kept_release(struct nv_culprits_kept *k);
 
 /* twin[k]: the other half-edge of k's link. */
 static enum nv_rc pair_halves(struct nv_culprits *c, uint32_t nlinks,
@@ -70,12 +73,8 @@ enum nv_rc nv_culprits_init(struct nv_culprits *c, const struct nv_model *m,
     c->seen = nv_calloc(2 * n, sizeof *c->seen);
     c->twin = nv_calloc(h, sizeof *c->twin);
     c->flow = nv_calloc(h, sizeof *c->flow);
-    c->fo = nv_calloc(n, sizeof *c->fo);
-    c->foseen = nv_calloc(n, sizeof *c->foseen);
-    c->foflow = NV_NONE;
     if (!rc && !(c->fails && c->assets && c->path && c->cap && c->used &&
-                 c->pred && c->via && c->bfs && c->seen && c->twin && c->flow &&
-                 c->fo && c->foseen))
+                 c->pred && c->via && c->bfs && c->seen && c->twin && c->flow))
         rc = nv_err_set(err, NV_ENOMEM, "out of memory");
     if (rc) {
         nv_culprits_release(c);
@@ -98,8 +97,7 @@ void nv_culprits_release(struct nv_culprits *c)
     nv_free(c->seen);
     nv_free(c->twin);
     nv_free(c->flow);
-    nv_free(c->fo);
-    nv_free(c->foseen);
+    kept_release(c->kept);
     memset(c, 0, sizeof *c);
 }
 
@@ -311,45 +309,206 @@ static void take_routes(struct nv_culprits *c, const uint32_t *a, uint32_t n,
             c->assets[c->nassets++] = a[i];
 }
 
-/* The assets on flow f's routes after each failure that moves them, once
- * per flow (every group of the flow asks for the same routes). */
-static enum nv_rc failover_routes(struct nv_culprits *c, uint32_t f)
-{
-    uint32_t nf = 0, n;
-    enum nv_rc rc;
+/* Each flow's routes, routed and failover, found for all the flows of a
+ * source at once and kept: list[off[2f + failover] ..] has
+ * len[2f + failover] assets; off is NV_NONE until found. */
+struct nv_culprits_kept {
+    struct nv_failover fo;
+    uint32_t *off, *len, *list;
+    size_t nlist, cap;
+    uint32_t *srcoff, *bysrc; /* the flows searched by source */
+    uint32_t *want;           /* scratch: a source's failover flows */
+    struct visit {
+        uint32_t f, a;
+    } * visits; /* what the failover searches found */
+    size_t nvisit, vcap;
+    int failed; /* a visit could not be kept */
+    uint32_t *seen, mark;
+};
 
-    if (c->foflow == f)
-        return NV_OK;
-    c->foflow = NV_NONE;
-    c->nfo = 0;
-    c->fomark++;
-    rc = nv_routes_failures(&c->r, f, c->fails, &nf);
-    for (uint32_t i = 0; !rc && i < nf; i++) {
-        rc = nv_routes_flow(&c->r, f, c->fails[i], &n);
-        for (uint32_t k = 0; !rc && k < n; k++) {
-            uint32_t a = c->r.queue[k];
-            if (c->foseen[a] != c->fomark)
-                c->fo[c->nfo++] = a;
-            c->foseen[a] = c->fomark;
-        }
+static void kept_release(struct nv_culprits_kept *k)
+{
+    if (!k)
+        return;
+    nv_failover_release(&k->fo);
+    nv_free(k->off);
+    nv_free(k->len);
+    nv_free(k->list);
+    nv_free(k->srcoff);
+    nv_free(k->bysrc);
+    nv_free(k->want);
+    nv_free(k->visits);
+    nv_free(k->seen);
+    nv_free(k);
+}
+
+/* Whether flow f's routes are searched with its source's: it has no
+ * declared path and goes somewhere. */
+static int by_source(const struct nv_culprits *c, uint32_t f)
+{
+    const struct nv_flow *fl = &NV_FLOWS(c->m)[f];
+
+    return c->x->connected[f] && !fl->path.n && fl->src.idx != fl->dst.idx;
+}
+
+/* The flows searched by source, counted into place. */
+static void index_sources(struct nv_culprits *c, struct nv_culprits_kept *k)
+{
+    const struct nv_flow *fl = NV_FLOWS(c->m);
+    uint32_t na = c->m->graph.n;
+
+    for (uint32_t f = 0; f < c->x->nflows; f++)
+        if (by_source(c, f))
+            k->srcoff[fl[f].src.idx + 1]++;
+    for (uint32_t v = 0; v < na; v++)
+        k->srcoff[v + 1] += k->srcoff[v];
+    for (uint32_t f = 0; f < c->x->nflows; f++)
+        if (by_source(c, f))
+            k->bysrc[k->srcoff[fl[f].src.idx]++] = f;
+    for (uint32_t v = na; v > 0; v--)
+        k->srcoff[v] = k->srcoff[v - 1];
+    k->srcoff[0] = 0;
+}
+
+static enum nv_rc kept_init(struct nv_culprits *c)
+{
+    size_t nf = (size_t)c->x->nflows + 1, na = (size_t)c->m->graph.n + 1;
+    struct nv_culprits_kept *k = nv_calloc(1, sizeof *k);
+
+    if (!k || nv_failover_init(&k->fo, c->m, c->x->nflows, NULL)) {
+        nv_free(k);
+        return NV_ENOMEM;
     }
-    if (!rc)
-        c->foflow = f;
+    k->off = nv_calloc(2 * nf, sizeof *k->off);
+    k->len = nv_calloc(2 * nf, sizeof *k->len);
+    k->srcoff = nv_calloc(na + 1, sizeof *k->srcoff);
+    k->bysrc = nv_calloc(nf, sizeof *k->bysrc);
+    k->want = nv_calloc(nf, sizeof *k->want);
+    k->seen = nv_calloc(na, sizeof *k->seen);
+    if (!k->off || !k->len || !k->srcoff || !k->bysrc || !k->want || !k->seen) {
+        kept_release(k);
+        return NV_ENOMEM;
+    }
+    memset(k->off, 0xff, 2 * nf * sizeof *k->off);
+    index_sources(c, k);
+    c->kept = k;
+    return NV_OK;
+}
+
+/* Keep a[0 .. n) once each in slot (2f + failover). */
+static enum nv_rc keep(struct nv_culprits_kept *k, uint32_t slot,
+                       const uint32_t *a, size_t n)
+{
+    if (nv_array_reserve(&k->list, &k->cap, k->nlist + n, sizeof *k->list))
+        return NV_ENOMEM;
+    k->mark++;
+    k->off[slot] = (uint32_t)k->nlist;
+    for (size_t i = 0; i < n; i++)
+        if (k->seen[a[i]] != k->mark) {
+            k->seen[a[i]] = k->mark;
+            k->list[k->nlist++] = a[i];
+        }
+    k->len[slot] = (uint32_t)(k->nlist - k->off[slot]);
+    return NV_OK;
+}
+
+static void collect(void *ctx, uint32_t f, const uint32_t *a, uint32_t n)
+{
+    struct nv_culprits_kept *k = ctx;
+
+    if (k->failed || nv_array_reserve(&k->visits, &k->vcap, k->nvisit + n,
+                                      sizeof *k->visits)) {
+        k->failed = 1;
+        return;
+    }
+    for (uint32_t i = 0; i < n; i++)
+        k->visits[k->nvisit++] = (struct visit){f, a[i]};
+}
+
+/* Keep the visits as the failover routes of flows[0 .. n), grouped by
+ * flow (counted into place, off[] as each flow's cursor meanwhile). */
+static enum nv_rc keep_visits(struct nv_culprits_kept *k, const uint32_t *flows,
+                              uint32_t n)
+{
+    uint32_t *at = nv_calloc(k->nvisit + 1, sizeof *at);
+    enum nv_rc rc = at && !k->failed ? NV_OK : NV_ENOMEM;
+    size_t sum = 0;
+
+    for (uint32_t i = 0; i < n; i++)
+        k->len[2 * flows[i] + 1] = 0;
+    for (size_t i = 0; i < k->nvisit; i++)
+        k->len[2 * k->visits[i].f + 1]++;
+    for (uint32_t i = 0; i < n; i++) {
+        k->off[2 * flows[i] + 1] = (uint32_t)sum;
+        sum += k->len[2 * flows[i] + 1];
+    }
+    for (size_t i = 0; !rc && i < k->nvisit; i++)
+        at[k->off[2 * k->visits[i].f + 1]++] = k->visits[i].a;
+    for (uint32_t i = 0; !rc && i < n; i++) {
+        uint32_t s = 2 * flows[i] + 1, len = k->len[s];
+        rc = keep(k, s, at + k->off[s] - len, len);
+    }
+    for (uint32_t i = 0; rc && i < n; i++) /* found again next time */
+        k->off[2 * flows[i] + 1] = k->off[2 * flows[i]] = NV_NONE;
+    nv_free(at);
+    k->nvisit = 0;
+    k->failed = 0;
     return rc;
 }
 
+/* The routes of every flow of source s: one whole search for the routed
+ * ones, the failover searches for those whose level was worked out. */
+static enum nv_rc find_source(struct nv_culprits *c, uint32_t s)
+{
+    const struct nv_fail none = {NV_FAIL_NONE, 0};
+    struct nv_culprits_kept *k = c->kept;
+    const uint32_t *flows = k->bysrc + k->srcoff[s];
+    uint32_t n = k->srcoff[s + 1] - k->srcoff[s], nw = 0;
+    enum nv_rc rc;
+
+    for (uint32_t i = 0; i < n; i++)
+        if (nv_exposure_wants_failover(c->x, c->m, flows[i]))
+            k->want[nw++] = flows[i];
+    rc = nv_failover_source(&k->fo, k->want, nw, collect, k);
+    if (!rc) /* nothing to do when the failover searches made it */
+        rc = nv_routes_search(&k->fo.base, s, none, NULL, 0);
+    for (uint32_t i = 0; !rc && i < n; i++) {
+        uint32_t t = NV_FLOWS(c->m)[flows[i]].dst.idx;
+        uint32_t nb = nv_routes_back(&k->fo.base, t);
+        rc = keep(k, 2 * flows[i], k->fo.base.queue, nb);
+    }
+    return rc ? rc : keep_visits(k, flows, n);
+}
+
+/* The routes of flow f searched alone. */
+static enum nv_rc find_alone(struct nv_culprits *c, uint32_t f)
+{
+    const struct nv_fail none = {NV_FAIL_NONE, 0};
+    struct nv_culprits_kept *k = c->kept;
+    uint32_t n;
+    enum nv_rc rc = nv_routes_flow(&k->fo.r, f, none, &n);
+
+    if (!rc)
+        rc = keep(k, 2 * f, k->fo.r.queue, n);
+    if (!rc && nv_exposure_wants_failover(c->x, c->m, f))
+        rc = nv_failover_flow(&k->fo, f, collect, k);
+    return rc ? rc : keep_visits(k, &f, 1);
+}
+
+/* The group's assets on flow f's routes, or on those after the failures
+ * that move them. */
 static enum nv_rc on_routes(struct nv_culprits *c, uint32_t f, uint32_t g,
                             int failover)
 {
-    const struct nv_fail none = {NV_FAIL_NONE, 0};
-    uint32_t n;
-    enum nv_rc rc =
-        failover ? failover_routes(c, f) : nv_routes_flow(&c->r, f, none, &n);
+    enum nv_rc rc = c->kept ? NV_OK : kept_init(c);
+    uint32_t slot = 2 * f + !!failover;
 
-    if (!rc && !failover)
-        take_routes(c, c->r.queue, n, g);
-    if (!rc && failover)
-        take_routes(c, c->fo, c->nfo, g);
+    if (!rc && c->kept->off[slot] == NV_NONE)
+        rc = by_source(c, f) ? find_source(c, NV_FLOWS(c->m)[f].src.idx)
+                             : find_alone(c, f);
+    if (!rc)
+        take_routes(c, c->kept->list + c->kept->off[slot], c->kept->len[slot],
+                    g);
     return rc;
 }
 

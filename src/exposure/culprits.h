@@ -10,7 +10,11 @@
  *             move them (routes.h);
  *   may       the group's assets on one witness path, which comes with
  *             them: a simple s-t path through one of the group's assets.
- * Lists are in asset order.  A finder holds scratch space for one thread.
+ * Lists are in asset order.  The routes of a flow without a declared
+ * path are found with those of every other flow of its source, in one
+ * search and its failures (failover.h), and kept: a report asks about
+ * hundreds of flows of a few sources.  A finder holds scratch space for
+ * one thread.
  */
 #ifndef NV_CULPRITS_H
 #define NV_CULPRITS_H
@@ -29,9 +33,7 @@ struct nv_culprits {
     uint32_t *cap, *used, *pred, *bfs, *twin, *seen;
     int32_t *flow, *via;
     uint32_t stamp, full; /* full: an end that took its unit, or NV_NONE */
-    /* the assets on flow foflow's routes after the failures that move
-     * them: fo[0 .. nfo) (foseen[a] == fomark marks them) */
-    uint32_t *fo, nfo, *foseen, fomark, foflow;
+    struct nv_culprits_kept *kept; /* each flow's routes, once found */
 };
 
 /* A finder for exposure x of m; release with nv_culprits_release. */

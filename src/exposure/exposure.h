@@ -81,6 +81,18 @@ enum nv_rc nv_exposure_compute_opts(const struct nv_model *m,
 
 void nv_exposure_release(struct nv_exposure *x);
 
+/* Whether flow f's failover level was worked out: its ends meet, are
+ * apart, and it is classified failover_from or above. */
+static inline int nv_exposure_wants_failover(const struct nv_exposure *x,
+                                             const struct nv_model *m,
+                                             uint32_t f)
+{
+    const struct nv_flow *fl = &NV_FLOWS(m)[f];
+
+    return x->connected[f] && fl->src.idx != fl->dst.idx &&
+           fl->classification >= x->failover_from;
+}
+
 static inline enum nv_level nv_exposure_level(const struct nv_exposure *x,
                                               uint32_t flow, uint32_t group)
 {

@@ -26,6 +26,7 @@ enum nv_rc nv_routes_init(struct nv_routes *r, const struct nv_model *m,
     r->done = nv_calloc(n, sizeof *r->done);
     r->listed = nv_calloc(n, sizeof *r->listed);
     r->m = m;
+    r->whole = r->domall = NV_NONE; /* epoch 0 is a search's too */
     r->dist = nv_calloc(n, sizeof *r->dist);
     r->known = nv_calloc(n, sizeof *r->known);
     r->wanted = nv_calloc(n, sizeof *r->wanted);
@@ -167,6 +168,8 @@ enum nv_rc nv_routes_search(struct nv_routes *r, uint32_t s,
     const struct nv_graph *g = &r->m->graph;
     uint32_t left = n;
 
+    if (fail.kind == NV_FAIL_NONE && r->whole == r->epoch && r->src == s)
+        return NV_OK;
     r->epoch++;
     r->fail = fail;
     r->src = s;
@@ -190,6 +193,8 @@ enum nv_rc nv_routes_search(struct nv_routes *r, uint32_t s,
             if (usable(r, k) && !relax(r, g->adj[k], it.d + g->cost[k]))
                 return NV_ENOMEM;
     }
+    if (!n && fail.kind == NV_FAIL_NONE)
+        r->whole = r->epoch;
     return NV_OK;
 }
 
@@ -435,7 +440,8 @@ static uint32_t route_failures(struct nv_routes *r, uint32_t t,
 {
     uint32_t n = 0;
 
-    dominators(r, t);
+    if (r->domall != r->epoch)
+        dominators(r, t);
     for (uint32_t v = t; v != r->src; v = r->idom[v]) {
         if (r->nin[v] == 1)
             fails[n++] = (struct nv_fail){NV_FAIL_LINK, r->inlink[v]};
@@ -490,6 +496,7 @@ enum nv_rc nv_routes_failures(struct nv_routes *r, uint32_t f,
 void nv_routes_dominators(struct nv_routes *r)
 {
     dominators(r, NV_NONE);
+    r->domall = r->epoch;
 }
 
 /* The best way into region asset w from outside the region. */

@@ -50,6 +50,10 @@ struct nv_routes {
     uint32_t *count; /* nv_routes_count's route numbers */
     uint32_t mark;
     uint32_t *idom, *depth, *nin, *inlink; /* nv_routes_failures' */
+    /* == epoch: the last search is whole (every asset it reaches, no
+     * failure), so another from its source is already done; its
+     * dominators are of every settled asset */
+    uint32_t whole, domall;
     /* the tight half-edges into each settled asset v, pred[pfirst[v] ..
      * pfirst[v] + nin[v]), listed with the dominators (valid while
      * pepoch == epoch) */
@@ -79,8 +83,9 @@ enum nv_rc nv_routes_init(struct nv_routes *r, const struct nv_model *m,
 void nv_routes_release(struct nv_routes *r);
 
 /* Least-cost distances from s with fail taken out, until every asset of
- * targets[0..n) is settled (n == 0: all reachable).  NV_ENOMEM if the
- * heap cannot grow. */
+ * targets[0..n) is settled (n == 0: all reachable); nothing to do when
+ * the last search was a whole one from s without failure, so that the
+ * flows of a source share it.  NV_ENOMEM if the heap cannot grow. */
 enum nv_rc nv_routes_search(struct nv_routes *r, uint32_t s,
                             struct nv_fail fail, const uint32_t *targets,
                             uint32_t n) NV_WUR;

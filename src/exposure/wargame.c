@@ -147,10 +147,61 @@ static void credit(struct rank *k, uint32_t f, const uint32_t *core, uint32_t n)
 
 /* The group's assets by the critical traffic they carry alone: the flows
  * it reads or observes whose every route crosses them. */
+/* The flows the group is on the route of, grouped by source (counted
+ * into place), into *out; how many in *n. */
+static enum nv_rc on_route_by_source(const struct nv_model *m,
+                                     const struct nv_exposure *x, uint32_t g,
+                                     uint32_t **out, uint32_t *n)
+{
+    const struct nv_flow *fl = NV_FLOWS(m);
+    uint32_t na = m->graph.n;
+    uint32_t *at = nv_calloc((size_t)na + 1, sizeof *at);
+
+    *n = 0;
+    *out = nv_calloc((size_t)x->nflows + 1, sizeof **out);
+    if (!at || !*out) {
+        nv_free(at);
+        nv_free(*out);
+        *out = NULL;
+        return NV_ENOMEM;
+    }
+    for (uint32_t f = 0; f < x->nflows; f++)
+        if (nv_wargame_on_route(x, f, g))
+            at[fl[f].src.idx + 1]++;
+    for (uint32_t v = 0; v < na; v++)
+        at[v + 1] += at[v];
+    for (uint32_t f = 0; f < x->nflows; f++)
+        if (nv_wargame_on_route(x, f, g)) {
+            (*out)[at[fl[f].src.idx]++] = f;
+            (*n)++;
+        }
+    nv_free(at);
+    return NV_OK;
+}
+
+/* Flow order[i]'s route core, with one whole search and its dominators
+ * shared by the flows of its source that follow it (routes.h). */
+static enum nv_rc core_of(struct nv_routes *r, const uint32_t *order,
+                          uint32_t i, uint32_t n, struct nv_fail *fails,
+                          uint32_t *core, uint32_t *nc)
+{
+    const struct nv_flow *fl = NV_FLOWS(r->m);
+    const struct nv_fail none = {NV_FAIL_NONE, 0};
+    uint32_t f = order[i], s = fl[f].src.idx;
+    int shared = i + 1 < n && fl[order[i + 1]].src.idx == s &&
+                 (!i || fl[order[i - 1]].src.idx != s);
+
+    if (shared && nv_routes_search(r, s, none, NULL, 0))
+        return NV_ENOMEM;
+    if (shared)
+        nv_routes_dominators(r);
+    return nv_wargame_route_core(r, f, fails, core, nc);
+}
+
 static enum nv_rc rank_assets(const struct nv_model *m,
                               const struct nv_exposure *x, struct nv_wargame *w)
 {
-    uint32_t na = m->graph.n, n;
+    uint32_t na = m->graph.n, n, *order = NULL, norder = 0;
     struct rank k = {m, x, w->group, nv_calloc((size_t)na + 1, sizeof *k.per)};
     uint32_t *core = nv_calloc((size_t)na + 2, sizeof *core);
     struct nv_fail *fails = nv_calloc(2 * (size_t)na + 2, sizeof *fails);
@@ -158,14 +209,13 @@ static enum nv_rc rank_assets(const struct nv_model *m,
     enum nv_rc rc = NV_ENOMEM;
 
     memset(&r, 0, sizeof r);
-    if (k.per && core && fails)
+    if (k.per && core && fails &&
+        !on_route_by_source(m, x, w->group, &order, &norder))
         rc = nv_routes_init(&r, m, NULL);
-    for (uint32_t f = 0; !rc && f < x->nflows; f++) {
-        if (!nv_wargame_on_route(x, f, w->group))
-            continue;
-        rc = nv_wargame_route_core(&r, f, fails, core, &n);
+    for (uint32_t i = 0; !rc && i < norder; i++) {
+        rc = core_of(&r, order, i, norder, fails, core, &n);
         if (!rc)
-            credit(&k, f, core, n);
+            credit(&k, order[i], core, n);
     }
     for (uint32_t a = 0; !rc && a < na; a++) /* compact: nranked <= a */
         if (k.per[a].flows)
@@ -174,6 +224,7 @@ static enum nv_rc rank_assets(const struct nv_model *m,
     if (!rc && w->nranked)
         qsort(k.per, w->nranked, sizeof *k.per, by_traffic);
     nv_routes_release(&r);
+    nv_free(order);
     nv_free(core);
     nv_free(fails);
     if (rc)
