@@ -40,13 +40,14 @@ enum nv_rc nv_failover_init(struct nv_failover *w, const struct nv_model *m,
     w->below = nv_calloc(n + 1, sizeof *w->below);
     w->stack = nv_calloc(3 * n, sizeof *w->stack);
     w->targets = nv_calloc((size_t)nflows + 1, sizeof *w->targets);
+    w->flows = nv_calloc((size_t)nflows + 1, sizeof *w->flows);
     w->redo = nv_calloc(n, sizeof *w->redo);
     rc = nv_routes_init(&w->r, m, err);
     if (!rc)
         rc = nv_routes_init(&w->base, m, err);
     if (!rc && !(w->fails && w->kids && w->koff && w->tree.order &&
                  w->tree.tin && w->tree.nlo && w->tree.nhi && w->tree.tout &&
-                 w->below && w->stack && w->targets && w->redo))
+                 w->below && w->stack && w->targets && w->flows && w->redo))
         rc = nv_err_set(err, NV_ENOMEM, "out of memory");
     if (rc)
         nv_failover_release(w);
@@ -68,6 +69,7 @@ void nv_failover_release(struct nv_failover *w)
     nv_free(w->below);
     nv_free(w->stack);
     nv_free(w->targets);
+    nv_free(w->flows);
     nv_free(w->redo);
     memset(w, 0, sizeof *w);
 }
@@ -156,14 +158,14 @@ static enum nv_rc reroute(struct nv_failover *w, const struct failure *e)
     uint32_t n = 0, nb, v = w->tree.order[e->lo];
     enum nv_rc rc;
 
-    for (uint32_t k = 0; k < w->nflows; k++)
+    for (uint32_t k = w->below[e->lo]; k < w->below[e->hi]; k++)
         if (moved(w, e, w->flows[k]))
             w->targets[n++] = fl[w->flows[k]].dst.idx;
     if (!n)
         return NV_OK;
     rc = nv_routes_reroute(&w->r, &w->base, &w->tree, e->fail, e->lo, e->hi,
                            w->targets, n);
-    for (uint32_t k = 0; !rc && k < w->nflows; k++) {
+    for (uint32_t k = w->below[e->lo]; !rc && k < w->below[e->hi]; k++) {
         uint32_t f = w->flows[k], t = fl[f].dst.idx;
         if (!moved(w, e, f))
             continue;
@@ -176,15 +178,30 @@ static enum nv_rc reroute(struct nv_failover *w, const struct failure *e)
     return rc;
 }
 
-/* The full search from the source, its dominator tree numbered, and
- * below[] counting the flows' destinations in tree order. */
-static enum nv_rc prepare(struct nv_failover *w)
+/* The flows[0 .. n) into w->flows by their destination's place in the
+ * tree, counted into place (koff, done with, as the cursors). */
+static void sort_flows(struct nv_failover *w, const uint32_t *flows, uint32_t n)
+{
+    const struct nv_flow *fl = NV_FLOWS(w->base.m);
+    uint32_t ns = w->base.nsettled;
+
+    memcpy(w->koff, w->below, ((size_t)ns + 1) * sizeof *w->koff);
+    for (uint32_t k = 0; k < n; k++)
+        w->flows[w->koff[w->tree.tin[fl[flows[k]].dst.idx]]++] = flows[k];
+    w->nflows = n;
+}
+
+/* The full search from the source, its dominator tree numbered, below[]
+ * counting the flows' destinations in tree order, and the flows sorted
+ * by them. */
+static enum nv_rc prepare(struct nv_failover *w, const uint32_t *flows,
+                          uint32_t n)
 {
     const struct nv_flow *fl = NV_FLOWS(w->base.m);
     const struct nv_fail none = {NV_FAIL_NONE, 0};
     const struct nv_routes *b = &w->base;
     enum nv_rc rc =
-        nv_routes_search(&w->base, fl[w->flows[0]].src.idx, none, NULL, 0);
+        nv_routes_search(&w->base, fl[flows[0]].src.idx, none, NULL, 0);
 
     if (rc)
         return rc;
@@ -194,10 +211,11 @@ static enum nv_rc prepare(struct nv_failover *w)
     number_tree(w);
     nv_routes_number(&w->base, &w->tree);
     memset(w->below, 0, ((size_t)b->nsettled + 1) * sizeof *w->below);
-    for (uint32_t k = 0; k < w->nflows; k++)
-        w->below[w->tree.tin[fl[w->flows[k]].dst.idx] + 1]++;
+    for (uint32_t k = 0; k < n; k++)
+        w->below[w->tree.tin[fl[flows[k]].dst.idx] + 1]++;
     for (uint32_t k = 0; k < b->nsettled; k++)
         w->below[k + 1] += w->below[k];
+    sort_flows(w, flows, n);
     return NV_OK;
 }
 
@@ -216,11 +234,9 @@ enum nv_rc nv_failover_source(struct nv_failover *w, const uint32_t *flows,
 
     if (!n)
         return NV_OK;
-    w->flows = flows;
-    w->nflows = n;
     w->visit = visit;
     w->ctx = ctx;
-    rc = prepare(w);
+    rc = prepare(w, flows, n);
     for (uint32_t p = 1; !rc && p < b->nsettled; p++) {
         uint32_t v = w->tree.order[p], end = w->tree.tout[v];
         uint32_t all = w->below[end] - w->below[p];

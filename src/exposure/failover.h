@@ -28,8 +28,10 @@ struct nv_failover {
      * below[i]: destinations in order[0 .. i) */
     struct nv_routes_tree tree;
     uint32_t *kids, *koff, *below, *stack, *targets;
-    const uint32_t *flows; /* the source's flows, nflows of them */
-    uint32_t nflows;
+    /* the source's flows, nflows of them, by their destination's place
+     * in the tree: those ending in order[lo .. hi) are
+     * flows[below[lo] .. below[hi]) */
+    uint32_t *flows, nflows;
     /* redo[t] == stamp: a route to t after the lone link into the failed
      * asset's position failed passes through the asset (linked: that
      * link was searched) */
