@@ -606,30 +606,50 @@ static uint32_t df_of(const struct nv_matcher *mt, const struct word *w)
     return w->id == NV_NONE ? 0 : mt->tok[w->id].df;
 }
 
+/* The word that tokens i and i+1 of nm make together, as written
+ * ("Elec tronics", though "elec" is the token "electronics") or as
+ * tokens; 0 if none.  both (128 bytes) holds the concatenation. */
+static int together(const struct nv_matcher *mt, const struct nv_name *nm,
+                    int i, char *both, struct word *w)
+{
+    for (int as_written = 1; as_written >= 0; as_written--) {
+        const char *a = as_written ? nv_name_raw(nm, i) : nv_name_token(nm, i);
+        const char *b =
+            as_written ? nv_name_raw(nm, i + 1) : nv_name_token(nm, i + 1);
+        size_t na = as_written ? nm->rawlen[i] : nm->len[i];
+        size_t nb = as_written ? nm->rawlen[i + 1] : nm->len[i + 1];
+        memcpy(both, a, na);
+        memcpy(both + na, b, nb);
+        if (lookup(mt, both, na + nb, w)) {
+            if (w->s == both) /* a listed word: not the stack copy */
+                w->s = mt->tok[w->id].text;
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* Whether tokens i and i+1 of nm are one word written apart ("Hik
- * Vision", "Corpora tion"): their concatenation is a listed word or a
- * word of the tables, and one half is unknown, or both are commoner and
- * one is a name word ("Information Technology" is not "Infotech"). */
+ * Vision", "Corpora tion", "Elec tronics"): their concatenation is a
+ * listed word or a word of the tables, and one half is unknown, or both
+ * are commoner and one is a name word ("Information Technology" is not
+ * "Infotech"); a word of the tables from a name word and another
+ * ("Elec tronics"; "Information Technology" are two words). */
 static int joined(const struct nv_matcher *mt, const struct nv_name *nm, int i,
                   struct word *w)
 {
     char both[128];
-    size_t a = nm->len[i], b = nm->len[i + 1];
     struct word wa, wb;
 
-    if (nm->seg[i] != nm->seg[i + 1] || a < 2 || b < 2)
+    if (nm->seg[i] != nm->seg[i + 1] || nm->len[i] < 2 || nm->len[i + 1] < 2 ||
+        !together(mt, nm, i, both, w))
         return 0;
-    memcpy(both, nv_name_token(nm, i), a);
-    memcpy(both + a, nv_name_token(nm, i + 1), b);
-    if (!lookup(mt, both, a + b, w) || w->kind == NV_TOKEN_LEGAL)
-        return 0;
-    if (w->s == both) /* a listed word: keep it, not the stack copy */
-        w->s = mt->tok[w->id].text;
-    if (!lookup(mt, nv_name_token(nm, i), a, &wa) ||
-        !lookup(mt, nv_name_token(nm, i + 1), b, &wb))
+    if (!lookup(mt, nv_name_raw(nm, i), nm->rawlen[i], &wa) ||
+        !lookup(mt, nv_name_raw(nm, i + 1), nm->rawlen[i + 1], &wb))
         return 1;
+    if (w->kind != NV_TOKEN_NAME) /* "Elec tronics": not two table words */
+        return wa.kind == NV_TOKEN_NAME || wb.kind == NV_TOKEN_NAME;
     return df_of(mt, &wa) > df_of(mt, w) && df_of(mt, &wb) > df_of(mt, w) &&
-           w->kind == NV_TOKEN_NAME &&
            (wa.kind == NV_TOKEN_NAME || wb.kind == NV_TOKEN_NAME);
 }
 

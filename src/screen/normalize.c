@@ -2,7 +2,9 @@
  * normalize.c - names to tokens, driven by the tables below.
  *
  * Invariant of struct nv_name: token i occupies text[off[i] ..
- * off[i] + len[i]) followed by a NUL, and no token is empty.
+ * off[i] + len[i]) followed by a NUL, and no token is empty; its form as
+ * written is text[raw[i] .. raw[i] + rawlen[i]), the token itself or a
+ * copy after it.
  */
 #include "screen/normalize.h"
 
@@ -161,17 +163,40 @@ static int is_han(utf8proc_int32_t c)
            (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x20000 && c <= 0x2FA1F);
 }
 
+/* The bytes of nm->text in use. */
+static size_t name_used(const struct nv_name *nm)
+{
+    size_t a, b;
+
+    if (!nm->n)
+        return 0;
+    a = (size_t)nm->off[nm->n - 1] + nm->len[nm->n - 1];
+    b = (size_t)nm->raw[nm->n - 1] + nm->rawlen[nm->n - 1];
+    return (a > b ? a : b) + 1;
+}
+
+void nv_name_set_raw(struct nv_name *nm, const char *s, size_t n)
+{
+    size_t used = name_used(nm);
+
+    if (!nm->n || n == 0 || n > 255 || used + n + 1 > NV_NAME_TEXT)
+        return;
+    nm->raw[nm->n - 1] = (uint16_t)used;
+    nm->rawlen[nm->n - 1] = (uint8_t)n;
+    memcpy(nm->text + used, s, n);
+    nm->text[used + n] = '\0';
+}
+
 void nv_name_add(struct nv_name *nm, const char *s, size_t n, uint8_t kind,
                  uint8_t seg)
 {
-    size_t used =
-        nm->n ? (size_t)nm->off[nm->n - 1] + nm->len[nm->n - 1] + 1 : 0;
+    size_t used = name_used(nm);
 
     if (n == 0 || n > 255 || nm->n == NV_NAME_TOKENS ||
         used + n + 1 > NV_NAME_TEXT)
         return;
-    nm->off[nm->n] = (uint16_t)used;
-    nm->len[nm->n] = (uint8_t)n;
+    nm->off[nm->n] = nm->raw[nm->n] = (uint16_t)used;
+    nm->len[nm->n] = nm->rawlen[nm->n] = (uint8_t)n;
     nm->kind[nm->n] = kind;
     nm->seg[nm->n] = seg;
     memcpy(nm->text + used, s, n);
@@ -372,6 +397,7 @@ static void emit(struct splitter *sp, const char *s, size_t n)
     int64_t w = nv_strmap_get(&sp->nz->words, s, n);
     uint8_t kind = n == 1 ? NV_TOKEN_LEGAL : NV_TOKEN_NAME;
     char tok[64];
+    int before;
 
     if (n == 0 || n >= sizeof tok)
         return;
@@ -401,7 +427,10 @@ static void emit(struct splitter *sp, const char *s, size_t n)
         n = strlen(s);
         kind = table_words[w].kind;
     }
+    before = sp->out->n;
     nv_name_add(sp->out, s, n, kind, sp->seg);
+    if (sp->out->n > before && strcmp(nv_name_token(sp->out, before), tok))
+        nv_name_set_raw(sp->out, tok, strlen(tok));
 }
 
 static int alnum(char c)

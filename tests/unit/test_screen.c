@@ -278,7 +278,10 @@ static const char kinds_list[] =
     "tech,Zhongke Shenzhou Technology Group,,CN,,\n"
     "mex,Grupo Industrial Saltillo S.A. de C.V.,,MX,,\n"
     "wave,Wave Tech Computers,,AE,,\n"
-    "waveg,Wave Tech Group,,AE,,\n";
+    "waveg,Wave Tech Group,,AE,,\n"
+    "yogone,Yogone Electronics Co.,,CN,,\n"
+    "tronics,Tronics Ltd,,CN,,\n"
+    "crrc,CRRC Corporation Limited,,CN,,\n";
 
 static const char kinds_aliases[] =
     "alias_of,alias,script,source\n"
@@ -298,11 +301,11 @@ static void screen_kinds(struct nv_t *T, const struct kind_case *c, size_t n)
     struct nv_lists l;
     struct nv_matcher *mt = NULL;
     struct nv_err err;
-    const char *ids[] = {"mikron",    "baikal",   "ptech",    "sozvezdie",
-                         "skylinks",  "mecatech", "hik",      "paec",
-                         "gulf",      "neda",     "crescent", "abris",
-                         "abristech", "xian",     "brasil",   "coop",
-                         "tech",      "mex",      "wave",     "waveg"};
+    const char *ids[] = {
+        "mikron",    "baikal", "ptech",  "sozvezdie", "skylinks", "mecatech",
+        "hik",       "paec",   "gulf",   "neda",      "crescent", "abris",
+        "abristech", "xian",   "brasil", "coop",      "tech",     "mex",
+        "wave",      "waveg",  "yogone", "tronics",   "crrc"};
 
     nv_lists_init(&l);
     ASSERT_EQ(load_text(&l, kinds_list, &err), NV_OK);
@@ -402,6 +405,18 @@ NV_TEST(kind_joined_split_ocr_typos_and_abbreviations)
         {"Sky Gulf Elec. Devices Ind.", "gulf"},
         {"Crescent Int'l Trade and Services FZE", "crescent"},
         {"Wave Tech Comps", NULL},
+    };
+    screen_kinds(T, c, sizeof c / sizeof c[0]);
+}
+
+/* A word written apart is joined as written: "Elec" alone is the table
+ * word electronics, and "tronics" a listed word; a legal form too. */
+NV_TEST(kind_words_written_apart_join_as_written)
+{
+    static const struct kind_case c[] = {
+        {"Yogone Elec tronics Co", "yogone"},
+        {"CRRC Corpor ation Limited", "crrc"},
+        {"Tronics Ltd", "tronics"},
     };
     screen_kinds(T, c, sizeof c / sizeof c[0]);
 }
