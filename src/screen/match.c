@@ -30,8 +30,11 @@
 #define BRAND_DF 10      /* a brand is a rare word: "Aviation" is none */
 #define FOLD_SIM 0.93f   /* another spelling: all else must agree */
 #define FOLD_MIN                                                               \
-    6 /* shorter query words fold only for an OCR digit:                       \
-         "bayer" is not "bajer", "gr0up" is "group" */
+    6                     /* shorter query words fold only for an OCR digit:   \
+                             "bayer" is not "bajer", "gr0up" is "group" */
+#define TYPO_SIM 0.92     /* one letter added, dropped or changed */
+#define TYPO_MIN 5        /* query words this short only lose a letter */
+#define PLACE_QUERY 0.05f /* a place of the query: maybe its address */
 #define COMMON_DF                                                              \
     3000 /* tokens in more entries do not find                                 \
             candidates on their own */
@@ -375,9 +378,12 @@ static void token_trigrams(struct nv_matcher *mt, uint32_t t, uint32_t *count,
     }
 }
 
+/* Listed words that a misspelt query word is looked for among: name
+ * words and places ("Chegdu" is Chengdu). */
 static int fuzzy_token(const struct token *tk)
 {
-    return tk->kind == NV_TOKEN_NAME && tk->len >= FUZZY_MIN;
+    return (tk->kind == NV_TOKEN_NAME || tk->kind == NV_TOKEN_PLACE) &&
+           tk->len >= TYPO_MIN + 1;
 }
 
 static enum nv_rc index_trigrams(struct nv_matcher *mt)
@@ -527,6 +533,36 @@ static int add_close(struct query *q, int qi, uint32_t t, float sim)
     return 1;
 }
 
+/* Whether words a and b (lengths na, nb) end alike: the same last
+ * letter, or the last two transposed.  A word that differs in its ending
+ * is as likely another word ("Kenwood" is not "Kenwoo", "Swisscom" not
+ * "Swissol"). */
+static int same_ends(const char *a, size_t na, const char *b, size_t nb)
+{
+    return a[0] == b[0] && (a[na - 1] == b[nb - 1] ||
+                            (na == nb && na > 2 && a[na - 1] == b[nb - 2] &&
+                             a[na - 2] == b[nb - 1]));
+}
+
+/* How like a typo of listed word b the query word a is, in [0, 1]: the
+ * Jaro-Winkler similarity, or TYPO_SIM for one edit (Jaro-Winkler
+ * forgives a transposition more than a letter changed in the middle of
+ * a word: "avoation" is 0.88 from "aviation"); 0 when they do not start
+ * and end alike.  A word of five letters is one letter short of b at
+ * most ("exprt"): five letters changed are another word ("intel" is not
+ * "inter"). */
+static double typo_sim(const char *a, size_t na, const char *b, size_t nb)
+{
+    double j;
+
+    if (!same_ends(a, na, b, nb) || (na < FUZZY_MIN && nb != na + 1))
+        return 0;
+    j = nv_jaro_winkler(a, na, b, nb);
+    if (j < TYPO_SIM && nv_edit_distance(a, na, b, nb) <= 1)
+        j = TYPO_SIM;
+    return j;
+}
+
 /* Vocabulary tokens close to a query word: those sharing two fifths of
  * its character bigrams (a transposition, "hauwei", keeps that many),
  * then checked by Jaro-Winkler. */
@@ -557,7 +593,7 @@ static void fuzzy_candidates(struct nv_matcher *mt, struct query *q, int qi)
         if (5 * mt->tcount[touched[i]] < 2 * ngrams || tk->df > COMMON_DF ||
             tk->len + 1 < n || n + 1 < tk->len)
             continue; /* few bigrams shared, too common, or another word */
-        j = nv_jaro_winkler(s, n, tk->text, tk->len);
+        j = typo_sim(s, n, tk->text, tk->len);
         if (j >= NV_MATCH_BAND)
             add_close(q, qi, touched[i], (float)j);
     }
@@ -722,9 +758,9 @@ static float query_weight(const struct nv_matcher *mt, const struct query *q,
     float w = (float)log(1.0 + (double)mt->ne / df);
 
     if (q->nm.kind[i] == NV_TOKEN_PLACE || q->nm.kind[i] == NV_TOKEN_ADDRESS)
-        return 0.05f * w;
+        return PLACE_QUERY * w;
     if (q->id[i] == NV_NONE && s[0] >= '0' && s[0] <= '9')
-        return 0.05f * w;
+        return PLACE_QUERY * w;
     return kind_factor[q->nm.kind[i]] * w;
 }
 
@@ -770,6 +806,36 @@ static void fold_candidates(struct nv_matcher *mt, struct query *q, int qi)
     }
 }
 
+/* Listed words that an unknown query word is with one OCR confusion
+ * undone ("SlMON" is simon, "AlR" air, "LAC5" lacs) are close to it:
+ * short words too, which the folded keys leave alone. */
+static void ocr_candidates(struct nv_matcher *mt, struct query *q, int qi)
+{
+    static const struct {
+        const char *seen, *meant;
+    } ocr[] = {{"l", "i"}, {"i", "l"}, {"1", "i"},  {"1", "l"},  {"0", "o"},
+               {"5", "s"}, {"8", "b"}, {"rn", "m"}, {"m", "rn"}, {"vv", "w"}};
+    const char *s = nv_name_token(&q->nm, qi);
+    size_t n = q->nm.len[qi];
+    char v[72];
+
+    for (size_t i = 0; i < n && n < 64; i++)
+        for (size_t r = 0; r < sizeof ocr / sizeof ocr[0]; r++) {
+            size_t ks = strlen(ocr[r].seen), km = strlen(ocr[r].meant);
+            uint32_t t;
+            if (i + ks > n || memcmp(s + i, ocr[r].seen, ks) != 0)
+                continue;
+            memcpy(v, s, i);
+            memcpy(v + i, ocr[r].meant, km);
+            memcpy(v + i + km, s + i + ks, n - i - ks);
+            t = known(mt, v, n - ks + km);
+            if (t == NV_NONE || !add_close(q, qi, t, FOLD_SIM))
+                continue;
+            if (mt->tok[t].kind == NV_TOKEN_NAME && mt->tok[t].df <= COMMON_DF)
+                add_postings(mt, t);
+        }
+}
+
 /* Candidates: entries sharing a name word with the query (rare words
  * first would be better still; common ones are skipped), or a word close
  * to one of its name words. */
@@ -783,10 +849,12 @@ static void find_candidates(struct nv_matcher *mt, struct query *q)
     for (int i = 0; i < q->nm.n; i++)
         names += q->nm.kind[i] == NV_TOKEN_NAME;
     for (int i = 0; i < q->nm.n; i++) {
-        /* Places find candidates only for names made of places and
-         * generic words ("China Mobile"); legal forms never do. */
+        /* Places and generic words find candidates only for names made
+         * of them ("China Mobile", "International Investments
+         * Holding"); legal forms never do. */
         int finder = q->nm.kind[i] == NV_TOKEN_NAME ||
-                     (!names && q->nm.kind[i] == NV_TOKEN_PLACE);
+                     (!names && (q->nm.kind[i] == NV_TOKEN_PLACE ||
+                                 q->nm.kind[i] == NV_TOKEN_GENERIC));
         if (q->id[i] != NV_NONE && mt->tok[q->id[i]].df <= COMMON_DF && finder)
             add_postings(mt, q->id[i]);
         /* A listed word is not a misspelling: only unknown words are
@@ -795,8 +863,10 @@ static void find_candidates(struct nv_matcher *mt, struct query *q)
         q->nclose[i] = 0;
         if (q->nm.kind[i] == NV_TOKEN_NAME || q->nm.kind[i] == NV_TOKEN_GENERIC)
             fold_candidates(mt, q, i);
+        if (q->id[i] == NV_NONE && q->nm.kind[i] == NV_TOKEN_NAME)
+            ocr_candidates(mt, q, i);
         if (q->id[i] == NV_NONE && q->nm.kind[i] == NV_TOKEN_NAME &&
-            q->nm.len[i] >= FUZZY_MIN)
+            q->nm.len[i] >= TYPO_MIN)
             fuzzy_candidates(mt, q, i);
     }
 }
@@ -884,17 +954,27 @@ static double brand_discount(const struct nv_matcher *mt, const struct query *q,
 
 /* A place only the query names and a place only the listed name names
  * contradict each other ("Germany Air" is not "Iran Air"): the listed
- * name's place then weighs as a name word.  Returns what to add to the
- * denominator. */
+ * name's place then weighs as a name word.  And when no name word aligns
+ * (the listed name is generic words, "Semiconductor Manufacturing
+ * International (SMIC)", or an alias is, "Information Technology"), a
+ * place in the query's first segment tells another company ("Wuhan
+ * Semiconductor Manufacturing"): that place weighs as a name word.  Returns
+ * what to add to the denominator. */
 static double place_conflict(const struct nv_matcher *mt, const struct query *q,
                              const uint32_t *et, uint32_t n,
                              const struct alignment *al)
 {
-    int theirs = 0;
+    int theirs = 0, names = 0;
     double add = 0;
 
-    for (int i = 0; i < q->nm.n && !theirs; i++)
-        theirs = al->pair[i] < 0 && q->nm.kind[i] == NV_TOKEN_PLACE;
+    for (uint32_t k = 0; k < n && !names; k++)
+        names = mt->tok[et[k]].kind == NV_TOKEN_NAME && aligned(al, q, k);
+    for (int i = 0; i < q->nm.n; i++)
+        if (al->pair[i] < 0 && q->nm.kind[i] == NV_TOKEN_PLACE) {
+            theirs = 1;
+            if (!names && q->nm.seg[i] == 0)
+                add += q->w[i] * (1 / PLACE_QUERY - 1);
+        }
     for (uint32_t k = 0; theirs && k < n; k++)
         if (mt->tok[et[k]].kind == NV_TOKEN_PLACE && !aligned(al, q, k))
             add +=

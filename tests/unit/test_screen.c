@@ -281,7 +281,15 @@ static const char kinds_list[] =
     "waveg,Wave Tech Group,,AE,,\n"
     "yogone,Yogone Electronics Co.,,CN,,\n"
     "tronics,Tronics Ltd,,CN,,\n"
-    "crrc,CRRC Corporation Limited,,CN,,\n";
+    "crrc,CRRC Corporation Limited,,CN,,\n"
+    "simon,Simon Azur Air,,FR,,\n"
+    "hongyuan,Shaanxi Hongyuan Aviation Forging,,CN,,\n"
+    "jouav,Chengdu JOUAV Automation Tech Co.,,CN,,\n"
+    "norsal,Norsal Export Limited,,AE,,\n"
+    "kenwoo,Kenwoo International Trade Company,,CN,,\n"
+    "iih,International Investments Holding S.A. de C.V.,,MX,,\n"
+    "smic,Semiconductor Manufacturing International Corporation,,CN,,\n"
+    "chengdu,Chengdu Aviation Institute,,CN,,\n";
 
 static const char kinds_aliases[] =
     "alias_of,alias,script,source\n"
@@ -305,7 +313,9 @@ static void screen_kinds(struct nv_t *T, const struct kind_case *c, size_t n)
         "mikron",    "baikal", "ptech",  "sozvezdie", "skylinks", "mecatech",
         "hik",       "paec",   "gulf",   "neda",      "crescent", "abris",
         "abristech", "xian",   "brasil", "coop",      "tech",     "mex",
-        "wave",      "waveg",  "yogone", "tronics",   "crrc"};
+        "wave",      "waveg",  "yogone", "tronics",   "crrc",     "simon",
+        "hongyuan",  "jouav",  "norsal", "kenwoo",    "iih",      "smic",
+        "chengdu"};
 
     nv_lists_init(&l);
     ASSERT_EQ(load_text(&l, kinds_list, &err), NV_OK);
@@ -417,6 +427,34 @@ NV_TEST(kind_words_written_apart_join_as_written)
         {"Yogone Elec tronics Co", "yogone"},
         {"CRRC Corpor ation Limited", "crrc"},
         {"Tronics Ltd", "tronics"},
+    };
+    screen_kinds(T, c, sizeof c / sizeof c[0]);
+}
+
+/* OCR confusions in short words (the folded keys leave words under six
+ * letters alone); one letter changed in the middle of a word, which
+ * Jaro-Winkler rates low; a place misspelt; a five-letter word one
+ * letter short of a listed one; but not a word that ends otherwise. */
+NV_TEST(kind_short_ocr_and_one_edit_typos)
+{
+    static const struct kind_case c[] = {
+        {"SlMON AZUR AlR", "simon"},
+        {"Shaanxi Hongyuan Avoation Forging", "hongyuan"},
+        {"Chegdu JOUAV Automation Tech Co.", "jouav"},
+        {"NRSAL EXPORT LIMITED", "norsal"},
+        {"Kenwood International Trade Company", NULL},
+    };
+    screen_kinds(T, c, sizeof c / sizeof c[0]);
+}
+
+/* A name of generic words alone finds its listing; a place before such
+ * a name makes another company. */
+NV_TEST(kind_names_of_generic_words)
+{
+    static const struct kind_case c[] = {
+        {"INTERNATIONAL INVESTMENTS HOLDING S.A. DE C.V", "iih"},
+        {"Semiconductor Manufacturing International Corp", "smic"},
+        {"Wuhan International Investments Holding", NULL},
     };
     screen_kinds(T, c, sizeof c / sizeof c[0]);
 }
