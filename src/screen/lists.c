@@ -85,14 +85,20 @@ void nv_lists_release(struct nv_lists *l)
     nv_lists_init(l);
 }
 
-/* A copy of s[0..n) without blanks at either end, in the arena. */
+static int blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* A copy of s[0..n) without blanks at either end, in the arena (a quoted
+ * field may end in line breaks: "Government Flying Service \n\n"). */
 static const char *trimmed(struct nv_lists *l, const char *s, size_t n)
 {
-    while (n && (s[0] == ' ' || s[0] == '\t')) {
+    while (n && blank(s[0])) {
         s++;
         n--;
     }
-    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+    while (n && blank(s[n - 1]))
         n--;
     return n ? nv_arena_strndup(&l->arena, s, n) : NULL;
 }

@@ -34,6 +34,7 @@
                              "bayer" is not "bajer", "gr0up" is "group" */
 #define TYPO_SIM 0.92     /* one letter added, dropped or changed */
 #define TYPO_MIN 5        /* query words this short only lose a letter */
+#define ORDER_COST 1e-6   /* per pair of words in the other order */
 #define PLACE_QUERY 0.05f /* a place of the query: maybe its address */
 #define COMMON_DF                                                              \
     3000 /* tokens in more entries do not find                                 \
@@ -982,6 +983,20 @@ static double place_conflict(const struct nv_matcher *mt, const struct query *q,
     return add;
 }
 
+/* The pairs of aligned query tokens whose listed words come in the
+ * other order.  Costing a hair each, they only decide between listed
+ * names of the same words: "Jin Zhongda" is the party listed as "JIN,
+ * ZHONGDA", not "ZHONGDA JIN". */
+static int inversions(const struct query *q, const struct alignment *al)
+{
+    int n = 0;
+
+    for (int i = 0; i < q->nm.n; i++)
+        for (int j = i + 1; al->pair[i] >= 0 && j < q->nm.n; j++)
+            n += al->pair[j] >= 0 && al->pair[j] < al->pair[i];
+    return n;
+}
+
 /* Align the query's tokens with entry e's, one to one (equal tokens
  * first, then close name words), and score the alignment. */
 static double align(const struct nv_matcher *mt, const struct query *q,
@@ -1015,7 +1030,7 @@ static double align(const struct nv_matcher *mt, const struct query *q,
             num += al->sim[i] * (q->w[i] + mt->tok[et[al->pair[i]]].weight);
     den -= brand_discount(mt, q, mt->e[e].party, et, n, al);
     den += place_conflict(mt, q, et, n, al);
-    return den > 0 ? num / den : 0;
+    return den > 0 ? num / den - ORDER_COST * inversions(q, al) : 0;
 }
 
 /* Append formatted text to out (size bytes, *len used), truncating. */
@@ -1277,9 +1292,8 @@ enum nv_rc nv_matcher_screen(struct nv_matcher *mt, const char *name,
         return nv_err_set(err, rc, "cannot read the name: %s", nv_strerror(rc));
     rejoin(mt, &nm[1], &nm[0]);
     for (int v = 0; v < 2; v++) {
-        if (v == 1 && (same_tokens(&nm[0], &nm[1]) ||
-                       (f.n && hits[0].score >= NV_MATCH_BAND)))
-            break; /* the mended name matched: the name as read is moot */
+        if (v == 1 && same_tokens(&nm[0], &nm[1]))
+            break; /* nothing was mended */
         nmasks[v] = subqueries(&nm[v], masks[v]);
         for (int k = 0; k < nmasks[v] && f.max; k++)
             if (worth(&nm[v], masks[v], k)) {

@@ -289,7 +289,12 @@ static const char kinds_list[] =
     "kenwoo,Kenwoo International Trade Company,,CN,,\n"
     "iih,International Investments Holding S.A. de C.V.,,MX,,\n"
     "smic,Semiconductor Manufacturing International Corporation,,CN,,\n"
-    "chengdu,Chengdu Aviation Institute,,CN,,\n";
+    "chengdu,Chengdu Aviation Institute,,CN,,\n"
+    "jin1,JIN ZHONGDA,,CN,,\n"
+    "jin2,\"ZHONGDA, JIN\",,CN,,\n"
+    "top,TOP TECHNOLOGIES SARL,,TR,,\n"
+    "toptech,Toptech Electronics Ltd.,,CN,,\n"
+    "topflight,Top Flight Ltd,,GB,,\n";
 
 static const char kinds_aliases[] =
     "alias_of,alias,script,source\n"
@@ -315,7 +320,7 @@ static void screen_kinds(struct nv_t *T, const struct kind_case *c, size_t n)
         "abristech", "xian",   "brasil", "coop",      "tech",     "mex",
         "wave",      "waveg",  "yogone", "tronics",   "crrc",     "simon",
         "hongyuan",  "jouav",  "norsal", "kenwoo",    "iih",      "smic",
-        "chengdu"};
+        "chengdu",   "jin1",   "jin2",   "top",       "toptech",  "topflight"};
 
     nv_lists_init(&l);
     ASSERT_EQ(load_text(&l, kinds_list, &err), NV_OK);
@@ -447,6 +452,21 @@ NV_TEST(kind_short_ocr_and_one_edit_typos)
     screen_kinds(T, c, sizeof c / sizeof c[0]);
 }
 
+/* Listed names of the same words in another order are told apart by
+ * the order (not by the shorter name); a name is screened as written too when
+ * mending it ("TOP TECHNOLOGIES" -> toptech, a listed word) found another
+ * party. */
+NV_TEST(kind_word_order_and_names_as_written)
+{
+    static const struct kind_case c[] = {
+        {"JIN ZHONGDA LLC", "jin1"},
+        {"Zhongda Jin Corp.", "jin2"},
+        {"TOP TECHNOLOGIES SARL", "top"},
+        {"Toptech Electronics", "toptech"},
+    };
+    screen_kinds(T, c, sizeof c / sizeof c[0]);
+}
+
 /* A name of generic words alone finds its listing; a place before such
  * a name makes another company. */
 NV_TEST(kind_names_of_generic_words)
@@ -488,6 +508,21 @@ NV_TEST(kind_innocent_names_sharing_generic_words_or_places)
         {"Moscow Dental Clinic", NULL},
     };
     screen_kinds(T, c, sizeof c / sizeof c[0]);
+}
+
+/* A quoted name that ends in line breaks is trimmed. */
+NV_TEST(lists_trim_line_breaks_of_names)
+{
+    static const char text[] = "id,name\ngfs,\"Government Flying Service "
+                               "\n\n\"\n";
+    struct nv_lists l;
+    struct nv_err err;
+
+    nv_lists_init(&l);
+    ASSERT_EQ(load_text(&l, text, &err), NV_OK);
+    ASSERT_EQ(l.n, 1);
+    ASSERT_STREQ(l.v[0].name, "Government Flying Service");
+    nv_lists_release(&l);
 }
 
 /* ---- FollowTheMoney JSON lines, alias tables and groups ---- */
