@@ -734,6 +734,7 @@ static void rejoin(const struct nv_matcher *mt, const struct nv_name *in,
 {
     out->n = 0;
     out->nseg = in->nseg;
+    out->romanised = in->romanised;
     memcpy(out->segkind, in->segkind, sizeof out->segkind);
     for (int i = 0; i < in->n; i++) {
         const char *s = nv_name_token(in, i);
@@ -771,6 +772,7 @@ static void read_query(const struct nv_matcher *mt, const struct nv_name *nm,
 {
     q->nm.n = 0;
     q->nm.nseg = nm->nseg;
+    q->nm.romanised = nm->romanised;
     memcpy(q->nm.segkind, nm->segkind, sizeof q->nm.segkind);
     for (int i = 0; i < nm->n; i++)
         if (mask >> i & 1)
@@ -792,7 +794,8 @@ static void fold_candidates(struct nv_matcher *mt, struct query *q, int qi)
     char key[64];
     size_t n = nv_fold_key(s, q->nm.len[qi], key);
     int64_t first =
-        q->nm.len[qi] >= FOLD_MIN || (q->nm.len[qi] >= 4 && strpbrk(s, "0158"))
+        q->nm.len[qi] >= FOLD_MIN ||
+                (q->nm.len[qi] >= 4 && (q->nm.romanised || strpbrk(s, "0158")))
             ? nv_strmap_get(&mt->fold, key, n)
             : -1;
 

@@ -94,6 +94,7 @@ struct nv_normalizer {
     char *keys;              /* the folded keys, 64 bytes each */
     struct nv_buf work;      /* the name as ASCII words */
     struct nv_buf han;       /* one Han run, transliterated */
+    int romanised;           /* letters of another script were read */
 };
 
 /* The table words by spelling and by folded key (a word whose OCR
@@ -293,12 +294,15 @@ static int place2(struct nv_name *nm, const char *tok, size_t n)
 
 /* Spellings that differ by romanisation or OCR fold to one key.
  * Multi-letter rules first (lookahead), then letter by letter; a doubled
- * letter of the result is written once. */
+ * letter of the result is written once.  BGN/PCGN writes Russian "дж"
+ * (an English j) as "dzh", and "е" after a vowel or at the start as "ye":
+ * "Dzhoint" is joint, "Nyerpa" Nerpa. */
 static const struct {
     const char *from, *to;
-} fold_rules[] = {{"shch", "sh"}, {"sch", "sh"}, {"tch", "ch"}, {"kh", "h"},
-                  {"zh", "z"},    {"ck", "k"},   {"ks", "x"},   {"cs", "x"},
-                  {"ph", "f"},    {"tz", "ts"},  {"rn", "m"}};
+} fold_rules[] = {{"shch", "sh"}, {"sch", "sh"}, {"tch", "ch"}, {"dzh", "i"},
+                  {"kh", "h"},    {"zh", "z"},   {"ck", "k"},   {"ks", "x"},
+                  {"cs", "x"},    {"ph", "f"},   {"tz", "ts"},  {"rn", "m"},
+                  {"ye", "e"}};
 
 static char fold_letter(char c, char next)
 {
@@ -626,7 +630,16 @@ static size_t run_of(const utf8proc_uint8_t *s, size_t n, int han)
     return i;
 }
 
-/* The folded name as ASCII words in nz->work. */
+static int has_letter(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if ((s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'z')
+            return 1;
+    return 0;
+}
+
+/* The folded name as ASCII words in nz->work; nz->romanised set when
+ * letters of a script other than Latin and Han were read. */
 static enum nv_rc to_ascii(struct nv_normalizer *nz, const utf8proc_uint8_t *s,
                            size_t n)
 {
@@ -634,6 +647,7 @@ static enum nv_rc to_ascii(struct nv_normalizer *nz, const utf8proc_uint8_t *s,
     size_t i = 0;
 
     nv_buf_reset(&nz->work);
+    nz->romanised = 0;
     while (i < n && !rc) {
         utf8proc_int32_t c;
         size_t k;
@@ -649,8 +663,10 @@ static enum nv_rc to_ascii(struct nv_normalizer *nz, const utf8proc_uint8_t *s,
         rc = nv_translit_ascii(nz->tr, (const char *)s + i, k, &nz->han);
         if (!rc && is_han(c))
             rc = han_words(&nz->work, nz->han.data);
-        else if (!rc) /* no blank after: the run may be inside a word */
+        else if (!rc) { /* no blank after: the run may be inside a word */
+            nz->romanised |= has_letter(nz->han.data, nz->han.len);
             rc = add_lower(&nz->work, nz->han.data, nz->han.len);
+        }
         i += k;
     }
     return rc;
@@ -673,8 +689,10 @@ enum nv_rc nv_normalize(struct nv_normalizer *nz, const char *s,
     free(folded);        /* utf8proc allocates with malloc */
     if (rc == NV_ELIMIT) /* a name longer than we read: use what fits */
         rc = NV_OK;
-    if (!rc)
+    if (!rc) {
         tokenize(nz, nz->work.data, out);
+        out->romanised = nz->romanised;
+    }
     return rc;
 }
 

@@ -46,6 +46,8 @@ struct nv_name {
     uint8_t seg[NV_NAME_TOKENS];   /* segment of token i */
     uint8_t segkind[NV_NAME_SEGS]; /* enum nv_seg_kind of each segment */
     int n, nseg;
+    int romanised; /* written in another script (Cyrillic, Greek, Arabic
+                      ...): each word is a romanisation */
 };
 
 struct nv_normalizer;

@@ -294,7 +294,11 @@ static const char kinds_list[] =
     "jin2,\"ZHONGDA, JIN\",,CN,,\n"
     "top,TOP TECHNOLOGIES SARL,,TR,,\n"
     "toptech,Toptech Electronics Ltd.,,CN,,\n"
-    "topflight,Top Flight Ltd,,GB,,\n";
+    "topflight,Top Flight Ltd,,GB,,\n"
+    "power,PJSC Power Machines,,RU,,\n"
+    "tmc,\"Tactical Missile Corporation, Joint Stock Company Elektrotyaga\","
+    ",RU,,\n"
+    "nerpa,Nerpa Shipyard,,RU,,\n";
 
 static const char kinds_aliases[] =
     "alias_of,alias,script,source\n"
@@ -320,7 +324,8 @@ static void screen_kinds(struct nv_t *T, const struct kind_case *c, size_t n)
         "abristech", "xian",   "brasil", "coop",      "tech",     "mex",
         "wave",      "waveg",  "yogone", "tronics",   "crrc",     "simon",
         "hongyuan",  "jouav",  "norsal", "kenwoo",    "iih",      "smic",
-        "chengdu",   "jin1",   "jin2",   "top",       "toptech",  "topflight"};
+        "chengdu",   "jin1",   "jin2",   "top",       "toptech",  "topflight",
+        "power",     "tmc",    "nerpa"};
 
     nv_lists_init(&l);
     ASSERT_EQ(load_text(&l, kinds_list, &err), NV_OK);
@@ -465,6 +470,31 @@ NV_TEST(kind_word_order_and_names_as_written)
         {"Toptech Electronics", "toptech"},
     };
     screen_kinds(T, c, sizeof c / sizeof c[0]);
+}
+
+/* Russian written in Cyrillic and read back by BGN/PCGN: "дж" is dzh
+ * (an English j), "е" after a vowel ye; a short word of a name in
+ * another script is folded too (a Latin one is not: "Bayer" is not
+ * "Bajer"); ПАО is a PJSC. */
+NV_TEST(kind_cyrillic_short_words_dzh_and_ye)
+{
+    static const struct kind_case c[] = {
+        {"\xd0\x9f\xd0\x90\xd0\x9e \xc2\xab\xd0\x9f\xd0\xbe\xd0\xb2\xd0\xb5"
+         "\xd1\x80 \xd0\x9c\xd0\xb0\xd1\x87\xd0\xb8\xd0\xbd\xd0\xb5\xd1\x81"
+         "\xc2\xbb",
+         "power"}, /* ПАО «Повер Мачинес» */
+        {"Tactical Missile Corporation Dzhoint Stock Company Elektrotyaga",
+         "tmc"},
+        {"Nyerpa Shipyard", "nerpa"},
+        {"Pover Machines", NULL},
+    };
+    char a[64], b[64];
+
+    screen_kinds(T, c, sizeof c / sizeof c[0]);
+    ASSERT_EQ(nv_fold_key("dzhoint", 7, a), nv_fold_key("joint", 5, b));
+    ASSERT(memcmp(a, b, nv_fold_key("joint", 5, b)) == 0);
+    ASSERT(normalises_to("\xd0\x9f\xd0\x90\xd0\x9e \xd0\x9e\xd0\x9e\xd0\x9e",
+                         "pjsc llc")); /* ПАО ООО */
 }
 
 /* A name of generic words alone finds its listing; a place before such
