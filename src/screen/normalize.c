@@ -477,6 +477,22 @@ static void punctuation(struct splitter *sp, char c)
     }
 }
 
+/* Emit a run of single letters as one word ("j.s.c." is jsc), or as two
+ * words of the tables when it is none and they are ("S.A. C.V." is sa
+ * cv). */
+static void emit_letters(struct splitter *sp, const char *s, size_t n)
+{
+    for (size_t k = 2;
+         n >= 4 && k + 2 <= n && nv_strmap_get(&sp->nz->words, s, n) < 0; k++)
+        if (nv_strmap_get(&sp->nz->words, s, k) >= 0 &&
+            nv_strmap_get(&sp->nz->words, s + k, n - k) >= 0) {
+            emit(sp, s, k);
+            emit(sp, s + k, n - k);
+            return;
+        }
+    emit(sp, s, n);
+}
+
 /*
  * Split ASCII words into tokens.  Runs of single letters are joined
  * ("s.a." -> "sa", "j.s.c." -> "jsc"), since dotted abbreviations are
@@ -495,7 +511,7 @@ static void tokenize(const struct nv_normalizer *nz, const char *w,
     while (*w) {
         while (*w && !alnum(*w)) {
             if (strchr("(),;[]", *w) && nl) {
-                emit(&sp, letters, nl);
+                emit_letters(&sp, letters, nl);
                 nl = 0;
             }
             punctuation(&sp, *w++);
@@ -505,11 +521,11 @@ static void tokenize(const struct nv_normalizer *nz, const char *w,
             letters[nl++] = word[0];
             continue;
         }
-        emit(&sp, letters, nl);
+        emit_letters(&sp, letters, nl);
         nl = 0;
         emit(&sp, word, n);
     }
-    emit(&sp, letters, nl);
+    emit_letters(&sp, letters, nl);
 }
 
 /* Append s[0..n) to b, lowercased. */

@@ -497,6 +497,40 @@ NV_TEST(kind_cyrillic_short_words_dzh_and_ye)
                          "pjsc llc")); /* ПАО ООО */
 }
 
+/* A brand alone finds its listing on any list (Sarmayeh is Sarmayeh
+ * Bank on the SDN list); "S.A. C.V." is the two legal forms sa and cv,
+ * not one word sacv. */
+NV_TEST(kind_brands_of_any_list_and_dotted_forms_apart)
+{
+    static const char csl[] =
+        "_id,source,type,name,addresses,alt_names,federal_register_notice\n"
+        "1,Specially Designated Nationals (SDN) - Treasury Department,"
+        "Entity,SARMAYEH BANK,\"Tehran, IR\",,\n"
+        "2,Specially Designated Nationals (SDN) - Treasury Department,"
+        "Entity,\"GRUPO SEGTAC, S.A. DE C.V.\",\"Mexico City, MX\",,\n";
+    struct nv_lists l;
+    struct nv_matcher *mt = NULL;
+    struct nv_err err;
+    struct nv_match_hit h;
+    uint32_t got;
+
+    nv_lists_init(&l);
+    ASSERT_EQ(
+        nv_lists_load_text(&l, "consolidated.csv", csl, strlen(csl), &err),
+        NV_OK);
+    ASSERT_EQ(nv_lists_link(&l, &err), NV_OK);
+    ASSERT_EQ(nv_matcher_new(&l, &mt, &err), NV_OK);
+    ASSERT_EQ(nv_matcher_screen(mt, "Sarmayeh", &h, 1, &got, &err), NV_OK);
+    ASSERT(got == 1 && h.band == NV_BAND_MATCH && h.party == 0);
+    ASSERT_EQ(nv_matcher_screen(mt, "GRUPO SEGTAC S.A. C.V", &h, 1, &got, &err),
+              NV_OK);
+    ASSERT(got == 1 && h.band == NV_BAND_MATCH && h.party == 1);
+    nv_matcher_free(mt);
+    nv_lists_release(&l);
+    ASSERT(normalises_to("Grupo S.A. C.V.", "group sa cv"));
+    ASSERT(normalises_to("J.S.C. Alpha", "jsc alpha"));
+}
+
 /* A name of generic words alone finds its listing; a place before such
  * a name makes another company. */
 NV_TEST(kind_names_of_generic_words)
