@@ -211,7 +211,7 @@ struct splitter {
     struct nv_name *out;
     const struct nv_normalizer *nz;
     uint8_t seg;
-    int paren; /* inside parentheses */
+    int paren; /* how deep inside parentheses */
 };
 
 static void new_segment(struct splitter *sp, uint8_t kind)
@@ -465,16 +465,21 @@ static const char *read_word(const char *w, char *word, size_t *n)
 }
 
 /* Punctuation between words: commas and semicolons end a segment of the
- * name, parentheses hold an alternative (a short name, a place). */
+ * name, parentheses hold an alternative (a short name, a place).  Nested
+ * parentheses stay in the outer part: "X (formerly Y (YY) Institute)"
+ * has the former name "Y YY Institute", not "Y". */
 static void punctuation(struct splitter *sp, char c)
 {
     if (c == '(' || c == '[') {
-        sp->paren = 1;
-        new_segment(sp, NV_SEG_PAREN);
-    } else if (c == ')' || c == ']' || ((c == ',' || c == ';') && !sp->paren)) {
-        sp->paren = 0;
+        if (!sp->paren++)
+            new_segment(sp, NV_SEG_PAREN);
+    } else if (c == ')' || c == ']') {
+        if (sp->paren)
+            sp->paren--;
+        if (!sp->paren)
+            new_segment(sp, NV_SEG_MAIN);
+    } else if ((c == ',' || c == ';') && !sp->paren)
         new_segment(sp, NV_SEG_MAIN);
-    }
 }
 
 /* Emit a run of single letters as one word ("j.s.c." is jsc), or as two

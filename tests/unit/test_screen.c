@@ -41,6 +41,27 @@ NV_TEST(normalize_folds_forms_scripts_and_abbreviations)
     ASSERT(normalises_to("", ""));
 }
 
+/* Nested parentheses stay in the outer part: the former name runs to
+ * the outer closing parenthesis. */
+NV_TEST(normalize_nested_parentheses_stay_in_the_outer_part)
+{
+    struct nv_normalizer *nz = nv_normalizer_new();
+    struct nv_name nm;
+
+    ASSERT(nz != NULL);
+    ASSERT_EQ(nv_normalize(nz,
+                           "Acme 7th Institute (formerly Zeta Group (ZG) "
+                           "7th Institute), Moscow",
+                           &nm),
+              NV_OK);
+    ASSERT_EQ(nm.n, 9);
+    ASSERT_STREQ(nv_name_token(&nm, 7), "inst");
+    ASSERT_EQ(nm.segkind[nm.seg[7]], NV_SEG_FORMER);
+    ASSERT_EQ(nm.seg[3], nm.seg[7]);               /* zeta ... institute */
+    ASSERT_EQ(nm.segkind[nm.seg[8]], NV_SEG_MAIN); /* moscow */
+    nv_normalizer_free(nz);
+}
+
 NV_TEST(normalize_refuses_invalid_utf8)
 {
     struct nv_normalizer *nz = nv_normalizer_new();
