@@ -319,7 +319,8 @@ static const char kinds_list[] =
     "power,PJSC Power Machines,,RU,,\n"
     "tmc,\"Tactical Missile Corporation, Joint Stock Company Elektrotyaga\","
     ",RU,,\n"
-    "nerpa,Nerpa Shipyard,,RU,,\n";
+    "nerpa,Nerpa Shipyard,,RU,,\n"
+    "bankdev,Bank for Development,,RU,,\n";
 
 static const char kinds_aliases[] =
     "alias_of,alias,script,source\n"
@@ -346,7 +347,7 @@ static void screen_kinds(struct nv_t *T, const struct kind_case *c, size_t n)
         "wave",      "waveg",  "yogone", "tronics",   "crrc",     "simon",
         "hongyuan",  "jouav",  "norsal", "kenwoo",    "iih",      "smic",
         "chengdu",   "jin1",   "jin2",   "top",       "toptech",  "topflight",
-        "power",     "tmc",    "nerpa"};
+        "power",     "tmc",    "nerpa",  "bankdev"};
 
     nv_lists_init(&l);
     ASSERT_EQ(load_text(&l, kinds_list, &err), NV_OK);
@@ -560,6 +561,8 @@ NV_TEST(kind_names_of_generic_words)
         {"INTERNATIONAL INVESTMENTS HOLDING S.A. DE C.V", "iih"},
         {"Semiconductor Manufacturing International Corp", "smic"},
         {"Wuhan International Investments Holding", NULL},
+        {"Development Bank", "bankdev"},
+        {"Cyprus Development Bank", NULL}, /* bank: a generic word */
     };
     screen_kinds(T, c, sizeof c / sizeof c[0]);
 }
