@@ -670,8 +670,9 @@ static int together(const struct nv_matcher *mt, const struct nv_name *nm,
  * Vision", "Corpora tion", "Elec tronics"): their concatenation is a
  * listed word or a word of the tables, and one half is unknown, or both
  * are commoner and one is a name word ("Information Technology" is not
- * "Infotech"); a word of the tables from a name word and another
- * ("Elec tronics"; "Information Technology" are two words). */
+ * "Infotech"), neither a legal form ("Co PA" is not Copa); a word of the
+ * tables from a name word and another ("Elec tronics"; "Information
+ * Technology" are two words). */
 static int joined(const struct nv_matcher *mt, const struct nv_name *nm, int i,
                   struct word *w)
 {
@@ -687,7 +688,8 @@ static int joined(const struct nv_matcher *mt, const struct nv_name *nm, int i,
     if (w->kind != NV_TOKEN_NAME) /* "Elec tronics": not two table words */
         return wa.kind == NV_TOKEN_NAME || wb.kind == NV_TOKEN_NAME;
     return df_of(mt, &wa) > df_of(mt, w) && df_of(mt, &wb) > df_of(mt, w) &&
-           (wa.kind == NV_TOKEN_NAME || wb.kind == NV_TOKEN_NAME);
+           (wa.kind == NV_TOKEN_NAME || wb.kind == NV_TOKEN_NAME) &&
+           wa.kind != NV_TOKEN_LEGAL && wb.kind != NV_TOKEN_LEGAL;
 }
 
 /* Whether a half of a split word can stand alone: a word of the tables

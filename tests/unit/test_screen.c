@@ -320,7 +320,11 @@ static const char kinds_list[] =
     "tmc,\"Tactical Missile Corporation, Joint Stock Company Elektrotyaga\","
     ",RU,,\n"
     "nerpa,Nerpa Shipyard,,RU,,\n"
-    "bankdev,Bank for Development,,RU,,\n";
+    "bankdev,Bank for Development,,RU,,\n"
+    "strela,\"Tactical Missile Corporation, Joint Stock Company PA Strela\","
+    ",RU,,\n"
+    "copa,Copa Airlines,,PA,,\n"
+    "pa,PA Zeta,,RU,,\n";
 
 static const char kinds_aliases[] =
     "alias_of,alias,script,source\n"
@@ -347,7 +351,8 @@ static void screen_kinds(struct nv_t *T, const struct kind_case *c, size_t n)
         "wave",      "waveg",  "yogone", "tronics",   "crrc",     "simon",
         "hongyuan",  "jouav",  "norsal", "kenwoo",    "iih",      "smic",
         "chengdu",   "jin1",   "jin2",   "top",       "toptech",  "topflight",
-        "power",     "tmc",    "nerpa",  "bankdev"};
+        "power",     "tmc",    "nerpa",  "bankdev",   "strela",   "copa",
+        "pa"};
 
     nv_lists_init(&l);
     ASSERT_EQ(load_text(&l, kinds_list, &err), NV_OK);
@@ -459,6 +464,8 @@ NV_TEST(kind_words_written_apart_join_as_written)
         {"Yogone Elec tronics Co", "yogone"},
         {"CRRC Corpor ation Limited", "crrc"},
         {"Tronics Ltd", "tronics"},
+        {"TacticalMissile Corporation Joint Stock Company PA Strela",
+         "strela"}, /* "co pa" is not Copa */
     };
     screen_kinds(T, c, sizeof c / sizeof c[0]);
 }
