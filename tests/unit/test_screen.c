@@ -620,6 +620,34 @@ NV_TEST(lists_trim_line_breaks_of_names)
     nv_lists_release(&l);
 }
 
+/* An acronym in parentheses made of more than initials is a short name
+ * too: the name without it, and it alone, are aliases; a place is not. */
+NV_TEST(lists_acronyms_beyond_initials)
+{
+    static const char text[] =
+        "id,name\n"
+        "s,Space and Upper Atmosphere Research Commission (SUPARCO)\n"
+        "n,National Supercomputing Center Tianjin (NSCC-TJ)\n"
+        "y,Yerevan Telecom Research Institute (YETRI) Closed Joint Stock "
+        "Company\n"
+        "d,Huawei Device (Dongguan)\n";
+    struct nv_lists l;
+    struct nv_err err;
+
+    nv_lists_init(&l);
+    ASSERT_EQ(load_text(&l, text, &err), NV_OK);
+    ASSERT_EQ(l.n, 4);
+    ASSERT(
+        has_alias(&l.v[0], "Space and Upper Atmosphere Research Commission"));
+    ASSERT(has_alias(&l.v[0], "SUPARCO"));
+    ASSERT(has_alias(&l.v[1], "National Supercomputing Center Tianjin"));
+    ASSERT(has_alias(&l.v[2],
+                     "Yerevan Telecom Research Institute Closed Joint Stock "
+                     "Company"));
+    ASSERT(!has_alias(&l.v[3], "Huawei Device"));
+    nv_lists_release(&l);
+}
+
 /* ---- FollowTheMoney JSON lines, alias tables and groups ---- */
 
 static const char ftm_text[] =
