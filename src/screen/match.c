@@ -926,13 +926,14 @@ static int aligned(const struct alignment *al, const struct query *q,
  * An inventory often names a company by its brand alone: "Quectel" for
  * Quectel Wireless Solutions.  When the query is a single name word (and
  * legal forms), and it is the listed name's first name word, the listed
- * name's other words weigh a fifth, whatever the list ("Sarmayeh" is
- * Sarmayeh Bank).  (With two or more name words in the query, no
- * discount: "New H3C Technologies" is not New H3C Semiconductor.)
+ * name's other words weigh a fifth, on the export-control and telecom
+ * lists: on all lists, "Orange SA" would be Orange Volunteers and
+ * "Leonardo SpA" a person.  (With two or more name words in the query,
+ * no discount: "New H3C Technologies" is not New H3C Semiconductor.)
  * Returns what to take off the denominator.
  */
 static double brand_discount(const struct nv_matcher *mt, const struct query *q,
-                             const uint32_t *et, uint32_t n,
+                             uint32_t party, const uint32_t *et, uint32_t n,
                              const struct alignment *al)
 {
     int names = 0, brand = -1;
@@ -948,7 +949,7 @@ static double brand_discount(const struct nv_matcher *mt, const struct query *q,
         if (mt->tok[et[k]].kind == NV_TOKEN_NAME)
             first = k;
     if (names != 1 || al->pair[brand] != (int)first || al->sim[brand] < 1 ||
-        mt->tok[et[first]].df > BRAND_DF)
+        list_rank(mt->l->v[party].list) > 4 || mt->tok[et[first]].df > BRAND_DF)
         return 0;
     for (int i = 0; i < q->nm.n; i++)
         if (al->pair[i] < 0 && q->nm.kind[i] != NV_TOKEN_LEGAL)
@@ -1034,7 +1035,7 @@ static double align(const struct nv_matcher *mt, const struct query *q,
     for (int i = 0; i < q->nm.n; i++)
         if (al->pair[i] >= 0)
             num += al->sim[i] * (q->w[i] + mt->tok[et[al->pair[i]]].weight);
-    den -= brand_discount(mt, q, et, n, al);
+    den -= brand_discount(mt, q, mt->e[e].party, et, n, al);
     den += place_conflict(mt, q, et, n, al);
     return den > 0 ? num / den - ORDER_COST * inversions(q, al) : 0;
 }

@@ -526,10 +526,10 @@ NV_TEST(kind_cyrillic_short_words_dzh_and_ye)
                          "pjsc llc")); /* ПАО ООО */
 }
 
-/* A brand alone finds its listing on any list (Sarmayeh is Sarmayeh
- * Bank on the SDN list); "S.A. C.V." is the two legal forms sa and cv,
- * not one word sacv. */
-NV_TEST(kind_brands_of_any_list_and_dotted_forms_apart)
+/* A brand alone finds a listing whose other words are generic
+ * (Sarmayeh is Sarmayeh Bank on the SDN list: bank is a generic word);
+ * "S.A. C.V." is the two legal forms sa and cv, not one word sacv. */
+NV_TEST(kind_brand_and_generic_words_and_dotted_forms_apart)
 {
     static const char csl[] =
         "_id,source,type,name,addresses,alt_names,federal_register_notice\n"
