@@ -85,14 +85,20 @@ void nv_lists_release(struct nv_lists *l)
     nv_lists_init(l);
 }
 
-/* A copy of s[0..n) without blanks at either end, in the arena. */
+static int blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* A copy of s[0..n) without blanks at either end, in the arena (a quoted
+ * field may end in line breaks: "Government Flying Service \n\n"). */
 static const char *trimmed(struct nv_lists *l, const char *s, size_t n)
 {
-    while (n && (s[0] == ' ' || s[0] == '\t')) {
+    while (n && blank(s[0])) {
         s++;
         n--;
     }
-    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+    while (n && blank(s[n - 1]))
         n--;
     return n ? nv_arena_strndup(&l->arena, s, n) : NULL;
 }
@@ -175,15 +181,45 @@ static const char *csl_list(struct nv_lists *l, const char *source)
     return nv_arena_strndup(&l->arena, id, n);
 }
 
+/* Whether s[0..n) is an acronym of pre[0..npre) made of more than
+ * initials: capitals (digits, hyphens and blanks aside) that start with
+ * pre's first letter and are found in pre in order ("SUPARCO" of "Space
+ * and Upper Atmosphere Research Commission", "NSCC-TJ" of "National
+ * Supercomputing Center Tianjin"). */
+static int acronym_of(const char *pre, size_t npre, const char *s, size_t n)
+{
+    size_t letters = 0, at = 0;
+
+    if (n > 12 || !npre)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] >= 'A' && s[i] <= 'Z')
+            letters++;
+        else if (!(s[i] >= '0' && s[i] <= '9') && s[i] != '-' && s[i] != ' ')
+            return 0;
+    }
+    for (size_t k = 0; k < n; k++) {
+        if (s[k] < 'A' || s[k] > 'Z')
+            continue;
+        while (at < npre && (pre[at] | 32) != (s[k] | 32))
+            at++;
+        if (at++ == npre)
+            return 0;
+    }
+    return letters >= 2 && (pre[0] | 32) == (s[0] | 32);
+}
+
 /* Whether the parenthesis text s[0..n) is a short name of what precedes
- * it (pre): one of its words ("(Huawei)") or an acronym ("(AMEC)"), not
- * a place ("(Dongguan)"). */
+ * it (pre): one of its words ("(Huawei)") or an acronym ("(AMEC)",
+ * "(SUPARCO)"), not a place ("(Dongguan)"). */
 static int short_name(const char *pre, size_t npre, const char *s, size_t n)
 {
     int caps = n >= 2 && n <= 6;
 
     for (size_t i = 0; i < n; i++)
         caps &= s[i] >= 'A' && s[i] <= 'Z';
+    if (!caps && acronym_of(pre, npre, s, n))
+        return 1;
     for (size_t i = 0; !caps && n && i + n <= npre; i++)
         if (strncasecmp(pre + i, s, n) == 0 && (i == 0 || pre[i - 1] == ' '))
             return 1;
@@ -244,7 +280,9 @@ static enum nv_rc mid_paren_form(struct nv_lists *l, struct nv_party *p,
         rest++;
     pre = (size_t)(open - name);
     nrest = strlen(rest);
-    if (!nrest || !initials_of(name, pre, open + 1, (size_t)(close - open - 1)))
+    if (!nrest ||
+        (!initials_of(name, pre, open + 1, (size_t)(close - open - 1)) &&
+         !acronym_of(name, pre, open + 1, (size_t)(close - open - 1))))
         return NV_OK;
     alias = nv_arena_alloc(&l->arena, pre + nrest + 1);
     if (!alias)

@@ -30,8 +30,12 @@
 #define BRAND_DF 10      /* a brand is a rare word: "Aviation" is none */
 #define FOLD_SIM 0.93f   /* another spelling: all else must agree */
 #define FOLD_MIN                                                               \
-    6 /* shorter query words fold only for an OCR digit:                       \
-         "bayer" is not "bajer", "gr0up" is "group" */
+    6                     /* shorter query words fold only for an OCR digit:   \
+                             "bayer" is not "bajer", "gr0up" is "group" */
+#define TYPO_SIM 0.92     /* one letter added, dropped or changed */
+#define TYPO_MIN 5        /* query words this short only lose a letter */
+#define ORDER_COST 1e-6   /* per pair of words in the other order */
+#define PLACE_QUERY 0.05f /* a place of the query: maybe its address */
 #define COMMON_DF                                                              \
     3000 /* tokens in more entries do not find                                 \
             candidates on their own */
@@ -375,9 +379,12 @@ static void token_trigrams(struct nv_matcher *mt, uint32_t t, uint32_t *count,
     }
 }
 
+/* Listed words that a misspelt query word is looked for among: name
+ * words and places ("Chegdu" is Chengdu). */
 static int fuzzy_token(const struct token *tk)
 {
-    return tk->kind == NV_TOKEN_NAME && tk->len >= FUZZY_MIN;
+    return (tk->kind == NV_TOKEN_NAME || tk->kind == NV_TOKEN_PLACE) &&
+           tk->len >= TYPO_MIN + 1;
 }
 
 static enum nv_rc index_trigrams(struct nv_matcher *mt)
@@ -527,6 +534,36 @@ static int add_close(struct query *q, int qi, uint32_t t, float sim)
     return 1;
 }
 
+/* Whether words a and b (lengths na, nb) end alike: the same last
+ * letter, or the last two transposed.  A word that differs in its ending
+ * is as likely another word ("Kenwood" is not "Kenwoo", "Swisscom" not
+ * "Swissol"). */
+static int same_ends(const char *a, size_t na, const char *b, size_t nb)
+{
+    return a[0] == b[0] && (a[na - 1] == b[nb - 1] ||
+                            (na == nb && na > 2 && a[na - 1] == b[nb - 2] &&
+                             a[na - 2] == b[nb - 1]));
+}
+
+/* How like a typo of listed word b the query word a is, in [0, 1]: the
+ * Jaro-Winkler similarity, or TYPO_SIM for one edit (Jaro-Winkler
+ * forgives a transposition more than a letter changed in the middle of
+ * a word: "avoation" is 0.88 from "aviation"); 0 when they do not start
+ * and end alike.  A word of five letters is one letter short of b at
+ * most ("exprt"): five letters changed are another word ("intel" is not
+ * "inter"). */
+static double typo_sim(const char *a, size_t na, const char *b, size_t nb)
+{
+    double j;
+
+    if (!same_ends(a, na, b, nb) || (na < FUZZY_MIN && nb != na + 1))
+        return 0;
+    j = nv_jaro_winkler(a, na, b, nb);
+    if (j < TYPO_SIM && nv_edit_distance(a, na, b, nb) <= 1)
+        j = TYPO_SIM;
+    return j;
+}
+
 /* Vocabulary tokens close to a query word: those sharing two fifths of
  * its character bigrams (a transposition, "hauwei", keeps that many),
  * then checked by Jaro-Winkler. */
@@ -557,7 +594,7 @@ static void fuzzy_candidates(struct nv_matcher *mt, struct query *q, int qi)
         if (5 * mt->tcount[touched[i]] < 2 * ngrams || tk->df > COMMON_DF ||
             tk->len + 1 < n || n + 1 < tk->len)
             continue; /* few bigrams shared, too common, or another word */
-        j = nv_jaro_winkler(s, n, tk->text, tk->len);
+        j = typo_sim(s, n, tk->text, tk->len);
         if (j >= NV_MATCH_BAND)
             add_close(q, qi, touched[i], (float)j);
     }
@@ -606,31 +643,53 @@ static uint32_t df_of(const struct nv_matcher *mt, const struct word *w)
     return w->id == NV_NONE ? 0 : mt->tok[w->id].df;
 }
 
+/* The word that tokens i and i+1 of nm make together, as written
+ * ("Elec tronics", though "elec" is the token "electronics") or as
+ * tokens; 0 if none.  both (128 bytes) holds the concatenation. */
+static int together(const struct nv_matcher *mt, const struct nv_name *nm,
+                    int i, char *both, struct word *w)
+{
+    for (int as_written = 1; as_written >= 0; as_written--) {
+        const char *a = as_written ? nv_name_raw(nm, i) : nv_name_token(nm, i);
+        const char *b =
+            as_written ? nv_name_raw(nm, i + 1) : nv_name_token(nm, i + 1);
+        size_t na = as_written ? nm->rawlen[i] : nm->len[i];
+        size_t nb = as_written ? nm->rawlen[i + 1] : nm->len[i + 1];
+        memcpy(both, a, na);
+        memcpy(both + na, b, nb);
+        if (lookup(mt, both, na + nb, w)) {
+            if (w->s == both) /* a listed word: not the stack copy */
+                w->s = mt->tok[w->id].text;
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* Whether tokens i and i+1 of nm are one word written apart ("Hik
- * Vision", "Corpora tion"): their concatenation is a listed word or a
- * word of the tables, and one half is unknown, or both are commoner and
- * one is a name word ("Information Technology" is not "Infotech"). */
+ * Vision", "Corpora tion", "Elec tronics"): their concatenation is a
+ * listed word or a word of the tables, and one half is unknown, or both
+ * are commoner and one is a name word ("Information Technology" is not
+ * "Infotech"), neither a legal form ("Co PA" is not Copa); a word of the
+ * tables from a name word and another ("Elec tronics"; "Information
+ * Technology" are two words). */
 static int joined(const struct nv_matcher *mt, const struct nv_name *nm, int i,
                   struct word *w)
 {
     char both[128];
-    size_t a = nm->len[i], b = nm->len[i + 1];
     struct word wa, wb;
 
-    if (nm->seg[i] != nm->seg[i + 1] || a < 2 || b < 2)
+    if (nm->seg[i] != nm->seg[i + 1] || nm->len[i] < 2 || nm->len[i + 1] < 2 ||
+        !together(mt, nm, i, both, w))
         return 0;
-    memcpy(both, nv_name_token(nm, i), a);
-    memcpy(both + a, nv_name_token(nm, i + 1), b);
-    if (!lookup(mt, both, a + b, w) || w->kind == NV_TOKEN_LEGAL)
-        return 0;
-    if (w->s == both) /* a listed word: keep it, not the stack copy */
-        w->s = mt->tok[w->id].text;
-    if (!lookup(mt, nv_name_token(nm, i), a, &wa) ||
-        !lookup(mt, nv_name_token(nm, i + 1), b, &wb))
+    if (!lookup(mt, nv_name_raw(nm, i), nm->rawlen[i], &wa) ||
+        !lookup(mt, nv_name_raw(nm, i + 1), nm->rawlen[i + 1], &wb))
         return 1;
+    if (w->kind != NV_TOKEN_NAME) /* "Elec tronics": not two table words */
+        return wa.kind == NV_TOKEN_NAME || wb.kind == NV_TOKEN_NAME;
     return df_of(mt, &wa) > df_of(mt, w) && df_of(mt, &wb) > df_of(mt, w) &&
-           w->kind == NV_TOKEN_NAME &&
-           (wa.kind == NV_TOKEN_NAME || wb.kind == NV_TOKEN_NAME);
+           (wa.kind == NV_TOKEN_NAME || wb.kind == NV_TOKEN_NAME) &&
+           wa.kind != NV_TOKEN_LEGAL && wb.kind != NV_TOKEN_LEGAL;
 }
 
 /* Whether a half of a split word can stand alone: a word of the tables
@@ -677,6 +736,7 @@ static void rejoin(const struct nv_matcher *mt, const struct nv_name *in,
 {
     out->n = 0;
     out->nseg = in->nseg;
+    out->romanised = in->romanised;
     memcpy(out->segkind, in->segkind, sizeof out->segkind);
     for (int i = 0; i < in->n; i++) {
         const char *s = nv_name_token(in, i);
@@ -702,9 +762,9 @@ static float query_weight(const struct nv_matcher *mt, const struct query *q,
     float w = (float)log(1.0 + (double)mt->ne / df);
 
     if (q->nm.kind[i] == NV_TOKEN_PLACE || q->nm.kind[i] == NV_TOKEN_ADDRESS)
-        return 0.05f * w;
+        return PLACE_QUERY * w;
     if (q->id[i] == NV_NONE && s[0] >= '0' && s[0] <= '9')
-        return 0.05f * w;
+        return PLACE_QUERY * w;
     return kind_factor[q->nm.kind[i]] * w;
 }
 
@@ -714,6 +774,7 @@ static void read_query(const struct nv_matcher *mt, const struct nv_name *nm,
 {
     q->nm.n = 0;
     q->nm.nseg = nm->nseg;
+    q->nm.romanised = nm->romanised;
     memcpy(q->nm.segkind, nm->segkind, sizeof q->nm.segkind);
     for (int i = 0; i < nm->n; i++)
         if (mask >> i & 1)
@@ -735,7 +796,8 @@ static void fold_candidates(struct nv_matcher *mt, struct query *q, int qi)
     char key[64];
     size_t n = nv_fold_key(s, q->nm.len[qi], key);
     int64_t first =
-        q->nm.len[qi] >= FOLD_MIN || (q->nm.len[qi] >= 4 && strpbrk(s, "0158"))
+        q->nm.len[qi] >= FOLD_MIN ||
+                (q->nm.len[qi] >= 4 && (q->nm.romanised || strpbrk(s, "0158")))
             ? nv_strmap_get(&mt->fold, key, n)
             : -1;
 
@@ -748,6 +810,36 @@ static void fold_candidates(struct nv_matcher *mt, struct query *q, int qi)
         if (mt->tok[t].kind == NV_TOKEN_NAME && mt->tok[t].df <= COMMON_DF)
             add_postings(mt, t);
     }
+}
+
+/* Listed words that an unknown query word is with one OCR confusion
+ * undone ("SlMON" is simon, "AlR" air, "LAC5" lacs) are close to it:
+ * short words too, which the folded keys leave alone. */
+static void ocr_candidates(struct nv_matcher *mt, struct query *q, int qi)
+{
+    static const struct {
+        const char *seen, *meant;
+    } ocr[] = {{"l", "i"}, {"i", "l"}, {"1", "i"},  {"1", "l"},  {"0", "o"},
+               {"5", "s"}, {"8", "b"}, {"rn", "m"}, {"m", "rn"}, {"vv", "w"}};
+    const char *s = nv_name_token(&q->nm, qi);
+    size_t n = q->nm.len[qi];
+    char v[72];
+
+    for (size_t i = 0; i < n && n < 64; i++)
+        for (size_t r = 0; r < sizeof ocr / sizeof ocr[0]; r++) {
+            size_t ks = strlen(ocr[r].seen), km = strlen(ocr[r].meant);
+            uint32_t t;
+            if (i + ks > n || memcmp(s + i, ocr[r].seen, ks) != 0)
+                continue;
+            memcpy(v, s, i);
+            memcpy(v + i, ocr[r].meant, km);
+            memcpy(v + i + km, s + i + ks, n - i - ks);
+            t = known(mt, v, n - ks + km);
+            if (t == NV_NONE || !add_close(q, qi, t, FOLD_SIM))
+                continue;
+            if (mt->tok[t].kind == NV_TOKEN_NAME && mt->tok[t].df <= COMMON_DF)
+                add_postings(mt, t);
+        }
 }
 
 /* Candidates: entries sharing a name word with the query (rare words
@@ -763,10 +855,12 @@ static void find_candidates(struct nv_matcher *mt, struct query *q)
     for (int i = 0; i < q->nm.n; i++)
         names += q->nm.kind[i] == NV_TOKEN_NAME;
     for (int i = 0; i < q->nm.n; i++) {
-        /* Places find candidates only for names made of places and
-         * generic words ("China Mobile"); legal forms never do. */
+        /* Places and generic words find candidates only for names made
+         * of them ("China Mobile", "International Investments
+         * Holding"); legal forms never do. */
         int finder = q->nm.kind[i] == NV_TOKEN_NAME ||
-                     (!names && q->nm.kind[i] == NV_TOKEN_PLACE);
+                     (!names && (q->nm.kind[i] == NV_TOKEN_PLACE ||
+                                 q->nm.kind[i] == NV_TOKEN_GENERIC));
         if (q->id[i] != NV_NONE && mt->tok[q->id[i]].df <= COMMON_DF && finder)
             add_postings(mt, q->id[i]);
         /* A listed word is not a misspelling: only unknown words are
@@ -775,8 +869,10 @@ static void find_candidates(struct nv_matcher *mt, struct query *q)
         q->nclose[i] = 0;
         if (q->nm.kind[i] == NV_TOKEN_NAME || q->nm.kind[i] == NV_TOKEN_GENERIC)
             fold_candidates(mt, q, i);
+        if (q->id[i] == NV_NONE && q->nm.kind[i] == NV_TOKEN_NAME)
+            ocr_candidates(mt, q, i);
         if (q->id[i] == NV_NONE && q->nm.kind[i] == NV_TOKEN_NAME &&
-            q->nm.len[i] >= FUZZY_MIN)
+            q->nm.len[i] >= TYPO_MIN)
             fuzzy_candidates(mt, q, i);
     }
 }
@@ -830,9 +926,11 @@ static int aligned(const struct alignment *al, const struct query *q,
  * An inventory often names a company by its brand alone: "Quectel" for
  * Quectel Wireless Solutions.  When the query is a single name word (and
  * legal forms), and it is the listed name's first name word, the listed
- * name's other words weigh a fifth.  (With two or more name words in the query,
- * no discount: "New H3C Technologies" is not New H3C Semiconductor.) Returns
- * what to take off the denominator.
+ * name's other words weigh a fifth, on the export-control and telecom
+ * lists: on all lists, "Orange SA" would be Orange Volunteers and
+ * "Leonardo SpA" a person.  (With two or more name words in the query,
+ * no discount: "New H3C Technologies" is not New H3C Semiconductor.)
+ * Returns what to take off the denominator.
  */
 static double brand_discount(const struct nv_matcher *mt, const struct query *q,
                              uint32_t party, const uint32_t *et, uint32_t n,
@@ -864,22 +962,46 @@ static double brand_discount(const struct nv_matcher *mt, const struct query *q,
 
 /* A place only the query names and a place only the listed name names
  * contradict each other ("Germany Air" is not "Iran Air"): the listed
- * name's place then weighs as a name word.  Returns what to add to the
- * denominator. */
+ * name's place then weighs as a name word.  And when no name word aligns
+ * (the listed name is generic words, "Semiconductor Manufacturing
+ * International (SMIC)", or an alias is, "Information Technology"), a
+ * place in the query's first segment tells another company ("Wuhan
+ * Semiconductor Manufacturing"): that place weighs as a name word.  Returns
+ * what to add to the denominator. */
 static double place_conflict(const struct nv_matcher *mt, const struct query *q,
                              const uint32_t *et, uint32_t n,
                              const struct alignment *al)
 {
-    int theirs = 0;
+    int theirs = 0, names = 0;
     double add = 0;
 
-    for (int i = 0; i < q->nm.n && !theirs; i++)
-        theirs = al->pair[i] < 0 && q->nm.kind[i] == NV_TOKEN_PLACE;
+    for (uint32_t k = 0; k < n && !names; k++)
+        names = mt->tok[et[k]].kind == NV_TOKEN_NAME && aligned(al, q, k);
+    for (int i = 0; i < q->nm.n; i++)
+        if (al->pair[i] < 0 && q->nm.kind[i] == NV_TOKEN_PLACE) {
+            theirs = 1;
+            if (!names && q->nm.seg[i] == 0)
+                add += q->w[i] * (1 / PLACE_QUERY - 1);
+        }
     for (uint32_t k = 0; theirs && k < n; k++)
         if (mt->tok[et[k]].kind == NV_TOKEN_PLACE && !aligned(al, q, k))
             add +=
                 mt->tok[et[k]].weight * (1 / kind_factor[NV_TOKEN_PLACE] - 1);
     return add;
+}
+
+/* The pairs of aligned query tokens whose listed words come in the
+ * other order.  Costing a hair each, they only decide between listed
+ * names of the same words: "Jin Zhongda" is the party listed as "JIN,
+ * ZHONGDA", not "ZHONGDA JIN". */
+static int inversions(const struct query *q, const struct alignment *al)
+{
+    int n = 0;
+
+    for (int i = 0; i < q->nm.n; i++)
+        for (int j = i + 1; al->pair[i] >= 0 && j < q->nm.n; j++)
+            n += al->pair[j] >= 0 && al->pair[j] < al->pair[i];
+    return n;
 }
 
 /* Align the query's tokens with entry e's, one to one (equal tokens
@@ -915,7 +1037,7 @@ static double align(const struct nv_matcher *mt, const struct query *q,
             num += al->sim[i] * (q->w[i] + mt->tok[et[al->pair[i]]].weight);
     den -= brand_discount(mt, q, mt->e[e].party, et, n, al);
     den += place_conflict(mt, q, et, n, al);
-    return den > 0 ? num / den : 0;
+    return den > 0 ? num / den - ORDER_COST * inversions(q, al) : 0;
 }
 
 /* Append formatted text to out (size bytes, *len used), truncating. */
@@ -1177,9 +1299,8 @@ enum nv_rc nv_matcher_screen(struct nv_matcher *mt, const char *name,
         return nv_err_set(err, rc, "cannot read the name: %s", nv_strerror(rc));
     rejoin(mt, &nm[1], &nm[0]);
     for (int v = 0; v < 2; v++) {
-        if (v == 1 && (same_tokens(&nm[0], &nm[1]) ||
-                       (f.n && hits[0].score >= NV_MATCH_BAND)))
-            break; /* the mended name matched: the name as read is moot */
+        if (v == 1 && same_tokens(&nm[0], &nm[1]))
+            break; /* nothing was mended */
         nmasks[v] = subqueries(&nm[v], masks[v]);
         for (int k = 0; k < nmasks[v] && f.max; k++)
             if (worth(&nm[v], masks[v], k)) {

@@ -2,7 +2,9 @@
  * normalize.c - names to tokens, driven by the tables below.
  *
  * Invariant of struct nv_name: token i occupies text[off[i] ..
- * off[i] + len[i]) followed by a NUL, and no token is empty.
+ * off[i] + len[i]) followed by a NUL, and no token is empty; its form as
+ * written is text[raw[i] .. raw[i] + rawlen[i]), the token itself or a
+ * copy after it.
  */
 #include "screen/normalize.h"
 
@@ -92,6 +94,7 @@ struct nv_normalizer {
     char *keys;              /* the folded keys, 64 bytes each */
     struct nv_buf work;      /* the name as ASCII words */
     struct nv_buf han;       /* one Han run, transliterated */
+    int romanised;           /* letters of another script were read */
 };
 
 /* The table words by spelling and by folded key (a word whose OCR
@@ -161,17 +164,40 @@ static int is_han(utf8proc_int32_t c)
            (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x20000 && c <= 0x2FA1F);
 }
 
+/* The bytes of nm->text in use. */
+static size_t name_used(const struct nv_name *nm)
+{
+    size_t a, b;
+
+    if (!nm->n)
+        return 0;
+    a = (size_t)nm->off[nm->n - 1] + nm->len[nm->n - 1];
+    b = (size_t)nm->raw[nm->n - 1] + nm->rawlen[nm->n - 1];
+    return (a > b ? a : b) + 1;
+}
+
+void nv_name_set_raw(struct nv_name *nm, const char *s, size_t n)
+{
+    size_t used = name_used(nm);
+
+    if (!nm->n || n == 0 || n > 255 || used + n + 1 > NV_NAME_TEXT)
+        return;
+    nm->raw[nm->n - 1] = (uint16_t)used;
+    nm->rawlen[nm->n - 1] = (uint8_t)n;
+    memcpy(nm->text + used, s, n);
+    nm->text[used + n] = '\0';
+}
+
 void nv_name_add(struct nv_name *nm, const char *s, size_t n, uint8_t kind,
                  uint8_t seg)
 {
-    size_t used =
-        nm->n ? (size_t)nm->off[nm->n - 1] + nm->len[nm->n - 1] + 1 : 0;
+    size_t used = name_used(nm);
 
     if (n == 0 || n > 255 || nm->n == NV_NAME_TOKENS ||
         used + n + 1 > NV_NAME_TEXT)
         return;
-    nm->off[nm->n] = (uint16_t)used;
-    nm->len[nm->n] = (uint8_t)n;
+    nm->off[nm->n] = nm->raw[nm->n] = (uint16_t)used;
+    nm->len[nm->n] = nm->rawlen[nm->n] = (uint8_t)n;
     nm->kind[nm->n] = kind;
     nm->seg[nm->n] = seg;
     memcpy(nm->text + used, s, n);
@@ -185,7 +211,7 @@ struct splitter {
     struct nv_name *out;
     const struct nv_normalizer *nz;
     uint8_t seg;
-    int paren; /* inside parentheses */
+    int paren; /* how deep inside parentheses */
 };
 
 static void new_segment(struct splitter *sp, uint8_t kind)
@@ -268,12 +294,15 @@ static int place2(struct nv_name *nm, const char *tok, size_t n)
 
 /* Spellings that differ by romanisation or OCR fold to one key.
  * Multi-letter rules first (lookahead), then letter by letter; a doubled
- * letter of the result is written once. */
+ * letter of the result is written once.  BGN/PCGN writes Russian "дж"
+ * (an English j) as "dzh", and "е" after a vowel or at the start as "ye":
+ * "Dzhoint" is joint, "Nyerpa" Nerpa. */
 static const struct {
     const char *from, *to;
-} fold_rules[] = {{"shch", "sh"}, {"sch", "sh"}, {"tch", "ch"}, {"kh", "h"},
-                  {"zh", "z"},    {"ck", "k"},   {"ks", "x"},   {"cs", "x"},
-                  {"ph", "f"},    {"tz", "ts"},  {"rn", "m"}};
+} fold_rules[] = {{"shch", "sh"}, {"sch", "sh"}, {"tch", "ch"}, {"dzh", "i"},
+                  {"kh", "h"},    {"zh", "z"},   {"ck", "k"},   {"ks", "x"},
+                  {"cs", "x"},    {"ph", "f"},   {"tz", "ts"},  {"rn", "m"},
+                  {"ye", "e"}};
 
 static char fold_letter(char c, char next)
 {
@@ -372,6 +401,7 @@ static void emit(struct splitter *sp, const char *s, size_t n)
     int64_t w = nv_strmap_get(&sp->nz->words, s, n);
     uint8_t kind = n == 1 ? NV_TOKEN_LEGAL : NV_TOKEN_NAME;
     char tok[64];
+    int before;
 
     if (n == 0 || n >= sizeof tok)
         return;
@@ -401,7 +431,10 @@ static void emit(struct splitter *sp, const char *s, size_t n)
         n = strlen(s);
         kind = table_words[w].kind;
     }
+    before = sp->out->n;
     nv_name_add(sp->out, s, n, kind, sp->seg);
+    if (sp->out->n > before && strcmp(nv_name_token(sp->out, before), tok))
+        nv_name_set_raw(sp->out, tok, strlen(tok));
 }
 
 static int alnum(char c)
@@ -432,16 +465,37 @@ static const char *read_word(const char *w, char *word, size_t *n)
 }
 
 /* Punctuation between words: commas and semicolons end a segment of the
- * name, parentheses hold an alternative (a short name, a place). */
+ * name, parentheses hold an alternative (a short name, a place).  Nested
+ * parentheses stay in the outer part: "X (formerly Y (YY) Institute)"
+ * has the former name "Y YY Institute", not "Y". */
 static void punctuation(struct splitter *sp, char c)
 {
     if (c == '(' || c == '[') {
-        sp->paren = 1;
-        new_segment(sp, NV_SEG_PAREN);
-    } else if (c == ')' || c == ']' || ((c == ',' || c == ';') && !sp->paren)) {
-        sp->paren = 0;
+        if (!sp->paren++)
+            new_segment(sp, NV_SEG_PAREN);
+    } else if (c == ')' || c == ']') {
+        if (sp->paren)
+            sp->paren--;
+        if (!sp->paren)
+            new_segment(sp, NV_SEG_MAIN);
+    } else if ((c == ',' || c == ';') && !sp->paren)
         new_segment(sp, NV_SEG_MAIN);
-    }
+}
+
+/* Emit a run of single letters as one word ("j.s.c." is jsc), or as two
+ * words of the tables when it is none and they are ("S.A. C.V." is sa
+ * cv). */
+static void emit_letters(struct splitter *sp, const char *s, size_t n)
+{
+    for (size_t k = 2;
+         n >= 4 && k + 2 <= n && nv_strmap_get(&sp->nz->words, s, n) < 0; k++)
+        if (nv_strmap_get(&sp->nz->words, s, k) >= 0 &&
+            nv_strmap_get(&sp->nz->words, s + k, n - k) >= 0) {
+            emit(sp, s, k);
+            emit(sp, s + k, n - k);
+            return;
+        }
+    emit(sp, s, n);
 }
 
 /*
@@ -462,7 +516,7 @@ static void tokenize(const struct nv_normalizer *nz, const char *w,
     while (*w) {
         while (*w && !alnum(*w)) {
             if (strchr("(),;[]", *w) && nl) {
-                emit(&sp, letters, nl);
+                emit_letters(&sp, letters, nl);
                 nl = 0;
             }
             punctuation(&sp, *w++);
@@ -472,11 +526,11 @@ static void tokenize(const struct nv_normalizer *nz, const char *w,
             letters[nl++] = word[0];
             continue;
         }
-        emit(&sp, letters, nl);
+        emit_letters(&sp, letters, nl);
         nl = 0;
         emit(&sp, word, n);
     }
-    emit(&sp, letters, nl);
+    emit_letters(&sp, letters, nl);
 }
 
 /* Append s[0..n) to b, lowercased. */
@@ -597,7 +651,16 @@ static size_t run_of(const utf8proc_uint8_t *s, size_t n, int han)
     return i;
 }
 
-/* The folded name as ASCII words in nz->work. */
+static int has_letter(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if ((s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'z')
+            return 1;
+    return 0;
+}
+
+/* The folded name as ASCII words in nz->work; nz->romanised set when
+ * letters of a script other than Latin and Han were read. */
 static enum nv_rc to_ascii(struct nv_normalizer *nz, const utf8proc_uint8_t *s,
                            size_t n)
 {
@@ -605,6 +668,7 @@ static enum nv_rc to_ascii(struct nv_normalizer *nz, const utf8proc_uint8_t *s,
     size_t i = 0;
 
     nv_buf_reset(&nz->work);
+    nz->romanised = 0;
     while (i < n && !rc) {
         utf8proc_int32_t c;
         size_t k;
@@ -620,8 +684,10 @@ static enum nv_rc to_ascii(struct nv_normalizer *nz, const utf8proc_uint8_t *s,
         rc = nv_translit_ascii(nz->tr, (const char *)s + i, k, &nz->han);
         if (!rc && is_han(c))
             rc = han_words(&nz->work, nz->han.data);
-        else if (!rc) /* no blank after: the run may be inside a word */
+        else if (!rc) { /* no blank after: the run may be inside a word */
+            nz->romanised |= has_letter(nz->han.data, nz->han.len);
             rc = add_lower(&nz->work, nz->han.data, nz->han.len);
+        }
         i += k;
     }
     return rc;
@@ -644,8 +710,10 @@ enum nv_rc nv_normalize(struct nv_normalizer *nz, const char *s,
     free(folded);        /* utf8proc allocates with malloc */
     if (rc == NV_ELIMIT) /* a name longer than we read: use what fits */
         rc = NV_OK;
-    if (!rc)
+    if (!rc) {
         tokenize(nz, nz->work.data, out);
+        out->romanised = nz->romanised;
+    }
     return rc;
 }
 

@@ -40,10 +40,14 @@ struct nv_name {
     char text[NV_NAME_TEXT];      /* the tokens, each NUL-terminated */
     uint16_t off[NV_NAME_TOKENS]; /* where token i starts in text */
     uint8_t len[NV_NAME_TOKENS];
+    uint16_t raw[NV_NAME_TOKENS]; /* where token i as written starts */
+    uint8_t rawlen[NV_NAME_TOKENS];
     uint8_t kind[NV_NAME_TOKENS];  /* enum nv_token_kind */
     uint8_t seg[NV_NAME_TOKENS];   /* segment of token i */
     uint8_t segkind[NV_NAME_SEGS]; /* enum nv_seg_kind of each segment */
     int n, nseg;
+    int romanised; /* written in another script (Cyrillic, Greek, Arabic
+                      ...): each word is a romanisation */
 };
 
 struct nv_normalizer;
@@ -77,6 +81,18 @@ static inline const char *nv_name_token(const struct nv_name *nm, int i)
  * nm is full. */
 void nv_name_add(struct nv_name *nm, const char *s, size_t n, uint8_t kind,
                  uint8_t seg);
+
+/* Record s[0..n) as the last token as written, when the tables gave it
+ * another spelling ("Elec" is the token "electronics"): a word written
+ * apart is joined from what was written ("Elec tronics").  Left as the
+ * token when nm is full. */
+void nv_name_set_raw(struct nv_name *nm, const char *s, size_t n);
+
+/* Token i of a name as written, NUL-terminated. */
+static inline const char *nv_name_raw(const struct nv_name *nm, int i)
+{
+    return nm->text + nm->raw[i];
+}
 
 /* The folded key of token s[0..n) (lower-case ASCII) into out (64
  * bytes); returns its length.  Spellings of one word in different

@@ -41,6 +41,27 @@ NV_TEST(normalize_folds_forms_scripts_and_abbreviations)
     ASSERT(normalises_to("", ""));
 }
 
+/* Nested parentheses stay in the outer part: the former name runs to
+ * the outer closing parenthesis. */
+NV_TEST(normalize_nested_parentheses_stay_in_the_outer_part)
+{
+    struct nv_normalizer *nz = nv_normalizer_new();
+    struct nv_name nm;
+
+    ASSERT(nz != NULL);
+    ASSERT_EQ(nv_normalize(nz,
+                           "Acme 7th Institute (formerly Zeta Group (ZG) "
+                           "7th Institute), Moscow",
+                           &nm),
+              NV_OK);
+    ASSERT_EQ(nm.n, 9);
+    ASSERT_STREQ(nv_name_token(&nm, 7), "inst");
+    ASSERT_EQ(nm.segkind[nm.seg[7]], NV_SEG_FORMER);
+    ASSERT_EQ(nm.seg[3], nm.seg[7]);               /* zeta ... institute */
+    ASSERT_EQ(nm.segkind[nm.seg[8]], NV_SEG_MAIN); /* moscow */
+    nv_normalizer_free(nz);
+}
+
 NV_TEST(normalize_refuses_invalid_utf8)
 {
     struct nv_normalizer *nz = nv_normalizer_new();
@@ -278,7 +299,32 @@ static const char kinds_list[] =
     "tech,Zhongke Shenzhou Technology Group,,CN,,\n"
     "mex,Grupo Industrial Saltillo S.A. de C.V.,,MX,,\n"
     "wave,Wave Tech Computers,,AE,,\n"
-    "waveg,Wave Tech Group,,AE,,\n";
+    "waveg,Wave Tech Group,,AE,,\n"
+    "yogone,Yogone Electronics Co.,,CN,,\n"
+    "tronics,Tronics Ltd,,CN,,\n"
+    "crrc,CRRC Corporation Limited,,CN,,\n"
+    "simon,Simon Azur Air,,FR,,\n"
+    "hongyuan,Shaanxi Hongyuan Aviation Forging,,CN,,\n"
+    "jouav,Chengdu JOUAV Automation Tech Co.,,CN,,\n"
+    "norsal,Norsal Export Limited,,AE,,\n"
+    "kenwoo,Kenwoo International Trade Company,,CN,,\n"
+    "iih,International Investments Holding S.A. de C.V.,,MX,,\n"
+    "smic,Semiconductor Manufacturing International Corporation,,CN,,\n"
+    "chengdu,Chengdu Aviation Institute,,CN,,\n"
+    "jin1,JIN ZHONGDA,,CN,,\n"
+    "jin2,\"ZHONGDA, JIN\",,CN,,\n"
+    "top,TOP TECHNOLOGIES SARL,,TR,,\n"
+    "toptech,Toptech Electronics Ltd.,,CN,,\n"
+    "topflight,Top Flight Ltd,,GB,,\n"
+    "power,PJSC Power Machines,,RU,,\n"
+    "tmc,\"Tactical Missile Corporation, Joint Stock Company Elektrotyaga\","
+    ",RU,,\n"
+    "nerpa,Nerpa Shipyard,,RU,,\n"
+    "bankdev,Bank for Development,,RU,,\n"
+    "strela,\"Tactical Missile Corporation, Joint Stock Company PA Strela\","
+    ",RU,,\n"
+    "copa,Copa Airlines,,PA,,\n"
+    "pa,PA Zeta,,RU,,\n";
 
 static const char kinds_aliases[] =
     "alias_of,alias,script,source\n"
@@ -298,11 +344,15 @@ static void screen_kinds(struct nv_t *T, const struct kind_case *c, size_t n)
     struct nv_lists l;
     struct nv_matcher *mt = NULL;
     struct nv_err err;
-    const char *ids[] = {"mikron",    "baikal",   "ptech",    "sozvezdie",
-                         "skylinks",  "mecatech", "hik",      "paec",
-                         "gulf",      "neda",     "crescent", "abris",
-                         "abristech", "xian",     "brasil",   "coop",
-                         "tech",      "mex",      "wave",     "waveg"};
+    const char *ids[] = {
+        "mikron",    "baikal", "ptech",  "sozvezdie", "skylinks", "mecatech",
+        "hik",       "paec",   "gulf",   "neda",      "crescent", "abris",
+        "abristech", "xian",   "brasil", "coop",      "tech",     "mex",
+        "wave",      "waveg",  "yogone", "tronics",   "crrc",     "simon",
+        "hongyuan",  "jouav",  "norsal", "kenwoo",    "iih",      "smic",
+        "chengdu",   "jin1",   "jin2",   "top",       "toptech",  "topflight",
+        "power",     "tmc",    "nerpa",  "bankdev",   "strela",   "copa",
+        "pa"};
 
     nv_lists_init(&l);
     ASSERT_EQ(load_text(&l, kinds_list, &err), NV_OK);
@@ -406,6 +456,124 @@ NV_TEST(kind_joined_split_ocr_typos_and_abbreviations)
     screen_kinds(T, c, sizeof c / sizeof c[0]);
 }
 
+/* A word written apart is joined as written: "Elec" alone is the table
+ * word electronics, and "tronics" a listed word; a legal form too. */
+NV_TEST(kind_words_written_apart_join_as_written)
+{
+    static const struct kind_case c[] = {
+        {"Yogone Elec tronics Co", "yogone"},
+        {"CRRC Corpor ation Limited", "crrc"},
+        {"Tronics Ltd", "tronics"},
+        {"TacticalMissile Corporation Joint Stock Company PA Strela",
+         "strela"}, /* "co pa" is not Copa */
+    };
+    screen_kinds(T, c, sizeof c / sizeof c[0]);
+}
+
+/* OCR confusions in short words (the folded keys leave words under six
+ * letters alone); one letter changed in the middle of a word, which
+ * Jaro-Winkler rates low; a place misspelt; a five-letter word one
+ * letter short of a listed one; but not a word that ends otherwise. */
+NV_TEST(kind_short_ocr_and_one_edit_typos)
+{
+    static const struct kind_case c[] = {
+        {"SlMON AZUR AlR", "simon"},
+        {"Shaanxi Hongyuan Avoation Forging", "hongyuan"},
+        {"Chegdu JOUAV Automation Tech Co.", "jouav"},
+        {"NRSAL EXPORT LIMITED", "norsal"},
+        {"Kenwood International Trade Company", NULL},
+    };
+    screen_kinds(T, c, sizeof c / sizeof c[0]);
+}
+
+/* Listed names of the same words in another order are told apart by
+ * the order (not by the shorter name); a name is screened as written too when
+ * mending it ("TOP TECHNOLOGIES" -> toptech, a listed word) found another
+ * party. */
+NV_TEST(kind_word_order_and_names_as_written)
+{
+    static const struct kind_case c[] = {
+        {"JIN ZHONGDA LLC", "jin1"},
+        {"Zhongda Jin Corp.", "jin2"},
+        {"TOP TECHNOLOGIES SARL", "top"},
+        {"Toptech Electronics", "toptech"},
+    };
+    screen_kinds(T, c, sizeof c / sizeof c[0]);
+}
+
+/* Russian written in Cyrillic and read back by BGN/PCGN: "дж" is dzh
+ * (an English j), "е" after a vowel ye; a short word of a name in
+ * another script is folded too (a Latin one is not: "Bayer" is not
+ * "Bajer"); ПАО is a PJSC. */
+NV_TEST(kind_cyrillic_short_words_dzh_and_ye)
+{
+    static const struct kind_case c[] = {
+        {"\xd0\x9f\xd0\x90\xd0\x9e \xc2\xab\xd0\x9f\xd0\xbe\xd0\xb2\xd0\xb5"
+         "\xd1\x80 \xd0\x9c\xd0\xb0\xd1\x87\xd0\xb8\xd0\xbd\xd0\xb5\xd1\x81"
+         "\xc2\xbb",
+         "power"}, /* ПАО «Повер Мачинес» */
+        {"Tactical Missile Corporation Dzhoint Stock Company Elektrotyaga",
+         "tmc"},
+        {"Nyerpa Shipyard", "nerpa"},
+        {"Pover Machines", NULL},
+    };
+    char a[64], b[64];
+
+    screen_kinds(T, c, sizeof c / sizeof c[0]);
+    ASSERT_EQ(nv_fold_key("dzhoint", 7, a), nv_fold_key("joint", 5, b));
+    ASSERT(memcmp(a, b, nv_fold_key("joint", 5, b)) == 0);
+    ASSERT(normalises_to("\xd0\x9f\xd0\x90\xd0\x9e \xd0\x9e\xd0\x9e\xd0\x9e",
+                         "pjsc llc")); /* ПАО ООО */
+}
+
+/* A brand alone finds a listing whose other words are generic
+ * (Sarmayeh is Sarmayeh Bank on the SDN list: bank is a generic word);
+ * "S.A. C.V." is the two legal forms sa and cv, not one word sacv. */
+NV_TEST(kind_brand_and_generic_words_and_dotted_forms_apart)
+{
+    static const char csl[] =
+        "_id,source,type,name,addresses,alt_names,federal_register_notice\n"
+        "1,Specially Designated Nationals (SDN) - Treasury Department,"
+        "Entity,SARMAYEH BANK,\"Tehran, IR\",,\n"
+        "2,Specially Designated Nationals (SDN) - Treasury Department,"
+        "Entity,\"GRUPO SEGTAC, S.A. DE C.V.\",\"Mexico City, MX\",,\n";
+    struct nv_lists l;
+    struct nv_matcher *mt = NULL;
+    struct nv_err err;
+    struct nv_match_hit h;
+    uint32_t got;
+
+    nv_lists_init(&l);
+    ASSERT_EQ(
+        nv_lists_load_text(&l, "consolidated.csv", csl, strlen(csl), &err),
+        NV_OK);
+    ASSERT_EQ(nv_lists_link(&l, &err), NV_OK);
+    ASSERT_EQ(nv_matcher_new(&l, &mt, &err), NV_OK);
+    ASSERT_EQ(nv_matcher_screen(mt, "Sarmayeh", &h, 1, &got, &err), NV_OK);
+    ASSERT(got == 1 && h.band == NV_BAND_MATCH && h.party == 0);
+    ASSERT_EQ(nv_matcher_screen(mt, "GRUPO SEGTAC S.A. C.V", &h, 1, &got, &err),
+              NV_OK);
+    ASSERT(got == 1 && h.band == NV_BAND_MATCH && h.party == 1);
+    nv_matcher_free(mt);
+    nv_lists_release(&l);
+    ASSERT(normalises_to("Grupo S.A. C.V.", "group sa cv"));
+    ASSERT(normalises_to("J.S.C. Alpha", "jsc alpha"));
+}
+
+/* A name of generic words alone finds its listing; a place before such
+ * a name makes another company. */
+NV_TEST(kind_names_of_generic_words)
+{
+    static const struct kind_case c[] = {
+        {"INTERNATIONAL INVESTMENTS HOLDING S.A. DE C.V", "iih"},
+        {"Semiconductor Manufacturing International Corp", "smic"},
+        {"Wuhan International Investments Holding", NULL},
+        {"Development Bank", "bankdev"},
+        {"Cyprus Development Bank", NULL}, /* bank: a generic word */
+    };
+    screen_kinds(T, c, sizeof c / sizeof c[0]);
+}
+
 NV_TEST(kind_brands_sister_parties_and_misdecoded_list_rows)
 {
     static const struct kind_case c[] = {
@@ -435,6 +603,49 @@ NV_TEST(kind_innocent_names_sharing_generic_words_or_places)
         {"Moscow Dental Clinic", NULL},
     };
     screen_kinds(T, c, sizeof c / sizeof c[0]);
+}
+
+/* A quoted name that ends in line breaks is trimmed. */
+NV_TEST(lists_trim_line_breaks_of_names)
+{
+    static const char text[] = "id,name\ngfs,\"Government Flying Service "
+                               "\n\n\"\n";
+    struct nv_lists l;
+    struct nv_err err;
+
+    nv_lists_init(&l);
+    ASSERT_EQ(load_text(&l, text, &err), NV_OK);
+    ASSERT_EQ(l.n, 1);
+    ASSERT_STREQ(l.v[0].name, "Government Flying Service");
+    nv_lists_release(&l);
+}
+
+/* An acronym in parentheses made of more than initials is a short name
+ * too: the name without it, and it alone, are aliases; a place is not. */
+NV_TEST(lists_acronyms_beyond_initials)
+{
+    static const char text[] =
+        "id,name\n"
+        "s,Space and Upper Atmosphere Research Commission (SUPARCO)\n"
+        "n,National Supercomputing Center Tianjin (NSCC-TJ)\n"
+        "y,Yerevan Telecom Research Institute (YETRI) Closed Joint Stock "
+        "Company\n"
+        "d,Huawei Device (Dongguan)\n";
+    struct nv_lists l;
+    struct nv_err err;
+
+    nv_lists_init(&l);
+    ASSERT_EQ(load_text(&l, text, &err), NV_OK);
+    ASSERT_EQ(l.n, 4);
+    ASSERT(
+        has_alias(&l.v[0], "Space and Upper Atmosphere Research Commission"));
+    ASSERT(has_alias(&l.v[0], "SUPARCO"));
+    ASSERT(has_alias(&l.v[1], "National Supercomputing Center Tianjin"));
+    ASSERT(has_alias(&l.v[2],
+                     "Yerevan Telecom Research Institute Closed Joint Stock "
+                     "Company"));
+    ASSERT(!has_alias(&l.v[3], "Huawei Device"));
+    nv_lists_release(&l);
 }
 
 /* ---- FollowTheMoney JSON lines, alias tables and groups ---- */
