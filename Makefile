@@ -55,6 +55,7 @@ TEST_DEPS_STAMP := $(BUILD)/.test-deps-ok
 # Keep the objects of replay and test programs between runs.
 .SECONDARY:
 
+.PHONY: serve-api
 .PHONY: all check unit cli replay cdx-schema browser demo asan fuzz coverage lint bench clean deps \
         man install uninstall install-test
 all: $(NETVET)
@@ -112,7 +113,7 @@ $(BUILD)/test/replay_%: $(BUILD)/test/fuzz/fuzz_%.o $(BUILD)/test/fuzz/replay.o 
 	@echo "LD $@"
 	@$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
 
-check: unit cli replay cdx-schema browser install-test
+check: unit cli replay serve-api cdx-schema browser install-test
 unit: $(BUILD)/test/unit
 	@NV_SHARED_DATA=$(SHARED)/data $(BUILD)/test/unit
 cli: $(NETVET) | $(TEST_DEPS_STAMP)
@@ -120,6 +121,11 @@ cli: $(NETVET) | $(TEST_DEPS_STAMP)
 replay: $(FUZZ_NAMES:%=$(BUILD)/test/replay_%)
 	@for n in $(FUZZ_NAMES); do \
 	    $(BUILD)/test/replay_$$n fuzz/corpus/$$n || exit 1; done
+
+# `netvet serve` on a loopback port, driven by a real HTTP client, its
+# answers checked against its OpenAPI document.
+serve-api: $(NETVET) | $(TEST_DEPS_STAMP)
+	@python3 tests/serve/api.py $(NETVET)
 
 # The CycloneDX test documents against the official schemas (npm).
 cdx-schema: tests/cdx/node_modules/.installed
