@@ -6,6 +6,7 @@
 #include "cmd/cli.h"
 #include "cmd/cmd.h"
 #include "cmd/history.h"
+#include "core/crypto.h"
 #include "core/parse.h"
 #include "serve/serve.h"
 #include "store/keys.h"
@@ -62,12 +63,36 @@ static void on_signal(int sig)
 
 /* ---- keys ---- */
 
+/* Record a change of keys in the audit trail (and the log with --log);
+ * who is the user at the command line. */
+static int record(struct nv_store *s, const struct serve_opts *o,
+                  const char *action, const char *message)
+{
+    const char *user = getenv("USER");
+    char who[NV_KEY_NAME_MAX + 8];
+    struct nv_serve_event e = {who, action, o->name, message};
+    struct nv_key *key = NULL;
+    struct nv_err err;
+    int64_t seq;
+    int rc = NV_EXIT_OK;
+
+    nv_err_clear(&err);
+    snprintf(who, sizeof who, "cli:%s", user && *user ? user : "unknown");
+    if (o->evidence.key && nv_key_load(o->evidence.key, &key, &err))
+        rc = nv_cli_fail(&err);
+    if (!rc && nv_serve_record(s, o->evidence.log, key, &e, &seq, &err))
+        rc = nv_cli_fail(&err);
+    nv_key_free(key);
+    return rc;
+}
+
 static int keys_add(const struct nv_cmd_spec *spec, struct nv_store *s,
                     const struct serve_opts *o)
 {
-    char key[NV_SERVE_KEY_SIZE], hash[NV_SHA256_HEX], now[32];
+    char key[NV_SERVE_KEY_SIZE], hash[NV_SHA256_HEX], now[32], perms_text[64];
     unsigned perms = 0;
     struct nv_err err;
+    int rc;
 
     nv_err_clear(&err);
     if (!o->name || !o->perms)
@@ -78,6 +103,10 @@ static int keys_add(const struct nv_cmd_spec *spec, struct nv_store *s,
     nv_serve_now(now);
     if (nv_store_key_add(s, o->name, hash, perms, now, &err))
         return nv_cli_fail(&err);
+    nv_serve_perms_format(perms, perms_text, sizeof perms_text);
+    rc = record(s, o, "key-add", perms_text);
+    if (rc)
+        return rc;
     printf("%s\n", key);
     return fflush(stdout) == 0 ? NV_EXIT_OK : NV_EXIT_INTERNAL;
 }
@@ -112,7 +141,9 @@ static int keys(const struct nv_cmd_spec *spec, const struct serve_opts *o,
 
     if (args->n != 3)
         return nv_cli_usage_error(spec, "expected keys add|list|revoke DB");
-    rc = nv_cli_open_store(args->items[2], &s);
+    rc = nv_cli_evidence_check(spec, &o->evidence);
+    if (!rc)
+        rc = nv_cli_open_store(args->items[2], &s);
     nv_err_clear(&err);
     nv_serve_now(now);
     if (rc)
@@ -124,8 +155,9 @@ static int keys(const struct nv_cmd_spec *spec, const struct serve_opts *o,
     else if (!strcmp(action, "revoke") && !o->name)
         rc = nv_cli_usage_error(spec, "give --name N");
     else if (!strcmp(action, "revoke"))
-        rc = nv_store_key_revoke(s, o->name, now, &err) ? nv_cli_fail(&err)
-                                                        : NV_EXIT_OK;
+        rc = nv_store_key_revoke(s, o->name, now, &err)
+                 ? nv_cli_fail(&err)
+                 : record(s, o, "key-revoke", "revoked");
     else
         rc =
             nv_cli_usage_error(spec, "'%s' is not add, list or revoke", action);

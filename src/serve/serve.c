@@ -118,8 +118,10 @@ static enum nv_rc audit_entry(const struct nv_audit *a, struct nv_buf *out)
     return rc;
 }
 
-enum nv_rc nv_serve_audit(struct nv_serve *s, const struct nv_serve_event *e,
-                          int64_t *seq, struct nv_err *err)
+enum nv_rc nv_serve_record(struct nv_store *st, const char *log,
+                           const struct nv_key *key,
+                           const struct nv_serve_event *e, int64_t *seq,
+                           struct nv_err *err)
 {
     char now[32], hash[NV_SHA256_HEX];
     unsigned char d[NV_SHA256_LEN];
@@ -136,16 +138,27 @@ enum nv_rc nv_serve_audit(struct nv_serve *s, const struct nv_serve_event *e,
         nv_err_set(err, rc, "cannot write the audit entry");
     nv_sha256(entry.data, entry.len, d);
     nv_hex(d, sizeof d, hash);
-    pthread_mutex_lock(&s->lock);
+    /* The row first: a crash before the log leaves a row whose log_index
+     * is null, never a log entry without its row. */
     if (!rc)
-        rc = nv_store_audit_add(s->store, &a, seq, err);
-    if (!rc && s->c.log)
-        rc = nv_evlog_record(s->c.log, s->log_key, NV_EVLOG_DEFAULT_ORIGIN,
-                             entry.data, entry.len, &index, err);
-    if (!rc && s->c.log)
-        rc = nv_store_audit_logged(s->store, *seq, (int64_t)index, err);
-    pthread_mutex_unlock(&s->lock);
+        rc = nv_store_audit_add(st, &a, seq, err);
+    if (!rc && log)
+        rc = nv_evlog_record(log, key, NV_EVLOG_DEFAULT_ORIGIN, entry.data,
+                             entry.len, &index, err);
+    if (!rc && log)
+        rc = nv_store_audit_logged(st, *seq, (int64_t)index, err);
     nv_buf_release(&entry);
+    return rc;
+}
+
+enum nv_rc nv_serve_audit(struct nv_serve *s, const struct nv_serve_event *e,
+                          int64_t *seq, struct nv_err *err)
+{
+    enum nv_rc rc;
+
+    pthread_mutex_lock(&s->lock);
+    rc = nv_serve_record(s->store, s->c.log, s->log_key, e, seq, err);
+    pthread_mutex_unlock(&s->lock);
     return rc;
 }
 

@@ -14,6 +14,7 @@
 #include "serve/http.h"
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct nv_serve_config {
     const char *store;         /* the history store */
@@ -59,6 +60,26 @@ enum nv_rc nv_serve_perms_parse(const char *text, unsigned *perms,
 
 /* The names of the bits of perms, comma-separated, into out. */
 void nv_serve_perms_format(unsigned perms, char *out, size_t size);
+
+/* What the audit trail records: who (a key's name) did action
+ * ("upload", "delete", "check", "release", "key-add", "key-revoke") to
+ * target (a snapshot id, a key's name) and why (message). */
+struct nv_serve_event {
+    const char *who, *action, *target, *message;
+};
+
+/*
+ * Append e, as of now, to the audit trail of store st (its seq into
+ * *seq) and, when log is not NULL, as an entry of the evidence log in
+ * log signed with key: {"kind":"audit","time","who","action","target",
+ * "message"}, whose SHA-256 the row keeps.  Not thread-safe.
+ */
+struct nv_store;
+struct nv_key;
+enum nv_rc nv_serve_record(struct nv_store *st, const char *log,
+                           const struct nv_key *key,
+                           const struct nv_serve_event *e, int64_t *seq,
+                           struct nv_err *err) NV_WUR;
 
 /* The current time as "YYYY-MM-DDTHH:MM:SSZ". */
 void nv_serve_now(char out[32]);

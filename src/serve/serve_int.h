@@ -105,9 +105,6 @@ struct nv_serve {
 /* Record who did action to target and why: a row of the audit trail
  * (its seq into *seq), and an entry of the evidence log when there is
  * one. */
-struct nv_serve_event {
-    const char *who, *action, *target, *message;
-};
 enum nv_rc nv_serve_audit(struct nv_serve *s, const struct nv_serve_event *e,
                           int64_t *seq, struct nv_err *err) NV_WUR;
 

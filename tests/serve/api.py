@@ -187,7 +187,8 @@ def main():
 
 
 def key(db, name, perms):
-    p = run("serve", "keys", "add", db, "--name", name, "--permissions", perms)
+    p = run("serve", "keys", "add", db, "--name", name, "--permissions", perms,
+            "--log", "ev", "--log-key", "log.key")
     out = p.stdout.decode()
     ok(re.fullmatch(r"nvk_[0-9a-f]{64}\n", out) is not None,
        "keys add prints the key alone: %r" % out)
@@ -203,7 +204,8 @@ def tests(work):
     reader = key(db, "reader", "read")
     analyst = key(db, "analyst", "read,analyse")
     gone = key(db, "gone", "read")
-    run("serve", "keys", "revoke", db, "--name", "gone")
+    run("serve", "keys", "revoke", db, "--name", "gone", "--log", "ev",
+        "--log-key", "log.key")
     listed = run("serve", "keys", "list", db).stdout.decode()
     ok("revoked" in listed and admin not in listed, "keys list: %s" % listed)
     ok(hashlib.sha256(admin.encode()).hexdigest().encode() in
@@ -290,6 +292,8 @@ def api(srv, db, admin, reader, analyst, gone):
     acts = [a["action"] for a in rows]
     ok(acts.count("upload") == 2 and "check" in acts and "release" in acts,
        "audit: uploads and decisions: %s" % acts)
+    ok(acts.count("key-add") == 4 and acts.count("key-revoke") == 1,
+       "audit: keys made and revoked: %s" % acts)
     ok(all(a["log_index"] is not None for a in rows), "every row logged")
     logged(srv, reader, rows)
 
