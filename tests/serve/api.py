@@ -254,7 +254,10 @@ def api(srv, db, admin, reader, analyst, gone):
     ok([s["id"] for s in page["snapshots"]] == [sid] and page["next"] is None,
        "page 2 by cursor")
     r, data = request(srv, "GET", "/api/v1/snapshots/" + sid[:12], reader)
-    ok(r.status == 200 and json.loads(data)["id"] == sid, "show by prefix")
+    shown = json.loads(data)
+    ok(r.status == 200 and shown["id"] == sid, "show by prefix")
+    ok("vendor:huawei" in [g["id"] for g in shown["groups"] or []] and
+       shown["sectors"], "show: the groups and sectors to pick from")
     r, data = request(srv, "GET", "/api/v1/snapshots/%s/model" % sid, reader)
     ok(r.status == 200 and "assets" in json.loads(data), "model")
 
