@@ -30,6 +30,8 @@
 #define MAX_SEGS 4
 #define PAGE_DEFAULT 50
 #define PAGE_MAX 1000
+/* What `screen --json` prints: a JSON object a line. */
+#define NDJSON "application/x-ndjson"
 
 static const char common_headers[] = "X-Content-Type-Options: nosniff\r\n"
                                      "Cache-Control: no-store\r\n"
@@ -1064,9 +1066,8 @@ static void h_screen(struct req *q)
         nv_sha256(names.data, names.len, d);
         nv_hex(d, sizeof d, hash);
         if (!nv_buf_adds(&a.key, hash)) {
-            struct nv_job_spec spec = {a.key.data, url,
-                                       a.v,        names.data,
-                                       names.len,  "application/json"};
+            struct nv_job_spec spec = {a.key.data, url,       a.v,
+                                       names.data, names.len, NDJSON};
             a.v[a.n] = NULL;
             run_job(q, &spec, NULL, NULL);
         }
