@@ -5,6 +5,7 @@ OpenAPI document the server itself serves.
 
 Usage: tests/serve/api.py NETVET   (prints "serve: N passed, N failed")
 """
+import atexit
 import hashlib
 import http.client
 import json
@@ -44,6 +45,19 @@ def run(*args, stdin=None, check=True):
     return p
 
 
+servers = []
+
+
+def kill_servers():
+    """Leave no server behind when a test stops on an exception."""
+    for p in servers:
+        if p.poll() is None:
+            p.kill()
+
+
+atexit.register(kill_servers)
+
+
 class Server:
     def __init__(self, db, *extra):
         # From the checkout, where policy packs are found by name, as
@@ -51,6 +65,7 @@ class Server:
         self.proc = subprocess.Popen(
             [NETVET, "serve", "--store", db, "--listen", "127.0.0.1:0", *extra],
             stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, cwd=ROOT)
+        servers.append(self.proc)
         line = self.proc.stderr.readline().decode()
         m = re.match(r"netvet serve: listening on http://127\.0\.0\.1:(\d+)/$",
                      line.strip())
