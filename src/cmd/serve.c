@@ -192,6 +192,13 @@ static int limits(const struct nv_cmd_spec *spec, const struct serve_opts *o,
     hc->timeout_ms = 30000;
     if (!rc && (!o->cert) != (!o->key))
         rc = nv_cli_usage_error(spec, "give both --tls-cert and --tls-key");
+    /* Debian's CivetWeb 1.15 calls a null OpenSSL function on the first
+     * HTTPS request with libssl 3 (docs/serve.md): refuse rather than
+     * serve a port that crashes. */
+    if (!rc && o->cert)
+        rc = nv_cli_usage_error(spec, "--tls-cert: HTTPS is not available "
+                                      "with this CivetWeb and OpenSSL 3; "
+                                      "put a TLS proxy in front");
     if (!rc && o->lists.n > MAX_LISTS)
         rc = nv_cli_usage_error(spec, "at most %d --list files", MAX_LISTS);
     return rc;
