@@ -861,7 +861,8 @@ static void flows_section(const struct ctx *c)
           "</option></select></label> <label>Classification <select "
           "id=\"flowclass\"><option value=\"\">all</option></select>"
           "</label> <span id=\"flowcount\" aria-live=\"polite\"></span> "
-          "Click a row to see its route on the map.</div>\n",
+          "Click a row to see its route on the <a href=\"#map\">map</a>."
+          "</div>\n",
           c->out);
     table_head(c->out, cols, 11);
     for (uint32_t i = 0; i < c->nrank && i < NV_REPORT_TABLE_MAX; i++)
