@@ -15,8 +15,9 @@
 
 PKGS := yajl libutf8proc icu-uc icu-i18n libcrypto libarchive libsquashfs1 \
         sqlite3 expat libcurl libzstd
-# Libraries without a pkg-config file: GLPK (libglpk-dev) solves the plans.
-NOPKG_LIBS := -lglpk
+# Libraries without a pkg-config file: GLPK (libglpk-dev) solves the plans;
+# CivetWeb (libcivetweb-dev) serves HTTP for `netvet serve`.
+NOPKG_LIBS := -lglpk -lcivetweb
 SHARED ?= ../shared
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -33,11 +34,11 @@ OPT ?= -O2 -g
 SAN ?=
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS = $(shell pkg-config --libs $(PKGS))
-CPPFLAGS_ALL = -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -Isrc -I.
+CPPFLAGS_ALL = -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -Isrc -I. -I$(BUILD)/gen
 CFLAGS_ALL = $(WARN) $(OPT) $(SAN) -pthread -MMD -MP $(PKG_CFLAGS) $(CFLAGS)
 LDLIBS_ALL = $(PKG_LIBS) $(NOPKG_LIBS) -lm -pthread $(LDLIBS)
 
-LIB_DIRS := core model screen exposure policy plan integrity report store
+LIB_DIRS := core model screen exposure policy plan integrity report store serve
 LIB_SRC := $(foreach d,$(LIB_DIRS),$(wildcard src/$(d)/*.c))
 CMD_SRC := src/main.c $(wildcard src/cmd/*.c)
 UNIT_SRC := $(wildcard tests/unit/*.c)
@@ -54,6 +55,7 @@ TEST_DEPS_STAMP := $(BUILD)/.test-deps-ok
 # Keep the objects of replay and test programs between runs.
 .SECONDARY:
 
+.PHONY: serve-api
 .PHONY: all check unit cli replay cdx-schema browser demo asan fuzz coverage lint bench clean deps \
         man install uninstall install-test
 all: $(NETVET)
@@ -75,6 +77,16 @@ $(BUILD)/test/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	@echo "CC $< (test)"
 	@$(CC) $(CPPFLAGS_ALL) -DNV_TESTING -I$(BUILD)/test $(CFLAGS_ALL) -c $< -o $@
+
+# The web page and the API description are embedded into the binary.
+EMBED := $(BUILD)/gen/serve/index.inc $(BUILD)/gen/serve/openapi.inc
+$(BUILD)/gen/serve/index.inc: src/serve/web/index.html scripts/embed
+	@mkdir -p $(@D)
+	@scripts/embed $< > $@.tmp && mv $@.tmp $@
+$(BUILD)/gen/serve/openapi.inc: src/serve/openapi.json scripts/embed
+	@mkdir -p $(@D)
+	@scripts/embed $< > $@.tmp && mv $@.tmp $@
+$(BUILD)/src/serve/api.o $(BUILD)/test/src/serve/api.o: $(EMBED)
 
 # Archives are made afresh, so that the object of a deleted source leaves.
 $(BUILD)/libnetvet.a: $(LIB_OBJ)
@@ -101,7 +113,7 @@ $(BUILD)/test/replay_%: $(BUILD)/test/fuzz/fuzz_%.o $(BUILD)/test/fuzz/replay.o 
 	@echo "LD $@"
 	@$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
 
-check: unit cli replay cdx-schema browser install-test
+check: unit cli replay serve-api cdx-schema browser install-test
 unit: $(BUILD)/test/unit
 	@NV_SHARED_DATA=$(SHARED)/data $(BUILD)/test/unit
 cli: $(NETVET) | $(TEST_DEPS_STAMP)
@@ -109,6 +121,11 @@ cli: $(NETVET) | $(TEST_DEPS_STAMP)
 replay: $(FUZZ_NAMES:%=$(BUILD)/test/replay_%)
 	@for n in $(FUZZ_NAMES); do \
 	    $(BUILD)/test/replay_$$n fuzz/corpus/$$n || exit 1; done
+
+# `netvet serve` on a loopback port, driven by a real HTTP client, its
+# answers checked against its OpenAPI document.
+serve-api: $(NETVET) | $(TEST_DEPS_STAMP)
+	@python3 tests/serve/api.py $(NETVET)
 
 # The CycloneDX test documents against the official schemas (npm).
 cdx-schema: tests/cdx/node_modules/.installed

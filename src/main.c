@@ -31,6 +31,7 @@ static const struct nv_cmd commands[] = {
     {"report", cmd_report, "write a self-contained HTML report: map, charts"},
     {"save", cmd_save, "write a model as JSON, CSV or a binary snapshot"},
     {"screen", cmd_screen, "screen names against restricted-party lists"},
+    {"serve", cmd_serve, "the API and web page over a store, keys, audit"},
     {"store", cmd_store, "keep snapshots of a network; its posture over time"},
     {"synth", cmd_synth, "generate a realistic national network model"},
     {"update", cmd_update, "check a signed update before it is installed"},

@@ -19,6 +19,7 @@ int cmd_save(int argc, char **argv);
 int cmd_release(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_screen(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 int cmd_store(int argc, char **argv);
 int cmd_synth(int argc, char **argv);
 int cmd_update(int argc, char **argv);

@@ -8,6 +8,7 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/rand.h>
 #include <openssl/sha.h>
 
 #include <errno.h>
@@ -62,6 +63,13 @@ void nv_sha256_end(struct nv_sha256 *h, unsigned char out[NV_SHA256_LEN])
 {
     EVP_DigestFinal_ex(h->ctx, out, NULL);
     EVP_DigestInit_ex(h->ctx, EVP_sha256(), NULL);
+}
+
+enum nv_rc nv_random(unsigned char *out, size_t n, struct nv_err *err)
+{
+    if (n > INT32_MAX || RAND_bytes(out, (int)n) != 1)
+        return nv_err_set(err, NV_ECRYPTO, "no random bytes to be had");
+    return NV_OK;
 }
 
 void nv_hex(const unsigned char *b, size_t n, char *out)

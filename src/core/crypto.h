@@ -39,6 +39,10 @@ void nv_sha256_end(struct nv_sha256 *h, unsigned char out[NV_SHA256_LEN]);
 /* n bytes as 2n lowercase hex digits and a NUL. */
 void nv_hex(const unsigned char *b, size_t n, char *out);
 
+/* n bytes from OpenSSL's random generator into out (for secrets: API
+ * keys, session tokens); NV_ECRYPTO if it cannot give them. */
+enum nv_rc nv_random(unsigned char *out, size_t n, struct nv_err *err) NV_WUR;
+
 /* Exactly 2n hex digits (either case) into n bytes; NV_EPARSE otherwise. */
 enum nv_rc nv_unhex(const char *s, size_t len, unsigned char *out, size_t n,
                     struct nv_err *err) NV_WUR;

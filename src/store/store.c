@@ -16,6 +16,7 @@
 #include "core/alloc.h"
 #include "core/compress.h"
 #include "core/version.h"
+#include "store/store_int.h"
 #include "model/save.h"
 
 #include <sqlite3.h>
@@ -63,9 +64,29 @@ static const char *const schema_steps[NV_STORE_SCHEMA] = {
      * their ids, stay as they were. */
     "ALTER TABLE snapshot ADD COLUMN encoding TEXT NOT NULL DEFAULT 'json'"
     " CHECK (encoding IN ('json', 'zstd'));",
+    /* 4: the service's API keys (hashes only), its audit trail (rows are
+     * never changed but for their log index, never removed), and the
+     * snapshots withdrawn from its lists. */
+    "CREATE TABLE apikey ("
+    " name TEXT PRIMARY KEY CHECK (name <> ''),"
+    " hash TEXT NOT NULL UNIQUE CHECK (length(hash) = 64),"
+    " permissions INTEGER NOT NULL, created TEXT NOT NULL, revoked TEXT);"
+    "CREATE TABLE audit ("
+    " seq INTEGER PRIMARY KEY, who TEXT NOT NULL, time TEXT NOT NULL,"
+    " action TEXT NOT NULL, target TEXT NOT NULL, message TEXT NOT NULL,"
+    " hash TEXT NOT NULL, log_index INTEGER);"
+    "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
+    " BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;"
+    "CREATE TABLE withdrawn ("
+    " id TEXT PRIMARY KEY, audit INTEGER NOT NULL);",
 };
 
 static const char *vfs_name(void);
+
+sqlite3 *nv_store_db(struct nv_store *s)
+{
+    return s->db;
+}
 
 /* Map SQLite's code to ours, with its message, about the store's file. */
 static enum nv_rc fail(sqlite3 *db, const char *path, int src,
@@ -96,6 +117,11 @@ static enum nv_rc fail(sqlite3 *db, const char *path, int src,
         break;
     }
     return nv_err_at(err, rc, path, 0, 0, "store: %s", msg);
+}
+
+enum nv_rc nv_store_fail(struct nv_store *s, int src, struct nv_err *err)
+{
+    return fail(s->db, s->path, src, err);
 }
 
 static enum nv_rc exec(struct nv_store *s, const char *sql, struct nv_err *err)

@@ -31,7 +31,7 @@
 #include <stdint.h>
 
 /* The schema version this netvet writes. */
-#define NV_STORE_SCHEMA 3
+#define NV_STORE_SCHEMA 4
 
 /* The largest snapshot text accepted (SQLite's own limit is 1 GB). */
 #define NV_STORE_MAX_TEXT ((size_t)900 << 20)

@@ -84,7 +84,7 @@ $ netvet store frob x.db
 
 # The examples of --help, as they are written.
 $ d=$(mktemp -d) && trap 'rm -rf "$d"' EXIT && cp -r examples policies "$d" && cd "$d" && netvet store init history.db && netvet store add history.db examples/national/model.json --message 'baseline' && netvet store list history.db && netvet store show history.db last -o model.json && netvet store posture history.db --policy uk-2020 >/dev/null && cmp model.json <(netvet store show history.db last -o -)
-> created store history.db (schema version 3)
+> created store history.db (schema version 4)
 ~ ^[0-9a-f]{64} added \(996 assets, 80 flows\)$
 ~ ^  1 [0-9a-f]{12} .* +996 assets +80 flows  baseline$
 

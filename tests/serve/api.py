@@ -1,0 +1,459 @@
+#!/usr/bin/env python3
+"""End-to-end tests of `netvet serve`: a real server on a loopback port,
+a real HTTP client (http.client), and every answer checked against the
+OpenAPI document the server itself serves.
+
+Usage: tests/serve/api.py NETVET   (prints "serve: N passed, N failed")
+"""
+import hashlib
+import http.client
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+NETVET = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "./netvet")
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+EXAMPLE = os.path.join(ROOT, "examples/national/model.json")
+NEXT = os.path.join(ROOT, "examples/national/model-next.json")
+passed = failed = 0
+spec = None
+
+
+def ok(cond, what):
+    global passed, failed
+    if cond:
+        passed += 1
+    else:
+        failed += 1
+        print("FAIL:", what)
+    return cond
+
+
+def run(*args, stdin=None, check=True):
+    p = subprocess.run([NETVET, *args], input=stdin, capture_output=True)
+    if check and p.returncode not in (0, 1):
+        raise SystemExit("netvet %s: %s" % (" ".join(args), p.stderr.decode()))
+    return p
+
+
+class Server:
+    def __init__(self, db, *extra):
+        self.proc = subprocess.Popen(
+            [NETVET, "serve", "--store", db, "--listen", "127.0.0.1:0", *extra],
+            stderr=subprocess.PIPE, stdout=subprocess.DEVNULL)
+        line = self.proc.stderr.readline().decode()
+        m = re.match(r"netvet serve: listening on http://127\.0\.0\.1:(\d+)/$",
+                     line.strip())
+        if not m:
+            raise SystemExit("serve did not start: %r" % line)
+        self.port = int(m.group(1))
+
+    def stop(self, sig=signal.SIGTERM):
+        self.proc.send_signal(sig)
+        return self.proc.wait(timeout=30)
+
+
+def request(srv, method, path, key=None, body=None, headers=None):
+    h = dict(headers or {})
+    if key:
+        h["X-Api-Key"] = key
+    c = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=120)
+    c.request(method, path, body=body, headers=h)
+    r = c.getresponse()
+    data = r.read()
+    c.close()
+    conform(method, path, r, data)
+    return r, data
+
+
+def poll(srv, method, path, key, **kw):
+    """The final answer of an analysis, following its job if it has one."""
+    r, data = request(srv, method, path, key, **kw)
+    while r.status == 202:
+        job = json.loads(data)["url"]
+        for _ in range(600):
+            jr, jd = request(srv, "GET", job, key)
+            st = json.loads(jd)
+            if st["status"] != "running":
+                break
+            time.sleep(0.2)
+        if st["status"] == "failed":
+            return r, json.dumps(st["problem"]).encode()
+        r, data = request(srv, method, path, key, **kw)
+    return r, data
+
+
+# ---- conformance with the OpenAPI document ----
+
+def resolve(s):
+    while "$ref" in s:
+        s = spec["components"]["schemas"][s["$ref"].split("/")[-1]]
+    return s
+
+
+def type_ok(v, t):
+    types = t if isinstance(t, list) else [t]
+    m = {"object": dict, "array": list, "string": str, "null": type(None),
+         "boolean": bool}
+    for x in types:
+        if x == "integer" and isinstance(v, int) and not isinstance(v, bool):
+            return True
+        if x == "number" and isinstance(v, (int, float)):
+            return True
+        if x in m and isinstance(v, m[x]):
+            return True
+    return False
+
+
+def check_schema(v, s, where):
+    s = resolve(s)
+    if "oneOf" in s:
+        return any(check_schema(v, o, where) for o in s["oneOf"])
+    if "enum" in s and v not in s["enum"]:
+        return ok(False, "%s: %r not in %r" % (where, v, s["enum"]))
+    if "type" in s and not type_ok(v, s["type"]):
+        return ok(False, "%s: %r is not %s" % (where, v, s["type"]))
+    if isinstance(v, dict):
+        for k in s.get("required", []):
+            if k not in v:
+                return ok(False, "%s: no required property %s" % (where, k))
+        for k, sub in s.get("properties", {}).items():
+            if k in v and not check_schema(v[k], sub, where + "." + k):
+                return False
+    if isinstance(v, list) and "items" in s:
+        for i, item in enumerate(v[:20]):
+            if not check_schema(item, s["items"], "%s[%d]" % (where, i)):
+                return False
+    return True
+
+
+def template(path):
+    path = path.split("?")[0]
+    for t in spec["paths"]:
+        if re.fullmatch(re.sub(r"\{[a-z]+\}", "[^/]+", t), path):
+            return t
+    return None
+
+
+conform_checked = 0
+
+
+def conform(method, path, r, data):
+    global conform_checked
+    if spec is None:
+        return
+    t = template(path)
+    if t is None:
+        return  # paths that are not the API's (traversal attempts)
+    op = spec["paths"][t].get(method.lower())
+    where = "%s %s -> %d" % (method, path[:80], r.status)
+    if not ok(op is not None, where + ": method not documented"):
+        return
+    resp = op["responses"].get(str(r.status))
+    if not ok(resp is not None, where + ": status not documented"):
+        return
+    ctype = (r.getheader("Content-Type") or "").split(";")[0]
+    if "content" not in resp:
+        return
+    if not ok(ctype in resp["content"], where + ": type " + ctype):
+        return
+    if ctype.endswith("json"):
+        check_schema(json.loads(data), resp["content"][ctype]["schema"], where)
+        conform_checked += 1
+
+
+# ---- the tests ----
+
+def main():
+    global spec
+    work = tempfile.mkdtemp(prefix="netvet-serve-test-")
+    try:
+        os.chdir(work)
+        tests(work)
+    finally:
+        os.chdir("/")
+        shutil.rmtree(work, ignore_errors=True)
+    ok(conform_checked > 20, "answers checked against the document: %d" %
+       conform_checked)
+    print("serve: %d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+def key(db, name, perms):
+    p = run("serve", "keys", "add", db, "--name", name, "--permissions", perms,
+            "--log", "ev", "--log-key", "log.key")
+    out = p.stdout.decode()
+    ok(re.fullmatch(r"nvk_[0-9a-f]{64}\n", out) is not None,
+       "keys add prints the key alone: %r" % out)
+    return out.strip()
+
+
+def tests(work):
+    global spec
+    db = os.path.join(work, "h.db")
+    run("store", "init", db)
+    run("keygen", "log")
+    admin = key(db, "admin", "read,write,analyse,admin")
+    reader = key(db, "reader", "read")
+    analyst = key(db, "analyst", "read,analyse")
+    gone = key(db, "gone", "read")
+    run("serve", "keys", "revoke", db, "--name", "gone", "--log", "ev",
+        "--log-key", "log.key")
+    listed = run("serve", "keys", "list", db).stdout.decode()
+    ok("revoked" in listed and admin not in listed, "keys list: %s" % listed)
+    ok(hashlib.sha256(admin.encode()).hexdigest().encode() in
+       open(db, "rb").read() + open(db + "-wal", "rb").read()
+       if os.path.exists(db + "-wal") else True, "the key's hash is stored")
+
+    srv = Server(db, "--log", "ev", "--log-key", "log.key",
+                 "--max-body", "2000000", "--threads", "8")
+    r, data = request(srv, "GET", "/api/v1/openapi.json")
+    ok(r.status == 200, "openapi.json")
+    spec = json.loads(data)
+    ok(spec["openapi"].startswith("3.1"), "OpenAPI 3.1")
+    api(srv, db, admin, reader, analyst, gone)
+    security(srv, admin, reader, analyst, gone)
+    ok(srv.stop() == 0, "SIGTERM stops the server cleanly")
+    crash(work, db, admin)
+
+
+def upload(srv, k, path, message):
+    with open(path, "rb") as f:
+        body = f.read()
+    return request(srv, "POST", "/api/v1/snapshots?message=" + message, k,
+                   body=body)
+
+
+def api(srv, db, admin, reader, analyst, gone):
+    r, data = upload(srv, admin, EXAMPLE, "baseline")
+    ok(r.status == 201, "upload: %d %s" % (r.status, data[:200]))
+    sid = json.loads(data)["id"]
+    ok(r.getheader("Location") == "/api/v1/snapshots/" + sid, "Location")
+    r, data = upload(srv, admin, NEXT, "next%20year")
+    nid = json.loads(data)["id"]
+
+    r, data = request(srv, "GET", "/api/v1/snapshots", reader)
+    snaps = json.loads(data)["snapshots"]
+    ok([s["id"] for s in snaps] == [nid, sid], "list newest first")
+    ok(snaps[1]["message"] == "baseline" and snaps[1]["author"] == "admin",
+       "message and author")
+    r, data = request(srv, "GET", "/api/v1/snapshots?limit=1", reader)
+    page = json.loads(data)
+    ok(len(page["snapshots"]) == 1 and page["next"] is not None, "page 1")
+    r, data = request(srv, "GET",
+                      "/api/v1/snapshots?limit=1&cursor=%d" % page["next"],
+                      reader)
+    page = json.loads(data)
+    ok([s["id"] for s in page["snapshots"]] == [sid] and page["next"] is None,
+       "page 2 by cursor")
+    r, data = request(srv, "GET", "/api/v1/snapshots/" + sid[:12], reader)
+    ok(r.status == 200 and json.loads(data)["id"] == sid, "show by prefix")
+    r, data = request(srv, "GET", "/api/v1/snapshots/%s/model" % sid, reader)
+    ok(r.status == 200 and "assets" in json.loads(data), "model")
+
+    want = run("assess", "--json", EXAMPLE).stdout
+    r, data = poll(srv, "GET", "/api/v1/snapshots/%s/assess" % sid, analyst)
+    ok(r.status == 200 and data == want,
+       "assess == netvet assess --json, byte for byte")
+    r, data = request(srv, "GET", "/api/v1/snapshots/%s/assess" % sid, analyst)
+    ok(r.status == 200 and data == want, "assess again, from the cache")
+    want = run("wargame", "--json", "--vendor", "huawei", EXAMPLE).stdout
+    r, data = poll(srv, "GET", "/api/v1/snapshots/%s/wargame?group=vendor:huawei"
+                   % sid, analyst)
+    ok(r.status == 200 and data == want, "wargame == netvet wargame --json")
+    for what in ("concentration", "margin", "check?policy=uk-2020",
+                 "release?policy=uk-2020"):
+        r, data = poll(srv, "GET", "/api/v1/snapshots/%s/%s" % (sid, what),
+                       analyst)
+        ok(r.status == 200 and "netvet_version" in json.loads(data), what)
+    r, data = poll(srv, "GET", "/api/v1/snapshots/%s/report" % sid, reader)
+    ok(r.status == 200 and data.startswith(b"<!DOCTYPE html>") and
+       "default-src 'none'" in r.getheader("Content-Security-Policy", ""),
+       "report page")
+    r, data = poll(srv, "GET", "/api/v1/diff?from=%s&to=%s" % (sid, nid),
+                   reader)
+    want = run("store", "diff", db, sid, nid, "--json").stdout
+    ok(r.status == 200 and data == want, "diff == netvet store diff --json")
+    r, data = poll(srv, "GET", "/api/v1/posture?policy=uk-2020", reader)
+    ok(r.status == 200 and len(json.loads(data)["snapshots"]) == 2, "posture")
+    r, data = poll(srv, "GET", "/api/v1/snapshots/%s/check?policy=/etc/passwd"
+                   % sid, analyst)
+    ok(r.status == 400, "a policy that is a path is refused")
+
+    r, data = request(srv, "GET", "/api/v1/audit", admin)
+    rows = json.loads(data)["audit"]
+    acts = [a["action"] for a in rows]
+    ok(acts.count("upload") == 2 and "check" in acts and "release" in acts,
+       "audit: uploads and decisions: %s" % acts)
+    ok(acts.count("key-add") == 4 and acts.count("key-revoke") == 1,
+       "audit: keys made and revoked: %s" % acts)
+    ok(all(a["log_index"] is not None for a in rows), "every row logged")
+    logged(srv, reader, rows)
+
+    r, data = request(srv, "DELETE", "/api/v1/snapshots/%s?message=wrong" % nid,
+                      admin)
+    ok(r.status == 204, "withdraw: %d %s" % (r.status, data))
+    r, data = request(srv, "GET", "/api/v1/snapshots/" + nid, reader)
+    ok(r.status == 404, "a withdrawn snapshot is gone")
+    r, data = request(srv, "GET", "/api/v1/snapshots", reader)
+    ok([s["id"] for s in json.loads(data)["snapshots"]] == [sid],
+       "and not listed")
+
+
+def logged(srv, k, rows):
+    """The audit rows are in the evidence log, provably."""
+    r, data = request(srv, "GET", "/api/v1/log/checkpoint", k)
+    log = json.loads(data)
+    ok(r.status == 200 and log["size"] == len(rows), "checkpoint size")
+    for a in rows:
+        r, data = poll(srv, "GET", "/api/v1/log/inclusion?index=%d" %
+                       a["log_index"], k)
+        with open("proof.json", "wb") as f:
+            f.write(data)
+        p = run("log", "verify", "--proof", "proof.json", "--trust", "log.pub",
+                check=False)
+        ok(r.status == 200 and p.returncode == 0, "inclusion proof verifies")
+        entry = log["entries"][a["log_index"]]["entry"]
+        text = json.dumps(entry, separators=(",", ":"), ensure_ascii=False)
+        ok(hashlib.sha256(text.encode()).hexdigest() == a["hash"],
+           "the row's hash is its log entry's")
+    r, data = poll(srv, "GET", "/api/v1/log/consistency?from=1&to=%d" %
+                   len(rows), k)
+    with open("proof.json", "wb") as f:
+        f.write(data)
+    p = run("log", "verify", "--proof", "proof.json", "--trust", "log.pub",
+            check=False)
+    ok(r.status == 200 and p.returncode == 0, "consistency proof verifies")
+
+
+def security(srv, admin, reader, analyst, gone):
+    snaps = "/api/v1/snapshots"
+    r, _ = request(srv, "GET", snaps)
+    ok(r.status == 401, "no key: 401")
+    r, _ = request(srv, "GET", snaps, "nvk_" + "0" * 64)
+    ok(r.status == 401, "wrong key: 401")
+    r, _ = request(srv, "GET", snaps, gone)
+    ok(r.status == 401, "revoked key: 401")
+    r, data = request(srv, "POST", snaps + "?message=x", reader, body=b"{}")
+    ok(r.status == 403, "reader uploads: 403")
+    r, _ = request(srv, "GET", "/api/v1/audit", analyst)
+    ok(r.status == 403, "analyst reads the audit: 403")
+    r, data = request(srv, "POST", snaps + "?message=big", admin,
+                      body=b" " * 2000001)
+    ok(r.status == 413, "oversized body: 413 (%d)" % r.status)
+    r, data = request(srv, "POST", snaps + "?message=bad", admin,
+                      body=b'{"assets": [\n  {"id": 1,}\n]}')
+    d = json.loads(data) if data else {}
+    ok(r.status == 400 and re.search(r"upload:\d+:\d+", d.get("detail", "")),
+       "malformed model: 400 with LINE:COL: %s" % d.get("detail"))
+    r, data = request(srv, "POST", snaps, admin, body=b"{}")
+    ok(r.status == 400, "upload without a message: 400")
+    for bad in ("..", "..%2F..%2Fetc%2Fpasswd", "%2e%2e", "ABC", "x" * 70,
+                "0123/../../etc"):
+        for tail in ("", "/assess", "/model", "/report"):
+            r, _ = request(srv, "GET", snaps + "/" + bad + tail, admin)
+            ok(r.status in (400, 404), "traversal %s%s: %d" % (bad, tail,
+                                                               r.status))
+        r, _ = request(srv, "GET", "/api/v1/jobs/" + bad, admin)
+        ok(r.status in (400, 404), "traversal in jobs: %d" % r.status)
+    r, _ = request(srv, "GET", "/api/v1/diff?from=../x&to=abcd", admin)
+    ok(r.status == 400, "traversal in a query id")
+    r, _ = request(srv, "GET", "/api/v1/snapshots?limit=%zz", admin)
+    ok(r.status == 400, "bad escape in the query")
+    sessions(srv, admin, reader)
+    screen(srv, analyst)
+    limit_attempts(srv, admin)
+
+
+def sessions(srv, admin, reader):
+    r, data = request(srv, "POST", "/api/v1/session", body=b'{"key": ')
+    ok(r.status == 400, "malformed session JSON: 400")
+    r, data = request(srv, "POST", "/api/v1/session", body=b'["x"]')
+    ok(r.status == 400, "session JSON of another shape: 400")
+    r, data = request(srv, "POST", "/api/v1/session",
+                      body=json.dumps({"key": admin}).encode())
+    ok(r.status == 200, "login")
+    cookie = r.getheader("Set-Cookie", "")
+    ok("HttpOnly" in cookie and "SameSite=Strict" in cookie, "cookie flags")
+    tok = cookie.split(";")[0]
+    csrf = json.loads(data)["csrf"]
+    h = {"Cookie": tok}
+    r, data = request(srv, "GET", "/api/v1/session", headers=h)
+    ok(r.status == 200 and json.loads(data)["name"] == "admin", "session")
+    r, _ = request(srv, "GET", "/api/v1/snapshots", headers=h)
+    ok(r.status == 200, "cookie reads")
+    forged = {"Cookie": "netvet_session=" + "a" * 64}
+    r, _ = request(srv, "GET", "/api/v1/snapshots", headers=forged)
+    ok(r.status == 401, "forged cookie: 401")
+    r, _ = request(srv, "POST", "/api/v1/snapshots?message=x", body=b"{}",
+                   headers=h)
+    ok(r.status == 403, "change by cookie without CSRF token: 403")
+    r, _ = request(srv, "POST", "/api/v1/snapshots?message=x", body=b"{}",
+                   headers=dict(h, **{"X-CSRF-Token": "0" * 64}))
+    ok(r.status == 403, "wrong CSRF token: 403")
+    r, _ = request(srv, "DELETE", "/api/v1/session",
+                   headers=dict(h, **{"X-CSRF-Token": csrf}))
+    ok(r.status == 204, "logout")
+    r, _ = request(srv, "GET", "/api/v1/snapshots", headers=h)
+    ok(r.status == 401, "logged out: 401")
+
+
+def screen(srv, k):
+    r, data = request(srv, "POST", "/api/v1/screen", k,
+                      body=b'["Huawei", 3]',
+                      headers={"Content-Type": "application/json"})
+    ok(r.status == 400, "screen: a name that is no string: 400")
+
+
+def limit_attempts(srv, admin):
+    # Every failure so far counted; after ten in a minute the client waits.
+    statuses = []
+    for _ in range(12):
+        r, _ = request(srv, "GET", "/api/v1/snapshots", "nvk_bad")
+        statuses.append(r.status)
+    ok(statuses[-1] == 429, "failed attempts limited: %s" % statuses)
+    r, _ = request(srv, "GET", "/api/v1/snapshots", admin)
+    ok(r.status == 429, "even a good key waits out the minute")
+
+
+def crash(work, db, admin):
+    """Kill the server during uploads: the store and the log stay whole."""
+    with open(EXAMPLE, "rb") as f:
+        model = json.loads(f.read())
+    for i in range(3):
+        srv = Server(db, "--log", "ev", "--log-key", "log.key")
+        model["assets"][0]["name"] = "crash %d" % i
+        body = json.dumps(model).encode()
+
+        def send():
+            try:
+                request(srv, "POST", "/api/v1/snapshots?message=crash", admin,
+                        body=body)
+            except Exception:
+                pass
+
+        t = threading.Thread(target=send)
+        t.start()
+        time.sleep(0.05 + 0.1 * i)
+        srv.stop(signal.SIGKILL)
+        t.join()
+    time.sleep(1)  # an orphaned `store add` may still be finishing
+    p = run("store", "list", db, check=False)
+    ok(p.returncode == 0, "store list after the crashes: %s" % p.stderr)
+    p = run("log", "verify", "ev", "--trust", "log.pub", check=False)
+    ok(p.returncode == 0, "the log verifies after the crashes: %s" % p.stderr)
+    srv = Server(db, "--log", "ev", "--log-key", "log.key")
+    r, data = request(srv, "GET", "/api/v1/snapshots", admin)
+    ok(r.status == 200, "the restarted server lists")
+    ok(srv.stop() == 0, "and stops")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
