@@ -166,10 +166,13 @@ static const char style[] =
  * map stands out, the others fade, and what the row says (level, worst
  * group, its assets) is written under the map.  netvetFlow(id) picks a
  * flow from outside (the service's page); it answers whether the flow's
- * route is drawn. */
+ * route is drawn.  The script works in window.netvetRoot when that is
+ * set (the service's page shows the report in a shadow root), else in the
+ * document. */
 static const char script[] =
+    "(function(){var D=window.netvetRoot||document;"
     "function n(s){return parseFloat(s.replace(/,/g,''))||0}"
-    "document.querySelectorAll('table.sortable th').forEach(function(th){"
+    "D.querySelectorAll('table.sortable th').forEach(function(th){"
     "th.addEventListener('click',function(){var t=th.closest('table'),"
     "b=t.tBodies[0],i=th.cellIndex,num=th.classList.contains('num'),"
     "d=th.classList.contains('asc')?-1:1,r=Array.from(b.rows);"
@@ -177,13 +180,13 @@ static const char script[] =
     ".textContent;return d*(num?n(a)-n(c):"
     "a.localeCompare(c))});r.forEach(function(x){b.appendChild(x)});"
     "t.querySelectorAll('th').forEach(function(h){h.classList.remove("
-    "'asc','desc')});th.classList.add(d===1?'asc':'desc')})});\n"
-    "(function(){var $=function(i){return document.getElementById(i)},"
+    "'asc','desc')});th.classList.add(d===1?'asc':'desc')})});"
+    "var $=function(i){return D.getElementById(i)},"
     "f=$('flowfilter');if(!f)return;"
     "var t=f.nextElementSibling,rows=Array.from(t.tBodies[0].rows),"
     "q=$('flowq'),sec=$('flowsector'),cl=$('flowclass'),info=$('flowinfo'),"
-    "map=document.querySelector('svg.map'),lines=Array.from("
-    "document.querySelectorAll('svg.map .flow[data-flow]')),cur=null;"
+    "map=D.querySelector('svg.map'),lines=Array.from("
+    "D.querySelectorAll('svg.map .flow[data-flow]')),cur=null;"
     "function fill(s,k){Array.from(new Set(rows.map(function(r){"
     "return r.dataset[k]}))).filter(Boolean).sort().forEach(function(v){"
     "s.add(new Option(v,v))})}"

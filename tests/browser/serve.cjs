@@ -85,12 +85,12 @@ async function upload(page, file, message) {
   await page.click('#upload button[type=submit]');
 }
 
-/* The report's frame once loaded; with group, the war-gamed one. */
-async function reportFrame(page, group) {
-  const src = group ? `[src*="group=${encodeURIComponent(group)}"]` : '';
-  await page.waitForSelector(`#report[data-ready="1"]${src}`,
-    { timeout: WAIT });
-  return (await page.$('#report')).contentFrame();
+/* The report once shown in the page (in a shadow root, which the
+ * locators see into); with group, the war-gamed one. */
+async function report(page, group) {
+  await page.waitForSelector(
+    `#report[data-ready="1"][data-group="${group || ''}"]`, { timeout: WAIT });
+  return page.locator('#report');
 }
 
 async function logIn(page, key) {
@@ -126,34 +126,35 @@ async function warGame(page) {
     os.map((o) => o.value));
   check(options.includes(GROUP), `${GROUP} can be war-gamed: ${options}`);
   await page.selectOption('#group', GROUP);
-  const frame = await reportFrame(page, GROUP);
-  const blast = await frame.innerText('.mapsection .verdict');
+  const rep = await report(page, GROUP);
+  const blast = await rep.locator('.mapsection .verdict').innerText();
   check(/If Huawei .* turned hostile, it could read \d+ of \d+/.test(blast),
     `the report gives Huawei's blast radius: ${blast.slice(0, 80)}`);
-  check(await frame.locator('svg.map .flow.hit').count() > 0,
+  check(await rep.locator('svg.map .flow.hit').count() > 0,
     'the flows Huawei is on are drawn thick');
-  return frame;
+  return rep;
 }
 
 /* Click the first listed flow whose route is on the map. */
-async function pickFlow(page, frame) {
-  const id = await frame.evaluate(() => {
-    const drawn = new Set(Array.from(document.querySelectorAll(
+async function pickFlow(page, rep) {
+  const id = await rep.evaluate((host) => {
+    const root = host.shadowRoot;
+    const drawn = new Set(Array.from(root.querySelectorAll(
       'svg.map .flow[data-flow]'), (l) => l.dataset.flow));
-    const row = Array.from(document.querySelectorAll('tr[data-flow]'))
+    const row = Array.from(root.querySelectorAll('tr[data-flow]'))
       .find((r) => drawn.has(r.dataset.flow));
     return row && row.dataset.flow;
   });
   check(!!id, 'a listed flow has its route on the map');
-  const row = frame.locator(`tr[data-flow="${id}"]`);
+  const row = rep.locator(`tr[data-flow="${id}"]`);
   await row.click();
-  const picked = await frame.locator('svg.map .flow.sel').evaluateAll((ls) =>
+  const picked = await rep.locator('svg.map .flow.sel').evaluateAll((ls) =>
     ls.map((l) => [l.dataset.flow, parseFloat(getComputedStyle(l)
       .strokeWidth), l.getAttribute('points').split(' ').length]));
   check(picked.length === 1 && picked[0][0] === id && picked[0][1] >= 4 &&
     picked[0][2] >= 2, `clicking ${id} highlights its route: ${picked}`);
   const culprits = await row.evaluate((r) => r.cells[8].textContent);
-  const info = await frame.innerText('#flowinfo');
+  const info = await rep.locator('#flowinfo').innerText();
   check(culprits.length > 0 && info.includes(culprits),
     `its culprits are named under the map: ${info.slice(0, 120)}`);
   await page.waitForFunction((f) => location.hash.includes('flow=' + f), id);
@@ -231,14 +232,14 @@ async function run(netvet, modelPath, shotPath) {
     await page.waitForFunction(() => /^#\/snapshot\/[0-9a-f]+/
       .test(location.hash), null, { timeout: WAIT });
     const first = page.url().match(/#\/snapshot\/([0-9a-f]+)/)[1];
-    await reportFrame(page);
+    await report(page);
     check((await page.innerText('#meta')).includes('the example network'),
       'the uploaded snapshot opens with its message');
-    const frame = await warGame(page);
-    await pickFlow(page, frame);
+    const rep = await warGame(page);
+    await pickFlow(page, rep);
     await page.screenshot({ path: shotPath, fullPage: true });
-    await (await page.$('#report')).screenshot({
-      path: shotPath.replace(/\.png$/, '-report.png') });
+    await rep.locator('svg.map').screenshot({
+      path: shotPath.replace(/\.png$/, '-map.png') });
 
     const copy = modifiedCopy(modelPath, dir);
     await upload(page, copy.path, 'twenty Huawei assets replaced');
