@@ -7,7 +7,8 @@
  * uploaded and opened as its report; Huawei war-gamed; a flow picked in
  * the report's table and its route highlighted on the map with its
  * culprits named; a modified copy uploaded and the two compared; the
- * posture chart and the release matrix with reasons; log out.  No
+ * posture chart and the release matrix with reasons; the newest deleted;
+ * log out; then a read-only key offered no change and no analysis.  No
  * console error (a Content-Security-Policy violation is one) and no
  * request to anywhere but the server.  Screenshots beside SCREENSHOT.
  * Usage: node serve.cjs NETVET MODEL.json SCREENSHOT.png
@@ -44,6 +45,8 @@ async function startServer(netvet, dir) {
   const key = execFileSync(netvet, ['serve', 'keys', 'add', db, '--name',
     'analyst', '--permissions', 'read,write,analyse,admin'],
   { encoding: 'utf8' }).trim();
+  const reader = execFileSync(netvet, ['serve', 'keys', 'add', db, '--name',
+    'reader', '--permissions', 'read'], { encoding: 'utf8' }).trim();
   const server = spawn(netvet, ['serve', '--store', db, '--listen',
     '127.0.0.1:0'], { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
@@ -61,7 +64,7 @@ async function startServer(netvet, dir) {
     server.on('exit', (code) => reject(new Error(
       `netvet serve exited with ${code}: ${log}`)));
   });
-  return { server, url, key, log: () => log };
+  return { server, url, key, reader };
 }
 
 /* The model with its first twenty Huawei assets made Nokia's: a better
@@ -91,6 +94,39 @@ async function report(page, group) {
   await page.waitForSelector(
     `#report[data-ready="1"][data-group="${group || ''}"]`, { timeout: WAIT });
   return page.locator('#report');
+}
+
+/* An admin deletes the newest snapshot, with a reason. */
+async function deleteNewest(page) {
+  await page.goto(page.url().replace(/#.*/, '') + '#/snapshots');
+  await page.waitForSelector('#snapshots table');
+  const rows = page.locator('#snapshots tbody tr');
+  const before = await rows.count();
+  await rows.first().locator('button.danger').click();
+  await page.fill('#snapshots input[aria-label="Why it is deleted"]',
+    'uploaded by mistake');
+  await rows.first().locator('button[type=submit]').click();
+  await page.waitForFunction((n) => document.querySelectorAll(
+    '#snapshots tbody tr').length === n - 1, before);
+  check(true, 'an admin deletes a snapshot with a reason');
+}
+
+/* A key that may only read sees no upload, delete or release matrix; the
+ * report still opens. */
+async function readOnly(page, key, id) {
+  await page.fill('#key', key);
+  await page.click('#login button[type=submit]');
+  await page.waitForSelector('#user');
+  check((await page.innerText('#perms')) === 'read',
+    `a reader's permissions: ${await page.innerText('#perms')}`);
+  await page.waitForSelector('#snapshots table');
+  check(await page.locator('#upload').count() === 0 &&
+    await page.locator('#snapshots button.danger').count() === 0,
+  'a reader is offered no upload and no delete');
+  await page.goto(page.url().replace(/#.*/, '') + `#/snapshot/${id}`);
+  await report(page);
+  check(await page.locator('#release-link').count() === 0,
+    'a reader is offered no release matrix');
 }
 
 async function logIn(page, key) {
@@ -254,11 +290,13 @@ async function run(netvet, modelPath, shotPath) {
     check(!(await page.isVisible('header nav')), 'print hides the links');
     await page.emulateMedia({ media: 'screen' });
 
+    await deleteNewest(page);
     await page.click('#logout');
     await page.waitForSelector('#login');
     const after = await page.evaluate(() => fetch('/api/v1/session')
       .then((r) => r.status));
     check(after === 401, `logged out, the session is gone: ${after}`);
+    await readOnly(page, srv.reader, first);
     check(errors.length === 0, `no console or page errors: ${errors}`);
     check(foreign.length === 0, `no request but to the server: ${foreign}`);
   } finally {
