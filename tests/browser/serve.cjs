@@ -203,8 +203,9 @@ async function compare(page, changed) {
   await page.waitForSelector('#snapshots table');
   const boxes = page.locator('#snapshots tbody input[type=checkbox]');
   check(await boxes.count() === 2, 'both uploads are listed');
-  await boxes.nth(1).check();
+  /* Picked newest first: the page still compares the older to the newer. */
   await boxes.nth(0).check();
+  await boxes.nth(1).check();
   await page.click('#compare');
   await page.waitForSelector('#verdict', { timeout: WAIT });
   const verdict = await page.innerText('#verdict');
