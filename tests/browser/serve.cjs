@@ -229,6 +229,9 @@ async function posture(page) {
     ls.map((l) => l.getAttribute('points').split(' ').length));
   check(lines.length >= 4 && lines.every((n) => n === 2),
     `the posture chart has a line per level over both snapshots: ${lines}`);
+  const legend = await page.innerText('#posture figcaption');
+  check(/must.*routed.*failover.*may/s.test(legend) && !/object/.test(legend),
+    `the chart's legend names the levels: ${legend}`);
 }
 
 async function release(page, id) {
