@@ -281,6 +281,9 @@ async function run(netvet, modelPath, shotPath) {
     await rep.locator('svg.map').screenshot({
       path: shotPath.replace(/\.png$/, '-map.png') });
 
+    /* A reloaded page gets its session (and CSRF token) back. */
+    await page.reload();
+    await page.waitForSelector('#user');
     const copy = modifiedCopy(modelPath, dir);
     await upload(page, copy.path, 'twenty Huawei assets replaced');
     await page.waitForFunction((id) => /^#\/snapshot\/[0-9a-f]+/
