@@ -53,6 +53,9 @@ struct serve_opts {
     struct nv_cli_evidence evidence;
 };
 
+/* The most --list files: a screening child's arguments are bounded. */
+#define MAX_LISTS 8
+
 static volatile sig_atomic_t stop_now;
 
 static void on_signal(int sig)
@@ -189,6 +192,8 @@ static int limits(const struct nv_cmd_spec *spec, const struct serve_opts *o,
     hc->timeout_ms = 30000;
     if (!rc && (!o->cert) != (!o->key))
         rc = nv_cli_usage_error(spec, "give both --tls-cert and --tls-key");
+    if (!rc && o->lists.n > MAX_LISTS)
+        rc = nv_cli_usage_error(spec, "at most %d --list files", MAX_LISTS);
     return rc;
 }
 

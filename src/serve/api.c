@@ -25,9 +25,13 @@
 
 /* How long a request waits for its analysis before answering 202. */
 #define WAIT_MS 1000
+/* How long showing a snapshot waits for its groups (from assess). */
+#define SHOW_WAIT_MS 10000
 #define MAX_SEGS 4
 #define PAGE_DEFAULT 50
 #define PAGE_MAX 1000
+/* What `screen --json` prints: a JSON object a line. */
+#define NDJSON "application/x-ndjson"
 
 static const char common_headers[] = "X-Content-Type-Options: nosniff\r\n"
                                      "Cache-Control: no-store\r\n"
@@ -517,26 +521,6 @@ out:
     nv_store_snapshots_release(&l);
 }
 
-static void h_show(struct req *q)
-{
-    struct nv_snapshots l = {0};
-    char id[NV_SHA256_HEX];
-    struct out o;
-    struct nv_jsonw *w;
-
-    if (!snapshot(q, q->seg[1], id) || !snapshots(q, &l))
-        return;
-    w = out_open(&o);
-    for (uint32_t i = 0; w && i < l.n; i++)
-        if (strcmp(l.v[i].id, id) == 0) {
-            nv_jsonw_obj(w);
-            snapshot_json(w, &l.v[i]);
-            nv_jsonw_obj_end(w);
-        }
-    out_send(q, &o, 200, NULL);
-    nv_store_snapshots_release(&l);
-}
-
 static void h_model(struct req *q)
 {
     char id[NV_SHA256_HEX];
@@ -890,6 +874,114 @@ static void h_analysis(struct req *q)
     nv_buf_release(&a.key);
 }
 
+/* ---- a snapshot with what the page picks from ---- */
+
+/* Write the distinct values of member key of the flows as the array
+ * name. */
+static void distinct(struct nv_jsonw *w, const struct nv_json *flows,
+                     const char *key, const char *name)
+{
+    const char *seen[64];
+    size_t n = 0;
+
+    nv_jsonw_key(w, name);
+    nv_jsonw_arr(w);
+    for (size_t i = 0; flows && i < flows->len && n < 64; i++) {
+        const struct nv_json *v = nv_json_get(&flows->u.items[i], key);
+        size_t k = 0;
+        if (!v || v->type != NV_JSON_STRING)
+            continue;
+        while (k < n && strcmp(seen[k], v->u.str) != 0)
+            k++;
+        if (k == n) {
+            seen[n++] = v->u.str;
+            nv_jsonw_str(w, v->u.str);
+        }
+    }
+    nv_jsonw_arr_end(w);
+}
+
+/* The groups, sectors and classifications of the assess document text
+ * (null when it is not to be had). */
+static void pickers(struct nv_jsonw *w, const char *text, size_t len)
+{
+    struct nv_arena a;
+    struct nv_json *doc = NULL;
+    const struct nv_json *groups = NULL, *flows = NULL;
+
+    nv_arena_init(&a);
+    if (text && !nv_json_parse(text, len, "assess", &a, &doc, NULL) &&
+        doc->type == NV_JSON_OBJECT) {
+        groups = nv_json_get(doc, "groups");
+        flows = nv_json_get(doc, "flows");
+    }
+    nv_jsonw_key(w, "groups");
+    if (groups && groups->type == NV_JSON_ARRAY)
+        nv_jsonw_value(w, groups);
+    else
+        nv_jsonw_null(w);
+    if (flows && flows->type == NV_JSON_ARRAY) {
+        distinct(w, flows, "sector", "sectors");
+        distinct(w, flows, "classification", "classifications");
+    } else {
+        nv_jsonw_key(w, "sectors");
+        nv_jsonw_null(w);
+        nv_jsonw_key(w, "classifications");
+        nv_jsonw_null(w);
+    }
+    nv_arena_release(&a);
+}
+
+/* The assess document of snapshot id (NULL when it is not done within
+ * the wait), from the cache as GET .../assess fills it. */
+static void assessed(struct req *q, const char *id, struct nv_answer *out)
+{
+    char file[4200], url[200], job[NV_JOB_ID];
+    struct args a = {{"netvet", "assess", "--json"}, 3, {0}};
+    struct nv_job_spec spec = {NULL, url, a.v, NULL, 0, "application/json"};
+
+    nv_buf_init(&a.key, 4096);
+    memset(out, 0, sizeof *out);
+    if (nv_buf_adds(&a.key, "assess\n--json\n") ||
+        !snapshot_file(q, id, file, sizeof file)) {
+        nv_buf_release(&a.key);
+        return;
+    }
+    snprintf(url, sizeof url, "/api/v1/snapshots/%s/assess", id);
+    arg(&a, id);
+    a.v[a.n - 1] = file;
+    a.v[a.n] = NULL;
+    spec.key = a.key.data;
+    if (nv_jobs_answer(q->s->jobs, &spec, SHOW_WAIT_MS, out, job) == 1 &&
+        out->status != 200)
+        nv_answer_release(out);
+    nv_buf_release(&a.key);
+}
+
+static void h_show(struct req *q)
+{
+    struct nv_snapshots l = {0};
+    struct nv_answer doc;
+    char id[NV_SHA256_HEX];
+    struct out o;
+    struct nv_jsonw *w;
+
+    if (!snapshot(q, q->seg[1], id) || !snapshots(q, &l))
+        return;
+    assessed(q, id, &doc);
+    w = out_open(&o);
+    for (uint32_t i = 0; w && i < l.n; i++)
+        if (strcmp(l.v[i].id, id) == 0) {
+            nv_jsonw_obj(w);
+            snapshot_json(w, &l.v[i]);
+            pickers(w, doc.body, doc.len);
+            nv_jsonw_obj_end(w);
+        }
+    out_send(q, &o, 200, NULL);
+    nv_answer_release(&doc);
+    nv_store_snapshots_release(&l);
+}
+
 /* ---- over the store ---- */
 
 /* A unique key, for what must not come from the cache (the log grows,
@@ -974,9 +1066,8 @@ static void h_screen(struct req *q)
         nv_sha256(names.data, names.len, d);
         nv_hex(d, sizeof d, hash);
         if (!nv_buf_adds(&a.key, hash)) {
-            struct nv_job_spec spec = {a.key.data, url,
-                                       a.v,        names.data,
-                                       names.len,  "application/json"};
+            struct nv_job_spec spec = {a.key.data, url,       a.v,
+                                       names.data, names.len, NDJSON};
             a.v[a.n] = NULL;
             run_job(q, &spec, NULL, NULL);
         }

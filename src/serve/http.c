@@ -133,9 +133,11 @@ enum nv_rc nv_http_start(const struct nv_http_config *c, nv_http_handler fn,
         h->ctx = start(h, c, c->cert ? pem : NULL, msg, sizeof msg);
         if (c->cert)
             unlink(pem);
-        if (!h->ctx)
+        if (!h->ctx) {
+            mg_exit_library();
             rc = nv_err_set(err, NV_EIO, "cannot listen on %s: %s", c->listen,
                             msg[0] ? msg : "the address is taken");
+        }
     }
     if (!rc) {
         mg_set_request_handler(h->ctx, "/", on_request, h);
@@ -159,6 +161,7 @@ void nv_http_stop(struct nv_http *h)
     if (!h)
         return;
     mg_stop(h->ctx);
+    mg_exit_library();
     nv_free(h);
 }
 

@@ -150,8 +150,14 @@ static enum nv_rc add_name(struct nv_buf *out, const char *name, size_t n,
         if ((unsigned char)name[i] < 0x20 || name[i] == 0x7f)
             return nv_json_error_at(err, NV_EPARSE, text, len, "body", off,
                                     "a name holds a control character");
-    if (nv_buf_add(out, name, n) || nv_buf_addc(out, '\n'))
-        return nv_err_set(err, NV_ELIMIT, "the names do not fit");
+    enum nv_rc rc = nv_buf_add(out, name, n);
+
+    if (!rc)
+        rc = nv_buf_addc(out, '\n');
+    if (rc)
+        return nv_err_set(err, rc,
+                          rc == NV_ENOMEM ? "out of memory"
+                                          : "the names do not fit");
     return NV_OK;
 }
 
