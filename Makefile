@@ -136,8 +136,9 @@ tests/cdx/node_modules/.installed: tests/cdx/package-lock.json | $(DEPS_STAMP)
 	@touch $@
 
 # The example's HTML report opened in headless Chromium (npm playwright-core
-# drives Debian's /usr/bin/chromium); the screenshots and the PDF stay in
-# $(BUILD).
+# drives Debian's /usr/bin/chromium), then the web page of `netvet serve`
+# used against a server on a loopback port; the screenshots and the PDF
+# stay in $(BUILD).
 # Without Chromium the test is skipped, loudly, except in CI where it fails.
 browser: $(NETVET) tests/browser/node_modules/.installed | $(TEST_DEPS_STAMP)
 	@if [ ! -x /usr/bin/chromium ] && [ -z "$$CI" ]; then \
@@ -150,7 +151,9 @@ browser: $(NETVET) tests/browser/node_modules/.installed | $(TEST_DEPS_STAMP)
 	        -o $(BUILD)/report.html --pdf $(BUILD)/report.pdf && \
 	    node tests/browser/report.cjs $(BUILD)/report.html \
 	        examples/national/model.json $(BUILD)/report.png \
-	        $(BUILD)/report.pdf OFFICIAL-SENSITIVE; \
+	        $(BUILD)/report.pdf OFFICIAL-SENSITIVE && \
+	    node tests/browser/serve.cjs $(NETVET) \
+	        examples/national/model.json $(BUILD)/serve.png; \
 	fi
 tests/browser/node_modules/.installed: tests/browser/package-lock.json | $(DEPS_STAMP)
 	@cd tests/browser && npm ci --no-audit --no-fund --silent

@@ -148,13 +148,31 @@ static const char style[] =
     "@media print{body{margin:0;font-size:9pt;max-width:none}nav{display:none}"
     "table.sortable th{cursor:auto}th.asc::after,th.desc::after{content:''}"
     "h2{break-after:avoid}tr,svg,.bar{break-inside:avoid}"
-    "svg.map{width:100%}}svg.chart{max-width:100%;height:auto}";
+    "svg.map{width:100%}.filters,.flowinfo{display:none}}"
+    "svg.chart{max-width:100%;height:auto}"
+    ".filters{margin:.5em 0;padding:.4em;background:#f7f7f7}"
+    ".filters label{margin-right:.8em}tr[data-flow]{cursor:pointer}"
+    "tr[data-flow]:focus{outline:2px solid #0d47a1}"
+    "tr.sel td{background:#e3f2fd}.flow.off,.flow.route{display:none}"
+    "svg.map.picked .flow{opacity:.12}"
+    "svg.map .flow.sel{stroke:#0d47a1;stroke-width:5;opacity:1;"
+    "display:inline}.flowinfo{padding:.4em;border-left:4px solid #0d47a1;"
+    "background:#e3f2fd}";
 
 /* Click a header to sort its table by that column (numerically when the
- * header is of class num); click again to reverse. */
+ * header is of class num); click again to reverse.  The flows table
+ * filters by text, sector and classification (the map's flows too), and
+ * a click or Enter on one of its rows picks that flow: its line on the
+ * map stands out, the others fade, and what the row says (level, worst
+ * group, its assets) is written under the map.  netvetFlow(id) picks a
+ * flow from outside (the service's page); it answers whether the flow's
+ * route is drawn.  The script works in window.netvetRoot when that is
+ * set (the service's page shows the report in a shadow root), else in the
+ * document. */
 static const char script[] =
+    "(function(){var D=window.netvetRoot||document;"
     "function n(s){return parseFloat(s.replace(/,/g,''))||0}"
-    "document.querySelectorAll('table.sortable th').forEach(function(th){"
+    "D.querySelectorAll('table.sortable th').forEach(function(th){"
     "th.addEventListener('click',function(){var t=th.closest('table'),"
     "b=t.tBodies[0],i=th.cellIndex,num=th.classList.contains('num'),"
     "d=th.classList.contains('asc')?-1:1,r=Array.from(b.rows);"
@@ -162,7 +180,44 @@ static const char script[] =
     ".textContent;return d*(num?n(a)-n(c):"
     "a.localeCompare(c))});r.forEach(function(x){b.appendChild(x)});"
     "t.querySelectorAll('th').forEach(function(h){h.classList.remove("
-    "'asc','desc')});th.classList.add(d===1?'asc':'desc')})})";
+    "'asc','desc')});th.classList.add(d===1?'asc':'desc')})});"
+    "var $=function(i){return D.getElementById(i)},"
+    "f=$('flowfilter');if(!f)return;"
+    "var t=f.nextElementSibling,rows=Array.from(t.tBodies[0].rows),"
+    "q=$('flowq'),sec=$('flowsector'),cl=$('flowclass'),info=$('flowinfo'),"
+    "map=D.querySelector('svg.map'),lines=Array.from("
+    "D.querySelectorAll('svg.map .flow[data-flow]')),cur=null;"
+    "function fill(s,k){Array.from(new Set(rows.map(function(r){"
+    "return r.dataset[k]}))).filter(Boolean).sort().forEach(function(v){"
+    "s.add(new Option(v,v))})}"
+    "fill(sec,'sector');fill(cl,'class');"
+    "function ok(e){return(!sec.value||e.dataset.sector===sec.value)&&"
+    "(!cl.value||e.dataset.class===cl.value)}"
+    "function apply(){var w=q.value.toLowerCase(),k=0;"
+    "rows.forEach(function(r){var v=ok(r)&&(!w||r.textContent"
+    ".toLowerCase().indexOf(w)>=0);r.hidden=!v;k+=v});"
+    "lines.forEach(function(l){l.classList.toggle('off',!ok(l))});"
+    "$('flowcount').textContent=k+' of '+rows.length+' rows shown.'}"
+    "[q,sec,cl].forEach(function(e){e.addEventListener('input',apply)});"
+    "function say(r,drawn){info.textContent='';var h=t.tHead.rows[0].cells,"
+    "b=document.createElement('b');b.textContent=drawn?'Picked flow: '"
+    ":'Picked flow (its route is not drawn on this map): ';"
+    "info.appendChild(b);[1,2,3,4,6,7,8,10].forEach(function(i,k){"
+    "info.appendChild(document.createTextNode((k?'; ':'')+h[i]"
+    ".textContent+' '+r.cells[i].textContent))});info.hidden=false}"
+    "function pick(id){cur=cur===id?null:id;var drawn=false,r=null;"
+    "rows.forEach(function(x){var s=x.dataset.flow===cur;"
+    "x.classList.toggle('sel',s);x.setAttribute('aria-selected',s);"
+    "if(s)r=x});lines.forEach(function(l){var s=l.dataset.flow===cur;"
+    "l.classList.toggle('sel',s);if(s){drawn=true;"
+    "l.parentNode.appendChild(l)}});"
+    "if(map)map.classList.toggle('picked',cur!==null);"
+    "if(info){if(r)say(r,drawn);else info.hidden=true}return drawn}"
+    "window.netvetFlow=function(id){cur=null;return pick(id)};"
+    "rows.forEach(function(r){r.tabIndex=0;r.addEventListener('click',"
+    "function(){pick(r.dataset.flow)});r.addEventListener('keydown',"
+    "function(e){if(e.key==='Enter'||e.key===' '){e.preventDefault();"
+    "pick(r.dataset.flow)}})});apply()})()";
 
 /* ---------------------------------------------------------------- tables */
 
@@ -346,6 +401,17 @@ static uint32_t route_points(const struct ctx *c, uint32_t f)
     return points;
 }
 
+/* What the page's script picks and filters a flow by, on its line on
+ * the map and on its row in the flows table alike. */
+static void flow_data(const struct ctx *c, uint32_t f)
+{
+    const struct nv_flow *fl = &NV_FLOWS(c->m)[f];
+
+    wrap(c->out, " data-flow=\"", fl->id, "\"");
+    wrap(c->out, " data-sector=\"", fl->sector ? fl->sector : "", "\"");
+    fprintf(c->out, " data-class=\"%s\"", nv_class_names[fl->classification]);
+}
+
 /* A flow drawn along the links of its route, coloured by its worst
  * exposure to a hostile group. */
 static void map_flow(const struct ctx *c, uint32_t f)
@@ -364,10 +430,10 @@ static void map_flow(const struct ctx *c, uint32_t f)
         cls = "flow hit";
     else if (c->r->group != NV_NONE && lv < NV_LEVEL_ROUTED)
         cls = "flow faded";
-    fprintf(c->out,
-            "<polyline class=\"%s\" data-level=\"%s\" stroke=\"%s\" "
-            "points=\"",
-            cls, nv_level_names[lv], level_colour[lv]);
+    fprintf(c->out, "<polyline class=\"%s\" data-level=\"%s\"", cls,
+            nv_level_names[lv]);
+    flow_data(c, f);
+    fprintf(c->out, " stroke=\"%s\" points=\"", level_colour[lv]);
     route_points(c, f);
     fputs("\"><title>", c->out);
     nv_report_flow(c->out, c->m, f);
@@ -378,6 +444,23 @@ static void map_flow(const struct ctx *c, uint32_t f)
         nv_report_group(c->out, c->m, c->x, g);
     }
     fputs("</title></polyline>\n", c->out);
+}
+
+/* At national scale the map draws corridors, not flows: the routes of
+ * the flows the table lists are drawn too, hidden until one is picked
+ * (no more of them, for the file's size and the route searches). */
+static void map_routes(const struct ctx *c)
+{
+    for (uint32_t i = 0; i < c->nrank && i < NV_REPORT_TABLE_MAX; i++) {
+        uint32_t f = c->rank[i].flow;
+        if (!c->x->connected[f])
+            continue;
+        fputs("<polyline class=\"flow route\"", c->out);
+        flow_data(c, f);
+        fputs(" points=\"", c->out);
+        route_points(c, f);
+        fputs("\"/>\n", c->out);
+    }
 }
 
 static void map_ring(const struct ctx *c, uint32_t i)
@@ -504,14 +587,17 @@ static enum nv_rc map_section(const struct ctx *c)
             "role=\"img\"><title>%u of %u sites</title>\n",
             MAP_W, c->map.h, MAP_W, c->map.h, c->map.n, ns);
     nv_report_land(c->out, &c->map);
-    if (c->map.n > NV_REPORT_AGG_SITES)
+    if (c->map.n > NV_REPORT_AGG_SITES) {
         rc = nv_report_map_grid(&v);
-    else
+        map_routes(c);
+    } else
         map_detail(c);
     if (!rc)
         rc = nv_report_labels(&v);
     nv_report_scale_bar(c->out, &c->map);
-    fputs("</svg>\n", c->out);
+    fputs("</svg>\n<p class=\"flowinfo\" id=\"flowinfo\" "
+          "aria-live=\"polite\" hidden></p>\n",
+          c->out);
     map_legend(c);
     fputs("</section>\n", c->out);
     if (!rc)
@@ -741,7 +827,9 @@ static void flow_row(const struct ctx *c, uint32_t i)
     const struct ranked *r = &c->rank[i];
     const struct nv_flow *f = &NV_FLOWS(c->m)[r->flow];
 
-    fprintf(c->out, "<tr><td class=\"num\">%u</td>", i + 1);
+    fputs("<tr", c->out);
+    flow_data(c, r->flow);
+    fprintf(c->out, "><td class=\"num\">%u</td>", i + 1);
     cell(c->out, f->sector ? f->sector : "");
     cell(c->out, nv_class_names[f->classification]);
     cell(c->out, site_of(c, &f->src));
@@ -768,6 +856,17 @@ static void flows_section(const struct ctx *c)
             "of the worst group that give its level (for may, those on a "
             "witness path).  Click a column to sort.</p>\n",
             c->nrank, c->x->nflows);
+    /* Filled and driven by the page's script, hidden in print. */
+    fputs("<div class=\"filters\" id=\"flowfilter\" role=\"search\">"
+          "<label>Search <input type=\"search\" id=\"flowq\" "
+          "placeholder=\"site, group, asset or id\"></label> "
+          "<label>Sector <select id=\"flowsector\"><option value=\"\">all"
+          "</option></select></label> <label>Classification <select "
+          "id=\"flowclass\"><option value=\"\">all</option></select>"
+          "</label> <span id=\"flowcount\" aria-live=\"polite\"></span> "
+          "Click a row to see its route on the <a href=\"#map\">map</a>."
+          "</div>\n",
+          c->out);
     table_head(c->out, cols, 11);
     for (uint32_t i = 0; i < c->nrank && i < NV_REPORT_TABLE_MAX; i++)
         flow_row(c, i);

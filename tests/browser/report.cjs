@@ -8,7 +8,8 @@
  * names where ids were (vendor shares too), the vendor margin and what
  * changed stated; the map: land drawn, the places and numbered
  * critical sites labelled, other groups' worst flows not faded by the
- * lens; keep screenshots (full page, first page, map) beside SCREENSHOT.
+ * lens; the flows table filtered by sector, classification and text, and
+ * a click on a flow's row highlighting its route; keep screenshots (full page, first page, map) beside SCREENSHOT.
  * Usage: node report.cjs REPORT.html MODEL.json SCREENSHOT.png REPORT.pdf
  *        MARKING
  */
@@ -144,6 +145,63 @@ async function checkMap(page) {
     `other groups' must flows are drawn plainly: ${others.slice(0, 5)}`);
 }
 
+/* The flows table filters by sector and classification (the map's lines
+ * too) and by text; a click on a row picks its flow: its line on the map
+ * stands out, the rest fade, its culprits are written under the map. */
+async function checkFlows(page) {
+  const rows = page.locator('#flowfilter + table tbody tr');
+  const all = await rows.count();
+  const sectors = await page.locator('#flowsector option').evaluateAll(
+    (os) => os.map((o) => o.value).filter((v) => v));
+  check(sectors.length > 1, `sectors to filter by: ${sectors}`);
+  const sector = sectors[0];
+  await page.selectOption('#flowsector', sector);
+  const shown = await rows.evaluateAll((rs) => rs.filter((r) => !r.hidden)
+    .map((r) => r.dataset.sector));
+  check(shown.length > 0 && shown.length < all &&
+    shown.every((s) => s === sector),
+  `the sector filter keeps the ${sector} rows: ${shown.length} of ${all}`);
+  const lines = await page.locator('svg.map .flow[data-flow]').evaluateAll(
+    (ls) => ls.map((l) => [l.dataset.sector, getComputedStyle(l).display]));
+  check(lines.length > 0 && lines.every(([s, d]) =>
+    (s === sector) === (d !== 'none')),
+  'the sector filter hides the other sectors\' flows on the map');
+  await page.selectOption('#flowsector', '');
+  const cls = await page.locator('#flowclass option').evaluateAll(
+    (os) => os.map((o) => o.value).filter((v) => v));
+  await page.selectOption('#flowclass', cls[0]);
+  const byClass = await rows.evaluateAll((rs) => rs.filter((r) => !r.hidden)
+    .map((r) => r.dataset.class));
+  check(byClass.length > 0 && byClass.every((c) => c === cls[0]),
+    `the classification filter keeps the ${cls[0]} rows`);
+  await page.selectOption('#flowclass', '');
+  const row = rows.first();
+  const id = await row.getAttribute('data-flow');
+  await page.fill('#flowq', id);
+  const found = await rows.evaluateAll((rs) => rs.filter((r) => !r.hidden)
+    .map((r) => r.dataset.flow));
+  check(found.includes(id) && found.length < all,
+    `searching for ${id} finds its row: ${found}`);
+  await page.fill('#flowq', '');
+  await row.click();
+  const picked = await page.locator('svg.map .flow.sel').evaluateAll((ls) =>
+    ls.map((l) => [l.dataset.flow, parseFloat(getComputedStyle(l)
+      .strokeWidth)]));
+  check(picked.length === 1 && picked[0][0] === id && picked[0][1] >= 4,
+    `clicking ${id}'s row highlights its route: ${picked}`);
+  const faded = await page.locator('svg.map .flow:not(.sel)').evaluateAll(
+    (ls) => ls.map((l) => parseFloat(getComputedStyle(l).opacity)));
+  check(faded.every((o) => o < 0.5), 'the other flows fade');
+  const culprits = await row.evaluate((r) => r.cells[8].textContent);
+  const info = await page.locator('#flowinfo').innerText();
+  check(culprits.length > 0 && info.includes(culprits),
+    `its culprits are named under the map: ${info}`);
+  await row.click();
+  check(await page.locator('svg.map .flow.sel').count() === 0 &&
+    !(await page.locator('#flowinfo').isVisible()),
+  'a second click lets it go');
+}
+
 async function run(reportPath, modelPath, shotPath, pdfPath, marking) {
   if (!fs.existsSync(CHROMIUM))
     throw new Error(`${CHROMIUM} is missing (scripts/deps --test-extras)`);
@@ -174,6 +232,7 @@ async function run(reportPath, modelPath, shotPath, pdfPath, marking) {
     await checkSort(page, 'HHI');
     await checkMap(page);
     await checkNames(page, modelPath);
+    await checkFlows(page);
     check(await page.locator('.marking').count() === 2 &&
       (await page.locator('.marking.top').innerText()) === marking,
       'the marking is at the top and bottom of the screen');

@@ -28,7 +28,7 @@ $ d=$(mktemp -d); trap 'rm -rf "$d"' EXIT; netvet report tests/data/models/repor
 > 1
 > 0
 ~ <title>&lt;script&gt;alert\(1\)&lt;/script&gt;, R&amp;D &quot;east&quot; \(S1\)
-~ <tr><td class="num">1</td><td>&lt;img src=x&gt;</td><td>secret</td>
+~ <tr data-flow="f&lt;i&gt;1&lt;/i&gt;" data-sector="&lt;img src=x&gt;" data-class="secret"><td class="num">1</td><td>&lt;img src=x&gt;</td><td>secret</td>
 ~ <td><code>f&lt;i&gt;1&lt;/i&gt;</code></td>
 ~ Koblenz &#39;HQ&#39;
 
@@ -98,11 +98,15 @@ $ d=$(mktemp -d); trap 'rm -rf "$d"' EXIT; netvet report examples/national/model
 
 # At national scale (more than 3,000 sites with coordinates) the map
 # draws grid cells and corridors, not one mark a site, and long tables
-# end with a count of the rest and how to get them all.
-$ d=$(mktemp -d); trap 'rm -rf "$d"' EXIT; netvet synth --ran-sites 3200 --flows 300 -o "$d/m.json" && netvet report "$d/m.json" -o "$d/r.html" && grep -c 'class="site"' "$d/r.html"; grep -c 'class="cell"' "$d/r.html" | awk '{print ($1 > 50)}'; grep -o 'more rows are not shown; <code>netvet assess --json</code>' "$d/r.html"
+# end with a count of the rest and how to get them all.  The routes of
+# the flows the table lists (and of no others) are drawn, hidden until
+# one is picked.
+$ d=$(mktemp -d); trap 'rm -rf "$d"' EXIT; netvet synth --ran-sites 3200 --flows 300 -o "$d/m.json" && netvet report "$d/m.json" -o "$d/r.html" && grep -c 'class="site"' "$d/r.html"; grep -c 'class="cell"' "$d/r.html" | awk '{print ($1 > 50)}'; grep -o 'more rows are not shown; <code>netvet assess --json</code>' "$d/r.html"; grep -o '<polyline class="flow route" data-flow="[^"]*"' "$d/r.html" | cut -d'"' -f4 | sort > "$d/routes"; grep -o '<tr data-flow="[^"]*"' "$d/r.html" | cut -d'"' -f2 | sort > "$d/rows"; wc -l < "$d/routes"; comm -23 "$d/routes" "$d/rows" | wc -l
 > 0
 > 1
 > more rows are not shown; <code>netvet assess --json</code>
+> 200
+> 0
 
 # A marking cannot break out of the page: it is escaped as text in the
 # bands and as a CSS string in the print margins.
