@@ -44,10 +44,10 @@ static const char page_headers[] =
     " base-uri 'none'; form-action 'none'; frame-ancestors 'none'\r\n";
 
 /* The page and the API description, embedded at build time. */
-static const char index_html[] = {
+static const unsigned char index_html[] = {
 #include "serve/index.inc"
 };
-static const char openapi_json[] = {
+static const unsigned char openapi_json[] = {
 #include "serve/openapi.inc"
 };
 
