@@ -575,14 +575,29 @@ static enum nv_rc merge(struct nv_model *m, enum nv_table t, uint32_t idx,
     return NV_OK;
 }
 
+/* The rec.set bits of the fields of schema s that have one of flags. */
+static uint32_t fields_with(const struct nv_schema *s, unsigned flags)
+{
+    uint32_t bits = 0;
+
+    for (int i = 0; i < s->nfields; i++)
+        if (s->fields[i].flags & flags)
+            bits |= 1u << i;
+    return bits;
+}
+
+/* need: fields_with(s, flags), worked out once by callers that check many
+ * records, so that a complete record costs one test. */
 static enum nv_rc check_required(struct nv_model *m, enum nv_table t,
-                                 const struct nv_rec *rec, unsigned flags,
+                                 const struct nv_rec *rec, uint32_t need,
                                  struct nv_err *err)
 {
     const struct nv_schema *s = &nv_schemas[t];
 
+    if ((rec->set & need) == need)
+        return NV_OK;
     for (int i = 0; i < s->nfields; i++)
-        if ((s->fields[i].flags & flags) && !(rec->set & (1u << i)))
+        if ((need & (1u << i)) && !(rec->set & (1u << i)))
             return nv_model_error_at(m, err, NV_EPARSE, rec->src, rec->off,
                                      "%s is missing the field '%s'", s->noun,
                                      s->fields[i].name);
@@ -599,8 +614,9 @@ enum nv_rc nv_schema_commit(struct nv_model *m, enum nv_table t,
     unsigned long line, col;
     int found;
     int ids = (s->fields[0].flags & NV_F_ID) != 0;
-    enum nv_rc rc =
-        check_required(m, t, rec, ids ? NV_F_ID : NV_F_ID | NV_F_REQUIRED, err);
+    enum nv_rc rc = check_required(
+        m, t, rec, fields_with(s, ids ? NV_F_ID : NV_F_ID | NV_F_REQUIRED),
+        err);
 
     if (rc || !ids)
         return rc;
@@ -625,10 +641,12 @@ enum nv_rc nv_schema_check_required(struct nv_model *m, struct nv_err *err)
 {
     enum nv_rc rc = NV_OK;
 
-    for (int t = 0; t < NV_T_COUNT && !rc; t++)
-        for (uint32_t i = 0; i < m->t[t].n && !rc; i++)
-            rc = check_required(m, (enum nv_table)t, record_at(m, t, i),
-                                NV_F_REQUIRED, err);
+    for (int t = 0; t < NV_T_COUNT && !rc; t++) {
+        uint32_t need = fields_with(&nv_schemas[t], NV_F_REQUIRED);
+        for (uint32_t i = 0; need && i < m->t[t].n && !rc; i++)
+            rc = check_required(m, (enum nv_table)t, record_at(m, t, i), need,
+                                err);
+    }
     return rc;
 }
 
