@@ -116,8 +116,11 @@ const struct nv_schema nv_schemas[NV_T_COUNT] = {
 const struct nv_field *nv_schema_field(const struct nv_schema *s,
                                        const char *name, size_t len)
 {
-    for (int i = 0; i < s->nfields; i++)
-        if (nv_str_eq(name, len, s->fields[i].name))
+    /* Once a member of every record loaded: the first byte rules out
+     * most fields before their names are measured. */
+    for (int i = 0; i < s->nfields && len; i++)
+        if (s->fields[i].name[0] == name[0] &&
+            nv_str_eq(name, len, s->fields[i].name))
             return &s->fields[i];
     return NULL;
 }
@@ -641,8 +644,12 @@ enum nv_rc nv_schema_check_required(struct nv_model *m, struct nv_err *err)
 {
     enum nv_rc rc = NV_OK;
 
+    /* A record without an id is never merged: nv_schema_commit checked
+     * it whole (3M links need not be read again). */
     for (int t = 0; t < NV_T_COUNT && !rc; t++) {
-        uint32_t need = fields_with(&nv_schemas[t], NV_F_REQUIRED);
+        uint32_t need = nv_schemas[t].fields[0].flags & NV_F_ID
+                            ? fields_with(&nv_schemas[t], NV_F_REQUIRED)
+                            : 0;
         for (uint32_t i = 0; need && i < m->t[t].n && !rc; i++)
             rc = check_required(m, (enum nv_table)t, record_at(m, t, i), need,
                                 err);
