@@ -234,6 +234,7 @@ static void join_half(struct nv_model *m, struct half *h)
     memmove((char *)v->v + (size_t)v->n * size, h->shadow.t[h->t].v,
             (size_t)h->shadow.t[h->t].n * size);
     v->n += h->shadow.t[h->t].n;
+    m->forward[h->t] += h->shadow.forward[h->t];
     nv_arena_adopt(&m->arena, &h->shadow.arena);
     nv_csv_release(&h->c);
 }
@@ -265,6 +266,7 @@ static enum nv_rc read_rows_split(struct nv_model *m, struct half *h,
     h->shadow.t[h->t].v = (char *)v->v + first * nv_schemas[h->t].size;
     h->shadow.t[h->t].n = 0;
     h->shadow.t[h->t].cap = (uint32_t)(v->cap - first);
+    h->shadow.forward[h->t] = 0;
     nv_err_clear(&h->err);
     nv_csv_init(&h->c, c->text, c->len, c->name);
     h->c.sep = c->sep;

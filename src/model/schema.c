@@ -365,9 +365,16 @@ static enum nv_rc parse_text(struct nv_model *m, const struct nv_field *f,
     return NV_EINVAL;
 }
 
-static void mark_set(enum nv_table t, const struct nv_field *f, void *rec)
+/* Field f of rec was given; count it in m->forward if it is a reference
+ * left for nv_model_finish to resolve. */
+static void mark_set(struct nv_model *m, enum nv_table t,
+                     const struct nv_field *f, void *rec)
 {
+    const struct nv_ref *r = (const void *)((char *)rec + f->offset);
+
     ((struct nv_rec *)rec)->set |= 1u << (f - nv_schemas[t].fields);
+    if (f->type == NV_F_REFS || (f->type == NV_F_REF && r->idx == NV_NONE))
+        m->forward[t]++;
 }
 
 enum nv_rc nv_schema_set_text(struct nv_model *m, enum nv_table t,
@@ -385,7 +392,7 @@ enum nv_rc nv_schema_set_text(struct nv_model *m, enum nv_table t,
     }
     rc = parse_text(m, f, (char *)rec + f->offset, text, n, off, why);
     if (!rc)
-        mark_set(t, f, rec);
+        mark_set(m, t, f, rec);
     return rc;
 }
 
@@ -447,7 +454,7 @@ enum nv_rc nv_schema_set_json(struct nv_model *m, enum nv_table t,
     if (want == NV_JSON_TRUE &&
         (v->type == NV_JSON_TRUE || v->type == NV_JSON_FALSE)) {
         *(int *)p = v->type == NV_JSON_TRUE;
-        mark_set(t, f, rec);
+        mark_set(m, t, f, rec);
         return NV_OK;
     }
     if (v->type != want) {
@@ -465,7 +472,7 @@ enum nv_rc nv_schema_set_json(struct nv_model *m, enum nv_table t,
     } else
         return nv_schema_set_text(m, t, f, rec, v->u.str, v->len, v->off, why);
     if (!rc)
-        mark_set(t, f, rec);
+        mark_set(m, t, f, rec);
     return rc;
 }
 

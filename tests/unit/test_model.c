@@ -372,6 +372,36 @@ NV_TEST(csv_split_load_reports_second_half_error)
     ASSERT_EQ(err.col, 5);
 }
 
+/* References to records that come later in the file (links before the
+ * assets, a flow's path) are resolved at the end; those to records
+ * already loaded are resolved as they come.  Both hold the right index. */
+NV_TEST(model_resolves_references_forward_and_back)
+{
+    static const char text[] =
+        "{\"netvet\": 1, \"links\": [{\"a\": \"x\", \"b\": \"y\"}],\n"
+        " \"assets\": [{\"id\": \"x\", \"layer\": \"core\"},\n"
+        "  {\"id\": \"y\", \"layer\": \"core\"},\n"
+        "  {\"id\": \"z\", \"layer\": \"core\"}],\n"
+        " \"flows\": [{\"id\": \"f\", \"src\": \"x\", \"dst\": \"y\",\n"
+        "  \"path\": [\"x\", \"y\"]}],\n"
+        " \"x-more\": null, \"sites\": [], \"partners\": []}";
+    static const char more[] = "{\"netvet\": 1, \"links\": "
+                               "[{\"a\": \"z\", \"b\": \"y\"}]}";
+    struct nv_model *m = nv_model_new();
+    struct nv_err err;
+
+    ASSERT(m != NULL);
+    ASSERT_EQ(nv_load_text(m, "a.json", text, sizeof text - 1, &err), NV_OK);
+    ASSERT_EQ(nv_load_text(m, "b.json", more, sizeof more - 1, &err), NV_OK);
+    ASSERT_EQ(nv_model_finish(m, &err), NV_OK);
+    ASSERT_EQ(NV_LINKS(m)[0].a.idx, nv_model_find(m, NV_T_ASSET, "x"));
+    ASSERT_EQ(NV_LINKS(m)[0].b.idx, nv_model_find(m, NV_T_ASSET, "y"));
+    ASSERT_EQ(NV_LINKS(m)[1].a.idx, nv_model_find(m, NV_T_ASSET, "z"));
+    ASSERT_EQ(NV_FLOWS(m)[0].path.v[1].idx, nv_model_find(m, NV_T_ASSET, "y"));
+    ASSERT_EQ(m->graph.off[m->graph.n], 4u);
+    nv_model_free(m);
+}
+
 /* Rows of empty cells, blank lines and quoted line breaks leave fewer
  * records than lines in the first half of a split file: the second
  * half's records still follow the first half's, all of them, in order. */
