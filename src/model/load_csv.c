@@ -160,17 +160,24 @@ static enum nv_rc read_row(struct nv_model *m, enum nv_table t, uint32_t src,
 
 /* A table's rows are about its lines: size the table and its id map once
  * for them instead of growing as rows come. */
+/* Lines in text[start..end): no more than the records there, when end
+ * begins a record. */
+static size_t count_lines(const char *text, size_t start, size_t end)
+{
+    const char *p = text + start, *stop = text + end;
+    size_t lines = 0;
+
+    while (p < stop && (p = memchr(p, '\n', (size_t)(stop - p))) != NULL) {
+        lines++;
+        p++;
+    }
+    return lines;
+}
+
 static enum nv_rc reserve_rows(struct nv_model *m, enum nv_table t,
                                const char *text, size_t len, struct nv_err *err)
 {
-    const char *end = text + len, *p = len ? memchr(text, '\n', len) : NULL;
-    size_t lines = 0;
-
-    while (p) {
-        lines++;
-        p = memchr(p + 1, '\n', (size_t)(end - p - 1));
-    }
-    return nv_schema_reserve(m, t, lines, err);
+    return nv_schema_reserve(m, t, count_lines(text, 0, len), err);
 }
 
 static enum nv_rc read_rows(struct nv_model *m, enum nv_table t, uint32_t src,
@@ -194,7 +201,8 @@ static enum nv_rc read_rows(struct nv_model *m, enum nv_table t, uint32_t src,
 
 /* The second half of a table, read on a thread of its own into a shadow
  * model: the same maps and tables, read-only, but its own arena and its
- * own vector for the table being read. */
+ * own view of the table being read, whose records go to the part of m's
+ * table behind the room left for the first half. */
 struct half {
     struct nv_model shadow;
     enum nv_table t;
@@ -215,41 +223,50 @@ static void *read_half(void *arg)
     return NULL;
 }
 
-/* Append the shadow's records to m's table and give m its strings. */
-static enum nv_rc join_half(struct nv_model *m, struct half *h,
-                            struct nv_err *err)
+/* Close the gap between the first half's records and the second's (rows
+ * of empty cells, or quoted line breaks, leave one) and give m the
+ * shadow's strings. */
+static void join_half(struct nv_model *m, struct half *h)
 {
-    const struct nv_vec *v = &h->shadow.t[h->t];
+    struct nv_vec *v = &m->t[h->t];
     size_t size = nv_schemas[h->t].size;
-    enum nv_rc rc = nv_schema_reserve(m, h->t, v->n, err);
 
-    if (!rc && v->n) {
-        memcpy((char *)m->t[h->t].v + (size_t)m->t[h->t].n * size, v->v,
-               (size_t)v->n * size);
-        m->t[h->t].n += v->n;
-    }
+    memmove((char *)v->v + (size_t)v->n * size, h->shadow.t[h->t].v,
+            (size_t)h->shadow.t[h->t].n * size);
+    v->n += h->shadow.t[h->t].n;
+    m->forward[h->t] += h->shadow.forward[h->t];
     nv_arena_adopt(&m->arena, &h->shadow.arena);
-    nv_free(h->shadow.t[h->t].v);
     nv_csv_release(&h->c);
-    return rc;
 }
 
 /*
  * Links are most of a large bundle and have no ids, so their rows only
  * read the maps of tables loaded before them: read the two halves of the
- * file on both cores.  Records keep file order; the first error in file
- * order is the one reported.
+ * file on both cores.  The table is given room for a record a line, so
+ * that neither half grows it, and the second half writes its records
+ * behind room for one a line of the first half (a table of its own,
+ * copied over, touched and copied 130 MB more for 3M links).  Records
+ * keep file order; the first error in file order is the one reported.
  */
 static enum nv_rc read_rows_split(struct nv_model *m, struct half *h,
                                   struct nv_csv *c, size_t split,
                                   struct nv_err *err)
 {
+    size_t lines = count_lines(c->text, c->pos, split);
+    struct nv_vec *v = &m->t[h->t];
+    size_t first = v->n + lines;
     pthread_t tid;
-    enum nv_rc rc, joined;
+    enum nv_rc rc = nv_schema_reserve(
+        m, h->t, lines + count_lines(c->text, split, c->len) + 1, err);
 
+    if (rc)
+        return rc;
     h->shadow = *m;
     nv_arena_init(&h->shadow.arena);
-    memset(&h->shadow.t[h->t], 0, sizeof h->shadow.t[h->t]);
+    h->shadow.t[h->t].v = (char *)v->v + first * nv_schemas[h->t].size;
+    h->shadow.t[h->t].n = 0;
+    h->shadow.t[h->t].cap = (uint32_t)(v->cap - first);
+    h->shadow.forward[h->t] = 0;
     nv_err_clear(&h->err);
     nv_csv_init(&h->c, c->text, c->len, c->name);
     h->c.sep = c->sep;
@@ -264,8 +281,8 @@ static enum nv_rc read_rows_split(struct nv_model *m, struct half *h,
         *err = h->err;
         rc = h->rc;
     }
-    joined = join_half(m, h, rc ? NULL : err);
-    return rc ? rc : joined;
+    join_half(m, h);
+    return rc;
 }
 
 enum nv_rc nv_load_csv_table(struct nv_model *m, enum nv_table t, uint32_t src,

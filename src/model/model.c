@@ -142,7 +142,9 @@ static enum nv_rc resolve_table(struct nv_model *m, enum nv_table t,
     const struct nv_schema *s = &nv_schemas[t];
     enum nv_rc rc = NV_OK;
 
-    for (uint32_t i = 0; i < m->t[t].n && !rc; i++) {
+    /* Links refer back to assets loaded before them: the 3M links of a
+     * national model usually have nothing left to resolve. */
+    for (uint32_t i = 0; m->forward[t] && i < m->t[t].n && !rc; i++) {
         char *rec = (char *)m->t[t].v + (size_t)i * s->size;
         uint32_t src = ((struct nv_rec *)rec)->src;
         for (int k = 0; k < s->nfields && !rc; k++) {

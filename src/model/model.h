@@ -216,6 +216,10 @@ struct nv_model {
     struct nv_arena arena;
     struct nv_vec t[NV_T_COUNT];      /* the records of each table */
     struct nv_strmap ids[NV_T_COUNT]; /* id -> index (links have none) */
+    size_t forward[NV_T_COUNT];       /* references each table's records were
+                                         given that nv_model_finish resolves (to
+                                         records loaded later, and lists); the
+                                         others were resolved as they came */
     const char **sources;             /* loaded files, in order */
     uint32_t nsources;
     struct nv_override *overrides;

@@ -116,8 +116,11 @@ const struct nv_schema nv_schemas[NV_T_COUNT] = {
 const struct nv_field *nv_schema_field(const struct nv_schema *s,
                                        const char *name, size_t len)
 {
-    for (int i = 0; i < s->nfields; i++)
-        if (nv_str_eq(name, len, s->fields[i].name))
+    /* Once a member of every record loaded: the first byte rules out
+     * most fields before their names are measured. */
+    for (int i = 0; i < s->nfields && len; i++)
+        if (s->fields[i].name[0] == name[0] &&
+            nv_str_eq(name, len, s->fields[i].name))
             return &s->fields[i];
     return NULL;
 }
@@ -362,9 +365,16 @@ static enum nv_rc parse_text(struct nv_model *m, const struct nv_field *f,
     return NV_EINVAL;
 }
 
-static void mark_set(enum nv_table t, const struct nv_field *f, void *rec)
+/* Field f of rec was given; count it in m->forward if it is a reference
+ * left for nv_model_finish to resolve. */
+static void mark_set(struct nv_model *m, enum nv_table t,
+                     const struct nv_field *f, void *rec)
 {
+    const struct nv_ref *r = (const void *)((char *)rec + f->offset);
+
     ((struct nv_rec *)rec)->set |= 1u << (f - nv_schemas[t].fields);
+    if (f->type == NV_F_REFS || (f->type == NV_F_REF && r->idx == NV_NONE))
+        m->forward[t]++;
 }
 
 enum nv_rc nv_schema_set_text(struct nv_model *m, enum nv_table t,
@@ -382,7 +392,7 @@ enum nv_rc nv_schema_set_text(struct nv_model *m, enum nv_table t,
     }
     rc = parse_text(m, f, (char *)rec + f->offset, text, n, off, why);
     if (!rc)
-        mark_set(t, f, rec);
+        mark_set(m, t, f, rec);
     return rc;
 }
 
@@ -444,7 +454,7 @@ enum nv_rc nv_schema_set_json(struct nv_model *m, enum nv_table t,
     if (want == NV_JSON_TRUE &&
         (v->type == NV_JSON_TRUE || v->type == NV_JSON_FALSE)) {
         *(int *)p = v->type == NV_JSON_TRUE;
-        mark_set(t, f, rec);
+        mark_set(m, t, f, rec);
         return NV_OK;
     }
     if (v->type != want) {
@@ -462,7 +472,7 @@ enum nv_rc nv_schema_set_json(struct nv_model *m, enum nv_table t,
     } else
         return nv_schema_set_text(m, t, f, rec, v->u.str, v->len, v->off, why);
     if (!rc)
-        mark_set(t, f, rec);
+        mark_set(m, t, f, rec);
     return rc;
 }
 
@@ -575,14 +585,29 @@ static enum nv_rc merge(struct nv_model *m, enum nv_table t, uint32_t idx,
     return NV_OK;
 }
 
+/* The rec.set bits of the fields of schema s that have one of flags. */
+static uint32_t fields_with(const struct nv_schema *s, unsigned flags)
+{
+    uint32_t bits = 0;
+
+    for (int i = 0; i < s->nfields; i++)
+        if (s->fields[i].flags & flags)
+            bits |= 1u << i;
+    return bits;
+}
+
+/* need: fields_with(s, flags), worked out once by callers that check many
+ * records, so that a complete record costs one test. */
 static enum nv_rc check_required(struct nv_model *m, enum nv_table t,
-                                 const struct nv_rec *rec, unsigned flags,
+                                 const struct nv_rec *rec, uint32_t need,
                                  struct nv_err *err)
 {
     const struct nv_schema *s = &nv_schemas[t];
 
+    if ((rec->set & need) == need)
+        return NV_OK;
     for (int i = 0; i < s->nfields; i++)
-        if ((s->fields[i].flags & flags) && !(rec->set & (1u << i)))
+        if ((need & (1u << i)) && !(rec->set & (1u << i)))
             return nv_model_error_at(m, err, NV_EPARSE, rec->src, rec->off,
                                      "%s is missing the field '%s'", s->noun,
                                      s->fields[i].name);
@@ -599,8 +624,9 @@ enum nv_rc nv_schema_commit(struct nv_model *m, enum nv_table t,
     unsigned long line, col;
     int found;
     int ids = (s->fields[0].flags & NV_F_ID) != 0;
-    enum nv_rc rc =
-        check_required(m, t, rec, ids ? NV_F_ID : NV_F_ID | NV_F_REQUIRED, err);
+    enum nv_rc rc = check_required(
+        m, t, rec, fields_with(s, ids ? NV_F_ID : NV_F_ID | NV_F_REQUIRED),
+        err);
 
     if (rc || !ids)
         return rc;
@@ -625,10 +651,16 @@ enum nv_rc nv_schema_check_required(struct nv_model *m, struct nv_err *err)
 {
     enum nv_rc rc = NV_OK;
 
-    for (int t = 0; t < NV_T_COUNT && !rc; t++)
-        for (uint32_t i = 0; i < m->t[t].n && !rc; i++)
-            rc = check_required(m, (enum nv_table)t, record_at(m, t, i),
-                                NV_F_REQUIRED, err);
+    /* A record without an id is never merged: nv_schema_commit checked
+     * it whole (3M links need not be read again). */
+    for (int t = 0; t < NV_T_COUNT && !rc; t++) {
+        uint32_t need = nv_schemas[t].fields[0].flags & NV_F_ID
+                            ? fields_with(&nv_schemas[t], NV_F_REQUIRED)
+                            : 0;
+        for (uint32_t i = 0; need && i < m->t[t].n && !rc; i++)
+            rc = check_required(m, (enum nv_table)t, record_at(m, t, i), need,
+                                err);
+    }
     return rc;
 }
 

@@ -96,7 +96,8 @@ void nv_schema_explain(const struct nv_schema *s, const struct nv_field *f,
 /*
  * Check that every record has its required fields.  A record with an id
  * may leave them to another file's definition of the same id, so this
- * waits until every file is loaded (nv_model_finish calls it).
+ * waits until every file is loaded (nv_model_finish calls it); records
+ * without ids were checked whole by nv_schema_commit and are skipped.
  */
 enum nv_rc nv_schema_check_required(struct nv_model *m,
                                     struct nv_err *err) NV_WUR;

@@ -372,6 +372,71 @@ NV_TEST(csv_split_load_reports_second_half_error)
     ASSERT_EQ(err.col, 5);
 }
 
+/* References to records that come later in the file (links before the
+ * assets, a flow's path) are resolved at the end; those to records
+ * already loaded are resolved as they come.  Both hold the right index. */
+NV_TEST(model_resolves_references_forward_and_back)
+{
+    static const char text[] =
+        "{\"netvet\": 1, \"links\": [{\"a\": \"x\", \"b\": \"y\"}],\n"
+        " \"assets\": [{\"id\": \"x\", \"layer\": \"core\"},\n"
+        "  {\"id\": \"y\", \"layer\": \"core\"},\n"
+        "  {\"id\": \"z\", \"layer\": \"core\"}],\n"
+        " \"flows\": [{\"id\": \"f\", \"src\": \"x\", \"dst\": \"y\",\n"
+        "  \"path\": [\"x\", \"y\"]}],\n"
+        " \"x-more\": null, \"sites\": [], \"partners\": []}";
+    static const char more[] = "{\"netvet\": 1, \"links\": "
+                               "[{\"a\": \"z\", \"b\": \"y\"}]}";
+    struct nv_model *m = nv_model_new();
+    struct nv_err err;
+
+    ASSERT(m != NULL);
+    ASSERT_EQ(nv_load_text(m, "a.json", text, sizeof text - 1, &err), NV_OK);
+    ASSERT_EQ(nv_load_text(m, "b.json", more, sizeof more - 1, &err), NV_OK);
+    ASSERT_EQ(nv_model_finish(m, &err), NV_OK);
+    ASSERT_EQ(NV_LINKS(m)[0].a.idx, nv_model_find(m, NV_T_ASSET, "x"));
+    ASSERT_EQ(NV_LINKS(m)[0].b.idx, nv_model_find(m, NV_T_ASSET, "y"));
+    ASSERT_EQ(NV_LINKS(m)[1].a.idx, nv_model_find(m, NV_T_ASSET, "z"));
+    ASSERT_EQ(NV_FLOWS(m)[0].path.v[1].idx, nv_model_find(m, NV_T_ASSET, "y"));
+    ASSERT_EQ(m->graph.off[m->graph.n], 4u);
+    nv_model_free(m);
+}
+
+/* Rows of empty cells, blank lines and quoted line breaks leave fewer
+ * records than lines in the first half of a split file: the second
+ * half's records still follow the first half's, all of them, in order. */
+NV_TEST(csv_split_load_closes_the_gap_between_halves)
+{
+    const char *dir = nv_t_tmpdir();
+    char path[128];
+    struct nv_model *m;
+    struct nv_err err;
+    FILE *f;
+    int rows = 120000;
+
+    ASSERT(dir != NULL);
+    snprintf(path, sizeof path, "%s/assets.csv", dir);
+    f = fopen(path, "w");
+    ASSERT(f != NULL);
+    fputs("id,layer\na,core\nb,core\n", f);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/links.csv", dir);
+    f = fopen(path, "w");
+    ASSERT(f != NULL);
+    fputs("a,b,cost,x-note\n", f);
+    for (int i = 0; i < rows; i++)
+        fprintf(f, "a,b,%d,%s\n%s", i + 1, i % 5 ? "" : "\"two\nlines\"",
+                i % 7 ? "" : ",,,\n\n");
+    ASSERT(ftell(f) > (1 << 20)); /* read in two halves */
+    fclose(f);
+    m = load1(dir, &err);
+    ASSERT(m != NULL);
+    ASSERT_EQ(NV_COUNT(m, NV_T_LINK), (uint32_t)rows);
+    for (int i = 0; i < rows; i++)
+        ASSERT(NV_LINKS(m)[i].cost == i + 1);
+    nv_model_free(m);
+}
+
 /* Legal forms go, the name stays: "Juniper Networks" is "Juniper
  * Networks, Inc."; "S.p.A." is a legal form; a name that is only a
  * legal form keeps it. */
