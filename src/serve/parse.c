@@ -6,22 +6,11 @@
  */
 #include "serve/parse.h"
 
+#include "core/crypto.h"
 #include "core/json.h"
 
 #include <string.h>
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-/* Decode s[0..n) (at offset off of the query) into a new string of a. */
 static enum nv_rc decode(struct nv_arena *a, const char *s, size_t n,
                          size_t off, char **out, struct nv_err *err)
 {
@@ -32,13 +21,12 @@ static enum nv_rc decode(struct nv_arena *a, const char *s, size_t n,
         return nv_err_set(err, NV_ENOMEM, "out of memory");
     for (size_t i = 0; i < n; i++) {
         int c = (unsigned char)s[i];
+        unsigned char byte;
         if (c == '%') {
-            int hi = i + 2 < n ? hexval(s[i + 1]) : -1;
-            int lo = hi >= 0 ? hexval(s[i + 2]) : -1;
-            if (lo < 0)
+            if (i + 2 >= n || nv_unhex(s + i + 1, 2, &byte, 1, NULL))
                 return nv_err_at(err, NV_EPARSE, "query", 1, off + i + 1,
                                  "a %% is not followed by two hex digits");
-            c = hi * 16 + lo;
+            c = byte;
             i += 2;
         } else if (c == '+') {
             c = ' ';
