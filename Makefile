@@ -55,8 +55,7 @@ TEST_DEPS_STAMP := $(BUILD)/.test-deps-ok
 # Keep the objects of replay and test programs between runs.
 .SECONDARY:
 
-.PHONY: serve-api
-.PHONY: all check unit cli replay cdx-schema browser demo asan fuzz coverage lint bench clean deps \
+.PHONY: all check unit cli replay serve-api cdx-schema browser demo asan fuzz coverage lint bench clean deps \
         man install uninstall install-test
 all: $(NETVET)
 
