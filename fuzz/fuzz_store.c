@@ -5,13 +5,13 @@
  * new temporary directory, which is removed afterwards with whatever
  * SQLite or a migration put beside it.
  */
+#include "core/file.h"
 #include "model/load.h"
 #include "store/posture.h"
 #include "store/store.h"
 
 #include "core/alloc.h"
 
-#include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,24 +59,6 @@ static void read_store(const char *path)
     nv_store_close(s);
 }
 
-/* Remove dir and the files in it. */
-static void remove_dir(const char *dir)
-{
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    char path[4200];
-
-    while (d && (e = readdir(d)) != NULL) {
-        if (e->d_name[0] == '.')
-            continue;
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        unlink(path);
-    }
-    if (d)
-        closedir(d);
-    rmdir(dir);
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char dir[] = "/tmp/nv-fuzz-store-XXXXXX", path[64];
@@ -90,6 +72,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         read_store(path);
     else if (f)
         fclose(f);
-    remove_dir(dir);
+    nv_file_remove_dir(dir);
     return 0;
 }

@@ -31,4 +31,8 @@ void nv_file_release(struct nv_file *f);
 /* Whether path names a directory. */
 int nv_file_is_dir(const char *path);
 
+/* Remove the files in directory dir (not below it), then dir itself; a
+ * scratch directory's cleanup, so what cannot be removed stays. */
+void nv_file_remove_dir(const char *dir);
+
 #endif

@@ -681,7 +681,6 @@ static void h_upload(struct req *q)
     snprintf(file, sizeof file, "upload%s%s", format ? "." : "",
              format && strlen(format) < 20 ? format : "");
     snprintf(dir, sizeof dir, "%s/up-XXXXXX", q->s->dir);
-    snprintf(path, sizeof path, "%s/%s", dir, file);
     if (!mkdtemp(dir)) {
         problem(q, 500, "internal error", "cannot make a directory");
     } else {

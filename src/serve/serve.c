@@ -6,11 +6,11 @@
 #include "serve/serve_int.h"
 
 #include "core/alloc.h"
+#include "core/file.h"
 #include "core/buf.h"
 #include "core/json.h"
 #include "integrity/evlog.h"
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -195,24 +195,6 @@ enum nv_rc nv_serve_new(const struct nv_serve_config *c, struct nv_serve **out,
     return NV_OK;
 }
 
-/* Remove the snapshot files and their directory. */
-static void remove_dir(const char *dir)
-{
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    char path[4400];
-
-    while (d && (e = readdir(d)) != NULL) {
-        if (e->d_name[0] == '.')
-            continue;
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        unlink(path);
-    }
-    if (d)
-        closedir(d);
-    rmdir(dir);
-}
-
 void nv_serve_free(struct nv_serve *s)
 {
     if (!s)
@@ -222,7 +204,7 @@ void nv_serve_free(struct nv_serve *s)
     nv_key_free(s->log_key);
     nv_store_close(s->store);
     if (s->dir[0])
-        remove_dir(s->dir);
+        nv_file_remove_dir(s->dir);
     pthread_mutex_destroy(&s->lock);
     nv_free(s);
 }

@@ -6,6 +6,7 @@
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/err.h"
+#include "core/file.h"
 #include "core/parse.h"
 #include "core/strmap.h"
 #include "test.h"
@@ -14,6 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 NV_TEST(err_format_has_position)
 {
@@ -27,6 +30,25 @@ NV_TEST(err_format_has_position)
     ASSERT_STREQ(line, "m.json:3:7: bad x");
     ASSERT_STREQ(nv_rc_name(NV_ELIMIT), "ELIMIT");
     ASSERT_STREQ(nv_strerror(NV_ENOMEM), "out of memory");
+}
+
+NV_TEST(file_remove_dir_takes_its_files_and_itself)
+{
+    char dir[] = "/tmp/nv-test-rmdir-XXXXXX", path[64];
+    struct stat st;
+    FILE *f;
+
+    ASSERT(mkdtemp(dir) != NULL);
+    for (int i = 0; i < 3; i++) {
+        snprintf(path, sizeof path, "%s/f%d", dir, i);
+        f = fopen(path, "w");
+        ASSERT(f != NULL);
+        fputs("x", f);
+        fclose(f);
+    }
+    nv_file_remove_dir(dir);
+    ASSERT(stat(dir, &st) != 0);
+    nv_file_remove_dir(dir); /* gone already: nothing happens */
 }
 
 NV_TEST(alloc_fail_after)
