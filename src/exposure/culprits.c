@@ -451,8 +451,6 @@ static enum nv_rc keep_visits(struct nv_culprits_kept *k, const uint32_t *flows,
     for (uint32_t i = 0; rc && i < n; i++) /* found again next time */
         k->off[2 * flows[i] + 1] = k->off[2 * flows[i]] = NV_NONE;
     nv_free(at);
-    k->nvisit = 0;
-    k->failed = 0;
     return rc;
 }
 
@@ -503,9 +501,12 @@ static enum nv_rc on_routes(struct nv_culprits *c, uint32_t f, uint32_t g,
     enum nv_rc rc = c->kept ? NV_OK : kept_init(c);
     uint32_t slot = 2 * f + !!failover;
 
-    if (!rc && c->kept->off[slot] == NV_NONE)
+    if (!rc && c->kept->off[slot] == NV_NONE) {
+        c->kept->nvisit = 0; /* none left by a pass that failed */
+        c->kept->failed = 0;
         rc = by_source(c, f) ? find_source(c, NV_FLOWS(c->m)[f].src.idx)
                              : find_alone(c, f);
+    }
     if (!rc)
         take_routes(c, c->kept->list + c->kept->off[slot], c->kept->len[slot],
                     g);

@@ -9,6 +9,7 @@
  * least-cost ones with each single asset or link taken out in turn;
  * group membership by walking ownership chains.
  */
+#include "core/alloc.h"
 #include "exposure/culprits.h"
 #include "exposure/exposure.h"
 #include "exposure/score.h"
@@ -508,6 +509,71 @@ NV_TEST(exposure_matches_oracle_on_random_models)
     for (uint64_t seed = first; seed <= last; seed++)
         if (!check_seed(T, seed))
             return;
+}
+
+/* Every flow's and group's culprits, one list after another, each ended
+ * by NV_NONE; returns how many numbers, or 0 if a search failed. */
+static size_t all_culprits(struct nv_culprits *c, uint32_t *out)
+{
+    const struct nv_exposure *x = c->x;
+    struct nv_err err;
+    size_t n = 0;
+
+    for (uint32_t f = 0; f < x->nflows; f++)
+        for (uint32_t g = 0; g < x->groups.n; g++) {
+            if (nv_culprits_find(c, f, g, &err))
+                return 0;
+            for (uint32_t i = 0; i < c->nassets; i++)
+                out[n++] = c->assets[i];
+            out[n++] = NV_NONE;
+        }
+    return n;
+}
+
+/* Every question, a group at a time: after one that fails, the next is
+ * about another flow, often of another source. */
+static void ask_across(struct nv_culprits *c)
+{
+    struct nv_err err;
+
+    for (uint32_t g = 0; g < c->x->groups.n; g++)
+        for (uint32_t f = 0; f < c->x->nflows; f++)
+            (void)!nv_culprits_find(c, f, g, &err);
+}
+
+/* A finder whose searches ran out of memory part way answers every later
+ * question as one that never failed (the routes it keeps are whole). */
+NV_TEST(culprits_survive_every_allocation_failure)
+{
+    static uint32_t want[1 << 16], got[1 << 16];
+
+    for (uint64_t seed = 2501; seed <= 2530; seed++) {
+        struct net n;
+        struct nv_model *m = random_model(seed, &n);
+        struct nv_exposure x;
+        struct nv_culprits c;
+        struct nv_err err;
+        size_t nwant;
+        int failed = 1;
+
+        ASSERT(m && !nv_exposure_compute(m, 1, &x, &err));
+        ASSERT_EQ(nv_culprits_init(&c, m, &x, &err), NV_OK);
+        nwant = all_culprits(&c, want);
+        ASSERT(nwant > 0);
+        nv_culprits_release(&c);
+        for (long k = 0; failed; k++) {
+            ASSERT_EQ(nv_culprits_init(&c, m, &x, &err), NV_OK);
+            nv_alloc_fail_after(k);
+            ask_across(&c);
+            failed = nv_alloc_failed();
+            nv_alloc_fail_after(-1);
+            ASSERT_EQ(all_culprits(&c, got), nwant);
+            ASSERT(memcmp(got, want, nwant * sizeof *got) == 0);
+            nv_culprits_release(&c);
+        }
+        nv_exposure_release(&x);
+        nv_model_free(m);
+    }
 }
 
 /* The choke points by their definition: a high-risk or prohibited asset
