@@ -19,7 +19,7 @@ static inline void fuzz_load(enum fuzz_format fmt, const uint8_t *data,
     const char *text = (const char *)data;
     struct nv_arena a;
     struct nv_json *root;
-    struct nv_err err;
+    struct nv_err err = {0};
     uint32_t src;
     enum nv_rc rc;
 

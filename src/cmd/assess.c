@@ -175,7 +175,7 @@ static int collect_rows(struct view *v)
 /* " [sse-gw, hub-2 +3]": the first culprits of group g for flow f. */
 static void print_culprits(const struct view *v, uint32_t f, uint32_t g)
 {
-    struct nv_err err;
+    struct nv_err err = {0};
     uint32_t n;
 
     if (nv_culprits_find(v->cf, f, g, &err) || !v->cf->nassets)
@@ -325,7 +325,7 @@ static void json_assets(struct nv_jsonw *w, const struct nv_model *m,
 static void json_culprits(struct nv_jsonw *w, const struct view *v, uint32_t f,
                           uint32_t g)
 {
-    struct nv_err err;
+    struct nv_err err = {0};
 
     if (nv_culprits_find(v->cf, f, g, &err))
         v->cf->nassets = v->cf->npath = 0;
@@ -404,7 +404,7 @@ static void json_summary(struct nv_jsonw *w, const struct view *v)
 static int print_json(const struct view *v)
 {
     struct nv_jsonw *w = nv_jsonw_new(stdout, 0);
-    struct nv_err err;
+    struct nv_err err = {0};
     enum nv_rc rc;
 
     if (!w)
@@ -464,7 +464,7 @@ static int report(const struct nv_cmd_spec *spec, const struct assess_opts *o,
     struct nv_marginview mv = {0};
     uint32_t threads = 0;
     int rc = nv_cli_number(spec, "limit", o->limit, UINT32_MAX, &v.limit);
-    struct nv_err err;
+    struct nv_err err = {0};
 
     if (nv_culprits_init(&cf, m, x, &err))
         return nv_cli_fail(&err);
@@ -559,7 +559,7 @@ int cmd_assess(int argc, char **argv)
     struct nv_model *m = NULL;
     struct nv_exposure x = {0};
     struct nv_exposure_opts xo = {0, NV_CLASS_UNCLASSIFIED, NULL};
-    struct nv_err err;
+    struct nv_err err = {0};
     uint32_t threads = 0;
     double t[3] = {nv_cli_seconds(), 0, 0};
     int rc = nv_cli_parse(&spec, argc, argv, &args);

@@ -139,7 +139,7 @@ static int compare(const struct nv_cmd_spec *spec,
                    const struct nv_digest_check *c, struct digests *d)
 {
     struct nv_model *m = NULL;
-    struct nv_err err;
+    struct nv_err err = {0};
     int rc = nv_cli_load_model(spec, c->models, NULL, &m);
 
     nv_err_clear(&err);
@@ -165,7 +165,7 @@ int nv_cli_check_digests(const struct nv_cmd_spec *spec,
     struct nv_key *keys[MAX_TRUST];
     struct nv_manifest mf;
     struct digests d = {&mf, c->manifest, {0}, NULL, NULL, 0, 0};
-    struct nv_err err;
+    struct nv_err err = {0};
     size_t nkeys = 0, valid = 0;
     int rc = nv_cli_load_keys(c->trust, keys, MAX_TRUST, &nkeys);
 

@@ -342,7 +342,7 @@ static void json_rules(struct nv_jsonw *w, const struct check *c)
 static int print_json(const struct check *c, const struct scores *s)
 {
     struct nv_jsonw *w = nv_jsonw_new(stdout, 0);
-    struct nv_err err;
+    struct nv_err err = {0};
     enum nv_rc rc;
 
     if (!w)
@@ -456,7 +456,7 @@ static int propose(const struct check *now, const char *path, int json)
     struct nv_exposure x2 = {0};
     struct nv_jsonw *w = NULL;
     struct nv_file f = {NULL, 0, 0};
-    struct nv_err err;
+    struct nv_err err = {0};
     int rc = nv_file_read(&f, path, (size_t)1 << 30, &err) ? nv_cli_fail(&err)
                                                            : NV_EXIT_OK;
 
@@ -501,7 +501,7 @@ static int run(const struct nv_cmd_spec *spec, const struct check_opts *o,
     struct nv_model *m = NULL;
     struct nv_policy *p = NULL;
     struct nv_exposure x = {0};
-    struct nv_err err;
+    struct nv_err err = {0};
     int rc = nv_cli_load_policy(spec, &o->packs, &p);
 
     if (!rc)

@@ -232,7 +232,7 @@ static int screen_vendors(const struct nv_strlist *lists, int strict,
                           struct nv_model *m)
 {
     struct nv_screen s;
-    struct nv_err err;
+    struct nv_err err = {0};
     uint32_t matched;
     enum nv_rc rc;
 
@@ -258,7 +258,7 @@ int nv_cli_load_model_strict(const struct nv_cmd_spec *spec,
                              const struct nv_strlist *lists, int strict,
                              struct nv_model **m)
 {
-    struct nv_err err;
+    struct nv_err err = {0};
     int rc;
 
     nv_err_clear(&err);
@@ -300,7 +300,7 @@ int nv_cli_group_id(const struct nv_cmd_spec *spec, const char *vendor,
 
 int nv_cli_out_open(struct nv_cli_out *o, const char *path)
 {
-    struct nv_err err;
+    struct nv_err err = {0};
 
     memset(o, 0, sizeof *o);
     if (!path || strcmp(path, "-") == 0) {
@@ -325,7 +325,7 @@ int nv_cli_out_open(struct nv_cli_out *o, const char *path)
 
 int nv_cli_out_close(struct nv_cli_out *o, int ok)
 {
-    struct nv_err err;
+    struct nv_err err = {0};
 
     if (!o->path) {
         if (fflush(stdout) == 0 || !ok)
@@ -400,7 +400,7 @@ int nv_cli_load_costs(const char *path, const struct nv_model *m,
                       struct nv_costs **c)
 {
     struct nv_file f;
-    struct nv_err err;
+    struct nv_err err = {0};
     enum nv_rc rc;
 
     *c = NULL;
@@ -453,7 +453,7 @@ int nv_cli_image_limits(const struct nv_cmd_spec *spec, const char *threads,
 int nv_cli_load_keys(const struct nv_strlist *paths, struct nv_key **keys,
                      size_t max, size_t *n)
 {
-    struct nv_err err;
+    struct nv_err err = {0};
 
     nv_err_clear(&err);
     if (paths->n > max) {
@@ -515,7 +515,7 @@ int nv_cli_evidence_record(const struct nv_cli_evidence *e, const char *kind,
                            nv_cli_evidence_fn fn, const void *ctx)
 {
     struct nv_key *key = NULL;
-    struct nv_err err;
+    struct nv_err err = {0};
     char *text = NULL;
     size_t len = 0;
     uint64_t index = 0;

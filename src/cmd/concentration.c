@@ -169,7 +169,7 @@ static int print_json(const struct nv_model *m,
                       const struct nv_groups *gs, const struct rip *r)
 {
     struct nv_jsonw *j = nv_jsonw_new(stdout, 0);
-    struct nv_err err;
+    struct nv_err err = {0};
     enum nv_rc rc;
 
     if (!j)
@@ -200,7 +200,7 @@ static int print_json(const struct nv_model *m,
 static int bill(const struct nv_cmd_spec *spec, const struct nv_model *m,
                 struct nv_groups *gs, const char *id, struct rip **out)
 {
-    struct nv_err err;
+    struct nv_err err = {0};
     uint32_t g;
     int rc;
 
@@ -224,7 +224,7 @@ static int report(const struct nv_cmd_spec *spec, const struct conc_opts *o,
     struct nv_concentration c;
     struct nv_groups gs = {0};
     struct rip *r = NULL;
-    struct nv_err err;
+    struct nv_err err = {0};
     int rc =
         nv_concentration_build(m, &c, &err) ? nv_cli_fail(&err) : NV_EXIT_OK;
 

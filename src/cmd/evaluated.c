@@ -35,7 +35,7 @@ static int compare(const struct nv_manifest *want,
                    const struct nv_manifest *got, size_t *differences)
 {
     struct nv_diff d;
-    struct nv_err err;
+    struct nv_err err = {0};
 
     nv_err_clear(&err);
     if (nv_diff_compute(want, got, &d, &err))
@@ -51,7 +51,7 @@ int nv_cli_is_evaluated(const char *image, const char *manifest,
     struct nv_image_limits lim;
     struct nv_manifest want, got;
     struct nv_key *keys[MAX_TRUST];
-    struct nv_err err;
+    struct nv_err err = {0};
     size_t valid = 0, nkeys = 0;
     int rc = nv_cli_load_keys(trust, keys, MAX_TRUST, &nkeys);
 

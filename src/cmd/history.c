@@ -26,7 +26,7 @@
 
 int nv_cli_open_store(const char *path, struct nv_store **s)
 {
-    struct nv_err err;
+    struct nv_err err = {0};
 
     nv_err_clear(&err);
     if (nv_store_open(path, s, &err))
@@ -730,7 +730,7 @@ int nv_cli_diff(const struct nv_cli_diff *c, const struct nv_model *a,
     struct analysis an;
     struct nv_mdiff md = {0};
     struct nv_fdiff fd = {0};
-    struct nv_err err;
+    struct nv_err err = {0};
     enum nv_rc rc;
 
     memset(&an, 0, sizeof an);
@@ -778,7 +778,7 @@ static enum nv_rc compute_row(struct nv_store *s, const char *path,
     size_t len = 0;
     struct nv_model *m = NULL;
     struct nv_findings f = {0};
-    struct nv_err err;
+    struct nv_err err = {0};
     FILE *mem;
     struct nv_jsonw *w;
     enum nv_rc rc = NV_OK;
@@ -813,7 +813,7 @@ static enum nv_rc posture_row(struct nv_store *s, const char *path,
 {
     char *text = NULL;
     size_t len = 0;
-    struct nv_err err;
+    struct nv_err err = {0};
     enum nv_rc rc;
 
     nv_err_clear(&err);
@@ -833,7 +833,7 @@ int nv_cli_posture(struct nv_store *s, const char *path,
                    struct nv_snapshots *list, struct nv_posture **rows)
 {
     char cache_key[200];
-    struct nv_err err;
+    struct nv_err err = {0};
     struct nv_posture *r = NULL;
     uint32_t done = 0;
 

@@ -63,7 +63,7 @@ static int list_pages(const char *dir, struct nv_strlist *out)
     int rc = NV_EXIT_OK;
 
     if (!d) {
-        struct nv_err err;
+        struct nv_err err = {0};
         nv_err_at(&err, NV_EIO, dir, 0, 0, "cannot open the directory");
         return nv_cli_fail(&err);
     }
@@ -93,7 +93,7 @@ static void free_pages(struct nv_strlist *l)
 static int read_page(struct nv_netbox *nb, const char *path)
 {
     struct nv_file f;
-    struct nv_err err;
+    struct nv_err err = {0};
     const char *next;
     enum nv_rc rc;
 
@@ -111,7 +111,7 @@ static int read_pages(struct nv_netbox *nb, const char *dir)
     int rc = list_pages(dir, &files);
 
     if (rc == NV_EXIT_OK && files.n == 0) {
-        struct nv_err err;
+        struct nv_err err = {0};
         nv_err_at(&err, NV_ENOENT, dir, 0, 0, "no *.json API pages");
         rc = nv_cli_fail(&err);
     }
@@ -123,7 +123,7 @@ static int read_pages(struct nv_netbox *nb, const char *dir)
 
 static int read_small(const char *path, size_t limit, struct nv_file *f)
 {
-    struct nv_err err;
+    struct nv_err err = {0};
 
     nv_err_clear(&err);
     return nv_file_read(f, path, limit, &err) ? nv_cli_fail(&err) : NV_EXIT_OK;
@@ -132,7 +132,7 @@ static int read_small(const char *path, size_t limit, struct nv_file *f)
 static int token(const char *path, char *auth, size_t size)
 {
     struct nv_file f;
-    struct nv_err err;
+    struct nv_err err = {0};
     int rc = read_small(path, MAX_TOKEN_FILE, &f);
 
     if (rc)
@@ -183,7 +183,7 @@ static int fetch(const struct nv_cmd_spec *spec, struct nv_netbox *nb,
 {
     struct nv_netbox_server s;
     char auth[MAX_TOKEN_FILE + 16];
-    struct nv_err err;
+    struct nv_err err = {0};
     char *url = trim_url(a->url);
     int rc = url ? server_opts(spec, a, &s) : NV_EXIT_INTERNAL;
 
@@ -201,7 +201,7 @@ static int fetch(const struct nv_cmd_spec *spec, struct nv_netbox *nb,
 static int read_map(struct nv_netbox_map *map, const char *path)
 {
     struct nv_file f;
-    struct nv_err err;
+    struct nv_err err = {0};
     int rc;
 
     if (!path)
@@ -242,7 +242,7 @@ static int build_and_write(struct nv_netbox *nb,
     struct nv_netbox_stats st;
     struct nv_model *m = nv_model_new();
     struct nv_cli_out out;
-    struct nv_err err;
+    struct nv_err err = {0};
     int rc = m ? NV_EXIT_OK : NV_EXIT_INTERNAL;
 
     nv_err_clear(&err);

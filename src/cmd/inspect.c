@@ -188,7 +188,7 @@ static void json_counts(struct nv_jsonw *w, const struct nv_model *m)
 static int print_json(const struct nv_model *m, const struct nv_inventory *inv)
 {
     struct nv_jsonw *w = nv_jsonw_new(stdout, 1);
-    struct nv_err err;
+    struct nv_err err = {0};
     enum nv_rc rc;
 
     if (!w)
@@ -235,7 +235,7 @@ int cmd_inspect(int argc, char **argv)
     struct nv_strlist args = {0};
     struct nv_model *m = NULL;
     struct nv_inventory inv;
-    struct nv_err err;
+    struct nv_err err = {0};
     int rc = nv_cli_parse(&spec, argc, argv, &args);
 
     nv_err_clear(&err);

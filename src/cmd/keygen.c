@@ -33,7 +33,7 @@ int cmd_keygen(int argc, char **argv)
         return rc < 0 ? NV_EXIT_OK : rc;
     }
     char priv[4096], pub[4096];
-    struct nv_err err;
+    struct nv_err err = {0};
     struct nv_key *k = NULL;
     nv_err_clear(&err);
     snprintf(priv, sizeof priv, "%s.key", args.items[0]);

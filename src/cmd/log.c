@@ -46,7 +46,7 @@ static int fail(const struct nv_err *err)
 /* Load the key in path into *k, printing why not. */
 static int load_key(const char *path, struct nv_key **k)
 {
-    struct nv_err err;
+    struct nv_err err = {0};
 
     nv_err_clear(&err);
     return nv_key_load(path, k, &err) ? nv_cli_fail(&err) : NV_EXIT_OK;
@@ -55,7 +55,7 @@ static int load_key(const char *path, struct nv_key **k)
 /* The log in dir, opened, printing why not. */
 static int open_log(const char *dir, struct nv_evlog **log)
 {
-    struct nv_err err;
+    struct nv_err err = {0};
 
     nv_err_clear(&err);
     return nv_evlog_open(dir, log, &err) ? nv_cli_fail(&err) : NV_EXIT_OK;
@@ -162,7 +162,7 @@ static int append_entry(const char *dir, const struct append_opts *o,
                         const char *file)
 {
     struct nv_key *k = NULL;
-    struct nv_err err;
+    struct nv_err err = {0};
     int rc = load_key(o->key, &k);
 
     nv_err_clear(&err);
@@ -261,7 +261,7 @@ static void show_json_entry(struct nv_jsonw *w, const struct nv_evlog *log,
     size_t n;
     const unsigned char *e = nv_evlog_entry(log, i, &n);
     struct nv_json *v;
-    struct nv_err err;
+    struct nv_err err = {0};
 
     nv_hex(nv_evlog_leaves(log) + i * NV_MERKLE_HASH, NV_MERKLE_HASH, leaf);
     nv_jsonw_obj(w);
@@ -315,7 +315,7 @@ static void show_json(const struct nv_evlog *log, struct nv_jsonw *w)
 static int show(const struct nv_evlog *log, int json)
 {
     struct nv_jsonw *w = json ? nv_jsonw_new(stdout, 1) : NULL;
-    struct nv_err err;
+    struct nv_err err = {0};
     int rc = NV_EXIT_OK;
 
     nv_err_clear(&err);
@@ -376,7 +376,7 @@ static int prove(const struct nv_evlog *log, const uint32_t v[4], int incl)
 {
     struct nv_evproof p;
     struct nv_jsonw *w;
-    struct nv_err err;
+    struct nv_err err = {0};
     enum nv_rc rc;
 
     nv_err_clear(&err);
@@ -462,7 +462,7 @@ struct verify_opts {
 static int verify_log(const char *dir, const struct nv_key *k)
 {
     struct nv_evlog *log = NULL;
-    struct nv_err err;
+    struct nv_err err = {0};
     int rc = open_log(dir, &log);
 
     nv_err_clear(&err);
@@ -481,7 +481,7 @@ static int verify_log(const char *dir, const struct nv_key *k)
 static int same_entry(const struct nv_evproof *p, const char *file)
 {
     struct nv_file f;
-    struct nv_err err;
+    struct nv_err err = {0};
     int rc;
 
     nv_err_clear(&err);
@@ -514,7 +514,7 @@ static int verify_proof(const struct verify_opts *o, const struct nv_key *k)
     struct nv_file f;
     struct nv_arena a;
     struct nv_evproof p;
-    struct nv_err err;
+    struct nv_err err = {0};
     int rc = NV_EXIT_OK;
 
     nv_err_clear(&err);

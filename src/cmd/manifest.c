@@ -145,7 +145,7 @@ static int run(const struct nv_cmd_spec *spec, const struct opts *o,
     struct nv_manifest m;
     struct nv_key *key = NULL;
     struct nv_cli_out out;
-    struct nv_err err;
+    struct nv_err err = {0};
     nv_err_clear(&err);
     int rc = nv_cli_image_limits(spec, o->threads, o->max_bytes, &lim);
     if (rc)

@@ -15,7 +15,7 @@ static const char *const kinds[] = {"vendor", "country"};
 int nv_marginview_compute(struct nv_marginview *v, const struct nv_model *m,
                           const struct nv_exposure *x, int threads)
 {
-    struct nv_err err;
+    struct nv_err err = {0};
     enum nv_rc rc = NV_OK;
 
     nv_err_clear(&err);

@@ -291,7 +291,7 @@ static int print_json(const struct nv_model *m, const struct nv_policy *p,
                       const struct nv_plan *pl)
 {
     struct nv_jsonw *w = nv_jsonw_new(stdout, 0);
-    struct nv_err err;
+    struct nv_err err = {0};
     enum nv_rc rc;
 
     if (!w)
@@ -319,7 +319,7 @@ static int write_change(const struct nv_model *m, const struct nv_plan *pl,
                         const char *path)
 {
     struct nv_cli_out out;
-    struct nv_err err;
+    struct nv_err err = {0};
     int rc = nv_cli_out_open(&out, path);
 
     if (rc)
@@ -341,7 +341,7 @@ static int run(const struct nv_cmd_spec *spec, const struct plan_opts *o,
     struct nv_exposure x = {0};
     struct nv_plan pl;
     struct nv_costs *costs = NULL;
-    struct nv_err err;
+    struct nv_err err = {0};
     int made = 0, rc = options(spec, o, &po);
 
     nv_err_clear(&err);

@@ -45,7 +45,7 @@ static int load_packs(const struct nv_cmd_spec *spec,
                       const struct nv_strlist *packs, struct nv_policy **p,
                       struct nv_sha256 *h)
 {
-    struct nv_err err;
+    struct nv_err err = {0};
     enum nv_rc rc = NV_OK;
 
     nv_err_clear(&err);
@@ -100,7 +100,7 @@ int nv_cli_bind_policy(struct nv_policy *p, const struct nv_model *m,
                        int strict)
 {
     struct nv_policy_warning *w = NULL;
-    struct nv_err err;
+    struct nv_err err = {0};
     uint32_t n = 0;
 
     nv_err_clear(&err);

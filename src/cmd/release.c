@@ -75,7 +75,7 @@ static void worst_text(const struct ctx *c, uint32_t f, char *out, size_t size)
 {
     uint32_t g;
     enum nv_level lv = nv_score_hostile_level(c->x, f, &g);
-    struct nv_err err;
+    struct nv_err err = {0};
     size_t len;
 
     if (g == NV_NONE) {
@@ -285,7 +285,7 @@ static int read_item(const struct nv_model *m, const char *path,
     struct nv_file f;
     struct nv_json *root;
     const struct nv_json *cls, *ch;
-    struct nv_err err;
+    struct nv_err err = {0};
     int k;
     enum nv_rc rc = nv_file_read(&f, path, (size_t)1 << 20, &err);
     int opened = rc == NV_OK;
@@ -441,7 +441,7 @@ static int print_decisions(const struct ctx *c, const struct decisions *d,
                            int json)
 {
     struct rendered r = {c->m, d};
-    struct nv_err err;
+    struct nv_err err = {0};
     struct nv_jsonw *w;
 
     if (!json) {
@@ -468,7 +468,7 @@ static int run(const struct nv_cmd_spec *spec, const struct release_opts *o,
     struct nv_exposure x = {0};
     struct decisions d = {0};
     struct nv_culprits cf = {0};
-    struct nv_err err;
+    struct nv_err err = {0};
     int rc = nv_cli_load_policy(spec, &o->packs, &p);
 
     if (!rc)

@@ -148,7 +148,7 @@ static int group_id(const struct nv_cmd_spec *spec, const struct report_opts *o,
 static int write_report(const struct nv_report *r, const char *path)
 {
     struct nv_cli_out out;
-    struct nv_err err;
+    struct nv_err err = {0};
     int rc = nv_cli_out_open(&out, path);
 
     if (rc)
@@ -237,7 +237,7 @@ static int plan_for(const struct nv_cmd_spec *spec, const struct nv_model *m,
 {
     struct nv_plan_opts po = {2000, 0, 0, 1, 60, 10000, NULL};
     struct nv_costs *c = NULL;
-    struct nv_err err;
+    struct nv_err err = {0};
     int64_t year;
     int rc;
 
@@ -270,7 +270,7 @@ static int changes_since(const struct nv_model *old,
 {
     struct nv_findings was;
     struct nv_fdiff d;
-    struct nv_err err;
+    struct nv_err err = {0};
 
     nv_err_clear(&err);
     if (nv_findings_compute(old, p, date, 0, &was, &err))
@@ -298,7 +298,7 @@ static int changes_since(const struct nv_model *old,
 static int model_id(const struct nv_model *m, char id[NV_SHA256_HEX])
 {
     unsigned char d[NV_SHA256_LEN];
-    struct nv_err err;
+    struct nv_err err = {0};
     char *text = NULL;
     size_t len = 0;
 
@@ -381,7 +381,7 @@ static int load_baseline(const struct nv_cmd_spec *spec,
 static int prepare(const struct nv_cmd_spec *spec, const struct report_opts *o,
                    struct nv_strlist *args, struct state *st)
 {
-    struct nv_err err;
+    struct nv_err err = {0};
     int rc = nv_cli_date(spec, o->date, st->date, sizeof st->date);
 
     nv_err_clear(&err);

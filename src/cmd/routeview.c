@@ -182,7 +182,7 @@ static void print_worst(struct nv_culprits *cf, uint32_t f,
                         const unsigned char *shown)
 {
     uint32_t g;
-    struct nv_err err;
+    struct nv_err err = {0};
 
     nv_score_flow(cf->m, cf->x, f, shown, &g);
     if (g == NV_NONE || nv_culprits_find(cf, f, g, &err))

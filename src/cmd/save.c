@@ -38,7 +38,7 @@ static int write_model(const struct nv_model *m, const char *format,
                        const char *output)
 {
     struct nv_cli_out out;
-    struct nv_err err;
+    struct nv_err err = {0};
     int rc;
 
     nv_err_clear(&err);

@@ -320,7 +320,7 @@ static void print_change(struct run *r, const char *query,
 static int screen_one(struct run *r, const char *name, const struct origin *at)
 {
     struct nv_match_hit hits[5], was[5];
-    struct nv_err err;
+    struct nv_err err = {0};
     uint32_t n, nwas = 0;
 
     if (nv_matcher_screen(r->s->mt, name, hits, 5, &n, &err) ||
@@ -390,7 +390,7 @@ static int column(const struct nv_cmd_spec *spec, const struct nv_csv *c,
 static int screen_rows(struct run *r, const struct nv_cmd_spec *spec,
                        struct nv_csv *c)
 {
-    struct nv_err err;
+    struct nv_err err = {0};
     int got = 1, col, keycol = -1, rc;
     uint32_t row = 0;
 
@@ -413,7 +413,7 @@ static int screen_csv(struct run *r, const struct nv_cmd_spec *spec)
 {
     struct nv_file f;
     struct nv_csv c;
-    struct nv_err err;
+    struct nv_err err = {0};
     int rc;
 
     if (nv_file_read(&f, r->o->csv, (size_t)1 << 30, &err))
@@ -479,7 +479,7 @@ static int run_screens(struct run *r, const struct nv_cmd_spec *spec,
 {
     const struct screen_opts *o = r->o;
     struct nv_screen old;
-    struct nv_err err;
+    struct nv_err err = {0};
     int rc;
 
     if (nv_screen_open(r->s, o->lists.items, o->lists.n, &err))

@@ -75,7 +75,7 @@ static int record(struct nv_store *s, const struct serve_opts *o,
     char who[NV_KEY_NAME_MAX + 8];
     struct nv_serve_event e = {who, action, o->name, message};
     struct nv_key *key = NULL;
-    struct nv_err err;
+    struct nv_err err = {0};
     int64_t seq;
     int rc = NV_EXIT_OK;
 
@@ -94,7 +94,7 @@ static int keys_add(const struct nv_cmd_spec *spec, struct nv_store *s,
 {
     char key[NV_SERVE_KEY_SIZE], hash[NV_SHA256_HEX], now[32], perms_text[64];
     unsigned perms = 0;
-    struct nv_err err;
+    struct nv_err err = {0};
     int rc;
 
     nv_err_clear(&err);
@@ -117,7 +117,7 @@ static int keys_add(const struct nv_cmd_spec *spec, struct nv_store *s,
 static int keys_list(struct nv_store *s)
 {
     struct nv_apikeys l;
-    struct nv_err err;
+    struct nv_err err = {0};
     char perms[64];
 
     nv_err_clear(&err);
@@ -138,7 +138,7 @@ static int keys(const struct nv_cmd_spec *spec, const struct serve_opts *o,
 {
     const char *action = args->n > 1 ? args->items[1] : "";
     struct nv_store *s = NULL;
-    struct nv_err err;
+    struct nv_err err = {0};
     char now[32];
     int rc;
 
@@ -226,7 +226,7 @@ static int run(const struct nv_cmd_spec *spec, const struct serve_opts *o)
                                 o->cert, o->key, 0, 0};
     struct nv_serve *s = NULL;
     struct nv_http *h = NULL;
-    struct nv_err err;
+    struct nv_err err = {0};
     int rc = limits(spec, o, &c, &hc);
 
     nv_err_clear(&err);

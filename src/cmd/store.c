@@ -67,7 +67,7 @@ static int need_args(const struct nv_cmd_spec *spec,
 static int do_init(const struct nv_cmd_spec *spec, const struct store_opts *o,
                    const struct nv_strlist *args)
 {
-    struct nv_err err;
+    struct nv_err err = {0};
     int rc = need_args(spec, args, 2, 2);
 
     (void)o;
@@ -121,7 +121,7 @@ static int add_model(const struct store_opts *o, const char *path,
     struct nv_snapshot_new sn = {NULL,       0,   who ? who : "unknown",
                                  o->message, now, {0}};
     struct nv_store *s = NULL;
-    struct nv_err err;
+    struct nv_err err = {0};
     int added = 0, rc = nv_cli_open_store(path, &s);
 
     nv_err_clear(&err);
@@ -183,7 +183,7 @@ static void json_snapshot(struct nv_jsonw *w, const struct nv_snapshot *sn)
 static int print_list(const struct nv_snapshots *l, int json)
 {
     struct nv_jsonw *w = json ? nv_jsonw_new(stdout, 1) : NULL;
-    struct nv_err err;
+    struct nv_err err = {0};
 
     if (json && !w)
         return NV_EXIT_INTERNAL;
@@ -220,7 +220,7 @@ static int do_list(const struct nv_cmd_spec *spec, const struct store_opts *o,
 {
     struct nv_store *s = NULL;
     struct nv_snapshots l = {0};
-    struct nv_err err;
+    struct nv_err err = {0};
     int rc = need_args(spec, args, 2, 2);
 
     nv_err_clear(&err);
@@ -263,7 +263,7 @@ static int do_show(const struct nv_cmd_spec *spec, const struct store_opts *o,
     struct nv_store *s = NULL;
     struct nv_snapshot sn;
     struct nv_arena a;
-    struct nv_err err;
+    struct nv_err err = {0};
     char id[NV_SHA256_HEX], *text = NULL;
     size_t len = 0;
     int rc = need_args(spec, args, 3, 3);
@@ -359,7 +359,7 @@ static int print_posture(const struct nv_snapshots *l,
                          int json)
 {
     struct nv_jsonw *w = json ? nv_jsonw_new(stdout, 1) : NULL;
-    struct nv_err err;
+    struct nv_err err = {0};
     enum nv_rc rc;
 
     if (json && !w)

@@ -56,7 +56,7 @@ static int to_opts(const struct nv_cmd_spec *spec, const struct synth_args *a,
 
 static int write_model(const struct nv_model *m, const struct synth_args *a)
 {
-    struct nv_err err;
+    struct nv_err err = {0};
     struct nv_cli_out out;
     int rc;
 
@@ -98,7 +98,7 @@ int cmd_synth(int argc, char **argv)
     struct nv_strlist args = {0};
     struct nv_synth_opts o;
     struct nv_model *m = NULL;
-    struct nv_err err;
+    struct nv_err err = {0};
     int rc = nv_cli_parse(&spec, argc, argv, &args);
 
     nv_synth_defaults(&o);

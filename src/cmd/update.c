@@ -75,7 +75,7 @@ static int make_document(const struct nv_cmd_spec *spec,
 {
     struct nv_key *keys[NV_UPDATE_MAX_KEYS];
     struct nv_file f = {0};
-    struct nv_err err;
+    struct nv_err err = {0};
     uint32_t threshold = 0;
     size_t n = 0;
     int rc = nv_cli_number(spec, "threshold", o->threshold, NV_UPDATE_MAX_KEYS,
@@ -122,7 +122,7 @@ static void print_text(const struct nv_update_result *r)
 static int print_json(const struct nv_update_result *r)
 {
     struct nv_buf b;
-    struct nv_err err;
+    struct nv_err err = {0};
     int rc = NV_EXIT_OK;
 
     nv_buf_init(&b, SUMMARY_LIMIT);
@@ -191,7 +191,7 @@ static int check_update(const struct nv_cmd_spec *spec,
     struct nv_update_root *root = NULL;
     struct nv_update_result r;
     struct nv_file rf = {0}, mf = {0};
-    struct nv_err err;
+    struct nv_err err = {0};
     enum nv_rc rc;
 
     if (o->now && nv_update_parse_time(o->now, strlen(o->now), &q.now))

@@ -73,7 +73,7 @@ int nv_update_describe(const struct nv_cmd_spec *spec,
     char hex[NV_SHA256_HEX];
     struct nv_jsonw *w;
     struct nv_file f;
-    struct nv_err err;
+    struct nv_err err = {0};
     int64_t version;
     int rc = check_args(spec, d, &version);
 

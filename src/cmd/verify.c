@@ -386,7 +386,7 @@ static int run(const struct nv_cmd_spec *spec, const struct opts *o,
     struct nv_image_limits lim;
     struct nv_manifest want, got;
     struct nv_key *keys[64];
-    struct nv_err err;
+    struct nv_err err = {0};
     size_t valid = 0, nkeys = 0;
     nv_err_clear(&err);
     int rc = nv_cli_image_limits(spec, o->threads, o->max_bytes, &lim);

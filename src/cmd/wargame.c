@@ -161,7 +161,7 @@ static void json_ranked(struct nv_jsonw *j, const struct nv_model *m,
 static void json_culprits(struct nv_jsonw *j, struct nv_culprits *cf,
                           uint32_t f, uint32_t g)
 {
-    struct nv_err err;
+    struct nv_err err = {0};
 
     nv_jsonw_key(j, "assets");
     nv_jsonw_arr(j);
@@ -218,7 +218,7 @@ static int print_json(const struct nv_model *m, const struct nv_exposure *x,
 {
     struct nv_jsonw *j = nv_jsonw_new(stdout, 0);
     struct nv_culprits cf;
-    struct nv_err err;
+    struct nv_err err = {0};
     enum nv_rc rc;
 
     if (!j)
@@ -255,7 +255,7 @@ static int play(const struct nv_cmd_spec *spec, const struct wg_opts *o,
                 const char *id)
 {
     struct nv_wargame w;
-    struct nv_err err;
+    struct nv_err err = {0};
     uint32_t g;
     int rc = nv_cli_find_group(spec, m, &x->groups, id, &g);
 
@@ -324,7 +324,7 @@ int cmd_wargame(int argc, char **argv)
     struct nv_strlist args = {0};
     struct nv_model *m = NULL;
     struct nv_exposure x = {0};
-    struct nv_err err;
+    struct nv_err err = {0};
     uint32_t threads = 0;
     int rc = nv_cli_parse(&spec, argc, argv, &args);
 

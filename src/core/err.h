@@ -64,7 +64,8 @@ void nv_err_clear(struct nv_err *err);
 /*
  * Record a failure with a printf-style message and return rc, so that
  * callers can write `return nv_err_set(err, NV_EINVAL, "...")`.  err may be
- * NULL.  An earlier file name and position in err are kept.
+ * NULL.  An earlier file name and position in err are kept, so err must
+ * start cleared: declare it `= {0}` or call nv_err_clear.
  */
 enum nv_rc nv_err_set(struct nv_err *err, enum nv_rc rc, const char *fmt, ...)
     NV_PRINTF(3, 4);

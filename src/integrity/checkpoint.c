@@ -195,7 +195,7 @@ static enum nv_rc parse_signature(const struct lines *l, const char *s,
     const size_t dash = sizeof EM_DASH; /* the dash and a space */
     unsigned char *b;
     size_t bn;
-    struct nv_err inner;
+    struct nv_err inner = {0};
 
     if (n < dash || memcmp(s, EM_DASH " ", dash) != 0)
         return fail(l, 1, "a signature line starts with an em dash and a space",
@@ -223,7 +223,7 @@ static enum nv_rc parse_body(struct lines *l, struct nv_checkpoint *cp,
     const char *s;
     size_t n;
     int64_t size;
-    struct nv_err inner;
+    struct nv_err inner = {0};
 
     if (next_line(l, &s, &n, err))
         return NV_EPARSE;

@@ -93,7 +93,7 @@ static enum nv_rc elf_digests(const unsigned char *data, size_t n,
                               struct nv_err *err)
 {
     struct sections l = {0};
-    struct nv_err local;
+    struct nv_err local = {0};
     enum nv_rc rc = nv_elf_sections(data, n, collect, &l, &local);
     if (rc == NV_EPARSE)
         out->elf_malformed = 1;

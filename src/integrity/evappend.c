@@ -130,7 +130,7 @@ static enum nv_rc tail_holds(const struct appender *ap, int *ok,
 static enum nv_rc trust_state(struct appender *ap, int *ok, struct nv_err *err)
 {
     struct nv_file f;
-    struct nv_err ignored;
+    struct nv_err ignored = {0};
     unsigned char root[H];
     enum nv_rc rc;
 
@@ -264,7 +264,7 @@ static enum nv_rc write_records(const struct appender *ap,
  */
 static void write_state(const struct appender *ap, const struct nv_buf *text)
 {
-    struct nv_err ignored;
+    struct nv_err ignored = {0};
     int fd = open(ap->state_path,
                   O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
 

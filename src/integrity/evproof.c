@@ -211,7 +211,7 @@ static enum nv_rc member_size(const struct reader *r, const char *key,
 static enum nv_rc hash_of(const struct reader *r, const struct nv_json *v,
                           unsigned char *out, struct nv_err *err)
 {
-    struct nv_err inner;
+    struct nv_err inner = {0};
 
     if (v->type != NV_JSON_STRING)
         return bad(r, v->off, "a hash is a base64 string", err);
@@ -251,7 +251,7 @@ static enum nv_rc member_checkpoint(const struct reader *r,
                                     struct nv_err *err)
 {
     const struct nv_json *v;
-    struct nv_err inner;
+    struct nv_err inner = {0};
     char msg[NV_ERR_MSG_SIZE];
     enum nv_rc rc =
         nv_json_member(&r->d, r->doc, "checkpoint", NV_JSON_STRING, 1, &v, err);
@@ -270,7 +270,7 @@ static enum nv_rc member_entry(const struct reader *r, struct nv_arena *a,
     const struct nv_json *v;
     unsigned char *b;
     size_t n;
-    struct nv_err inner;
+    struct nv_err inner = {0};
     enum nv_rc rc =
         nv_json_member(&r->d, r->doc, "entry", NV_JSON_STRING, 1, &v, err);
 

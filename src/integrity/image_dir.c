@@ -246,7 +246,7 @@ static void *hash_worker(void *arg)
 {
     struct hashing *h = arg;
     struct worker *wk = &h->workers[atomic_fetch_add(&h->worker_next, 1)];
-    struct nv_err err;
+    struct nv_err err = {0};
     nv_err_clear(&err);
     if (!wk->buf && !(wk->buf = nv_malloc(MAP_MIN))) {
         nv_err_set(&err, NV_ENOMEM, "out of memory");

@@ -90,7 +90,7 @@ static void format_time(int64_t t, char out[32])
 static enum nv_rc check_signatures(struct run *u, struct nv_err *err)
 {
     const struct nv_update_root *root = u->q->root;
-    struct nv_err e;
+    struct nv_err e = {0};
     enum nv_rc rc;
 
     nv_err_clear(&e);

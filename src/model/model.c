@@ -94,7 +94,7 @@ void nv_model_pos(const struct nv_model *m, uint32_t src, size_t off,
                   unsigned long *line, unsigned long *col)
 {
     struct nv_file f;
-    struct nv_err ignored;
+    struct nv_err ignored = {0};
 
     *line = *col = 0;
     if (src >= m->nsources || nv_file_is_dir(m->sources[src]) ||

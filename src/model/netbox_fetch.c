@@ -154,7 +154,7 @@ static int is_nautobot(const struct nv_netbox_server *s)
 {
     char url[MAX_URL];
     struct nv_buf body;
-    struct nv_err err;
+    struct nv_err err = {0};
     int yes;
 
     if (snprintf(url, sizeof url, "%s/api/status/", s->url) >= (int)sizeof url)

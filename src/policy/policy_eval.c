@@ -427,7 +427,7 @@ static int exposure_of(struct eval *e, const struct node *n, uint32_t f)
 static int margin_of(struct eval *e, const struct node *n, uint32_t f)
 {
     int k = n->field == F_COUNTRY;
-    struct nv_err err;
+    struct nv_err err = {0};
 
     if (!e->x)
         return NV_MARGIN_MAX + 1;

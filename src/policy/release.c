@@ -49,7 +49,7 @@ void nv_release_name_assets(struct nv_culprits *cf, uint32_t f,
                             struct nv_release_cell *cell)
 {
     size_t len = strlen(cell->why);
-    struct nv_err err;
+    struct nv_err err = {0};
     uint32_t g;
 
     if (nv_score_hostile_level(cf->x, f, &g) == NV_LEVEL_NONE ||

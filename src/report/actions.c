@@ -154,7 +154,7 @@ static enum nv_rc choke_actions(const struct nv_rview *v)
 {
     struct nv_report_chokes k;
     struct choke best[CHOKE_MAX];
-    struct nv_err err;
+    struct nv_err err = {0};
     uint32_t n = 0;
     enum nv_rc rc = nv_report_chokes(v->m, v->rank, v->nrank, v->x, &k, &err);
 

@@ -809,7 +809,7 @@ static const char *site_of(const struct ctx *c, const struct nv_ref *end)
 /* The assets of group g that give flow f its level. */
 static void culprits_cell(const struct ctx *c, uint32_t f, uint32_t g)
 {
-    struct nv_err err;
+    struct nv_err err = {0};
     int found = nv_culprits_find(c->cf, f, g, &err) == NV_OK;
 
     fputs("<td>", c->out);

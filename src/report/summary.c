@@ -183,7 +183,7 @@ static enum nv_rc rule_later(const struct nv_rview *v, uint32_t i,
 {
     struct nv_violation *later = NULL;
     uint32_t nlater = 0, first, n;
-    struct nv_err err;
+    struct nv_err err = {0};
 
     if (nv_policy_check(v->r->p, v->m, v->x, ri->from, &later, &nlater, &err))
         return err.rc == NV_ENOMEM ? NV_ENOMEM : NV_OK;
@@ -323,7 +323,7 @@ static enum nv_rc margin_part(const struct nv_rview *v)
          " take more than three suppliers together"},
         {" is not connected at all", " are not connected at all"}};
     uint32_t n[NV_MARGIN_MAX + 2] = {0};
-    struct nv_err err;
+    struct nv_err err = {0};
     enum nv_rc rc;
     int first = 1;
 

@@ -44,7 +44,7 @@ void nv_screen_close(struct nv_screen *s)
 static int local_match(const struct nv_screen *s, const char *name)
 {
     struct nv_match_hit hits[8];
-    struct nv_err err;
+    struct nv_err err = {0};
     uint32_t n;
 
     if (nv_matcher_screen(s->mt, name, hits, 8, &n, &err))

@@ -173,7 +173,7 @@ static int cookie(const struct req *q, const char *name, char *out, size_t size)
 /* Whether the key whose hash is hash is valid; who and perms filled. */
 static int key_valid(struct req *q, const char *hash)
 {
-    struct nv_err err;
+    struct nv_err err = {0};
     enum nv_rc rc;
 
     nv_err_clear(&err);
@@ -263,7 +263,7 @@ static int split(struct req *q)
  * returns 0 when there is none. */
 static int snapshot(struct req *q, const char *ref, char id[NV_SHA256_HEX])
 {
-    struct nv_err err;
+    struct nv_err err = {0};
     int withdrawn = 0;
     enum nv_rc rc;
 
@@ -365,7 +365,7 @@ static void h_openapi(struct req *q)
 /* Read the body, at most max bytes; 0 after answering why not. */
 static int body(struct req *q, size_t max, char **text, size_t *len)
 {
-    struct nv_err err;
+    struct nv_err err = {0};
 
     nv_err_clear(&err);
     if (!nv_http_body(q->r, max, text, len, &err))
@@ -383,7 +383,7 @@ static void h_login(struct req *q)
     char headers[300];
     char *text = NULL;
     size_t len = 0;
-    struct nv_err err;
+    struct nv_err err = {0};
 
     nv_err_clear(&err);
     if (nv_auth_blocked(q->s->auth, q->r->remote)) {
@@ -462,7 +462,7 @@ static void snapshot_json(struct nv_jsonw *w, const struct nv_snapshot *sn)
 /* Every snapshot not withdrawn, oldest first; 0 after answering. */
 static int snapshots(struct req *q, struct nv_snapshots *l)
 {
-    struct nv_err err;
+    struct nv_err err = {0};
     enum nv_rc rc;
     uint32_t kept = 0;
 
@@ -525,7 +525,7 @@ static void h_model(struct req *q)
 {
     char id[NV_SHA256_HEX];
     struct nv_answer a = {200, "application/json", NULL, 0};
-    struct nv_err err;
+    struct nv_err err = {0};
     enum nv_rc rc;
 
     nv_err_clear(&err);
@@ -546,7 +546,7 @@ static int audit(struct req *q, const char *action, const char *target,
                  const char *message, int64_t *seq)
 {
     struct nv_serve_event e = {q->who, action, target, message};
-    struct nv_err err;
+    struct nv_err err = {0};
     int64_t dummy;
 
     nv_err_clear(&err);
@@ -561,7 +561,7 @@ static void h_withdraw(struct req *q)
     const char *message = nv_query_get(&q->q, "message");
     char id[NV_SHA256_HEX];
     struct nv_answer a = {204, "application/json", NULL, 0};
-    struct nv_err err;
+    struct nv_err err = {0};
     int64_t seq = 0;
     enum nv_rc rc;
 
@@ -637,7 +637,7 @@ static void store_add(struct req *q, const char *dir, const char *file,
     struct nv_run r = {q->s->c.exe,     argv,           dir, NULL, 0,
                        q->s->c.seconds, (size_t)1 << 20};
     struct nv_run_result res = {0};
-    struct nv_err err;
+    struct nv_err err = {0};
     struct nv_answer a = {0};
 
     nv_err_clear(&err);
@@ -703,7 +703,7 @@ static int snapshot_file(struct req *q, const char *id, char *path, size_t size)
     char tmp[4400];
     char *text = NULL;
     size_t len = 0;
-    struct nv_err err;
+    struct nv_err err = {0};
     int ok;
 
     snprintf(path, size, "%s/%s.json", q->s->dir, id);
@@ -1049,7 +1049,7 @@ static void h_screen(struct req *q)
     unsigned char d[NV_SHA256_LEN];
     char hash[NV_SHA256_HEX];
     size_t len = 0;
-    struct nv_err err;
+    struct nv_err err = {0};
 
     nv_err_clear(&err);
     nv_buf_init(&names, (size_t)64 << 20);
@@ -1107,7 +1107,7 @@ static void h_audit(struct req *q)
 {
     struct nv_audits l = {0};
     int64_t limit, cursor;
-    struct nv_err err;
+    struct nv_err err = {0};
     struct out o;
     struct nv_jsonw *w;
     enum nv_rc rc;
@@ -1304,7 +1304,7 @@ void nv_serve_handle(void *srv, struct nv_http_req *r)
 {
     struct req q;
     const struct route *rt;
-    struct nv_err err;
+    struct nv_err err = {0};
 
     memset(&q, 0, sizeof q);
     q.s = srv;

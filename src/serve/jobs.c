@@ -184,7 +184,7 @@ static void *work(void *arg)
                        job->input_len, j->seconds,
                        MAX_OUTPUT};
     struct nv_run_result res = {0};
-    struct nv_err err;
+    struct nv_err err = {0};
 
     nv_err_clear(&err);
     pthread_mutex_lock(&j->lock);

@@ -45,7 +45,7 @@ static int entries(const char *dir)
 NV_TEST(atomic_replace_and_stream)
 {
     char dir[4096], path[4200], buf[256];
-    struct nv_err err;
+    struct nv_err err = {0};
     struct nv_atomic a;
 
     snprintf(dir, sizeof dir, "%s", nv_t_tmpdir());
@@ -75,7 +75,7 @@ NV_TEST(atomic_replace_and_stream)
 NV_TEST(atomic_mode_follows_umask)
 {
     char path[4096];
-    struct nv_err err;
+    struct nv_err err = {0};
     struct stat st;
     mode_t old = umask(027);
 
@@ -92,7 +92,7 @@ NV_TEST(atomic_mode_follows_umask)
 NV_TEST(atomic_failure_names_the_file)
 {
     char path[4096];
-    struct nv_err err;
+    struct nv_err err = {0};
 
     snprintf(path, sizeof path, "%s/no/such/dir/f", nv_t_tmpdir());
     ASSERT_EQ(nv_atomic_replace(path, "x", 1, 0666, &err), NV_EIO);
@@ -107,7 +107,7 @@ static int crashing_replace(const char *path, long step)
     pid_t pid = fork();
 
     if (pid == 0) {
-        struct nv_err err;
+        struct nv_err err = {0};
         nv_atomic_crash_after(step);
         _exit(nv_atomic_replace(path, "the new content\n", 16, 0666, &err) ? 1
                                                                            : 0);
@@ -122,7 +122,7 @@ static int crashing_replace(const char *path, long step)
 NV_TEST(atomic_crash_at_every_step)
 {
     char path[4096], buf[256];
-    struct nv_err err;
+    struct nv_err err = {0};
     int status = NV_ATOMIC_CRASH_EXIT;
     long step;
 
@@ -147,7 +147,7 @@ NV_TEST(atomic_crash_at_every_step)
 NV_TEST(atomic_devices_and_links)
 {
     char dir[4096], file[4200], link[4200], buf[64];
-    struct nv_err err;
+    struct nv_err err = {0};
     struct stat st;
 
     ASSERT_EQ(nv_atomic_replace("/dev/null", "x", 1, 0666, &err), NV_OK);

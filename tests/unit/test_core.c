@@ -20,7 +20,7 @@
 
 NV_TEST(err_format_has_position)
 {
-    struct nv_err err;
+    struct nv_err err = {0};
     char line[600];
 
     nv_err_clear(&err);

@@ -24,7 +24,7 @@ static struct nv_model *six_assets(void)
         " {\"id\": \"a5\", \"kind\": \"nf\", \"layer\": \"core\"},"
         " {\"id\": \"a6\", \"kind\": \"nf\", \"layer\": \"edge\"}]}";
     struct nv_model *m = nv_model_new();
-    struct nv_err err;
+    struct nv_err err = {0};
     uint32_t src;
 
     if (!m || nv_model_add_source(m, "six.json", &src, &err) ||
@@ -50,7 +50,7 @@ NV_TEST(costs_most_specific_wins)
     static const double want[] = {45000, 7, 1000, 15, 120000, 3};
     struct nv_model *m = six_assets();
     struct nv_costs *c = NULL;
-    struct nv_err err;
+    struct nv_err err = {0};
 
     ASSERT(m != NULL);
     ASSERT_EQ(nv_costs_load(m, "c.csv", good, strlen(good), &c, &err), NV_OK);
@@ -72,7 +72,7 @@ NV_TEST(costs_read_spreadsheet_exports)
                                "edge;12.5\r\n";
     struct nv_model *m = six_assets();
     struct nv_costs *c = NULL;
-    struct nv_err err;
+    struct nv_err err = {0};
 
     ASSERT(m != NULL);
     ASSERT_EQ(nv_costs_load(m, "c.csv", text, strlen(text), &c, &err), NV_OK);
@@ -111,7 +111,7 @@ NV_TEST(costs_errors_say_where)
     ASSERT(m != NULL);
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         struct nv_costs *c = NULL;
-        struct nv_err err;
+        struct nv_err err = {0};
         nv_err_clear(&err);
         ASSERT_EQ(nv_costs_load(m, "c.csv", bad[i].text, strlen(bad[i].text),
                                 &c, &err),
@@ -135,7 +135,7 @@ NV_TEST(costs_survive_every_allocation_failure)
     ASSERT(m != NULL);
     for (long n = 0;; n++) {
         struct nv_costs *c = NULL;
-        struct nv_err err;
+        struct nv_err err = {0};
         enum nv_rc rc;
         nv_alloc_fail_after(n);
         rc = nv_costs_load(m, "c.csv", good, strlen(good), &c, &err);

@@ -38,7 +38,7 @@ NV_TEST(crypto_base64_is_canonical)
     for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
         unsigned char *b = NULL;
         size_t n = 0;
-        struct nv_err err;
+        struct nv_err err = {0};
         ASSERT_EQ(nv_unbase64(good[i], strlen(good[i]), &b, &n, &err), NV_OK);
         ASSERT_EQ(n, strlen(plain[i]));
         ASSERT(memcmp(b, plain[i], n) == 0);
@@ -51,7 +51,7 @@ NV_TEST(crypto_base64_is_canonical)
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         unsigned char *b = NULL;
         size_t n = 0;
-        struct nv_err err;
+        struct nv_err err = {0};
         ASSERT_EQ(nv_unbase64(bad[i], strlen(bad[i]), &b, &n, &err), NV_EPARSE);
     }
 }
@@ -65,7 +65,7 @@ NV_TEST(crypto_ed25519_rfc8032)
                       "65224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595b"
                       "be24655141438e7a100b";
     unsigned char raw[32], s[64];
-    struct nv_err err;
+    struct nv_err err = {0};
     struct nv_key *k = NULL;
     ASSERT_EQ(nv_unhex(pub, 64, raw, 32, &err), NV_OK);
     ASSERT_EQ(nv_unhex(sig, 128, s, 64, &err), NV_OK);
@@ -84,7 +84,7 @@ NV_TEST(crypto_key_files)
     char priv[512], pub[512];
     snprintf(priv, sizeof priv, "%s/k.key", nv_t_tmpdir());
     snprintf(pub, sizeof pub, "%s/k.pub", nv_t_tmpdir());
-    struct nv_err err;
+    struct nv_err err = {0};
     ASSERT_EQ(nv_key_generate(priv, pub, &err), NV_OK);
     struct stat st;
     ASSERT(stat(priv, &st) == 0);

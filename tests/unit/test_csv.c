@@ -14,7 +14,7 @@ NV_TEST(csv_quotes_newlines_and_crlf)
 {
     const char *t = "\xEF\xBB\xBFid,name\r\n1,\"a, \"\"b\"\"\nc\"\r\n\r\n2,\n";
     struct nv_csv c;
-    struct nv_err err;
+    struct nv_err err = {0};
     int got;
 
     nv_csv_init(&c, t, strlen(t), "t.csv");
@@ -37,7 +37,7 @@ NV_TEST(csv_errors_have_positions)
 {
     const char *t = "a,b\n1,\"x\"y\n";
     struct nv_csv c;
-    struct nv_err err;
+    struct nv_err err = {0};
     int got;
 
     nv_err_clear(&err);
@@ -62,7 +62,7 @@ NV_TEST(csv_separator_sniffed_from_header)
 {
     const char *semi = "\xEF\xBB\xBFid;name;;\r\na;\"x;y\";;\r\n";
     struct nv_csv c;
-    struct nv_err err;
+    struct nv_err err = {0};
     int got;
 
     ASSERT_EQ(nv_csv_sniff("a,b,c\n1;2;3;4;5\n", 16), ',');

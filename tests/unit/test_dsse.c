@@ -13,7 +13,7 @@ static struct nv_key *new_key(void)
 {
     static int n;
     char priv[512], pub[512];
-    struct nv_err err;
+    struct nv_err err = {0};
     struct nv_key *k = NULL;
     snprintf(priv, sizeof priv, "%s/d%d.key", nv_t_tmpdir(), n);
     snprintf(pub, sizeof pub, "%s/d%d.pub", nv_t_tmpdir(), n++);
@@ -27,7 +27,7 @@ static enum nv_rc open_with(const char *text, size_t len,
                             const struct nv_key *const *trust, size_t ntrust,
                             size_t threshold, struct nv_dsse *d)
 {
-    struct nv_err err;
+    struct nv_err err = {0};
     nv_err_clear(&err);
     return nv_dsse_open(text, len, "env.json", "application/x-test", trust,
                         ntrust, threshold, d, &err);
@@ -41,7 +41,7 @@ NV_TEST(dsse_thresholds_and_tampering)
     size_t len = 0;
     FILE *f = open_memstream(&text, &len);
     const struct nv_key *signers[] = {a, b, a};
-    struct nv_err err;
+    struct nv_err err = {0};
     ASSERT_EQ(
         nv_dsse_write(f, "application/x-test", "hello", 5, signers, 3, &err),
         NV_OK);

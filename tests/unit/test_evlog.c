@@ -21,7 +21,7 @@
 static struct nv_key *new_key(const char *dir, const char *name)
 {
     char priv[512], pub[512];
-    struct nv_err err;
+    struct nv_err err = {0};
     struct nv_key *k = NULL;
 
     snprintf(priv, sizeof priv, "%s/%s.key", dir, name);
@@ -42,7 +42,7 @@ static size_t entry_text(uint64_t i, char *out, size_t size)
 static int append_range(const char *dir, const struct nv_key *k, uint64_t from,
                         uint64_t to)
 {
-    struct nv_err err;
+    struct nv_err err = {0};
 
     for (uint64_t i = from; i < to; i++) {
         char e[64];
@@ -59,7 +59,7 @@ static int append_range(const char *dir, const struct nv_key *k, uint64_t from,
 static long log_state(const char *dir, const struct nv_key *k)
 {
     struct nv_evlog *log = NULL;
-    struct nv_err err;
+    struct nv_err err = {0};
     long size = -1;
 
     if (nv_evlog_open(dir, &log, &err))
@@ -85,7 +85,7 @@ NV_TEST(evlog_append_open_verify)
     char dir[256];
     struct nv_key *k = new_key(tmp, "k");
     struct nv_evlog *log = NULL;
-    struct nv_err err;
+    struct nv_err err = {0};
 
     ASSERT(k);
     snprintf(dir, sizeof dir, "%s/log", tmp);
@@ -103,7 +103,7 @@ NV_TEST(evlog_origin_is_kept)
     const char *tmp = nv_t_tmpdir();
     char dir[256];
     struct nv_key *k = new_key(tmp, "k");
-    struct nv_err err;
+    struct nv_err err = {0};
     uint64_t i = 0;
 
     ASSERT(k);
@@ -151,7 +151,7 @@ static enum nv_rc verify_altered(const char *dir, const char *name, long at,
     static char orig[8192], buf[8192];
     char path[512];
     struct nv_evlog *log = NULL;
-    struct nv_err err;
+    struct nv_err err = {0};
     long n;
     enum nv_rc rc;
 
@@ -218,7 +218,7 @@ NV_TEST(evlog_checkpoint_of_another_key)
     struct nv_evlog *log = NULL;
     struct nv_checkpoint cp;
     struct nv_buf text;
-    struct nv_err err;
+    struct nv_err err = {0};
     uint64_t i;
     long len;
 
@@ -259,7 +259,7 @@ static int crashing_append(const char *dir, const struct nv_key *k,
         char e[4][64];
         struct nv_evlog_item items[4];
         uint64_t index;
-        struct nv_err err;
+        struct nv_err err = {0};
         for (size_t i = 0; i < count && i < 4; i++) {
             items[i].data = e[i];
             items[i].n = entry_text(start + i, e[i], sizeof e[i]);
@@ -281,7 +281,7 @@ static int state_matches(const char *dir)
     struct nv_evlog *log = NULL;
     struct nv_evstate st;
     struct nv_buf want;
-    struct nv_err err;
+    struct nv_err err = {0};
     long len;
     int ok;
 
@@ -364,7 +364,7 @@ NV_TEST(evlog_batch_crash_at_every_step)
 static int good_checkpoint(const struct nv_key *k, struct nv_buf *out)
 {
     struct nv_checkpoint cp;
-    struct nv_err err;
+    struct nv_err err = {0};
     unsigned char root[NV_MERKLE_HASH] = {1, 2, 3};
 
     return nv_checkpoint_sign(&cp, "example.org/log", 12, root, k, &err) ||
@@ -389,7 +389,7 @@ NV_TEST(evlog_checkpoint_parse_positions)
     struct nv_key *k = new_key(nv_t_tmpdir(), "k");
     struct nv_buf good, bad;
     struct nv_checkpoint cp;
-    struct nv_err err;
+    struct nv_err err = {0};
 
     ASSERT(k);
     nv_buf_init(&good, 4096);
@@ -430,7 +430,7 @@ NV_TEST(evlog_hostile_entries)
     char dir[256], path[512], buf[4096];
     struct nv_key *k = new_key(tmp, "k");
     struct nv_evlog *log = NULL;
-    struct nv_err err;
+    struct nv_err err = {0};
     uint64_t i;
     long len;
 
@@ -489,7 +489,7 @@ NV_TEST(evlog_state_is_checked)
     const char *tmp = nv_t_tmpdir();
     char dir[256], path[512], st[NV_EVSTATE_MAX_TEXT], old[NV_EVSTATE_MAX_TEXT];
     struct nv_key *k = new_key(tmp, "k");
-    struct nv_err err;
+    struct nv_err err = {0};
     uint64_t i, size = 6;
     long len, old_len;
     static const long offsets[] = {8, 15, 23, 31, 40, 70};
@@ -549,7 +549,7 @@ NV_TEST(evlog_append_reads_only_the_tail)
     char dir[256];
     struct nv_key *k = new_key(tmp, "k");
     struct nv_evlog *log = NULL;
-    struct nv_err err;
+    struct nv_err err = {0};
 
     ASSERT(k);
     snprintf(dir, sizeof dir, "%s/log", tmp);
@@ -578,7 +578,7 @@ NV_TEST(evlog_batch_append)
     char dir[256], e[3000][64];
     struct nv_evlog_item items[3000];
     struct nv_key *k = new_key(tmp, "k");
-    struct nv_err err;
+    struct nv_err err = {0};
     uint64_t first = 99;
 
     ASSERT(k);
@@ -609,7 +609,7 @@ NV_TEST(evlog_state_parse)
 {
     struct nv_evstate st, back;
     struct nv_buf b;
-    struct nv_err err;
+    struct nv_err err = {0};
     unsigned char leaf[NV_MERKLE_HASH] = {7};
     char text[NV_EVSTATE_MAX_TEXT + 1] = {0};
 
@@ -646,7 +646,7 @@ static int round_trip(const struct nv_evproof *p, struct nv_arena *a,
     size_t len = 0;
     FILE *f = open_memstream(&text, &len);
     struct nv_jsonw *w = f ? nv_jsonw_new(f, 1) : NULL;
-    struct nv_err err;
+    struct nv_err err = {0};
     int rc = !w || nv_evproof_write(p, w, &err) || nv_jsonw_finish(w, &err);
 
     nv_jsonw_free(w);
@@ -665,7 +665,7 @@ NV_TEST(evlog_proofs_every_index_and_size)
     struct nv_evlog *log = NULL;
     struct nv_evproof p, q;
     struct nv_arena a;
-    struct nv_err err;
+    struct nv_err err = {0};
 
     ASSERT(k && other);
     snprintf(dir, sizeof dir, "%s/log", tmp);
@@ -704,7 +704,7 @@ NV_TEST(evlog_proof_tampering)
     struct nv_key *k = new_key(tmp, "k");
     struct nv_evlog *log = NULL;
     struct nv_evproof p;
-    struct nv_err err;
+    struct nv_err err = {0};
     unsigned char forged[] = "{\"event\":\"test\",\"n\":9}";
 
     ASSERT(k);
@@ -741,7 +741,7 @@ NV_TEST(evlog_proof_parse_positions)
     };
     struct nv_arena a;
     struct nv_evproof p;
-    struct nv_err err;
+    struct nv_err err = {0};
 
     nv_arena_init(&a);
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -765,7 +765,7 @@ NV_TEST(evlog_allocation_failures)
     struct nv_evlog *log = NULL;
     struct nv_evproof p;
     struct nv_arena a;
-    struct nv_err err;
+    struct nv_err err = {0};
     enum nv_rc rc = NV_ENOMEM;
     uint64_t i;
     long len;

@@ -37,7 +37,7 @@ static uint32_t rnd(struct rng *r, uint32_t n)
 
 static int add(struct nv_model *m, enum nv_table t, const char **pairs)
 {
-    struct nv_err err;
+    struct nv_err err = {0};
     return nv_load_pairs(m, t, 0, 0, pairs, &err) == NV_OK;
 }
 
@@ -204,7 +204,7 @@ static struct nv_model *random_model(uint64_t seed, struct net *n)
 {
     struct rng r = {seed * 2654435761u + 1};
     struct nv_model *m = nv_model_new();
-    struct nv_err err;
+    struct nv_err err = {0};
     uint32_t src;
 
     memset(n, 0, sizeof *n);
@@ -439,7 +439,7 @@ static int check_seed(struct nv_t *T, uint64_t seed)
     struct nv_model *m = random_model(seed, &n);
     struct nv_exposure x;
     struct nv_culprits c;
-    struct nv_err err;
+    struct nv_err err = {0};
     int ok = 1;
 
     if (!m || nv_exposure_compute(m, 1 + (int)(seed % 2), &x, &err)) {
@@ -516,7 +516,7 @@ NV_TEST(exposure_matches_oracle_on_random_models)
 static size_t all_culprits(struct nv_culprits *c, uint32_t *out)
 {
     const struct nv_exposure *x = c->x;
-    struct nv_err err;
+    struct nv_err err = {0};
     size_t n = 0;
 
     for (uint32_t f = 0; f < x->nflows; f++)
@@ -534,7 +534,7 @@ static size_t all_culprits(struct nv_culprits *c, uint32_t *out)
  * about another flow, often of another source. */
 static void ask_across(struct nv_culprits *c)
 {
-    struct nv_err err;
+    struct nv_err err = {0};
 
     for (uint32_t g = 0; g < c->x->groups.n; g++)
         for (uint32_t f = 0; f < c->x->nflows; f++)
@@ -552,7 +552,7 @@ NV_TEST(culprits_survive_every_allocation_failure)
         struct nv_model *m = random_model(seed, &n);
         struct nv_exposure x;
         struct nv_culprits c;
-        struct nv_err err;
+        struct nv_err err = {0};
         size_t nwant;
         int failed = 1;
 
@@ -617,7 +617,7 @@ static int check_chokes(struct nv_t *T, uint64_t seed)
     struct nv_exposure x;
     struct nv_report_chokes k;
     struct ranked rank[MAXF];
-    struct nv_err err;
+    struct nv_err err = {0};
     int ok = 1;
 
     if (!m || nv_exposure_compute(m, 1, &x, &err)) {
@@ -676,7 +676,7 @@ NV_TEST(exposure_small_model_by_hand)
     const char *path = "tests/data/models/small.json";
     struct nv_model *m = NULL;
     struct nv_exposure x;
-    struct nv_err err;
+    struct nv_err err = {0};
 
     ASSERT_EQ(nv_load_model(&path, 1, &m, &err), NV_OK);
     ASSERT_EQ(nv_exposure_compute(m, 2, &x, &err), NV_OK);
@@ -714,7 +714,7 @@ static struct nv_model *tie_model(int swap)
         {"x", "y", "1"},  {"y", "z", "1"},  {"z", "t", "1"}, {"s", "o1", "1"},
         {"o1", "a", "3"}, {"s", "o2", "1"}, {"o2", "x", "3"}};
     struct nv_model *m = nv_model_new();
-    struct nv_err err;
+    struct nv_err err = {0};
     const char *f[] = {"id", "f", "src", "s", "dst", "t", NULL};
     uint32_t src;
     int ok = m && !nv_model_add_source(m, "tie", &src, &err);
@@ -748,7 +748,7 @@ NV_TEST(exposure_failover_ties_in_a_region)
     for (int swap = 0; swap < 2; swap++) {
         struct nv_model *m = tie_model(swap);
         struct nv_exposure x;
-        struct nv_err err;
+        struct nv_err err = {0};
         ASSERT(m != NULL);
         ASSERT_EQ(nv_exposure_compute(m, 1, &x, &err), NV_OK);
         ASSERT_EQ(level_of(m, &x, "f", "vendor:e1"), NV_LEVEL_FAILOVER);
@@ -777,7 +777,7 @@ NV_TEST(exposure_transit_defaults_and_paths)
     const char *bad[] = {"id", "g",    "src",      "c1", "dst",
                          "r1", "path", "c1;e1;r1", NULL};
     struct nv_model *m = nv_model_new();
-    struct nv_err err;
+    struct nv_err err = {0};
     uint32_t src;
 
     ASSERT(m != NULL);

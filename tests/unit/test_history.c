@@ -30,7 +30,7 @@ static uint64_t next(uint64_t *s)
 static struct nv_model *from_text(const char *text, size_t len)
 {
     struct nv_model *m = nv_model_new();
-    struct nv_err err;
+    struct nv_err err = {0};
 
     if (m && !nv_load_text(m, "t", text, len, &err) &&
         !nv_model_finish(m, &err))
@@ -160,7 +160,7 @@ NV_TEST(mdiff_agrees_with_a_counting_oracle)
         struct net a, b;
         struct nv_buf ta, tb;
         struct nv_mdiff d;
-        struct nv_err err;
+        struct nv_err err = {0};
         uint32_t assets[3], links[3];
 
         random_net(&s, &a);
@@ -208,7 +208,7 @@ NV_TEST(mdiff_names_fields_that_changed)
     struct nv_model *mb = from_text(b, sizeof b - 1);
     struct nv_mdiff d;
     struct nv_buf v;
-    struct nv_err err;
+    struct nv_err err = {0};
 
     ASSERT(ma && mb);
     ASSERT_EQ(nv_mdiff_compute(ma, mb, &d, &err), NV_OK);
@@ -239,7 +239,7 @@ static struct nv_policy *uk(void)
 {
     struct nv_policy *p = nv_policy_new();
     struct nv_file f;
-    struct nv_err err;
+    struct nv_err err = {0};
 
     if (!p || nv_file_read(&f, "policies/uk-2020.nvp", 1 << 20, &err)) {
         nv_policy_free(p);
@@ -256,7 +256,7 @@ static struct nv_policy *uk(void)
 static struct nv_model *example(const char *path)
 {
     struct nv_model *m = NULL;
-    struct nv_err err;
+    struct nv_err err = {0};
 
     return nv_load_model(&path, 1, &m, &err) ? NULL : m;
 }
@@ -267,7 +267,7 @@ static enum nv_rc fdiff(const struct nv_model *a, const struct nv_model *b,
                         const struct nv_policy *p, struct nv_fdiff *d,
                         struct nv_findings f[2])
 {
-    struct nv_err err;
+    struct nv_err err = {0};
     enum nv_rc rc = nv_findings_compute(a, p, "2026-12-01", 1, &f[0], &err);
 
     if (rc)
@@ -395,7 +395,7 @@ static char *posture_text(const struct nv_posture *ps, size_t *len)
     char *text = NULL;
     FILE *f = open_memstream(&text, len);
     struct nv_jsonw *w = f ? nv_jsonw_new(f, 0) : NULL;
-    struct nv_err err;
+    struct nv_err err = {0};
 
     if (w) {
         nv_posture_write(ps, w);
@@ -416,7 +416,7 @@ NV_TEST(posture_reads_back_what_it_wrote)
     struct nv_model *m = example("examples/national/model.json");
     struct nv_findings f;
     struct nv_posture ps, back;
-    struct nv_err err;
+    struct nv_err err = {0};
     size_t len = 0, len2 = 0;
 
     ASSERT(p && m);
@@ -481,7 +481,7 @@ NV_TEST(diffs_survive_every_allocation_failure)
         struct nv_mdiff md;
         struct nv_fdiff d;
         struct nv_findings f[2];
-        struct nv_err err;
+        struct nv_err err = {0};
         nv_alloc_fail_after(n);
         enum nv_rc rc = nv_mdiff_compute(a, b, &md, &err);
         if (!rc)
@@ -512,7 +512,7 @@ NV_TEST(save_text_survives_every_allocation_failure)
 
     ASSERT(m);
     for (long n = 0;; n++) {
-        struct nv_err err;
+        struct nv_err err = {0};
         nv_alloc_fail_after(n);
         enum nv_rc rc = nv_save_json_text(m, &text, &len, &err);
         int failed = nv_alloc_failed();

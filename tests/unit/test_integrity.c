@@ -91,7 +91,7 @@ static int has_issue(const struct nv_manifest *m, const char *path,
 NV_TEST(manifest_cleans_paths_and_records_issues)
 {
     struct nv_manifest m;
-    struct nv_err err;
+    struct nv_err err = {0};
     const struct {
         const char *path, *link;
         enum nv_ftype type;
@@ -170,7 +170,7 @@ NV_TEST(elf_big_endian_32)
                 f[sh + i * 40 + k * 4 + b] =
                     (unsigned char)(hdr[i][k] >> (24 - 8 * b));
     struct names l = {0};
-    struct nv_err err;
+    struct nv_err err = {0};
     ASSERT_EQ(nv_elf_sections(f, sizeof f, note_name, &l, &err), NV_OK);
     ASSERT_EQ(l.n, 3);
     ASSERT_STREQ(l.v[0], ".text");
@@ -195,7 +195,7 @@ NV_TEST(elf_big_endian_32)
 NV_TEST(elf_damaged_headers)
 {
     struct nv_file exe;
-    struct nv_err err;
+    struct nv_err err = {0};
     ASSERT_EQ(nv_file_read(&exe, "/proc/self/exe", (size_t)1 << 28, &err),
               NV_OK);
     unsigned char *copy = nv_malloc(exe.len);
@@ -240,7 +240,7 @@ static const char *deb(const char *name)
 static enum nv_rc read_image(const char *path, struct nv_manifest *m)
 {
     struct nv_image_limits l;
-    struct nv_err err;
+    struct nv_err err = {0};
     nv_image_limits_default(&l);
     nv_manifest_init(m);
     return nv_image_read(path, &l, m, &err);
@@ -267,7 +267,7 @@ static int same_entry(const struct nv_mfile *a, const struct nv_mfile *b)
 static char *statement_text(const struct nv_manifest *m, size_t *len)
 {
     char *text = NULL;
-    struct nv_err err;
+    struct nv_err err = {0};
     FILE *f = open_memstream(&text, len);
     if (!f)
         return NULL;
@@ -283,7 +283,7 @@ static char *statement_text(const struct nv_manifest *m, size_t *len)
 NV_TEST(statement_round_trip_on_a_real_package)
 {
     struct nv_manifest m, back;
-    struct nv_err err;
+    struct nv_err err = {0};
     ASSERT_EQ(read_image(deb("debs/libc6_2.36-9+deb12u7_amd64.deb"), &m),
               NV_OK);
     ASSERT_STREQ(m.format, "deb");
@@ -322,7 +322,7 @@ NV_TEST(diff_libc6_update)
 {
     struct nv_manifest a, b;
     struct nv_diff d;
-    struct nv_err err;
+    struct nv_err err = {0};
     ASSERT_EQ(read_image(deb("debs/libc6_2.36-9+deb12u7_amd64.deb"), &a),
               NV_OK);
     ASSERT_EQ(read_image(deb("debs/libc6_2.36-9+deb12u14_amd64.deb"), &b),
@@ -366,7 +366,7 @@ static enum nv_diff_class class_of(const char *differ)
     struct nv_manifest a, b;
     struct nv_mfile fa = entry("bin/x", NV_FT_FILE, NULL), fb = fa;
     struct nv_diff d;
-    struct nv_err err;
+    struct nv_err err = {0};
     sections(&fa.content, sa, names, 4, NULL);
     sections(&fb.content, sb, names, 4, differ);
     nv_manifest_init(&a);
@@ -450,7 +450,7 @@ NV_TEST(diff_sections_against_oracle)
         struct nv_manifest a, b;
         struct nv_mfile fa = entry("bin/x", NV_FT_FILE, NULL), fb = fa;
         struct nv_diff d;
-        struct nv_err err;
+        struct nv_err err = {0};
         random_sections(sa, na, &st);
         random_sections(sb, nb, &st);
         fa.content.sec = sa;
@@ -505,7 +505,7 @@ static size_t issues_oracle(const struct nv_manifest *want,
  * with NUL bytes) and kinds, so that many repeat across manifests. */
 static int random_issues(struct nv_manifest *m, size_t n, unsigned *seed)
 {
-    struct nv_err err;
+    struct nv_err err = {0};
 
     for (size_t i = 0; i < n; i++) {
         char path[16] = "p/\0";
@@ -533,7 +533,7 @@ NV_TEST(diff_issues_against_oracle)
         size_t na = sizes[seed % 5], nb = sizes[(seed / 5) % 5];
         struct nv_manifest a, b;
         struct nv_diff d;
-        struct nv_err err;
+        struct nv_err err = {0};
         nv_manifest_init(&a);
         nv_manifest_init(&b);
         ASSERT_EQ(random_issues(&a, na, &st), 0);
@@ -560,7 +560,7 @@ NV_TEST(diff_allocation_failures)
     struct nv_manifest a, b;
     struct nv_mfile fa = entry("bin/x", NV_FT_FILE, NULL), fb = fa;
     struct nv_diff d;
-    struct nv_err err;
+    struct nv_err err = {0};
     unsigned st = 7;
     enum nv_rc rc = NV_ENOMEM;
 
@@ -590,7 +590,7 @@ NV_TEST(diff_allocation_failures)
 NV_TEST(image_budget_stops_bombs)
 {
     struct nv_image_limits l;
-    struct nv_err err;
+    struct nv_err err = {0};
     nv_image_limits_default(&l);
     l.ratio_after = 1000;
     l.max_ratio = 100;
@@ -623,7 +623,7 @@ NV_TEST(integrity_allocation_failures)
     nv_manifest_release(&m);
     for (long n = 0;; n++) {
         struct nv_manifest r;
-        struct nv_err err;
+        struct nv_err err = {0};
         nv_manifest_init(&r);
         nv_alloc_fail_after(n);
         enum nv_rc a = read_image(path, &m);
@@ -648,7 +648,7 @@ NV_TEST(capabilities_round_trip_and_diff)
     struct nv_manifest a, b, back;
     struct nv_mfile plain = entry("usr/sbin/ping", NV_FT_FILE, NULL);
     struct nv_mfile capped = plain;
-    struct nv_err err;
+    struct nv_err err = {0};
     struct nv_diff d;
     capped.caps = raw;
     capped.caps_len = sizeof raw;

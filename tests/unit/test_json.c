@@ -19,7 +19,7 @@ NV_TEST(json_tree_keeps_offsets)
 {
     struct nv_arena a;
     struct nv_json *root;
-    struct nv_err err;
+    struct nv_err err = {0};
     const struct nv_json *v;
     const char *text = "{\"a\": [1, \"x\\\"y\"],\n \"b\": {\"c\": null}}";
 
@@ -44,7 +44,7 @@ NV_TEST(json_errors_have_line_and_column)
 {
     struct nv_arena a;
     struct nv_json *root;
-    struct nv_err err;
+    struct nv_err err = {0};
 
     nv_arena_init(&a);
     ASSERT_EQ(parse("{\"a\": 1,\n \"a\": 2}", &a, &root, &err), NV_EDUP);
@@ -62,7 +62,7 @@ NV_TEST(json_depth_is_bounded)
 {
     struct nv_arena a;
     struct nv_json *root;
-    struct nv_err err;
+    struct nv_err err = {0};
     char text[400];
 
     memset(text, '[', 200);
@@ -97,7 +97,7 @@ NV_TEST(json_stream_hands_out_elements)
     const char *text = "{\"v\": 1, \"xs\": [{\"a\": 1}, {\"a\": 2}, {}],"
                        " \"o\": {\"k\": 3}}";
     struct seen s = {0, 0, ""};
-    struct nv_err err;
+    struct nv_err err = {0};
 
     nv_err_clear(&err);
     ASSERT_EQ(nv_json_stream(text, strlen(text), "t", on_item, &s, &err),
@@ -115,7 +115,7 @@ NV_TEST(json_allocation_failures_are_clean)
     for (long n = 0;; n++) {
         struct nv_arena a;
         struct nv_json *root;
-        struct nv_err err;
+        struct nv_err err = {0};
         enum nv_rc rc;
 
         nv_arena_init(&a);
@@ -136,7 +136,7 @@ NV_TEST(json_writer_round_trips)
     size_t len = 0;
     FILE *f = open_memstream(&out, &len);
     struct nv_jsonw *w = nv_jsonw_new(f, 0);
-    struct nv_err err;
+    struct nv_err err = {0};
 
     nv_jsonw_obj(w);
     nv_jsonw_key(w, "s");
@@ -157,7 +157,7 @@ NV_TEST(json_skips_a_byte_order_mark)
 {
     struct nv_arena a;
     struct nv_json *root;
-    struct nv_err err;
+    struct nv_err err = {0};
     unsigned long col;
 
     nv_arena_init(&a);

@@ -28,7 +28,7 @@ static uint32_t rnd(struct rng *r, uint32_t n)
 
 static int add(struct nv_model *m, enum nv_table t, const char **pairs)
 {
-    struct nv_err err;
+    struct nv_err err = {0};
     return nv_load_pairs(m, t, 0, 0, pairs, &err) == NV_OK;
 }
 
@@ -58,7 +58,7 @@ static struct nv_model *random_model(uint64_t seed)
     struct nv_model *m = nv_model_new();
     uint32_t nent = 1 + rnd(&r, 8), nv = 2 + rnd(&r, 15);
     uint32_t ne = rnd(&r, 2 * nv + 4), nf = 1 + rnd(&r, 8), src;
-    struct nv_err err;
+    struct nv_err err = {0};
     int ok = m && !nv_model_add_source(m, "random", &src, &err) &&
              add_entities(m, &r, nent);
 
@@ -185,7 +185,7 @@ static int check_chokes(struct nv_t *T, uint64_t seed, const struct nv_model *m,
                         const struct nv_exposure *x)
 {
     struct nv_chokes c;
-    struct nv_err err;
+    struct nv_err err = {0};
     int ok = !nv_choke_compute(m, x, &c, &err);
 
     for (uint32_t f = 0; ok && f < x->nflows; f++) {
@@ -215,7 +215,7 @@ static int check_seed(struct nv_t *T, uint64_t seed)
     struct nv_model *m = random_model(seed);
     struct nv_exposure x = {0};
     struct nv_margin mg[8];
-    struct nv_err err;
+    struct nv_err err = {0};
     int ok;
 
     nv_err_clear(&err);

@@ -32,7 +32,7 @@ static void mth(const unsigned char *leaves, uint64_t n, unsigned char *out)
 /* Leaf hashes of the entries "0", "1", ... */
 static int make_leaves(unsigned char *leaves, int n)
 {
-    struct nv_err err;
+    struct nv_err err = {0};
 
     for (int i = 0; i < n; i++) {
         char e[8];
@@ -56,7 +56,7 @@ static void make_roots(const unsigned char *leaves)
 NV_TEST(merkle_leaf_and_node_prefixes)
 {
     unsigned char a[H], b[H], in[1 + 2 * H];
-    struct nv_err err;
+    struct nv_err err = {0};
 
     ASSERT_EQ(nv_merkle_leaf("x", 1, a, &err), NV_OK);
     nv_sha256("\0x", 2, b);
@@ -118,7 +118,7 @@ static int inclusion_holds(const unsigned char *leaves, uint64_t index,
 {
     unsigned char path[NV_MERKLE_MAX_PATH * H], root[H];
     size_t npath;
-    struct nv_err err;
+    struct nv_err err = {0};
     const unsigned char *leaf = leaves + index * H;
 
     memcpy(root, roots[size], H);
@@ -153,7 +153,7 @@ static int inclusion_holds(const unsigned char *leaves, uint64_t index,
 NV_TEST(merkle_inclusion_every_index_and_size)
 {
     unsigned char leaves[(MAXN + 1) * H];
-    struct nv_err err;
+    struct nv_err err = {0};
     size_t npath;
 
     ASSERT(make_leaves(leaves, MAXN + 1));
@@ -174,7 +174,7 @@ static int consistency_holds(const unsigned char *leaves, uint64_t m,
 {
     unsigned char path[NV_MERKLE_MAX_PATH * H], r1[H], r2[H];
     size_t npath;
-    struct nv_err err;
+    struct nv_err err = {0};
 
     memcpy(r1, roots[m], H);
     memcpy(r2, roots[n], H);
@@ -207,7 +207,7 @@ static int consistency_holds(const unsigned char *leaves, uint64_t m,
 NV_TEST(merkle_consistency_every_pair)
 {
     unsigned char leaves[MAXN * H], path[NV_MERKLE_MAX_PATH * H];
-    struct nv_err err;
+    struct nv_err err = {0};
     size_t npath;
 
     ASSERT(make_leaves(leaves, MAXN));
@@ -235,7 +235,7 @@ NV_TEST(merkle_rfc_example_sizes)
         size_t want;
     } cases[] = {{1, 0, 3}, {1, 6, 2}, {0, 3, 4}, {0, 4, 1}, {0, 6, 3}};
     unsigned char leaves[7 * H], path[NV_MERKLE_MAX_PATH * H];
-    struct nv_err err;
+    struct nv_err err = {0};
 
     ASSERT(make_leaves(leaves, 7));
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {

@@ -41,7 +41,7 @@ static const char *entity_of(const struct nv_model *m, const char *id)
 
 NV_TEST(model_small_resolves_vendors_and_parents)
 {
-    struct nv_err err;
+    struct nv_err err = {0};
     struct nv_model *m = load1("tests/data/models/small.json", &err);
     uint32_t hisilicon;
 
@@ -67,7 +67,7 @@ NV_TEST(model_small_resolves_vendors_and_parents)
 
 NV_TEST(model_graph_is_compressed_both_ways)
 {
-    struct nv_err err;
+    struct nv_err err = {0};
     struct nv_model *m = load1("tests/data/models/small.json", &err);
     const struct nv_graph *g;
     uint32_t core;
@@ -109,7 +109,7 @@ NV_TEST(model_loads_every_topology_zoo_network)
     ASSERT(idx != NULL);
     ASSERT(fgets(line, sizeof line, idx) != NULL);
     while (fgets(line, sizeof line, idx)) {
-        struct nv_err err;
+        struct nv_err err = {0};
         struct nv_model *m;
         struct nv_inventory inv;
         ASSERT(sscanf(line, "%127s %u %u %u %u %u", name, &nodes, &edges,
@@ -141,7 +141,7 @@ NV_TEST(model_loads_every_sndlib_network)
     ASSERT(d != NULL);
     while ((e = readdir(d)) != NULL) {
         char path[512];
-        struct nv_err err;
+        struct nv_err err = {0};
         struct nv_model *m;
         if (!strstr(e->d_name, ".json"))
             continue;
@@ -162,7 +162,7 @@ NV_TEST(model_loads_every_sndlib_network)
 
 NV_TEST(model_reads_cyclonedx_devices_and_firmware)
 {
-    struct nv_err err;
+    struct nv_err err = {0};
     struct nv_model *m = load1("tests/data/cdx/router.cdx.json", &err);
     const struct nv_asset *a;
 
@@ -188,7 +188,7 @@ static char *as_json(const struct nv_model *m)
     char *text = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&text, &len);
-    struct nv_err err;
+    struct nv_err err = {0};
     enum nv_rc rc = nv_save_json(m, f, &err);
 
     fclose(f);
@@ -203,7 +203,7 @@ static struct nv_model *synth_small(uint64_t seed)
 {
     struct nv_synth_opts o;
     struct nv_model *m = NULL;
-    struct nv_err err;
+    struct nv_err err = {0};
 
     nv_synth_defaults(&o);
     o.ran_sites = 60;
@@ -218,7 +218,7 @@ NV_TEST(synth_is_deterministic_and_complete)
     struct nv_model *c = synth_small(8);
     char *ja = as_json(a), *jb = as_json(b), *jc = as_json(c);
     struct nv_inventory inv;
-    struct nv_err err;
+    struct nv_err err = {0};
 
     ASSERT(ja && jb && jc);
     ASSERT_STREQ(ja, jb);
@@ -245,7 +245,7 @@ NV_TEST(save_round_trips_json_and_csv)
     struct nv_model *m = synth_small(3), *back;
     const char *dir = nv_t_tmpdir();
     char path[128], *first = as_json(m), *again;
-    struct nv_err err;
+    struct nv_err err = {0};
     FILE *f;
 
     ASSERT(first != NULL && dir != NULL);
@@ -277,7 +277,7 @@ static void sweep(struct nv_t *T, const char *path)
 {
     for (long n = 0;; n++) {
         struct nv_model *m = NULL;
-        struct nv_err err;
+        struct nv_err err = {0};
         enum nv_rc rc;
 
         nv_err_clear(&err);
@@ -298,7 +298,7 @@ static void sweep(struct nv_t *T, const char *path)
 NV_TEST(load_survives_every_allocation_failure)
 {
     const char *dir = nv_t_tmpdir();
-    struct nv_err err;
+    struct nv_err err = {0};
     struct nv_model *m = load1("tests/data/models/small.json", &err);
 
     sweep(T, "tests/data/models/small.json");
@@ -319,7 +319,7 @@ NV_TEST(csv_split_load_matches_json)
     struct nv_model *m = NULL, *back;
     const char *dir = nv_t_tmpdir();
     char path[128], *first, *again;
-    struct nv_err err;
+    struct nv_err err = {0};
     struct stat st;
 
     nv_synth_defaults(&o);
@@ -348,7 +348,7 @@ NV_TEST(csv_split_load_reports_second_half_error)
     const char *dir = nv_t_tmpdir();
     char path[128];
     struct nv_model *m;
-    struct nv_err err;
+    struct nv_err err = {0};
     FILE *f;
     int rows = 60000;
 
@@ -388,7 +388,7 @@ NV_TEST(model_resolves_references_forward_and_back)
     static const char more[] = "{\"netvet\": 1, \"links\": "
                                "[{\"a\": \"z\", \"b\": \"y\"}]}";
     struct nv_model *m = nv_model_new();
-    struct nv_err err;
+    struct nv_err err = {0};
 
     ASSERT(m != NULL);
     ASSERT_EQ(nv_load_text(m, "a.json", text, sizeof text - 1, &err), NV_OK);
@@ -410,7 +410,7 @@ NV_TEST(csv_split_load_closes_the_gap_between_halves)
     const char *dir = nv_t_tmpdir();
     char path[128];
     struct nv_model *m;
-    struct nv_err err;
+    struct nv_err err = {0};
     FILE *f;
     int rows = 120000;
 
@@ -484,7 +484,7 @@ NV_TEST(model_resolution_is_noted)
 {
     const char *path = "tests/data/models/resolve.json";
     struct nv_model *m = NULL;
-    struct nv_err err;
+    struct nv_err err = {0};
     const struct nv_vendor_res *r;
 
     ASSERT_EQ(nv_load_model(&path, 1, &m, &err), NV_OK);

@@ -76,7 +76,7 @@ static int has_link(const struct nv_model *m, const char *a, const char *b)
 NV_TEST(netbox_fixture_operator)
 {
     struct nv_netbox_stats st;
-    struct nv_err err;
+    struct nv_err err = {0};
     struct nv_model *m;
     const struct nv_asset *a;
 
@@ -109,7 +109,7 @@ NV_TEST(netbox_fixture_operator)
 NV_TEST(netbox_survives_every_allocation_failure)
 {
     for (long n = 0;; n++) {
-        struct nv_err err;
+        struct nv_err err = {0};
         struct nv_model *m;
         nv_err_clear(&err);
         nv_alloc_fail_after(n);
@@ -128,7 +128,7 @@ NV_TEST(netbox_survives_every_allocation_failure)
 
 static int auth(const char *token, char *out)
 {
-    struct nv_err err;
+    struct nv_err err = {0};
     return nv_netbox_auth(token, strlen(token), out, 128, &err);
 }
 
@@ -161,7 +161,7 @@ static enum nv_rc parse_map(const char *text, struct nv_err *err)
 
 NV_TEST(netbox_map_file)
 {
-    struct nv_err err;
+    struct nv_err err = {0};
 
     nv_err_clear(&err);
     ASSERT_EQ(parse_map("# roles\nlayer dist edge\n\nstatus active "
@@ -217,7 +217,7 @@ NV_TEST(netbox_trunk_positions)
     struct nv_netbox_map *map = nv_netbox_map_new();
     struct nv_model *m = nv_model_new();
     struct nv_netbox_stats st;
-    struct nv_err err;
+    struct nv_err err = {0};
     const char *next;
 
     nv_err_clear(&err);
@@ -239,7 +239,7 @@ NV_TEST(netbox_trunk_positions)
 NV_TEST(netbox_bad_pages)
 {
     struct nv_netbox *nb = nv_netbox_new();
-    struct nv_err err;
+    struct nv_err err = {0};
     const char *next;
     const char *bad[] = {
         "[]",

@@ -30,7 +30,7 @@ static uint32_t rnd(struct rng *r, uint32_t n)
 
 static int add(struct nv_model *m, enum nv_table t, const char **pairs)
 {
-    struct nv_err err;
+    struct nv_err err = {0};
     return nv_load_pairs(m, t, 0, 0, pairs, &err) == NV_OK;
 }
 
@@ -126,7 +126,7 @@ static struct nv_model *random_model(uint64_t seed)
     struct rng r = {seed * 0x9E3779B97F4A7C15u + 3};
     struct nv_model *m = nv_model_new();
     uint32_t n = 3 + rnd(&r, 6), src;
-    struct nv_err err;
+    struct nv_err err = {0};
 
     if (!m || nv_model_add_source(m, "random", &src, &err) || !entities(m) ||
         !sites(m, &r) || !assets(m, &r, n) || !links_flows(m, &r, n) ||
@@ -153,7 +153,7 @@ static int meets_by(const struct nv_model *m, const struct nv_policy *p,
     struct nv_model *m2 = NULL;
     struct nv_exposure x = {0};
     struct nv_violation *v = NULL;
-    struct nv_err err;
+    struct nv_err err = {0};
     uint32_t nv = 0, g;
     int ok;
 
@@ -224,7 +224,7 @@ static struct nv_policy *pack(const char *text)
 {
     struct nv_policy *p = nv_policy_new();
     struct nv_file f = {0};
-    struct nv_err err;
+    struct nv_err err = {0};
     int ok =
         p && (text || !nv_file_read(&f, "policies/uk-2020.nvp", 1 << 20, &err));
 
@@ -275,7 +275,7 @@ static int check_seed(struct nv_t *T, const struct nv_policy *p, uint64_t seed,
     struct nv_model *m = random_model(seed);
     struct nv_exposure x = {0};
     struct nv_plan pl;
-    struct nv_err err;
+    struct nv_err err = {0};
     int ok = m && !nv_exposure_compute(m, 1, &x, &err) &&
              !nv_plan_make(m, &x, p, &o, &pl, &err);
 

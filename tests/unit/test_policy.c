@@ -37,7 +37,7 @@ static int violations(struct nv_t *T, const struct nv_policy *p,
     struct nv_model *m = NULL;
     struct nv_exposure x;
     struct nv_violation *v = NULL;
-    struct nv_err err;
+    struct nv_err err = {0};
     uint32_t n = 0;
 
     if (nv_load_model(&path, 1, &m, &err) ||
@@ -68,7 +68,7 @@ NV_TEST(policy_every_pack_rule_broken_and_kept)
     while ((de = readdir(d)) != NULL) {
         char path[512];
         uint32_t bad[64], good[64];
-        struct nv_err err;
+        struct nv_err err = {0};
         struct nv_policy *p;
         if (!strstr(de->d_name, ".nvp"))
             continue;
@@ -137,7 +137,7 @@ NV_TEST(policy_errors_say_where_and_what)
 
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct nv_policy *p = nv_policy_new();
-        struct nv_err err;
+        struct nv_err err = {0};
         ASSERT(p != NULL);
         ASSERT_EQ(parse_text(p, cases[i].text, &err), NV_EPARSE);
         if (err.line != cases[i].line || err.col != cases[i].col ||
@@ -153,7 +153,7 @@ NV_TEST(policy_depth_is_bounded)
 {
     char text[512] = "rule A error \"m\" deny assets where ";
     struct nv_policy *p = nv_policy_new();
-    struct nv_err err;
+    struct nv_err err = {0};
 
     memset(text + strlen(text), '(', 40); /* text is zeroed beyond */
     ASSERT_EQ(parse_text(p, text, &err), NV_EPARSE);
@@ -164,7 +164,7 @@ NV_TEST(policy_depth_is_bounded)
 /* A dated rule is not in force before its date. */
 NV_TEST(policy_dated_rule_waits_for_its_date)
 {
-    struct nv_err err;
+    struct nv_err err = {0};
     struct nv_policy *p = load_pack("policies/uk-2020.nvp", &err);
     uint32_t before[64], after[64], dated = NV_NONE;
 
@@ -188,7 +188,7 @@ NV_TEST(policy_dated_rule_waits_for_its_date)
 NV_TEST(policy_release_thresholds)
 {
     struct nv_policy *p = nv_policy_new();
-    struct nv_err err;
+    struct nv_err err = {0};
 
     ASSERT_EQ(parse_text(p,
                          "release secret tolerate none encrypted may\n"
@@ -205,7 +205,7 @@ NV_TEST(policy_release_thresholds)
 NV_TEST(policy_parse_survives_every_allocation_failure)
 {
     struct nv_file f;
-    struct nv_err err;
+    struct nv_err err = {0};
 
     ASSERT_EQ(nv_file_read(&f, "policies/eu-5g-toolbox.nvp", 1 << 20, &err),
               NV_OK);
@@ -253,7 +253,7 @@ static int violated(const struct nv_model *m, const struct nv_violation *v,
 NV_TEST(policy_within_either_side_of_the_limit)
 {
     const char *path = "tests/data/policy/sites.json";
-    struct nv_err err;
+    struct nv_err err = {0};
     struct nv_policy *p =
         policy_of("rule W error \"w\"\n"
                   "  deny assets where within(tag = military, 1 km)\n",
@@ -282,7 +282,7 @@ NV_TEST(policy_within_either_side_of_the_limit)
 NV_TEST(policy_within_distance_in_metres)
 {
     const char *path = "tests/data/policy/sites.json";
-    struct nv_err err;
+    struct nv_err err = {0};
     struct nv_policy *p =
         policy_of("rule W error \"w\"\n  deny assets where layer = ran and "
                   "within(tag = military, 301 m)\n",
@@ -310,7 +310,7 @@ NV_TEST(policy_within_distance_in_metres)
 NV_TEST(policy_bind_resolves_and_warns)
 {
     const char *path = "tests/data/policy/violates.json";
-    struct nv_err err;
+    struct nv_err err = {0};
     struct nv_policy *caps = load_pack("tests/data/policy/capitals.nvp", &err);
     struct nv_policy *typos = load_pack("tests/data/policy/typos.nvp", &err);
     struct nv_policy_warning *w = NULL;
@@ -339,7 +339,7 @@ NV_TEST(policy_bind_resolves_and_warns)
 NV_TEST(policy_bind_survives_every_allocation_failure)
 {
     const char *path = "tests/data/policy/violates.json";
-    struct nv_err err;
+    struct nv_err err = {0};
     struct nv_model *m = NULL;
 
     ASSERT_EQ(nv_load_model(&path, 1, &m, &err), NV_OK);

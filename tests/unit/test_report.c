@@ -20,7 +20,7 @@ struct fixture {
 
 static int setup(struct fixture *f, const char *path, const char *group)
 {
-    struct nv_err err;
+    struct nv_err err = {0};
 
     memset(f, 0, sizeof *f);
     if (nv_load_model(&path, 1, &f->m, &err) ||
@@ -53,7 +53,7 @@ static size_t count(const char *s, const char *what)
 NV_TEST(report_marks_each_placed_site_once_and_escapes)
 {
     struct fixture f;
-    struct nv_err err;
+    struct nv_err err = {0};
     char *html = NULL;
     size_t len = 0, placed = 0;
     FILE *out = open_memstream(&html, &len);
@@ -78,7 +78,7 @@ NV_TEST(report_marks_each_placed_site_once_and_escapes)
 NV_TEST(report_survives_every_allocation_failure)
 {
     struct fixture f;
-    struct nv_err err;
+    struct nv_err err = {0};
 
     ASSERT(setup(&f, "tests/data/models/small.json", "vendor:huawei"));
     for (long n = 0;; n++) {
@@ -100,7 +100,7 @@ NV_TEST(report_survives_every_allocation_failure)
 NV_TEST(report_write_error_is_eio)
 {
     struct fixture f;
-    struct nv_err err;
+    struct nv_err err = {0};
     FILE *out = fopen("/dev/full", "w");
 
     ASSERT(out);

@@ -101,7 +101,7 @@ static uint32_t count_list(const struct nv_lists *l, const char *list)
 NV_TEST(lists_load_every_real_file)
 {
     struct nv_lists l;
-    struct nv_err err;
+    struct nv_err err = {0};
 
     nv_err_clear(&err);
     nv_lists_init(&l);
@@ -158,7 +158,7 @@ NV_TEST(lists_csl_traps)
         "5,Specially Designated Nationals (SDN) - Treasury Department,"
         "Individual,\"DOE, John\",,,\n";
     struct nv_lists l;
-    struct nv_err err;
+    struct nv_err err = {0};
     const struct nv_party *p;
 
     nv_lists_init(&l);
@@ -185,7 +185,7 @@ NV_TEST(lists_csl_traps)
 NV_TEST(lists_errors_have_positions)
 {
     struct nv_lists l;
-    struct nv_err err;
+    struct nv_err err = {0};
 
     nv_lists_init(&l);
     ASSERT_EQ(load_text(&l, "id,name,designation\nx,Acme,dangerous\n", &err),
@@ -206,7 +206,7 @@ NV_TEST(lists_survive_every_allocation_failure)
     for (long n = 0;; n++) {
         struct nv_lists l;
         struct nv_matcher *mt = NULL;
-        struct nv_err err;
+        struct nv_err err = {0};
         enum nv_rc rc;
 
         nv_lists_init(&l);
@@ -250,7 +250,7 @@ NV_TEST(match_real_lists_bands)
     char csl[512], dod[512];
     const char *paths[2] = {csl, dod};
     struct nv_screen s;
-    struct nv_err err;
+    struct nv_err err = {0};
 
     snprintf(csl, sizeof csl, "%s",
              nv_t_data_path("lists/us-csl-2022/consolidated.csv"));
@@ -343,7 +343,7 @@ static void screen_kinds(struct nv_t *T, const struct kind_case *c, size_t n)
 {
     struct nv_lists l;
     struct nv_matcher *mt = NULL;
-    struct nv_err err;
+    struct nv_err err = {0};
     const char *ids[] = {
         "mikron",    "baikal", "ptech",  "sozvezdie", "skylinks", "mecatech",
         "hik",       "paec",   "gulf",   "neda",      "crescent", "abris",
@@ -539,7 +539,7 @@ NV_TEST(kind_brand_and_generic_words_and_dotted_forms_apart)
         "Entity,\"GRUPO SEGTAC, S.A. DE C.V.\",\"Mexico City, MX\",,\n";
     struct nv_lists l;
     struct nv_matcher *mt = NULL;
-    struct nv_err err;
+    struct nv_err err = {0};
     struct nv_match_hit h;
     uint32_t got;
 
@@ -611,7 +611,7 @@ NV_TEST(lists_trim_line_breaks_of_names)
     static const char text[] = "id,name\ngfs,\"Government Flying Service "
                                "\n\n\"\n";
     struct nv_lists l;
-    struct nv_err err;
+    struct nv_err err = {0};
 
     nv_lists_init(&l);
     ASSERT_EQ(load_text(&l, text, &err), NV_OK);
@@ -632,7 +632,7 @@ NV_TEST(lists_acronyms_beyond_initials)
         "Company\n"
         "d,Huawei Device (Dongguan)\n";
     struct nv_lists l;
-    struct nv_err err;
+    struct nv_err err = {0};
 
     nv_lists_init(&l);
     ASSERT_EQ(load_text(&l, text, &err), NV_OK);
@@ -680,7 +680,7 @@ static uint32_t party_named(const struct nv_lists *l, const char *name)
 NV_TEST(ftm_reads_entities_names_and_ownership)
 {
     struct nv_lists l;
-    struct nv_err err;
+    struct nv_err err = {0};
     uint32_t hw, hs;
 
     nv_lists_init(&l);
@@ -706,7 +706,7 @@ NV_TEST(ftm_reads_entities_names_and_ownership)
 NV_TEST(ftm_errors_have_positions)
 {
     struct nv_lists l;
-    struct nv_err err;
+    struct nv_err err = {0};
 
     nv_lists_init(&l);
     ASSERT_EQ(load_text(&l,
@@ -730,7 +730,7 @@ NV_TEST(ftm_survives_every_allocation_failure)
     for (long n = 0;; n++) {
         struct nv_lists l;
         struct nv_matcher *mt = NULL;
-        struct nv_err err;
+        struct nv_err err = {0};
         enum nv_rc rc;
 
         nv_lists_init(&l);
@@ -753,7 +753,7 @@ NV_TEST(ftm_survives_every_allocation_failure)
 NV_TEST(alias_tables_name_listed_parties)
 {
     struct nv_lists l;
-    struct nv_err err;
+    struct nv_err err = {0};
     uint32_t p;
 
     nv_lists_init(&l);
@@ -787,7 +787,7 @@ NV_TEST(groups_join_listings_of_one_company)
         "c,\"Huawei Technologies Co., Ltd., Chengdu\",,CN,,\n";
     struct nv_lists l;
     struct nv_matcher *mt = NULL;
-    struct nv_err err;
+    struct nv_err err = {0};
     struct nv_match_hit h[4];
     uint32_t n, members = 1;
 

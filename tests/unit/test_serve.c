@@ -18,7 +18,7 @@
 NV_TEST(serve_query_decodes)
 {
     struct nv_query q;
-    struct nv_err err;
+    struct nv_err err = {0};
     const char *t = "message=hello+world%21&group=vendor%3Ahuawei&empty=&flag";
 
     ASSERT_EQ(nv_query_parse(&q, t, strlen(t), &err), NV_OK);
@@ -39,7 +39,7 @@ NV_TEST(serve_query_refuses_hostile_input)
     };
     char many[400] = "";
     struct nv_query q;
-    struct nv_err err;
+    struct nv_err err = {0};
 
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         ASSERT_EQ(nv_query_parse(&q, bad[i], strlen(bad[i]), &err), NV_EPARSE);
@@ -58,7 +58,7 @@ NV_TEST(serve_query_refuses_hostile_input)
 NV_TEST(serve_session_body)
 {
     char key[80];
-    struct nv_err err;
+    struct nv_err err = {0};
     const char *good = "{\"key\": \"nvk_abc\"}";
     static const char *const bad[] = {"{\"key\": ", "[\"x\"]", "{\"key\": 3}",
                                       "{}", "{\"key\": \"a\\u0000b\"}"};
@@ -78,7 +78,7 @@ NV_TEST(serve_session_body)
 NV_TEST(serve_names_from_text_and_json)
 {
     struct nv_buf b;
-    struct nv_err err;
+    struct nv_err err = {0};
     const char *text = "Huawei\r\n\n ZTE Corp \nlast";
     const char *json = "[\"Huawei\", \"ZTE\"]";
 
@@ -109,7 +109,7 @@ NV_TEST(serve_parsers_survive_every_allocation_failure)
         for (long n = 0;; n++) {
             struct nv_query q;
             struct nv_buf b;
-            struct nv_err err;
+            struct nv_err err = {0};
             char key[64];
             enum nv_rc rc;
             nv_buf_init(&b, 1 << 20);
@@ -153,7 +153,7 @@ NV_TEST(serve_keys_and_permissions)
     char key[NV_SERVE_KEY_SIZE], hash[NV_SHA256_HEX], again[NV_SHA256_HEX];
     char text[64];
     unsigned perms = 0;
-    struct nv_err err;
+    struct nv_err err = {0};
 
     ASSERT_EQ(nv_serve_key_new(key, hash, &err), NV_OK);
     ASSERT_EQ(strlen(key), 68);
@@ -175,7 +175,7 @@ NV_TEST(serve_runs_a_child_with_its_limits)
     const char *slow[] = {"sh", "-c", "exec sleep 30", NULL};
     struct nv_run r = {"/bin/sh", echo, NULL, "in", 2, 30, 1 << 20};
     struct nv_run_result res = {0};
-    struct nv_err err;
+    struct nv_err err = {0};
 
     ASSERT_EQ(nv_run(&r, &res, &err), NV_OK);
     ASSERT_EQ(res.status, 2);
@@ -203,7 +203,7 @@ NV_TEST(serve_keys_and_audit_in_the_store)
     struct nv_audits rows;
     struct nv_audit a = {
         0, "alice", "2026-01-01T00:00:00Z", "upload", "abcd", "why", "00", -1};
-    struct nv_err err;
+    struct nv_err err = {0};
     unsigned perms = 0;
     int64_t seq = 0;
     int gone = 1;

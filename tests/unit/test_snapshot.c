@@ -19,7 +19,7 @@
 static struct nv_model *load_paths(const char *const *paths, size_t n)
 {
     struct nv_model *m = NULL;
-    struct nv_err err;
+    struct nv_err err = {0};
 
     nv_err_clear(&err);
     return nv_load_model(paths, n, &m, &err) ? NULL : m;
@@ -28,7 +28,7 @@ static struct nv_model *load_paths(const char *const *paths, size_t n)
 /* The native JSON of m, which names every field and record. */
 static char *json_of(const struct nv_model *m)
 {
-    struct nv_err err;
+    struct nv_err err = {0};
     char *text = NULL;
     size_t len;
 
@@ -41,7 +41,7 @@ static void round_trip(struct nv_t *T, struct nv_model *m)
 {
     char path[4200];
     struct nv_model *back = NULL;
-    struct nv_err err;
+    struct nv_err err = {0};
     char *a, *b;
 
     ASSERT(m != NULL);
@@ -79,7 +79,7 @@ NV_TEST(snapshot_round_trips_every_field)
         "tests/data/overlay/sites.csv", "tests/data/overlay/assets.csv"};
     struct nv_synth_opts o;
     struct nv_model *m = NULL;
-    struct nv_err err;
+    struct nv_err err = {0};
 
     round_trip(T, load_paths(&national, 1));
     round_trip(T, load_paths(&small, 1));
@@ -106,7 +106,7 @@ static int make_image(struct image *im)
     char out[4200];
     struct nv_model *m = load_paths(&path, 1);
     struct nv_file f;
-    struct nv_err err;
+    struct nv_err err = {0};
     int ok;
 
     snprintf(out, sizeof out, "%s/e.nvs", nv_t_tmpdir());
@@ -138,7 +138,7 @@ static void seal(struct image *im)
 static void refused(struct nv_t *T, struct image *im, const char *want)
 {
     struct nv_model *m = NULL;
-    struct nv_err err;
+    struct nv_err err = {0};
     enum nv_rc rc = nv_snapshot_load_mem("x.nvs", im->data, im->n, &m, &err);
 
     nv_model_free(m);
@@ -242,7 +242,7 @@ NV_TEST(snapshot_is_not_merged)
     char path[4200];
     const char *paths[2] = {"tests/data/models/small.json", path};
     struct nv_model *m = NULL;
-    struct nv_err err;
+    struct nv_err err = {0};
     FILE *f;
 
     ASSERT(make_image(&im));
@@ -264,7 +264,7 @@ NV_TEST(snapshot_survives_every_allocation_failure)
     const char *path = "tests/data/models/small.json";
     struct nv_model *m = load_paths(&path, 1);
     char out[4200];
-    struct nv_err err;
+    struct nv_err err = {0};
     enum nv_rc rc = NV_ENOMEM;
 
     ASSERT(m != NULL);

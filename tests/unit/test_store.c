@@ -44,7 +44,7 @@ static enum nv_rc add(struct nv_store *s, unsigned n, char *id, int *added)
         "a change", "2026-01-01T00:00:00Z",        {0, 0, 1, 0, 0, 0}};
     char buf[NV_SHA256_HEX];
     int a;
-    struct nv_err err;
+    struct nv_err err = {0};
 
     return nv_store_add(s, &sn, id ? id : buf, added ? added : &a, &err);
 }
@@ -53,7 +53,7 @@ static uint32_t count(const char *path)
 {
     struct nv_store *s = NULL;
     struct nv_snapshots l;
-    struct nv_err err;
+    struct nv_err err = {0};
     uint32_t n;
 
     if (nv_store_open(path, &s, &err) || nv_store_list(s, &l, &err)) {
@@ -72,7 +72,7 @@ NV_TEST(store_adds_names_and_reads_back)
     struct nv_store *s = NULL;
     struct nv_snapshot info;
     struct nv_arena a;
-    struct nv_err err;
+    struct nv_err err = {0};
     char id1[NV_SHA256_HEX], id2[NV_SHA256_HEX], got[NV_SHA256_HEX];
     char text[200], *back = NULL, prefix[8];
     size_t len = 0;
@@ -131,7 +131,7 @@ NV_TEST(store_adds_a_model_as_its_canonical_text)
     const char *path = tmp_path("m.db"), *file = "examples/national/model.json";
     struct nv_store *s = NULL;
     struct nv_model *m = NULL;
-    struct nv_err err;
+    struct nv_err err = {0};
     char id1[NV_SHA256_HEX], id2[NV_SHA256_HEX], *text = NULL, *back = NULL;
     size_t len = 0, blen = 0;
     int added = 0;
@@ -171,7 +171,7 @@ NV_TEST(store_reads_text_and_compressed_snapshots)
 {
     const char *path = tmp_path("mixed.db");
     struct nv_store *s = NULL;
-    struct nv_err err;
+    struct nv_err err = {0};
     char id[4][NV_SHA256_HEX], text[200], *back = NULL;
     size_t len = 0;
 
@@ -198,7 +198,7 @@ NV_TEST(store_refuses_an_ambiguous_prefix)
     const char *path = tmp_path("amb.db");
     static unsigned first[65536];
     struct nv_store *s = NULL;
-    struct nv_err err;
+    struct nv_err err = {0};
     char id[NV_SHA256_HEX], prefix[5];
     unsigned n;
 
@@ -274,7 +274,7 @@ NV_TEST(store_detects_an_altered_snapshot)
 {
     const char *path = tmp_path("alt.db");
     struct nv_store *s = NULL;
-    struct nv_err err;
+    struct nv_err err = {0};
     char id[NV_SHA256_HEX], *text = NULL;
     size_t len;
 
@@ -293,7 +293,7 @@ NV_TEST(store_refuses_foreign_newer_and_damaged_files)
 {
     const char *path = tmp_path("f.db");
     struct nv_store *s = NULL;
-    struct nv_err err;
+    struct nv_err err = {0};
     FILE *f;
 
     ASSERT_EQ(nv_store_open(tmp_path("none.db"), &s, &err), NV_ENOENT);
@@ -333,7 +333,7 @@ NV_TEST(store_migrates_an_older_schema_with_a_backup)
     const char *path = tmp_path("old.db");
     char backup[4200], *text = NULL, id[NV_SHA256_HEX];
     struct nv_store *s = NULL;
-    struct nv_err err;
+    struct nv_err err = {0};
     size_t len;
 
     ASSERT_EQ(nv_store_create_version(path, 1, &err), NV_OK);
@@ -367,7 +367,7 @@ static pid_t adder(const char *path, unsigned first, unsigned n)
 
     if (pid == 0) {
         struct nv_store *s = NULL;
-        struct nv_err err;
+        struct nv_err err = {0};
         int bad = nv_store_open(path, &s, &err) != NV_OK;
         for (unsigned i = 0; i < n && !bad; i++)
             bad = add(s, first + i, NULL, NULL) != NV_OK;
@@ -380,7 +380,7 @@ static pid_t adder(const char *path, unsigned first, unsigned n)
 NV_TEST(store_two_writers_lose_nothing)
 {
     const char *path = tmp_path("two.db");
-    struct nv_err err;
+    struct nv_err err = {0};
     pid_t p[2];
     int status;
 
@@ -405,7 +405,7 @@ static int crashing_add(const char *path, long step)
 
     if (pid == 0) {
         struct nv_store *s = NULL;
-        struct nv_err err;
+        struct nv_err err = {0};
         nv_store_crash_after(step);
         int bad = nv_store_open(path, &s, &err) || add(s, 2, NULL, NULL);
         nv_store_close(s);
@@ -421,7 +421,7 @@ static int all_readable(const char *path)
 {
     struct nv_store *s = NULL;
     struct nv_snapshots l;
-    struct nv_err err;
+    struct nv_err err = {0};
     int bad = nv_store_open(path, &s, &err) || nv_store_list(s, &l, &err);
 
     for (uint32_t i = 0; !bad && i < l.n; i++) {
@@ -449,7 +449,7 @@ NV_TEST(store_crash_at_every_write)
     for (step = 0; status == NV_STORE_CRASH_EXIT; step++) {
         char name[64];
         struct nv_store *s = NULL;
-        struct nv_err err;
+        struct nv_err err = {0};
         snprintf(name, sizeof name, "crash-%ld.db", step);
         const char *path = tmp_path(name);
         ASSERT_EQ(nv_store_create(path, &err), NV_OK);
@@ -480,7 +480,7 @@ static enum nv_rc store_round(const char *path)
 {
     struct nv_store *s = NULL;
     struct nv_snapshots l = {0};
-    struct nv_err err;
+    struct nv_err err = {0};
     char id[NV_SHA256_HEX], *text = NULL;
     size_t len;
     enum nv_rc rc = nv_store_open(path, &s, &err);
@@ -508,7 +508,7 @@ static enum nv_rc store_round(const char *path)
 NV_TEST(store_survives_every_allocation_failure)
 {
     const char *path = tmp_path("oom.db");
-    struct nv_err err;
+    struct nv_err err = {0};
 
     ASSERT_EQ(nv_store_create(path, &err), NV_OK);
     for (long n = 0;; n++) {
@@ -529,7 +529,7 @@ NV_TEST(store_survives_every_allocation_failure)
 NV_TEST(store_two_openers_of_an_old_store)
 {
     const char *path = tmp_path("old2.db");
-    struct nv_err err;
+    struct nv_err err = {0};
     pid_t p[2];
     int status;
 

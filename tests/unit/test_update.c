@@ -42,7 +42,7 @@ static int write_file(const char *path, const char *text)
 static int fx_init(struct fx *f)
 {
     const char *dir = nv_t_tmpdir();
-    struct nv_err err;
+    struct nv_err err = {0};
     char priv[256], pub[256], *text = NULL;
     size_t len = 0;
     memset(f, 0, sizeof *f);
@@ -85,7 +85,7 @@ static void payload(char *out, size_t size, int version, const char *expires,
 static char *envelope(const struct fx *f, const char *text, const char *who)
 {
     const struct nv_key *signers[8];
-    struct nv_err err;
+    struct nv_err err = {0};
     char *env = NULL;
     size_t len = 0, n = 0;
     for (const char *c = who; *c; c++)
@@ -118,7 +118,7 @@ static int decide(const struct fx *f, int v, const char *expires, long len,
                   const char *who, struct nv_update_result *r)
 {
     char text[1024];
-    struct nv_err err;
+    struct nv_err err = {0};
     payload(text, sizeof text, v, expires, len, f->sha, "");
     char *env = envelope(f, text, who);
     int rc = env ? check(f, env, NULL, r, &err) : NV_EINVAL;
@@ -153,7 +153,7 @@ NV_TEST(update_accept_and_state)
     ASSERT_EQ(r.previous, 1);
 
     struct nv_buf b;
-    struct nv_err err;
+    struct nv_err err = {0};
     nv_buf_init(&b, 8192);
     ASSERT_EQ(nv_update_summary(&r, &b, &err), NV_OK);
     ASSERT(strstr(b.data, "\"accepted\":true,\"target\":\"fw.bin\""));
@@ -244,7 +244,7 @@ NV_TEST(update_hardware)
 {
     struct fx f;
     struct nv_update_result r;
-    struct nv_err err;
+    struct nv_err err = {0};
     char text[1024];
     ASSERT(fx_init(&f));
     payload(text, sizeof text, 1, LATER, 17, f.sha,
@@ -287,7 +287,7 @@ NV_TEST(update_root_refused_with_positions)
         "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a";
     char id[NV_SHA256_HEX], key[256], twice[600];
     unsigned char raw[32], sha[32];
-    struct nv_err err;
+    struct nv_err err = {0};
     ASSERT_EQ(nv_unhex(pub, 64, raw, 32, &err), NV_OK);
     nv_sha256(raw, 32, sha);
     nv_hex(sha, 32, id);
@@ -317,7 +317,7 @@ NV_TEST(update_metadata_refused_with_positions)
 {
     struct fx f;
     struct nv_update_result r;
-    struct nv_err err;
+    struct nv_err err = {0};
     char text[1024];
     ASSERT(fx_init(&f));
     /* Signed by trusted keys but not targets metadata: bad input. */
@@ -365,7 +365,7 @@ NV_TEST(update_allocation_failures)
 {
     struct fx f;
     struct nv_update_result r;
-    struct nv_err err;
+    struct nv_err err = {0};
     char text[1024];
     ASSERT(fx_init(&f));
     payload(text, sizeof text, 1, LATER, 17, f.sha, ",\"hardware\":[\"r1\"]");
