@@ -1,102 +1,90 @@
 /*
  * culprits.c - the assets behind each exposure level.
  *
- * must and may are answered by one unit-capacity max-flow over the
- * assets split in two (in -> out, the asset's capacity; links join out to
- * in both ways, unbounded), augmented by breadth-first search:
- *   must: capacity 1 for the group's transit assets, unbounded for the
- *         other transit assets, from s to t; the group's assets whose in
- *         half the last search reached and whose out half it did not are
- *         a minimum cut (max-flow min-cut), at most the group's size;
- *   may:  capacity 1 for every transit asset, from an asset x of the
- *         group to s and t, one unit each: two paths from x that share
- *         nothing but x make a simple s-t path through x (Menger).
- * Non-transit assets other than the flow's ends get capacity 0.
+ * must and may are answered by max-flow through assets of capacity one
+ * (vflow.h), each search kept to the part of the network it needs:
+ *   must: from one end to the other, the group's transit assets of
+ *         capacity 1; every component of the transit assets outside the
+ *         group is one node of unbounded capacity, so the search starts
+ *         on the smaller end's side and stops on entering the other's.
+ *         The group's assets whose in half the last search reached and
+ *         whose out half it did not are a minimum cut (max-flow min-cut).
+ *   may:  one of the flow's routes R is a simple s-t path; an asset x of
+ *         the group lies on a simple s-t path if and only if two paths
+ *         from x reach R at two different assets and share nothing but
+ *         x (the parts of a simple path through x before and after it
+ *         do; and R's stretch before the first, the two paths and R's
+ *         stretch after the second make one).  The group's transit
+ *         assets are tried nearest R first, each a max-flow of two units
+ *         from x into R.
+ * Non-transit assets other than the flow's ends pass nothing.
  */
 #include "exposure/culprits.h"
 
 #include "core/alloc.h"
 #include "exposure/failover.h"
+#include "model/graph.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#define UNBOUNDED (UINT32_MAX / 4)
-
 static void kept_release(struct nv_culprits_kept *k);
-
-/* twin[k]: the other half-edge of k's link. */
-static enum nv_rc pair_halves(struct nv_culprits *c, uint32_t nlinks,
-                              struct nv_err *err)
-{
-    const struct nv_graph *g = &c->m->graph;
-    uint32_t *first = nv_calloc((size_t)nlinks + 1, sizeof *first);
-
-    if (!first) {
-        nv_culprits_release(c);
-        return nv_err_set(err, NV_ENOMEM, "out of memory");
-    }
-    for (uint32_t l = 0; l < nlinks; l++)
-        first[l] = NV_NONE;
-    for (uint32_t k = 0; k < g->off[g->n]; k++) {
-        uint32_t l = g->link[k];
-        if (first[l] == NV_NONE) {
-            first[l] = k;
-            continue;
-        }
-        c->twin[k] = first[l];
-        c->twin[first[l]] = k;
-    }
-    nv_free(first);
-    return NV_OK;
-}
 
 enum nv_rc nv_culprits_init(struct nv_culprits *c, const struct nv_model *m,
                             const struct nv_exposure *x, struct nv_err *err)
 {
-    const struct nv_graph *g = &m->graph;
-    size_t n = (size_t)g->n + 1, h = (size_t)g->off[g->n] + 1;
+    size_t n = (size_t)m->graph.n + 1;
     enum nv_rc rc;
 
     memset(c, 0, sizeof *c);
     c->m = m;
     c->x = x;
     rc = nv_routes_init(&c->r, m, err);
+    if (!rc)
+        rc = nv_vflow_init(&c->vf, &m->graph, NV_COUNT(m, NV_T_LINK), err);
     c->fails = nv_calloc(2 * n, sizeof *c->fails);
     c->assets = nv_calloc(n, sizeof *c->assets);
     c->path = nv_calloc(n, sizeof *c->path);
-    c->cap = nv_calloc(n, sizeof *c->cap);
-    c->used = nv_calloc(n, sizeof *c->used);
-    c->pred = nv_calloc(2 * n, sizeof *c->pred);
-    c->via = nv_calloc(2 * n, sizeof *c->via);
-    c->bfs = nv_calloc(2 * n, sizeof *c->bfs);
-    c->seen = nv_calloc(2 * n, sizeof *c->seen);
-    c->twin = nv_calloc(h, sizeof *c->twin);
-    c->flow = nv_calloc(h, sizeof *c->flow);
-    if (!rc && !(c->fails && c->assets && c->path && c->cap && c->used &&
-                 c->pred && c->via && c->bfs && c->seen && c->twin && c->flow))
+    c->label = nv_calloc(x->groups.n + 1, sizeof *c->label);
+    c->size = nv_calloc(x->groups.n + 1, sizeof *c->size);
+    c->mark = nv_calloc(n, sizeof *c->mark);
+    c->pos = nv_calloc(n, sizeof *c->pos);
+    c->near = nv_calloc(n, sizeof *c->near);
+    c->leg = nv_calloc(2 * n, sizeof *c->leg);
+    c->par = nv_calloc(n, sizeof *c->par);
+    c->root = nv_calloc(n, sizeof *c->root);
+    c->wat = nv_calloc(x->groups.n + 1, sizeof *c->wat);
+    c->wflow = NV_NONE;
+    if (!rc &&
+        !(c->fails && c->assets && c->path && c->label && c->size && c->mark &&
+          c->pos && c->near && c->leg && c->par && c->root && c->wat))
         rc = nv_err_set(err, NV_ENOMEM, "out of memory");
-    if (rc) {
+    if (rc)
         nv_culprits_release(c);
-        return rc;
-    }
-    return pair_halves(c, NV_COUNT(m, NV_T_LINK), err);
+    return rc;
 }
 
 void nv_culprits_release(struct nv_culprits *c)
 {
     nv_routes_release(&c->r);
+    nv_vflow_release(&c->vf);
+    for (uint32_t g = 0; c->label && g < c->x->groups.n; g++) {
+        nv_free(c->label[g]);
+        nv_free(c->size[g]);
+    }
+    nv_free(c->label);
+    nv_free(c->size);
     nv_free(c->fails);
     nv_free(c->assets);
     nv_free(c->path);
-    nv_free(c->cap);
-    nv_free(c->used);
-    nv_free(c->pred);
-    nv_free(c->via);
-    nv_free(c->bfs);
-    nv_free(c->seen);
-    nv_free(c->twin);
-    nv_free(c->flow);
+    nv_free(c->mark);
+    nv_free(c->pos);
+    nv_free(c->near);
+    nv_free(c->leg);
+    nv_free(c->par);
+    nv_free(c->root);
+    nv_free(c->wat);
+    nv_free(c->wlist);
     kept_release(c->kept);
     memset(c, 0, sizeof *c);
 }
@@ -109,195 +97,132 @@ static int in_group(const struct nv_groups *gs, uint32_t a, uint32_t g)
     return 0;
 }
 
-/* ---- max-flow: node 2v is v's in half, 2v + 1 its out half ---- */
+/* Whether v forwards traffic: the route search's copy, in a compact
+ * array, since the flow searches ask it for every neighbour. */
+static int transit(const struct nv_culprits *c, uint32_t v)
+{
+    return c->r.fwd[v];
+}
 
-/* Clear the flow and give every asset its capacity: x's (x NV_NONE:
- * every transit asset's) 1, other transit assets unbounded or 1. */
-static void reset_flow(struct nv_culprits *c, uint32_t g, int unit)
+/* A new stamp for c->mark, clearing it when the count wraps. */
+static uint32_t next_stamp(struct nv_culprits *c)
+{
+    if (++c->stamp == 0) {
+        memset(c->mark, 0, (size_t)c->m->graph.n * sizeof *c->mark);
+        c->stamp = 1;
+    }
+    return c->stamp;
+}
+
+/* ---- must: a minimum cut between the two ends' components ---- */
+
+/* The components of the transit assets outside group g, once. */
+static enum nv_rc components_of(struct nv_culprits *c, uint32_t g)
 {
     const struct nv_graph *gr = &c->m->graph;
-    const struct nv_asset *a = NV_ASSETS(c->m);
+    const struct nv_groups *gs = &c->x->groups;
+    unsigned char *removed = nv_calloc((size_t)gr->n + 1, 1);
+    uint32_t *stack = nv_calloc((size_t)gr->n + 1, sizeof *stack);
+    uint32_t *label = nv_calloc((size_t)gr->n + 1, sizeof *label);
+    uint32_t *size = NULL, nc = 0;
 
-    memset(c->flow, 0, (size_t)gr->off[gr->n] * sizeof *c->flow);
-    c->full = NV_NONE;
-    for (uint32_t v = 0; v < gr->n; v++) {
-        c->used[v] = 0;
-        c->cap[v] = !a[v].transit                           ? 0
-                    : unit || in_group(&c->x->groups, v, g) ? 1
-                                                            : UNBOUNDED;
+    if (removed && stack && label) {
+        for (uint32_t v = 0; v < gr->n; v++)
+            removed[v] = !transit(c, v);
+        for (uint32_t k = gs->aoff[g]; k < gs->aoff[g + 1]; k++)
+            removed[gs->asset[k]] = 1;
+        nc = nv_graph_components(gr, removed, label, stack);
+        size = nv_calloc((size_t)nc + 1, sizeof *size);
     }
+    for (uint32_t v = 0; size && v < gr->n; v++)
+        if (label[v] != NV_NONE)
+            size[label[v]]++;
+    nv_free(removed);
+    nv_free(stack);
+    if (!size) {
+        nv_free(label);
+        return NV_ENOMEM;
+    }
+    c->label[g] = label;
+    c->size[g] = size;
+    return NV_OK;
 }
 
-static void visit(struct nv_culprits *c, uint32_t node, uint32_t from,
-                  int32_t via, uint32_t *tail)
+/* The assets on end e's side: its component, or for a non-transit end
+ * the components it touches; each is marked with stamp if it is not 0. */
+static uint64_t side(struct nv_culprits *c, uint32_t g, uint32_t e,
+                     uint32_t stamp)
 {
-    if (c->seen[node] == c->stamp)
-        return;
-    c->seen[node] = c->stamp;
-    c->pred[node] = from;
-    c->via[node] = via;
-    c->bfs[(*tail)++] = node;
-}
+    const struct nv_graph *gr = &c->m->graph;
+    const uint32_t *label = c->label[g];
+    uint32_t probe = stamp ? stamp : next_stamp(c);
+    uint64_t n = 1;
 
-/* Residual arcs out of one node: halves of the asset, links out, and
- * links back where flow came in. */
-static void expand(struct nv_culprits *c, uint32_t node, uint32_t *tail)
-{
-    const struct nv_graph *g = &c->m->graph;
-    uint32_t v = node / 2;
-
-    if (node % 2 == 0 && c->used[v] < c->cap[v])
-        visit(c, node + 1, node, 0, tail);
-    if (node % 2 == 1 && c->used[v] > 0)
-        visit(c, node - 1, node, 0, tail);
-    for (uint32_t k = g->off[v]; k < g->off[v + 1]; k++) {
-        uint32_t w = g->adj[k], tw = c->twin[k];
-        if (w == v)
+    for (uint32_t k = gr->off[e]; k <= gr->off[e + 1]; k++) {
+        uint32_t w = k < gr->off[e + 1] ? gr->adj[k] : e;
+        if (label[w] == NV_NONE || c->mark[label[w]] == probe ||
+            (w != e && transit(c, e)))
             continue;
-        if (node % 2 == 1 && (c->cap[w] > 0 || w == c->full))
-            visit(c, 2 * w, node, (int32_t)k + 1, tail);
-        if (node % 2 == 0 && tw != NV_NONE && c->flow[tw] > 0)
-            visit(c, 2 * w + 1, node, -(int32_t)tw - 1, tail);
-    }
-}
-
-/* Push one unit back along the search tree from node. */
-static void augment(struct nv_culprits *c, uint32_t node, uint32_t from)
-{
-    while (node != from) {
-        uint32_t p = c->pred[node];
-        int32_t via = c->via[node];
-        if (via == 0 && node % 2 == 1)
-            c->used[node / 2]++;
-        else if (via == 0)
-            c->used[node / 2]--;
-        else if (via < 0)
-            c->flow[-via - 1]--;
-        else if (c->flow[c->twin[via - 1]] > 0)
-            c->flow[c->twin[via - 1]]--;
-        else
-            c->flow[via - 1]++;
-        node = p;
-    }
-}
-
-/* One augmenting path from the out half of asset a to the in half of an
- * asset with sink[] set: returns that asset, or NV_NONE. */
-static uint32_t push(struct nv_culprits *c, uint32_t a, uint32_t s1,
-                     uint32_t s2)
-{
-    uint32_t head = 0, tail = 0;
-
-    c->stamp++;
-    visit(c, 2 * a + 1, 2 * a + 1, 0, &tail);
-    while (head < tail) {
-        uint32_t node = c->bfs[head++];
-        if (node % 2 == 0 && (node / 2 == s1 || node / 2 == s2) &&
-            node / 2 != c->full) {
-            augment(c, node, 2 * a + 1);
-            return node / 2;
-        }
-        expand(c, node, &tail);
-    }
-    return NV_NONE;
-}
-
-/* must with both ends outside the group: a minimum vertex cut. */
-static void must_cut(struct nv_culprits *c, uint32_t f, uint32_t g)
-{
-    const struct nv_flow *fl = &NV_FLOWS(c->m)[f];
-    uint32_t s = fl->src.idx, t = fl->dst.idx;
-
-    reset_flow(c, g, 0);
-    c->cap[s] = 0;
-    c->cap[t] = 1;
-    while (push(c, s, t, t) != NV_NONE)
-        ;
-    /* the last search failed: its reach ends at the cut */
-    for (uint32_t k = c->x->groups.aoff[g]; k < c->x->groups.aoff[g + 1]; k++) {
-        uint32_t v = c->x->groups.asset[k];
-        if (c->seen[2 * v] == c->stamp && c->seen[2 * v + 1] != c->stamp)
-            c->assets[c->nassets++] = v;
-    }
-}
-
-/* Follow one unit of flow from asset a until s or t, taking it up; the
- * assets after a go to out[], returns how many. */
-static uint32_t follow(struct nv_culprits *c, uint32_t a, uint32_t s,
-                       uint32_t t, uint32_t *out)
-{
-    const struct nv_graph *g = &c->m->graph;
-    uint32_t n = 0, v = a;
-
-    while (v == a || (v != s && v != t)) {
-        uint32_t k = g->off[v];
-        while (k < g->off[v + 1] && c->flow[k] <= 0)
-            k++;
-        if (k == g->off[v + 1])
-            break;
-        c->flow[k]--;
-        v = g->adj[k];
-        out[n++] = v;
+        c->mark[label[w]] = probe;
+        n += c->size[g][label[w]];
     }
     return n;
 }
 
-/* A simple s-t path through asset a, if there is one, into c->path: two
- * units of flow from a, one into s and one into t. */
-static int witness_through(struct nv_culprits *c, uint32_t f, uint32_t a)
-{
-    const struct nv_flow *fl = &NV_FLOWS(c->m)[f];
-    uint32_t s = fl->src.idx, t = fl->dst.idx, first, n1, n2;
-    uint32_t *leg1 = c->bfs, *leg2 = c->bfs + c->m->graph.n, *to_s, *to_t;
+struct cut_problem {
+    const struct nv_culprits *c;
+    const uint32_t *label;
+    uint32_t start, end, stamp;
+};
 
-    reset_flow(c, 0, 1);
-    c->cap[a] = 0;
-    c->cap[s] = c->cap[t] = 1;
-    first = push(c, a, s, t);
-    if (first == NV_NONE)
+static uint32_t cut_cap(const void *ctx, uint32_t v)
+{
+    const struct cut_problem *p = ctx;
+
+    if (v == p->start || !transit(p->c, v))
         return 0;
-    /* the unit in the first end may be sent on to the other (through the
-     * end's in half, never through the end) */
-    c->full = first;
-    c->cap[first] = 0;
-    first = push(c, a, s, t);
-    c->full = NV_NONE;
-    if (first == NV_NONE)
-        return 0;
-    n1 = follow(c, a, s, t, leg1);
-    n2 = follow(c, a, s, t, leg2);
-    to_s = leg1[n1 - 1] == s ? leg1 : leg2;
-    to_t = to_s == leg1 ? leg2 : leg1;
-    if (to_s == leg2) {
-        uint32_t tmp = n1;
-        n1 = n2;
-        n2 = tmp;
-    }
-    c->npath = 0;
-    for (uint32_t i = n1; i > 0; i--)
-        c->path[c->npath++] = to_s[i - 1];
-    c->path[c->npath++] = a;
-    for (uint32_t i = 0; i < n2; i++)
-        c->path[c->npath++] = to_t[i];
-    return 1;
+    return p->label[v] != NV_NONE ? NV_VFLOW_UNBOUNDED : 1;
 }
 
-/* may: the first of the group's transit assets with a witness path. */
-static void may_witness(struct nv_culprits *c, uint32_t f, uint32_t g)
+/* The end's side takes every unit: it is one asset of unbounded
+ * capacity. */
+static uint32_t cut_sink(const void *ctx, uint32_t v)
 {
-    const struct nv_groups *gs = &c->x->groups;
-    const struct nv_flow *fl = &NV_FLOWS(c->m)[f];
+    const struct cut_problem *p = ctx;
 
-    for (uint32_t k = gs->aoff[g]; k < gs->aoff[g + 1]; k++) {
-        uint32_t a = gs->asset[k];
-        if (a == fl->src.idx || a == fl->dst.idx ||
-            !NV_ASSETS(c->m)[a].transit || !witness_through(c, f, a))
-            continue;
-        for (uint32_t i = 0; i < c->npath; i++)
-            if (in_group(gs, c->path[i], g))
-                c->assets[c->nassets++] = c->path[i];
-        return;
+    return v == p->end || (p->label[v] != NV_NONE &&
+                           p->c->mark[p->label[v]] == p->stamp)
+               ? NV_VFLOW_UNBOUNDED
+               : 0;
+}
+
+/* must with both ends outside the group: a minimum vertex cut. */
+static enum nv_rc must_cut(struct nv_culprits *c, uint32_t f, uint32_t g)
+{
+    const struct nv_flow *fl = &NV_FLOWS(c->m)[f];
+    struct cut_problem p = {c, NULL, fl->src.idx, fl->dst.idx, 0};
+    struct nv_vflow_problem vp = {cut_cap, cut_sink, &p};
+
+    if (!c->label[g] && components_of(c, g))
+        return NV_ENOMEM;
+    p.label = c->label[g];
+    if (side(c, g, p.start, 0) > side(c, g, p.end, 0)) {
+        p.start = fl->dst.idx;
+        p.end = fl->src.idx;
     }
+    p.stamp = next_stamp(c);
+    side(c, g, p.end, p.stamp);
+    nv_vflow_begin(&c->vf, &vp);
+    while (nv_vflow_push(&c->vf, p.start) != NV_NONE)
+        ;
+    /* the last search failed: its reach ends at the cut */
+    for (uint32_t i = 0; i < c->vf.nreached; i++) {
+        uint32_t node = c->vf.queue[i], v = node / 2;
+        if (node % 2 == 0 && p.label[v] == NV_NONE && transit(c, v) &&
+            !nv_vflow_reached(&c->vf, node + 1))
+            c->assets[c->nassets++] = v;
+    }
+    return NV_OK;
 }
 
 /* The group's assets among a[0..n). */
@@ -309,12 +234,22 @@ static void take_routes(struct nv_culprits *c, const uint32_t *a, uint32_t n,
             c->assets[c->nassets++] = a[i];
 }
 
-/* Each flow's routes, routed and failover, found for all the flows of a
- * source at once and kept: list[off[2f + failover] ..] has
- * len[2f + failover] assets; off is NV_NONE until found. */
+/* What is kept of each flow's routes: the assets on them, on them after
+ * a failure, and one route in order (the may witness's base). */
+enum kept_kind { ROUTED, FAILOVER, ONE_ROUTE, KINDS };
+
+static uint32_t slot(uint32_t f, enum kept_kind kind)
+{
+    return KINDS * f + kind;
+}
+
+/* Each flow's routes, found for all the flows of a source at once and
+ * kept: list[off[slot] ..] has len[slot] assets; off is NV_NONE until
+ * found. */
 struct nv_culprits_kept {
     struct nv_failover fo;
     uint32_t *off, *len, *list;
+    uint32_t *route, *links; /* scratch: one route and its links */
     size_t nlist, cap;
     uint32_t *srcoff, *bysrc; /* the flows searched by source */
     uint32_t *want;           /* scratch: a source's failover flows */
@@ -334,6 +269,8 @@ static void kept_release(struct nv_culprits_kept *k)
     nv_free(k->off);
     nv_free(k->len);
     nv_free(k->list);
+    nv_free(k->route);
+    nv_free(k->links);
     nv_free(k->srcoff);
     nv_free(k->bysrc);
     nv_free(k->want);
@@ -379,23 +316,26 @@ static enum nv_rc kept_init(struct nv_culprits *c)
         nv_free(k);
         return NV_ENOMEM;
     }
-    k->off = nv_calloc(2 * nf, sizeof *k->off);
-    k->len = nv_calloc(2 * nf, sizeof *k->len);
+    k->off = nv_calloc(KINDS * nf, sizeof *k->off);
+    k->len = nv_calloc(KINDS * nf, sizeof *k->len);
+    k->route = nv_calloc(na, sizeof *k->route);
+    k->links = nv_calloc(na, sizeof *k->links);
     k->srcoff = nv_calloc(na + 1, sizeof *k->srcoff);
     k->bysrc = nv_calloc(nf, sizeof *k->bysrc);
     k->want = nv_calloc(nf, sizeof *k->want);
     k->seen = nv_calloc(na, sizeof *k->seen);
-    if (!k->off || !k->len || !k->srcoff || !k->bysrc || !k->want || !k->seen) {
+    if (!k->off || !k->len || !k->route || !k->links || !k->srcoff ||
+        !k->bysrc || !k->want || !k->seen) {
         kept_release(k);
         return NV_ENOMEM;
     }
-    memset(k->off, 0xff, 2 * nf * sizeof *k->off);
+    memset(k->off, 0xff, KINDS * nf * sizeof *k->off);
     index_sources(c, k);
     c->kept = k;
     return NV_OK;
 }
 
-/* Keep a[0 .. n) once each in slot (2f + failover). */
+/* Keep a[0 .. n) once each, in order, in slot. */
 static enum nv_rc keep(struct nv_culprits_kept *k, uint32_t slot,
                        const uint32_t *a, size_t n)
 {
@@ -435,21 +375,22 @@ static enum nv_rc keep_visits(struct nv_culprits_kept *k, const uint32_t *flows,
     size_t sum = 0;
 
     for (uint32_t i = 0; i < n; i++)
-        k->len[2 * flows[i] + 1] = 0;
+        k->len[slot(flows[i], FAILOVER)] = 0;
     for (size_t i = 0; i < k->nvisit; i++)
-        k->len[2 * k->visits[i].f + 1]++;
+        k->len[slot(k->visits[i].f, FAILOVER)]++;
     for (uint32_t i = 0; i < n; i++) {
-        k->off[2 * flows[i] + 1] = (uint32_t)sum;
-        sum += k->len[2 * flows[i] + 1];
+        k->off[slot(flows[i], FAILOVER)] = (uint32_t)sum;
+        sum += k->len[slot(flows[i], FAILOVER)];
     }
     for (size_t i = 0; !rc && i < k->nvisit; i++)
-        at[k->off[2 * k->visits[i].f + 1]++] = k->visits[i].a;
+        at[k->off[slot(k->visits[i].f, FAILOVER)]++] = k->visits[i].a;
     for (uint32_t i = 0; !rc && i < n; i++) {
-        uint32_t s = 2 * flows[i] + 1, len = k->len[s];
+        uint32_t s = slot(flows[i], FAILOVER), len = k->len[s];
         rc = keep(k, s, at + k->off[s] - len, len);
     }
     for (uint32_t i = 0; rc && i < n; i++) /* found again next time */
-        k->off[2 * flows[i] + 1] = k->off[2 * flows[i]] = NV_NONE;
+        k->off[slot(flows[i], FAILOVER)] = k->off[slot(flows[i], ROUTED)] =
+            k->off[slot(flows[i], ONE_ROUTE)] = NV_NONE;
     nv_free(at);
     return rc;
 }
@@ -473,24 +414,60 @@ static enum nv_rc find_source(struct nv_culprits *c, uint32_t s)
     for (uint32_t i = 0; !rc && i < n; i++) {
         uint32_t t = NV_FLOWS(c->m)[flows[i]].dst.idx;
         uint32_t nb = nv_routes_back(&k->fo.base, t);
-        rc = keep(k, 2 * flows[i], k->fo.base.queue, nb);
+        rc = keep(k, slot(flows[i], ROUTED), k->fo.base.queue, nb);
+        nb = nv_routes_one(&k->fo.base, t, k->route, k->links);
+        if (!rc)
+            rc = keep(k, slot(flows[i], ONE_ROUTE), k->route, nb);
     }
     return rc ? rc : keep_visits(k, flows, n);
 }
 
-/* The routes of flow f searched alone. */
+/* The routes of flow f searched alone; its one route is a least-cost
+ * one even when it declares a path. */
 static enum nv_rc find_alone(struct nv_culprits *c, uint32_t f)
 {
     const struct nv_fail none = {NV_FAIL_NONE, 0};
+    const struct nv_flow *fl = &NV_FLOWS(c->m)[f];
     struct nv_culprits_kept *k = c->kept;
     uint32_t n;
     enum nv_rc rc = nv_routes_flow(&k->fo.r, f, none, &n);
 
     if (!rc)
-        rc = keep(k, 2 * f, k->fo.r.queue, n);
+        rc = keep(k, slot(f, ROUTED), k->fo.r.queue, n);
     if (!rc && nv_exposure_wants_failover(c->x, c->m, f))
         rc = nv_failover_flow(&k->fo, f, collect, k);
-    return rc ? rc : keep_visits(k, &f, 1);
+    if (!rc)
+        rc = keep_visits(k, &f, 1);
+    if (!rc)
+        rc = nv_routes_search(&k->fo.r, fl->src.idx, none, &fl->dst.idx, 1);
+    n = rc ? 0 : nv_routes_one(&k->fo.r, fl->dst.idx, k->route, k->links);
+    if (!rc)
+        rc = keep(k, slot(f, ONE_ROUTE), k->route, n);
+    if (rc)
+        k->off[slot(f, ROUTED)] = k->off[slot(f, FAILOVER)] = NV_NONE;
+    return rc;
+}
+
+/* What is kept of flow f's routes of one kind, found if need be: its
+ * assets into *a, their number into *n. */
+static enum nv_rc kept_routes(struct nv_culprits *c, uint32_t f,
+                              enum kept_kind kind, const uint32_t **a,
+                              uint32_t *n)
+{
+    enum nv_rc rc = c->kept ? NV_OK : kept_init(c);
+    uint32_t at = slot(f, kind);
+
+    if (!rc && c->kept->off[at] == NV_NONE) {
+        c->kept->nvisit = 0; /* none left by a pass that failed */
+        c->kept->failed = 0;
+        rc = by_source(c, f) ? find_source(c, NV_FLOWS(c->m)[f].src.idx)
+                             : find_alone(c, f);
+    }
+    if (rc)
+        return rc;
+    *a = c->kept->list + c->kept->off[at];
+    *n = c->kept->len[at];
+    return NV_OK;
 }
 
 /* The group's assets on flow f's routes, or on those after the failures
@@ -498,18 +475,258 @@ static enum nv_rc find_alone(struct nv_culprits *c, uint32_t f)
 static enum nv_rc on_routes(struct nv_culprits *c, uint32_t f, uint32_t g,
                             int failover)
 {
-    enum nv_rc rc = c->kept ? NV_OK : kept_init(c);
-    uint32_t slot = 2 * f + !!failover;
+    const uint32_t *a;
+    uint32_t n;
+    enum nv_rc rc = kept_routes(c, f, failover ? FAILOVER : ROUTED, &a, &n);
 
-    if (!rc && c->kept->off[slot] == NV_NONE) {
-        c->kept->nvisit = 0; /* none left by a pass that failed */
-        c->kept->failed = 0;
-        rc = by_source(c, f) ? find_source(c, NV_FLOWS(c->m)[f].src.idx)
-                             : find_alone(c, f);
-    }
     if (!rc)
-        take_routes(c, c->kept->list + c->kept->off[slot], c->kept->len[slot],
-                    g);
+        take_routes(c, a, n, g);
+    return rc;
+}
+
+/* ---- may: a detour from one route through an asset of the group ---- */
+
+struct fan_problem {
+    const struct nv_culprits *c;
+    uint32_t from, route; /* mark[v] == route: v is on the route */
+};
+
+static uint32_t fan_cap(const void *ctx, uint32_t v)
+{
+    const struct fan_problem *p = ctx;
+
+    return v != p->from && p->c->mark[v] != p->route && transit(p->c, v);
+}
+
+/* x takes both paths. */
+static uint32_t fan_sink(const void *ctx, uint32_t v)
+{
+    const struct fan_problem *p = ctx;
+
+    return v == p->from ? 2 : 0;
+}
+
+/* Join two paths from x into the route r[0 .. n), l1 and l2 (the assets
+ * after x, the last on the route; they share nothing), with the route's
+ * stretches before and after them into c->path. */
+static void join(struct nv_culprits *c, const uint32_t *r, uint32_t n,
+                 uint32_t x, const uint32_t *l1, uint32_t n1,
+                 const uint32_t *l2, uint32_t n2)
+{
+    if (c->pos[l1[n1 - 1]] > c->pos[l2[n2 - 1]]) {
+        join(c, r, n, x, l2, n2, l1, n1);
+        return;
+    }
+    c->npath = 0;
+    for (uint32_t i = 0; i <= c->pos[l1[n1 - 1]]; i++)
+        c->path[c->npath++] = r[i];
+    for (uint32_t i = n1 - 1; i > 0; i--)
+        c->path[c->npath++] = l1[i - 1];
+    c->path[c->npath++] = x;
+    for (uint32_t i = 0; i < n2; i++)
+        c->path[c->npath++] = l2[i];
+    for (uint32_t i = c->pos[l2[n2 - 1]] + 1; i < n; i++)
+        c->path[c->npath++] = r[i];
+}
+
+/* v's way back to the route in the search out from it, into out (the
+ * asset it starts from first); returns its length. */
+static uint32_t way_back(const struct nv_culprits *c, uint32_t v, uint32_t *out)
+{
+    uint32_t n = 0;
+
+    out[n++] = v;
+    while (c->par[v] != NV_NONE)
+        out[n++] = v = c->par[v];
+    return n;
+}
+
+/* Beyond this many links, an asset is not looked through for a second
+ * way back (a hub: the flow search is cheaper). */
+#define DETOUR_FANOUT 64
+
+/* A neighbour of v in the search out from the route (or on the route)
+ * that hangs from another route asset than x does, or NV_NONE. */
+static uint32_t other_tree(const struct nv_culprits *c, uint32_t v, uint32_t x,
+                           uint32_t route, uint32_t near)
+{
+    const struct nv_graph *gr = &c->m->graph;
+
+    for (uint32_t k = gr->off[v]; k < gr->off[v + 1]; k++) {
+        uint32_t y = gr->adj[k];
+        if ((c->mark[y] == near || c->mark[y] == route) &&
+            c->root[y] != c->root[x])
+            return y;
+    }
+    return NV_NONE;
+}
+
+/* A detour through x found by the search out from the route (marked
+ * near, par and root set), cheaply: x's own way back, and the way back of
+ * a neighbour, or of a neighbour's neighbour through an asset the search
+ * has not reached, that reaches the route at another asset.  Ways back
+ * from two route assets share nothing: each is in its own one's tree. */
+static int detour_by_tree(struct nv_culprits *c, const uint32_t *r, uint32_t n,
+                          uint32_t x, uint32_t route, uint32_t near)
+{
+    const struct nv_graph *gr = &c->m->graph;
+    uint32_t *l1 = c->leg, *l2 = c->leg + gr->n;
+    uint32_t y = other_tree(c, x, x, route, near), z = x;
+
+    for (uint32_t k = gr->off[x]; y == NV_NONE && k < gr->off[x + 1]; k++) {
+        z = gr->adj[k];
+        if (c->mark[z] != near && c->mark[z] != route && transit(c, z) &&
+            gr->off[z + 1] - gr->off[z] <= DETOUR_FANOUT)
+            y = other_tree(c, z, x, route, near);
+    }
+    if (y == NV_NONE)
+        return 0;
+    l2[0] = z; /* x itself when y is x's neighbour: then not used */
+    join(c, r, n, x, l1, way_back(c, c->par[x], l1), l2 + (z == x),
+         (z != x) + way_back(c, y, l2 + 1));
+    return 1;
+}
+
+/* Two paths from the route r[0 .. n) into x that share only x and start
+ * at different assets of the route, by max-flow from the route's side
+ * (x is near it: a search from x would cross the network's hubs first),
+ * joined with the route into c->path. */
+static int detour_by_flow(struct nv_culprits *c, const uint32_t *r, uint32_t n,
+                          uint32_t x, uint32_t route)
+{
+    struct fan_problem p = {c, x, route};
+    struct nv_vflow_problem vp = {fan_cap, fan_sink, &p};
+    uint32_t *l1 = c->leg, *l2 = c->leg + c->m->graph.n, n1, n2;
+
+    nv_vflow_begin(&c->vf, &vp);
+    if (nv_vflow_push_from(&c->vf, r, n) == NV_NONE ||
+        nv_vflow_push_from(&c->vf, r, n) == NV_NONE)
+        return 0;
+    n1 = nv_vflow_follow_back(&c->vf, x, l1);
+    n2 = nv_vflow_follow_back(&c->vf, x, l2);
+    join(c, r, n, x, l1, n1, l2, n2);
+    return 1;
+}
+
+/* A detour through the group's transit assets nearest the route r[0 ..
+ * n) first, found by breadth-first search out from the route through
+ * transit assets (marked near, each with its parent and the route asset
+ * it hangs from).  An asset is tried when it leaves the queue, when its
+ * neighbours as near as it are all in the search tree. */
+static void nearest_detour(struct nv_culprits *c, const uint32_t *r, uint32_t n,
+                           uint32_t g, uint32_t route, uint32_t near)
+{
+    const struct nv_graph *gr = &c->m->graph;
+    uint32_t head = 0, tail = 0;
+
+    for (uint32_t i = 0; i < n; i++) {
+        c->near[tail++] = r[i];
+        c->par[r[i]] = NV_NONE;
+        c->root[r[i]] = r[i];
+    }
+    while (head < tail) {
+        uint32_t v = c->near[head++];
+        if (c->mark[v] == near && in_group(&c->x->groups, v, g) &&
+            (detour_by_tree(c, r, n, v, route, near) ||
+             detour_by_flow(c, r, n, v, route)))
+            return;
+        for (uint32_t k = gr->off[v]; k < gr->off[v + 1]; k++) {
+            uint32_t w = gr->adj[k];
+            if (c->mark[w] == route || c->mark[w] == near || !transit(c, w))
+                continue;
+            c->mark[w] = near;
+            c->par[w] = v;
+            c->root[w] = c->root[v];
+            c->near[tail++] = w;
+        }
+    }
+}
+
+/* A kept witness path of flow f through one of group g's inner assets:
+ * its place in c->wlist, or NV_NONE. */
+static uint32_t kept_witness(const struct nv_culprits *c, uint32_t g)
+{
+    for (size_t at = 0; at < c->nw; at += 1 + c->wlist[at]) {
+        uint32_t n = c->wlist[at];
+        for (uint32_t i = 2; i < n; i++)
+            if (in_group(&c->x->groups, c->wlist[at + i], g))
+                return (uint32_t)at;
+    }
+    return NV_NONE;
+}
+
+/* The witness path for group g at may, from the route r[0 .. n) marked
+ * route, into c->path: the route itself if it passes through the group
+ * (a declared path's flow), else the nearest detour. */
+static void witness(struct nv_culprits *c, const uint32_t *r, uint32_t n,
+                    uint32_t g, uint32_t route)
+{
+    c->npath = 0;
+    for (uint32_t i = 1; i + 1 < n; i++)
+        if (in_group(&c->x->groups, r[i], g)) {
+            memcpy(c->path, r, n * sizeof *r);
+            c->npath = n;
+            return;
+        }
+    nearest_detour(c, r, n, g, route, ++c->stamp);
+}
+
+/* The witness paths of flow f for every group at may, found in group
+ * order, a group that a path found before passes through taking that
+ * one: a group's witness does not depend on what was asked before, and
+ * one detour serves the vendor, its country and its designation. */
+static enum nv_rc witnesses(struct nv_culprits *c, uint32_t f)
+{
+    const uint32_t *r;
+    uint32_t n, route, ng = c->x->groups.n;
+    enum nv_rc rc =
+        c->wflow == f ? NV_OK : kept_routes(c, f, ONE_ROUTE, &r, &n);
+
+    if (rc || c->wflow == f)
+        return rc;
+    c->wflow = NV_NONE;
+    c->nw = 0;
+    if (c->stamp > UINT32_MAX - ng - 2) { /* no stamp below wraps */
+        memset(c->mark, 0, (size_t)c->m->graph.n * sizeof *c->mark);
+        c->stamp = 0;
+    }
+    route = ++c->stamp;
+    for (uint32_t i = 0; i < n; i++) {
+        c->mark[r[i]] = route;
+        c->pos[r[i]] = i;
+    }
+    for (uint32_t g = 0; g < ng; g++) {
+        c->wat[g] = NV_NONE;
+        if (nv_exposure_level(c->x, f, g) != NV_LEVEL_MAY ||
+            (c->wat[g] = kept_witness(c, g)) != NV_NONE)
+            continue;
+        witness(c, r, n, g, route);
+        if (!c->npath)
+            continue;
+        if (nv_array_reserve(&c->wlist, &c->wcap, c->nw + 1 + c->npath,
+                             sizeof *c->wlist))
+            return NV_ENOMEM;
+        c->wat[g] = (uint32_t)c->nw;
+        c->wlist[c->nw++] = c->npath;
+        memcpy(c->wlist + c->nw, c->path, c->npath * sizeof *c->path);
+        c->nw += c->npath;
+    }
+    c->wflow = f;
+    return NV_OK;
+}
+
+/* may: the group's assets on one witness path. */
+static enum nv_rc may_witness(struct nv_culprits *c, uint32_t f, uint32_t g)
+{
+    enum nv_rc rc = witnesses(c, f);
+    uint32_t at = rc ? NV_NONE : c->wat[g];
+
+    c->npath = at == NV_NONE ? 0 : c->wlist[at];
+    if (c->npath)
+        memcpy(c->path, c->wlist + at + 1, c->npath * sizeof *c->path);
+    for (uint32_t i = 0; i < c->npath; i++)
+        if (in_group(&c->x->groups, c->path[i], g))
+            c->assets[c->nassets++] = c->path[i];
     return rc;
 }
 
@@ -545,11 +762,11 @@ enum nv_rc nv_culprits_find(struct nv_culprits *c, uint32_t f, uint32_t g,
     else if (lv == NV_LEVEL_MUST && in_group(&c->x->groups, fl->dst.idx, g))
         c->assets[c->nassets++] = fl->dst.idx;
     else if (lv == NV_LEVEL_MUST)
-        must_cut(c, f, g);
+        rc = must_cut(c, f, g);
     else if (lv == NV_LEVEL_ROUTED || lv == NV_LEVEL_FAILOVER)
         rc = on_routes(c, f, g, lv == NV_LEVEL_FAILOVER);
     else if (lv == NV_LEVEL_MAY)
-        may_witness(c, f, g);
+        rc = may_witness(c, f, g);
     settle(c);
     return rc ? nv_err_set(err, rc, "out of memory") : NV_OK;
 }

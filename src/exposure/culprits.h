@@ -9,7 +9,8 @@
  *   failover  the group's assets on the routes after the failures that
  *             move them (routes.h);
  *   may       the group's assets on one witness path, which comes with
- *             them: a simple s-t path through one of the group's assets.
+ *             them: a simple s-t path through one of the group's assets,
+ *             a detour from one of the flow's routes.
  * Lists are in asset order.  The routes of a flow without a declared
  * path are found with those of every other flow of its source, in one
  * search and its failures (failover.h), and kept: a report asks about
@@ -21,6 +22,7 @@
 
 #include "exposure/exposure.h"
 #include "exposure/routes.h"
+#include "exposure/vflow.h"
 
 struct nv_culprits {
     const struct nv_model *m;
@@ -29,10 +31,18 @@ struct nv_culprits {
     struct nv_fail *fails;
     uint32_t *assets, nassets; /* the last answer */
     uint32_t *path, npath;     /* may: the witness path, s first */
-    /* max-flow scratch over the assets split into in and out halves */
-    uint32_t *cap, *used, *pred, *bfs, *twin, *seen;
-    int32_t *flow, *via;
-    uint32_t stamp, full; /* full: an end that took its unit, or NV_NONE */
+    struct nv_vflow vf;
+    /* per group, once asked for: the components of the transit assets
+     * outside it (NV_NONE for the others), and the size of each */
+    uint32_t **label, **size;
+    uint32_t *mark, stamp; /* must: the sink's components; may: the route */
+    uint32_t *pos;         /* may: each asset's place on the route */
+    uint32_t *near, *leg;  /* may: candidates near the route, two legs */
+    uint32_t *par, *root;  /* may: the search out from the route */
+    /* may: the witness paths of flow wflow, each its length and assets,
+     * and where each group's starts (NV_NONE: none) */
+    uint32_t wflow, *wlist, *wat;
+    size_t nw, wcap;
     struct nv_culprits_kept *kept; /* each flow's routes, once found */
 };
 

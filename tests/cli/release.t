@@ -24,7 +24,7 @@ $ netvet release examples/national/model.json --policy uk-2020 --item tests/data
 # stop top-secret information; one on a backup route (failover) does.
 $ netvet release examples/national/model.json examples/national/liaison.json --policy uk-2020
 ? 1
-~ ^GB +liaison-1 +allow +allow +allow +allow +allow +vendor:huawei at may by agg-0-a \(encrypted\)$
+~ ^GB +liaison-1 +allow +allow +allow +allow +allow +vendor:huawei at may by agg-22-a \(encrypted\)$
 ~ ^NATO +defence-4 +allow +allow +allow +allow +deny +vendor:huawei at failover by agg-42-b \(encrypted\)$
 
 

@@ -758,6 +758,72 @@ NV_TEST(exposure_failover_ties_in_a_region)
     }
 }
 
+/* Two routes of cost 2, s-a-t and s-b-t, so that no single failure
+ * moves the flow; vendor ev has p, hanging from s alone, and x, on a
+ * long way round (a-x-u1-u2-u3-v-t).  ev is may through x only: the
+ * witness must pass over p, nearer the route, and find x's second way to
+ * the route, which the search out from the route does not give. */
+static struct nv_model *detour_model(void)
+{
+    static const char *const plain[] = {"s",  "a",  "b",  "t",
+                                        "u1", "u2", "u3", "v"};
+    static const char *const links[][2] = {
+        {"s", "a"},   {"a", "t"},  {"s", "b"},  {"b", "t"},
+        {"s", "p"},   {"a", "x"},  {"x", "u1"}, {"u1", "u2"},
+        {"u2", "u3"}, {"u3", "v"}, {"v", "t"}};
+    const char *e[] = {"id", "ev", NULL};
+    const char *f[] = {"id", "f", "src", "s", "dst", "t", NULL};
+    struct nv_model *m = nv_model_new();
+    struct nv_err err = {0};
+    uint32_t src;
+    int ok = m && !nv_model_add_source(m, "detour", &src, &err) &&
+             add(m, NV_T_ENTITY, e);
+
+    for (size_t i = 0; ok && i < 2; i++) {
+        const char *a[] = {"id",     i ? "x" : "p", "layer", "core",
+                           "vendor", "ev",          NULL};
+        ok = add(m, NV_T_ASSET, a);
+    }
+    for (size_t i = 0; ok && i < sizeof plain / sizeof plain[0]; i++) {
+        const char *a[] = {"id", plain[i], "layer", "core", NULL};
+        ok = add(m, NV_T_ASSET, a);
+    }
+    for (size_t i = 0; ok && i < sizeof links / sizeof links[0]; i++) {
+        const char *l[] = {"a", links[i][0], "b", links[i][1], NULL};
+        ok = add(m, NV_T_LINK, l);
+    }
+    if (ok && add(m, NV_T_FLOW, f) && !nv_model_finish(m, &err))
+        return m;
+    nv_model_free(m);
+    return NULL;
+}
+
+NV_TEST(culprits_may_witness_goes_round_a_dead_end)
+{
+    static const char *const want[] = {"s",  "a",  "x", "u1",
+                                       "u2", "u3", "v", "t"};
+    struct nv_model *m = detour_model();
+    struct nv_exposure x;
+    struct nv_culprits c;
+    struct nv_err err = {0};
+    uint32_t g;
+
+    ASSERT(m != NULL);
+    ASSERT_EQ(nv_exposure_compute(m, 1, &x, &err), NV_OK);
+    ASSERT_EQ(level_of(m, &x, "f", "vendor:ev"), NV_LEVEL_MAY);
+    g = nv_groups_find(&x.groups, "vendor:ev");
+    ASSERT_EQ(nv_culprits_init(&c, m, &x, &err), NV_OK);
+    ASSERT_EQ(nv_culprits_find(&c, 0, g, &err), NV_OK);
+    ASSERT_EQ(c.nassets, 1);
+    ASSERT_EQ(c.assets[0], nv_model_find(m, NV_T_ASSET, "x"));
+    ASSERT_EQ(c.npath, 8);
+    for (uint32_t i = 0; i < c.npath; i++)
+        ASSERT_EQ(c.path[i], nv_model_find(m, NV_T_ASSET, want[i]));
+    nv_culprits_release(&c);
+    nv_exposure_release(&x);
+    nv_model_free(m);
+}
+
 /* transit: by layer unless a file says; a declared path may not pass
  * through a non-transit asset (its ends may be non-transit). */
 NV_TEST(exposure_transit_defaults_and_paths)
