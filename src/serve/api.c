@@ -23,8 +23,6 @@
 #include <string.h>
 #include <unistd.h>
 
-/* How long a request waits for its analysis before answering 202. */
-#define WAIT_MS 1000
 /* How long showing a snapshot waits for its groups (from assess). */
 #define SHOW_WAIT_MS 10000
 #define MAX_SEGS 4
@@ -818,7 +816,7 @@ static void run_job(struct req *q, const struct nv_job_spec *spec,
     char id[NV_JOB_ID], loc[200];
     struct out o;
     struct nv_jsonw *w;
-    int rc = nv_jobs_answer(q->s->jobs, spec, WAIT_MS, &a, id);
+    int rc = nv_jobs_answer(q->s->jobs, spec, q->s->c.wait_ms, &a, id);
 
     if (rc < 0) {
         problem(q, 503, "busy", "too many analyses under way: try later");
