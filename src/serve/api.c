@@ -317,6 +317,18 @@ static int number(struct req *q, const char *name, int64_t dflt, int64_t max,
     return 0;
 }
 
+/* The page size of a list into *limit; 0 after answering 400.  Zero is
+ * refused: a page must move its cursor on. */
+static int page_limit(struct req *q, int64_t *limit)
+{
+    if (!number(q, "limit", PAGE_DEFAULT, PAGE_MAX, limit))
+        return 0;
+    if (*limit > 0)
+        return 1;
+    problem(q, 400, "bad request", "query:limit: a whole number from 1");
+    return 0;
+}
+
 /* "--name=value" in q's arena; NULL when out of memory. */
 static const char *opt(struct req *q, const char *name, const char *value)
 {
@@ -488,7 +500,7 @@ static void h_list(struct req *q)
     struct nv_jsonw *w;
     uint32_t i, shown = 0;
 
-    if (!number(q, "limit", PAGE_DEFAULT, PAGE_MAX, &limit) ||
+    if (!page_limit(q, &limit) ||
         !number(q, "cursor", INT64_MAX, INT64_MAX, &cursor) ||
         !snapshots(q, &l))
         return;
@@ -1111,8 +1123,7 @@ static void h_audit(struct req *q)
     enum nv_rc rc;
 
     nv_err_clear(&err);
-    if (!number(q, "limit", PAGE_DEFAULT, PAGE_MAX, &limit) ||
-        !number(q, "cursor", 0, INT64_MAX, &cursor))
+    if (!page_limit(q, &limit) || !number(q, "cursor", 0, INT64_MAX, &cursor))
         return;
     pthread_mutex_lock(&q->s->lock);
     rc =
