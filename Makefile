@@ -13,7 +13,7 @@
 #   make install    the binary, policy packs, manual pages and bash
 #                   completion under $(DESTDIR)$(PREFIX); make uninstall
 
-PKGS := yajl libutf8proc icu-uc icu-i18n libcrypto libarchive libsquashfs1 \
+PKGS := yajl libutf8proc icu-uc icu-i18n libcrypto libssl libarchive libsquashfs1 \
         sqlite3 expat libcurl libzstd
 # Libraries without a pkg-config file: GLPK (libglpk-dev) solves the plans;
 # CivetWeb (libcivetweb-dev) serves HTTP for `netvet serve`.

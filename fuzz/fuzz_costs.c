@@ -19,7 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct nv_model *m = nv_model_new();
     struct nv_costs *c = NULL;
-    struct nv_err err;
+    struct nv_err err = {0};
     uint32_t src;
     double sum = 0;
 

@@ -10,7 +10,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct nv_csv c;
-    struct nv_err err;
+    struct nv_err err = {0};
     int got = 1;
 
     nv_csv_init(&c, (const char *)data, size, "fuzz");

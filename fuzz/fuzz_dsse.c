@@ -16,7 +16,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         0x23, 0x25, 0xaf, 0x02, 0x1a, 0x68, 0xf7, 0x07, 0x51, 0x1a};
     struct nv_key *k = NULL;
     struct nv_dsse d;
-    struct nv_err err;
+    struct nv_err err = {0};
 
     if (nv_key_from_public(pub, &k, &err))
         return 0;

@@ -11,7 +11,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct nv_arena a;
     struct nv_content c;
-    struct nv_err err;
+    struct nv_err err = {0};
 
     nv_arena_init(&a);
     (void)!nv_content_digest(data, size, &a, &c, &err);

@@ -23,7 +23,7 @@ static void check(const struct nv_evproof *p)
         0xd3, 0xc9, 0x64, 0x07, 0x3a, 0x0e, 0xe1, 0x72, 0xf3, 0xda, 0xa6,
         0x23, 0x25, 0xaf, 0x02, 0x1a, 0x68, 0xf7, 0x07, 0x51, 0x1a};
     struct nv_key *k = NULL;
-    struct nv_err err;
+    struct nv_err err = {0};
     unsigned char leaf[NV_MERKLE_HASH];
 
     if (nv_key_from_public(pub, &k, &err) == NV_OK)
@@ -45,7 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct nv_evproof p;
     struct nv_evstate st;
     struct nv_arena a;
-    struct nv_err err;
+    struct nv_err err = {0};
     unsigned char root[NV_MERKLE_HASH];
 
     /* Only crashes, leaks and sanitizer reports matter, not the verdict. */

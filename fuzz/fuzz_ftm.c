@@ -15,7 +15,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct nv_lists l;
     struct nv_matcher *mt = NULL;
     struct nv_match_hit hits[4];
-    struct nv_err err;
+    struct nv_err err = {0};
     uint32_t n;
 
     nv_lists_init(&l);

@@ -24,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static int fd = -1;
     struct nv_image_limits l;
     struct nv_manifest m;
-    struct nv_err err;
+    struct nv_err err = {0};
 
     if (fd < 0) {
         if ((fd = mkstemp(path)) < 0)

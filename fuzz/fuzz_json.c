@@ -18,7 +18,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct nv_arena a;
     struct nv_json *root;
-    struct nv_err err;
+    struct nv_err err = {0};
 
     nv_arena_init(&a);
     /* Only crashes, leaks and sanitizer reports matter here. */

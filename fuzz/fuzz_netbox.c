@@ -15,7 +15,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct nv_netbox *nb = nv_netbox_new();
     struct nv_netbox_map *map = nv_netbox_map_new();
     struct nv_model *m = nv_model_new();
-    struct nv_err err;
+    struct nv_err err = {0};
     const char *next;
     enum nv_rc rc = nb && map && m ? NV_OK : NV_ENOMEM;
 

@@ -16,7 +16,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct nv_policy_warning *w = NULL;
     struct nv_violation *v = NULL;
     struct nv_rule_result *res = NULL;
-    struct nv_err err;
+    struct nv_err err = {0};
     uint32_t n = 0;
 
     /* Only crashes, leaks and sanitizer reports matter, not the verdict. */

@@ -13,7 +13,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const char *text = (const char *)data;
     char key[256];
     struct nv_buf b;
-    struct nv_err err;
+    struct nv_err err = {0};
 
     int ok = nv_serve_session_body(text, size, key, sizeof key, &err) == NV_OK;
 

@@ -18,7 +18,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     unsigned char *copy = malloc(size ? size : 1);
     struct nv_snap_header h;
     struct nv_model *m = NULL;
-    struct nv_err err;
+    struct nv_err err = {0};
 
     if (!copy)
         return 0;

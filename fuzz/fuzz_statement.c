@@ -10,7 +10,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct nv_manifest m;
-    struct nv_err err;
+    struct nv_err err = {0};
 
     /* Only crashes, leaks and sanitizer reports matter, not the verdict. */
     nv_manifest_init(&m);

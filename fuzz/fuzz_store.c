@@ -24,7 +24,7 @@ static void read_snapshot(struct nv_store *s, const char *id)
 {
     struct nv_model *m = nv_model_new();
     struct nv_posture ps;
-    struct nv_err err;
+    struct nv_err err = {0};
     char *text = NULL;
     size_t len = 0;
 
@@ -44,7 +44,7 @@ static void read_store(const char *path)
 {
     struct nv_store *s = NULL;
     struct nv_snapshots l;
-    struct nv_err err;
+    struct nv_err err = {0};
     char id[NV_SHA256_HEX];
 
     if (nv_store_open(path, &s, &err))

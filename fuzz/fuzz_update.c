@@ -16,7 +16,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct nv_update_meta m;
     struct nv_update_state s;
     struct nv_arena a;
-    struct nv_err err;
+    struct nv_err err = {0};
 
     if (size == 0)
         return 0;

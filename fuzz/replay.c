@@ -14,7 +14,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static int replay_file(const char *path)
 {
     struct nv_file f;
-    struct nv_err err;
+    struct nv_err err = {0};
 
     if (nv_file_read(&f, path, (size_t)64 << 20, &err)) {
         fprintf(stderr, "replay: %s: %s\n", path, err.msg);

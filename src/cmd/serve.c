@@ -8,6 +8,7 @@
 #include "cmd/history.h"
 #include "core/crypto.h"
 #include "core/parse.h"
+#include "serve/parse.h"
 #include "serve/serve.h"
 #include "store/keys.h"
 
@@ -29,10 +30,11 @@ static const char about[] =
     "upload, withdrawal and decision (check, release) is a row of the\n"
     "audit trail and, with --log DIR --log-key KEY, an entry of the\n"
     "evidence log.  Analyses are netvet itself, run as a child process\n"
-    "with a time limit; one taking more than a second answers 202 with a\n"
-    "job to poll.  Listens on the loopback address unless told otherwise;\n"
-    "with --tls-cert and --tls-key, HTTPS only.  SIGINT or SIGTERM stop\n"
-    "it once the requests under way are answered.\n\n"
+    "with a time limit; one taking longer than --sync-wait (a second)\n"
+    "answers 202 with a job to poll.  Listens on the loopback address\n"
+    "unless told otherwise; with --tls-cert and --tls-key (PEM), HTTPS\n"
+    "only (TLS 1.2 or later).  SIGINT or SIGTERM stop it once the\n"
+    "requests under way are answered.\n\n"
     "  serve keys add DB --name N --permissions read,write,analyse,admin\n"
     "                     make a key; it is printed once, alone\n"
     "  serve keys list DB  the keys (names, permissions, revoked)\n"
@@ -48,7 +50,7 @@ static const char examples[] =
 
 struct serve_opts {
     const char *store, *listen, *cert, *key, *max_body, *threads, *jobs;
-    const char *timeout, *name, *perms;
+    const char *timeout, *sync_wait, *name, *perms;
     struct nv_strlist lists;
     struct nv_cli_evidence evidence;
 };
@@ -174,12 +176,14 @@ static int keys(const struct nv_cmd_spec *spec, const struct serve_opts *o,
 static int limits(const struct nv_cmd_spec *spec, const struct serve_opts *o,
                   struct nv_serve_config *c, struct nv_http_config *hc)
 {
-    uint32_t threads = 64, jobs = 2, timeout = 300;
+    uint32_t threads = 64, jobs = 2, timeout = 300, wait = 1000;
     int64_t body = (int64_t)512 << 20;
     int rc = nv_cli_number(spec, "threads", o->threads, 1024, &threads);
 
     if (!rc)
         rc = nv_cli_number(spec, "jobs", o->jobs, 256, &jobs);
+    if (!rc)
+        rc = nv_cli_number(spec, "sync-wait", o->sync_wait, 3600000, &wait);
     if (!rc)
         rc = nv_cli_number(spec, "timeout", o->timeout, 86400, &timeout);
     if (!rc && o->max_body &&
@@ -188,17 +192,11 @@ static int limits(const struct nv_cmd_spec *spec, const struct serve_opts *o,
     c->max_body = (size_t)body;
     c->jobs = jobs ? (int)jobs : 1;
     c->seconds = timeout ? (int)timeout : 1;
+    c->wait_ms = (int)wait;
     hc->threads = threads ? (int)threads : 1;
     hc->timeout_ms = 30000;
     if (!rc && (!o->cert) != (!o->key))
         rc = nv_cli_usage_error(spec, "give both --tls-cert and --tls-key");
-    /* Debian's CivetWeb 1.15 calls a null OpenSSL function on the first
-     * HTTPS request with libssl 3 (docs/serve.md): refuse rather than
-     * serve a port that crashes. */
-    if (!rc && o->cert)
-        rc = nv_cli_usage_error(spec, "--tls-cert: HTTPS is not available "
-                                      "with this CivetWeb and OpenSSL 3; "
-                                      "put a TLS proxy in front");
     if (!rc && o->lists.n > MAX_LISTS)
         rc = nv_cli_usage_error(spec, "at most %d --list files", MAX_LISTS);
     return rc;
@@ -221,15 +219,18 @@ static int run(const struct nv_cmd_spec *spec, const struct serve_opts *o)
 {
     char store[PATH_MAX], exe[PATH_MAX];
     struct nv_serve_config c = {
-        store, o->evidence.log, o->evidence.key, exe, 0, 0, 0, NULL, 0};
+        store, o->evidence.log, o->evidence.key, exe, 0, 0, 0, 0, NULL, 0};
     struct nv_http_config hc = {o->listen ? o->listen : "127.0.0.1:8470",
                                 o->cert, o->key, 0, 0};
     struct nv_serve *s = NULL;
     struct nv_http *h = NULL;
     struct nv_err err = {0};
+    struct nv_listen where;
     int rc = limits(spec, o, &c, &hc);
 
     nv_err_clear(&err);
+    if (!rc && nv_serve_listen_parse(hc.listen, &where, &err))
+        rc = nv_cli_fail(&err);
     if (!rc)
         rc = nv_cli_evidence_check(spec, &o->evidence);
     if (!rc && (!realpath(o->store, store) || !realpath("/proc/self/exe", exe)))
@@ -241,9 +242,9 @@ static int run(const struct nv_cmd_spec *spec, const struct serve_opts *o)
                 nv_http_start(&hc, nv_serve_handle, s, &h, &err)))
         rc = nv_cli_fail(&err);
     if (!rc) {
-        fprintf(stderr, "netvet serve: listening on http%s://%.*s:%d/\n",
-                o->cert ? "s" : "", (int)strcspn(hc.listen, ":"), hc.listen,
-                nv_http_port(h));
+        fprintf(stderr, "netvet serve: listening on http%s://%s%s%s:%d/\n",
+                o->cert ? "s" : "", where.v6 ? "[" : "", where.host,
+                where.v6 ? "]" : "", nv_http_port(h));
         wait_for_signal();
         fprintf(stderr, "netvet serve: stopping\n");
     }
@@ -273,6 +274,9 @@ int cmd_serve(int argc, char **argv)
          "analyses run at once (default 2)"},
         {"timeout", NV_OPT_STRING, &o.timeout, "S",
          "the most seconds an analysis may take (default 300)"},
+        {"sync-wait", NV_OPT_STRING, &o.sync_wait, "MS",
+         "how long a request waits for its analysis before it answers 202 "
+         "with a job to poll (default 1000; 0 answers 202 at once)"},
         {"list", NV_OPT_LIST, &o.lists, "FILE",
          "a restricted-party list for /api/v1/screen (repeatable)"},
         {"name", NV_OPT_STRING, &o.name, "N", "keys: the key's name"},

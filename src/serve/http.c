@@ -1,15 +1,22 @@
 /*
  * http.c - the HTTP server on CivetWeb (Debian's libcivetweb), the one
  * file that includes civetweb.h.  CivetWeb runs a fixed pool of worker
- * threads (one connection each), times out slow requests, and does TLS
- * through OpenSSL, which it loads when the first HTTPS port is opened.
- * Every request goes to one handler: routing is the caller's.
+ * threads (one connection each) and times out slow requests.  Every
+ * request goes to one handler: routing is the caller's.
+ *
+ * HTTPS is not CivetWeb's: Debian's CivetWeb 1.15 loads libssl at run
+ * time by name and, with OpenSSL 3, calls a function that library no
+ * longer has on the first HTTPS request.  With a certificate, CivetWeb
+ * listens on a loopback port of its own choosing and the TLS relay
+ * (tls.h) listens on the public address; a request on the loopback port
+ * that the relay did not pass is refused, and one it did pass carries
+ * the real client's address.
  */
 #include "serve/http.h"
 
 #include "core/alloc.h"
 #include "core/buf.h"
-#include "core/file.h"
+#include "serve/tls.h"
 
 #include <civetweb.h>
 #include <stdio.h>
@@ -18,8 +25,6 @@
 #include <strings.h>
 #include <unistd.h>
 
-/* The largest key or certificate file read. */
-#define PEM_MAX ((size_t)1 << 20)
 /* How much a read of the body asks for. */
 #define CHUNK ((size_t)1 << 16)
 
@@ -28,21 +33,33 @@ struct nv_http {
     nv_http_handler fn;
     void *arg;
     int port;
+    struct nv_tls *tls; /* the relay, with a certificate */
 };
 
 static int on_request(struct mg_connection *conn, void *cbdata)
 {
+    static const char refused[] = "only HTTPS is served\n";
     struct nv_http *h = cbdata;
     const struct mg_request_info *ri = mg_get_request_info(conn);
+    char client[64];
     struct nv_http_req r = {ri->request_method,
                             ri->local_uri ? ri->local_uri : "/",
                             ri->query_string ? ri->query_string : "",
                             ri->remote_addr,
-                            ri->is_ssl,
+                            h->tls != NULL,
                             ri->content_length,
                             conn};
 
-    h->fn(h->arg, &r);
+    if (!h->tls) {
+        h->fn(h->arg, &r);
+    } else if (nv_tls_client(h->tls, ri->remote_port, client, sizeof client) &&
+               strcmp(ri->remote_addr, "127.0.0.1") == 0) {
+        r.remote = client;
+        h->fn(h->arg, &r);
+    } else {
+        nv_http_send(&r, 403, "Connection: close\r\n", "text/plain", refused,
+                     sizeof refused - 1);
+    }
     return 1; /* answered */
 }
 
@@ -54,41 +71,14 @@ static int on_log(const struct mg_connection *conn, const char *msg)
     return 1;
 }
 
-/* CivetWeb wants the key and the certificate in one PEM file: write them
- * to a private temporary file, read at start and removed after. */
-static enum nv_rc pem_bundle(const struct nv_http_config *c, char *path,
-                             struct nv_err *err)
-{
-    const char *dir = getenv("TMPDIR");
-    struct nv_file key = {0}, cert = {0};
-    enum nv_rc rc = nv_file_read(&key, c->key, PEM_MAX, err);
-    int fd = -1;
-
-    if (!rc)
-        rc = nv_file_read(&cert, c->cert, PEM_MAX, err);
-    snprintf(path, 4096, "%s/netvet-tls-XXXXXX", dir && *dir ? dir : "/tmp");
-    if (!rc && (fd = mkstemp(path)) < 0)
-        rc = nv_err_set(err, NV_EIO, "%s: cannot create", path);
-    if (!rc && (write(fd, key.data, key.len) != (ssize_t)key.len ||
-                write(fd, "\n", 1) != 1 ||
-                write(fd, cert.data, cert.len) != (ssize_t)cert.len))
-        rc = nv_err_set(err, NV_EIO, "%s: cannot write", path);
-    if (fd >= 0)
-        close(fd);
-    if (rc && fd >= 0)
-        unlink(path);
-    nv_file_release(&key);
-    nv_file_release(&cert);
-    return rc;
-}
-
+/* Start CivetWeb listening on listen. */
 static struct mg_context *start(struct nv_http *h,
-                                const struct nv_http_config *c, const char *pem,
-                                char *msg, size_t size)
+                                const struct nv_http_config *c,
+                                const char *listen, char *msg, size_t size)
 {
-    char threads[16], timeout[16], ports[300];
+    char threads[16], timeout[16];
     const char *opts[] = {"listening_ports",
-                          ports,
+                          listen,
                           "num_threads",
                           threads,
                           "request_timeout_ms",
@@ -97,9 +87,6 @@ static struct mg_context *start(struct nv_http *h,
                           "yes",
                           "tcp_nodelay",
                           "1",
-                          "ssl_certificate",
-                          pem,
-                          NULL,
                           NULL};
     struct mg_callbacks cb;
     struct mg_init_data init = {&cb, h, opts};
@@ -110,10 +97,16 @@ static struct mg_context *start(struct nv_http *h,
     cb.log_message = on_log;
     snprintf(threads, sizeof threads, "%d", c->threads > 0 ? c->threads : 1);
     snprintf(timeout, sizeof timeout, "%d", c->timeout_ms);
-    snprintf(ports, sizeof ports, "%s%s", c->listen, pem ? "s" : "");
-    if (!pem)
-        opts[10] = NULL;
     return mg_start2(&init, &e);
+}
+
+/* With a certificate: the relay on c->listen, to CivetWeb's port. */
+static enum nv_rc start_tls(struct nv_http *h, const struct nv_http_config *c,
+                            struct nv_err *err)
+{
+    struct nv_tls_config tc = {c->listen, h->port, c->threads, c->timeout_ms};
+
+    return nv_tls_start(h->tls, &tc, err);
 }
 
 enum nv_rc nv_http_start(const struct nv_http_config *c, nv_http_handler fn,
@@ -121,47 +114,56 @@ enum nv_rc nv_http_start(const struct nv_http_config *c, nv_http_handler fn,
 {
     struct nv_http *h = nv_calloc(1, sizeof *h);
     struct mg_server_port port;
-    char pem[4096], msg[256] = "";
+    char msg[256] = "";
     enum nv_rc rc = h ? NV_OK : nv_err_set(err, NV_ENOMEM, "out of memory");
 
+    /* The certificate is checked before anything listens. */
     if (!rc && c->cert)
-        rc = pem_bundle(c, pem, err);
+        rc = nv_tls_new(c->cert, c->key, &h->tls, err);
     if (!rc) {
         h->fn = fn;
         h->arg = ctx;
-        mg_init_library(c->cert ? MG_FEATURES_TLS : 0);
-        h->ctx = start(h, c, c->cert ? pem : NULL, msg, sizeof msg);
-        if (c->cert)
-            unlink(pem);
-        if (!h->ctx) {
-            mg_exit_library();
-            rc = nv_err_set(err, NV_EIO, "cannot listen on %s: %s", c->listen,
+        mg_init_library(0);
+        h->ctx =
+            start(h, c, c->cert ? "127.0.0.1:0" : c->listen, msg, sizeof msg);
+        if (!h->ctx)
+            rc = nv_err_set(err, NV_EIO, "cannot listen on %s: %s",
+                            c->cert ? "127.0.0.1:0" : c->listen,
                             msg[0] ? msg : "the address is taken");
-        }
     }
     if (!rc) {
         mg_set_request_handler(h->ctx, "/", on_request, h);
         memset(&port, 0, sizeof port);
         if (mg_get_server_ports(h->ctx, 1, &port) == 1)
             h->port = port.port;
+        if (h->tls)
+            rc = start_tls(h, c, err);
+    }
+    if (!rc) {
         *out = h;
         return NV_OK;
     }
-    nv_free(h);
+    nv_http_stop(h);
     return rc;
 }
 
 int nv_http_port(const struct nv_http *h)
 {
-    return h->port;
+    return h->tls ? nv_tls_port(h->tls) : h->port;
 }
 
 void nv_http_stop(struct nv_http *h)
 {
     if (!h)
         return;
-    mg_stop(h->ctx);
-    mg_exit_library();
+    /* No new connections; the requests under way are answered, then the
+     * relays, their server gone, end. */
+    nv_tls_stop(h->tls);
+    if (h->ctx)
+        mg_stop(h->ctx);
+    if (h->fn) /* the library was initialised */
+        mg_exit_library();
+    nv_tls_free(h->tls);
     nv_free(h);
 }
 

@@ -1,7 +1,7 @@
 /*
  * http.h - the HTTP server under `netvet serve`: a bounded pool of worker
  * threads that hands each request to one handler.  Only http.c talks to
- * the HTTP library (CivetWeb); TLS goes through OpenSSL there.
+ * the HTTP library (CivetWeb); HTTPS goes through the relay of tls.h.
  */
 #ifndef NV_HTTP_SERVER_H
 #define NV_HTTP_SERVER_H
@@ -22,7 +22,7 @@ struct nv_http_config {
 struct nv_http_req {
     const char *method, *path, *query; /* query "" when none */
     const char *remote;                /* the client's address */
-    int tls;                           /* came in over TLS */
+    int tls;                           /* came in over TLS (the relay) */
     long long length;                  /* Content-Length, -1 if none */
     void *conn;                        /* the library's connection */
 };
@@ -34,7 +34,8 @@ struct nv_http;
 /*
  * Listen as c says and call fn(ctx, request) from the worker threads for
  * every request.  NV_EIO with the library's message when the address
- * cannot be bound (port taken) or the certificate cannot be loaded.
+ * cannot be bound (port taken); the errors of nv_tls_new for a
+ * certificate or key that cannot be used (then nothing listens).
  */
 enum nv_rc nv_http_start(const struct nv_http_config *c, nv_http_handler fn,
                          void *ctx, struct nv_http **out,

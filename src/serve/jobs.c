@@ -342,6 +342,22 @@ int nv_jobs_answer(struct nv_jobs *j, const struct nv_job_spec *spec,
     return rc;
 }
 
+/* The problem a failed job answered, as a value of the status (raw text
+ * would lose the ':' the writer puts before a member's value). */
+static void problem_value(struct nv_jsonw *w, const struct nv_answer *a)
+{
+    struct nv_arena arena;
+    struct nv_json *doc = NULL;
+
+    nv_arena_init(&arena);
+    if (a->body &&
+        !nv_json_parse(a->body, a->len, "problem", &arena, &doc, NULL))
+        nv_jsonw_value(w, doc);
+    else
+        nv_jsonw_null(w);
+    nv_arena_release(&arena);
+}
+
 static void status_json(const struct job *job, struct nv_jsonw *w)
 {
     int failed = job->done && job->ans.status >= 400;
@@ -355,7 +371,7 @@ static void status_json(const struct job *job, struct nv_jsonw *w)
     nv_jsonw_str_or_null(w, job->done && !failed ? job->url : NULL);
     nv_jsonw_key(w, "problem");
     if (failed)
-        nv_jsonw_raw(w, job->ans.body);
+        problem_value(w, &job->ans);
     else
         nv_jsonw_null(w);
     nv_jsonw_obj_end(w);

@@ -1,14 +1,16 @@
 /*
  * parse.c - the query string, the session body, the screening names and
- * the ids of `netvet serve` requests.  All of it is hostile input: every
- * loop is bounded by the input's length, and an error names the byte
- * where the input went wrong.
+ * the ids of `netvet serve` requests, and the address it listens on.  All of it
+ * is hostile input: every loop is bounded by the input's length, and an error
+ * names the byte where the input went wrong.
  */
 #include "serve/parse.h"
 
 #include "core/crypto.h"
 #include "core/json.h"
+#include "core/parse.h"
 
+#include <arpa/inet.h>
 #include <string.h>
 
 static enum nv_rc decode(struct nv_arena *a, const char *s, size_t n,
@@ -214,4 +216,34 @@ int nv_serve_is_word(const char *s)
     size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyz"
                          "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .:_-");
     return n >= 1 && n <= 200 && s[n] == '\0' && s[0] != '-';
+}
+
+enum nv_rc nv_serve_listen_parse(const char *text, struct nv_listen *l,
+                                 struct nv_err *err)
+{
+    const char *colon = strrchr(text, ':'), *port = colon ? colon + 1 : text;
+    size_t hlen = colon ? (size_t)(colon - text) : 0, off = 0;
+    unsigned char addr[16];
+    int64_t n;
+
+    memset(l, 0, sizeof *l);
+    if (hlen >= 2 && text[0] == '[' && text[hlen - 1] == ']') {
+        l->v6 = 1;
+        off = 1;
+        hlen -= 2;
+    }
+    if (hlen >= sizeof l->host)
+        return nv_err_at(err, NV_EPARSE, "listen", 1, 1,
+                         "the address is too long");
+    memcpy(l->host, colon ? text + off : "0.0.0.0", colon ? hlen : 7);
+    if (inet_pton(l->v6 ? AF_INET6 : AF_INET, l->host, addr) != 1)
+        return nv_err_at(err, NV_EPARSE, "listen", 1, 1,
+                         "\"%s\" is not a numeric %s address", l->host,
+                         l->v6 ? "IPv6 (in brackets)" : "IPv4");
+    if (nv_parse_i64(port, strlen(port), 0, 65535, &n))
+        return nv_err_at(err, NV_EPARSE, "listen", 1,
+                         (unsigned long)(port - text) + 1,
+                         "the port is a number from 0 to 65535");
+    l->port = (int)n;
+    return NV_OK;
 }

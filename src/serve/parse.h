@@ -72,4 +72,20 @@ int nv_serve_is_id(const char *s);
  */
 int nv_serve_is_word(const char *s);
 
+/* Where the server listens: a numeric address and a port. */
+struct nv_listen {
+    char host[48]; /* "127.0.0.1", "::1" (no brackets), "0.0.0.0" */
+    int port;      /* 0 picks a free one */
+    int v6;        /* host is an IPv6 address */
+};
+
+/*
+ * Parse "127.0.0.1:8470", "[::1]:8470" or "8470" (every IPv4 address)
+ * into l.  NV_EPARSE with the column ("listen:1:COL") for another shape,
+ * an address that is not numeric (no names are looked up) or a port
+ * beyond 65535.
+ */
+enum nv_rc nv_serve_listen_parse(const char *text, struct nv_listen *l,
+                                 struct nv_err *err) NV_WUR;
+
 #endif

@@ -23,6 +23,7 @@ struct nv_serve_config {
     size_t max_body;           /* the largest request body */
     int jobs;                  /* analyses run at once */
     int seconds;               /* the most one analysis may take */
+    int wait_ms;               /* how long a request waits before 202 */
     const char *const *lists;  /* restricted-party lists for screening */
     size_t nlists;
 };

@@ -13,11 +13,14 @@ import os
 import re
 import shutil
 import signal
+import socket
+import ssl
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+import warnings
 
 NETVET = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "./netvet")
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -59,30 +62,45 @@ atexit.register(kill_servers)
 
 
 class Server:
-    def __init__(self, db, *extra):
+    def __init__(self, db, *extra, cert=None):
         # From the checkout, where policy packs are found by name, as
         # they are beside an installed netvet.
+        tls = ["--tls-cert", cert[0], "--tls-key", cert[1]] if cert else []
         self.proc = subprocess.Popen(
-            [NETVET, "serve", "--store", db, "--listen", "127.0.0.1:0", *extra],
+            [NETVET, "serve", "--store", db, "--listen", "127.0.0.1:0", *tls,
+             *extra],
             stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, cwd=ROOT)
         servers.append(self.proc)
         line = self.proc.stderr.readline().decode()
-        m = re.match(r"netvet serve: listening on http://127\.0\.0\.1:(\d+)/$",
-                     line.strip())
-        if not m:
+        m = re.match(r"netvet serve: listening on (https?)://127\.0\.0\.1:"
+                     r"(\d+)/$", line.strip())
+        if not m or (m.group(1) == "https") != bool(cert):
             raise SystemExit("serve did not start: %r" % line)
-        self.port = int(m.group(1))
+        self.port = int(m.group(2))
+        self.tls = None
+        if cert:
+            # The test's own certificate is the one trusted, for 127.0.0.1.
+            self.tls = ssl.create_default_context(cafile=cert[0])
+
+    def connect(self, source="127.0.0.1"):
+        if self.tls:
+            return http.client.HTTPSConnection(
+                "127.0.0.1", self.port, timeout=120, context=self.tls,
+                source_address=(source, 0))
+        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=120,
+                                          source_address=(source, 0))
 
     def stop(self, sig=signal.SIGTERM):
         self.proc.send_signal(sig)
         return self.proc.wait(timeout=30)
 
 
-def request(srv, method, path, key=None, body=None, headers=None):
+def request(srv, method, path, key=None, body=None, headers=None,
+            source="127.0.0.1"):
     h = dict(headers or {})
     if key:
         h["X-Api-Key"] = key
-    c = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=120)
+    c = srv.connect(source)
     c.request(method, path, body=body, headers=h)
     r = c.getresponse()
     data = r.read()
@@ -246,6 +264,9 @@ def tests(work):
     api(srv, db, admin, reader, analyst, gone)
     security(srv, admin, reader, analyst, gone)
     ok(srv.stop() == 0, "SIGTERM stops the server cleanly")
+    jobs(db, admin, analyst)
+    paging(work, admin)
+    https(work, db, admin, reader, analyst)
     crash(work, db, admin)
 
 
@@ -491,6 +512,309 @@ def crash(work, db, admin):
     r, data = request(srv, "GET", "/api/v1/snapshots", admin)
     ok(r.status == 200, "the restarted server lists")
     ok(srv.stop() == 0, "and stops")
+
+
+# ---- analyses as jobs, paging ----
+
+def jobs(db, admin, analyst):
+    """With --sync-wait 0 every analysis not cached answers 202 at once:
+    the job is polled to its end and its result is the synchronous one."""
+    srv = Server(db, "--sync-wait", "0")
+    r, data = request(srv, "GET", "/api/v1/snapshots", admin)
+    sid = json.loads(data)["snapshots"][-1]["id"]
+    path = "/api/v1/snapshots/%s/assess" % sid
+    r, data = request(srv, "GET", path, analyst)
+    job = json.loads(data) if r.status == 202 else {}
+    ok(r.status == 202 and r.getheader("Location") == job.get("url") and
+       job["url"] == "/api/v1/jobs/" + job["job"],
+       "an analysis past --sync-wait: 202 with the job: %d %s" %
+       (r.status, data[:200]))
+    states = []
+    for _ in range(600):
+        r, data = request(srv, "GET", job.get("url", "/api/v1/jobs/0"),
+                          analyst)
+        st = json.loads(data)
+        states.append(st.get("status"))
+        if st.get("status") != "running":
+            break
+        time.sleep(0.1)
+    ok(st.get("status") == "done" and st.get("result") == path,
+       "the job ends done, with its result's URL: %s" % st)
+    r, data = request(srv, "GET", st.get("result") or path, analyst)
+    want = run("assess", "--json", EXAMPLE).stdout
+    ok(r.status == 200 and data == want,
+       "the job's result == netvet assess --json, byte for byte")
+    r, data = request(srv, "GET", "/api/v1/snapshots/%s/check?policy=nopack"
+                      % sid, analyst)
+    url = json.loads(data).get("url", "") if r.status == 202 else ""
+    for _ in range(600):
+        r, data = request(srv, "GET", url or "/api/v1/jobs/0", analyst)
+        st = json.loads(data) if r.status == 200 else {}
+        if st.get("status") != "running":
+            break
+        time.sleep(0.1)
+    ok(st.get("status") == "failed" and st.get("result") is None and
+       "nopack" in (st.get("problem") or {}).get("detail", ""),
+       "a job that fails says why: %s" % st)
+    r, _ = request(srv, "GET", "/api/v1/jobs/" + "0" * 32, analyst)
+    ok(r.status == 404, "no such job: 404")
+    ok(srv.stop() == 0, "the job server stops")
+
+
+def walk(srv, k, limit):
+    """Every id the list gives, following its cursor, and the pages."""
+    ids, pages, cursor = [], 0, None
+    while pages < 100:
+        q = "?limit=%d" % limit if limit else ""
+        if cursor is not None:
+            q += ("&" if q else "?") + "cursor=%d" % cursor
+        r, data = request(srv, "GET", "/api/v1/snapshots" + q, k)
+        page = json.loads(data)
+        ids += [s["id"] for s in page["snapshots"]]
+        pages += 1
+        cursor = page["next"]
+        if cursor is None:
+            break
+    return ids, pages
+
+
+def paging(work, admin):
+    """More snapshots than a page: the cursor walks them all, once each,
+    newest first, at any page size; a withdrawn one drops out."""
+    db = os.path.join(work, "pages.db")
+    run("store", "init", db)
+    k = run("serve", "keys", "add", db, "--name", "admin", "--permissions",
+            "read,write,analyse,admin").stdout.decode().strip()
+    srv = Server(db)
+    made = []
+    for i in range(53):
+        body = ('{"netvet": 1, "assets": [{"id": "a%d", "layer": "core"}]}'
+                % i).encode()
+        r, data = request(srv, "POST", "/api/v1/snapshots?message=n%d" % i, k,
+                          body=body)
+        if r.status == 201:
+            made.append(json.loads(data)["id"])
+    ok(len(set(made)) == 53, "53 small snapshots uploaded: %d" % len(made))
+    newest = list(reversed(made))
+    for limit, npages in ((None, 2), (7, 8), (53, 1), (1, 53)):
+        ids, pages = walk(srv, k, limit)
+        ok(ids == newest and pages == npages,
+           "limit %s: %d ids, %d distinct, %d pages, all in order" %
+           (limit, len(ids), len(set(ids)), pages))
+    r, _ = request(srv, "DELETE", "/api/v1/snapshots/%s?message=x" % made[20],
+                   k)
+    ids, pages = walk(srv, k, 7)
+    ok(ids == [i for i in newest if i != made[20]] and pages == 8,
+       "a withdrawn snapshot drops out of the walk: %d ids" % len(ids))
+    for bad in ("0", "1001", "-1", "x"):
+        r, _ = request(srv, "GET", "/api/v1/snapshots?limit=" + bad, k)
+        ok(r.status == 400, "limit=%s: 400 (%d)" % (bad, r.status))
+        r, _ = request(srv, "GET", "/api/v1/audit?limit=" + bad, k)
+        ok(r.status == 400, "audit limit=%s: 400 (%d)" % (bad, r.status))
+    ok(srv.stop() == 0, "the paging server stops")
+
+
+# ---- HTTPS ----
+
+def make_cert(work, name):
+    """A throwaway self-signed certificate for 127.0.0.1, and its key."""
+    cert = os.path.join(work, name + "-cert.pem")
+    key = os.path.join(work, name + "-key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                    "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key,
+                    "-out", cert, "-days", "2", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1"],
+                   check=True, capture_output=True)
+    return cert, key
+
+
+def listening(pid):
+    """The TCP ports process pid listens on (from /proc)."""
+    inodes = set()
+    for fd in os.listdir("/proc/%d/fd" % pid):
+        try:
+            m = re.fullmatch(r"socket:\[(\d+)\]",
+                             os.readlink("/proc/%d/fd/%s" % (pid, fd)))
+        except OSError:
+            continue
+        if m:
+            inodes.add(m.group(1))
+    ports = set()
+    with open("/proc/net/tcp") as f:
+        for line in f.read().splitlines()[1:]:
+            col = line.split()
+            if col[3] == "0A" and col[9] in inodes:
+                ports.add(int(col[1].split(":")[1], 16))
+    return ports
+
+
+def bad_tls(db, cert, key, other):
+    """A certificate or key that cannot serve: exit 2, a message, and
+    no server left listening."""
+    garbage = os.path.abspath("garbage.pem")
+    with open(garbage, "w") as f:
+        f.write("-----BEGIN CERTIFICATE-----\nnot base64\n"
+                "-----END CERTIFICATE-----\n")
+    cases = ((cert, other[1], "not the private key of the certificate"),
+             (key, key, "no PEM certificate"),
+             (cert, cert, "no PEM private key"),
+             (garbage, key, "no PEM certificate"),
+             ("/no/such.pem", key, "/no/such.pem"),
+             (cert, "/no/such-key.pem", "/no/such-key.pem"))
+    for c, k, want in cases:
+        try:
+            p = subprocess.run([NETVET, "serve", "--store", db, "--listen",
+                                "127.0.0.1:0", "--tls-cert", c, "--tls-key", k],
+                               capture_output=True, timeout=30)
+            err = p.stderr.decode()
+            ok(p.returncode == 2 and want in err and "listening" not in err,
+               "bad certificate or key: exit 2, %r: %d %s" %
+               (want, p.returncode, err))
+        except subprocess.TimeoutExpired:
+            ok(False, "a bad certificate or key was served: %s %s" % (c, k))
+    p = run("serve", "--store", db, "--tls-cert", cert, check=False)
+    ok(p.returncode == 2 and b"--tls-key" in p.stderr,
+       "a certificate without its key: exit 2")
+
+
+def https(work, db, admin, reader, analyst):
+    """With --tls-cert and --tls-key the same API answers over HTTPS, the
+    cookie is Secure, plain HTTP to that port fails without harm, and the
+    attempt limit still sees each client's own address."""
+    cert, key = make_cert(work, "tls")
+    bad_tls(db, cert, key, make_cert(work, "other"))
+    plain = Server(db)
+    srv = Server(db, "--threads", "8", cert=(cert, key))
+    for path, k in (("/api/v1/openapi.json", None),
+                    ("/api/v1/snapshots", reader),
+                    ("/api/v1/snapshots?limit=2", reader),
+                    ("/api/v1/audit?limit=5", admin)):
+        r1, d1 = request(plain, "GET", path, k)
+        r2, d2 = request(srv, "GET", path, k)
+        ok(r2.status == 200 and (r1.status, d1) == (r2.status, d2),
+           "HTTPS answers as HTTP: %s" % path)
+    r, data = request(srv, "GET", "/api/v1/snapshots", reader)
+    sid = json.loads(data)["snapshots"][-1]["id"]
+    for path in ("/api/v1/snapshots/%s/model" % sid,
+                 "/api/v1/snapshots/%s/assess" % sid):
+        r1, d1 = poll(plain, "GET", path, analyst)
+        r2, d2 = poll(srv, "GET", path, analyst)
+        ok(r2.status == 200 and d1 == d2 and len(d2) > 50000,
+           "a large answer over HTTPS, byte for byte: %s" % path)
+    with open(NEXT, "rb") as f:
+        model = json.loads(f.read())
+    model["assets"][0]["model"] = "over TLS"
+    body = json.dumps(model).encode()
+    r, data = request(srv, "POST", "/api/v1/snapshots?message=over%20TLS",
+                      admin, body=body)
+    ok(r.status == 201, "an upload over HTTPS: %d %s" % (r.status, data[:200]))
+    tls_parallel(srv, analyst, sid)
+    tls_cookie(srv, plain, admin)
+    tls_refusals(srv, reader)
+    tls_attempts(srv, admin)
+    ok(srv.stop() == 0, "SIGTERM stops the HTTPS server cleanly")
+    ok(plain.stop() == 0, "and the plain one")
+
+
+def tls_parallel(srv, k, sid):
+    """Eight clients at once, each its own TLS connection."""
+    want = request(srv, "GET", "/api/v1/snapshots/%s/assess" % sid, k)[1]
+    got = []
+
+    def one():
+        try:
+            got.append(request(srv, "GET", "/api/v1/snapshots/%s/assess" % sid,
+                               k)[1])
+        except Exception as e:  # counted below as a missing answer
+            got.append(repr(e).encode())
+    ts = [threading.Thread(target=one) for _ in range(8)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    ok(len(got) == 8 and all(g == want for g in got),
+       "eight clients at once over HTTPS")
+
+
+def tls_cookie(srv, plain, admin):
+    login = json.dumps({"key": admin}).encode()
+    r, _ = request(srv, "POST", "/api/v1/session", body=login)
+    cookie = r.getheader("Set-Cookie", "")
+    ok(r.status == 200 and "; Secure" in cookie and "HttpOnly" in cookie,
+       "the session cookie is Secure under TLS: %s" % cookie)
+    tok = cookie.split(";")[0]
+    r, _ = request(srv, "GET", "/api/v1/snapshots", headers={"Cookie": tok})
+    ok(r.status == 200, "the cookie reads over HTTPS")
+    r, _ = request(plain, "POST", "/api/v1/session", body=login)
+    ok("Secure" not in r.getheader("Set-Cookie", "x"),
+       "and is not Secure over plain HTTP")
+
+
+def tls_refusals(srv, k):
+    """What is not TLS, or not TLS enough, is refused; the server goes on."""
+    failed = []
+    c = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=30)
+    try:
+        c.request("GET", "/api/v1/openapi.json")
+        failed.append(c.getresponse().status)
+    except (OSError, http.client.HTTPException):
+        failed.append("refused")
+    c.close()
+    s = socket.create_connection(("127.0.0.1", srv.port), timeout=30)
+    s.sendall(b"\x16\x03\x01\x00\x05hello")  # a broken handshake
+    s.close()
+    # A client that would speak TLS 1.1 (it does with `openssl s_server
+    # -tls1_1`) is told the version is refused.
+    old = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    old.check_hostname = False
+    old.verify_mode = ssl.CERT_NONE
+    old.set_ciphers("DEFAULT:@SECLEVEL=0")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        old.minimum_version = old.maximum_version = ssl.TLSVersion.TLSv1_1
+    try:
+        with socket.create_connection(("127.0.0.1", srv.port), 30) as raw:
+            with old.wrap_socket(raw) as t:
+                failed.append(t.version())
+    except ssl.SSLError as e:
+        failed.append("refused" if "PROTOCOL_VERSION" in str(e) else str(e))
+    ok(failed == ["refused", "refused"],
+       "plain HTTP and TLS 1.1 are refused: %s" % failed)
+    tls12 = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    tls12.check_hostname = False
+    tls12.verify_mode = ssl.CERT_NONE
+    tls12.maximum_version = ssl.TLSVersion.TLSv1_2
+    with socket.create_connection(("127.0.0.1", srv.port), 30) as raw:
+        with tls12.wrap_socket(raw) as t:
+            ok(t.version() == "TLSv1.2", "TLS 1.2 is served: %s" % t.version())
+    r, _ = request(srv, "GET", "/api/v1/openapi.json")
+    ok(r.status == 200, "the server goes on")
+    inner = listening(srv.proc.pid) - {srv.port}
+    ok(len(inner) == 1, "one internal port besides the public one: %s" % inner)
+    for port in inner:
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        c.request("GET", "/api/v1/snapshots", headers={"X-Api-Key": k})
+        r = c.getresponse()
+        r.read()
+        c.close()
+        ok(r.status == 403, "a request on the internal port, not through the"
+           " relay: 403 (%d)" % r.status)
+
+
+def tls_attempts(srv, admin):
+    """Failures from 127.0.0.2 block 127.0.0.2, not 127.0.0.1: the limit
+    sees the client's address, not the relay's."""
+    statuses = []
+    for _ in range(12):
+        r, _ = request(srv, "GET", "/api/v1/snapshots", "nvk_bad",
+                       source="127.0.0.2")
+        statuses.append(r.status)
+    ok(statuses[:10] == [401] * 10 and statuses[-1] == 429,
+       "failed attempts over HTTPS limited: %s" % statuses)
+    r, _ = request(srv, "GET", "/api/v1/snapshots", admin, source="127.0.0.2")
+    ok(r.status == 429, "that client waits, even with a good key")
+    r, _ = request(srv, "GET", "/api/v1/snapshots", admin)
+    ok(r.status == 200, "another client does not: %d" % r.status)
 
 
 if __name__ == "__main__":

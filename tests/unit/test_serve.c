@@ -2,7 +2,8 @@
  * test_serve.c - the parts of `netvet serve` that stand alone: the query,
  * session and screening parsers (well-formed, hostile, every allocation
  * failing in turn), ids and words, keys and permissions, a child run
- * with its limits, and the keys and audit trail in the store.
+ * with its limits, the keys and audit trail in the store, the address
+ * to listen on, and the certificates and keys of HTTPS.
  */
 #include "test.h"
 
@@ -10,6 +11,7 @@
 #include "serve/parse.h"
 #include "serve/run.h"
 #include "serve/serve.h"
+#include "serve/tls.h"
 #include "store/keys.h"
 
 #include <stdio.h>
@@ -243,4 +245,125 @@ NV_TEST(serve_keys_and_audit_in_the_store)
     ASSERT_EQ(nv_store_withdrawn(s, "abcd", &gone, &err), NV_OK);
     ASSERT_EQ(gone, 1);
     nv_store_close(s);
+}
+
+NV_TEST(serve_listen_addresses)
+{
+    static const struct {
+        const char *text, *host;
+        int port, v6;
+    } good[] = {{"127.0.0.1:8470", "127.0.0.1", 8470, 0},
+                {"0.0.0.0:0", "0.0.0.0", 0, 0},
+                {"[::1]:8443", "::1", 8443, 1},
+                {"[::]:65535", "::", 65535, 1},
+                {"8470", "0.0.0.0", 8470, 0}};
+    static const struct {
+        const char *text;
+        unsigned long col;
+    } bad[] = {{"localhost:80", 1},     {"127.0.0.1:", 11},
+               {"127.0.0.1:65536", 11}, {"127.0.0.1:-1", 11},
+               {"::1:80", 1},           {"[::1]", 1},
+               {"1.2.3.4:80x", 9},      {"", 1},
+               {"[127.0.0.1]:80", 1},   {"1.2.3.4.5:80", 1}};
+    struct nv_listen l;
+    struct nv_err err = {0};
+
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        ASSERT_EQ(nv_serve_listen_parse(good[i].text, &l, &err), NV_OK);
+        ASSERT_STREQ(l.host, good[i].host);
+        ASSERT_EQ(l.port, good[i].port);
+        ASSERT_EQ(l.v6, good[i].v6);
+    }
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        nv_err_clear(&err);
+        ASSERT_EQ(nv_serve_listen_parse(bad[i].text, &l, &err), NV_EPARSE);
+        ASSERT_STREQ(err.file, "listen");
+        ASSERT_EQ(err.col, bad[i].col);
+    }
+}
+
+#define TLS_DATA "tests/data/tls/"
+
+/* nv_tls_new on cert and key: its code, or NV_ECONFLICT when it failed
+ * without want in its message or file name. */
+static enum nv_rc tls_try(const char *cert, const char *key, const char *want)
+{
+    struct nv_tls *t = NULL;
+    struct nv_err err = {0};
+    enum nv_rc rc;
+
+    nv_err_clear(&err);
+    rc = nv_tls_new(cert, key, &t, &err);
+    nv_tls_free(t);
+    if (rc && want && !strstr(err.msg, want) && !strstr(err.file, want)) {
+        fprintf(stderr, "%s: %s (wanted %s)\n", err.file, err.msg, want);
+        return NV_ECONFLICT;
+    }
+    return rc;
+}
+
+NV_TEST(serve_tls_certificates_and_keys)
+{
+    ASSERT_EQ(tls_try(TLS_DATA "cert.pem", TLS_DATA "key.pem", NULL), NV_OK);
+    ASSERT_EQ(tls_try(TLS_DATA "chain.pem", TLS_DATA "key.pem", NULL), NV_OK);
+    ASSERT_EQ(tls_try(TLS_DATA "cert.pem", TLS_DATA "other-key.pem",
+                      "not the private key of the certificate"),
+              NV_EINVAL);
+    ASSERT_EQ(
+        tls_try(TLS_DATA "key.pem", TLS_DATA "key.pem", "no PEM certificate"),
+        NV_EPARSE);
+    ASSERT_EQ(
+        tls_try(TLS_DATA "cert.pem", TLS_DATA "cert.pem", "no PEM private key"),
+        NV_EPARSE);
+    /* Never a prompt for the passphrase: refused. */
+    ASSERT_EQ(tls_try(TLS_DATA "cert.pem", TLS_DATA "encrypted-key.pem",
+                      "no PEM private key"),
+              NV_EPARSE);
+    ASSERT_EQ(
+        tls_try(TLS_DATA "README", TLS_DATA "key.pem", "no PEM certificate"),
+        NV_EPARSE);
+    ASSERT_EQ(tls_try(TLS_DATA "none.pem", TLS_DATA "key.pem", "none.pem"),
+              NV_EIO);
+    ASSERT_EQ(tls_try(TLS_DATA "cert.pem", TLS_DATA "none.pem", "none.pem"),
+              NV_EIO);
+}
+
+NV_TEST(serve_tls_relay_starts_and_stops)
+{
+    struct nv_tls_config c = {"127.0.0.1:0", 1, 4, 1000};
+    struct nv_tls *t = NULL;
+    struct nv_err err = {0};
+    char addr[64];
+
+    ASSERT_EQ(nv_tls_new(TLS_DATA "cert.pem", TLS_DATA "key.pem", &t, &err),
+              NV_OK);
+    ASSERT_EQ(nv_tls_start(t, &c, &err), NV_OK);
+    ASSERT(nv_tls_port(t) > 0);
+    /* No connection relayed: no port is the relay's. */
+    ASSERT_EQ(nv_tls_client(t, nv_tls_port(t), addr, sizeof addr), 0);
+    ASSERT_EQ(nv_tls_client(t, 0, addr, sizeof addr), 0);
+    nv_tls_stop(t);
+    nv_tls_free(t);
+    nv_tls_free(NULL);
+}
+
+NV_TEST(serve_tls_survives_every_allocation_failure)
+{
+    struct nv_tls_config c = {"127.0.0.1:0", 1, 4, 1000};
+
+    for (long n = 0;; n++) {
+        struct nv_tls *t = NULL;
+        struct nv_err err = {0};
+        enum nv_rc rc;
+        nv_alloc_fail_after(n);
+        rc = nv_tls_new(TLS_DATA "cert.pem", TLS_DATA "key.pem", &t, &err);
+        if (!rc)
+            rc = nv_tls_start(t, &c, &err);
+        nv_alloc_fail_after(-1);
+        nv_tls_free(t); /* NULL after a failed nv_tls_new */
+        if (rc == NV_OK)
+            break;
+        ASSERT_EQ(rc, NV_ENOMEM);
+        ASSERT(n < 100);
+    }
 }
