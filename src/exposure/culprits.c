@@ -68,7 +68,7 @@ void nv_culprits_release(struct nv_culprits *c)
 {
     nv_routes_release(&c->r);
     nv_vflow_release(&c->vf);
-    for (uint32_t g = 0; c->label && g < c->x->groups.n; g++) {
+    for (uint32_t g = 0; c->label && c->size && g < c->x->groups.n; g++) {
         nv_free(c->label[g]);
         nv_free(c->size[g]);
     }
