@@ -432,6 +432,38 @@ static int culprits_ok(const struct net *n, int f, unsigned x,
     }
 }
 
+/* The routed level through an overlay cut at a random core (any core
+ * gives the same levels) is the one checked against the oracle, x. */
+static int overlay_agrees(struct nv_t *T, uint64_t seed,
+                          const struct nv_model *m, const struct nv_exposure *x)
+{
+    struct rng r = {seed * 40503u + 7};
+    unsigned char core[MAXV];
+    uint32_t odds = 1 + rnd(&r, 4);
+    struct nv_exposure_opts o = {1 + (int)(seed % 2), NV_CLASS_UNCLASSIFIED,
+                                 NULL, core};
+    struct nv_exposure y;
+    struct nv_err err;
+    int ok;
+
+    for (uint32_t v = 0; v < m->graph.n; v++)
+        core[v] = rnd(&r, odds + 1) == 0;
+    if (nv_exposure_compute_opts(m, &o, &y, &err)) {
+        nv_t_fail(T, __FILE__, __LINE__, "seed %llu: no overlay exposure",
+                  (unsigned long long)seed);
+        return 0;
+    }
+    ok = y.groups.n == x->groups.n &&
+         !memcmp(y.level, x->level, (size_t)x->nflows * x->groups.n) &&
+         !memcmp(y.connected, x->connected, x->nflows);
+    if (!ok)
+        nv_t_fail(T, __FILE__, __LINE__,
+                  "seed %llu: the overlay's levels differ",
+                  (unsigned long long)seed);
+    nv_exposure_release(&y);
+    return ok;
+}
+
 static int check_seed(struct nv_t *T, uint64_t seed)
 {
     static struct paths p;
@@ -486,6 +518,7 @@ static int check_seed(struct nv_t *T, uint64_t seed)
         }
         ok = ok && x.connected[f] == (p.n > 0);
     }
+    ok = ok && overlay_agrees(T, seed, m, &x);
     if (c.m)
         nv_culprits_release(&c);
     nv_exposure_release(&x);
