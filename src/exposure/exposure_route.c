@@ -95,8 +95,8 @@ static void raise_bits(struct nv_xctx *c, uint32_t f, const uint64_t *bits)
             nv_xctx_raise(c->x, f, g, NV_LEVEL_ROUTED);
 }
 
-/* Source i's flows: through the overlay those it takes (far ends), the
- * others by one search from the source; 0 if out of memory. */
+/* Source i's flows: through the overlay if there is one, else by one
+ * search from the source; 0 if out of memory. */
 static int routed_source(struct nv_xctx *c, struct routed_scratch *w,
                          uint32_t i)
 {
@@ -106,17 +106,13 @@ static int routed_source(struct nv_xctx *c, struct routed_scratch *w,
 
     for (uint32_t k = first; k < end; k++) {
         uint32_t fl = c->sflows[k];
-        int took = c->overlay.nk
-                       ? nv_overlay_route(&w->ow, s, f[fl].dst.idx, w->reach)
-                       : 0;
-        if (took < 0)
-            return 0;
-        if (took)
-            raise_bits(c, fl, w->reach);
-        else {
+        if (!c->overlay.nk) {
             w->left[n] = fl;
             w->targets[n++] = f[fl].dst.idx;
-        }
+        } else if (nv_overlay_route(&w->ow, s, f[fl].dst.idx, w->reach) < 0)
+            return 0;
+        else
+            raise_bits(c, fl, w->reach);
     }
     if (!n)
         return 1;

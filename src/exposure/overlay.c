@@ -192,16 +192,25 @@ static int relax(struct nv_overlay_search *w, uint32_t v, double d)
     return nv_route_queue_push(&w->q, d, v);
 }
 
+/* How a search from x stops. */
+enum reach_mode {
+    FULL,  /* from a K asset, through all its cells (shortcuts) */
+    END,   /* from a flow's end, to the K assets that can start a route */
+    WITHIN /* from s, to t through cells alone, no dearer than a cap */
+};
+
 /* Dijkstra from x that never goes on from K assets (nor from non-transit
- * ones but x).  An end's search (full == 0) stops once the cost passes
- * that of the first K asset b1 plus the longest from b1 to any K asset
- * it could still reach: a K asset settled later is dearer than going
- * through b1, so on no least-cost route.  */
-static enum nv_rc dijkstra(struct nv_overlay_search *w, uint32_t x, int full)
+ * ones but x).  An END search stops once the cost passes that of the
+ * first K asset b1 plus the longest from b1 to any K asset it could
+ * still reach: a K asset settled later is dearer than going through b1,
+ * so on no least-cost route.  A WITHIN search stops past cap. */
+static enum nv_rc dijkstra(struct nv_overlay_search *w, uint32_t x,
+                           enum reach_mode mode, double cap)
 {
     const struct nv_overlay *o = w->o;
     const struct nv_graph *g = &o->m->graph;
-    double limit = INFINITY;
+    double limit = mode == WITHIN ? cap : INFINITY;
+    int full = mode == FULL, first = 1;
 
     w->epoch++;
     w->nsettled = 0;
@@ -216,8 +225,10 @@ static enum nv_rc dijkstra(struct nv_overlay_search *w, uint32_t x, int full)
             break;
         w->done[it.v] = w->epoch;
         w->settled[w->nsettled++] = it.v;
-        if (!full && o->kid[it.v] != NV_NONE && limit == INFINITY)
+        if (mode == END && o->kid[it.v] != NV_NONE && first) {
             limit = it.d + farthest(o, x, o->kid[it.v]);
+            first = 0;
+        }
         for (uint32_t k = g->off[it.v];
              goes_on(o, x, it.v, full) && k < g->off[it.v + 1]; k++)
             if (g->adj[k] != it.v && !relax(w, g->adj[k], it.d + g->cost[k]))
@@ -251,7 +262,7 @@ static enum nv_rc search_end(struct nv_overlay_search *w, uint32_t x, int full,
                              int side)
 {
     const struct nv_overlay *o = w->o;
-    enum nv_rc rc = dijkstra(w, x, full);
+    enum nv_rc rc = dijkstra(w, x, full ? FULL : END, INFINITY);
 
     if (rc)
         return rc;
@@ -494,14 +505,32 @@ static double via(const struct nv_overlay_search *w, uint32_t i, uint32_t j)
            w->bd[1][j];
 }
 
+/* A route of s and t through cells alone, no dearer than best: its
+ * groups into out if it is as cheap as best, and the dearer routes
+ * through K left out; returns the least cost. */
+static enum nv_rc within(struct nv_overlay_search *w, uint32_t s, uint32_t t,
+                         double *best, uint64_t *out)
+{
+    const struct nv_overlay *o = w->o;
+    enum nv_rc rc = dijkstra(w, s, WITHIN, *best);
+
+    if (rc || w->done[t] != w->epoch)
+        return rc;
+    reach_groups(w, s, 0);
+    if (!nv_route_tight(w->dist[t], 0, *best)) { /* cheaper than via K */
+        memset(out, 0, o->words * sizeof *out);
+        *best = w->dist[t];
+    }
+    or_groups(out, &w->reach[(size_t)t * o->words], o->words);
+    return NV_OK;
+}
+
 int nv_overlay_route(struct nv_overlay_search *w, uint32_t s, uint32_t t,
                      uint64_t *out)
 {
     const struct nv_overlay *o = w->o;
     double best = INFINITY;
 
-    if (near(o, s, t))
-        return 0;
     if (search_end(w, s, 0, 0) || search_end(w, t, 0, 1))
         return -1;
     for (uint32_t i = 0; i < w->nb[0]; i++)
@@ -519,5 +548,5 @@ int nv_overlay_route(struct nv_overlay_search *w, uint32_t s, uint32_t t,
                 &o->GD[((size_t)w->bk[0][i] * o->nk + w->bk[1][j]) * o->words],
                 o->words);
         }
-    return 1;
+    return near(o, s, t) && within(w, s, t, &best, out) ? -1 : 1;
 }

@@ -73,9 +73,10 @@ void nv_overlay_search_release(struct nv_overlay_search *w);
 
 /*
  * The groups on the least-cost routes from s to t (s != t, connected,
- * no declared path) into out (o->words words): 1 if the overlay gives
- * them, 0 if a path avoiding K joins s and t (the caller searches),
- * -1 if out of memory.
+ * no declared path) into out (o->words words): 1 when done, -1 if out
+ * of memory.  When a path avoiding K may join s and t, a third search,
+ * through cells alone and no dearer than the best route through K,
+ * finds the routes that avoid K.
  */
 int nv_overlay_route(struct nv_overlay_search *w, uint32_t s, uint32_t t,
                      uint64_t *out);

@@ -14,6 +14,7 @@
 #include "exposure/exposure.h"
 #include "exposure/score.h"
 #include "model/load.h"
+#include "model/synth.h"
 #include "report/report_int.h"
 #include "model/load_int.h"
 #include "test.h"
@@ -542,6 +543,45 @@ NV_TEST(exposure_matches_oracle_on_random_models)
     for (uint64_t seed = first; seed <= last; seed++)
         if (!check_seed(T, seed))
             return;
+}
+
+/* Generated national models with every flow from its own source
+ * (regions of RAN sites joined to the rest by their two aggregation
+ * routers, peripheries of endpoints and radios, flows within a region
+ * and across the country): the levels are the same through the overlay,
+ * cut at the aggregation routers or at a random core, as by one search
+ * per source (the oracle's check above). */
+NV_TEST(overlay_agrees_on_generated_pairs)
+{
+    for (uint64_t seed = 1; seed <= 6; seed++) {
+        struct nv_synth_opts so;
+        struct nv_model *m = NULL;
+        struct nv_exposure x, y;
+        struct nv_exposure_opts o = {2, NV_CLASS_COUNT, NULL, NULL};
+        struct nv_err err;
+        struct rng r = {seed};
+        unsigned char *core;
+
+        nv_synth_defaults(&so);
+        so.ran_sites = 150 + 100 * (uint32_t)seed;
+        so.flows = 200;
+        so.pairs = 1;
+        so.seed = seed;
+        ASSERT_EQ(nv_synth(&so, &m, &err), NV_OK);
+        core = calloc(m->graph.n, 1);
+        ASSERT(core != NULL);
+        o.core = core; /* all zero: no overlay */
+        ASSERT_EQ(nv_exposure_compute_opts(m, &o, &x, &err), NV_OK);
+        for (uint32_t v = 0; v < m->graph.n; v++)
+            core[v] = seed % 2 ? rnd(&r, 8) == 0
+                               : !strncmp(NV_ASSETS(m)[v].id, "agg-", 4);
+        ASSERT_EQ(nv_exposure_compute_opts(m, &o, &y, &err), NV_OK);
+        ASSERT(!memcmp(x.level, y.level, (size_t)x.nflows * x.groups.n));
+        nv_exposure_release(&x);
+        nv_exposure_release(&y);
+        free(core);
+        nv_model_free(m);
+    }
 }
 
 /* Every flow's and group's culprits, one list after another, each ended
