@@ -183,6 +183,33 @@ static double farthest(const struct nv_overlay *o, uint32_t x, uint32_t i)
     return worst;
 }
 
+/* Count K asset i once per search (stamp: kseen[i] == epoch). */
+static uint32_t count_once(struct nv_overlay_search *w, uint32_t i)
+{
+    if (w->kseen[i] == w->epoch)
+        return 0;
+    w->kseen[i] = w->epoch;
+    return 1;
+}
+
+/* How many K assets a shortcut search from K asset x can reach through
+ * cells: those next to x's cells (its links to K assets are edges of
+ * their own, core_links). */
+static uint32_t reachable(struct nv_overlay_search *w, uint32_t x)
+{
+    const struct nv_overlay *o = w->o;
+    const struct nv_graph *g = &o->m->graph;
+    uint32_t n = 0;
+
+    for (uint32_t k = g->off[x]; k < g->off[x + 1]; k++) {
+        uint32_t c = o->cell[g->adj[k]];
+        for (uint32_t j = c == NV_NONE ? 0 : o->boff[c];
+             c != NV_NONE && j < o->boff[c + 1]; j++)
+            n += o->bnd[j] != o->kid[x] && count_once(w, o->bnd[j]);
+    }
+    return n;
+}
+
 static int relax(struct nv_overlay_search *w, uint32_t v, double d)
 {
     if (w->known[v] == w->epoch && d >= w->dist[v])
@@ -211,10 +238,12 @@ static enum nv_rc dijkstra(struct nv_overlay_search *w, uint32_t x,
     const struct nv_graph *g = &o->m->graph;
     double limit = mode == WITHIN ? cap : INFINITY;
     int full = mode == FULL, first = 1;
+    uint32_t left;
 
     w->epoch++;
     w->nsettled = 0;
     w->q.n = 0;
+    left = full ? reachable(w, x) : UINT32_MAX;
     if (!relax(w, x, 0))
         return NV_ENOMEM;
     while (w->q.n) {
@@ -229,6 +258,9 @@ static enum nv_rc dijkstra(struct nv_overlay_search *w, uint32_t x,
             limit = it.d + farthest(o, x, o->kid[it.v]);
             first = 0;
         }
+        if (full && o->kid[it.v] != NV_NONE && it.v != x &&
+            w->kseen[o->kid[it.v]] == w->epoch && !--left)
+            break; /* every K asset it can reach is settled */
         for (uint32_t k = g->off[it.v];
              goes_on(o, x, it.v, full) && k < g->off[it.v + 1]; k++)
             if (g->adj[k] != it.v && !relax(w, g->adj[k], it.d + g->cost[k]))
@@ -291,6 +323,7 @@ enum nv_rc nv_overlay_search_init(struct nv_overlay_search *w,
     w->dist = nv_calloc(n, sizeof *w->dist);
     w->known = nv_calloc(n, sizeof *w->known);
     w->done = nv_calloc(n, sizeof *w->done);
+    w->kseen = nv_calloc(nk, sizeof *w->kseen);
     w->settled = nv_calloc(n, sizeof *w->settled);
     w->reach = nv_calloc(n * o->words, sizeof *w->reach);
     for (int s = 0; s < 2; s++) {
@@ -298,8 +331,8 @@ enum nv_rc nv_overlay_search_init(struct nv_overlay_search *w,
         w->bd[s] = nv_calloc(nk, sizeof *w->bd[s]);
         w->br[s] = nv_calloc(nk * o->words, sizeof *w->br[s]);
     }
-    if (w->dist && w->known && w->done && w->settled && w->reach && w->bk[0] &&
-        w->bd[0] && w->br[0] && w->bk[1] && w->bd[1] && w->br[1])
+    if (w->dist && w->known && w->done && w->kseen && w->settled && w->reach &&
+        w->bk[0] && w->bd[0] && w->br[0] && w->bk[1] && w->bd[1] && w->br[1])
         return NV_OK;
     nv_overlay_search_release(w);
     return NV_ENOMEM;
@@ -310,6 +343,7 @@ void nv_overlay_search_release(struct nv_overlay_search *w)
     nv_free(w->dist);
     nv_free(w->known);
     nv_free(w->done);
+    nv_free(w->kseen);
     nv_free(w->settled);
     nv_free(w->reach);
     nv_free(w->q.v);
@@ -325,26 +359,55 @@ void nv_overlay_search_release(struct nv_overlay_search *w)
 
 /* From every K asset, the shortcuts through its cells (and its links) to
  * the other K assets. */
+static enum nv_rc add_edge(const struct nv_overlay *o, struct edges *e,
+                           uint32_t to, double cost, const uint64_t *groups)
+{
+    if (nv_array_reserve(&e->eto, &e->cap, e->n + 1, sizeof *e->eto) ||
+        nv_array_reserve(&e->ecost, &e->ccap, e->n + 1, sizeof *e->ecost) ||
+        nv_array_reserve(&e->egroups, &e->gcap, (e->n + 1) * o->words,
+                         sizeof *e->egroups))
+        return NV_ENOMEM;
+    e->eto[e->n] = to;
+    e->ecost[e->n] = cost;
+    memcpy(&e->egroups[e->n++ * o->words], groups, o->words * sizeof *groups);
+    return NV_OK;
+}
+
+/* K asset i's links to other K assets, as edges of the overlay. */
+static enum nv_rc core_links(const struct nv_overlay *o, struct edges *e,
+                             uint32_t i, uint64_t *bits)
+{
+    const struct nv_graph *g = &o->m->graph;
+    uint32_t a = o->kasset[i];
+    enum nv_rc rc = NV_OK;
+
+    for (uint32_t k = g->off[a]; !rc && k < g->off[a + 1]; k++) {
+        uint32_t j = o->kid[g->adj[k]];
+        if (j == NV_NONE || j == i)
+            continue;
+        set_groups(o, a, bits);
+        set_groups(o, g->adj[k], bits + o->words);
+        or_groups(bits, bits + o->words, o->words);
+        rc = add_edge(o, e, j, g->cost[k], bits);
+    }
+    return rc;
+}
+
+/* From every K asset, its links to other K assets and the shortcuts
+ * through its cells to those next to them. */
 static enum nv_rc shortcuts(struct nv_overlay *o, struct edges *e,
                             struct nv_overlay_search *w)
 {
     for (uint32_t i = 0; i < o->nk; i++) {
         enum nv_rc rc = search_end(w, o->kasset[i], 1, 0);
-        size_t need = e->n + w->nb[0];
         e->eoff[i] = (uint32_t)e->n;
-        if (!rc &&
-            (nv_array_reserve(&e->eto, &e->cap, need, sizeof *e->eto) ||
-             nv_array_reserve(&e->ecost, &e->ccap, need, sizeof *e->ecost) ||
-             nv_array_reserve(&e->egroups, &e->gcap, need * o->words,
-                              sizeof *e->egroups)))
-            rc = NV_ENOMEM;
+        for (uint32_t j = 0; !rc && j < w->nb[0]; j++)
+            rc = add_edge(o, e, w->bk[0][j], w->bd[0][j],
+                          &w->br[0][(size_t)j * o->words]);
+        if (!rc)
+            rc = core_links(o, e, i, w->br[1]);
         if (rc)
             return rc;
-        memcpy(&e->eto[e->n], w->bk[0], w->nb[0] * sizeof *e->eto);
-        memcpy(&e->ecost[e->n], w->bd[0], w->nb[0] * sizeof *e->ecost);
-        memcpy(&e->egroups[e->n * o->words], w->br[0],
-               (size_t)w->nb[0] * o->words * sizeof *e->egroups);
-        e->n = need;
     }
     e->eoff[o->nk] = (uint32_t)e->n;
     return NV_OK;

@@ -47,7 +47,7 @@ struct nv_overlay {
 struct nv_overlay_search {
     const struct nv_overlay *o;
     double *dist;
-    uint32_t *known, *done, epoch;
+    uint32_t *known, *done, *kseen, epoch;
     uint32_t *settled, nsettled;
     uint64_t *reach; /* per settled asset: groups on its least-cost paths */
     struct nv_route_queue q;
