@@ -124,19 +124,33 @@ static int routed_source(struct nv_xctx *c, struct routed_scratch *w,
     return 1;
 }
 
+/* Scratch for the overlay, or for the searches from each source: the
+ * overlay takes every flow when there is one. */
+static enum nv_rc routed_init(struct nv_xctx *c, struct routed_scratch *w)
+{
+    size_t n = c->overlay.nk ? 1 : (size_t)c->m->graph.n + 1;
+
+    memset(w, 0, sizeof *w);
+    w->words = (c->x->groups.n + 63) / 64 + 1;
+    w->reach = nv_calloc(n * w->words, sizeof *w->reach);
+    if (!w->reach)
+        return NV_ENOMEM;
+    if (c->overlay.nk)
+        return nv_overlay_search_init(&w->ow, &c->overlay);
+    w->targets = nv_calloc((size_t)c->x->nflows + 1, sizeof *w->targets);
+    w->left = nv_calloc((size_t)c->x->nflows + 1, sizeof *w->left);
+    if (!w->targets || !w->left)
+        return NV_ENOMEM;
+    return nv_routes_init(&w->r, c->m, NULL);
+}
+
 void *nv_xctx_routed_worker(void *arg)
 {
     struct nv_xctx *c = arg;
-    uint32_t n = c->m->graph.n + 1, i;
+    uint32_t i;
     struct routed_scratch w;
 
-    memset(&w, 0, sizeof w);
-    w.words = (c->x->groups.n + 63) / 64 + 1;
-    w.reach = nv_calloc((size_t)n * w.words, sizeof *w.reach);
-    w.targets = nv_calloc((size_t)c->x->nflows + 1, sizeof *w.targets);
-    w.left = nv_calloc((size_t)c->x->nflows + 1, sizeof *w.left);
-    if (nv_routes_init(&w.r, c->m, NULL) || !w.reach || !w.targets || !w.left ||
-        (c->overlay.nk && nv_overlay_search_init(&w.ow, &c->overlay)))
+    if (routed_init(c, &w))
         atomic_store(&c->failed, 1);
     while (nv_xctx_next(c, c->nsources, &i))
         if (!routed_source(c, &w, i))

@@ -93,20 +93,12 @@ static void cut_cells(struct nv_overlay *o, uint32_t *stack)
     }
 }
 
-/* The K assets next to each cell, each once (by, per asset, its cell's
- * assets in a row; seen, per K asset, the last cell that listed it). */
-static enum nv_rc cell_bounds(struct nv_overlay *o, uint32_t *by)
+/* The assets of each cell in a row: cell c's are by[first[c] ..
+ * first[c + 1]). */
+static void by_cell(const struct nv_overlay *o, uint32_t *by, uint32_t *first)
 {
     const struct nv_graph *g = &o->m->graph;
-    uint32_t *first = nv_calloc((size_t)o->ncells + 2, sizeof *first);
-    uint32_t *seen = nv_calloc((size_t)o->nk, sizeof *seen);
-    size_t n = 0, cap = 0;
 
-    if (!first || !seen) {
-        nv_free(first);
-        nv_free(seen);
-        return NV_ENOMEM;
-    }
     for (uint32_t a = 0; a < g->n; a++)
         if (o->cell[a] != NV_NONE)
             first[o->cell[a] + 2]++;
@@ -115,28 +107,44 @@ static enum nv_rc cell_bounds(struct nv_overlay *o, uint32_t *by)
     for (uint32_t a = 0; a < g->n; a++)
         if (o->cell[a] != NV_NONE)
             by[first[o->cell[a] + 1]++] = a;
-    for (uint32_t i = 0; i < o->nk; i++)
+}
+
+/* Add K asset b to cell c's list unless there already (seen[b] == c). */
+static enum nv_rc add_bound(struct nv_overlay *o, uint32_t c, uint32_t b,
+                            uint32_t *seen, size_t *n, size_t *cap)
+{
+    if (b == NV_NONE || seen[b] == c)
+        return NV_OK;
+    seen[b] = c;
+    if (nv_array_reserve(&o->bnd, cap, *n + 1, sizeof *o->bnd))
+        return NV_ENOMEM;
+    o->bnd[(*n)++] = b;
+    return NV_OK;
+}
+
+/* The K assets next to each cell, each once. */
+static enum nv_rc cell_bounds(struct nv_overlay *o, uint32_t *by)
+{
+    const struct nv_graph *g = &o->m->graph;
+    uint32_t *first = nv_calloc((size_t)o->ncells + 2, sizeof *first);
+    uint32_t *seen = nv_calloc((size_t)o->nk, sizeof *seen);
+    size_t n = 0, cap = 0;
+    enum nv_rc rc = first && seen ? NV_OK : NV_ENOMEM;
+
+    if (!rc)
+        by_cell(o, by, first);
+    for (uint32_t i = 0; !rc && i < o->nk; i++)
         seen[i] = NV_NONE;
-    for (uint32_t c = 0; c < o->ncells; c++) {
+    for (uint32_t c = 0; !rc && c < o->ncells; c++) {
         o->boff[c] = (uint32_t)n;
-        for (uint32_t i = first[c]; i < first[c + 1]; i++)
-            for (uint32_t k = g->off[by[i]]; k < g->off[by[i] + 1]; k++) {
-                uint32_t b = o->kid[g->adj[k]];
-                if (b == NV_NONE || seen[b] == c)
-                    continue;
-                seen[b] = c;
-                if (nv_array_reserve(&o->bnd, &cap, n + 1, sizeof *o->bnd)) {
-                    nv_free(first);
-                    nv_free(seen);
-                    return NV_ENOMEM;
-                }
-                o->bnd[n++] = b;
-            }
+        for (uint32_t i = first[c]; !rc && i < first[c + 1]; i++)
+            for (uint32_t k = g->off[by[i]]; !rc && k < g->off[by[i] + 1]; k++)
+                rc = add_bound(o, c, o->kid[g->adj[k]], seen, &n, &cap);
     }
     o->boff[o->ncells] = (uint32_t)n;
     nv_free(first);
     nv_free(seen);
-    return NV_OK;
+    return rc;
 }
 
 /* ---- the ends' searches ---- */
@@ -226,12 +234,13 @@ enum reach_mode {
     WITHIN /* from s, to t through cells alone, no dearer than a cap */
 };
 
-/* Dijkstra from x that never goes on from K assets (nor from non-transit
- * ones but x).  An END search stops once the cost passes that of the
- * first K asset b1 plus the longest from b1 to any K asset it could
- * still reach: a K asset settled later is dearer than going through b1,
- * so on no least-cost route.  A WITHIN search stops past cap. */
-static enum nv_rc dijkstra(struct nv_overlay_search *w, uint32_t x,
+/* Dijkstra from x that never goes on from K assets, nor reaches a
+ * non-transit asset but x and the one it searches for, to (NV_NONE:
+ * none), since a route cannot go on from there.  An END search stops once the
+ * cost passes that of the first K asset b1 plus the longest from b1 to any K
+ * asset it could still reach: a K asset settled later is dearer than going
+ * through b1, so on no least-cost route.  A WITHIN search stops past cap. */
+static enum nv_rc dijkstra(struct nv_overlay_search *w, uint32_t x, uint32_t to,
                            enum reach_mode mode, double cap)
 {
     const struct nv_overlay *o = w->o;
@@ -262,11 +271,27 @@ static enum nv_rc dijkstra(struct nv_overlay_search *w, uint32_t x,
             w->kseen[o->kid[it.v]] == w->epoch && !--left)
             break; /* every K asset it can reach is settled */
         for (uint32_t k = g->off[it.v];
-             goes_on(o, x, it.v, full) && k < g->off[it.v + 1]; k++)
-            if (g->adj[k] != it.v && !relax(w, g->adj[k], it.d + g->cost[k]))
+             goes_on(o, x, it.v, full) && k < g->off[it.v + 1]; k++) {
+            uint32_t u = g->adj[k];
+            if (u != it.v && (u == to || transit(o, u)) &&
+                !relax(w, u, it.d + g->cost[k]))
                 return NV_ENOMEM;
+        }
     }
     return NV_OK;
+}
+
+/* Whether half-edge k of settled asset v is a link into v on one of the
+ * search's least-cost paths. */
+static int tight_in(const struct nv_overlay_search *w, uint32_t x, int full,
+                    uint32_t v, uint32_t k)
+{
+    const struct nv_graph *g = &w->o->m->graph;
+    uint32_t u = g->adj[k];
+
+    return u != v && v != x && w->done[u] == w->epoch &&
+           goes_on(w->o, x, u, full) &&
+           nv_route_tight(w->dist[u], g->cost[k], w->dist[v]);
 }
 
 /* The groups on some least-cost path of the search to each settled
@@ -280,12 +305,10 @@ static void reach_groups(struct nv_overlay_search *w, uint32_t x, int full)
         uint32_t v = w->settled[i];
         uint64_t *rv = &w->reach[(size_t)v * o->words];
         set_groups(o, v, rv);
-        for (uint32_t k = g->off[v]; v != x && k < g->off[v + 1]; k++) {
-            uint32_t u = g->adj[k];
-            if (u != v && w->done[u] == w->epoch && goes_on(o, x, u, full) &&
-                nv_route_tight(w->dist[u], g->cost[k], w->dist[v]))
-                or_groups(rv, &w->reach[(size_t)u * o->words], o->words);
-        }
+        for (uint32_t k = g->off[v]; k < g->off[v + 1]; k++)
+            if (tight_in(w, x, full, v, k))
+                or_groups(rv, &w->reach[(size_t)g->adj[k] * o->words],
+                          o->words);
     }
 }
 
@@ -294,7 +317,7 @@ static enum nv_rc search_end(struct nv_overlay_search *w, uint32_t x, int full,
                              int side)
 {
     const struct nv_overlay *o = w->o;
-    enum nv_rc rc = dijkstra(w, x, full ? FULL : END, INFINITY);
+    enum nv_rc rc = dijkstra(w, x, NV_NONE, full ? FULL : END, INFINITY);
 
     if (rc)
         return rc;
@@ -575,7 +598,7 @@ static enum nv_rc within(struct nv_overlay_search *w, uint32_t s, uint32_t t,
                          double *best, uint64_t *out)
 {
     const struct nv_overlay *o = w->o;
-    enum nv_rc rc = dijkstra(w, s, WITHIN, *best);
+    enum nv_rc rc = dijkstra(w, s, t, WITHIN, *best);
 
     if (rc || w->done[t] != w->epoch)
         return rc;

@@ -584,6 +584,36 @@ NV_TEST(overlay_agrees_on_generated_pairs)
     }
 }
 
+/* The exposure through the overlay fails cleanly, NV_ENOMEM and nothing
+ * leaked, whichever allocation fails, and then gives the same levels. */
+NV_TEST(overlay_survives_every_allocation_failure)
+{
+    for (uint64_t seed = 2501; seed <= 2510; seed++) {
+        struct net n;
+        struct nv_model *m = random_model(seed, &n);
+        unsigned char core[MAXV];
+        struct nv_exposure_opts o = {1, NV_CLASS_UNCLASSIFIED, NULL, core};
+        struct nv_exposure x, y;
+        struct nv_err err;
+        enum nv_rc rc = NV_ENOMEM;
+
+        ASSERT(m != NULL);
+        for (uint32_t v = 0; v < m->graph.n; v++)
+            core[v] = v % 3 == 0;
+        ASSERT_EQ(nv_exposure_compute_opts(m, &o, &x, &err), NV_OK);
+        for (long k = 0; rc; k++) {
+            nv_alloc_fail_after(k);
+            rc = nv_exposure_compute_opts(m, &o, &y, &err);
+            nv_alloc_fail_after(-1);
+            ASSERT(rc == NV_OK || rc == NV_ENOMEM);
+        }
+        ASSERT(!memcmp(x.level, y.level, (size_t)x.nflows * x.groups.n));
+        nv_exposure_release(&x);
+        nv_exposure_release(&y);
+        nv_model_free(m);
+    }
+}
+
 /* Every flow's and group's culprits, one list after another, each ended
  * by NV_NONE; returns how many numbers, or 0 if a search failed. */
 static size_t all_culprits(struct nv_culprits *c, uint32_t *out)
