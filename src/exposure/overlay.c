@@ -29,9 +29,13 @@ struct edges {
     size_t n, cap, ccap, gcap;
 };
 
+/* o->kind[a]: what asset a is to the overlay (one byte each, so that
+ * the searches' look at their neighbours stays in cache). */
+enum { NONTRANSIT, CELL, CORE };
+
 static int transit(const struct nv_overlay *o, uint32_t a)
 {
-    return NV_ASSETS(o->m)[a].transit;
+    return o->kind[a] != NONTRANSIT;
 }
 
 static void set_groups(const struct nv_overlay *o, uint32_t a, uint64_t *bits)
@@ -58,8 +62,11 @@ static void pick_core(struct nv_overlay *o, const unsigned char *core)
     for (uint32_t a = 0; a < g->n; a++) {
         int in = core ? core[a] : g->off[a + 1] - g->off[a] >= CORE_DEGREE;
         o->kid[a] = NV_NONE;
-        if (in && transit(o, a))
+        o->kind[a] = NV_ASSETS(o->m)[a].transit ? CELL : NONTRANSIT;
+        if (in && transit(o, a)) {
             o->kasset[o->kid[a] = o->nk++] = a;
+            o->kind[a] = CORE;
+        }
     }
     if (o->nk > CORE_MAX)
         o->nk = 0;
@@ -155,8 +162,8 @@ static enum nv_rc cell_bounds(struct nv_overlay *o, uint32_t *by)
 static int goes_on(const struct nv_overlay *o, uint32_t x, uint32_t u, int full)
 {
     if (u == x)
-        return full || o->kid[x] == NV_NONE;
-    return o->kid[u] == NV_NONE && transit(o, u);
+        return full || o->kind[x] != CORE;
+    return o->kind[u] == CELL;
 }
 
 static double worst_in(const struct nv_overlay *o, uint32_t i, uint32_t c,
@@ -220,10 +227,10 @@ static uint32_t reachable(struct nv_overlay_search *w, uint32_t x)
 
 static int relax(struct nv_overlay_search *w, uint32_t v, double d)
 {
-    if (w->known[v] == w->epoch && d >= w->dist[v])
+    if (w->slot[v].known == w->epoch && d >= w->slot[v].dist)
         return 1;
-    w->known[v] = w->epoch;
-    w->dist[v] = d;
+    w->slot[v].known = w->epoch;
+    w->slot[v].dist = d;
     return nv_route_queue_push(&w->q, d, v);
 }
 
@@ -257,17 +264,17 @@ static enum nv_rc dijkstra(struct nv_overlay_search *w, uint32_t x, uint32_t to,
         return NV_ENOMEM;
     while (w->q.n) {
         struct nv_route_heap it = nv_route_queue_pop(&w->q);
-        if (it.d > w->dist[it.v] || w->done[it.v] == w->epoch)
+        if (it.d > w->slot[it.v].dist || w->slot[it.v].done == w->epoch)
             continue; /* a stale entry */
         if (!nv_route_tight(limit, 0, it.d) && it.d > limit)
             break;
-        w->done[it.v] = w->epoch;
+        w->slot[it.v].done = w->epoch;
         w->settled[w->nsettled++] = it.v;
-        if (mode == END && o->kid[it.v] != NV_NONE && first) {
+        if (mode == END && o->kind[it.v] == CORE && first) {
             limit = it.d + farthest(o, x, o->kid[it.v]);
             first = 0;
         }
-        if (full && o->kid[it.v] != NV_NONE && it.v != x &&
+        if (full && o->kind[it.v] == CORE && it.v != x &&
             w->kseen[o->kid[it.v]] == w->epoch && !--left)
             break; /* every K asset it can reach is settled */
         for (uint32_t k = g->off[it.v];
@@ -289,9 +296,9 @@ static int tight_in(const struct nv_overlay_search *w, uint32_t x, int full,
     const struct nv_graph *g = &w->o->m->graph;
     uint32_t u = g->adj[k];
 
-    return u != v && v != x && w->done[u] == w->epoch &&
+    return u != v && v != x && w->slot[u].done == w->epoch &&
            goes_on(w->o, x, u, full) &&
-           nv_route_tight(w->dist[u], g->cost[k], w->dist[v]);
+           nv_route_tight(w->slot[u].dist, g->cost[k], w->slot[v].dist);
 }
 
 /* The groups on some least-cost path of the search to each settled
@@ -325,10 +332,10 @@ static enum nv_rc search_end(struct nv_overlay_search *w, uint32_t x, int full,
     w->nb[side] = 0;
     for (uint32_t i = 0; i < w->nsettled; i++) {
         uint32_t v = w->settled[i], n = w->nb[side];
-        if (o->kid[v] == NV_NONE || (full && v == x))
+        if (o->kind[v] != CORE || (full && v == x))
             continue;
         w->bk[side][n] = o->kid[v];
-        w->bd[side][n] = w->dist[v];
+        w->bd[side][n] = w->slot[v].dist;
         memcpy(&w->br[side][(size_t)n * o->words],
                &w->reach[(size_t)v * o->words], o->words * sizeof(uint64_t));
         w->nb[side]++;
@@ -343,9 +350,7 @@ enum nv_rc nv_overlay_search_init(struct nv_overlay_search *w,
 
     memset(w, 0, sizeof *w);
     w->o = o;
-    w->dist = nv_calloc(n, sizeof *w->dist);
-    w->known = nv_calloc(n, sizeof *w->known);
-    w->done = nv_calloc(n, sizeof *w->done);
+    w->slot = nv_calloc(n, sizeof *w->slot);
     w->kseen = nv_calloc(nk, sizeof *w->kseen);
     w->settled = nv_calloc(n, sizeof *w->settled);
     w->reach = nv_calloc(n * o->words, sizeof *w->reach);
@@ -354,8 +359,8 @@ enum nv_rc nv_overlay_search_init(struct nv_overlay_search *w,
         w->bd[s] = nv_calloc(nk, sizeof *w->bd[s]);
         w->br[s] = nv_calloc(nk * o->words, sizeof *w->br[s]);
     }
-    if (w->dist && w->known && w->done && w->kseen && w->settled && w->reach &&
-        w->bk[0] && w->bd[0] && w->br[0] && w->bk[1] && w->bd[1] && w->br[1])
+    if (w->slot && w->kseen && w->settled && w->reach && w->bk[0] && w->bd[0] &&
+        w->br[0] && w->bk[1] && w->bd[1] && w->br[1])
         return NV_OK;
     nv_overlay_search_release(w);
     return NV_ENOMEM;
@@ -363,9 +368,7 @@ enum nv_rc nv_overlay_search_init(struct nv_overlay_search *w,
 
 void nv_overlay_search_release(struct nv_overlay_search *w)
 {
-    nv_free(w->dist);
-    nv_free(w->known);
-    nv_free(w->done);
+    nv_free(w->slot);
     nv_free(w->kseen);
     nv_free(w->settled);
     nv_free(w->reach);
@@ -453,9 +456,9 @@ static enum nv_rc overlay_row(struct nv_overlay *o, const struct edges *e,
         return NV_ENOMEM;
     while (w->q.n) {
         struct nv_route_heap it = nv_route_queue_pop(&w->q);
-        if (it.d > d[it.v] || w->done[it.v] == w->epoch)
+        if (it.d > d[it.v] || w->slot[it.v].done == w->epoch)
             continue;
-        w->done[it.v] = w->epoch;
+        w->slot[it.v].done = w->epoch;
         w->settled[n++] = it.v;
         for (uint32_t k = e->eoff[it.v]; k < e->eoff[it.v + 1]; k++)
             if (it.d + e->ecost[k] < d[e->eto[k]]) {
@@ -470,7 +473,7 @@ static enum nv_rc overlay_row(struct nv_overlay *o, const struct edges *e,
         set_groups(o, o->kasset[j], gj);
         for (uint32_t k = e->eoff[j]; j != i && k < e->eoff[j + 1]; k++) {
             uint32_t u = e->eto[k];
-            if (w->done[u] != w->epoch ||
+            if (w->slot[u].done != w->epoch ||
                 !nv_route_tight(d[u], e->ecost[k], d[j]))
                 continue;
             or_groups(gj, &o->GD[((size_t)i * o->nk + u) * o->words], o->words);
@@ -518,10 +521,11 @@ enum nv_rc nv_overlay_build(struct nv_overlay *o, const struct nv_model *m,
     o->gs = gs;
     o->words = (gs->n + 63) / 64 + 1;
     o->kid = nv_calloc(n, sizeof *o->kid);
+    o->kind = nv_calloc(n, sizeof *o->kind);
     o->kasset = nv_calloc(n, sizeof *o->kasset);
     o->cell = nv_calloc(n, sizeof *o->cell);
     o->boff = nv_calloc(n + 1, sizeof *o->boff);
-    if (!by || !o->kid || !o->kasset || !o->cell || !o->boff)
+    if (!by || !o->kid || !o->kind || !o->kasset || !o->cell || !o->boff)
         rc = NV_ENOMEM;
     if (!rc)
         pick_core(o, core);
@@ -540,6 +544,7 @@ enum nv_rc nv_overlay_build(struct nv_overlay *o, const struct nv_model *m,
 void nv_overlay_release(struct nv_overlay *o)
 {
     nv_free(o->kid);
+    nv_free(o->kind);
     nv_free(o->kasset);
     nv_free(o->cell);
     nv_free(o->boff);
@@ -600,12 +605,12 @@ static enum nv_rc within(struct nv_overlay_search *w, uint32_t s, uint32_t t,
     const struct nv_overlay *o = w->o;
     enum nv_rc rc = dijkstra(w, s, t, WITHIN, *best);
 
-    if (rc || w->done[t] != w->epoch)
+    if (rc || w->slot[t].done != w->epoch)
         return rc;
     reach_groups(w, s, 0);
-    if (!nv_route_tight(w->dist[t], 0, *best)) { /* cheaper than via K */
+    if (!nv_route_tight(w->slot[t].dist, 0, *best)) { /* cheaper than via K */
         memset(out, 0, o->words * sizeof *out);
-        *best = w->dist[t];
+        *best = w->slot[t].dist;
     }
     or_groups(out, &w->reach[(size_t)t * o->words], o->words);
     return NV_OK;

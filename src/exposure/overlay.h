@@ -28,12 +28,13 @@
 struct nv_overlay {
     const struct nv_model *m;
     const struct nv_groups *gs;
-    uint32_t words;   /* of a group bitset */
-    uint32_t nk;      /* K assets */
-    uint32_t *kid;    /* per asset: its index in K, or NV_NONE */
-    uint32_t *kasset; /* per index in K: the asset */
-    uint32_t *cell;   /* per asset: the cell of a transit asset not in K, or
-                         NV_NONE */
+    uint32_t words;      /* of a group bitset */
+    uint32_t nk;         /* K assets */
+    uint32_t *kid;       /* per asset: its index in K, or NV_NONE */
+    unsigned char *kind; /* per asset: non-transit, in a cell, or in K */
+    uint32_t *kasset;    /* per index in K: the asset */
+    uint32_t *cell;      /* per asset: the cell of a transit asset not in K, or
+                            NV_NONE */
     /* the K assets next to cell c: bnd[boff[c] .. boff[c + 1]) */
     uint32_t *boff, *bnd, ncells;
     /* between K assets i and j: the least cost D[i * nk + j] and the
@@ -43,11 +44,18 @@ struct nv_overlay {
     uint64_t *GD;
 };
 
+/* A search's state of one asset: dist is valid when known == epoch, and
+ * final when done == epoch (one cache line for the three). */
+struct nv_overlay_slot {
+    double dist;
+    uint32_t known, done;
+};
+
 /* One thread's scratch space for the ends' searches. */
 struct nv_overlay_search {
     const struct nv_overlay *o;
-    double *dist;
-    uint32_t *known, *done, *kseen, epoch;
+    struct nv_overlay_slot *slot;
+    uint32_t *kseen, epoch;
     uint32_t *settled, nsettled;
     uint64_t *reach; /* per settled asset: groups on its least-cost paths */
     struct nv_route_queue q;
