@@ -288,33 +288,40 @@ static enum nv_rc dijkstra(struct nv_overlay_search *w, uint32_t x, uint32_t to,
     return NV_OK;
 }
 
-/* Whether half-edge k of settled asset v is a link into v on one of the
- * search's least-cost paths. */
-static int tight_in(const struct nv_overlay_search *w, uint32_t x, int full,
-                    uint32_t v, uint32_t k)
+/* Whether half-edge k of settled asset u, that a route goes on from, is
+ * a link out of u on one of the search's least-cost paths (to: the
+ * search's one non-transit asset but x, NV_NONE if none). */
+static int tight_out(const struct nv_overlay_search *w, uint32_t x, uint32_t to,
+                     uint32_t u, uint32_t k)
 {
     const struct nv_graph *g = &w->o->m->graph;
-    uint32_t u = g->adj[k];
+    uint32_t v = g->adj[k];
 
-    return u != v && v != x && w->slot[u].done == w->epoch &&
-           goes_on(w->o, x, u, full) &&
+    return v != u && v != x && (transit(w->o, v) || v == to) &&
+           w->slot[v].done == w->epoch &&
            nv_route_tight(w->slot[u].dist, g->cost[k], w->slot[v].dist);
 }
 
 /* The groups on some least-cost path of the search to each settled
- * asset, in settling order (tight predecessors come first). */
-static void reach_groups(struct nv_overlay_search *w, uint32_t x, int full)
+ * asset: each asset's own, then, in settling order (tight predecessors
+ * come first), passed on along the tight links out of the assets a route
+ * goes on from -- never a K asset's many links but x's. */
+static void reach_groups(struct nv_overlay_search *w, uint32_t x, uint32_t to,
+                         int full)
 {
     const struct nv_overlay *o = w->o;
     const struct nv_graph *g = &o->m->graph;
 
+    for (uint32_t i = 0; i < w->nsettled; i++)
+        set_groups(o, w->settled[i],
+                   &w->reach[(size_t)w->settled[i] * o->words]);
     for (uint32_t i = 0; i < w->nsettled; i++) {
-        uint32_t v = w->settled[i];
-        uint64_t *rv = &w->reach[(size_t)v * o->words];
-        set_groups(o, v, rv);
-        for (uint32_t k = g->off[v]; k < g->off[v + 1]; k++)
-            if (tight_in(w, x, full, v, k))
-                or_groups(rv, &w->reach[(size_t)g->adj[k] * o->words],
+        uint32_t u = w->settled[i];
+        const uint64_t *ru = &w->reach[(size_t)u * o->words];
+        for (uint32_t k = g->off[u];
+             goes_on(o, x, u, full) && k < g->off[u + 1]; k++)
+            if (tight_out(w, x, to, u, k))
+                or_groups(&w->reach[(size_t)g->adj[k] * o->words], ru,
                           o->words);
     }
 }
@@ -328,7 +335,7 @@ static enum nv_rc search_end(struct nv_overlay_search *w, uint32_t x, int full,
 
     if (rc)
         return rc;
-    reach_groups(w, x, full);
+    reach_groups(w, x, NV_NONE, full);
     w->nb[side] = 0;
     for (uint32_t i = 0; i < w->nsettled; i++) {
         uint32_t v = w->settled[i], n = w->nb[side];
@@ -607,7 +614,7 @@ static enum nv_rc within(struct nv_overlay_search *w, uint32_t s, uint32_t t,
 
     if (rc || w->slot[t].done != w->epoch)
         return rc;
-    reach_groups(w, s, 0);
+    reach_groups(w, s, t, 0);
     if (!nv_route_tight(w->slot[t].dist, 0, *best)) { /* cheaper than via K */
         memset(out, 0, o->words * sizeof *out);
         *best = w->slot[t].dist;
