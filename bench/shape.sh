@@ -57,9 +57,9 @@ for n in "${sizes[@]}"; do
             "$(($(sed -n 's/^RSS \([0-9]*\)/\1/p' <<< "$t") / 1024))"
         eval "expo_$traffic=$(field 'loaded in' 'exposure in' "$t")"
     done
-    awk -v p="$expo_pairs" -v h="$expo_hub" 'BEGIN {
-        printf "%-8s pairs/hub exposure time %.1fx; target <= 60 s: %s\n",
-            "", p / (h > 0.0005 ? h : 0.0005), p <= 60 ? "met" : "not met" }'
+    awk -v p="$expo_pairs" -v h="$expo_hub" -v fo="${FAILOVER_FROM:-none}" 'BEGIN {
+        printf "%-8s pairs/hub exposure time %.1fx; target <= 60 s (failover from %s): %s\n",
+            "", p / (h > 0.0005 ? h : 0.0005), fo, p <= 60 ? "met" : "not met" }'
 done
 
 f=$(model pairs 100000 1000)
