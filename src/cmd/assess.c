@@ -558,7 +558,7 @@ int cmd_assess(int argc, char **argv)
     struct nv_strlist args = {0};
     struct nv_model *m = NULL;
     struct nv_exposure x = {0};
-    struct nv_exposure_opts xo = {0, NV_CLASS_UNCLASSIFIED, NULL};
+    struct nv_exposure_opts xo = {0, NV_CLASS_UNCLASSIFIED, NULL, NULL};
     struct nv_err err = {0};
     uint32_t threads = 0;
     double t[3] = {nv_cli_seconds(), 0, 0};

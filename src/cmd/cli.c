@@ -391,7 +391,7 @@ enum nv_rc nv_cli_exposure(const struct nv_model *m, int threads,
                            struct nv_exposure *x, struct nv_err *err)
 {
     struct nv_exposure_opts o = {threads, NV_CLASS_UNCLASSIFIED,
-                                 nv_cli_progress()};
+                                 nv_cli_progress(), NULL};
 
     return nv_exposure_compute_opts(m, &o, x, err);
 }

@@ -23,11 +23,12 @@ static const char examples[] =
     "  netvet synth --backbone ../shared/data/sndlib/germany50.json \\\n"
     "      --ran-sites 400 --flows 80 -o national.json\n"
     "  netvet synth --assets 1000000 --flows 100000 --vendors 20 \\\n"
-    "      --countries 8 --format csv -o big/\n";
+    "      --countries 8 --format csv -o big/\n"
+    "  netvet synth --assets 100000 --flows 10000 --traffic pairs -o p.json\n";
 
 struct synth_args {
     const char *backbone, *ran_sites, *assets, *flows, *vendors, *countries,
-        *seed, *format, *output;
+        *seed, *format, *output, *traffic;
 };
 
 static int to_opts(const struct nv_cmd_spec *spec, const struct synth_args *a,
@@ -38,6 +39,11 @@ static int to_opts(const struct nv_cmd_spec *spec, const struct synth_args *a,
         nv_cli_number(spec, "ran-sites", a->ran_sites, 50000000, &o->ran_sites);
 
     o->backbone = a->backbone;
+    if (!rc && a->traffic && strcmp(a->traffic, "hub") != 0) {
+        if (strcmp(a->traffic, "pairs") != 0)
+            return nv_cli_usage_error(spec, "--traffic is hub or pairs");
+        o->pairs = 1;
+    }
     if (!rc)
         rc = nv_cli_number(spec, "assets", a->assets, 100000000, &o->assets);
     if (!rc)
@@ -83,6 +89,8 @@ int cmd_synth(int argc, char **argv)
         {"assets", NV_OPT_STRING, &a.assets, "N",
          "about N assets in all (sets the RAN sites)"},
         {"flows", NV_OPT_STRING, &a.flows, "N", "critical flows (60)"},
+        {"traffic", NV_OPT_STRING, &a.traffic, "hub|pairs",
+         "from sector hubs (hub), or each from its own site (pairs)"},
         {"vendors", NV_OPT_STRING, &a.vendors, "N",
          "vendors: 8 named, more generic (8)"},
         {"countries", NV_OPT_STRING, &a.countries, "N",

@@ -26,6 +26,11 @@
 #include <string.h>
 #include <time.h>
 
+/* With this many sources or more, routed flows go through the overlay
+ * where they can: one search each for their two ends beats one across
+ * the network for each source. */
+#define OVERLAY_SOURCES 64
+
 const char *const nv_level_names[NV_LEVEL_COUNT] = {"none", "may", "failover",
                                                     "routed", "must"};
 
@@ -480,6 +485,9 @@ static enum nv_rc compute(struct nv_xctx *c, int threads, struct nv_err *err)
     lap(c, 1, t);
     if (!rc && !atomic_load(&c->failed))
         rc = nv_xctx_sources(c);
+    if (!rc && !atomic_load(&c->failed) &&
+        (c->core || c->nsources >= OVERLAY_SOURCES))
+        rc = nv_overlay_build(&c->overlay, c->m, &c->x->groups, c->core);
     if (!rc && !atomic_load(&c->failed))
         run_threads(c, threads, nv_xctx_routed_worker,
                     "exposure: routed (sources)", c->nsources);
@@ -507,6 +515,7 @@ static void ctx_release(struct nv_xctx *c)
     nv_free(c->itop);
     nv_free(c->soff);
     nv_free(c->sflows);
+    nv_overlay_release(&c->overlay);
 }
 
 static enum nv_rc ctx_init(struct nv_xctx *c, const struct nv_model *m,
@@ -542,6 +551,7 @@ enum nv_rc nv_exposure_compute_opts(const struct nv_model *m,
     if (!rc) {
         rc = ctx_init(&c, m, x);
         c.progress = o->progress;
+        c.core = o->core;
         rc = rc ? nv_err_set(err, rc, "out of memory")
                 : compute(&c, nv_threads_count(o->threads), err);
         ctx_release(&c);
@@ -554,7 +564,7 @@ enum nv_rc nv_exposure_compute_opts(const struct nv_model *m,
 enum nv_rc nv_exposure_compute(const struct nv_model *m, int threads,
                                struct nv_exposure *x, struct nv_err *err)
 {
-    struct nv_exposure_opts o = {threads, NV_CLASS_UNCLASSIFIED, NULL};
+    struct nv_exposure_opts o = {threads, NV_CLASS_UNCLASSIFIED, NULL, NULL};
 
     return nv_exposure_compute_opts(m, &o, x, err);
 }

@@ -62,6 +62,11 @@ struct nv_exposure_opts {
     enum nv_class failover_from;
     struct nv_progress *progress; /* borrowed; ticked per item of each phase
                                      (group, source, flow); NULL: none */
+    /* Per asset: the core the routed level's overlay cuts the network at
+     * (overlay.h), which then serves every flow it can, however few
+     * sources there are (tests).  NULL: the best-connected assets, when
+     * the flows have many sources. */
+    const unsigned char *core;
 };
 
 /*

@@ -7,6 +7,7 @@
 
 #include "exposure/bct.h"
 #include "exposure/exposure.h"
+#include "exposure/overlay.h"
 
 #include <stdatomic.h>
 
@@ -21,6 +22,9 @@ struct nv_xctx {
      * lone asset inode[k] */
     uint32_t *ioff, *inode, *itop;
     uint32_t *soff, *sflows, nsources; /* routed flows by source */
+    /* routed flows with far-apart ends go through it (nk == 0: none) */
+    struct nv_overlay overlay;
+    const unsigned char *core; /* nv_exposure_opts.core */
     atomic_uint next;
     atomic_int failed;
     struct nv_progress *progress;

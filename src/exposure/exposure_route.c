@@ -11,6 +11,7 @@
 #include "core/alloc.h"
 #include "exposure/exposure_int.h"
 #include "exposure/failover.h"
+#include "exposure/overlay.h"
 #include "exposure/routes.h"
 
 #include <string.h>
@@ -58,10 +59,11 @@ enum nv_rc nv_xctx_sources(struct nv_xctx *c)
 
 struct routed_scratch {
     struct nv_routes r;
-    uint64_t *reach; /* per asset: words bits, the groups on some
-                        least-cost path from the source to it */
+    struct nv_overlay_search ow; /* when c->overlay has a core */
+    uint64_t *reach;             /* per asset: words bits, the groups on some
+                                    least-cost path from the source to it */
     uint32_t words;
-    uint32_t *targets;
+    uint32_t *targets, *left; /* the flows searched, and their ends */
 };
 
 static void reach_groups(const struct nv_xctx *c, struct routed_scratch *w)
@@ -86,46 +88,78 @@ static void reach_groups(const struct nv_xctx *c, struct routed_scratch *w)
     }
 }
 
+static void raise_bits(struct nv_xctx *c, uint32_t f, const uint64_t *bits)
+{
+    for (uint32_t g = 0; g < c->x->groups.n; g++)
+        if (bits[g / 64] >> (g % 64) & 1)
+            nv_xctx_raise(c->x, f, g, NV_LEVEL_ROUTED);
+}
+
+/* Source i's flows: through the overlay if there is one, else by one
+ * search from the source; 0 if out of memory. */
 static int routed_source(struct nv_xctx *c, struct routed_scratch *w,
                          uint32_t i)
 {
     const struct nv_flow *f = NV_FLOWS(c->m);
-    uint32_t first = c->soff[i], end = c->soff[i + 1];
+    uint32_t first = c->soff[i], end = c->soff[i + 1], n = 0;
+    uint32_t s = f[c->sflows[first]].src.idx;
 
-    for (uint32_t k = first; k < end; k++)
-        w->targets[k - first] = f[c->sflows[k]].dst.idx;
-    if (nv_routes_search(&w->r, f[c->sflows[first]].src.idx, no_fail,
-                         w->targets, end - first))
+    for (uint32_t k = first; k < end; k++) {
+        uint32_t fl = c->sflows[k];
+        if (!c->overlay.nk) {
+            w->left[n] = fl;
+            w->targets[n++] = f[fl].dst.idx;
+        } else if (nv_overlay_route(&w->ow, s, f[fl].dst.idx, w->reach) < 0)
+            return 0;
+        else
+            raise_bits(c, fl, w->reach);
+    }
+    if (!n)
+        return 1;
+    if (nv_routes_search(&w->r, s, no_fail, w->targets, n))
         return 0;
     reach_groups(c, w);
-    for (uint32_t k = first; k < end; k++) {
-        const uint64_t *rt =
-            &w->reach[(size_t)f[c->sflows[k]].dst.idx * w->words];
-        for (uint32_t g = 0; g < c->x->groups.n; g++)
-            if (rt[g / 64] >> (g % 64) & 1)
-                nv_xctx_raise(c->x, c->sflows[k], g, NV_LEVEL_ROUTED);
-    }
+    for (uint32_t k = 0; k < n; k++)
+        raise_bits(c, w->left[k], &w->reach[(size_t)w->targets[k] * w->words]);
     return 1;
+}
+
+/* Scratch for the overlay, or for the searches from each source: the
+ * overlay takes every flow when there is one. */
+static enum nv_rc routed_init(struct nv_xctx *c, struct routed_scratch *w)
+{
+    size_t n = c->overlay.nk ? 1 : (size_t)c->m->graph.n + 1;
+
+    memset(w, 0, sizeof *w);
+    w->words = (c->x->groups.n + 63) / 64 + 1;
+    w->reach = nv_calloc(n * w->words, sizeof *w->reach);
+    if (!w->reach)
+        return NV_ENOMEM;
+    if (c->overlay.nk)
+        return nv_overlay_search_init(&w->ow, &c->overlay);
+    w->targets = nv_calloc((size_t)c->x->nflows + 1, sizeof *w->targets);
+    w->left = nv_calloc((size_t)c->x->nflows + 1, sizeof *w->left);
+    if (!w->targets || !w->left)
+        return NV_ENOMEM;
+    return nv_routes_init(&w->r, c->m, NULL);
 }
 
 void *nv_xctx_routed_worker(void *arg)
 {
     struct nv_xctx *c = arg;
-    uint32_t n = c->m->graph.n + 1, i;
+    uint32_t i;
     struct routed_scratch w;
 
-    memset(&w, 0, sizeof w);
-    w.words = (c->x->groups.n + 63) / 64 + 1;
-    w.reach = nv_calloc((size_t)n * w.words, sizeof *w.reach);
-    w.targets = nv_calloc((size_t)c->x->nflows + 1, sizeof *w.targets);
-    if (nv_routes_init(&w.r, c->m, NULL) || !w.reach || !w.targets)
+    if (routed_init(c, &w))
         atomic_store(&c->failed, 1);
     while (nv_xctx_next(c, c->nsources, &i))
         if (!routed_source(c, &w, i))
             atomic_store(&c->failed, 1);
     nv_routes_release(&w.r);
+    nv_overlay_search_release(&w.ow);
     nv_free(w.reach);
     nv_free(w.targets);
+    nv_free(w.left);
     return NULL;
 }
 

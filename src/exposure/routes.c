@@ -67,44 +67,37 @@ void nv_routes_release(struct nv_routes *r)
     nv_free(r->fwd);
     nv_free(r->done);
     nv_free(r->listed);
-    nv_free(r->heap);
+    nv_free(r->q.v);
     memset(r, 0, sizeof *r);
 }
 
-/* Costs are sums of decimals: paths equal in exact arithmetic may differ
- * in the last bits, so equality allows a relative 1e-9. */
-static int tight(double du, double cost, double dv)
-{
-    return fabs(du + cost - dv) <= 1e-9 * fmax(1.0, dv);
-}
-
-static int heap_push(struct nv_routes *r, double d, uint32_t v)
+int nv_route_queue_push(struct nv_route_queue *q, double d, uint32_t v)
 {
     size_t i;
 
-    if (nv_array_reserve(&r->heap, &r->cap, r->nheap + 1, sizeof *r->heap))
+    if (nv_array_reserve(&q->v, &q->cap, q->n + 1, sizeof *q->v))
         return 0;
-    for (i = r->nheap++; i > 0 && r->heap[(i - 1) / 2].d > d; i = (i - 1) / 2)
-        r->heap[i] = r->heap[(i - 1) / 2];
-    r->heap[i] = (struct nv_route_heap){d, v};
+    for (i = q->n++; i > 0 && q->v[(i - 1) / 2].d > d; i = (i - 1) / 2)
+        q->v[i] = q->v[(i - 1) / 2];
+    q->v[i] = (struct nv_route_heap){d, v};
     return 1;
 }
 
-static struct nv_route_heap heap_pop(struct nv_routes *r)
+struct nv_route_heap nv_route_queue_pop(struct nv_route_queue *q)
 {
-    struct nv_route_heap top = r->heap[0], last = r->heap[--r->nheap];
+    struct nv_route_heap top = q->v[0], last = q->v[--q->n];
     size_t i = 0;
 
-    for (size_t k = 1; k < r->nheap; k = 2 * i + 1) {
-        if (k + 1 < r->nheap && r->heap[k + 1].d < r->heap[k].d)
+    for (size_t k = 1; k < q->n; k = 2 * i + 1) {
+        if (k + 1 < q->n && q->v[k + 1].d < q->v[k].d)
             k++;
-        if (r->heap[k].d >= last.d)
+        if (q->v[k].d >= last.d)
             break;
-        r->heap[i] = r->heap[k];
+        q->v[i] = q->v[k];
         i = k;
     }
-    if (r->nheap)
-        r->heap[i] = last;
+    if (q->n)
+        q->v[i] = last;
     return top;
 }
 
@@ -139,7 +132,7 @@ static int relax(struct nv_routes *r, uint32_t v, double d)
         return 1;
     r->known[v] = r->epoch;
     r->dist[v] = d;
-    return heap_push(r, key(r, v, d), v);
+    return nv_route_queue_push(&r->q, key(r, v, d), v);
 }
 
 /* Whether a route may leave u (u is not failed and forwards traffic, or
@@ -174,7 +167,7 @@ enum nv_rc nv_routes_search(struct nv_routes *r, uint32_t s,
     r->fail = fail;
     r->src = s;
     r->base = NULL;
-    r->nheap = 0;
+    r->q.n = 0;
     r->nsettled = 0;
     for (uint32_t i = 0; i < n; i++) {
         left -= r->wanted[targets[i]] == r->epoch;
@@ -182,8 +175,8 @@ enum nv_rc nv_routes_search(struct nv_routes *r, uint32_t s,
     }
     if (!relax(r, s, 0))
         return NV_ENOMEM;
-    while (r->nheap && (left || !n)) {
-        struct nv_route_heap it = heap_pop(r);
+    while (r->q.n && (left || !n)) {
+        struct nv_route_heap it = nv_route_queue_pop(&r->q);
         if (it.d > nv_routes_dist(r, it.v))
             continue; /* a stale entry */
         left -= r->wanted[it.v] == r->epoch;
@@ -210,7 +203,7 @@ int nv_routes_tight_in(const struct nv_routes *r, uint32_t v, uint32_t k)
         return 0;
     du = nv_routes_dist(r, u);
     dv = nv_routes_dist(r, v);
-    return du < INFINITY && dv < INFINITY && tight(du, g->cost[k], dv);
+    return du < INFINITY && dv < INFINITY && nv_route_tight(du, g->cost[k], dv);
 }
 
 /* Put v on the routes, once. */
@@ -582,15 +575,15 @@ enum nv_rc nv_routes_reroute(struct nv_routes *r, const struct nv_routes *base,
     r->lo = lo;
     r->hi = hi;
     r->lift = INFINITY;
-    r->nheap = r->nsettled = r->npred = 0;
+    r->q.n = r->nsettled = r->npred = 0;
     for (uint32_t i = 0; i < n; i++) {
         left -= r->wanted[targets[i]] == r->epoch;
         r->wanted[targets[i]] = r->epoch;
     }
     if ((tops = seed_region(r)) == UINT32_MAX)
         return NV_ENOMEM;
-    while (r->nheap && tops && r->heap[0].d <= until) {
-        struct nv_route_heap it = heap_pop(r);
+    while (r->q.n && tops && r->q.v[0].d <= until) {
+        struct nv_route_heap it = nv_route_queue_pop(&r->q);
         double d = r->dist[it.v];
         if (it.d > key(r, it.v, d))
             continue; /* a stale entry */

@@ -15,6 +15,8 @@
 
 #include "model/model.h"
 
+#include <math.h>
+
 enum nv_fail_kind { NV_FAIL_NONE, NV_FAIL_ASSET, NV_FAIL_LINK };
 
 struct nv_fail {
@@ -34,6 +36,26 @@ struct nv_route_heap {
     double d;
     uint32_t v;
 };
+
+/* Whether du + cost is dv.  Costs are sums of decimals: paths equal in
+ * exact arithmetic may differ in the last bits, so equality allows a
+ * relative 1e-9. */
+static inline int nv_route_tight(double du, double cost, double dv)
+{
+    return fabs(du + cost - dv) <= 1e-9 * fmax(1.0, dv);
+}
+
+/* A binary min-heap of (key, asset), lazy deletion left to the caller. */
+struct nv_route_queue {
+    struct nv_route_heap *v;
+    size_t n, cap;
+};
+
+/* Push (d, v); 0 if the heap cannot grow. */
+int nv_route_queue_push(struct nv_route_queue *q, double d, uint32_t v);
+
+/* Pop the least key (q->n > 0). */
+struct nv_route_heap nv_route_queue_pop(struct nv_route_queue *q);
 
 /* Scratch space of the searches, one per thread. */
 struct nv_routes {
@@ -71,8 +93,7 @@ struct nv_routes {
     uint32_t npred;
     double lift; /* how much longer than base's every region asset not
                     done is (INFINITY: unreached) */
-    struct nv_route_heap *heap;
-    size_t nheap, cap;
+    struct nv_route_queue q;
 };
 
 /* Scratch space for the searches on m (finished); release with

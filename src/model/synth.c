@@ -656,16 +656,31 @@ static const char *classify(struct gen *g, const struct sector *s)
     return "unclassified";
 }
 
-/* Critical flows run from a sector's two control centres (its first two
- * sites: a primary and a standby) to its other sites, the way SCADA,
- * command and clearing traffic does. */
-static enum nv_rc add_flow(struct gen *g, uint32_t j)
+/* The ends of flow j (critical sites a and b, both of sector j's).  Hub
+ * and spoke: a sector's two control centres (its first two sites: a
+ * primary and a standby) to its other sites, the way SCADA, command and
+ * clearing traffic does.  Pairs: site j to another site of its sector
+ * drawn from the whole country, the way hospitals, substations and
+ * branches each talk to their own counterpart. */
+static void flow_ends(struct gen *g, uint32_t j, uint32_t *a, uint32_t *b)
 {
     uint32_t sec = j % NSECTORS, hub = (j / NSECTORS) % 2;
-    uint32_t count = (g->ncrit - sec + NSECTORS - 1) / NSECTORS;
-    uint32_t a = sec + NSECTORS * hub;
-    uint32_t b =
-        sec + NSECTORS * (count > 2 ? 2 + below(g, count - 2) : 1 - hub);
+    uint32_t count = (g->ncrit - sec + NSECTORS - 1) / NSECTORS, k;
+
+    if (g->o->pairs) { /* ncrit >= flows: site j exists, count >= 2 */
+        k = below(g, count - 1);
+        k += k >= j / NSECTORS;
+        *a = j;
+        *b = sec + NSECTORS * k;
+        return;
+    }
+    *a = sec + NSECTORS * hub;
+    *b = sec + NSECTORS * (count > 2 ? 2 + below(g, count - 2) : 1 - hub);
+}
+
+static enum nv_rc add_flow(struct gen *g, uint32_t j)
+{
+    uint32_t sec = j % NSECTORS, a, b;
     const struct sector *s = &sectors[sec];
     char id[48], src[40], dst[40], imp[16];
     const char *f[] = {"id",
@@ -684,6 +699,7 @@ static enum nv_rc add_flow(struct gen *g, uint32_t j)
                        NULL,
                        NULL};
 
+    flow_ends(g, j, &a, &b);
     snprintf(id, sizeof id, "%s-%u", s->name, j / NSECTORS + 1);
     snprintf(src, sizeof src, "crit-%u-gw", a);
     snprintf(dst, sizeof dst, "crit-%u-gw", b);
@@ -759,7 +775,8 @@ static enum nv_rc build_network(struct gen *g)
             if (!rc)
                 rc = add_operations(g, i);
         }
-    g->ncrit = g->o->flows / 3 > 14 ? g->o->flows / 3 : 14;
+    g->ncrit = g->o->pairs ? g->o->flows : g->o->flows / 3;
+    g->ncrit = g->ncrit > 14 ? g->ncrit : 14;
     fixed = 2 * g->nnodes + 7 * ndc + g->ncrit;
     if (g->o->assets)
         nran = g->o->assets > fixed ? (g->o->assets - fixed) / 2 : 0;

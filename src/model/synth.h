@@ -25,6 +25,11 @@ struct nv_synth_opts {
     uint32_t vendors;   /* the 8 named vendors, plus generic ones */
     uint32_t countries; /* of all vendors: the named ones span 5 */
     uint64_t seed;
+    /* 0: hub and spoke (each sector's two control centres to its other
+     * sites); 1: pairs (every flow from its own critical site to another
+     * site of its sector anywhere in the country: as many distinct
+     * sources as flows) */
+    int pairs;
 };
 
 /* Default options: 300 RAN sites, 60 flows, 8 vendors, seed 1. */

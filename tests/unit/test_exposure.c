@@ -14,6 +14,7 @@
 #include "exposure/exposure.h"
 #include "exposure/score.h"
 #include "model/load.h"
+#include "model/synth.h"
 #include "report/report_int.h"
 #include "model/load_int.h"
 #include "test.h"
@@ -432,6 +433,38 @@ static int culprits_ok(const struct net *n, int f, unsigned x,
     }
 }
 
+/* The routed level through an overlay cut at a random core (any core
+ * gives the same levels) is the one checked against the oracle, x. */
+static int overlay_agrees(struct nv_t *T, uint64_t seed,
+                          const struct nv_model *m, const struct nv_exposure *x)
+{
+    struct rng r = {seed * 40503u + 7};
+    unsigned char core[MAXV];
+    uint32_t odds = 1 + rnd(&r, 4);
+    struct nv_exposure_opts o = {1 + (int)(seed % 2), NV_CLASS_UNCLASSIFIED,
+                                 NULL, core};
+    struct nv_exposure y;
+    struct nv_err err = {0};
+    int ok;
+
+    for (uint32_t v = 0; v < m->graph.n; v++)
+        core[v] = rnd(&r, odds + 1) == 0;
+    if (nv_exposure_compute_opts(m, &o, &y, &err)) {
+        nv_t_fail(T, __FILE__, __LINE__, "seed %llu: no overlay exposure",
+                  (unsigned long long)seed);
+        return 0;
+    }
+    ok = y.groups.n == x->groups.n &&
+         !memcmp(y.level, x->level, (size_t)x->nflows * x->groups.n) &&
+         !memcmp(y.connected, x->connected, x->nflows);
+    if (!ok)
+        nv_t_fail(T, __FILE__, __LINE__,
+                  "seed %llu: the overlay's levels differ",
+                  (unsigned long long)seed);
+    nv_exposure_release(&y);
+    return ok;
+}
+
 static int check_seed(struct nv_t *T, uint64_t seed)
 {
     static struct paths p;
@@ -486,6 +519,7 @@ static int check_seed(struct nv_t *T, uint64_t seed)
         }
         ok = ok && x.connected[f] == (p.n > 0);
     }
+    ok = ok && overlay_agrees(T, seed, m, &x);
     if (c.m)
         nv_culprits_release(&c);
     nv_exposure_release(&x);
@@ -509,6 +543,75 @@ NV_TEST(exposure_matches_oracle_on_random_models)
     for (uint64_t seed = first; seed <= last; seed++)
         if (!check_seed(T, seed))
             return;
+}
+
+/* Generated national models with every flow from its own source
+ * (regions of RAN sites joined to the rest by their two aggregation
+ * routers, peripheries of endpoints and radios, flows within a region
+ * and across the country): the levels are the same through the overlay,
+ * cut at the aggregation routers or at a random core, as by one search
+ * per source (the oracle's check above). */
+NV_TEST(overlay_agrees_on_generated_pairs)
+{
+    for (uint64_t seed = 1; seed <= 6; seed++) {
+        struct nv_synth_opts so;
+        struct nv_model *m = NULL;
+        struct nv_exposure x, y;
+        struct nv_exposure_opts o = {2, NV_CLASS_COUNT, NULL, NULL};
+        struct nv_err err = {0};
+        struct rng r = {seed};
+        unsigned char *core;
+
+        nv_synth_defaults(&so);
+        so.ran_sites = 150 + 100 * (uint32_t)seed;
+        so.flows = 200;
+        so.pairs = 1;
+        so.seed = seed;
+        ASSERT_EQ(nv_synth(&so, &m, &err), NV_OK);
+        core = calloc(m->graph.n, 1);
+        ASSERT(core != NULL);
+        o.core = core; /* all zero: no overlay */
+        ASSERT_EQ(nv_exposure_compute_opts(m, &o, &x, &err), NV_OK);
+        for (uint32_t v = 0; v < m->graph.n; v++)
+            core[v] = seed % 2 ? rnd(&r, 8) == 0
+                               : !strncmp(NV_ASSETS(m)[v].id, "agg-", 4);
+        ASSERT_EQ(nv_exposure_compute_opts(m, &o, &y, &err), NV_OK);
+        ASSERT(!memcmp(x.level, y.level, (size_t)x.nflows * x.groups.n));
+        nv_exposure_release(&x);
+        nv_exposure_release(&y);
+        free(core);
+        nv_model_free(m);
+    }
+}
+
+/* The exposure through the overlay fails cleanly, NV_ENOMEM and nothing
+ * leaked, whichever allocation fails, and then gives the same levels. */
+NV_TEST(overlay_survives_every_allocation_failure)
+{
+    for (uint64_t seed = 2501; seed <= 2510; seed++) {
+        struct net n;
+        struct nv_model *m = random_model(seed, &n);
+        unsigned char core[MAXV];
+        struct nv_exposure_opts o = {1, NV_CLASS_UNCLASSIFIED, NULL, core};
+        struct nv_exposure x, y;
+        struct nv_err err = {0};
+        enum nv_rc rc = NV_ENOMEM;
+
+        ASSERT(m != NULL);
+        for (uint32_t v = 0; v < m->graph.n; v++)
+            core[v] = v % 3 == 0;
+        ASSERT_EQ(nv_exposure_compute_opts(m, &o, &x, &err), NV_OK);
+        for (long k = 0; rc; k++) {
+            nv_alloc_fail_after(k);
+            rc = nv_exposure_compute_opts(m, &o, &y, &err);
+            nv_alloc_fail_after(-1);
+            ASSERT(rc == NV_OK || rc == NV_ENOMEM);
+        }
+        ASSERT(!memcmp(x.level, y.level, (size_t)x.nflows * x.groups.n));
+        nv_exposure_release(&x);
+        nv_exposure_release(&y);
+        nv_model_free(m);
+    }
 }
 
 /* Every flow's and group's culprits, one list after another, each ended

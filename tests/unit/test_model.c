@@ -239,6 +239,39 @@ NV_TEST(synth_is_deterministic_and_complete)
     nv_model_free(c);
 }
 
+/* --traffic pairs: every flow from its own critical site to another site
+ * of its sector, as many sources as flows. */
+NV_TEST(synth_pairs_gives_each_flow_its_own_source)
+{
+    struct nv_synth_opts o;
+    struct nv_model *m = NULL;
+    struct nv_err err = {0};
+    const struct nv_flow *f;
+    unsigned char *seen;
+    unsigned a, b;
+
+    nv_synth_defaults(&o);
+    o.ran_sites = 80;
+    o.flows = 200;
+    o.pairs = 1;
+    ASSERT_EQ(nv_synth(&o, &m, &err), NV_OK);
+    ASSERT_EQ(NV_COUNT(m, NV_T_FLOW), 200);
+    seen = calloc(m->graph.n, 1);
+    ASSERT(seen != NULL);
+    f = NV_FLOWS(m);
+    for (uint32_t i = 0; i < NV_COUNT(m, NV_T_FLOW); i++) {
+        ASSERT(f[i].src.idx != f[i].dst.idx);
+        ASSERT(!seen[f[i].src.idx]);
+        seen[f[i].src.idx] = 1;
+        ASSERT_EQ(sscanf(f[i].src.id, "crit-%u-gw", &a), 1);
+        ASSERT_EQ(sscanf(f[i].dst.id, "crit-%u-gw", &b), 1);
+        ASSERT_EQ(a, i);         /* site i is flow i's source */
+        ASSERT_EQ(a % 7, b % 7); /* same sector */
+    }
+    free(seen);
+    nv_model_free(m);
+}
+
 /* What is saved loads back to the same records, in JSON and in CSV. */
 NV_TEST(save_round_trips_json_and_csv)
 {
