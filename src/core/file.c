@@ -78,7 +78,7 @@ static enum nv_rc read_all(int fd, const char *path, size_t limit,
                      "file is larger than the limit of %zu bytes", limit);
 }
 
-static enum nv_rc map_regular(int fd, const char *path, size_t size,
+static enum nv_rc map_regular(int fd, const char *path, size_t size, void *hint,
                               struct nv_file *f, struct nv_err *err)
 {
     void *p;
@@ -90,19 +90,27 @@ static enum nv_rc map_regular(int fd, const char *path, size_t size,
         return NV_OK;
     }
     /* Every caller reads the whole file: map it all at once rather than
-     * a page fault at a time (a tenth off loading a binary snapshot). */
-    p = mmap(NULL, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+     * a page fault at a time (a tenth off loading a binary snapshot).
+     * Read-only while it is populated: a writable private mapping would
+     * be populated by copying every page. */
+    p = mmap(hint, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
     if (p == MAP_FAILED)
         return nv_err_at(err, NV_EIO, path, 0, 0, "cannot map: %s",
                          strerror(errno));
+    if (hint && mprotect(p, size, PROT_READ | PROT_WRITE) != 0) {
+        munmap(p, size);
+        return nv_err_at(err, NV_EIO, path, 0, 0, "cannot map: %s",
+                         strerror(errno));
+    }
     f->data = p;
     f->len = size;
     f->mapped = 1;
     return NV_OK;
 }
 
-enum nv_rc nv_file_read(struct nv_file *f, const char *path, size_t limit,
-                        struct nv_err *err)
+/* nv_file_read, a regular file mapped at hint when not NULL. */
+static enum nv_rc read_file(struct nv_file *f, const char *path, void *hint,
+                            size_t limit, struct nv_err *err)
 {
     int is_stdin = strcmp(path, "-") == 0;
     int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
@@ -121,12 +129,24 @@ enum nv_rc nv_file_read(struct nv_file *f, const char *path, size_t limit,
         rc = nv_err_at(err, NV_ELIMIT, path, 0, 0,
                        "file is larger than the limit of %zu bytes", limit);
     else if (S_ISREG(st.st_mode))
-        rc = map_regular(fd, path, (size_t)st.st_size, f, err);
+        rc = map_regular(fd, path, (size_t)st.st_size, hint, f, err);
     else
         rc = read_all(fd, path, limit, f, err);
     if (!is_stdin)
         close(fd);
     return rc;
+}
+
+enum nv_rc nv_file_read(struct nv_file *f, const char *path, size_t limit,
+                        struct nv_err *err)
+{
+    return read_file(f, path, NULL, limit, err);
+}
+
+enum nv_rc nv_file_map_private(struct nv_file *f, const char *path, void *hint,
+                               size_t limit, struct nv_err *err)
+{
+    return read_file(f, path, hint, limit, err);
 }
 
 void nv_file_release(struct nv_file *f)

@@ -12,7 +12,8 @@
 #include <stddef.h>
 
 struct nv_file {
-    const char *data; /* len bytes, not NUL-terminated; NULL when empty */
+    const char *data; /* len bytes, not NUL-terminated; NULL when empty;
+                         writable when nv_file_map_private gave it */
     size_t len;
     int mapped; /* how to release data */
 };
@@ -24,6 +25,15 @@ struct nv_file {
  */
 enum nv_rc nv_file_read(struct nv_file *f, const char *path, size_t limit,
                         struct nv_err *err) NV_WUR;
+
+/*
+ * nv_file_read for a caller that will change the bytes in place: a
+ * regular file is mapped private (what is written stays in this process,
+ * a page copied when first written) and placed at address hint when that
+ * range is free, else where the system puts it.  hint must not be NULL.
+ */
+enum nv_rc nv_file_map_private(struct nv_file *f, const char *path, void *hint,
+                               size_t limit, struct nv_err *err) NV_WUR;
 
 /* Unmap or free the data; f becomes empty. */
 void nv_file_release(struct nv_file *f);

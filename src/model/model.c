@@ -51,7 +51,8 @@ void nv_model_free(struct nv_model *m)
     if (!m)
         return;
     for (int t = 0; t < NV_T_COUNT; t++) {
-        nv_free(m->t[t].v);
+        if (!(m->borrowed & 1u << t))
+            nv_free(m->t[t].v);
         nv_strmap_release(&m->ids[t]);
     }
     nv_free(m->sources);
@@ -83,11 +84,64 @@ enum nv_rc nv_model_add_source(struct nv_model *m, const char *path,
     return NV_OK;
 }
 
+/* The id of record i of table t. */
+static const char *id_of(const struct nv_model *m, enum nv_table t, uint32_t i)
+{
+    const char *id;
+
+    memcpy(&id,
+           (const char *)m->t[t].v + (size_t)i * nv_schemas[t].size +
+               nv_schemas[t].fields[0].offset,
+           sizeof id);
+    return id;
+}
+
+/* Binary search of a snapshot's index of table t. */
+static uint32_t find_sorted(const struct nv_model *m, enum nv_table t,
+                            const char *id)
+{
+    const uint32_t *v = m->sorted[t];
+    uint32_t lo = 0, hi = m->t[t].n;
+
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(id, id_of(m, t, v[mid]));
+        if (c == 0)
+            return v[mid];
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return NV_NONE;
+}
+
 uint32_t nv_model_find(const struct nv_model *m, enum nv_table table,
                        const char *id)
 {
-    int64_t i = nv_strmap_get(&m->ids[table], id, strlen(id));
+    int64_t i;
+
+    if (m->sorted[table])
+        return find_sorted(m, table, id);
+    i = nv_strmap_get(&m->ids[table], id, strlen(id));
     return i < 0 ? NV_NONE : (uint32_t)i;
+}
+
+/* The id map of table t, made from a snapshot's index before a record is
+ * added to it. */
+static enum nv_rc own_ids(struct nv_model *m, enum nv_table t,
+                          struct nv_err *err)
+{
+    uint32_t got;
+    int found;
+
+    for (uint32_t i = 0; m->sorted[t] && i < m->t[t].n; i++) {
+        const char *id = id_of(m, t, i);
+        if (nv_strmap_put(&m->ids[t], id, strlen(id), i, &got, &found))
+            return nv_err_set(err, NV_ENOMEM, "out of memory");
+    }
+    m->sorted[t] = NULL;
+    return NV_OK;
 }
 
 void nv_model_pos(const struct nv_model *m, uint32_t src, size_t off,
@@ -180,7 +234,7 @@ static enum nv_rc find_roots(struct nv_model *m, struct nv_err *err)
     return NV_OK;
 }
 
-static enum nv_rc build_graph(struct nv_model *m, struct nv_err *err)
+enum nv_rc nv_model_build_graph(struct nv_model *m, struct nv_err *err)
 {
     struct nv_graph *g = &m->graph;
     const struct nv_link *l = NV_LINKS(m);
@@ -199,6 +253,11 @@ static enum nv_rc build_graph(struct nv_model *m, struct nv_err *err)
         return nv_err_set(err, NV_ENOMEM, "out of memory");
     }
     for (uint32_t i = 0; i < nl; i++) {
+        /* A snapshot's links are checked while the graph is built. */
+        if (l[i].a.idx >= g->n || l[i].b.idx >= g->n) {
+            nv_free(fill);
+            return nv_err_set(err, NV_EPARSE, "link %u names no asset", i);
+        }
         g->off[l[i].a.idx + 1]++;
         g->off[l[i].b.idx + 1]++;
     }
@@ -293,20 +352,20 @@ enum nv_rc nv_model_finish(struct nv_model *m, struct nv_err *err)
         rc = find_roots(m, err);
     if (!rc)
         rc = nv_resolve_model(m, err);
-    return rc ? rc : nv_model_finish_resolved(m, err);
+    if (!rc)
+        rc = nv_model_build_graph(m, err);
+    if (!rc)
+        default_transit(m);
+    return rc ? rc : nv_model_finish_checked(m, err);
 }
 
-enum nv_rc nv_model_finish_resolved(struct nv_model *m, struct nv_err *err)
+enum nv_rc nv_model_finish_checked(struct nv_model *m, struct nv_err *err)
 {
     /* Resolving vendors may have added parented entities: roots again. */
     enum nv_rc rc = find_roots(m, err);
 
     if (!rc)
-        rc = build_graph(m, err);
-    if (!rc) {
-        default_transit(m);
         rc = check_paths(m, err);
-    }
     if (!rc)
         m->finished = 1;
     return rc;
@@ -344,8 +403,10 @@ enum nv_rc nv_model_add_entity(struct nv_model *m, const char *id,
 {
     struct nv_entity *e;
     int found;
-    enum nv_rc rc = nv_schema_new_record(m, NV_T_ENTITY, 0, 0, idx, err);
+    enum nv_rc rc = own_ids(m, NV_T_ENTITY, err);
 
+    if (!rc)
+        rc = nv_schema_new_record(m, NV_T_ENTITY, 0, 0, idx, err);
     if (rc)
         return rc;
     e = &NV_ENTITIES(m)[*idx];

@@ -214,13 +214,16 @@ struct nv_override {
 
 struct nv_model {
     struct nv_arena arena;
-    struct nv_vec t[NV_T_COUNT];      /* the records of each table */
-    struct nv_strmap ids[NV_T_COUNT]; /* id -> index (links have none) */
-    size_t forward[NV_T_COUNT];       /* references each table's records were
-                                         given that nv_model_finish resolves (to
-                                         records loaded later, and lists); the
-                                         others were resolved as they came */
-    const char **sources;             /* loaded files, in order */
+    struct nv_vec t[NV_T_COUNT];        /* the records of each table */
+    struct nv_strmap ids[NV_T_COUNT];   /* id -> index (links have none) */
+    const uint32_t *sorted[NV_T_COUNT]; /* a snapshot's index instead: the
+                                           records in the order of their ids
+                                           (in backing) */
+    size_t forward[NV_T_COUNT];         /* references each table's records were
+                                           given that nv_model_finish resolves (to
+                                           records loaded later, and lists); the
+                                           others were resolved as they came */
+    const char **sources;               /* loaded files, in order */
     uint32_t nsources;
     struct nv_override *overrides;
     size_t noverrides, overrides_cap;
@@ -229,7 +232,9 @@ struct nv_model {
     struct nv_vendor_res *vres; /* non-exact resolutions, in order found */
     uint32_t nvres;
     size_t vres_cap;
-    struct nv_file backing;       /* a binary snapshot the strings point into */
+    struct nv_file backing;       /* a binary snapshot the records lie in */
+    unsigned borrowed;            /* bit t: table t's records lie in backing
+                                     (copied out before it grows) */
     struct nv_progress *progress; /* borrowed: ticked while loading */
 };
 
@@ -261,12 +266,13 @@ enum nv_rc nv_model_add_source(struct nv_model *m, const char *path,
 enum nv_rc nv_model_finish(struct nv_model *m, struct nv_err *err) NV_WUR;
 
 /*
- * The last steps of nv_model_finish, for records whose references and
- * vendors are already resolved (a binary snapshot): the roots of
- * entities, the graph, the transit defaults, and the declared paths.
+ * The last steps of nv_model_finish, for records whose references, vendors
+ * and transit defaults are already resolved (a binary snapshot): build the
+ * graph, then check the roots of entities and the declared paths.
  */
-enum nv_rc nv_model_finish_resolved(struct nv_model *m,
-                                    struct nv_err *err) NV_WUR;
+enum nv_rc nv_model_build_graph(struct nv_model *m, struct nv_err *err) NV_WUR;
+enum nv_rc nv_model_finish_checked(struct nv_model *m,
+                                   struct nv_err *err) NV_WUR;
 
 /* The designation that counts for an entity: the most severe of its own
  * and its ancestors' (a subsidiary is no safer than its parent). */

@@ -152,6 +152,23 @@ static void set_default(const struct nv_field *f, void *rec)
     }
 }
 
+/* Table t's records, which lie in a snapshot's mapping, copied into a
+ * table of its own that holds at least need records. */
+static enum nv_rc unborrow(struct nv_model *m, enum nv_table t, size_t need,
+                           struct nv_err *err)
+{
+    struct nv_vec *vec = &m->t[t];
+    void *v = nv_reallocarray(NULL, need, nv_schemas[t].size);
+
+    if (!v)
+        return nv_err_set(err, NV_ENOMEM, "out of memory");
+    memcpy(v, vec->v, (size_t)vec->n * nv_schemas[t].size);
+    vec->v = v;
+    vec->cap = (uint32_t)need;
+    m->borrowed &= ~(1u << t);
+    return NV_OK;
+}
+
 /* Grow table t to hold at least need records. */
 static enum nv_rc grow_table(struct nv_model *m, enum nv_table t, size_t need,
                              struct nv_err *err)
@@ -161,6 +178,8 @@ static enum nv_rc grow_table(struct nv_model *m, enum nv_table t, size_t need,
 
     if (need > UINT32_MAX / 2)
         return nv_err_set(err, NV_ELIMIT, "too many %s", nv_schemas[t].name);
+    if (m->borrowed & 1u << t)
+        return unborrow(m, t, need, err);
     if (nv_array_reserve(&vec->v, &cap, need, nv_schemas[t].size))
         return nv_err_set(err, NV_ENOMEM, "out of memory");
     vec->cap = (uint32_t)cap;

@@ -2,20 +2,26 @@
  * snapshot.c - reading a binary snapshot, and the layout both sides share.
  *
  * Nothing in the file is trusted: the header, every section's place and
- * size, every offset, index, enum and number is checked before the model
- * uses it, and a failure names the file and the byte.  Records are copied
- * out of the mapping (the model may grow its tables later); strings stay
- * in it; the arrays of string and reference lists are copied into the
- * model's arena, where their offsets become pointers.
+ * size, every pointer, index, enum and number is checked before the model
+ * uses it, and a failure names the file and the byte.  The checks are one
+ * pass over the records in file order, and one over the string region for
+ * UTF-8.  The records, lists and strings then stay where they lie in the
+ * private mapping, which the model owns (a table is copied out only if it
+ * grows); what is built is the graph and the id maps, on two threads.  The
+ * checksum is for damage and is checked on request (nv_snapshot_verify):
+ * it costs more than the rest of a load.
  */
 #include "model/snapshot.h"
 
 #include "core/alloc.h"
+#include "core/csv.h"
 #include "core/strmap.h"
+#include "core/threads.h"
 #include "model/load.h"
 #include "model/snapshot_int.h"
 
 #include <math.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -44,6 +50,8 @@ size_t nv_snap_elem_size(enum nv_snap_sec s)
 {
     if (s >= NV_SEC_TABLE && s < NV_SEC_TABLE + NV_T_COUNT)
         return nv_schemas[s - NV_SEC_TABLE].size;
+    if (s >= NV_SEC_INDEX && s < NV_SEC_INDEX + NV_T_COUNT)
+        return sizeof(uint32_t);
     switch (s) {
     case NV_SEC_SOURCES:
         return sizeof(uint64_t);
@@ -166,15 +174,17 @@ enum nv_rc nv_snap_walk(enum nv_table t, char *rec,
 
 struct reader {
     const char *name;
-    const unsigned char *data;
+    unsigned char *data; /* the file, in a private mapping or the heap */
     size_t n;
     struct nv_snap_header h;
-    const char *strings; /* the string region, in the mapping */
-    uint64_t nstrings;
-    char *arrays; /* the array region, copied into the arena */
-    uint64_t narrays;
-    uint64_t next_array; /* where the next array must begin */
-    uint64_t at;         /* the byte being checked, for messages */
+    uint32_t count[NV_T_COUNT]; /* each table's records */
+    uint64_t str_lo, str_hi;    /* the string region, as pointers in the file */
+    uint64_t arr_hi;            /* where the list region ends, likewise */
+    uint64_t next_array;        /* where the next list must begin */
+    uint64_t delta;             /* data's address - the base, added to every
+                                   pointer when the file lies elsewhere */
+    uint64_t at;                /* the byte being checked, for messages */
+    uint32_t transit_bit;       /* the asset field "transit" */
     struct nv_model *m;
     struct nv_err *err;
 };
@@ -185,8 +195,16 @@ static enum nv_rc bad(struct reader *r, const char *what)
                      (unsigned long long)r->at, what);
 }
 
+static uint64_t load64(const void *p)
+{
+    uint64_t v;
+
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
 /* The section's bytes, after checking that they lie inside the file. */
-static const unsigned char *section(struct reader *r, enum nv_snap_sec s)
+static unsigned char *section(struct reader *r, enum nv_snap_sec s)
 {
     const struct nv_snap_section *sec = &r->h.sec[s];
     size_t size = nv_snap_elem_size(s);
@@ -208,74 +226,112 @@ static enum nv_rc read_header(struct reader *r)
     memcpy(&r->h, r->data, sizeof r->h);
     if (r->h.byte_order != NV_SNAP_BYTE_ORDER)
         return bad(r, "written on a machine of the other byte order");
-    if (r->h.version != NV_SNAP_VERSION)
-        return bad(r, "unsupported snapshot version (expected 1)");
-    if (r->h.layout != nv_snap_layout())
+    if (r->h.version != NV_SNAP_VERSION) {
+        nv_err_at(r->err, NV_EPARSE, r->name, 0, 0,
+                  "byte 0: snapshot version %u; this netvet reads version %u: "
+                  "save it again from its JSON model",
+                  (unsigned)r->h.version, NV_SNAP_VERSION);
+        return r->err->rc;
+    }
+    if (r->h.layout != nv_snap_layout() || r->h.base != NV_SNAP_BASE)
         return bad(r, "written by a netvet build with other record layouts; "
                       "save it again from its JSON model");
     if (r->h.length != r->n)
         return bad(r, "truncated or extended: the length differs from the "
                       "header's");
-    if (r->h.checksum !=
-        nv_snapshot_checksum(r->data + sizeof r->h, r->n - sizeof r->h))
-        return bad(r, "damaged: the checksum does not match");
     return NV_OK;
 }
 
-static enum nv_rc decode_str(struct reader *r, const char **slot)
+/* Every section lies inside the file, each after the last in the order
+ * of the file: none overlaps another, so what is written to one (a
+ * record's field, a moved pointer) changes nothing in another. */
+static enum nv_rc check_layout(struct reader *r)
 {
-    uint64_t v;
+    uint64_t end = sizeof r->h;
 
-    memcpy(&v, slot, sizeof v);
-    if (v > r->nstrings)
-        return bad(r, "a string offset lies outside the string region");
-    *slot = v ? r->strings + v - 1 : NULL;
+    for (int k = 0; k < NV_SEC_COUNT; k++) {
+        enum nv_snap_sec s =
+            (enum nv_snap_sec)((k + NV_SEC_TABLE) % NV_SEC_COUNT);
+        if (!section(r, s))
+            return r->err->rc;
+        if (r->h.sec[s].off < end)
+            return bad(r, "two sections overlap");
+        end = r->h.sec[s].off + r->h.sec[s].count * nv_snap_elem_size(s);
+    }
     return NV_OK;
+}
+
+/* Whether pointer v of the file is NULL or leads to the start of a
+ * string of the string region. */
+static int str_ok(const struct reader *r, uint64_t v)
+{
+    return v == 0 ||
+           (v >= r->str_lo && v < r->str_hi &&
+            (v == r->str_lo || r->data[v - NV_SNAP_BASE - 1] == '\0'));
 }
 
 static enum nv_rc r_str(void *ctx, const char **slot)
 {
-    return decode_str(ctx, slot);
+    struct reader *r = ctx;
+
+    return str_ok(r, load64(slot))
+               ? NV_OK
+               : bad(r, "a string pointer leads to no string");
 }
 
-/* The array of n elements of size bytes that the encoded *slot names:
- * it must start where the previous one ended. */
-static char *claim_array(struct reader *r, void *slot, uint32_t n, size_t size)
+/* Check that the list of n elements of size bytes that pointer v leads to
+ * starts where the previous one ended, and claim it. */
+static enum nv_rc claim_list(struct reader *r, uint64_t v, uint32_t n,
+                             size_t size)
 {
-    uint64_t v;
-
-    memcpy(&v, slot, sizeof v);
     if (n == 0 && v == 0)
-        return NULL;
-    if (v == 0 || v - 1 != r->next_array ||
-        n > (r->narrays - r->next_array) / size) {
-        bad(r, "a list does not lie where the previous one ended");
-        return NULL;
-    }
+        return NV_OK;
+    if (v == 0 || v != r->next_array || n > (r->arr_hi - r->next_array) / size)
+        return bad(r, "a list does not lie where the previous one ended");
     r->next_array += (uint64_t)n * size;
-    return r->arrays + v - 1;
+    return NV_OK;
+}
+
+/* The bytes in the file of the list that pointer v leads to. */
+static const unsigned char *list_at(const struct reader *r, uint64_t v)
+{
+    return r->data + (v - NV_SNAP_BASE);
 }
 
 static enum nv_rc r_strs(void *ctx, struct nv_strs *l)
 {
     struct reader *r = ctx;
-    char *a = claim_array(r, &l->v, l->n, sizeof(uint64_t));
+    uint64_t v = load64(&l->v);
+    const unsigned char *e;
 
-    if (!a && l->n)
+    if (claim_list(r, v, l->n, sizeof(uint64_t)))
         return r->err->rc;
-    l->v = (const char **)(void *)a;
-    for (uint32_t i = 0; i < l->n; i++)
-        if (decode_str(r, &l->v[i]) || !l->v[i])
-            return r->err->rc ? r->err->rc : bad(r, "a list holds no string");
+    e = list_at(r, v);
+    for (uint32_t i = 0; i < l->n; i++, e += sizeof(uint64_t))
+        if (!load64(e) || !str_ok(r, load64(e)))
+            return bad(r, "a list holds no string");
     return NV_OK;
 }
 
-static enum nv_rc check_ref(struct reader *r, struct nv_ref *ref,
+/* The pointer to the id of record idx of table t, as the file holds it. */
+static uint64_t id_of(const struct reader *r, enum nv_table t, uint32_t idx)
+{
+    const struct nv_schema *s = &nv_schemas[t];
+
+    return load64(r->data + r->h.sec[NV_SEC_TABLE + t].off +
+                  (size_t)idx * s->size + s->fields[0].offset);
+}
+
+/* A reference names no record and has no id, or names a record of its
+ * table and has that record's very id. */
+static enum nv_rc check_ref(struct reader *r, const struct nv_ref *ref,
                             enum nv_table target)
 {
-    if (decode_str(r, &ref->id))
-        return r->err->rc;
-    if (ref->idx == NV_NONE ? ref->id != NULL : ref->idx >= r->m->t[target].n)
+    uint64_t id = load64(&ref->id);
+
+    if (ref->idx == NV_NONE
+            ? id != 0
+            : ref->idx >= r->count[target] || id != id_of(r, target, ref->idx))
         return bad(r, "a reference names no record");
     return NV_OK;
 }
@@ -288,13 +344,14 @@ static enum nv_rc r_ref(void *ctx, struct nv_ref *ref, enum nv_table target)
 static enum nv_rc r_refs(void *ctx, struct nv_refs *l, enum nv_table target)
 {
     struct reader *r = ctx;
-    char *a = claim_array(r, &l->v, l->n, sizeof(struct nv_ref));
+    uint64_t v = load64(&l->v);
+    const struct nv_ref *e;
 
-    if (!a && l->n)
+    if (claim_list(r, v, l->n, sizeof(struct nv_ref)))
         return r->err->rc;
-    l->v = (struct nv_ref *)(void *)a;
+    e = (const void *)list_at(r, v);
     for (uint32_t i = 0; i < l->n; i++)
-        if (check_ref(r, &l->v[i], target))
+        if (check_ref(r, &e[i], target))
             return r->err->rc;
     return NV_OK;
 }
@@ -324,11 +381,11 @@ static int value_ok(const struct nv_field *f, const char *rec)
     }
 }
 
-/* What the schema does not describe: entities' roots and origins, and
- * assets' resolved entities. */
+/* What the schema does not describe: entities' roots and origins, assets'
+ * resolved entities, and the transit an asset has when no file said. */
 static int extras_ok(const struct reader *r, enum nv_table t, const char *rec)
 {
-    uint32_t nent = r->m->t[NV_T_ENTITY].n;
+    uint32_t nent = r->count[NV_T_ENTITY];
 
     if (t == NV_T_ENTITY) {
         const struct nv_entity *e = (const void *)rec;
@@ -337,7 +394,9 @@ static int extras_ok(const struct reader *r, enum nv_table t, const char *rec)
     }
     if (t == NV_T_ASSET) {
         const struct nv_asset *a = (const void *)rec;
-        return a->entity == NV_NONE || a->entity < nent;
+        int dflt = a->layer != NV_LAYER_RAN && a->layer != NV_LAYER_ENDPOINT;
+        return (a->entity == NV_NONE || a->entity < nent) &&
+               (a->rec.set & r->transit_bit || a->transit == dflt);
     }
     return 1;
 }
@@ -354,13 +413,13 @@ static enum nv_rc check_record(struct reader *r, enum nv_table t, char *rec)
         if (!value_ok(&s->fields[i], rec))
             return bad(r, "a field holds a value out of its range");
     if (!extras_ok(r, t, rec))
-        return bad(r, "a record's resolved entity is out of range");
+        return bad(r, "a record's resolved entity or transit is out of range");
     if (nv_snap_walk(t, rec, &v))
         return r->err->rc;
     for (int i = 0; i < s->nfields; i++) {
         const struct nv_field *f = &s->fields[i];
         const void *p = rec + f->offset;
-        if ((f->flags & NV_F_ID) && !*(const char *const *)p)
+        if ((f->flags & NV_F_ID) && !load64(p))
             return bad(r, "a record has no id");
         if (f->type == NV_F_REF && (f->flags & NV_F_REQUIRED) &&
             ((const struct nv_ref *)p)->idx == NV_NONE)
@@ -369,52 +428,57 @@ static enum nv_rc check_record(struct reader *r, enum nv_table t, char *rec)
     return NV_OK;
 }
 
-/* Copy the records of table t out of the mapping (counts only: they are
- * checked once every table's count is known). */
-static enum nv_rc copy_table(struct reader *r, enum nv_table t)
+/* Place table t: its records stay in the file. */
+static enum nv_rc place_table(struct reader *r, enum nv_table t)
 {
-    const unsigned char *p = section(r, NV_SEC_TABLE + t);
+    unsigned char *p = section(r, NV_SEC_TABLE + t);
     uint64_t n = r->h.sec[NV_SEC_TABLE + t].count;
-    size_t size = nv_schemas[t].size;
 
     if (!p)
         return r->err->rc;
     if (n >= NV_NONE)
         return bad(r, "too many records");
-    if (n && !(r->m->t[t].v = nv_malloc((size_t)n * size)))
-        return nv_err_set(r->err, NV_ENOMEM, "out of memory");
-    if (n)
-        memcpy(r->m->t[t].v, p, (size_t)n * size);
+    r->count[t] = (uint32_t)n;
+    if (n) {
+        r->m->t[t].v = p;
+        r->m->borrowed |= 1u << t;
+    }
     r->m->t[t].n = r->m->t[t].cap = (uint32_t)n;
     return NV_OK;
 }
 
-/* Check and decode every record of table t, and file it under its id. */
-static enum nv_rc check_table(struct reader *r, enum nv_table t)
+/* Check records [lo, hi) of table t. */
+static enum nv_rc check_range(struct reader *r, enum nv_table t, uint32_t lo,
+                              uint32_t hi)
 {
     size_t size = nv_schemas[t].size;
-    int has_id = t != NV_T_LINK;
-    struct nv_strmap *ids = &r->m->ids[t];
 
-    if (has_id && nv_strmap_reserve(ids, r->m->t[t].n))
-        return nv_err_set(r->err, NV_ENOMEM, "out of memory");
-    for (uint32_t i = 0; i < r->m->t[t].n; i++) {
-        char *rec = (char *)r->m->t[t].v + (size_t)i * size;
-        const char *id;
-        uint32_t got;
-        int found;
+    for (uint32_t i = lo; i < hi; i++) {
         r->at = r->h.sec[NV_SEC_TABLE + t].off + (uint64_t)i * size;
-        if (check_record(r, t, rec))
+        if (check_record(r, t, (char *)r->m->t[t].v + (size_t)i * size))
             return r->err->rc;
-        if (!has_id)
-            continue;
-        memcpy(&id, rec + nv_schemas[t].fields[0].offset, sizeof id);
-        if (nv_strmap_put(ids, id, strlen(id), i, &got, &found))
-            return nv_err_set(r->err, NV_ENOMEM, "out of memory");
-        if (found)
-            return bad(r, "two records have the same id");
     }
     return NV_OK;
+}
+
+/* Every table but the links (which have no lists, and are checked in
+ * halves beside this), in order, claiming their lists in turn. */
+static enum nv_rc check_listed(struct reader *r)
+{
+    for (int t = 0; t < NV_T_COUNT; t++)
+        if (t != NV_T_LINK && check_range(r, (enum nv_table)t, 0, r->count[t]))
+            return r->err->rc;
+    if (r->next_array != r->arr_hi) {
+        r->at = r->next_array - NV_SNAP_BASE;
+        return bad(r, "the list region holds bytes no record names");
+    }
+    return NV_OK;
+}
+
+/* The string that checked pointer v of the file leads to in memory. */
+static const char *string_at(const struct reader *r, uint64_t v)
+{
+    return v ? (const char *)(uintptr_t)(v + r->delta) : NULL;
 }
 
 static enum nv_rc read_sources(struct reader *r)
@@ -429,10 +493,13 @@ static enum nv_rc read_sources(struct reader *r)
     r->m->sources = nv_calloc((size_t)n, sizeof(char *));
     if (!r->m->sources)
         return nv_err_set(r->err, NV_ENOMEM, "out of memory");
-    memcpy(r->m->sources, p, (size_t)n * sizeof(char *));
-    for (uint64_t i = 0; i < n; i++)
-        if (decode_str(r, &r->m->sources[i]) || !r->m->sources[i])
-            return r->err->rc ? r->err->rc : bad(r, "a source has no name");
+    for (uint64_t i = 0; i < n; i++) {
+        uint64_t v = load64(p + i * sizeof v);
+        r->at = r->h.sec[NV_SEC_SOURCES].off + i * sizeof v;
+        if (!v || !str_ok(r, v))
+            return bad(r, "a source has no name");
+        r->m->sources[i] = string_at(r, v);
+    }
     r->m->nsources = (uint32_t)n;
     return NV_OK;
 }
@@ -460,7 +527,7 @@ static enum nv_rc read_overrides(struct reader *r)
     for (uint64_t i = 0; i < n; i++, o++) {
         r->at = r->h.sec[NV_SEC_OVERRIDES].off + i * sizeof *o;
         if (o->table < 0 || o->table >= NV_T_COUNT ||
-            o->rec >= r->m->t[o->table].n || o->field < 0 ||
+            o->rec >= r->count[o->table] || o->field < 0 ||
             o->field >= nv_schemas[o->table].nfields ||
             o->from >= r->m->nsources || o->by >= r->m->nsources)
             return bad(r, "an override names no record, field or source");
@@ -472,7 +539,7 @@ static enum nv_rc read_vres(struct reader *r)
 {
     const unsigned char *p = section(r, NV_SEC_VRES);
     uint64_t n = r->h.sec[NV_SEC_VRES].count;
-    uint32_t nent = r->m->t[NV_T_ENTITY].n;
+    uint32_t nent = r->count[NV_T_ENTITY];
     struct nv_vendor_res *v;
 
     if (!p)
@@ -487,38 +554,216 @@ static enum nv_rc read_vres(struct reader *r)
     r->m->nvres = (uint32_t)n;
     r->m->vres_cap = (size_t)n;
     for (uint64_t i = 0; i < n; i++, v++) {
+        uint64_t vendor = load64(&v->vendor), matched = load64(&v->matched);
         r->at = r->h.sec[NV_SEC_VRES].off + i * sizeof *v;
-        if (decode_str(r, &v->vendor) || decode_str(r, &v->matched))
-            return r->err->rc;
-        if (!v->vendor || !index_ok(v->entity, nent) ||
-            !index_ok(v->candidate, nent) || v->method < NV_RESOLVE_EXACT ||
-            v->method >= NV_RESOLVE_COUNT || !isfinite(v->score))
+        if (!vendor || !str_ok(r, vendor) || !str_ok(r, matched) ||
+            !index_ok(v->entity, nent) || !index_ok(v->candidate, nent) ||
+            v->method < NV_RESOLVE_EXACT || v->method >= NV_RESOLVE_COUNT ||
+            !isfinite(v->score))
             return bad(r, "a vendor resolution is out of range");
+        v->vendor = string_at(r, vendor);
+        v->matched = string_at(r, matched);
     }
     return NV_OK;
 }
 
-/* The two regions every pointer leads into. */
+/* The two regions every pointer leads into; the last string must be
+ * ended. */
 static enum nv_rc read_regions(struct reader *r)
 {
     const unsigned char *s = section(r, NV_SEC_STRINGS);
     const unsigned char *a = s ? section(r, NV_SEC_ARRAYS) : NULL;
+    uint64_t ns = r->h.sec[NV_SEC_STRINGS].count;
 
     if (!a)
         return r->err->rc;
-    r->strings = (const char *)s;
-    r->nstrings = r->h.sec[NV_SEC_STRINGS].count;
-    r->narrays = r->h.sec[NV_SEC_ARRAYS].count;
-    r->at = r->h.sec[NV_SEC_STRINGS].off + r->nstrings;
-    if (r->nstrings && s[r->nstrings - 1] != '\0')
+    r->str_lo = NV_SNAP_BASE + r->h.sec[NV_SEC_STRINGS].off;
+    r->str_hi = r->str_lo + ns;
+    r->next_array = NV_SNAP_BASE + r->h.sec[NV_SEC_ARRAYS].off;
+    r->arr_hi = r->next_array + r->h.sec[NV_SEC_ARRAYS].count;
+    r->at = r->h.sec[NV_SEC_STRINGS].off + ns;
+    if (ns && s[ns - 1] != '\0')
         return bad(r, "the string region does not end a string");
-    if (r->narrays % 8)
+    if (r->h.sec[NV_SEC_ARRAYS].count % 8)
         return bad(r, "the list region is not made of whole elements");
-    r->arrays = nv_arena_alloc(&r->m->arena, (size_t)r->narrays + 1);
-    if (!r->arrays)
-        return nv_err_set(r->err, NV_ENOMEM, "out of memory");
-    if (r->narrays)
-        memcpy(r->arrays, a, (size_t)r->narrays);
+    return NV_OK;
+}
+
+/* ---- pointers, when the file lies elsewhere than at the base ---- */
+
+static void move(void *slot, uint64_t delta)
+{
+    uint64_t v = load64(slot);
+
+    if (v) {
+        v += delta;
+        memcpy(slot, &v, sizeof v);
+    }
+}
+
+static enum nv_rc m_str(void *ctx, const char **slot)
+{
+    move(slot, *(const uint64_t *)ctx);
+    return NV_OK;
+}
+
+static enum nv_rc m_strs(void *ctx, struct nv_strs *l)
+{
+    move(&l->v, *(const uint64_t *)ctx);
+    for (uint32_t i = 0; i < l->n; i++)
+        move(&l->v[i], *(const uint64_t *)ctx);
+    return NV_OK;
+}
+
+static enum nv_rc m_ref(void *ctx, struct nv_ref *ref, enum nv_table target)
+{
+    (void)target;
+    move(&ref->id, *(const uint64_t *)ctx);
+    return NV_OK;
+}
+
+static enum nv_rc m_refs(void *ctx, struct nv_refs *l, enum nv_table target)
+{
+    (void)target;
+    move(&l->v, *(const uint64_t *)ctx);
+    for (uint32_t i = 0; i < l->n; i++)
+        move(&l->v[i].id, *(const uint64_t *)ctx);
+    return NV_OK;
+}
+
+/* Every pointer of the checked records moved by r->delta (each list
+ * belongs to one record, so each element moves once). */
+static void relocate(struct reader *r)
+{
+    const struct nv_snap_visit v = {&r->delta, m_str, m_strs, m_ref, m_refs};
+
+    for (int t = 0; t < NV_T_COUNT; t++)
+        for (uint32_t i = 0; i < r->count[t]; i++)
+            (void)nv_snap_walk(
+                (enum nv_table)t,
+                (char *)r->m->t[t].v + (size_t)i * nv_schemas[t].size, &v);
+}
+
+/* ---- the checks, on two threads ---- */
+
+/* The strings are UTF-8 and in strictly increasing order: then two
+ * strings are equal only if they are the same pointer. */
+static enum nv_rc check_strings(struct reader *r)
+{
+    const char *s = (const char *)r->data + r->h.sec[NV_SEC_STRINGS].off;
+    size_t n = (size_t)r->h.sec[NV_SEC_STRINGS].count;
+    const char *end = s + n, *prev = NULL;
+    size_t valid = nv_utf8_prefix(s, n);
+
+    r->at = r->h.sec[NV_SEC_STRINGS].off + valid;
+    if (valid != n)
+        return bad(r, "a string is not UTF-8");
+    for (; s < end; prev = s, s += strlen(s) + 1)
+        if (prev && strcmp(prev, s) >= 0) {
+            r->at = (uint64_t)(s - (const char *)r->data);
+            return bad(r, "the strings are not in order");
+        }
+    return NV_OK;
+}
+
+/* The index of table t must list every record once, in the order of
+ * their ids, each id after the last: the ids are unique, and a binary
+ * search of the index finds each (nv_model_find). */
+static enum nv_rc check_index(struct reader *r, enum nv_table t)
+{
+    const struct nv_snap_section *sec = &r->h.sec[NV_SEC_INDEX + t];
+    uint32_t n = nv_schemas[t].fields[0].flags & NV_F_ID ? r->count[t] : 0;
+    const unsigned char *p = r->data + sec->off;
+    uint64_t last = 0;
+
+    r->at = sec->off;
+    if (sec->count != n)
+        return bad(r, "an index does not list every record");
+    for (uint32_t k = 0; k < n; k++) {
+        uint32_t i;
+        uint64_t id;
+        memcpy(&i, p + (size_t)k * sizeof i, sizeof i);
+        id = i < n ? id_of(r, t, i) : 0;
+        if (id <= last) {
+            r->at = sec->off + (uint64_t)k * sizeof i;
+            return bad(r, "two records have the same id, or the index is "
+                          "out of order");
+        }
+        last = id;
+    }
+    return NV_OK;
+}
+
+/* The checks, and the graph, as jobs for two threads, each on a copy of the
+ * reader with an error of its own; the first failure of a check in this
+ * order is the one reported, whichever thread finds it first, else the
+ * graph's. */
+enum job {
+    JOB_GRAPH,    /* built from the links while they are checked */
+    JOB_LISTED,   /* every table but the links, and the lists */
+    JOB_LINKS_LO, /* the first half of the links */
+    JOB_LINKS_HI, /* the second */
+    JOB_STRINGS,
+    JOB_INDEX, /* NV_T_COUNT jobs: each table's index */
+    NJOBS = JOB_INDEX + NV_T_COUNT
+};
+
+struct jobs {
+    const struct reader *r;
+    atomic_uint next;
+    enum nv_rc rc[NJOBS];
+    struct nv_err err[NJOBS];
+};
+
+static enum nv_rc run_job(const struct reader *from, unsigned j,
+                          struct nv_err *err)
+{
+    struct reader r = *from;
+    uint32_t half = r.count[NV_T_LINK] / 2;
+
+    r.err = err;
+    switch (j) {
+    case JOB_GRAPH:
+        return nv_model_build_graph(r.m, err);
+    case JOB_LISTED:
+        return check_listed(&r);
+    case JOB_LINKS_LO:
+        return check_range(&r, NV_T_LINK, 0, half);
+    case JOB_LINKS_HI:
+        return check_range(&r, NV_T_LINK, half, r.count[NV_T_LINK]);
+    case JOB_STRINGS:
+        return check_strings(&r);
+    default:
+        return check_index(&r, (enum nv_table)(j - JOB_INDEX));
+    }
+}
+
+static void *job_worker(void *ctx)
+{
+    struct jobs *js = ctx;
+    unsigned j;
+
+    while ((j = atomic_fetch_add(&js->next, 1)) < NJOBS)
+        js->rc[j] = run_job(js->r, j, &js->err[j]);
+    return NULL;
+}
+
+static enum nv_rc check_all(struct reader *r)
+{
+    struct jobs js = {.r = r};
+
+    atomic_init(&js.next, 0);
+    nv_threads_run(2, job_worker, &js);
+    for (int j = 1; j <= NJOBS; j++)
+        if (js.rc[j % NJOBS]) {
+            *r->err = js.err[j % NJOBS];
+            return js.rc[j % NJOBS];
+        }
+    for (int t = 0; t < NV_T_COUNT; t++)
+        if (r->h.sec[NV_SEC_INDEX + t].count)
+            r->m->sorted[t] =
+                (const uint32_t
+                     *)(const void *)(r->data + r->h.sec[NV_SEC_INDEX + t].off);
     return NV_OK;
 }
 
@@ -527,34 +772,39 @@ static enum nv_rc read_model(struct reader *r)
     enum nv_rc rc = read_header(r);
 
     if (!rc)
+        rc = check_layout(r);
+    if (!rc)
         rc = read_regions(r);
     if (!rc)
         rc = read_sources(r);
     for (int t = 0; t < NV_T_COUNT && !rc; t++)
-        rc = copy_table(r, (enum nv_table)t);
-    for (int t = 0; t < NV_T_COUNT && !rc; t++)
-        rc = check_table(r, (enum nv_table)t);
-    if (!rc && r->next_array != r->narrays) {
-        r->at = r->h.sec[NV_SEC_ARRAYS].off + r->next_array;
-        rc = bad(r, "the list region holds bytes no record names");
-    }
+        rc = place_table(r, (enum nv_table)t);
+    if (!rc)
+        rc = check_all(r);
     if (!rc)
         rc = read_overrides(r);
     if (!rc)
         rc = read_vres(r);
+    if (!rc && r->delta)
+        relocate(r);
     return rc;
 }
 
-/* Read data[0..n) into a new model that takes backing (which may be
- * empty: the caller keeps the bytes). */
-static enum nv_rc load(const char *name, const void *data, size_t n,
-                       struct nv_file *backing, struct nv_model **out,
-                       struct nv_err *err)
+/* Read the snapshot in backing, whose bytes are writable, into a new
+ * model that takes backing. */
+static enum nv_rc load(const char *name, struct nv_file *backing,
+                       struct nv_model **out, struct nv_err *err)
 {
-    struct reader r = {.name = name, .data = data, .n = n, .err = err};
+    struct reader r = {.name = name, .err = err};
     char msg[NV_ERR_MSG_SIZE];
     enum nv_rc rc;
 
+    r.data = (unsigned char *)(uintptr_t)backing->data;
+    r.n = backing->len;
+    r.delta = (uint64_t)(uintptr_t)r.data - NV_SNAP_BASE;
+    r.transit_bit =
+        1u << (nv_schema_field(&nv_schemas[NV_T_ASSET], "transit", 7) -
+               nv_schemas[NV_T_ASSET].fields);
     r.m = nv_model_new();
     if (!r.m) {
         nv_file_release(backing);
@@ -562,7 +812,7 @@ static enum nv_rc load(const char *name, const void *data, size_t n,
     }
     r.m->backing = *backing;
     rc = read_model(&r);
-    if (!rc && (rc = nv_model_finish_resolved(r.m, err)) != NV_OK) {
+    if (!rc && (rc = nv_model_finish_checked(r.m, err)) != NV_OK) {
         /* Its positions are in the files the snapshot was made from. */
         memcpy(msg, err->msg, sizeof msg);
         nv_err_at(err, rc, name, 0, 0, "%s", msg);
@@ -578,9 +828,13 @@ static enum nv_rc load(const char *name, const void *data, size_t n,
 enum nv_rc nv_snapshot_load_mem(const char *name, const void *data, size_t n,
                                 struct nv_model **out, struct nv_err *err)
 {
-    struct nv_file none = {0};
+    struct nv_file copy = {nv_malloc(n ? n : 1), n, 0};
 
-    return load(name, data, n, &none, out, err);
+    if (!copy.data)
+        return nv_err_set(err, NV_ENOMEM, "out of memory");
+    if (n)
+        memcpy((void *)(uintptr_t)copy.data, data, n);
+    return load(name, &copy, out, err);
 }
 
 enum nv_rc nv_snapshot_load(const char *path, struct nv_model **out,
@@ -588,7 +842,26 @@ enum nv_rc nv_snapshot_load(const char *path, struct nv_model **out,
 {
     struct nv_file f;
 
+    if (nv_file_map_private(&f, path, (void *)(uintptr_t)NV_SNAP_BASE,
+                            NV_LOAD_MAX_FILE, err))
+        return err->rc;
+    return load(path, &f, out, err);
+}
+
+enum nv_rc nv_snapshot_verify(const char *path, struct nv_err *err)
+{
+    struct nv_file f;
+    struct reader r = {.name = path, .err = err};
+    enum nv_rc rc;
+
     if (nv_file_read(&f, path, NV_LOAD_MAX_FILE, err))
         return err->rc;
-    return load(path, f.data, f.len, &f, out, err);
+    r.data = (unsigned char *)(uintptr_t)f.data;
+    r.n = f.len;
+    rc = read_header(&r);
+    if (!rc && r.h.checksum !=
+                   nv_snapshot_checksum(r.data + sizeof r.h, r.n - sizeof r.h))
+        rc = bad(&r, "damaged: the checksum does not match");
+    nv_file_release(&f);
+    return rc;
 }

@@ -42,6 +42,11 @@ enum nv_rc nv_snapshot_load_mem(const char *name, const void *data, size_t n,
                                 struct nv_model **out,
                                 struct nv_err *err) NV_WUR;
 
+/* Check the header and the checksum of the snapshot at path: damage
+ * that the structural checks of loading cannot see (a changed character
+ * of a name), at the cost of reading every byte once more. */
+enum nv_rc nv_snapshot_verify(const char *path, struct nv_err *err) NV_WUR;
+
 /* The checksum a header carries over bytes data[0..n) (the fuzz target
  * uses it to reach past the check into the structure). */
 uint64_t nv_snapshot_checksum(const void *data, size_t n);

@@ -2,15 +2,23 @@
  * snapshot_int.h - the on-disk layout of a binary snapshot, shared by its
  * writer (snapshot_write.c) and its reader (snapshot.c).
  *
- * A file is a header, then sections at 8-byte aligned offsets.  A pointer
- * is stored as 0 for NULL, else 1 + an offset into the string region
- * (strings, NUL-terminated) or the array region (the elements of string
- * lists and reference lists), so a reader can check it before following
- * it.  The graph is not stored: it is rebuilt from the links, which is as
- * fast as checking a stored one would be, and consistent by construction.
- * Arrays are written in the order the records name them, each one starting
- * where the last ended, which the reader insists on: no two records can share,
- * or overlap, an array.
+ * A file is a header, then sections at 8-byte aligned offsets: the tables,
+ * their indexes by id, the source names, the overrides, the vendor
+ * resolutions, the list region (the elements of string and reference
+ * lists) and the string region (each distinct string once, NUL-terminated,
+ * in strictly increasing byte order).  A pointer is stored as the address
+ * it has when the file lies at NV_SNAP_BASE: 0 for NULL, else the base +
+ * the offset of what it points to.  A reader maps the file at the base and
+ * uses the records where they lie; when that address is taken it adds the
+ * difference to every pointer.
+ *
+ * What makes the checks cheap: a reference's id is the very string of the
+ * record it names (two numbers compared); as the strings are distinct and
+ * in order, ids are unique when their pointers increase along the index;
+ * lists are written in the order the records name them, each one starting
+ * where the last ended, so no two records share, or overlap, one.  The
+ * graph is not stored: it is built from the links on one thread while the
+ * other checks the indexes, in less time than checking a stored one.
  */
 #ifndef NV_SNAPSHOT_INT_H
 #define NV_SNAPSHOT_INT_H
@@ -21,14 +29,22 @@
 #include <stdint.h>
 
 #define NV_SNAP_MAGIC "NVSNAP\x01\n"
-#define NV_SNAP_VERSION 1u
+#define NV_SNAP_VERSION 2u
+/* Where a snapshot is laid out to be mapped: far from where the system
+ * puts the heap, the libraries and the stack. */
+#define NV_SNAP_BASE 0x300000000000ull
 #define NV_SNAP_BYTE_ORDER 0x01020304u
 
+/* In the order of the file, the two regions last: NV_SEC_TABLE onwards,
+ * then NV_SEC_ARRAYS and NV_SEC_STRINGS. */
 enum nv_snap_sec {
-    NV_SEC_STRINGS,
     NV_SEC_ARRAYS,
+    NV_SEC_STRINGS,
     NV_SEC_TABLE, /* NV_T_COUNT sections, one a table */
-    NV_SEC_SOURCES = NV_SEC_TABLE + NV_T_COUNT,
+    NV_SEC_INDEX = NV_SEC_TABLE + NV_T_COUNT, /* NV_T_COUNT: the indices of
+                    a table's records in the order of their ids (of which
+                    the string region is in order), none for links */
+    NV_SEC_SOURCES = NV_SEC_INDEX + NV_T_COUNT,
     NV_SEC_OVERRIDES,
     NV_SEC_VRES,
     NV_SEC_COUNT
@@ -46,6 +62,7 @@ struct nv_snap_header {
     uint64_t layout;     /* nv_snap_layout() of the writer */
     uint64_t length;     /* of the whole file */
     uint64_t checksum;   /* nv_snapshot_checksum of the bytes after this */
+    uint64_t base;       /* NV_SNAP_BASE: where the pointers assume it lies */
     struct nv_snap_section sec[NV_SEC_COUNT];
 };
 

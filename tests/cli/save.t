@@ -26,9 +26,17 @@ $ T=$(mktemp -d) && trap 'rm -rf "$T"' EXIT && netvet save examples/spreadsheet 
 ? 2
 2~ m\.nvs: a binary snapshot is a whole model and loads alone
 
-# A damaged snapshot is refused with the byte, and nothing is written.
-$ T=$(mktemp -d) && trap 'rm -rf "$T"' EXIT && netvet save examples/spreadsheet --binary -o $T/m.nvs && printf 'x' | dd of=$T/m.nvs bs=1 seek=900 conv=notrunc 2>/dev/null && netvet save $T/m.nvs -o $T/out.json; s=$?; test ! -e $T/out.json && exit $s
+# A snapshot whose structure is broken is refused with the byte, and
+# nothing is written.
+$ T=$(mktemp -d) && trap 'rm -rf "$T"' EXIT && netvet save examples/spreadsheet --binary -o $T/m.nvs && printf '\377' | dd of=$T/m.nvs bs=1 seek=$(($(wc -c < $T/m.nvs) - 3)) conv=notrunc 2>/dev/null && netvet save $T/m.nvs -o $T/out.json; s=$?; test ! -e $T/out.json && exit $s
 ? 2
+2~ m\.nvs: byte [0-9]+: a string is not UTF-8$
+
+# Damage the structure cannot show (a changed letter) is found by the
+# checksum, which --verify checks.
+$ T=$(mktemp -d) && trap 'rm -rf "$T"' EXIT && netvet save examples/spreadsheet --binary -o $T/m.nvs && printf 'x' | dd of=$T/m.nvs bs=1 seek=$(($(wc -c < $T/m.nvs) - 3)) conv=notrunc 2>/dev/null && netvet inspect $T/m.nvs > /dev/null && echo loads && netvet inspect --verify $T/m.nvs
+? 2
+> loads
 2~ m\.nvs: byte 0: damaged: the checksum does not match$
 
 $ T=$(mktemp -d) && trap 'rm -rf "$T"' EXIT && netvet save examples/spreadsheet --binary -o $T/m.nvs && truncate -s -8 $T/m.nvs && netvet assess $T/m.nvs

@@ -8,6 +8,7 @@
 #include "core/file.h"
 #include "model/load.h"
 #include "model/save.h"
+#include "model/schema.h"
 #include "model/snapshot.h"
 #include "model/snapshot_int.h"
 #include "model/synth.h"
@@ -35,6 +36,48 @@ static char *json_of(const struct nv_model *m)
     return nv_save_json_text(m, &text, &len, &err) ? NULL : text;
 }
 
+/* Every record of every table of m is found by its id. */
+static void finds_every_id(struct nv_t *T, const struct nv_model *m)
+{
+    for (int t = 0; t < NV_T_COUNT; t++) {
+        const struct nv_schema *s = &nv_schemas[t];
+        for (uint32_t i = 0; s->fields[0].flags & NV_F_ID && i < m->t[t].n;
+             i++) {
+            const char *id;
+            memcpy(&id,
+                   (const char *)m->t[t].v + (size_t)i * s->size +
+                       s->fields[0].offset,
+                   sizeof id);
+            ASSERT_EQ(nv_model_find(m, (enum nv_table)t, id), i);
+        }
+        ASSERT_EQ(nv_model_find(m, (enum nv_table)t, "no such id"), NV_NONE);
+    }
+}
+
+/* A second load of the snapshot at path, while the first holds the
+ * address the file is laid out for (so its pointers are moved), is the
+ * same model; an entity added to it is found beside the others. */
+static void second_load(struct nv_t *T, const char *path, const char *json)
+{
+    struct nv_model *m = NULL;
+    struct nv_err err;
+    uint32_t idx;
+    char *text;
+
+    ASSERT_EQ(nv_snapshot_load(path, &m, &err), NV_OK);
+    text = json_of(m);
+    ASSERT(text != NULL);
+    ASSERT_STREQ(text, json);
+    nv_free(text);
+    finds_every_id(T, m);
+    ASSERT_EQ(nv_model_add_entity(m, "added-entity", "Added", NULL,
+                                  NV_DESIG_STANDARD, NV_NONE, &idx, &err),
+              NV_OK);
+    ASSERT_EQ(idx, NV_COUNT(m, NV_T_ENTITY) - 1);
+    finds_every_id(T, m);
+    nv_model_free(m);
+}
+
 /* m saved as a snapshot and loaded back: every record, field, override
  * and vendor resolution is as it was. */
 static void round_trip(struct nv_t *T, struct nv_model *m)
@@ -49,10 +92,13 @@ static void round_trip(struct nv_t *T, struct nv_model *m)
     ASSERT_EQ(nv_snapshot_save(m, path, &err), NV_OK);
     ASSERT(nv_snapshot_file_is(path));
     ASSERT_EQ(nv_snapshot_load(path, &back, &err), NV_OK);
+    ASSERT_EQ(nv_snapshot_verify(path, &err), NV_OK);
     a = json_of(m);
     b = json_of(back);
     ASSERT(a && b);
     ASSERT_STREQ(a, b);
+    finds_every_id(T, back);
+    second_load(T, path, a);
     ASSERT_EQ(back->noverrides, m->noverrides);
     ASSERT_EQ(back->nvres, m->nvres);
     for (uint32_t i = 0; i < m->nvres; i++) {
@@ -149,15 +195,52 @@ static void refused(struct nv_t *T, struct image *im, const char *want)
     ASSERT_STREQ(err.file, "x.nvs");
 }
 
-NV_TEST(snapshot_refuses_damage_and_other_builds)
+/* The image's bytes at the offset of section s + off set to the n
+ * bytes at v, and the header sealed. */
+static void poke(struct image *im, enum nv_snap_sec s, size_t off,
+                 const void *v, size_t n)
+{
+    memcpy(im->data + im->h.sec[s].off + off, v, n);
+    seal(im);
+}
+
+/* The pointer the file holds at byte off of section s. */
+static uint64_t peek(const struct image *im, enum nv_snap_sec s, size_t off)
+{
+    uint64_t v;
+
+    memcpy(&v, im->data + im->h.sec[s].off + off, sizeof v);
+    return v;
+}
+
+/* Damage that the checks of loading cannot see is found by the
+ * checksum, on request. */
+NV_TEST(snapshot_verify_finds_damage)
+{
+    struct image im;
+    char path[4200];
+    struct nv_err err;
+    FILE *f;
+
+    ASSERT(make_image(&im));
+    /* A changed character of the last string, the same length. */
+    im.data[im.n - 2] ^= 1;
+    snprintf(path, sizeof path, "%s/d.nvs", nv_t_tmpdir());
+    f = fopen(path, "wb");
+    ASSERT(f != NULL);
+    ASSERT_EQ(fwrite(im.data, 1, im.n, f), im.n);
+    fclose(f);
+    ASSERT_EQ(nv_snapshot_verify(path, &err), NV_EPARSE);
+    ASSERT(strstr(err.msg, "checksum does not match") != NULL);
+    free(im.data);
+}
+
+NV_TEST(snapshot_refuses_other_versions_and_builds)
 {
     struct image im;
     uint64_t v;
 
     ASSERT(make_image(&im));
-    im.data[im.n / 2] ^= 1;
-    refused(T, &im, "checksum does not match");
-    im.data[im.n / 2] ^= 1;
     im.n -= 8;
     refused(T, &im, "length differs");
     im.n += 8;
@@ -165,9 +248,13 @@ NV_TEST(snapshot_refuses_damage_and_other_builds)
     seal(&im);
     refused(T, &im, "other record layouts");
     im.h.layout ^= 1;
-    im.h.version = 2;
+    im.h.base += 4096;
     seal(&im);
-    refused(T, &im, "unsupported snapshot version");
+    refused(T, &im, "other record layouts");
+    im.h.base -= 4096;
+    im.h.version = 1;
+    seal(&im);
+    refused(T, &im, "snapshot version 1; this netvet reads version 2");
     im.h.version = NV_SNAP_VERSION;
     /* A section that runs past the end of the file. */
     im.h.sec[NV_SEC_TABLE + NV_T_ASSET].count = im.n;
@@ -175,13 +262,82 @@ NV_TEST(snapshot_refuses_damage_and_other_builds)
     refused(T, &im, "outside the file");
     free(im.data);
     ASSERT(make_image(&im));
-    /* The first asset's id pointing past the string region. */
-    v = im.h.sec[NV_SEC_STRINGS].count + 5;
-    memcpy(im.data + im.h.sec[NV_SEC_TABLE + NV_T_ASSET].off +
-               offsetof(struct nv_asset, id),
-           &v, sizeof v);
+    /* An index over its table's records. */
+    im.h.sec[NV_SEC_INDEX + NV_T_ASSET].off =
+        im.h.sec[NV_SEC_TABLE + NV_T_ASSET].off;
     seal(&im);
-    refused(T, &im, "string offset lies outside");
+    refused(T, &im, "two sections overlap");
+    free(im.data);
+    ASSERT(make_image(&im));
+    /* The first asset's id pointing past the string region. */
+    v = NV_SNAP_BASE + im.h.sec[NV_SEC_STRINGS].off +
+        im.h.sec[NV_SEC_STRINGS].count + 5;
+    poke(&im, NV_SEC_TABLE + NV_T_ASSET, offsetof(struct nv_asset, id), &v,
+         sizeof v);
+    refused(T, &im, "leads to no string");
+    free(im.data);
+}
+
+/* Pointers that lead into the string region but not to a string of its
+ * own, or to another record's id, are refused. */
+NV_TEST(snapshot_refuses_misleading_pointers)
+{
+    size_t id = offsetof(struct nv_asset, id);
+    size_t site = offsetof(struct nv_asset, site);
+    size_t size = sizeof(struct nv_asset);
+    struct image im;
+    uint64_t v;
+    uint32_t k;
+
+    ASSERT(make_image(&im));
+    /* Into the middle of the first asset's id. */
+    v = peek(&im, NV_SEC_TABLE + NV_T_ASSET, id) + 1;
+    poke(&im, NV_SEC_TABLE + NV_T_ASSET, id, &v, sizeof v);
+    refused(T, &im, "leads to no string");
+    free(im.data);
+    ASSERT(make_image(&im));
+    /* A site reference whose id is another string than the site's. */
+    v = peek(&im, NV_SEC_TABLE + NV_T_ASSET, id);
+    poke(&im, NV_SEC_TABLE + NV_T_ASSET, site, &v, sizeof v);
+    refused(T, &im, "names no record");
+    free(im.data);
+    ASSERT(make_image(&im));
+    /* The second asset with the first one's id: the references to it
+     * no longer hold its id (and the index would find two). */
+    v = peek(&im, NV_SEC_TABLE + NV_T_ASSET, id);
+    poke(&im, NV_SEC_TABLE + NV_T_ASSET, size + id, &v, sizeof v);
+    refused(T, &im, "names no record");
+    free(im.data);
+    ASSERT(make_image(&im));
+    /* An index that lists a record twice. */
+    memcpy(&k, im.data + im.h.sec[NV_SEC_INDEX + NV_T_ASSET].off, sizeof k);
+    poke(&im, NV_SEC_INDEX + NV_T_ASSET, sizeof k, &k, sizeof k);
+    refused(T, &im, "the same id");
+    free(im.data);
+}
+
+/* The string region must be UTF-8, in order, and end a string. */
+NV_TEST(snapshot_refuses_bad_strings)
+{
+    size_t n;
+    struct image im;
+    unsigned char c;
+
+    ASSERT(make_image(&im));
+    n = im.h.sec[NV_SEC_STRINGS].count;
+    c = 0xff;
+    poke(&im, NV_SEC_STRINGS, n - 2, &c, 1);
+    refused(T, &im, "not UTF-8");
+    free(im.data);
+    ASSERT(make_image(&im));
+    c = 0x7f; /* the first string now sorts after the second */
+    poke(&im, NV_SEC_STRINGS, 0, &c, 1);
+    refused(T, &im, "not in order");
+    free(im.data);
+    ASSERT(make_image(&im));
+    c = 'x';
+    poke(&im, NV_SEC_STRINGS, n - 1, &c, 1);
+    refused(T, &im, "does not end a string");
     free(im.data);
 }
 
@@ -202,9 +358,10 @@ NV_TEST(snapshot_refuses_out_of_range_records)
          offsetof(struct nv_link, rec) + offsetof(struct nv_rec, src), 99,
          "no source file"},
         {NV_T_ASSET, offsetof(struct nv_asset, entity), 1u << 20,
-         "resolved entity is out of range"},
+         "resolved entity or transit"},
         {NV_T_ENTITY, offsetof(struct nv_entity, root), 1u << 20,
-         "resolved entity is out of range"},
+         "resolved entity or transit"},
+        {NV_T_ASSET, offsetof(struct nv_asset, transit), 2, "out of its range"},
         {NV_T_ASSET, offsetof(struct nv_asset, layer), NV_LAYER_COUNT,
          "out of its range"},
     };
