@@ -225,7 +225,7 @@ static int print_json(const struct nv_model *m, const struct nv_inventory *inv)
 /* With --verify: the checksum of each binary snapshot among args. */
 static int verify(const struct nv_strlist *args)
 {
-    struct nv_err err;
+    struct nv_err err = {0};
 
     nv_err_clear(&err);
     for (size_t i = 0; i < args->n; i++)

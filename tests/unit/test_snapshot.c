@@ -60,7 +60,7 @@ static void finds_every_id(struct nv_t *T, const struct nv_model *m)
 static void second_load(struct nv_t *T, const char *path, const char *json)
 {
     struct nv_model *m = NULL;
-    struct nv_err err;
+    struct nv_err err = {0};
     uint32_t idx;
     char *text;
 
@@ -219,7 +219,7 @@ NV_TEST(snapshot_verify_finds_damage)
 {
     struct image im;
     char path[4200];
-    struct nv_err err;
+    struct nv_err err = {0};
     FILE *f;
 
     ASSERT(make_image(&im));
