@@ -493,6 +493,7 @@ struct query {
     struct nv_name nm;
     uint32_t id[NV_NAME_TOKENS]; /* vocabulary id, or NV_NONE */
     float w[NV_NAME_TOKENS];
+    float idf[NV_NAME_TOKENS]; /* log(1 + entries / entries holding it) */
     float total;
     /* For words not in the vocabulary: the listed words close to them. */
     uint32_t close[NV_NAME_TOKENS][MAX_CLOSE];
@@ -754,12 +755,10 @@ static void rejoin(const struct nv_matcher *mt, const struct nv_name *in,
 
 /* Weight of query token i: as listed, except that a place or a number
  * that no list uses (an address) weighs little. */
-static float query_weight(const struct nv_matcher *mt, const struct query *q,
-                          int i)
+static float query_weight(const struct query *q, int i)
 {
-    uint32_t df = q->id[i] == NV_NONE ? 1 : mt->tok[q->id[i]].df;
     const char *s = nv_name_token(&q->nm, i);
-    float w = (float)log(1.0 + (double)mt->ne / df);
+    float w = q->idf[i];
 
     if (q->nm.kind[i] == NV_TOKEN_PLACE || q->nm.kind[i] == NV_TOKEN_ADDRESS)
         return PLACE_QUERY * w;
@@ -782,8 +781,11 @@ static void read_query(const struct nv_matcher *mt, const struct nv_name *nm,
                         nm->seg[i]);
     q->total = 0;
     for (int i = 0; i < q->nm.n; i++) {
+        uint32_t df;
         q->id[i] = known(mt, nv_name_token(&q->nm, i), q->nm.len[i]);
-        q->w[i] = query_weight(mt, q, i);
+        df = q->id[i] == NV_NONE ? 1 : mt->tok[q->id[i]].df;
+        q->idf[i] = (float)log(1.0 + (double)mt->ne / df);
+        q->w[i] = query_weight(q, i);
         q->total += q->w[i];
     }
 }
@@ -842,6 +844,38 @@ static void ocr_candidates(struct nv_matcher *mt, struct query *q, int qi)
         }
 }
 
+/* Whether listed token t is in a candidate entry. */
+static int in_candidates(const struct nv_matcher *mt, uint32_t t)
+{
+    if (mt->tok[t].df <= mt->ncand) {
+        for (uint32_t k = mt->poff[t]; k < mt->poff[t + 1]; k++)
+            if (mt->stamp[mt->post[k]] == mt->epoch)
+                return 1;
+        return 0;
+    }
+    for (uint32_t c = 0; c < mt->ncand; c++)
+        for (uint32_t k = mt->eoff[mt->cand[c]]; k < mt->eoff[mt->cand[c] + 1];
+             k++)
+            if (mt->etok[k] == t)
+                return 1;
+    return 0;
+}
+
+/* A place of the query weighs little, as it may be its address; but a
+ * place that a listed name found for the query holds too is a part of
+ * names ("Huawei Thailand" is Huawei Technologies (Thailand), a company
+ * of its own): it weighs as listed places do, against every candidate. */
+static void weigh_places(const struct nv_matcher *mt, struct query *q)
+{
+    for (int i = 0; i < q->nm.n; i++)
+        if (q->nm.kind[i] == NV_TOKEN_PLACE && q->id[i] != NV_NONE &&
+            in_candidates(mt, q->id[i])) {
+            float w = kind_factor[NV_TOKEN_PLACE] * q->idf[i];
+            q->total += w - q->w[i];
+            q->w[i] = w;
+        }
+}
+
 /* Candidates: entries sharing a name word with the query (rare words
  * first would be better still; common ones are skipped), or a word close
  * to one of its name words. */
@@ -875,6 +909,7 @@ static void find_candidates(struct nv_matcher *mt, struct query *q)
             q->nm.len[i] >= TYPO_MIN)
             fuzzy_candidates(mt, q, i);
     }
+    weigh_places(mt, q);
 }
 
 /* Lists in the order their hits are preferred when scores tie: the
@@ -981,7 +1016,7 @@ static double place_conflict(const struct nv_matcher *mt, const struct query *q,
         if (al->pair[i] < 0 && q->nm.kind[i] == NV_TOKEN_PLACE) {
             theirs = 1;
             if (!names && q->nm.seg[i] == 0)
-                add += q->w[i] * (1 / PLACE_QUERY - 1);
+                add += q->idf[i] - q->w[i];
         }
     for (uint32_t k = 0; theirs && k < n; k++)
         if (mt->tok[et[k]].kind == NV_TOKEN_PLACE && !aligned(al, q, k))

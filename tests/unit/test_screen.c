@@ -324,7 +324,9 @@ static const char kinds_list[] =
     "strela,\"Tactical Missile Corporation, Joint Stock Company PA Strela\","
     ",RU,,\n"
     "copa,Copa Airlines,,PA,,\n"
-    "pa,PA Zeta,,RU,,\n";
+    "pa,PA Zeta,,RU,,\n"
+    "huawei,\"Huawei Technologies Co., Ltd.\",Huawei,CN,,\n"
+    "huaweith,Huawei Technologies (Thailand) Co.,,TH,,\n";
 
 static const char kinds_aliases[] =
     "alias_of,alias,script,source\n"
@@ -345,14 +347,14 @@ static void screen_kinds(struct nv_t *T, const struct kind_case *c, size_t n)
     struct nv_matcher *mt = NULL;
     struct nv_err err;
     const char *ids[] = {
-        "mikron",    "baikal", "ptech",  "sozvezdie", "skylinks", "mecatech",
-        "hik",       "paec",   "gulf",   "neda",      "crescent", "abris",
-        "abristech", "xian",   "brasil", "coop",      "tech",     "mex",
-        "wave",      "waveg",  "yogone", "tronics",   "crrc",     "simon",
-        "hongyuan",  "jouav",  "norsal", "kenwoo",    "iih",      "smic",
-        "chengdu",   "jin1",   "jin2",   "top",       "toptech",  "topflight",
-        "power",     "tmc",    "nerpa",  "bankdev",   "strela",   "copa",
-        "pa"};
+        "mikron",    "baikal", "ptech",   "sozvezdie", "skylinks", "mecatech",
+        "hik",       "paec",   "gulf",    "neda",      "crescent", "abris",
+        "abristech", "xian",   "brasil",  "coop",      "tech",     "mex",
+        "wave",      "waveg",  "yogone",  "tronics",   "crrc",     "simon",
+        "hongyuan",  "jouav",  "norsal",  "kenwoo",    "iih",      "smic",
+        "chengdu",   "jin1",   "jin2",    "top",       "toptech",  "topflight",
+        "power",     "tmc",    "nerpa",   "bankdev",   "strela",   "copa",
+        "pa",        "huawei", "huaweith"};
 
     nv_lists_init(&l);
     ASSERT_EQ(load_text(&l, kinds_list, &err), NV_OK);
@@ -603,6 +605,43 @@ NV_TEST(kind_innocent_names_sharing_generic_words_or_places)
         {"Moscow Dental Clinic", NULL},
     };
     screen_kinds(T, c, sizeof c / sizeof c[0]);
+}
+
+/* The hits of one query on the crafted list, best first: *n of them. */
+static void screen_hits(struct nv_t *T, const char *query,
+                        struct nv_match_hit *h, uint32_t max, uint32_t *n)
+{
+    struct nv_lists l;
+    struct nv_matcher *mt = NULL;
+    struct nv_err err;
+
+    nv_lists_init(&l);
+    ASSERT_EQ(load_text(&l, kinds_list, &err), NV_OK);
+    ASSERT_EQ(nv_lists_link(&l, &err), NV_OK);
+    ASSERT_EQ(nv_matcher_new(&l, &mt, &err), NV_OK);
+    ASSERT_EQ(nv_matcher_screen(mt, query, h, max, n, &err), NV_OK);
+    nv_matcher_free(mt);
+    nv_lists_release(&l);
+}
+
+/* A place of the query weighs little (it may be its address) unless a
+ * listed name found for the query holds it too: then it names a
+ * company of its own, and the parent without it is no match ("Huawei
+ * Thailand" is not Huawei Technologies). */
+NV_TEST(kind_places_that_listed_names_hold)
+{
+    static const struct kind_case c[] = {
+        {"Huawei Thailand", "huaweith"},
+        {"Huawei, Shenzhen", "huawei"},
+        {"Huawei Technologies Co., Ltd., Bangkok", "huawei"},
+    };
+    struct nv_match_hit h[2];
+    uint32_t n = 0;
+
+    screen_kinds(T, c, sizeof c / sizeof c[0]);
+    screen_hits(T, "Huawei Thailand", h, 2, &n);
+    ASSERT_EQ(n, 2);
+    ASSERT(h[0].band == NV_BAND_MATCH && h[1].band == NV_BAND_REVIEW);
 }
 
 /* A quoted name that ends in line breaks is trimmed. */
