@@ -1194,12 +1194,17 @@ static int worth(const struct nv_name *nm, const uint64_t *masks, int k)
     return 0;
 }
 
+#define MAX_FOUND 64
+
 /* The hits kept so far: per hit, its entry and the sub-query that found
- * it. */
+ * it; and the groups that a part of the name found at the review band
+ * or above (not the whole name, not an acronym alone), whether or not
+ * their hits are kept. */
 struct found {
-    uint32_t entry[64];
-    uint8_t sub[64];
+    uint32_t entry[MAX_FOUND];
+    uint8_t sub[MAX_FOUND];
     uint32_t n, max;
+    uint32_t rest[MAX_FOUND], nrest;
 };
 
 /* Keep the best entry per party, best first, at most f->max. */
@@ -1273,35 +1278,44 @@ static double penalty(const struct nv_matcher *mt, const struct nv_name *nm,
     return SUBQUERY_PENALTY + (all > 0 ? 0.5 * left / all : 0);
 }
 
-/* Whether the group of entry e already has a hit. */
-static int found_group(const struct nv_matcher *mt,
-                       const struct nv_match_hit *hits, const struct found *f,
-                       uint32_t e)
+/* Whether a part of the name found the group of entry e; if not and
+ * add, record that it did. */
+static int found_group(const struct nv_matcher *mt, struct found *f, uint32_t e,
+                       int add)
 {
-    for (uint32_t i = 0; i < f->n; i++)
-        if (mt->grp[hits[i].party] == mt->grp[mt->e[e].party])
+    uint32_t g = mt->grp[mt->e[e].party];
+
+    for (uint32_t i = 0; i < f->nrest; i++)
+        if (f->rest[i] == g)
             return 1;
+    if (add && f->nrest < MAX_FOUND)
+        f->rest[f->nrest++] = g;
     return 0;
 }
 
 /* Score every candidate of one sub-query, keeping the best per party.
  * A part that is one word in parentheses (an acronym: "(HTS)") only
- * confirms a party the rest of the name found: alone it could be
+ * confirms a party that the rest of the name found (not the whole name,
+ * which holds the acronym: "Shanghai Aircraft Manufacturing (SAM)" is
+ * not the party whose alias is SAM): alone it could be
  * anybody's. */
 static void screen_sub(struct nv_matcher *mt, struct query *q, int sub,
                        double penalty, struct nv_match_hit *hits,
                        struct found *f)
 {
     struct alignment al;
-    int confirm =
-        sub >= 2 && q->nm.n == 1 && q->nm.segkind[q->nm.seg[0]] == NV_SEG_PAREN;
+    int confirm = sub % MAX_SUBQUERIES >= 2 && q->nm.n == 1 &&
+                  q->nm.segkind[q->nm.seg[0]] == NV_SEG_PAREN;
 
     find_candidates(mt, q);
     for (uint32_t c = 0; c < mt->ncand; c++) {
         double score = align(mt, q, mt->cand[c], &al) - penalty;
-        if (score >= NV_REVIEW_BAND &&
-            (!confirm || found_group(mt, hits, f, mt->cand[c])))
-            keep_hit(mt, hits, f, mt->cand[c], score, sub);
+        if (score < NV_REVIEW_BAND ||
+            (confirm && !found_group(mt, f, mt->cand[c], 0)))
+            continue;
+        if (!confirm && sub % MAX_SUBQUERIES)
+            found_group(mt, f, mt->cand[c], 1);
+        keep_hit(mt, hits, f, mt->cand[c], score, sub);
     }
 }
 
@@ -1324,7 +1338,7 @@ enum nv_rc nv_matcher_screen(struct nv_matcher *mt, const char *name,
     struct query q;
     struct alignment al;
     struct nv_name nm[2]; /* the name mended (joins, splits), and as read */
-    struct found f = {{0}, {0}, 0, max > 64 ? 64 : max};
+    struct found f = {{0}, {0}, 0, max > MAX_FOUND ? MAX_FOUND : max, {0}, 0};
     uint64_t masks[2][MAX_SUBQUERIES];
     enum nv_rc rc = nv_normalize(mt->nz, name, &nm[1]);
     int nmasks[2] = {0, 0};

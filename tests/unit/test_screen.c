@@ -326,7 +326,9 @@ static const char kinds_list[] =
     "copa,Copa Airlines,,PA,,\n"
     "pa,PA Zeta,,RU,,\n"
     "huawei,\"Huawei Technologies Co., Ltd.\",Huawei,CN,,\n"
-    "huaweith,Huawei Technologies (Thailand) Co.,,TH,,\n";
+    "huaweith,Huawei Technologies (Thailand) Co.,,TH,,\n"
+    "saraya,Saraya Al-Mukhtar,SAM,IQ,,\n"
+    "samc,\"Shanghai Aircraft Manufacturing Co., Ltd.\",,CN,,\n";
 
 static const char kinds_aliases[] =
     "alias_of,alias,script,source\n"
@@ -347,14 +349,14 @@ static void screen_kinds(struct nv_t *T, const struct kind_case *c, size_t n)
     struct nv_matcher *mt = NULL;
     struct nv_err err;
     const char *ids[] = {
-        "mikron",    "baikal", "ptech",   "sozvezdie", "skylinks", "mecatech",
-        "hik",       "paec",   "gulf",    "neda",      "crescent", "abris",
-        "abristech", "xian",   "brasil",  "coop",      "tech",     "mex",
-        "wave",      "waveg",  "yogone",  "tronics",   "crrc",     "simon",
-        "hongyuan",  "jouav",  "norsal",  "kenwoo",    "iih",      "smic",
-        "chengdu",   "jin1",   "jin2",    "top",       "toptech",  "topflight",
-        "power",     "tmc",    "nerpa",   "bankdev",   "strela",   "copa",
-        "pa",        "huawei", "huaweith"};
+        "mikron",    "baikal", "ptech",    "sozvezdie", "skylinks", "mecatech",
+        "hik",       "paec",   "gulf",     "neda",      "crescent", "abris",
+        "abristech", "xian",   "brasil",   "coop",      "tech",     "mex",
+        "wave",      "waveg",  "yogone",   "tronics",   "crrc",     "simon",
+        "hongyuan",  "jouav",  "norsal",   "kenwoo",    "iih",      "smic",
+        "chengdu",   "jin1",   "jin2",     "top",       "toptech",  "topflight",
+        "power",     "tmc",    "nerpa",    "bankdev",   "strela",   "copa",
+        "pa",        "huawei", "huaweith", "saraya",    "samc"};
 
     nv_lists_init(&l);
     ASSERT_EQ(load_text(&l, kinds_list, &err), NV_OK);
@@ -642,6 +644,26 @@ NV_TEST(kind_places_that_listed_names_hold)
     screen_hits(T, "Huawei Thailand", h, 2, &n);
     ASSERT_EQ(n, 2);
     ASSERT(h[0].band == NV_BAND_MATCH && h[1].band == NV_BAND_REVIEW);
+}
+
+/* An acronym in parentheses alone only confirms a party that the rest
+ * of the name found: the whole name holds the acronym, and finds the
+ * party whose alias it is at the review band. */
+NV_TEST(kind_acronyms_in_parentheses_confirm_the_rest)
+{
+    static const struct kind_case c[] = {
+        {"Shanghai Aircraft Manufacturing (SAM)", "samc"},
+        {"SAM", "saraya"},
+        {"Saraya Al-Mukhtar (SAM)", "saraya"},
+    };
+    struct nv_match_hit h[4];
+    uint32_t n = 0;
+
+    screen_kinds(T, c, sizeof c / sizeof c[0]);
+    screen_hits(T, "Shanghai Aircraft Manufacturing (SAM)", h, 4, &n);
+    ASSERT(n >= 1 && h[0].band == NV_BAND_MATCH);
+    for (uint32_t i = 1; i < n; i++)
+        ASSERT(h[i].band != NV_BAND_MATCH);
 }
 
 /* A quoted name that ends in line breaks is trimmed. */
