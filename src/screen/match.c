@@ -667,30 +667,38 @@ static int together(const struct nv_matcher *mt, const struct nv_name *nm,
     return 0;
 }
 
+enum join { JOIN_NONE, JOIN_MEND, JOIN_MAYBE };
+
 /* Whether tokens i and i+1 of nm are one word written apart ("Hik
  * Vision", "Corpora tion", "Elec tronics"): their concatenation is a
  * listed word or a word of the tables, and one half is unknown, or both
  * are commoner and one is a name word ("Information Technology" is not
  * "Infotech"), neither a legal form ("Co PA" is not Copa); a word of the
  * tables from a name word and another ("Elec tronics"; "Information
- * Technology" are two words). */
-static int joined(const struct nv_matcher *mt, const struct nv_name *nm, int i,
-                  struct word *w)
+ * Technology" are two words).  JOIN_MAYBE when a half is a rarer listed
+ * word than the listed word they make ("Sber Bank" is Sberbank, and
+ * also a listed alias SBER BANK; "Alex Ander" is Alexander): the name is
+ * screened both ways. */
+static enum join joined(const struct nv_matcher *mt, const struct nv_name *nm,
+                        int i, struct word *w)
 {
     char both[128];
     struct word wa, wb;
 
     if (nm->seg[i] != nm->seg[i + 1] || nm->len[i] < 2 || nm->len[i + 1] < 2 ||
         !together(mt, nm, i, both, w))
-        return 0;
+        return JOIN_NONE;
     if (!lookup(mt, nv_name_raw(nm, i), nm->rawlen[i], &wa) ||
         !lookup(mt, nv_name_raw(nm, i + 1), nm->rawlen[i + 1], &wb))
-        return 1;
+        return JOIN_MEND;
     if (w->kind != NV_TOKEN_NAME) /* "Elec tronics": not two table words */
         return wa.kind == NV_TOKEN_NAME || wb.kind == NV_TOKEN_NAME;
-    return df_of(mt, &wa) > df_of(mt, w) && df_of(mt, &wb) > df_of(mt, w) &&
-           (wa.kind == NV_TOKEN_NAME || wb.kind == NV_TOKEN_NAME) &&
-           wa.kind != NV_TOKEN_LEGAL && wb.kind != NV_TOKEN_LEGAL;
+    if ((wa.kind != NV_TOKEN_NAME && wb.kind != NV_TOKEN_NAME) ||
+        wa.kind == NV_TOKEN_LEGAL || wb.kind == NV_TOKEN_LEGAL)
+        return JOIN_NONE;
+    return df_of(mt, &wa) > df_of(mt, w) && df_of(mt, &wb) > df_of(mt, w)
+               ? JOIN_MEND
+               : JOIN_MAYBE;
 }
 
 /* Whether a half of a split word can stand alone: a word of the tables
@@ -730,10 +738,11 @@ static size_t split_at(const struct nv_matcher *mt, const char *s, size_t n,
     return best;
 }
 
-/* The query's words with words written apart joined, and unknown words
- * that are two known ones run together split. */
+/* The query's words with words written apart joined (with maybe set,
+ * the doubtful ones too), and unknown words that are two known ones run
+ * together split. */
 static void rejoin(const struct nv_matcher *mt, const struct nv_name *in,
-                   struct nv_name *out)
+                   int maybe, struct nv_name *out)
 {
     out->n = 0;
     out->nseg = in->nseg;
@@ -742,7 +751,8 @@ static void rejoin(const struct nv_matcher *mt, const struct nv_name *in,
     for (int i = 0; i < in->n; i++) {
         const char *s = nv_name_token(in, i);
         struct word w = {NV_NONE, 0, NULL, 0}, wb = w;
-        if (i + 1 < in->n && joined(mt, in, i, &w)) {
+        enum join j = i + 1 < in->n ? joined(mt, in, i, &w) : JOIN_NONE;
+        if (j == JOIN_MEND || (maybe && j == JOIN_MAYBE)) {
             nv_name_add(out, w.s, w.n, w.kind, in->seg[i]);
             i++;
         } else if (split_at(mt, s, in->len[i], &w, &wb)) {
@@ -1331,25 +1341,32 @@ static int same_tokens(const struct nv_name *a, const struct nv_name *b)
     return 1;
 }
 
+/* A name is screened in up to three versions, each party keeping its
+ * best: mended (joins, splits), as read, and mended with the doubtful
+ * joins too. */
+#define VERSIONS 3
+
 enum nv_rc nv_matcher_screen(struct nv_matcher *mt, const char *name,
                              struct nv_match_hit *hits, uint32_t max,
                              uint32_t *n, struct nv_err *err)
 {
     struct query q;
     struct alignment al;
-    struct nv_name nm[2]; /* the name mended (joins, splits), and as read */
+    struct nv_name nm[VERSIONS];
     struct found f = {{0}, {0}, 0, max > MAX_FOUND ? MAX_FOUND : max, {0}, 0};
-    uint64_t masks[2][MAX_SUBQUERIES];
+    uint64_t masks[VERSIONS][MAX_SUBQUERIES];
     enum nv_rc rc = nv_normalize(mt->nz, name, &nm[1]);
-    int nmasks[2] = {0, 0};
+    int nmasks[VERSIONS] = {0, 0, 0};
 
     *n = 0;
     if (rc)
         return nv_err_set(err, rc, "cannot read the name: %s", nv_strerror(rc));
-    rejoin(mt, &nm[1], &nm[0]);
-    for (int v = 0; v < 2; v++) {
-        if (v == 1 && same_tokens(&nm[0], &nm[1]))
-            break; /* nothing was mended */
+    rejoin(mt, &nm[1], 0, &nm[0]);
+    rejoin(mt, &nm[1], 1, &nm[2]);
+    for (int v = 0; v < VERSIONS; v++) {
+        if ((v >= 1 && same_tokens(&nm[v], &nm[0])) ||
+            (v == 2 && same_tokens(&nm[2], &nm[1])))
+            continue; /* screened already */
         nmasks[v] = subqueries(&nm[v], masks[v]);
         for (int k = 0; k < nmasks[v] && f.max; k++)
             if (worth(&nm[v], masks[v], k)) {

@@ -328,7 +328,11 @@ static const char kinds_list[] =
     "huawei,\"Huawei Technologies Co., Ltd.\",Huawei,CN,,\n"
     "huaweith,Huawei Technologies (Thailand) Co.,,TH,,\n"
     "saraya,Saraya Al-Mukhtar,SAM,IQ,,\n"
-    "samc,\"Shanghai Aircraft Manufacturing Co., Ltd.\",,CN,,\n";
+    "samc,\"Shanghai Aircraft Manufacturing Co., Ltd.\",,CN,,\n"
+    "sbereu,Sberbank Europe AG,,AT,,\n"
+    "bps,OJSC BPS-Sberbank,SBER BANK,BY,,\n"
+    "alcinv,Al Cardinal Investments Co. Ltd,,AE,,\n"
+    "alcard,Alcardinal Trading,Alcardinal,AE,,\n";
 
 static const char kinds_aliases[] =
     "alias_of,alias,script,source\n"
@@ -356,7 +360,8 @@ static void screen_kinds(struct nv_t *T, const struct kind_case *c, size_t n)
         "hongyuan",  "jouav",  "norsal",   "kenwoo",    "iih",      "smic",
         "chengdu",   "jin1",   "jin2",     "top",       "toptech",  "topflight",
         "power",     "tmc",    "nerpa",    "bankdev",   "strela",   "copa",
-        "pa",        "huawei", "huaweith", "saraya",    "samc"};
+        "pa",        "huawei", "huaweith", "saraya",    "samc",     "sbereu",
+        "bps",       "alcinv", "alcard"};
 
     nv_lists_init(&l);
     ASSERT_EQ(load_text(&l, kinds_list, &err), NV_OK);
@@ -664,6 +669,20 @@ NV_TEST(kind_acronyms_in_parentheses_confirm_the_rest)
     ASSERT(n >= 1 && h[0].band == NV_BAND_MATCH);
     for (uint32_t i = 1; i < n; i++)
         ASSERT(h[i].band != NV_BAND_MATCH);
+}
+
+/* Two listed words that make a listed word of which one is a rarer
+ * part ("Sber Bank", an alias, and Sberbank) are screened both joined
+ * and apart; a doubtful join does not keep a sure one from being made
+ * ("Al Cardinal", "Inve stments"). */
+NV_TEST(kind_doubtful_joins_are_screened_both_ways)
+{
+    static const struct kind_case c[] = {
+        {"Sber Bank Europe AG", "sbereu"},
+        {"SBER BANK", "bps"},
+        {"Al Cardinal Inve stments Co. Ltd", "alcinv"},
+    };
+    screen_kinds(T, c, sizeof c / sizeof c[0]);
 }
 
 /* A quoted name that ends in line breaks is trimmed. */
