@@ -92,15 +92,40 @@ struct nv_normalizer {
     struct nv_strmap words;  /* word -> index in table_words */
     struct nv_strmap folded; /* folded word -> index in table_words */
     char *keys;              /* the folded keys, 64 bytes each */
+    uint16_t *typo;          /* table words but places, by first letter */
+    uint16_t typo_start[27]; /* where words of letter a, b ... start */
     struct nv_buf work;      /* the name as ASCII words */
     struct nv_buf han;       /* one Han run, transliterated */
     int romanised;           /* letters of another script were read */
 };
 
+/* The table words that a misspelt word may be (places aside: a place
+ * misspelt is as likely another place), by first letter. */
+static void index_typos(struct nv_normalizer *nz)
+{
+    uint16_t next[27] = {0};
+
+    for (size_t i = 0; i < COUNT(table_words); i++) {
+        unsigned c = (unsigned char)table_words[i].word[0] - 'a';
+        if (c < 26 && table_words[i].kind != NV_TOKEN_PLACE)
+            nz->typo_start[c + 1]++;
+    }
+    for (int c = 0; c < 26; c++) {
+        nz->typo_start[c + 1] += nz->typo_start[c];
+        next[c] = nz->typo_start[c];
+    }
+    for (size_t i = 0; i < COUNT(table_words); i++) {
+        unsigned c = (unsigned char)table_words[i].word[0] - 'a';
+        if (c < 26 && table_words[i].kind != NV_TOKEN_PLACE)
+            nz->typo[next[c]++] = (uint16_t)i;
+    }
+}
+
 /* The table words by spelling and by folded key (a word whose OCR
  * reading or romanisation differs, "lnstitute", "Compani", is found). */
 static enum nv_rc index_words(struct nv_normalizer *nz)
 {
+    index_typos(nz);
     for (size_t i = 0; i < COUNT(table_words); i++) {
         const char *w = table_words[i].word;
         char *key = nz->keys + 64 * i;
@@ -130,7 +155,8 @@ struct nv_normalizer *nv_normalizer_new(void)
     nv_strmap_init(&nz->words);
     nv_strmap_init(&nz->folded);
     nz->keys = nv_malloc(COUNT(table_words) * 64);
-    if (!nz->keys || index_words(nz)) {
+    nz->typo = nv_calloc(COUNT(table_words), sizeof *nz->typo);
+    if (!nz->keys || !nz->typo || index_words(nz)) {
         nv_normalizer_free(nz);
         return NULL;
     }
@@ -145,6 +171,7 @@ void nv_normalizer_free(struct nv_normalizer *nz)
     nv_strmap_release(&nz->words);
     nv_strmap_release(&nz->folded);
     nv_free(nz->keys);
+    nv_free(nz->typo);
     nv_buf_release(&nz->work);
     nv_buf_release(&nz->han);
     nv_free(nz);
@@ -254,14 +281,15 @@ size_t nv_edit_distance(const char *a, size_t na, const char *b, size_t nb)
  * one-letter typo of ("Electornics", "Technolgy"), or -1.  Only long
  * words, and not at either end: a short word, or one that differs in
  * its ending ("Generale", "Electronica"), is as likely another word. */
-static int64_t typo_of(const char *s, size_t n)
+static int64_t typo_of(const struct nv_normalizer *nz, const char *s, size_t n)
 {
-    for (size_t i = 0; n >= 6 && i < COUNT(table_words); i++) {
+    unsigned c = (unsigned char)s[0] - 'a';
+
+    for (size_t j = c < 26 ? nz->typo_start[c] : 0;
+         n >= 6 && c < 26 && j < nz->typo_start[c + 1]; j++) {
+        size_t i = nz->typo[j];
         const char *w = table_words[i].word;
-        size_t k;
-        if (w[0] != s[0] || table_words[i].kind == NV_TOKEN_PLACE)
-            continue;
-        k = strlen(w);
+        size_t k = strlen(w);
         if (k + 1 < n || n + 1 < k ||
             (w[k - 1] != s[n - 1] &&
              !(k == n && w[k - 1] == s[n - 2] && w[k - 2] == s[n - 1])))
@@ -304,6 +332,9 @@ static const struct {
                   {"cs", "x"},    {"ph", "f"},   {"tz", "ts"},  {"rn", "m"},
                   {"ye", "e"}};
 
+/* The first letters of the rules above: other letters skip them. */
+#define FOLD_FIRST "sctdkzpry"
+
 static char fold_letter(char c, char next)
 {
     switch (c) {
@@ -338,7 +369,8 @@ size_t nv_fold_key(const char *s, size_t n, char *out)
     while (i < n && len < 63) {
         const char *to = NULL;
         size_t r = 0;
-        for (; digits < n && r < sizeof fold_rules / sizeof fold_rules[0];
+        for (; digits < n && strchr(FOLD_FIRST, s[i]) &&
+               r < sizeof fold_rules / sizeof fold_rules[0];
              r++) {
             size_t k = strlen(fold_rules[r].from);
             if (i + k <= n && memcmp(s + i, fold_rules[r].from, k) == 0) {
@@ -422,7 +454,7 @@ static void emit(struct splitter *sp, const char *s, size_t n)
         w = nv_strmap_get(&sp->nz->folded, key, k);
     }
     if (w < 0)
-        w = typo_of(tok, n);
+        w = typo_of(sp->nz, tok, n);
     if (sp->out->n && sp->out->seg[sp->out->n - 1] == sp->seg &&
         place2(sp->out, tok, n)) /* the previous word and this one */
         return;
