@@ -36,7 +36,11 @@ Negatives:
                unrelated real brand
   neg_generic  an unrelated brand with the generic words of a listed name
   neg_place    a place and generic words of a listed name
-A negative equal (in words, legal forms aside) to a listed name is dropped.
+A negative equal (in words, in any order, legal forms and "and", "of",
+"the", "for" aside) to a listed name is dropped: "Moscow Bank" is the
+listed alias "Bank of Moscow".  A brand that is itself a listed name or
+alias targets the party so called (dropped when several other parties
+are).
 Compound Entity List rows ("X. Affiliated Entity: Y"), names over 120
 characters, and parties whose name without a short form or a trailing
 place is another party's name or alias (the variants would be that
@@ -161,6 +165,13 @@ def key(s):
 
 def core_key(s):
     return " ".join(w for w in words(s) if w not in LEGAL)
+
+
+def bag_key(s):
+    """The words of a name in any order, legal forms and "and", "of",
+    "the", "for" aside: "Moscow Bank" is "Bank of Moscow"."""
+    return " ".join(sorted(set(w for w in words(s) if w not in LEGAL and
+                               w not in ("and", "of", "the", "for"))))
 
 
 def half_of(pid):
@@ -503,16 +514,19 @@ def main(listdir, half, out_path, seed=12):
     group = groups(parties)
     names = {core_key(n) for p in parties.values()
              for n in [p["name"]] + p["alts"]}
+    bags = {bag_key(n) for p in parties.values()
+            for n in [p["name"]] + p["alts"]}
     df = {}
     for p in parties.values():
         for w in set(words(p["name"])):
             df[w] = df.get(w, 0) + 1
     vocab = set(df)
-    by_key, owners = {}, {}
+    by_key, owners, by_alias = {}, {}, {}
     for pid, p in parties.items():
         by_key.setdefault(core_key(p["name"]), pid)
         for n in [p["name"]] + p["alts"]:
             owners.setdefault(core_key(n), set()).add(group[pid])
+            by_alias.setdefault(core_key(n), pid)
     rows = []
     for pid in sorted(parties):
         p = parties[pid]
@@ -529,10 +543,15 @@ def main(listdir, half, out_path, seed=12):
             target = pid
             if kind == "brand" and core_key(q) in by_key:
                 target = by_key[core_key(q)]  # the brand is listed itself
+            elif kind == "brand" and core_key(q) in owners and \
+                    group[pid] not in owners[core_key(q)]:
+                if len(owners[core_key(q)]) > 1:
+                    continue  # several other parties are called so
+                target = by_alias[core_key(q)]  # another party's alias
             rows.append([q, kind, group[target], target[0], target[1]])
         for kind, q in negatives(p, rnd, df, vocab):
             q = " ".join(q.split())
-            if core_key(q) not in names:
+            if core_key(q) not in names and bag_key(q) not in bags:
                 rows.append([q, kind, "NONE", "", ""])
     with open(out_path, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
