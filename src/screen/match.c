@@ -801,21 +801,26 @@ static void read_query(const struct nv_matcher *mt, const struct nv_name *nm,
 }
 
 /* Listed words that fold to the same key as query word qi (another
- * romanisation, an OCR confusion) are close to it. */
+ * romanisation, an OCR confusion) are close to it.  A short Latin word
+ * (four or five letters, no digit) only meets listed words of about its
+ * length: its folded key is too loose ("Elisa" and "Ellissa" both fold
+ * to eisa) to bridge doubled letters as well. */
 static void fold_candidates(struct nv_matcher *mt, struct query *q, int qi)
 {
     const char *s = nv_name_token(&q->nm, qi);
+    size_t len = q->nm.len[qi], n;
+    int loose = len >= FOLD_MIN || q->nm.romanised || strpbrk(s, "0158");
     char key[64];
-    size_t n = nv_fold_key(s, q->nm.len[qi], key);
-    int64_t first =
-        q->nm.len[qi] >= FOLD_MIN ||
-                (q->nm.len[qi] >= 4 && (q->nm.romanised || strpbrk(s, "0158")))
-            ? nv_strmap_get(&mt->fold, key, n)
-            : -1;
+    int64_t first;
 
+    if (len < 4)
+        return;
+    n = nv_fold_key(s, len, key);
+    first = nv_strmap_get(&mt->fold, key, n);
     for (uint32_t t = first < 0 ? NV_NONE : (uint32_t)first;
          t != NV_NONE && q->nclose[qi] < MAX_CLOSE; t = mt->fnext[t]) {
-        if (t == q->id[qi])
+        if (t == q->id[qi] ||
+            (!loose && (mt->tok[t].len > len + 1 || mt->tok[t].len + 1 < len)))
             continue;
         q->close[qi][q->nclose[qi]] = t;
         q->sim[qi][q->nclose[qi]++] = FOLD_SIM;
