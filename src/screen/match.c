@@ -615,15 +615,13 @@ struct word {
 static int lookup(const struct nv_matcher *mt, const char *s, size_t n,
                   struct word *w)
 {
-    static const char *const small[] = {"and", "of", "the", "for"};
     const char *canon;
 
-    for (size_t i = 0; i < sizeof small / sizeof small[0]; i++)
-        if (strlen(small[i]) == n && memcmp(s, small[i], n) == 0) {
-            /* a stopword run into a word ("andImporters") */
-            *w = (struct word){NV_NONE, NV_TOKEN_LEGAL, "", 0};
-            return 1;
-        }
+    if (nv_normalizer_stopword(s, n)) {
+        /* a stopword run into a word ("andImporters", "Bicentenariodel") */
+        *w = (struct word){NV_NONE, NV_TOKEN_LEGAL, "", 0};
+        return 1;
+    }
     w->id = known(mt, s, n);
     w->s = s;
     w->n = n;

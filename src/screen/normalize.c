@@ -393,6 +393,14 @@ size_t nv_fold_key(const char *s, size_t n, char *out)
     return len;
 }
 
+int nv_normalizer_stopword(const char *s, size_t n)
+{
+    for (size_t i = 0; i < COUNT(stopwords); i++)
+        if (strlen(stopwords[i]) == n && memcmp(s, stopwords[i], n) == 0)
+            return 1;
+    return 0;
+}
+
 int nv_normalizer_word(const struct nv_normalizer *nz, const char *s, size_t n,
                        const char **canonical, uint8_t *kind)
 {
@@ -514,20 +522,43 @@ static void punctuation(struct splitter *sp, char c)
         new_segment(sp, NV_SEG_MAIN);
 }
 
-/* Emit a run of single letters as one word ("j.s.c." is jsc), or as two
- * words of the tables when it is none and they are ("S.A. C.V." is sa
- * cv). */
+/* Emit s[0..n) as the words that cut marks, in order: cut[i] is where
+ * the word ending at i starts. */
+static void emit_pieces(struct splitter *sp, const char *s, size_t n,
+                        const uint8_t *cut)
+{
+    if (n == 0)
+        return;
+    emit_pieces(sp, s, cut[n], cut);
+    emit(sp, s + cut[n], n - cut[n]);
+}
+
+/* Emit a run of single letters as one word ("j.s.c." is jsc), or, when
+ * it is none of the tables, as the fewest words of the tables that it is
+ * ("S.A. C.V." is sa cv, "S.C. R.L. C.V." sc rl cv). */
 static void emit_letters(struct splitter *sp, const char *s, size_t n)
 {
-    for (size_t k = 2;
-         n >= 4 && k + 2 <= n && nv_strmap_get(&sp->nz->words, s, n) < 0; k++)
-        if (nv_strmap_get(&sp->nz->words, s, k) >= 0 &&
-            nv_strmap_get(&sp->nz->words, s + k, n - k) >= 0) {
-            emit(sp, s, k);
-            emit(sp, s + k, n - k);
-            return;
-        }
-    emit(sp, s, n);
+    uint8_t words[17], cut[17]; /* fewest words for s[0..i), last cut */
+
+    if (n < 4 || nv_strmap_get(&sp->nz->words, s, n) >= 0) {
+        emit(sp, s, n);
+        return;
+    }
+    words[0] = 0;
+    for (size_t i = 1; i <= n; i++) {
+        words[i] = UINT8_MAX;
+        for (size_t k = 0; k + 2 <= i; k++)
+            if (words[k] != UINT8_MAX && words[k] + 1 < words[i] &&
+                nv_strmap_get(&sp->nz->words, s + k, i - k) >= 0) {
+                words[i] = (uint8_t)(words[k] + 1);
+                cut[i] = (uint8_t)k;
+            }
+    }
+    if (words[n] == UINT8_MAX) {
+        emit(sp, s, n);
+        return;
+    }
+    emit_pieces(sp, s, n, cut);
 }
 
 /*

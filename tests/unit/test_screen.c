@@ -334,7 +334,9 @@ static const char kinds_list[] =
     "alcinv,Al Cardinal Investments Co. Ltd,,AE,,\n"
     "alcard,Alcardinal Trading,Alcardinal,AE,,\n"
     "olid,Olid Ltd.,,RU,,\n"
-    "ellissa,Ellissa Holding,,LB,,\n";
+    "ellissa,Ellissa Holding,,LB,,\n"
+    "bienes,\"Bienes Raices del Caribe, S.A.\",,CO,,\n"
+    "acua,\"Acuaindustria Narciso Mendoza, S.C. de R.L. de C.V.\",,MX,,\n";
 
 static const char kinds_aliases[] =
     "alias_of,alias,script,source\n"
@@ -363,7 +365,8 @@ static void screen_kinds(struct nv_t *T, const struct kind_case *c, size_t n)
         "chengdu",   "jin1",   "jin2",     "top",       "toptech",  "topflight",
         "power",     "tmc",    "nerpa",    "bankdev",   "strela",   "copa",
         "pa",        "huawei", "huaweith", "saraya",    "samc",     "sbereu",
-        "bps",       "alcinv", "alcard",   "olid",      "ellissa"};
+        "bps",       "alcinv", "alcard",   "olid",      "ellissa",  "bienes",
+        "acua"};
 
     nv_lists_init(&l);
     ASSERT_EQ(load_text(&l, kinds_list, &err), NV_OK);
@@ -698,6 +701,23 @@ NV_TEST(kind_short_latin_romanisations)
         {"Ellisa Holding", "ellissa"},
     };
     screen_kinds(T, c, sizeof c / sizeof c[0]);
+}
+
+/* Dotted legal forms run together split into as many words of the
+ * tables as they are ("S.C. R.L. C.V." is sc rl cv, the forms of
+ * "S.C. de R.L. de C.V."); a stopword run into a word is split off
+ * ("Raicesdel" is raices del). */
+NV_TEST(kind_letter_runs_and_stopwords_run_in)
+{
+    static const struct kind_case c[] = {
+        {"Acuaindustria Narciso Mendoza S.C. R.L. C.V.", "acua"},
+        {"Bienes Raicesdel Caribe S.A.", "bienes"},
+    };
+
+    screen_kinds(T, c, sizeof c / sizeof c[0]);
+    ASSERT(normalises_to("Mendoza S.C. R.L. C.V.", "mendoza sc rl cv"));
+    ASSERT(normalises_to("Cuemir S.P.R. R.I.", "cuemir spr ri"));
+    ASSERT(normalises_to("A.B.C.D.E. Ltd", "abcde ltd"));
 }
 
 /* A quoted name that ends in line breaks is trimmed. */
