@@ -492,11 +492,14 @@ static int joiner(const char *w)
 }
 
 /* One word at w (letters and digits, joiners dropped) into word (size
- * 64); returns where it ends. */
+ * 64); returns where it ends.  A single letter joined by a hyphen to a
+ * word is part of it ("K-Soft" is ksoft, "E-Science" escience): alone
+ * it would be an initial, and the word another company's ("Soft"). */
 static const char *read_word(const char *w, char *word, size_t *n)
 {
     *n = 0;
-    while (alnum(*w) || (*n && joiner(w))) {
+    while (alnum(*w) || (*n && joiner(w)) ||
+           (*n == 1 && w[0] == '-' && alnum(w[1]))) {
         if (alnum(*w) && *n < 63)
             word[(*n)++] = *w;
         w++;

@@ -336,7 +336,8 @@ static const char kinds_list[] =
     "olid,Olid Ltd.,,RU,,\n"
     "ellissa,Ellissa Holding,,LB,,\n"
     "bienes,\"Bienes Raices del Caribe, S.A.\",,CO,,\n"
-    "acua,\"Acuaindustria Narciso Mendoza, S.C. de R.L. de C.V.\",,MX,,\n";
+    "acua,\"Acuaindustria Narciso Mendoza, S.C. de R.L. de C.V.\",,MX,,\n"
+    "ksoft,K-Soft Enterprises,,IN,,\n";
 
 static const char kinds_aliases[] =
     "alias_of,alias,script,source\n"
@@ -366,7 +367,7 @@ static void screen_kinds(struct nv_t *T, const struct kind_case *c, size_t n)
         "power",     "tmc",    "nerpa",    "bankdev",   "strela",   "copa",
         "pa",        "huawei", "huaweith", "saraya",    "samc",     "sbereu",
         "bps",       "alcinv", "alcard",   "olid",      "ellissa",  "bienes",
-        "acua"};
+        "acua",      "ksoft"};
 
     nv_lists_init(&l);
     ASSERT_EQ(load_text(&l, kinds_list, &err), NV_OK);
@@ -718,6 +719,20 @@ NV_TEST(kind_letter_runs_and_stopwords_run_in)
     ASSERT(normalises_to("Mendoza S.C. R.L. C.V.", "mendoza sc rl cv"));
     ASSERT(normalises_to("Cuemir S.P.R. R.I.", "cuemir spr ri"));
     ASSERT(normalises_to("A.B.C.D.E. Ltd", "abcde ltd"));
+}
+
+/* A single letter joined by a hyphen to a word is one word with it:
+ * "SoftBank" (soft bank once split) is not K-Soft. */
+NV_TEST(kind_letters_hyphenated_to_a_word)
+{
+    static const struct kind_case c[] = {
+        {"SoftBank Corp", NULL},
+        {"K-Soft Enterprises Ltd", "ksoft"},
+    };
+
+    screen_kinds(T, c, sizeof c / sizeof c[0]);
+    ASSERT(normalises_to("K-Soft E-Science Al-Haramain",
+                         "ksoft escience al haramain"));
 }
 
 /* A quoted name that ends in line breaks is trimmed. */
