@@ -760,13 +760,18 @@ NV_TEST(lists_acronyms_beyond_initials)
         "n,National Supercomputing Center Tianjin (NSCC-TJ)\n"
         "y,Yerevan Telecom Research Institute (YETRI) Closed Joint Stock "
         "Company\n"
-        "d,Huawei Device (Dongguan)\n";
+        "d,Huawei Device (Dongguan)\n"
+        "r,\"Tactical Missile Corporation, 711 Aircraft Repair Plant (711 "
+        "ARZ)\"\n"
+        "p,Scientific and Production Corporation of Precision Instruments "
+        "(NPK-SPP)\n"
+        "m,Mikron (Open-Joint)\n";
     struct nv_lists l;
     struct nv_err err;
 
     nv_lists_init(&l);
     ASSERT_EQ(load_text(&l, text, &err), NV_OK);
-    ASSERT_EQ(l.n, 4);
+    ASSERT_EQ(l.n, 7);
     ASSERT(
         has_alias(&l.v[0], "Space and Upper Atmosphere Research Commission"));
     ASSERT(has_alias(&l.v[0], "SUPARCO"));
@@ -775,6 +780,12 @@ NV_TEST(lists_acronyms_beyond_initials)
                      "Yerevan Telecom Research Institute Closed Joint Stock "
                      "Company"));
     ASSERT(!has_alias(&l.v[3], "Huawei Device"));
+    /* codes of capitals, digits and hyphens, whatever their letters */
+    ASSERT(has_alias(
+        &l.v[4], "Tactical Missile Corporation, 711 Aircraft Repair Plant"));
+    ASSERT(has_alias(&l.v[5], "Scientific and Production Corporation of "
+                              "Precision Instruments"));
+    ASSERT(!has_alias(&l.v[6], "Mikron"));
     nv_lists_release(&l);
 }
 
