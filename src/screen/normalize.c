@@ -40,16 +40,25 @@ static const char *const stopwords[] = {
 
 /* Places of two words, written as one ("Abu Dhabi" is a place; "Abu"
  * alone may be a name). */
-static const struct pair places2[] = {
-    {"abu dhabi", "abudhabi"},         {"hong kong", "hongkong"},
-    {"new york", "newyork"},           {"new delhi", "delhi"},
-    {"st petersburg", "petersburg"},   {"saint petersburg", "petersburg"},
-    {"sankt peterburg", "petersburg"}, {"ras khaimah", "khaimah"},
-    {"nizhny novgorod", "novgorod"},   {"united kingdom", "uk"},
-    {"united states", "usa"},          {"arab emirates", "uae"},
-    {"russian federation", "russia"},  {"peoples republic", "prc"},
-    {"south korea", "korea"},          {"north korea", "korea"},
-    {"saudi arabia", "ksa"},           {"sri lanka", "lanka"}};
+static const struct pair places2[] = {{"abu dhabi", "abudhabi"},
+                                      {"hong kong", "hongkong"},
+                                      {"new york", "newyork"},
+                                      {"new delhi", "delhi"},
+                                      {"st petersburg", "petersburg"},
+                                      {"saint petersburg", "petersburg"},
+                                      {"sankt peterburg", "petersburg"},
+                                      {"ras khaimah", "khaimah"},
+                                      {"nizhny novgorod", "novgorod"},
+                                      {"united kingdom", "uk"},
+                                      {"united states", "usa"},
+                                      {"arab emirates", "uae"},
+                                      {"united uae", "uae"},
+                                      {"russian federation", "russia"},
+                                      {"peoples republic", "prc"},
+                                      {"south korea", "korea"},
+                                      {"north korea", "korea"},
+                                      {"saudi arabia", "ksa"},
+                                      {"sri lanka", "lanka"}};
 
 /* Words that start a former name: "X (formerly Y)", "X f.k.a. Y". */
 static const char *const former[] = {"formerly", "fka", "previously",
@@ -301,7 +310,9 @@ static int64_t typo_of(const struct nv_normalizer *nz, const char *s, size_t n)
 }
 
 /* If the last token of nm and tok form a place of two words, make them
- * one place token; whether they did. */
+ * one place token, and that one with the token before it if they are a
+ * place again ("United Arab Emirates": united, then arab emirates);
+ * whether they did. */
 static int place2(struct nv_name *nm, const char *tok, size_t n)
 {
     const char *last = nv_name_token(nm, nm->n - 1);
@@ -313,6 +324,9 @@ static int place2(struct nv_name *nm, const char *tok, size_t n)
             strlen(p + nl + 1) != n || memcmp(p + nl + 1, tok, n) != 0)
             continue;
         nm->n--;
+        if (nm->n && nm->seg[nm->n - 1] == nm->seg[nm->n] &&
+            place2(nm, places2[i].to, strlen(places2[i].to)))
+            return 1;
         nv_name_add(nm, places2[i].to, strlen(places2[i].to), NV_TOKEN_PLACE,
                     nm->seg[nm->n]);
         return 1;

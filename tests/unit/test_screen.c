@@ -652,6 +652,8 @@ NV_TEST(kind_places_that_listed_names_hold)
     uint32_t n = 0;
 
     screen_kinds(T, c, sizeof c / sizeof c[0]);
+    ASSERT(normalises_to("Acme, United Arab Emirates", "acme uae"));
+    ASSERT(normalises_to("United Acme, Arab Emirates", "united acme uae"));
     screen_hits(T, "Huawei Thailand", h, 2, &n);
     ASSERT_EQ(n, 2);
     ASSERT(h[0].band == NV_BAND_MATCH && h[1].band == NV_BAND_REVIEW);
