@@ -661,6 +661,12 @@ static int together(const struct nv_matcher *mt, const struct nv_name *nm,
                 w->s = mt->tok[w->id].text;
             return 1;
         }
+        if (as_written &&
+            nv_normalizer_word_like(mt->nz, both, na + nb, &w->s, &w->kind)) {
+            w->n = strlen(w->s); /* "Nac ional": nacional is national */
+            w->id = known(mt, w->s, w->n);
+            return 1;
+        }
     }
     return 0;
 }

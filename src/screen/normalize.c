@@ -448,6 +448,35 @@ static int64_t ocr_word(const struct nv_normalizer *nz, const char *tok,
     return nv_strmap_get(&nz->words, fixed, n);
 }
 
+/* The table word that the unknown word s[0..n) is written otherwise:
+ * with digits for letters, in another romanisation, or with a typo; or
+ * -1. */
+static int64_t table_word(const struct nv_normalizer *nz, const char *s,
+                          size_t n)
+{
+    int64_t w = ocr_word(nz, s, n);
+
+    if (w < 0 && n >= 5) { /* another spelling of a table word; not a
+                              short one: "sky" is not "sci" */
+        char key[64];
+        size_t k = nv_fold_key(s, n, key);
+        w = nv_strmap_get(&nz->folded, key, k);
+    }
+    return w < 0 ? typo_of(nz, s, n) : w;
+}
+
+int nv_normalizer_word_like(const struct nv_normalizer *nz, const char *s,
+                            size_t n, const char **canonical, uint8_t *kind)
+{
+    int64_t w = n < 64 ? table_word(nz, s, n) : -1;
+
+    if (w < 0)
+        return 0;
+    *canonical = table_words[w].canonical;
+    *kind = table_words[w].kind;
+    return 1;
+}
+
 /* Add one token (ASCII, lowercase) in its one spelling and class, unless
  * it is a stopword.  A word naming a former name starts a segment. */
 static void emit(struct splitter *sp, const char *s, size_t n)
@@ -468,15 +497,7 @@ static void emit(struct splitter *sp, const char *s, size_t n)
     if (in_list(stopwords, COUNT(stopwords), tok))
         return;
     if (w < 0)
-        w = ocr_word(sp->nz, tok, n);
-    if (w < 0 && n >= 5) { /* another spelling of a table word; not a
-                              short one: "sky" is not "sci" */
-        char key[64];
-        size_t k = nv_fold_key(tok, n, key);
-        w = nv_strmap_get(&sp->nz->folded, key, k);
-    }
-    if (w < 0)
-        w = typo_of(sp->nz, tok, n);
+        w = table_word(sp->nz, tok, n);
     if (sp->out->n && sp->out->seg[sp->out->n - 1] == sp->seg &&
         place2(sp->out, tok, n)) /* the previous word and this one */
         return;

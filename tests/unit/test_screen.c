@@ -337,7 +337,8 @@ static const char kinds_list[] =
     "ellissa,Ellissa Holding,,LB,,\n"
     "bienes,\"Bienes Raices del Caribe, S.A.\",,CO,,\n"
     "acua,\"Acuaindustria Narciso Mendoza, S.C. de R.L. de C.V.\",,MX,,\n"
-    "ksoft,K-Soft Enterprises,,IN,,\n";
+    "ksoft,K-Soft Enterprises,,IN,,\n"
+    "bnc,Banco Nacional de Cuba,,CU,,\n";
 
 static const char kinds_aliases[] =
     "alias_of,alias,script,source\n"
@@ -367,7 +368,7 @@ static void screen_kinds(struct nv_t *T, const struct kind_case *c, size_t n)
         "power",     "tmc",    "nerpa",    "bankdev",   "strela",   "copa",
         "pa",        "huawei", "huaweith", "saraya",    "samc",     "sbereu",
         "bps",       "alcinv", "alcard",   "olid",      "ellissa",  "bienes",
-        "acua",      "ksoft"};
+        "acua",      "ksoft",  "bnc"};
 
     nv_lists_init(&l);
     ASSERT_EQ(load_text(&l, kinds_list, &err), NV_OK);
@@ -689,6 +690,7 @@ NV_TEST(kind_doubtful_joins_are_screened_both_ways)
         {"Sber Bank Europe AG", "sbereu"},
         {"SBER BANK", "bps"},
         {"Al Cardinal Inve stments Co. Ltd", "alcinv"},
+        {"Banco Nac ional de Cuba", "bnc"}, /* nacional: a typo of national */
     };
     screen_kinds(T, c, sizeof c / sizeof c[0]);
 }
