@@ -637,11 +637,6 @@ static int lookup(const struct nv_matcher *mt, const char *s, size_t n,
     return 1;
 }
 
-static uint32_t df_of(const struct nv_matcher *mt, const struct word *w)
-{
-    return w->id == NV_NONE ? 0 : mt->tok[w->id].df;
-}
-
 /* The word that tokens i and i+1 of nm make together, as written
  * ("Elec tronics", though "elec" is the token "electronics") or as
  * tokens; 0 if none.  both (128 bytes) holds the concatenation. */
@@ -675,14 +670,13 @@ enum join { JOIN_NONE, JOIN_MEND, JOIN_MAYBE };
 
 /* Whether tokens i and i+1 of nm are one word written apart ("Hik
  * Vision", "Corpora tion", "Elec tronics"): their concatenation is a
- * listed word or a word of the tables, and one half is unknown, or both
- * are commoner and one is a name word ("Information Technology" is not
- * "Infotech"), neither a legal form ("Co PA" is not Copa); a word of the
- * tables from a name word and another ("Elec tronics"; "Information
- * Technology" are two words).  JOIN_MAYBE when a half is a rarer listed
- * word than the listed word they make ("Sber Bank" is Sberbank, and
- * also a listed alias SBER BANK; "Alex Ander" is Alexander): the name is
- * screened both ways. */
+ * listed word or a word of the tables, and one half is unknown
+ * (JOIN_MEND); a word of the tables from a name word and another ("Elec
+ * tronics"; "Information Technology" are two words).  JOIN_MAYBE when
+ * both halves are listed words, one a name word, neither a legal form
+ * ("Co PA" is not Copa): "Sber Bank" is Sberbank and a listed alias SBER
+ * BANK, "Sky One" a listed name and Skyone; the name is screened both
+ * ways. */
 static enum join joined(const struct nv_matcher *mt, const struct nv_name *nm,
                         int i, struct word *w)
 {
@@ -700,9 +694,7 @@ static enum join joined(const struct nv_matcher *mt, const struct nv_name *nm,
     if ((wa.kind != NV_TOKEN_NAME && wb.kind != NV_TOKEN_NAME) ||
         wa.kind == NV_TOKEN_LEGAL || wb.kind == NV_TOKEN_LEGAL)
         return JOIN_NONE;
-    return df_of(mt, &wa) > df_of(mt, w) && df_of(mt, &wb) > df_of(mt, w)
-               ? JOIN_MEND
-               : JOIN_MAYBE;
+    return JOIN_MAYBE;
 }
 
 /* Whether a half of a split word can stand alone: a word of the tables
@@ -1355,12 +1347,40 @@ static int same_tokens(const struct nv_name *a, const struct nv_name *b)
  * joins too. */
 #define VERSIONS 3
 
+/* Fill in the hits kept: the name that matched, the band and how the
+ * words aligned, reading each sub-query that found some once. */
+static void explain_hits(struct nv_matcher *mt, const struct nv_name *nm,
+                         uint64_t (*masks)[MAX_SUBQUERIES],
+                         const struct found *f, struct nv_match_hit *hits)
+{
+    struct query q;
+    struct alignment al;
+    uint64_t done = 0; /* the sub-queries read */
+
+    for (uint32_t i = 0; i < f->n; i++) {
+        int v = f->sub[i] / MAX_SUBQUERIES, k = f->sub[i] % MAX_SUBQUERIES;
+        if (done >> f->sub[i] & 1)
+            continue;
+        done |= (uint64_t)1 << f->sub[i];
+        read_query(mt, &nm[v], masks[v][k], &q);
+        find_candidates(mt, &q);
+        for (uint32_t j = i; j < f->n; j++) {
+            if (f->sub[j] != f->sub[i])
+                continue;
+            align(mt, &q, f->entry[j], &al);
+            hits[j].matched = mt->e[f->entry[j]].name;
+            hits[j].band = nv_match_band(hits[j].score);
+            explain(mt, &q, f->entry[j], &al, hits[j].explain,
+                    sizeof hits[j].explain);
+        }
+    }
+}
+
 enum nv_rc nv_matcher_screen(struct nv_matcher *mt, const char *name,
                              struct nv_match_hit *hits, uint32_t max,
                              uint32_t *n, struct nv_err *err)
 {
     struct query q;
-    struct alignment al;
     struct nv_name nm[VERSIONS];
     struct found f = {{0}, {0}, 0, max > MAX_FOUND ? MAX_FOUND : max, {0}, 0};
     uint64_t masks[VERSIONS][MAX_SUBQUERIES];
@@ -1384,16 +1404,7 @@ enum nv_rc nv_matcher_screen(struct nv_matcher *mt, const char *name,
                            penalty(mt, &nm[v], masks[v], k), hits, &f);
             }
     }
-    for (uint32_t i = 0; i < f.n; i++) {
-        int v = f.sub[i] / MAX_SUBQUERIES, k = f.sub[i] % MAX_SUBQUERIES;
-        read_query(mt, &nm[v], masks[v][k], &q);
-        find_candidates(mt, &q);
-        align(mt, &q, f.entry[i], &al);
-        hits[i].matched = mt->e[f.entry[i]].name;
-        hits[i].band = nv_match_band(hits[i].score);
-        explain(mt, &q, f.entry[i], &al, hits[i].explain,
-                sizeof hits[i].explain);
-    }
+    explain_hits(mt, nm, masks, &f, hits);
     *n = f.n;
     return NV_OK;
 }

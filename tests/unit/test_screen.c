@@ -338,7 +338,12 @@ static const char kinds_list[] =
     "bienes,\"Bienes Raices del Caribe, S.A.\",,CO,,\n"
     "acua,\"Acuaindustria Narciso Mendoza, S.C. de R.L. de C.V.\",,MX,,\n"
     "ksoft,K-Soft Enterprises,,IN,,\n"
-    "bnc,Banco Nacional de Cuba,,CU,,\n";
+    "bnc,Banco Nacional de Cuba,,CU,,\n"
+    "skyone,Aero Skyone Co. Limited,,CN,,\n"
+    "skyc,Sky One Construction Company Limited,,CN,,\n"
+    "onet,One Top Trading,,CN,,\n"
+    "ones,One Star Shipping,,CN,,\n"
+    "skyb,Blue Sky Aviation,,CN,,\n";
 
 static const char kinds_aliases[] =
     "alias_of,alias,script,source\n"
@@ -368,7 +373,8 @@ static void screen_kinds(struct nv_t *T, const struct kind_case *c, size_t n)
         "power",     "tmc",    "nerpa",    "bankdev",   "strela",   "copa",
         "pa",        "huawei", "huaweith", "saraya",    "samc",     "sbereu",
         "bps",       "alcinv", "alcard",   "olid",      "ellissa",  "bienes",
-        "acua",      "ksoft",  "bnc"};
+        "acua",      "ksoft",  "bnc",      "skyone",    "skyc",     "onet",
+        "ones",      "skyb"};
 
     nv_lists_init(&l);
     ASSERT_EQ(load_text(&l, kinds_list, &err), NV_OK);
@@ -680,10 +686,11 @@ NV_TEST(kind_acronyms_in_parentheses_confirm_the_rest)
         ASSERT(h[i].band != NV_BAND_MATCH);
 }
 
-/* Two listed words that make a listed word of which one is a rarer
- * part ("Sber Bank", an alias, and Sberbank) are screened both joined
- * and apart; a doubtful join does not keep a sure one from being made
- * ("Al Cardinal", "Inve stments"). */
+/* Two listed words that make a listed word are screened both joined
+ * and apart ("Sber Bank", an alias, and Sberbank; "Sky One", a listed
+ * name, and Skyone); such a doubtful join does not keep a sure one,
+ * with a half no list uses, from being made ("Al Cardinal", "Inve
+ * stments"; "Sky One", "Construc tion"). */
 NV_TEST(kind_doubtful_joins_are_screened_both_ways)
 {
     static const struct kind_case c[] = {
@@ -691,6 +698,8 @@ NV_TEST(kind_doubtful_joins_are_screened_both_ways)
         {"SBER BANK", "bps"},
         {"Al Cardinal Inve stments Co. Ltd", "alcinv"},
         {"Banco Nac ional de Cuba", "bnc"}, /* nacional: a typo of national */
+        {"Sky One Construc tion Company Limited", "skyc"},
+        {"Aero Sky One Co. Limited", "skyone"},
     };
     screen_kinds(T, c, sizeof c / sizeof c[0]);
 }
