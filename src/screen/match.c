@@ -59,6 +59,7 @@ struct nv_matcher {
     struct entry *e;
     uint32_t ne;
     uint32_t *eoff, *etok;
+    double *ewsum; /* per entry: the weight of its tokens */
     struct token *tok;
     uint32_t ntok;
     size_t tokcap;
@@ -305,8 +306,9 @@ static enum nv_rc index_tokens(struct nv_matcher *mt)
 
     mt->poff = nv_calloc((size_t)mt->ntok + 2, sizeof *mt->poff);
     mt->post = nv_calloc((size_t)mt->eoff[mt->ne] + 1, sizeof *mt->post);
+    mt->ewsum = nv_calloc((size_t)mt->ne + 1, sizeof *mt->ewsum);
     next = nv_calloc((size_t)mt->ntok + 1, sizeof *next);
-    if (!mt->poff || !mt->post || !next) {
+    if (!mt->poff || !mt->post || !mt->ewsum || !next) {
         nv_free(next);
         return NV_ENOMEM;
     }
@@ -321,8 +323,10 @@ static enum nv_rc index_tokens(struct nv_matcher *mt)
         next[t] = mt->poff[t];
     }
     for (uint32_t e = 0; e < mt->ne; e++)
-        for (uint32_t k = mt->eoff[e]; k < mt->eoff[e + 1]; k++)
+        for (uint32_t k = mt->eoff[e]; k < mt->eoff[e + 1]; k++) {
             mt->post[next[mt->etok[k]]++] = e;
+            mt->ewsum[e] += mt->tok[mt->etok[k]].weight;
+        }
     nv_free(next);
     return NV_OK;
 }
@@ -428,6 +432,7 @@ void nv_matcher_free(struct nv_matcher *mt)
     nv_free(mt->e);
     nv_free(mt->eoff);
     nv_free(mt->etok);
+    nv_free(mt->ewsum);
     nv_free(mt->tok);
     nv_free(mt->poff);
     nv_free(mt->post);
@@ -495,6 +500,7 @@ struct query {
     float w[NV_NAME_TOKENS];
     float idf[NV_NAME_TOKENS]; /* log(1 + entries / entries holding it) */
     float total;
+    int brand; /* the query's one name word, or -1 if it has none or more */
     /* For words not in the vocabulary: the listed words close to them. */
     uint32_t close[NV_NAME_TOKENS][MAX_CLOSE];
     float sim[NV_NAME_TOKENS][MAX_CLOSE];
@@ -777,6 +783,8 @@ static float query_weight(const struct query *q, int i)
 static void read_query(const struct nv_matcher *mt, const struct nv_name *nm,
                        uint64_t mask, struct query *q)
 {
+    int names = 0;
+
     q->nm.n = 0;
     q->nm.nseg = nm->nseg;
     q->nm.romanised = nm->romanised;
@@ -786,6 +794,14 @@ static void read_query(const struct nv_matcher *mt, const struct nv_name *nm,
             nv_name_add(&q->nm, nv_name_token(nm, i), nm->len[i], nm->kind[i],
                         nm->seg[i]);
     q->total = 0;
+    q->brand = -1;
+    for (int i = 0; i < q->nm.n; i++)
+        if (q->nm.kind[i] == NV_TOKEN_NAME) {
+            names++;
+            q->brand = i;
+        }
+    if (names != 1)
+        q->brand = -1;
     for (int i = 0; i < q->nm.n; i++) {
         uint32_t df;
         q->id[i] = known(mt, nv_name_token(&q->nm, i), q->nm.len[i]);
@@ -982,19 +998,16 @@ static double brand_discount(const struct nv_matcher *mt, const struct query *q,
                              uint32_t party, const uint32_t *et, uint32_t n,
                              const struct alignment *al)
 {
-    int names = 0, brand = -1;
+    int brand = q->brand;
     uint32_t first = n;
     double off = 0;
 
-    for (int i = 0; i < q->nm.n; i++)
-        if (q->nm.kind[i] == NV_TOKEN_NAME) {
-            names++;
-            brand = i;
-        }
+    if (brand < 0)
+        return 0;
     for (uint32_t k = 0; k < n && first == n; k++)
         if (mt->tok[et[k]].kind == NV_TOKEN_NAME)
             first = k;
-    if (names != 1 || al->pair[brand] != (int)first || al->sim[brand] < 1 ||
+    if (al->pair[brand] != (int)first || al->sim[brand] < 1 ||
         list_rank(mt->l->v[party].list) > 4 || mt->tok[et[first]].df > BRAND_DF)
         return 0;
     for (int i = 0; i < q->nm.n; i++)
@@ -1058,13 +1071,12 @@ static double align(const struct nv_matcher *mt, const struct query *q,
     const uint32_t *et = mt->etok + mt->eoff[e];
     uint32_t n = mt->eoff[e + 1] - mt->eoff[e];
     unsigned char used[NV_NAME_TOKENS] = {0};
-    double num = 0, den = q->total;
+    double num = 0, den = q->total + mt->ewsum[e];
 
-    for (uint32_t k = 0; k < n; k++)
-        den += mt->tok[et[k]].weight;
     for (int i = 0; i < q->nm.n; i++) {
         al->pair[i] = -1;
-        for (uint32_t k = 0; k < n && al->pair[i] < 0; k++)
+        for (uint32_t k = 0; k < n && al->pair[i] < 0 && q->id[i] != NV_NONE;
+             k++)
             if (!used[k] && q->id[i] == et[k]) {
                 al->pair[i] = (int)k;
                 al->sim[i] = 1;

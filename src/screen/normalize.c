@@ -409,8 +409,9 @@ size_t nv_fold_key(const char *s, size_t n, char *out)
 
 int nv_normalizer_stopword(const char *s, size_t n)
 {
-    for (size_t i = 0; i < COUNT(stopwords); i++)
-        if (strlen(stopwords[i]) == n && memcmp(s, stopwords[i], n) == 0)
+    for (size_t i = 0; n && i < COUNT(stopwords); i++)
+        if (stopwords[i][0] == s[0] && strlen(stopwords[i]) == n &&
+            memcmp(s, stopwords[i], n) == 0)
             return 1;
     return 0;
 }
