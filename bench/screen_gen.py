@@ -36,7 +36,12 @@ Negatives:
                unrelated real brand
   neg_generic  an unrelated brand with the generic words of a listed name
   neg_place    a place and generic words of a listed name
-A negative equal (in words, legal forms aside) to a listed name is dropped.
+A negative equal (in words, in any order, legal forms and "and", "of",
+"the", "for" aside, a country by any of its names) to a listed name is
+dropped: "Moscow Bank" is the listed alias "Bank of Moscow".  A variant
+that is another party's listed name or alias (legal forms aside: "X
+Group Co., Ltd." when "X Group Limited" is listed) targets that party,
+and is dropped when several other parties are so called.
 Compound Entity List rows ("X. Affiliated Entity: Y"), names over 120
 characters, and parties whose name without a short form or a trailing
 place is another party's name or alias (the variants would be that
@@ -161,6 +166,22 @@ def key(s):
 
 def core_key(s):
     return " ".join(w for w in words(s) if w not in LEGAL)
+
+
+COUNTRY_NAMES = [("russian federation", "russia"),
+                 ("people s republic of china", "china"),
+                 ("united arab emirates", "uae")]
+
+
+def bag_key(s):
+    """The words of a name in any order, legal forms and "and", "of",
+    "the", "for" aside, a country by one name: "Moscow Bank" is "Bank of
+    Moscow", "Russian Federation Bank" "Bank of Russia"."""
+    s = " " + key(s) + " "
+    for long, short in COUNTRY_NAMES:
+        s = s.replace(f" {long} ", f" {short} ")
+    return " ".join(sorted(set(w for w in words(s) if w not in LEGAL and
+                               w not in ("and", "of", "the", "for"))))
 
 
 def half_of(pid):
@@ -503,16 +524,19 @@ def main(listdir, half, out_path, seed=12):
     group = groups(parties)
     names = {core_key(n) for p in parties.values()
              for n in [p["name"]] + p["alts"]}
+    bags = {bag_key(n) for p in parties.values()
+            for n in [p["name"]] + p["alts"]}
     df = {}
     for p in parties.values():
         for w in set(words(p["name"])):
             df[w] = df.get(w, 0) + 1
     vocab = set(df)
-    by_key, owners = {}, {}
+    by_key, owners, by_alias = {}, {}, {}
     for pid, p in parties.items():
         by_key.setdefault(core_key(p["name"]), pid)
         for n in [p["name"]] + p["alts"]:
             owners.setdefault(core_key(n), set()).add(group[pid])
+            by_alias.setdefault(core_key(n), pid)
     rows = []
     for pid in sorted(parties):
         p = parties[pid]
@@ -527,12 +551,19 @@ def main(listdir, half, out_path, seed=12):
             if not q or len(q) < 3:
                 continue
             target = pid
+            others = owners.get(core_key(q), set())
             if kind == "brand" and core_key(q) in by_key:
                 target = by_key[core_key(q)]  # the brand is listed itself
+            elif others and group[pid] not in others:
+                # the variant is another party's name or alias ("X Group
+                # Co., Ltd." when "X Group Limited" is listed too)
+                if len(others) > 1:
+                    continue  # several other parties are called so
+                target = by_alias[core_key(q)]
             rows.append([q, kind, group[target], target[0], target[1]])
         for kind, q in negatives(p, rnd, df, vocab):
             q = " ".join(q.split())
-            if core_key(q) not in names:
+            if core_key(q) not in names and bag_key(q) not in bags:
                 rows.append([q, kind, "NONE", "", ""])
     with open(out_path, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)

@@ -211,13 +211,22 @@ static int acronym_of(const char *pre, size_t npre, const char *s, size_t n)
 
 /* Whether the parenthesis text s[0..n) is a short name of what precedes
  * it (pre): one of its words ("(Huawei)") or an acronym ("(AMEC)",
- * "(SUPARCO)"), not a place ("(Dongguan)"). */
+ * "(SUPARCO)"), or a code of capitals, digits and hyphens, whatever its
+ * letters ("(711 ARZ)", "(NPK-SPP)": Russian initials of an English
+ * name); not a place ("(Dongguan)"). */
 static int short_name(const char *pre, size_t npre, const char *s, size_t n)
 {
-    int caps = n >= 2 && n <= 6;
+    int caps = n >= 2 && n <= 10, letters = 0, code = 0;
 
-    for (size_t i = 0; i < n; i++)
-        caps &= s[i] >= 'A' && s[i] <= 'Z';
+    for (size_t i = 0; i < n; i++) {
+        int letter = s[i] >= 'A' && s[i] <= 'Z';
+        int other = (s[i] >= '0' && s[i] <= '9') ||
+                    (i && i + 1 < n && (s[i] == '-' || s[i] == ' '));
+        letters += letter;
+        code |= other;
+        caps &= letter || other;
+    }
+    caps &= code ? letters >= 2 : n <= 6;
     if (!caps && acronym_of(pre, npre, s, n))
         return 1;
     for (size_t i = 0; !caps && n && i + n <= npre; i++)

@@ -59,6 +59,7 @@ struct nv_matcher {
     struct entry *e;
     uint32_t ne;
     uint32_t *eoff, *etok;
+    double *ewsum; /* per entry: the weight of its tokens */
     struct token *tok;
     uint32_t ntok;
     size_t tokcap;
@@ -305,8 +306,9 @@ static enum nv_rc index_tokens(struct nv_matcher *mt)
 
     mt->poff = nv_calloc((size_t)mt->ntok + 2, sizeof *mt->poff);
     mt->post = nv_calloc((size_t)mt->eoff[mt->ne] + 1, sizeof *mt->post);
+    mt->ewsum = nv_calloc((size_t)mt->ne + 1, sizeof *mt->ewsum);
     next = nv_calloc((size_t)mt->ntok + 1, sizeof *next);
-    if (!mt->poff || !mt->post || !next) {
+    if (!mt->poff || !mt->post || !mt->ewsum || !next) {
         nv_free(next);
         return NV_ENOMEM;
     }
@@ -321,8 +323,10 @@ static enum nv_rc index_tokens(struct nv_matcher *mt)
         next[t] = mt->poff[t];
     }
     for (uint32_t e = 0; e < mt->ne; e++)
-        for (uint32_t k = mt->eoff[e]; k < mt->eoff[e + 1]; k++)
+        for (uint32_t k = mt->eoff[e]; k < mt->eoff[e + 1]; k++) {
             mt->post[next[mt->etok[k]]++] = e;
+            mt->ewsum[e] += mt->tok[mt->etok[k]].weight;
+        }
     nv_free(next);
     return NV_OK;
 }
@@ -428,6 +432,7 @@ void nv_matcher_free(struct nv_matcher *mt)
     nv_free(mt->e);
     nv_free(mt->eoff);
     nv_free(mt->etok);
+    nv_free(mt->ewsum);
     nv_free(mt->tok);
     nv_free(mt->poff);
     nv_free(mt->post);
@@ -493,7 +498,9 @@ struct query {
     struct nv_name nm;
     uint32_t id[NV_NAME_TOKENS]; /* vocabulary id, or NV_NONE */
     float w[NV_NAME_TOKENS];
+    float idf[NV_NAME_TOKENS]; /* log(1 + entries / entries holding it) */
     float total;
+    int brand; /* the query's one name word, or -1 if it has none or more */
     /* For words not in the vocabulary: the listed words close to them. */
     uint32_t close[NV_NAME_TOKENS][MAX_CLOSE];
     float sim[NV_NAME_TOKENS][MAX_CLOSE];
@@ -614,15 +621,13 @@ struct word {
 static int lookup(const struct nv_matcher *mt, const char *s, size_t n,
                   struct word *w)
 {
-    static const char *const small[] = {"and", "of", "the", "for"};
     const char *canon;
 
-    for (size_t i = 0; i < sizeof small / sizeof small[0]; i++)
-        if (strlen(small[i]) == n && memcmp(s, small[i], n) == 0) {
-            /* a stopword run into a word ("andImporters") */
-            *w = (struct word){NV_NONE, NV_TOKEN_LEGAL, "", 0};
-            return 1;
-        }
+    if (nv_normalizer_stopword(s, n)) {
+        /* a stopword run into a word ("andImporters", "Bicentenariodel") */
+        *w = (struct word){NV_NONE, NV_TOKEN_LEGAL, "", 0};
+        return 1;
+    }
     w->id = known(mt, s, n);
     w->s = s;
     w->n = n;
@@ -636,11 +641,6 @@ static int lookup(const struct nv_matcher *mt, const char *s, size_t n,
     w->n = strlen(canon);
     w->id = known(mt, w->s, w->n);
     return 1;
-}
-
-static uint32_t df_of(const struct nv_matcher *mt, const struct word *w)
-{
-    return w->id == NV_NONE ? 0 : mt->tok[w->id].df;
 }
 
 /* The word that tokens i and i+1 of nm make together, as written
@@ -662,34 +662,45 @@ static int together(const struct nv_matcher *mt, const struct nv_name *nm,
                 w->s = mt->tok[w->id].text;
             return 1;
         }
+        if (as_written &&
+            nv_normalizer_word_like(mt->nz, both, na + nb, &w->s, &w->kind)) {
+            w->n = strlen(w->s); /* "Nac ional": nacional is national */
+            w->id = known(mt, w->s, w->n);
+            return 1;
+        }
     }
     return 0;
 }
 
+enum join { JOIN_NONE, JOIN_MEND, JOIN_MAYBE };
+
 /* Whether tokens i and i+1 of nm are one word written apart ("Hik
  * Vision", "Corpora tion", "Elec tronics"): their concatenation is a
- * listed word or a word of the tables, and one half is unknown, or both
- * are commoner and one is a name word ("Information Technology" is not
- * "Infotech"), neither a legal form ("Co PA" is not Copa); a word of the
- * tables from a name word and another ("Elec tronics"; "Information
- * Technology" are two words). */
-static int joined(const struct nv_matcher *mt, const struct nv_name *nm, int i,
-                  struct word *w)
+ * listed word or a word of the tables, and one half is unknown
+ * (JOIN_MEND); a word of the tables from a name word and another ("Elec
+ * tronics"; "Information Technology" are two words).  JOIN_MAYBE when
+ * both halves are listed words, one a name word, neither a legal form
+ * ("Co PA" is not Copa): "Sber Bank" is Sberbank and a listed alias SBER
+ * BANK, "Sky One" a listed name and Skyone; the name is screened both
+ * ways. */
+static enum join joined(const struct nv_matcher *mt, const struct nv_name *nm,
+                        int i, struct word *w)
 {
     char both[128];
     struct word wa, wb;
 
     if (nm->seg[i] != nm->seg[i + 1] || nm->len[i] < 2 || nm->len[i + 1] < 2 ||
         !together(mt, nm, i, both, w))
-        return 0;
+        return JOIN_NONE;
     if (!lookup(mt, nv_name_raw(nm, i), nm->rawlen[i], &wa) ||
         !lookup(mt, nv_name_raw(nm, i + 1), nm->rawlen[i + 1], &wb))
-        return 1;
+        return JOIN_MEND;
     if (w->kind != NV_TOKEN_NAME) /* "Elec tronics": not two table words */
         return wa.kind == NV_TOKEN_NAME || wb.kind == NV_TOKEN_NAME;
-    return df_of(mt, &wa) > df_of(mt, w) && df_of(mt, &wb) > df_of(mt, w) &&
-           (wa.kind == NV_TOKEN_NAME || wb.kind == NV_TOKEN_NAME) &&
-           wa.kind != NV_TOKEN_LEGAL && wb.kind != NV_TOKEN_LEGAL;
+    if ((wa.kind != NV_TOKEN_NAME && wb.kind != NV_TOKEN_NAME) ||
+        wa.kind == NV_TOKEN_LEGAL || wb.kind == NV_TOKEN_LEGAL)
+        return JOIN_NONE;
+    return JOIN_MAYBE;
 }
 
 /* Whether a half of a split word can stand alone: a word of the tables
@@ -729,10 +740,11 @@ static size_t split_at(const struct nv_matcher *mt, const char *s, size_t n,
     return best;
 }
 
-/* The query's words with words written apart joined, and unknown words
- * that are two known ones run together split. */
+/* The query's words with words written apart joined (with maybe set,
+ * the doubtful ones too), and unknown words that are two known ones run
+ * together split. */
 static void rejoin(const struct nv_matcher *mt, const struct nv_name *in,
-                   struct nv_name *out)
+                   int maybe, struct nv_name *out)
 {
     out->n = 0;
     out->nseg = in->nseg;
@@ -741,7 +753,8 @@ static void rejoin(const struct nv_matcher *mt, const struct nv_name *in,
     for (int i = 0; i < in->n; i++) {
         const char *s = nv_name_token(in, i);
         struct word w = {NV_NONE, 0, NULL, 0}, wb = w;
-        if (i + 1 < in->n && joined(mt, in, i, &w)) {
+        enum join j = i + 1 < in->n ? joined(mt, in, i, &w) : JOIN_NONE;
+        if (j == JOIN_MEND || (maybe && j == JOIN_MAYBE)) {
             nv_name_add(out, w.s, w.n, w.kind, in->seg[i]);
             i++;
         } else if (split_at(mt, s, in->len[i], &w, &wb)) {
@@ -754,12 +767,10 @@ static void rejoin(const struct nv_matcher *mt, const struct nv_name *in,
 
 /* Weight of query token i: as listed, except that a place or a number
  * that no list uses (an address) weighs little. */
-static float query_weight(const struct nv_matcher *mt, const struct query *q,
-                          int i)
+static float query_weight(const struct query *q, int i)
 {
-    uint32_t df = q->id[i] == NV_NONE ? 1 : mt->tok[q->id[i]].df;
     const char *s = nv_name_token(&q->nm, i);
-    float w = (float)log(1.0 + (double)mt->ne / df);
+    float w = q->idf[i];
 
     if (q->nm.kind[i] == NV_TOKEN_PLACE || q->nm.kind[i] == NV_TOKEN_ADDRESS)
         return PLACE_QUERY * w;
@@ -772,6 +783,8 @@ static float query_weight(const struct nv_matcher *mt, const struct query *q,
 static void read_query(const struct nv_matcher *mt, const struct nv_name *nm,
                        uint64_t mask, struct query *q)
 {
+    int names = 0;
+
     q->nm.n = 0;
     q->nm.nseg = nm->nseg;
     q->nm.romanised = nm->romanised;
@@ -781,29 +794,45 @@ static void read_query(const struct nv_matcher *mt, const struct nv_name *nm,
             nv_name_add(&q->nm, nv_name_token(nm, i), nm->len[i], nm->kind[i],
                         nm->seg[i]);
     q->total = 0;
+    q->brand = -1;
+    for (int i = 0; i < q->nm.n; i++)
+        if (q->nm.kind[i] == NV_TOKEN_NAME) {
+            names++;
+            q->brand = i;
+        }
+    if (names != 1)
+        q->brand = -1;
     for (int i = 0; i < q->nm.n; i++) {
+        uint32_t df;
         q->id[i] = known(mt, nv_name_token(&q->nm, i), q->nm.len[i]);
-        q->w[i] = query_weight(mt, q, i);
+        df = q->id[i] == NV_NONE ? 1 : mt->tok[q->id[i]].df;
+        q->idf[i] = (float)log(1.0 + (double)mt->ne / df);
+        q->w[i] = query_weight(q, i);
         q->total += q->w[i];
     }
 }
 
 /* Listed words that fold to the same key as query word qi (another
- * romanisation, an OCR confusion) are close to it. */
+ * romanisation, an OCR confusion) are close to it.  A short Latin word
+ * (four or five letters, no digit) only meets listed words of about its
+ * length: its folded key is too loose ("Elisa" and "Ellissa" both fold
+ * to eisa) to bridge doubled letters as well. */
 static void fold_candidates(struct nv_matcher *mt, struct query *q, int qi)
 {
     const char *s = nv_name_token(&q->nm, qi);
+    size_t len = q->nm.len[qi], n;
+    int loose = len >= FOLD_MIN || q->nm.romanised || strpbrk(s, "0158");
     char key[64];
-    size_t n = nv_fold_key(s, q->nm.len[qi], key);
-    int64_t first =
-        q->nm.len[qi] >= FOLD_MIN ||
-                (q->nm.len[qi] >= 4 && (q->nm.romanised || strpbrk(s, "0158")))
-            ? nv_strmap_get(&mt->fold, key, n)
-            : -1;
+    int64_t first;
 
+    if (len < 4)
+        return;
+    n = nv_fold_key(s, len, key);
+    first = nv_strmap_get(&mt->fold, key, n);
     for (uint32_t t = first < 0 ? NV_NONE : (uint32_t)first;
          t != NV_NONE && q->nclose[qi] < MAX_CLOSE; t = mt->fnext[t]) {
-        if (t == q->id[qi])
+        if (t == q->id[qi] ||
+            (!loose && (mt->tok[t].len > len + 1 || mt->tok[t].len + 1 < len)))
             continue;
         q->close[qi][q->nclose[qi]] = t;
         q->sim[qi][q->nclose[qi]++] = FOLD_SIM;
@@ -842,6 +871,38 @@ static void ocr_candidates(struct nv_matcher *mt, struct query *q, int qi)
         }
 }
 
+/* Whether listed token t is in a candidate entry. */
+static int in_candidates(const struct nv_matcher *mt, uint32_t t)
+{
+    if (mt->tok[t].df <= mt->ncand) {
+        for (uint32_t k = mt->poff[t]; k < mt->poff[t + 1]; k++)
+            if (mt->stamp[mt->post[k]] == mt->epoch)
+                return 1;
+        return 0;
+    }
+    for (uint32_t c = 0; c < mt->ncand; c++)
+        for (uint32_t k = mt->eoff[mt->cand[c]]; k < mt->eoff[mt->cand[c] + 1];
+             k++)
+            if (mt->etok[k] == t)
+                return 1;
+    return 0;
+}
+
+/* A place of the query weighs little, as it may be its address; but a
+ * place that a listed name found for the query holds too is a part of
+ * names ("Huawei Thailand" is Huawei Technologies (Thailand), a company
+ * of its own): it weighs as listed places do, against every candidate. */
+static void weigh_places(const struct nv_matcher *mt, struct query *q)
+{
+    for (int i = 0; i < q->nm.n; i++)
+        if (q->nm.kind[i] == NV_TOKEN_PLACE && q->id[i] != NV_NONE &&
+            in_candidates(mt, q->id[i])) {
+            float w = kind_factor[NV_TOKEN_PLACE] * q->idf[i];
+            q->total += w - q->w[i];
+            q->w[i] = w;
+        }
+}
+
 /* Candidates: entries sharing a name word with the query (rare words
  * first would be better still; common ones are skipped), or a word close
  * to one of its name words. */
@@ -875,6 +936,7 @@ static void find_candidates(struct nv_matcher *mt, struct query *q)
             q->nm.len[i] >= TYPO_MIN)
             fuzzy_candidates(mt, q, i);
     }
+    weigh_places(mt, q);
 }
 
 /* Lists in the order their hits are preferred when scores tie: the
@@ -936,19 +998,16 @@ static double brand_discount(const struct nv_matcher *mt, const struct query *q,
                              uint32_t party, const uint32_t *et, uint32_t n,
                              const struct alignment *al)
 {
-    int names = 0, brand = -1;
+    int brand = q->brand;
     uint32_t first = n;
     double off = 0;
 
-    for (int i = 0; i < q->nm.n; i++)
-        if (q->nm.kind[i] == NV_TOKEN_NAME) {
-            names++;
-            brand = i;
-        }
+    if (brand < 0)
+        return 0;
     for (uint32_t k = 0; k < n && first == n; k++)
         if (mt->tok[et[k]].kind == NV_TOKEN_NAME)
             first = k;
-    if (names != 1 || al->pair[brand] != (int)first || al->sim[brand] < 1 ||
+    if (al->pair[brand] != (int)first || al->sim[brand] < 1 ||
         list_rank(mt->l->v[party].list) > 4 || mt->tok[et[first]].df > BRAND_DF)
         return 0;
     for (int i = 0; i < q->nm.n; i++)
@@ -981,7 +1040,7 @@ static double place_conflict(const struct nv_matcher *mt, const struct query *q,
         if (al->pair[i] < 0 && q->nm.kind[i] == NV_TOKEN_PLACE) {
             theirs = 1;
             if (!names && q->nm.seg[i] == 0)
-                add += q->w[i] * (1 / PLACE_QUERY - 1);
+                add += q->idf[i] - q->w[i];
         }
     for (uint32_t k = 0; theirs && k < n; k++)
         if (mt->tok[et[k]].kind == NV_TOKEN_PLACE && !aligned(al, q, k))
@@ -1012,13 +1071,12 @@ static double align(const struct nv_matcher *mt, const struct query *q,
     const uint32_t *et = mt->etok + mt->eoff[e];
     uint32_t n = mt->eoff[e + 1] - mt->eoff[e];
     unsigned char used[NV_NAME_TOKENS] = {0};
-    double num = 0, den = q->total;
+    double num = 0, den = q->total + mt->ewsum[e];
 
-    for (uint32_t k = 0; k < n; k++)
-        den += mt->tok[et[k]].weight;
     for (int i = 0; i < q->nm.n; i++) {
         al->pair[i] = -1;
-        for (uint32_t k = 0; k < n && al->pair[i] < 0; k++)
+        for (uint32_t k = 0; k < n && al->pair[i] < 0 && q->id[i] != NV_NONE;
+             k++)
             if (!used[k] && q->id[i] == et[k]) {
                 al->pair[i] = (int)k;
                 al->sim[i] = 1;
@@ -1159,12 +1217,17 @@ static int worth(const struct nv_name *nm, const uint64_t *masks, int k)
     return 0;
 }
 
+#define MAX_FOUND 64
+
 /* The hits kept so far: per hit, its entry and the sub-query that found
- * it. */
+ * it; and the groups that a part of the name found at the review band
+ * or above (not the whole name, not an acronym alone), whether or not
+ * their hits are kept. */
 struct found {
-    uint32_t entry[64];
-    uint8_t sub[64];
+    uint32_t entry[MAX_FOUND];
+    uint8_t sub[MAX_FOUND];
     uint32_t n, max;
+    uint32_t rest[MAX_FOUND], nrest;
 };
 
 /* Keep the best entry per party, best first, at most f->max. */
@@ -1238,35 +1301,44 @@ static double penalty(const struct nv_matcher *mt, const struct nv_name *nm,
     return SUBQUERY_PENALTY + (all > 0 ? 0.5 * left / all : 0);
 }
 
-/* Whether the group of entry e already has a hit. */
-static int found_group(const struct nv_matcher *mt,
-                       const struct nv_match_hit *hits, const struct found *f,
-                       uint32_t e)
+/* Whether a part of the name found the group of entry e; if not and
+ * add, record that it did. */
+static int found_group(const struct nv_matcher *mt, struct found *f, uint32_t e,
+                       int add)
 {
-    for (uint32_t i = 0; i < f->n; i++)
-        if (mt->grp[hits[i].party] == mt->grp[mt->e[e].party])
+    uint32_t g = mt->grp[mt->e[e].party];
+
+    for (uint32_t i = 0; i < f->nrest; i++)
+        if (f->rest[i] == g)
             return 1;
+    if (add && f->nrest < MAX_FOUND)
+        f->rest[f->nrest++] = g;
     return 0;
 }
 
 /* Score every candidate of one sub-query, keeping the best per party.
  * A part that is one word in parentheses (an acronym: "(HTS)") only
- * confirms a party the rest of the name found: alone it could be
+ * confirms a party that the rest of the name found (not the whole name,
+ * which holds the acronym: "Shanghai Aircraft Manufacturing (SAM)" is
+ * not the party whose alias is SAM): alone it could be
  * anybody's. */
 static void screen_sub(struct nv_matcher *mt, struct query *q, int sub,
                        double penalty, struct nv_match_hit *hits,
                        struct found *f)
 {
     struct alignment al;
-    int confirm =
-        sub >= 2 && q->nm.n == 1 && q->nm.segkind[q->nm.seg[0]] == NV_SEG_PAREN;
+    int confirm = sub % MAX_SUBQUERIES >= 2 && q->nm.n == 1 &&
+                  q->nm.segkind[q->nm.seg[0]] == NV_SEG_PAREN;
 
     find_candidates(mt, q);
     for (uint32_t c = 0; c < mt->ncand; c++) {
         double score = align(mt, q, mt->cand[c], &al) - penalty;
-        if (score >= NV_REVIEW_BAND &&
-            (!confirm || found_group(mt, hits, f, mt->cand[c])))
-            keep_hit(mt, hits, f, mt->cand[c], score, sub);
+        if (score < NV_REVIEW_BAND ||
+            (confirm && !found_group(mt, f, mt->cand[c], 0)))
+            continue;
+        if (!confirm && sub % MAX_SUBQUERIES)
+            found_group(mt, f, mt->cand[c], 1);
+        keep_hit(mt, hits, f, mt->cand[c], score, sub);
     }
 }
 
@@ -1282,25 +1354,60 @@ static int same_tokens(const struct nv_name *a, const struct nv_name *b)
     return 1;
 }
 
+/* A name is screened in up to three versions, each party keeping its
+ * best: mended (joins, splits), as read, and mended with the doubtful
+ * joins too. */
+#define VERSIONS 3
+
+/* Fill in the hits kept: the name that matched, the band and how the
+ * words aligned, reading each sub-query that found some once. */
+static void explain_hits(struct nv_matcher *mt, const struct nv_name *nm,
+                         uint64_t (*masks)[MAX_SUBQUERIES],
+                         const struct found *f, struct nv_match_hit *hits)
+{
+    struct query q;
+    struct alignment al;
+    uint64_t done = 0; /* the sub-queries read */
+
+    for (uint32_t i = 0; i < f->n; i++) {
+        int v = f->sub[i] / MAX_SUBQUERIES, k = f->sub[i] % MAX_SUBQUERIES;
+        if (done >> f->sub[i] & 1)
+            continue;
+        done |= (uint64_t)1 << f->sub[i];
+        read_query(mt, &nm[v], masks[v][k], &q);
+        find_candidates(mt, &q);
+        for (uint32_t j = i; j < f->n; j++) {
+            if (f->sub[j] != f->sub[i])
+                continue;
+            align(mt, &q, f->entry[j], &al);
+            hits[j].matched = mt->e[f->entry[j]].name;
+            hits[j].band = nv_match_band(hits[j].score);
+            explain(mt, &q, f->entry[j], &al, hits[j].explain,
+                    sizeof hits[j].explain);
+        }
+    }
+}
+
 enum nv_rc nv_matcher_screen(struct nv_matcher *mt, const char *name,
                              struct nv_match_hit *hits, uint32_t max,
                              uint32_t *n, struct nv_err *err)
 {
     struct query q;
-    struct alignment al;
-    struct nv_name nm[2]; /* the name mended (joins, splits), and as read */
-    struct found f = {{0}, {0}, 0, max > 64 ? 64 : max};
-    uint64_t masks[2][MAX_SUBQUERIES];
+    struct nv_name nm[VERSIONS];
+    struct found f = {{0}, {0}, 0, max > MAX_FOUND ? MAX_FOUND : max, {0}, 0};
+    uint64_t masks[VERSIONS][MAX_SUBQUERIES];
     enum nv_rc rc = nv_normalize(mt->nz, name, &nm[1]);
-    int nmasks[2] = {0, 0};
+    int nmasks[VERSIONS] = {0, 0, 0};
 
     *n = 0;
     if (rc)
         return nv_err_set(err, rc, "cannot read the name: %s", nv_strerror(rc));
-    rejoin(mt, &nm[1], &nm[0]);
-    for (int v = 0; v < 2; v++) {
-        if (v == 1 && same_tokens(&nm[0], &nm[1]))
-            break; /* nothing was mended */
+    rejoin(mt, &nm[1], 0, &nm[0]);
+    rejoin(mt, &nm[1], 1, &nm[2]);
+    for (int v = 0; v < VERSIONS; v++) {
+        if ((v >= 1 && same_tokens(&nm[v], &nm[0])) ||
+            (v == 2 && same_tokens(&nm[2], &nm[1])))
+            continue; /* screened already */
         nmasks[v] = subqueries(&nm[v], masks[v]);
         for (int k = 0; k < nmasks[v] && f.max; k++)
             if (worth(&nm[v], masks[v], k)) {
@@ -1309,16 +1416,7 @@ enum nv_rc nv_matcher_screen(struct nv_matcher *mt, const char *name,
                            penalty(mt, &nm[v], masks[v], k), hits, &f);
             }
     }
-    for (uint32_t i = 0; i < f.n; i++) {
-        int v = f.sub[i] / MAX_SUBQUERIES, k = f.sub[i] % MAX_SUBQUERIES;
-        read_query(mt, &nm[v], masks[v][k], &q);
-        find_candidates(mt, &q);
-        align(mt, &q, f.entry[i], &al);
-        hits[i].matched = mt->e[f.entry[i]].name;
-        hits[i].band = nv_match_band(hits[i].score);
-        explain(mt, &q, f.entry[i], &al, hits[i].explain,
-                sizeof hits[i].explain);
-    }
+    explain_hits(mt, nm, masks, &f, hits);
     *n = f.n;
     return NV_OK;
 }

@@ -40,16 +40,25 @@ static const char *const stopwords[] = {
 
 /* Places of two words, written as one ("Abu Dhabi" is a place; "Abu"
  * alone may be a name). */
-static const struct pair places2[] = {
-    {"abu dhabi", "abudhabi"},         {"hong kong", "hongkong"},
-    {"new york", "newyork"},           {"new delhi", "delhi"},
-    {"st petersburg", "petersburg"},   {"saint petersburg", "petersburg"},
-    {"sankt peterburg", "petersburg"}, {"ras khaimah", "khaimah"},
-    {"nizhny novgorod", "novgorod"},   {"united kingdom", "uk"},
-    {"united states", "usa"},          {"arab emirates", "uae"},
-    {"russian federation", "russia"},  {"peoples republic", "prc"},
-    {"south korea", "korea"},          {"north korea", "korea"},
-    {"saudi arabia", "ksa"},           {"sri lanka", "lanka"}};
+static const struct pair places2[] = {{"abu dhabi", "abudhabi"},
+                                      {"hong kong", "hongkong"},
+                                      {"new york", "newyork"},
+                                      {"new delhi", "delhi"},
+                                      {"st petersburg", "petersburg"},
+                                      {"saint petersburg", "petersburg"},
+                                      {"sankt peterburg", "petersburg"},
+                                      {"ras khaimah", "khaimah"},
+                                      {"nizhny novgorod", "novgorod"},
+                                      {"united kingdom", "uk"},
+                                      {"united states", "usa"},
+                                      {"arab emirates", "uae"},
+                                      {"united uae", "uae"},
+                                      {"russian federation", "russia"},
+                                      {"peoples republic", "prc"},
+                                      {"south korea", "korea"},
+                                      {"north korea", "korea"},
+                                      {"saudi arabia", "ksa"},
+                                      {"sri lanka", "lanka"}};
 
 /* Words that start a former name: "X (formerly Y)", "X f.k.a. Y". */
 static const char *const former[] = {"formerly", "fka", "previously",
@@ -92,15 +101,40 @@ struct nv_normalizer {
     struct nv_strmap words;  /* word -> index in table_words */
     struct nv_strmap folded; /* folded word -> index in table_words */
     char *keys;              /* the folded keys, 64 bytes each */
+    uint16_t *typo;          /* table words but places, by first letter */
+    uint16_t typo_start[27]; /* where words of letter a, b ... start */
     struct nv_buf work;      /* the name as ASCII words */
     struct nv_buf han;       /* one Han run, transliterated */
     int romanised;           /* letters of another script were read */
 };
 
+/* The table words that a misspelt word may be (places aside: a place
+ * misspelt is as likely another place), by first letter. */
+static void index_typos(struct nv_normalizer *nz)
+{
+    uint16_t next[27] = {0};
+
+    for (size_t i = 0; i < COUNT(table_words); i++) {
+        unsigned c = (unsigned char)table_words[i].word[0] - 'a';
+        if (c < 26 && table_words[i].kind != NV_TOKEN_PLACE)
+            nz->typo_start[c + 1]++;
+    }
+    for (int c = 0; c < 26; c++) {
+        nz->typo_start[c + 1] += nz->typo_start[c];
+        next[c] = nz->typo_start[c];
+    }
+    for (size_t i = 0; i < COUNT(table_words); i++) {
+        unsigned c = (unsigned char)table_words[i].word[0] - 'a';
+        if (c < 26 && table_words[i].kind != NV_TOKEN_PLACE)
+            nz->typo[next[c]++] = (uint16_t)i;
+    }
+}
+
 /* The table words by spelling and by folded key (a word whose OCR
  * reading or romanisation differs, "lnstitute", "Compani", is found). */
 static enum nv_rc index_words(struct nv_normalizer *nz)
 {
+    index_typos(nz);
     for (size_t i = 0; i < COUNT(table_words); i++) {
         const char *w = table_words[i].word;
         char *key = nz->keys + 64 * i;
@@ -130,7 +164,8 @@ struct nv_normalizer *nv_normalizer_new(void)
     nv_strmap_init(&nz->words);
     nv_strmap_init(&nz->folded);
     nz->keys = nv_malloc(COUNT(table_words) * 64);
-    if (!nz->keys || index_words(nz)) {
+    nz->typo = nv_calloc(COUNT(table_words), sizeof *nz->typo);
+    if (!nz->keys || !nz->typo || index_words(nz)) {
         nv_normalizer_free(nz);
         return NULL;
     }
@@ -145,6 +180,7 @@ void nv_normalizer_free(struct nv_normalizer *nz)
     nv_strmap_release(&nz->words);
     nv_strmap_release(&nz->folded);
     nv_free(nz->keys);
+    nv_free(nz->typo);
     nv_buf_release(&nz->work);
     nv_buf_release(&nz->han);
     nv_free(nz);
@@ -254,14 +290,15 @@ size_t nv_edit_distance(const char *a, size_t na, const char *b, size_t nb)
  * one-letter typo of ("Electornics", "Technolgy"), or -1.  Only long
  * words, and not at either end: a short word, or one that differs in
  * its ending ("Generale", "Electronica"), is as likely another word. */
-static int64_t typo_of(const char *s, size_t n)
+static int64_t typo_of(const struct nv_normalizer *nz, const char *s, size_t n)
 {
-    for (size_t i = 0; n >= 6 && i < COUNT(table_words); i++) {
+    unsigned c = (unsigned char)s[0] - 'a';
+
+    for (size_t j = c < 26 ? nz->typo_start[c] : 0;
+         n >= 6 && c < 26 && j < nz->typo_start[c + 1]; j++) {
+        size_t i = nz->typo[j];
         const char *w = table_words[i].word;
-        size_t k;
-        if (w[0] != s[0] || table_words[i].kind == NV_TOKEN_PLACE)
-            continue;
-        k = strlen(w);
+        size_t k = strlen(w);
         if (k + 1 < n || n + 1 < k ||
             (w[k - 1] != s[n - 1] &&
              !(k == n && w[k - 1] == s[n - 2] && w[k - 2] == s[n - 1])))
@@ -273,7 +310,9 @@ static int64_t typo_of(const char *s, size_t n)
 }
 
 /* If the last token of nm and tok form a place of two words, make them
- * one place token; whether they did. */
+ * one place token, and that one with the token before it if they are a
+ * place again ("United Arab Emirates": united, then arab emirates);
+ * whether they did. */
 static int place2(struct nv_name *nm, const char *tok, size_t n)
 {
     const char *last = nv_name_token(nm, nm->n - 1);
@@ -285,6 +324,9 @@ static int place2(struct nv_name *nm, const char *tok, size_t n)
             strlen(p + nl + 1) != n || memcmp(p + nl + 1, tok, n) != 0)
             continue;
         nm->n--;
+        if (nm->n && nm->seg[nm->n - 1] == nm->seg[nm->n] &&
+            place2(nm, places2[i].to, strlen(places2[i].to)))
+            return 1;
         nv_name_add(nm, places2[i].to, strlen(places2[i].to), NV_TOKEN_PLACE,
                     nm->seg[nm->n]);
         return 1;
@@ -303,6 +345,9 @@ static const struct {
                   {"kh", "h"},    {"zh", "z"},   {"ck", "k"},   {"ks", "x"},
                   {"cs", "x"},    {"ph", "f"},   {"tz", "ts"},  {"rn", "m"},
                   {"ye", "e"}};
+
+/* The first letters of the rules above: other letters skip them. */
+#define FOLD_FIRST "sctdkzpry"
 
 static char fold_letter(char c, char next)
 {
@@ -338,7 +383,8 @@ size_t nv_fold_key(const char *s, size_t n, char *out)
     while (i < n && len < 63) {
         const char *to = NULL;
         size_t r = 0;
-        for (; digits < n && r < sizeof fold_rules / sizeof fold_rules[0];
+        for (; digits < n && strchr(FOLD_FIRST, s[i]) &&
+               r < sizeof fold_rules / sizeof fold_rules[0];
              r++) {
             size_t k = strlen(fold_rules[r].from);
             if (i + k <= n && memcmp(s + i, fold_rules[r].from, k) == 0) {
@@ -359,6 +405,15 @@ size_t nv_fold_key(const char *s, size_t n, char *out)
         i++;
     }
     return len;
+}
+
+int nv_normalizer_stopword(const char *s, size_t n)
+{
+    for (size_t i = 0; n && i < COUNT(stopwords); i++)
+        if (stopwords[i][0] == s[0] && strlen(stopwords[i]) == n &&
+            memcmp(s, stopwords[i], n) == 0)
+            return 1;
+    return 0;
 }
 
 int nv_normalizer_word(const struct nv_normalizer *nz, const char *s, size_t n,
@@ -394,6 +449,35 @@ static int64_t ocr_word(const struct nv_normalizer *nz, const char *tok,
     return nv_strmap_get(&nz->words, fixed, n);
 }
 
+/* The table word that the unknown word s[0..n) is written otherwise:
+ * with digits for letters, in another romanisation, or with a typo; or
+ * -1. */
+static int64_t table_word(const struct nv_normalizer *nz, const char *s,
+                          size_t n)
+{
+    int64_t w = ocr_word(nz, s, n);
+
+    if (w < 0 && n >= 5) { /* another spelling of a table word; not a
+                              short one: "sky" is not "sci" */
+        char key[64];
+        size_t k = nv_fold_key(s, n, key);
+        w = nv_strmap_get(&nz->folded, key, k);
+    }
+    return w < 0 ? typo_of(nz, s, n) : w;
+}
+
+int nv_normalizer_word_like(const struct nv_normalizer *nz, const char *s,
+                            size_t n, const char **canonical, uint8_t *kind)
+{
+    int64_t w = n < 64 ? table_word(nz, s, n) : -1;
+
+    if (w < 0)
+        return 0;
+    *canonical = table_words[w].canonical;
+    *kind = table_words[w].kind;
+    return 1;
+}
+
 /* Add one token (ASCII, lowercase) in its one spelling and class, unless
  * it is a stopword.  A word naming a former name starts a segment. */
 static void emit(struct splitter *sp, const char *s, size_t n)
@@ -414,15 +498,7 @@ static void emit(struct splitter *sp, const char *s, size_t n)
     if (in_list(stopwords, COUNT(stopwords), tok))
         return;
     if (w < 0)
-        w = ocr_word(sp->nz, tok, n);
-    if (w < 0 && n >= 5) { /* another spelling of a table word; not a
-                              short one: "sky" is not "sci" */
-        char key[64];
-        size_t k = nv_fold_key(tok, n, key);
-        w = nv_strmap_get(&sp->nz->folded, key, k);
-    }
-    if (w < 0)
-        w = typo_of(tok, n);
+        w = table_word(sp->nz, tok, n);
     if (sp->out->n && sp->out->seg[sp->out->n - 1] == sp->seg &&
         place2(sp->out, tok, n)) /* the previous word and this one */
         return;
@@ -452,11 +528,14 @@ static int joiner(const char *w)
 }
 
 /* One word at w (letters and digits, joiners dropped) into word (size
- * 64); returns where it ends. */
+ * 64); returns where it ends.  A single letter joined by a hyphen to a
+ * word is part of it ("K-Soft" is ksoft, "E-Science" escience): alone
+ * it would be an initial, and the word another company's ("Soft"). */
 static const char *read_word(const char *w, char *word, size_t *n)
 {
     *n = 0;
-    while (alnum(*w) || (*n && joiner(w))) {
+    while (alnum(*w) || (*n && joiner(w)) ||
+           (*n == 1 && w[0] == '-' && alnum(w[1]))) {
         if (alnum(*w) && *n < 63)
             word[(*n)++] = *w;
         w++;
@@ -482,20 +561,43 @@ static void punctuation(struct splitter *sp, char c)
         new_segment(sp, NV_SEG_MAIN);
 }
 
-/* Emit a run of single letters as one word ("j.s.c." is jsc), or as two
- * words of the tables when it is none and they are ("S.A. C.V." is sa
- * cv). */
+/* Emit s[0..n) as the words that cut marks, in order: cut[i] is where
+ * the word ending at i starts. */
+static void emit_pieces(struct splitter *sp, const char *s, size_t n,
+                        const uint8_t *cut)
+{
+    if (n == 0)
+        return;
+    emit_pieces(sp, s, cut[n], cut);
+    emit(sp, s + cut[n], n - cut[n]);
+}
+
+/* Emit a run of single letters as one word ("j.s.c." is jsc), or, when
+ * it is none of the tables, as the fewest words of the tables that it is
+ * ("S.A. C.V." is sa cv, "S.C. R.L. C.V." sc rl cv). */
 static void emit_letters(struct splitter *sp, const char *s, size_t n)
 {
-    for (size_t k = 2;
-         n >= 4 && k + 2 <= n && nv_strmap_get(&sp->nz->words, s, n) < 0; k++)
-        if (nv_strmap_get(&sp->nz->words, s, k) >= 0 &&
-            nv_strmap_get(&sp->nz->words, s + k, n - k) >= 0) {
-            emit(sp, s, k);
-            emit(sp, s + k, n - k);
-            return;
-        }
-    emit(sp, s, n);
+    uint8_t words[17], cut[17]; /* fewest words for s[0..i), last cut */
+
+    if (n < 4 || nv_strmap_get(&sp->nz->words, s, n) >= 0) {
+        emit(sp, s, n);
+        return;
+    }
+    words[0] = 0;
+    for (size_t i = 1; i <= n; i++) {
+        words[i] = UINT8_MAX;
+        for (size_t k = 0; k + 2 <= i; k++)
+            if (words[k] != UINT8_MAX && words[k] + 1 < words[i] &&
+                nv_strmap_get(&sp->nz->words, s + k, i - k) >= 0) {
+                words[i] = (uint8_t)(words[k] + 1);
+                cut[i] = (uint8_t)k;
+            }
+    }
+    if (words[n] == UINT8_MAX) {
+        emit(sp, s, n);
+        return;
+    }
+    emit_pieces(sp, s, n, cut);
 }
 
 /*

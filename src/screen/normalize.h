@@ -71,6 +71,15 @@ enum nv_rc nv_normalize(struct nv_normalizer *nz, const char *s,
 int nv_normalizer_word(const struct nv_normalizer *nz, const char *s, size_t n,
                        const char **canonical, uint8_t *kind);
 
+/* Whether s[0..n), no word of the tables, is one written otherwise
+ * (digits for letters, another romanisation, a typo: "nacional" is
+ * national); if so its one spelling and its kind. */
+int nv_normalizer_word_like(const struct nv_normalizer *nz, const char *s,
+                            size_t n, const char **canonical, uint8_t *kind);
+
+/* Whether s[0..n) is a word that names drop ("and", "of", "del" ...). */
+int nv_normalizer_stopword(const char *s, size_t n);
+
 /* Token i of a name, NUL-terminated. */
 static inline const char *nv_name_token(const struct nv_name *nm, int i)
 {

@@ -324,7 +324,26 @@ static const char kinds_list[] =
     "strela,\"Tactical Missile Corporation, Joint Stock Company PA Strela\","
     ",RU,,\n"
     "copa,Copa Airlines,,PA,,\n"
-    "pa,PA Zeta,,RU,,\n";
+    "pa,PA Zeta,,RU,,\n"
+    "huawei,\"Huawei Technologies Co., Ltd.\",Huawei,CN,,\n"
+    "huaweith,Huawei Technologies (Thailand) Co.,,TH,,\n"
+    "saraya,Saraya Al-Mukhtar,SAM,IQ,,\n"
+    "samc,\"Shanghai Aircraft Manufacturing Co., Ltd.\",,CN,,\n"
+    "sbereu,Sberbank Europe AG,,AT,,\n"
+    "bps,OJSC BPS-Sberbank,SBER BANK,BY,,\n"
+    "alcinv,Al Cardinal Investments Co. Ltd,,AE,,\n"
+    "alcard,Alcardinal Trading,Alcardinal,AE,,\n"
+    "olid,Olid Ltd.,,RU,,\n"
+    "ellissa,Ellissa Holding,,LB,,\n"
+    "bienes,\"Bienes Raices del Caribe, S.A.\",,CO,,\n"
+    "acua,\"Acuaindustria Narciso Mendoza, S.C. de R.L. de C.V.\",,MX,,\n"
+    "ksoft,K-Soft Enterprises,,IN,,\n"
+    "bnc,Banco Nacional de Cuba,,CU,,\n"
+    "skyone,Aero Skyone Co. Limited,,CN,,\n"
+    "skyc,Sky One Construction Company Limited,,CN,,\n"
+    "onet,One Top Trading,,CN,,\n"
+    "ones,One Star Shipping,,CN,,\n"
+    "skyb,Blue Sky Aviation,,CN,,\n";
 
 static const char kinds_aliases[] =
     "alias_of,alias,script,source\n"
@@ -345,14 +364,17 @@ static void screen_kinds(struct nv_t *T, const struct kind_case *c, size_t n)
     struct nv_matcher *mt = NULL;
     struct nv_err err = {0};
     const char *ids[] = {
-        "mikron",    "baikal", "ptech",  "sozvezdie", "skylinks", "mecatech",
-        "hik",       "paec",   "gulf",   "neda",      "crescent", "abris",
-        "abristech", "xian",   "brasil", "coop",      "tech",     "mex",
-        "wave",      "waveg",  "yogone", "tronics",   "crrc",     "simon",
-        "hongyuan",  "jouav",  "norsal", "kenwoo",    "iih",      "smic",
-        "chengdu",   "jin1",   "jin2",   "top",       "toptech",  "topflight",
-        "power",     "tmc",    "nerpa",  "bankdev",   "strela",   "copa",
-        "pa"};
+        "mikron",    "baikal", "ptech",    "sozvezdie", "skylinks", "mecatech",
+        "hik",       "paec",   "gulf",     "neda",      "crescent", "abris",
+        "abristech", "xian",   "brasil",   "coop",      "tech",     "mex",
+        "wave",      "waveg",  "yogone",   "tronics",   "crrc",     "simon",
+        "hongyuan",  "jouav",  "norsal",   "kenwoo",    "iih",      "smic",
+        "chengdu",   "jin1",   "jin2",     "top",       "toptech",  "topflight",
+        "power",     "tmc",    "nerpa",    "bankdev",   "strela",   "copa",
+        "pa",        "huawei", "huaweith", "saraya",    "samc",     "sbereu",
+        "bps",       "alcinv", "alcard",   "olid",      "ellissa",  "bienes",
+        "acua",      "ksoft",  "bnc",      "skyone",    "skyc",     "onet",
+        "ones",      "skyb"};
 
     nv_lists_init(&l);
     ASSERT_EQ(load_text(&l, kinds_list, &err), NV_OK);
@@ -503,8 +525,8 @@ NV_TEST(kind_word_order_and_names_as_written)
 
 /* Russian written in Cyrillic and read back by BGN/PCGN: "дж" is dzh
  * (an English j), "е" after a vowel ye; a short word of a name in
- * another script is folded too (a Latin one is not: "Bayer" is not
- * "Bajer"); ПАО is a PJSC. */
+ * another script is folded too, and so is a short Latin one ("Pover" is
+ * Power written as Russian says it); ПАО is a PJSC. */
 NV_TEST(kind_cyrillic_short_words_dzh_and_ye)
 {
     static const struct kind_case c[] = {
@@ -515,7 +537,7 @@ NV_TEST(kind_cyrillic_short_words_dzh_and_ye)
         {"Tactical Missile Corporation Dzhoint Stock Company Elektrotyaga",
          "tmc"},
         {"Nyerpa Shipyard", "nerpa"},
-        {"Pover Machines", NULL},
+        {"Pover Machines", "power"},
     };
     char a[64], b[64];
 
@@ -605,6 +627,127 @@ NV_TEST(kind_innocent_names_sharing_generic_words_or_places)
     screen_kinds(T, c, sizeof c / sizeof c[0]);
 }
 
+/* The hits of one query on the crafted list, best first: *n of them. */
+static void screen_hits(struct nv_t *T, const char *query,
+                        struct nv_match_hit *h, uint32_t max, uint32_t *n)
+{
+    struct nv_lists l;
+    struct nv_matcher *mt = NULL;
+    struct nv_err err;
+
+    nv_lists_init(&l);
+    ASSERT_EQ(load_text(&l, kinds_list, &err), NV_OK);
+    ASSERT_EQ(nv_lists_link(&l, &err), NV_OK);
+    ASSERT_EQ(nv_matcher_new(&l, &mt, &err), NV_OK);
+    ASSERT_EQ(nv_matcher_screen(mt, query, h, max, n, &err), NV_OK);
+    nv_matcher_free(mt);
+    nv_lists_release(&l);
+}
+
+/* A place of the query weighs little (it may be its address) unless a
+ * listed name found for the query holds it too: then it names a
+ * company of its own, and the parent without it is no match ("Huawei
+ * Thailand" is not Huawei Technologies). */
+NV_TEST(kind_places_that_listed_names_hold)
+{
+    static const struct kind_case c[] = {
+        {"Huawei Thailand", "huaweith"},
+        {"Huawei, Shenzhen", "huawei"},
+        {"Huawei Technologies Co., Ltd., Bangkok", "huawei"},
+    };
+    struct nv_match_hit h[2];
+    uint32_t n = 0;
+
+    screen_kinds(T, c, sizeof c / sizeof c[0]);
+    ASSERT(normalises_to("Acme, United Arab Emirates", "acme uae"));
+    ASSERT(normalises_to("United Acme, Arab Emirates", "united acme uae"));
+    screen_hits(T, "Huawei Thailand", h, 2, &n);
+    ASSERT_EQ(n, 2);
+    ASSERT(h[0].band == NV_BAND_MATCH && h[1].band == NV_BAND_REVIEW);
+}
+
+/* An acronym in parentheses alone only confirms a party that the rest
+ * of the name found: the whole name holds the acronym, and finds the
+ * party whose alias it is at the review band. */
+NV_TEST(kind_acronyms_in_parentheses_confirm_the_rest)
+{
+    static const struct kind_case c[] = {
+        {"Shanghai Aircraft Manufacturing (SAM)", "samc"},
+        {"SAM", "saraya"},
+        {"Saraya Al-Mukhtar (SAM)", "saraya"},
+    };
+    struct nv_match_hit h[4];
+    uint32_t n = 0;
+
+    screen_kinds(T, c, sizeof c / sizeof c[0]);
+    screen_hits(T, "Shanghai Aircraft Manufacturing (SAM)", h, 4, &n);
+    ASSERT(n >= 1 && h[0].band == NV_BAND_MATCH);
+    for (uint32_t i = 1; i < n; i++)
+        ASSERT(h[i].band != NV_BAND_MATCH);
+}
+
+/* Two listed words that make a listed word are screened both joined
+ * and apart ("Sber Bank", an alias, and Sberbank; "Sky One", a listed
+ * name, and Skyone); such a doubtful join does not keep a sure one,
+ * with a half no list uses, from being made ("Al Cardinal", "Inve
+ * stments"; "Sky One", "Construc tion"). */
+NV_TEST(kind_doubtful_joins_are_screened_both_ways)
+{
+    static const struct kind_case c[] = {
+        {"Sber Bank Europe AG", "sbereu"},
+        {"SBER BANK", "bps"},
+        {"Al Cardinal Inve stments Co. Ltd", "alcinv"},
+        {"Banco Nac ional de Cuba", "bnc"}, /* nacional: a typo of national */
+        {"Sky One Construc tion Company Limited", "skyc"},
+        {"Aero Sky One Co. Limited", "skyone"},
+    };
+    screen_kinds(T, c, sizeof c / sizeof c[0]);
+}
+
+/* Short Latin words in another romanisation (y for i, w for v, c for
+ * k) meet listed words of about their length only: their folded keys
+ * are loose ("Elisa" and "Ellissa" both fold to eisa). */
+NV_TEST(kind_short_latin_romanisations)
+{
+    static const struct kind_case c[] = {
+        {"Olyd Ltd", "olid"},
+        {"Elisa Holding", NULL},
+        {"Ellisa Holding", "ellissa"},
+    };
+    screen_kinds(T, c, sizeof c / sizeof c[0]);
+}
+
+/* Dotted legal forms run together split into as many words of the
+ * tables as they are ("S.C. R.L. C.V." is sc rl cv, the forms of
+ * "S.C. de R.L. de C.V."); a stopword run into a word is split off
+ * ("Raicesdel" is raices del). */
+NV_TEST(kind_letter_runs_and_stopwords_run_in)
+{
+    static const struct kind_case c[] = {
+        {"Acuaindustria Narciso Mendoza S.C. R.L. C.V.", "acua"},
+        {"Bienes Raicesdel Caribe S.A.", "bienes"},
+    };
+
+    screen_kinds(T, c, sizeof c / sizeof c[0]);
+    ASSERT(normalises_to("Mendoza S.C. R.L. C.V.", "mendoza sc rl cv"));
+    ASSERT(normalises_to("Cuemir S.P.R. R.I.", "cuemir spr ri"));
+    ASSERT(normalises_to("A.B.C.D.E. Ltd", "abcde ltd"));
+}
+
+/* A single letter joined by a hyphen to a word is one word with it:
+ * "SoftBank" (soft bank once split) is not K-Soft. */
+NV_TEST(kind_letters_hyphenated_to_a_word)
+{
+    static const struct kind_case c[] = {
+        {"SoftBank Corp", NULL},
+        {"K-Soft Enterprises Ltd", "ksoft"},
+    };
+
+    screen_kinds(T, c, sizeof c / sizeof c[0]);
+    ASSERT(normalises_to("K-Soft E-Science Al-Haramain",
+                         "ksoft escience al haramain"));
+}
+
 /* A quoted name that ends in line breaks is trimmed. */
 NV_TEST(lists_trim_line_breaks_of_names)
 {
@@ -630,13 +773,18 @@ NV_TEST(lists_acronyms_beyond_initials)
         "n,National Supercomputing Center Tianjin (NSCC-TJ)\n"
         "y,Yerevan Telecom Research Institute (YETRI) Closed Joint Stock "
         "Company\n"
-        "d,Huawei Device (Dongguan)\n";
+        "d,Huawei Device (Dongguan)\n"
+        "r,\"Tactical Missile Corporation, 711 Aircraft Repair Plant (711 "
+        "ARZ)\"\n"
+        "p,Scientific and Production Corporation of Precision Instruments "
+        "(NPK-SPP)\n"
+        "m,Mikron (Open-Joint)\n";
     struct nv_lists l;
     struct nv_err err = {0};
 
     nv_lists_init(&l);
     ASSERT_EQ(load_text(&l, text, &err), NV_OK);
-    ASSERT_EQ(l.n, 4);
+    ASSERT_EQ(l.n, 7);
     ASSERT(
         has_alias(&l.v[0], "Space and Upper Atmosphere Research Commission"));
     ASSERT(has_alias(&l.v[0], "SUPARCO"));
@@ -645,6 +793,12 @@ NV_TEST(lists_acronyms_beyond_initials)
                      "Yerevan Telecom Research Institute Closed Joint Stock "
                      "Company"));
     ASSERT(!has_alias(&l.v[3], "Huawei Device"));
+    /* codes of capitals, digits and hyphens, whatever their letters */
+    ASSERT(has_alias(
+        &l.v[4], "Tactical Missile Corporation, 711 Aircraft Repair Plant"));
+    ASSERT(has_alias(&l.v[5], "Scientific and Production Corporation of "
+                              "Precision Instruments"));
+    ASSERT(!has_alias(&l.v[6], "Mikron"));
     nv_lists_release(&l);
 }
 
