@@ -633,7 +633,7 @@ static void screen_hits(struct nv_t *T, const char *query,
 {
     struct nv_lists l;
     struct nv_matcher *mt = NULL;
-    struct nv_err err;
+    struct nv_err err = {0};
 
     nv_lists_init(&l);
     ASSERT_EQ(load_text(&l, kinds_list, &err), NV_OK);
