@@ -679,10 +679,12 @@ static enum nv_rc witnesses(struct nv_culprits *c, uint32_t f)
 {
     const uint32_t *r;
     uint32_t n, route, ng = c->x->groups.n;
-    enum nv_rc rc =
-        c->wflow == f ? NV_OK : kept_routes(c, f, ONE_ROUTE, &r, &n);
+    enum nv_rc rc;
 
-    if (rc || c->wflow == f)
+    if (c->wflow == f)
+        return NV_OK;
+    rc = kept_routes(c, f, ONE_ROUTE, &r, &n);
+    if (rc)
         return rc;
     c->wflow = NV_NONE;
     c->nw = 0;

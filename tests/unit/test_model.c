@@ -374,25 +374,35 @@ NV_TEST(csv_split_load_matches_json)
     nv_model_free(m);
 }
 
+/* A CSV bundle in dir with assets a and b, and its links.csv opened for
+ * the caller to write (NULL if a file cannot be made). */
+static FILE *two_assets_and_links(const char *dir)
+{
+    char path[128];
+    FILE *f;
+
+    snprintf(path, sizeof path, "%s/assets.csv", dir);
+    f = fopen(path, "w");
+    if (!f)
+        return NULL;
+    fputs("id,layer\na,core\nb,core\n", f);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/links.csv", dir);
+    return fopen(path, "w");
+}
+
 /* An error in the second half of a split file is still reported, at its
  * place in the file. */
 NV_TEST(csv_split_load_reports_second_half_error)
 {
     const char *dir = nv_t_tmpdir();
-    char path[128];
     struct nv_model *m;
     struct nv_err err = {0};
     FILE *f;
     int rows = 60000;
 
     ASSERT(dir != NULL);
-    snprintf(path, sizeof path, "%s/assets.csv", dir);
-    f = fopen(path, "w");
-    ASSERT(f != NULL);
-    fputs("id,layer\na,core\nb,core\n", f);
-    fclose(f);
-    snprintf(path, sizeof path, "%s/links.csv", dir);
-    f = fopen(path, "w");
+    f = two_assets_and_links(dir);
     ASSERT(f != NULL);
     fputs("a,b,cost\n", f);
     for (int i = 0; i < rows; i++)
@@ -441,20 +451,13 @@ NV_TEST(model_resolves_references_forward_and_back)
 NV_TEST(csv_split_load_closes_the_gap_between_halves)
 {
     const char *dir = nv_t_tmpdir();
-    char path[128];
     struct nv_model *m;
     struct nv_err err = {0};
     FILE *f;
     int rows = 120000;
 
     ASSERT(dir != NULL);
-    snprintf(path, sizeof path, "%s/assets.csv", dir);
-    f = fopen(path, "w");
-    ASSERT(f != NULL);
-    fputs("id,layer\na,core\nb,core\n", f);
-    fclose(f);
-    snprintf(path, sizeof path, "%s/links.csv", dir);
-    f = fopen(path, "w");
+    f = two_assets_and_links(dir);
     ASSERT(f != NULL);
     fputs("a,b,cost,x-note\n", f);
     for (int i = 0; i < rows; i++)
