@@ -47,7 +47,8 @@ enum nv_rc nv_buf_addf(struct nv_buf *b, const char *fmt, ...) NV_WUR
     NV_PRINTF(2, 3);
 
 /* Append formatted text from a va_list. */
-enum nv_rc nv_buf_vaddf(struct nv_buf *b, const char *fmt, va_list ap) NV_WUR;
+enum nv_rc nv_buf_vaddf(struct nv_buf *b, const char *fmt, va_list ap) NV_WUR
+    NV_PRINTF(2, 0);
 
 /*
  * Hand the string over to the caller, who frees it with nv_free; the buffer

@@ -50,6 +50,9 @@ void nv_err_clear(struct nv_err *err)
 }
 
 static void set_msg(struct nv_err *err, enum nv_rc rc, const char *fmt,
+                    va_list ap) NV_PRINTF(3, 0);
+
+static void set_msg(struct nv_err *err, enum nv_rc rc, const char *fmt,
                     va_list ap)
 {
     err->rc = rc;

@@ -203,7 +203,7 @@ static enum nv_rc add_sub(struct nb_build *b, const struct nb_obj *o,
 {
     const struct nb_dev *d =
         &b->dev[nv_strmap_get(&b->devs, s->parent, strlen(s->parent))];
-    const char *id = sub_id(b, d->id, s->name, o->v), *tags;
+    const char *id = sub_id(b, d->id, s->name, o->v), *tags = NULL;
     const char *pairs[] = {"id",     id,        "kind",
                            s->kind,  "vendor",  s->vendor,
                            "model",  s->model,  "site",

@@ -1100,6 +1100,9 @@ static double align(const struct nv_matcher *mt, const struct query *q,
 
 /* Append formatted text to out (size bytes, *len used), truncating. */
 static void put(char *out, size_t size, size_t *len, const char *fmt, ...)
+    NV_PRINTF(4, 5);
+
+static void put(char *out, size_t size, size_t *len, const char *fmt, ...)
 {
     va_list ap;
 
