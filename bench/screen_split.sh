@@ -7,12 +7,15 @@
 # tuning, never edited) is run as well.  Prints precision and recall
 # overall, per kind and per list source; failures go to bench/out/.
 # Usage: bench/screen_split.sh [test|tune] [SEED]
+# FROZEN=0 skips the frozen set (for runs while tuning: it is run once,
+# at the end, with the test half).
 set -euo pipefail
 NETVET=${NETVET:-./netvet}
 SHARED=${SHARED:-../shared}
 PY=/usr/bin/python3
 half=${1:-test}
 seed=${2:-12}
+frozen=${FROZEN:-1}
 out=bench/out
 mkdir -p "$out"
 L=$SHARED/data/lists
@@ -34,6 +37,7 @@ for row in csv.DictReader(open(sys.argv[1], encoding="utf-8")):
 "$PY" bench/screen_report.py gen "$L" "$out/gen-$half.csv" \
     "$out/gen-$half.jsonl" "$out/gen-$half-failures.txt"
 
+[ "$frozen" = 0 ] && exit 0
 "$PY" -c '
 import csv, sys
 for row in csv.DictReader(open(sys.argv[1], encoding="utf-8")):
