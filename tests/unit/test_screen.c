@@ -41,6 +41,23 @@ NV_TEST(normalize_folds_forms_scripts_and_abbreviations)
     ASSERT(normalises_to("", ""));
 }
 
+/* A place of two words is read as table words are: with digits for
+ * letters or one letter wrong in a long word; a short word only as
+ * written ("Abu Dabi" is no place). */
+NV_TEST(normalize_places_of_two_words_misspelt)
+{
+    ASSERT(normalises_to("Ministry of Finance of the Russian Federation",
+                         "ministry finance russia"));
+    ASSERT(normalises_to("Ministry of Finance of the Russain Federation",
+                         "ministry finance russia"));
+    ASSERT(normalises_to("Ministry of Finance of the Russian Federati0n",
+                         "ministry finance russia"));
+    ASSERT(normalises_to("Ministry of Finance of the Russian Federaton",
+                         "ministry finance russia"));
+    ASSERT(normalises_to("Abu Dabi", "abu dabi"));
+    ASSERT(normalises_to("Hong K0ng", "hongkong"));
+}
+
 /* Nested parentheses stay in the outer part: the former name runs to
  * the outer closing parenthesis. */
 NV_TEST(normalize_nested_parentheses_stay_in_the_outer_part)
