@@ -337,6 +337,8 @@ static int place_word(const char *w, size_t k, const char *s, size_t n)
 {
     char fixed[64];
 
+    if (n + 1 < k || k + 1 < n || (s[0] != w[0] && (s[0] < '0' || s[0] > '9')))
+        return 0; /* the common case, cheaply */
     if (n == k && memcmp(w, s, n) == 0)
         return 1;
     if (n == k && n < sizeof fixed && digits_as_letters(s, n, fixed) &&
