@@ -3,12 +3,18 @@ kind and per list source, with the failures listed.
 
 Usage:
   screen_report.py gen LISTDIR GENERATED.csv RESULTS.jsonl FAILURES.txt
+                   [ALIASES.csv ALIASES.jsonl]
   screen_report.py frozen LISTDIR LABELS.csv RESULTS.jsonl FAILURES.txt
                    [--strict]
 
 Only the match band counts as a hit (a review is not).  Generated sets
 (screen_gen.py): a match is right when the matched party is in the
-target's group (the same company on any list).  The frozen hand-made set
+target's group (the same company on any list; with an alias table,
+e.g. data/screen/aliases-zh.csv, and ALIASES.jsonl, netvet's screen of
+its aliases against the lists alone, a party the table gives an alias
+and the parties whose listed name that alias is, once normalised (score
+1), are one company: "Yitu Technologies" and "Shanghai Yitu Network
+Technology Co., Ltd." by 上海依图网络科技有限公司).  The frozen hand-made set
 (query, expected, kind): a match is right when the expected words are in
 the matched party's name, the name that matched, its parent's name, a
 listing's name or (unless --strict) an alias of a listing.  Per list source: a positive counts for its
@@ -59,7 +65,27 @@ def judge_gen(row, m, group):
     if not m:
         return None
     gs = {group.get((lst, name)) for lst, name in hit_names(m)}
-    return row["group"] in gs
+    return group.get((row["list"], row["target"]), row["group"]) in gs
+
+
+def alias_links(parties, table_path, results_path):
+    """Pairs of parties that an alias table makes one company: the party
+    a row gives an alias (named as a list names it, in words) and every
+    listing of the party whose name the alias is (an exact match)."""
+    by_key = {}
+    for pid, p in parties.items():
+        by_key.setdefault(screen_gen.key(p["name"]), []).append(pid)
+    rows = list(csv.DictReader(open(table_path, encoding="utf-8")))
+    results = [json.loads(line) for line in open(results_path)]
+    assert len(rows) == len(results), "one result per alias"
+    links = []
+    for row, res in zip(rows, results):
+        m = res["match"]
+        if not m or m.get("score", 0) < 1:
+            continue
+        for a in by_key.get(screen_gen.key(row["alias_of"]), []):
+            links += [(a, b) for b in hit_names(m)]
+    return links
 
 
 def judge_frozen(row, m, parties, strict):
@@ -92,12 +118,14 @@ def frozen_lists(parties, labels):
 
 
 def main(mode, listdir, labels_path, results_path, failures_path,
-         strict=""):
+         *extra):
     labels = list(csv.DictReader(open(labels_path, encoding="utf-8")))
     results = [json.loads(line) for line in open(results_path)]
     assert len(labels) == len(results), "one result per query"
     parties = screen_gen.read_parties(listdir)
-    group = screen_gen.groups(parties)
+    strict = "--strict" in extra
+    links = alias_links(parties, *extra) if len(extra) == 2 else ()
+    group = screen_gen.groups(parties, links)
     src = frozen_lists(parties, labels) if mode == "frozen" else {}
     total, kinds, lists = Tally(), Tally(), Tally()
     fails = []
@@ -106,7 +134,7 @@ def main(mode, listdir, labels_path, results_path, failures_path,
         m = res["match"]
         neg = (row.get("group") or row.get("expected")) == "NONE"
         ok = judge_gen(row, m, group) if mode == "gen" else \
-            judge_frozen(row, m, parties, strict == "--strict")
+            judge_frozen(row, m, parties, strict)
         target = row.get("list") if mode == "gen" else \
             src.get(words(row["expected"]), "")
         mlist = m.get("list") if m else None

@@ -286,27 +286,65 @@ size_t nv_edit_distance(const char *a, size_t na, const char *b, size_t nb)
     return d[na % 3][nb];
 }
 
+/* Whether s[0..n) is a one-letter typo of word w[0..k): only a long
+ * word, and not at either end: a short word, or one that differs in its
+ * ending ("Generale", "Electronica"), is as likely another word. */
+static int typo_like(const char *w, size_t k, const char *s, size_t n)
+{
+    if (n < 6 || s[0] != w[0] || k + 1 < n || n + 1 < k ||
+        (w[k - 1] != s[n - 1] &&
+         !(k == n && w[k - 1] == s[n - 2] && w[k - 2] == s[n - 1])))
+        return 0; /* another ending, not an end transposed */
+    return nv_edit_distance(s, n, w, k) <= 1;
+}
+
 /* The generic word or legal form that the unknown word s[0..n) is a
- * one-letter typo of ("Electornics", "Technolgy"), or -1.  Only long
- * words, and not at either end: a short word, or one that differs in
- * its ending ("Generale", "Electronica"), is as likely another word. */
+ * one-letter typo of ("Electornics", "Technolgy"), or -1. */
 static int64_t typo_of(const struct nv_normalizer *nz, const char *s, size_t n)
 {
     unsigned c = (unsigned char)s[0] - 'a';
 
     for (size_t j = c < 26 ? nz->typo_start[c] : 0;
-         n >= 6 && c < 26 && j < nz->typo_start[c + 1]; j++) {
-        size_t i = nz->typo[j];
-        const char *w = table_words[i].word;
-        size_t k = strlen(w);
-        if (k + 1 < n || n + 1 < k ||
-            (w[k - 1] != s[n - 1] &&
-             !(k == n && w[k - 1] == s[n - 2] && w[k - 2] == s[n - 1])))
-            continue; /* another ending, not an end transposed */
-        if (nv_edit_distance(s, n, w, k) <= 1)
-            return (int64_t)i;
+         c < 26 && j < nz->typo_start[c + 1]; j++) {
+        const char *w = table_words[nz->typo[j]].word;
+        if (typo_like(w, strlen(w), s, n))
+            return (int64_t)nz->typo[j];
     }
     return -1;
+}
+
+/* Token s[0..n) with its digits read as the letters they are mistaken
+ * for ("c0" is "co", "1td" "ltd") into fixed; whether it holds both. */
+static int digits_as_letters(const char *s, size_t n, char *fixed)
+{
+    static const char from[] = "0158", to[] = "olsb";
+    int letters = 0, digits = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        const char *d = strchr(from, s[i]);
+        letters += s[i] >= 'a' && s[i] <= 'z';
+        digits += s[i] >= '0' && s[i] <= '9';
+        fixed[i] = d && *d ? to[d - from] : s[i];
+    }
+    return letters && digits;
+}
+
+/* Whether token s[0..n) is word w[0..k) of a place of two words, as
+ * written, with digits for letters or with a typo, as a table word is
+ * read: "Russain Federation" and "Russian Federati0n" are the place
+ * (alone, "federation" is no table word to be read so). */
+static int place_word(const char *w, size_t k, const char *s, size_t n)
+{
+    char fixed[64];
+
+    if (n + 1 < k || k + 1 < n || (s[0] != w[0] && (s[0] < '0' || s[0] > '9')))
+        return 0; /* the common case, cheaply */
+    if (n == k && memcmp(w, s, n) == 0)
+        return 1;
+    if (n == k && n < sizeof fixed && digits_as_letters(s, n, fixed) &&
+        memcmp(w, fixed, n) == 0)
+        return 1;
+    return typo_like(w, k, s, n);
 }
 
 /* If the last token of nm and tok form a place of two words, make them
@@ -320,8 +358,9 @@ static int place2(struct nv_name *nm, const char *tok, size_t n)
 
     for (size_t i = 0; i < COUNT(places2); i++) {
         const char *p = places2[i].from;
-        if (strncmp(p, last, nl) != 0 || p[nl] != ' ' ||
-            strlen(p + nl + 1) != n || memcmp(p + nl + 1, tok, n) != 0)
+        size_t k = (size_t)(strchr(p, ' ') - p);
+        if (!place_word(p, k, last, nl) ||
+            !place_word(p + k + 1, strlen(p + k + 1), tok, n))
             continue;
         nm->n--;
         if (nm->n && nm->seg[nm->n - 1] == nm->seg[nm->n] &&
@@ -434,17 +473,9 @@ int nv_normalizer_word(const struct nv_normalizer *nz, const char *s, size_t n,
 static int64_t ocr_word(const struct nv_normalizer *nz, const char *tok,
                         size_t n)
 {
-    static const char from[] = "0158", to[] = "olsb";
     char fixed[64];
-    int letters = 0, digits = 0;
 
-    for (size_t i = 0; i < n; i++) {
-        const char *d = strchr(from, tok[i]);
-        letters += tok[i] >= 'a' && tok[i] <= 'z';
-        digits += tok[i] >= '0' && tok[i] <= '9';
-        fixed[i] = d && *d ? to[d - from] : tok[i];
-    }
-    if (!letters || !digits)
+    if (!digits_as_letters(tok, n, fixed))
         return -1;
     return nv_strmap_get(&nz->words, fixed, n);
 }

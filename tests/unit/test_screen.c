@@ -41,6 +41,23 @@ NV_TEST(normalize_folds_forms_scripts_and_abbreviations)
     ASSERT(normalises_to("", ""));
 }
 
+/* A place of two words is read as table words are: with digits for
+ * letters or one letter wrong in a long word; a short word only as
+ * written ("Abu Dabi" is no place). */
+NV_TEST(normalize_places_of_two_words_misspelt)
+{
+    ASSERT(normalises_to("Ministry of Finance of the Russian Federation",
+                         "ministry finance russia"));
+    ASSERT(normalises_to("Ministry of Finance of the Russain Federation",
+                         "ministry finance russia"));
+    ASSERT(normalises_to("Ministry of Finance of the Russian Federati0n",
+                         "ministry finance russia"));
+    ASSERT(normalises_to("Ministry of Finance of the Russian Federaton",
+                         "ministry finance russia"));
+    ASSERT(normalises_to("Abu Dabi", "abu dabi"));
+    ASSERT(normalises_to("Hong K0ng", "hongkong"));
+}
+
 /* Nested parentheses stay in the outer part: the former name runs to
  * the outer closing parenthesis. */
 NV_TEST(normalize_nested_parentheses_stay_in_the_outer_part)
@@ -549,7 +566,9 @@ NV_TEST(kind_cyrillic_short_words_dzh_and_ye)
 }
 
 /* A brand alone finds a listing whose other words are generic
- * (Sarmayeh is Sarmayeh Bank on the SDN list: bank is a generic word);
+ * (Sarmayeh is Sarmayeh Bank on the SDN list: bank is a generic word;
+ * Banias is Banias Refinery Company: refinery is an industry word of
+ * many listed names);
  * "S.A. C.V." is the two legal forms sa and cv, not one word sacv. */
 NV_TEST(kind_brand_and_generic_words_and_dotted_forms_apart)
 {
@@ -558,7 +577,11 @@ NV_TEST(kind_brand_and_generic_words_and_dotted_forms_apart)
         "1,Specially Designated Nationals (SDN) - Treasury Department,"
         "Entity,SARMAYEH BANK,\"Tehran, IR\",,\n"
         "2,Specially Designated Nationals (SDN) - Treasury Department,"
-        "Entity,\"GRUPO SEGTAC, S.A. DE C.V.\",\"Mexico City, MX\",,\n";
+        "Entity,\"GRUPO SEGTAC, S.A. DE C.V.\",\"Mexico City, MX\",,\n"
+        "3,Specially Designated Nationals (SDN) - Treasury Department,"
+        "Entity,BANIAS REFINERY COMPANY,\"Banias, SY\",,\n"
+        "4,Specially Designated Nationals (SDN) - Treasury Department,"
+        "Entity,HOMS REFINERY COMPANY,\"Homs, SY\",,\n";
     struct nv_lists l;
     struct nv_matcher *mt = NULL;
     struct nv_err err = {0};
@@ -576,6 +599,8 @@ NV_TEST(kind_brand_and_generic_words_and_dotted_forms_apart)
     ASSERT_EQ(nv_matcher_screen(mt, "GRUPO SEGTAC S.A. C.V", &h, 1, &got, &err),
               NV_OK);
     ASSERT(got == 1 && h.band == NV_BAND_MATCH && h.party == 1);
+    ASSERT_EQ(nv_matcher_screen(mt, "Banias", &h, 1, &got, &err), NV_OK);
+    ASSERT(got == 1 && h.band == NV_BAND_MATCH && h.party == 2);
     nv_matcher_free(mt);
     nv_lists_release(&l);
     ASSERT(normalises_to("Grupo S.A. C.V.", "group sa cv"));
