@@ -2,9 +2,10 @@
  * image_dir.c - a directory tree as an image.
  *
  * The tree is walked first, without following symlinks; then the regular
- * files are hashed on every core.  Files are
- * opened relative to the root without following a final symlink, so a
- * file swapped for a link meanwhile is refused, not read.
+ * files are hashed on every core, the largest first, each read once (its
+ * capabilities from the open file too).  Files are opened relative to the
+ * root without following a final symlink, so a file swapped for a link
+ * meanwhile is refused, not read.
  */
 #include "integrity/image_int.h"
 
@@ -17,7 +18,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdatomic.h>
-#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -27,11 +28,17 @@
 #define MAX_DEPTH 256
 #define MAP_MIN ((size_t)1 << 20) /* files this large are mapped */
 
+/* A regular file to hash: its entry in m->f and its size when walked. */
+struct regular {
+    size_t entry;
+    off_t size;
+};
+
 struct walk {
     struct nv_manifest *m;
     struct image_budget budget;
     struct nv_buf path; /* relative to the root, while walking */
-    size_t *files;      /* indices of regular files in m->f */
+    struct regular *files;
     size_t nfiles, cap;
 };
 
@@ -66,24 +73,6 @@ static enum nv_ftype type_of(mode_t mode)
 static enum nv_rc walk_dir(struct walk *w, int dfd, int depth,
                            struct nv_err *err);
 
-/* The file capabilities of the file whose path is in w->path, if any. */
-static enum nv_rc read_caps(struct walk *w, unsigned char *caps,
-                            struct nv_mfile *f, struct nv_err *err)
-{
-    char full[8192];
-    if ((size_t)snprintf(full, sizeof full, "%s/%s", w->budget.path,
-                         w->path.data) >= sizeof full)
-        return nv_err_set(err, NV_ELIMIT, "%s: path too long", w->path.data);
-    ssize_t n = lgetxattr(full, "security.capability", caps, NV_CAPS_MAX);
-    if (n < 0 && (errno == ENODATA || errno == ENOTSUP))
-        return NV_OK;
-    if (n <= 0)
-        return io_error(w->budget.path, w->path.data, err);
-    f->caps = caps;
-    f->caps_len = (size_t)n;
-    return NV_OK;
-}
-
 /* Record the member name of directory dfd (whose path is in w->path). */
 static enum nv_rc add_member(struct walk *w, int dfd, const char *name,
                              int depth, struct nv_err *err)
@@ -106,16 +95,13 @@ static enum nv_rc add_member(struct walk *w, int dfd, const char *name,
         f.link = target;
         f.link_len = (size_t)n;
     }
-    unsigned char caps[NV_CAPS_MAX];
-    if (f.type == NV_FT_FILE && read_caps(w, caps, &f, err))
-        return err->rc;
     if (image_charge_entry(&w->budget, err) || nv_manifest_add(w->m, &f, err))
         return err->rc;
     if (f.type == NV_FT_FILE) {
         if (nv_array_reserve(&w->files, &w->cap, w->nfiles + 1,
                              sizeof *w->files))
             return nv_err_set(err, NV_ENOMEM, "out of memory");
-        w->files[w->nfiles++] = w->m->n - 1;
+        w->files[w->nfiles++] = (struct regular){w->m->n - 1, st.st_size};
     }
     if (f.type != NV_FT_DIR)
         return NV_OK;
@@ -194,17 +180,35 @@ static ssize_t read_full(int fd, unsigned char *buf, size_t n)
     return (ssize_t)got;
 }
 
-/* Digest a large file through a mapping of it. */
+/* Digest a large file through a mapping of it, its pages mapped in one
+ * call rather than one fault at a time. */
 static enum nv_rc hash_mapped(struct worker *wk, int fd, size_t n,
                               struct nv_mfile *f, struct nv_err *err)
 {
-    void *map = mmap(NULL, n, PROT_READ, MAP_PRIVATE, fd, 0);
+    void *map = mmap(NULL, n, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
     if (map == MAP_FAILED)
         return nv_err_set(err, NV_EIO, "%s: %s", f->path, strerror(errno));
-    madvise(map, n, MADV_SEQUENTIAL);
     enum nv_rc rc = nv_content_digest(map, n, &wk->arena, &f->content, err);
     munmap(map, n);
     return rc;
+}
+
+/* The file capabilities of the open file f, if any. */
+static enum nv_rc read_caps(struct hashing *h, struct worker *wk, int fd,
+                            struct nv_mfile *f, struct nv_err *err)
+{
+    char caps[NV_CAPS_MAX];
+    ssize_t n = fgetxattr(fd, "security.capability", caps, sizeof caps);
+    if (n < 0 && (errno == ENODATA || errno == ENOTSUP))
+        return NV_OK;
+    if (n <= 0)
+        return io_error(h->w->budget.path, f->path, err);
+    f->caps =
+        (const unsigned char *)nv_arena_strndup(&wk->arena, caps, (size_t)n);
+    if (!f->caps)
+        return nv_err_set(err, NV_ENOMEM, "out of memory");
+    f->caps_len = (size_t)n;
+    return NV_OK;
 }
 
 /*
@@ -220,6 +224,8 @@ static enum nv_rc hash_file(struct hashing *h, struct worker *wk,
     enum nv_rc rc = NV_OK;
     if (fd < 0 || fstat(fd, &st) != 0)
         rc = io_error(h->w->budget.path, f->path, err);
+    else if (read_caps(h, wk, fd, f, err))
+        rc = err->rc;
     else if ((size_t)st.st_size >= MAP_MIN)
         rc = hash_mapped(wk, fd, (size_t)st.st_size, f, err);
     else {
@@ -257,14 +263,24 @@ static void *hash_worker(void *arg)
         if (i >= h->w->nfiles || atomic_load(&h->failed))
             return NULL;
         nv_progress_set(h->w->budget.l->progress, i);
-        if (hash_file(h, wk, &h->m->f[h->w->files[i]], &err))
+        if (hash_file(h, wk, &h->m->f[h->w->files[i].entry], &err))
             return stop(h, &err);
     }
 }
 
-static enum nv_rc hash_files(struct nv_manifest *m, const struct walk *w,
-                             int root, int threads, struct nv_err *err)
+static int larger_first(const void *a, const void *b)
 {
+    const struct regular *x = a, *y = b;
+    return (x->size < y->size) - (x->size > y->size);
+}
+
+/* Hash the regular files of w, the largest first: the threads then end
+ * together on small ones. */
+static enum nv_rc hash_files(struct nv_manifest *m, struct walk *w, int root,
+                             int threads, struct nv_err *err)
+{
+    if (w->nfiles)
+        qsort(w->files, w->nfiles, sizeof *w->files, larger_first);
     struct hashing *h = nv_calloc(1, sizeof *h);
     if (!h)
         return nv_err_set(err, NV_ENOMEM, "out of memory");

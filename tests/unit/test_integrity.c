@@ -230,6 +230,112 @@ NV_TEST(elf_damaged_headers)
     nv_file_release(&exe);
 }
 
+struct gen_section {
+    uint64_t off, size;
+    int nobits;
+};
+
+static void put_le(unsigned char *p, uint64_t v, int width)
+{
+    for (int i = 0; i < width; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+
+/* A 64-bit little-endian ELF file of n random bytes with ns random
+ * sections s[] (ns - 1 of them and the names): overlapping, empty,
+ * .bss-like, spanning many of the digest's slices.  Section i is named
+ * "s<i>"; the names and the section table sit at the end. */
+static void random_elf(unsigned char *f, size_t n, struct gen_section *s,
+                       uint32_t ns, unsigned *seed)
+{
+    size_t shoff = n - 64 * (ns + 1), names = shoff - 8 * (ns + 1);
+    for (size_t i = 0; i < n; i++)
+        f[i] = (unsigned char)rand_r(seed);
+    memcpy(f, "\177ELF\2\1\1", 7);
+    put_le(f + 0x28, shoff, 8);
+    put_le(f + 0x3a, 64, 2);
+    put_le(f + 0x3c, ns + 1, 2);
+    put_le(f + 0x3e, ns, 2);  /* the names are the last section */
+    memset(f + shoff, 0, 64); /* the null section */
+    for (uint32_t i = 1; i <= ns; i++) {
+        struct gen_section *g = &s[i - 1];
+        unsigned char *h = f + shoff + 64 * i;
+        int kind = rand_r(seed) % 8;
+        g->off = (uint64_t)rand_r(seed) % names;
+        g->size = kind == 1 ? 0 : (uint64_t)rand_r(seed) % (names - g->off + 1);
+        g->nobits = kind == 0 && i < ns;
+        if (i == ns)
+            g->off = names, g->size = 8 * (ns + 1);
+        snprintf((char *)f + names + 8 * i, 8, "s%u", i);
+        put_le(h, 8 * i, 4);
+        put_le(h + 4, g->nobits ? NV_ELF_NOBITS : 1, 4);
+        put_le(h + 24, g->off, 8);
+        put_le(h + 32, g->size, 8);
+    }
+}
+
+/* Brute force: each section's bytes on their own, and the bytes that no
+ * section with bytes in the file covers. */
+static int content_oracle(const unsigned char *f, size_t n,
+                          const struct gen_section *s, uint32_t ns,
+                          const struct nv_content *c)
+{
+    unsigned char d[NV_SHA256_LEN], zero[NV_SHA256_LEN] = {0};
+    unsigned char *covered = nv_calloc(n, 1), *rest = nv_malloc(n);
+    size_t nrest = 0;
+    int ok = c->nsec == ns + 1;
+    nv_sha256(f, n, d);
+    ok &= memcmp(d, c->sha256, sizeof d) == 0;
+    for (uint32_t i = 0; ok && i < ns; i++) {
+        nv_sha256(f + s[i].off, s[i].size, d);
+        ok &= c->sec[i].size == s[i].size && c->sec[i].nobits == s[i].nobits &&
+              memcmp(s[i].nobits ? zero : d, c->sec[i].sha256, sizeof d) == 0;
+        if (!s[i].nobits)
+            memset(covered + s[i].off, 1, s[i].size);
+    }
+    for (size_t i = 0; i < n; i++)
+        if (!covered[i])
+            rest[nrest++] = f[i];
+    nv_sha256(rest, nrest, d);
+    ok &= ok && c->sec[ns].size == nrest &&
+          memcmp(d, c->sec[ns].sha256, sizeof d) == 0;
+    nv_free(covered);
+    nv_free(rest);
+    return ok;
+}
+
+/* Section digests, whole and streamed in random pieces, against brute
+ * force on seeded random ELF files up to 600 KB. */
+NV_TEST(content_digests_against_oracle)
+{
+    static unsigned char f[600000];
+    static struct gen_section s[40];
+    struct nv_content_stream *cs = nv_content_stream_new();
+    struct nv_err err = {0};
+    ASSERT(cs);
+    for (unsigned seed = 1; seed <= 300; seed++) {
+        unsigned st = seed;
+        uint32_t ns = 1 + (uint32_t)rand_r(&st) % 39;
+        size_t n = 64 * (ns + 2) + 8 * (ns + 1) +
+                   (size_t)rand_r(&st) % (seed % 3 ? 600 : 590000);
+        struct nv_arena a;
+        struct nv_content c, streamed;
+        random_elf(f, n, s, ns, &st);
+        nv_arena_init(&a);
+        ASSERT_EQ(nv_content_digest(f, n, &a, &c, &err), NV_OK);
+        ASSERT(content_oracle(f, n, s, ns, &c));
+        for (size_t at = 0, piece; at < n; at += piece) {
+            piece = 1 + (size_t)rand_r(&st) % 100000;
+            piece = piece < n - at ? piece : n - at;
+            ASSERT_EQ(nv_content_stream_add(cs, f + at, piece, &err), NV_OK);
+        }
+        ASSERT_EQ(nv_content_stream_end(cs, &a, &streamed, &err), NV_OK);
+        ASSERT(content_oracle(f, n, s, ns, &streamed));
+        nv_arena_release(&a);
+    }
+    nv_content_stream_free(cs);
+}
+
 static const char *deb(const char *name)
 {
     static char path[1024];
