@@ -305,6 +305,19 @@ static enum nv_rc hash_files(struct nv_manifest *m, struct walk *w, int root,
     return rc;
 }
 
+/* An ELF file whose section table is bad is an issue, as it is in an
+ * archive; a directory's files are only read once walked, so their
+ * entries are looked at again once hashed, in the order walked. */
+static enum nv_rc note_malformed(struct nv_manifest *m, struct nv_err *err)
+{
+    for (size_t i = 0; i < m->n; i++)
+        if (m->f[i].content.elf_malformed &&
+            nv_manifest_issue(m, m->f[i].path, m->f[i].path_len,
+                              NV_ISSUE_ELF_MALFORMED, err))
+            return err->rc;
+    return NV_OK;
+}
+
 enum nv_rc image_read_dir(const char *path, const struct nv_image_limits *l,
                           struct nv_manifest *m, struct nv_err *err)
 {
@@ -316,6 +329,8 @@ enum nv_rc image_read_dir(const char *path, const struct nv_image_limits *l,
         walked < 0 ? io_error(path, "", err) : walk_dir(&w, walked, 0, err);
     if (!rc)
         rc = hash_files(m, &w, root, (int)l->threads, err);
+    if (!rc)
+        rc = note_malformed(m, err);
     if (root >= 0)
         close(root);
     nv_buf_release(&w.path);

@@ -190,3 +190,12 @@ $ . tests/cli/integrity-fixture.sh && python3 -c 'import sys, zipfile; z = zipfi
 $ . tests/cli/integrity-fixture.sh && manifest "$D/fw.tar" --log "$D/log" --log-key "$D/ev.key" 2>/dev/null; verify "$D/fw.tar" --log "$D/log" --log-key "$D/other.key" >/dev/null; echo "verify: $?"; netvet log verify "$D/log" --trust "$D/ev.pub"
 > verify: 2
 ~ ^ok: log .* holds 1 entries
+
+# An ELF file whose section table is out of bounds is an issue in a
+# directory as it is in an archive (a directory's files are read after
+# the walk).
+$ . tests/cli/integrity-fixture.sh && mkdir "$D/bad" && python3 -c 'import struct, sys; b = bytearray(open(sys.argv[1], "rb").read()); b[0x28:0x30] = struct.pack("<Q", 0xffffffff); open(sys.argv[2], "wb").write(b)' "$D/root/bin/busybox" "$D/bad/elf" && tar -C "$D/bad" -cf "$D/bad.tar" . && cd "$D" && for x in bad bad.tar; do netvet manifest $x --key ev.key --name b --version 1 -o $x.manifest; echo "$x: $?"; done
+> bad: 1
+> bad.tar: 1
+2~ ^netvet: bad: elf: ELF file with a malformed section table$
+2~ ^netvet: bad\.tar: \./elf: ELF file with a malformed section table$
