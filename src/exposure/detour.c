@@ -68,7 +68,71 @@ static enum nv_rc add_listed(void *ctx, struct nv_fail e)
     return NV_OK;
 }
 
-/* From K asset i, the paths of each of its shortcuts. */
+/* Which of the K assets next to cell c is K asset i (NV_NONE: none). */
+static uint32_t bnd_index(const struct nv_overlay *o, uint32_t c, uint32_t i)
+{
+    for (uint32_t j = o->boff[c]; j < o->boff[c + 1]; j++)
+        if (o->bnd[j] == i)
+            return j - o->boff[c];
+    return NV_NONE;
+}
+
+/* The cell tables' entry of asset a from the j-th K asset next to its
+ * cell. */
+static size_t entry(const struct nv_detour *d, uint32_t a, uint32_t j)
+{
+    uint32_t c = d->o->cell[a];
+
+    return d->toff[c] + (size_t)j * d->csize[c] + d->pos[a];
+}
+
+/* Each cell's place in the tables, every cost unknown. */
+static enum nv_rc place_cells(struct nv_detour *d)
+{
+    const struct nv_overlay *o = d->o;
+    uint32_t n = o->m->graph.n;
+
+    d->pos = nv_calloc((size_t)n + 1, sizeof *d->pos);
+    d->csize = nv_calloc((size_t)o->ncells + 1, sizeof *d->csize);
+    d->toff = nv_calloc((size_t)o->ncells + 1, sizeof *d->toff);
+    if (!d->pos || !d->csize || !d->toff)
+        return NV_ENOMEM;
+    for (uint32_t a = 0; a < n; a++)
+        if (o->cell[a] != NV_NONE)
+            d->pos[a] = d->csize[o->cell[a]]++;
+    for (uint32_t c = 0; c < o->ncells; c++)
+        d->toff[c + 1] =
+            d->toff[c] + (size_t)d->csize[c] * (o->boff[c + 1] - o->boff[c]);
+    d->tdist = nv_calloc(d->toff[o->ncells] + 1, sizeof *d->tdist);
+    d->treach =
+        nv_calloc((d->toff[o->ncells] + 1) * o->words, sizeof *d->treach);
+    if (!d->tdist || !d->treach)
+        return NV_ENOMEM;
+    for (size_t k = 0; k < d->toff[o->ncells]; k++)
+        d->tdist[k] = INFINITY;
+    return NV_OK;
+}
+
+/* The cost and groups of every asset of K asset i's cells that its
+ * search (w, through all of them) settled, into the tables. */
+static void fill_tables(struct nv_detour *d, const struct nv_overlay_search *w,
+                        uint32_t i)
+{
+    const struct nv_overlay *o = d->o;
+
+    for (uint32_t k = 0; k < w->nsettled; k++) {
+        uint32_t a = w->settled[k], j;
+        if (o->cell[a] == NV_NONE ||
+            (j = bnd_index(o, o->cell[a], i)) == NV_NONE)
+            continue;
+        d->tdist[entry(d, a, j)] = w->slot[a].dist;
+        memcpy(&d->treach[entry(d, a, j) * o->words],
+               &w->reach[(size_t)a * o->words], o->words * sizeof *d->treach);
+    }
+}
+
+/* From K asset i, through all its cells: the paths of each of its
+ * shortcuts, and the tables. */
 static enum nv_rc list_paths(struct nv_detour *d, struct nv_overlay_search *w,
                              struct lists *l, uint32_t i, uint32_t *stack,
                              uint32_t *seen)
@@ -76,6 +140,9 @@ static enum nv_rc list_paths(struct nv_detour *d, struct nv_overlay_search *w,
     const struct nv_overlay *o = d->o;
     uint32_t x = o->kasset[i];
     enum nv_rc rc = nv_overlay_search_end(w, x, 1, 0);
+
+    if (!rc)
+        fill_tables(d, w, i);
 
     for (uint32_t k = o->eoff[i]; !rc && k < o->eoff[i + 1]; k++) {
         d->eloff[k] = (uint32_t)l->n;
@@ -104,6 +171,9 @@ enum nv_rc nv_detour_build(struct nv_detour *d, const struct nv_overlay *o,
     d->hot_link = nv_calloc((size_t)NV_COUNT(m, NV_T_LINK) + 1, 1);
     if (!rc && !(stack && seen && d->eloff && d->hot_asset && d->hot_link))
         rc = NV_ENOMEM;
+    if (!rc)
+        rc = place_cells(d);
+    w.open = 1;
     for (uint32_t i = 0; !rc && i < o->nk; i++)
         rc = list_paths(d, &w, &l, i, stack, seen);
     if (!rc)
@@ -122,6 +192,11 @@ void nv_detour_release(struct nv_detour *d)
     nv_free(d->el);
     nv_free(d->hot_asset);
     nv_free(d->hot_link);
+    nv_free(d->pos);
+    nv_free(d->csize);
+    nv_free(d->toff);
+    nv_free(d->tdist);
+    nv_free(d->treach);
     memset(d, 0, sizeof *d);
 }
 
@@ -136,11 +211,17 @@ enum nv_rc nv_detour_search_init(struct nv_detour_search *w,
 
     memset(w, 0, sizeof *w);
     w->d = d;
-    rc = nv_overlay_search_init(&w->ws, o);
-    if (!rc)
-        rc = nv_overlay_search_init(&w->wt, o);
-    if (!rc)
-        rc = nv_overlay_search_init(&w->wf, o);
+    rc = nv_overlay_search_init(&w->wf, o);
+    for (int e = 0; e < 2; e++) {
+        struct nv_detour_end *end = e ? &w->et : &w->es;
+        end->k = nv_calloc(nk, sizeof *end->k);
+        end->d = nv_calloc(nk, sizeof *end->d);
+        end->r = nv_calloc(nk * o->words, sizeof *end->r);
+        if (!end->k || !end->d || !end->r)
+            rc = NV_ENOMEM;
+    }
+    w->kstamp = nv_calloc(nk, sizeof *w->kstamp);
+    w->kidx = nv_calloc(nk, sizeof *w->kidx);
     w->dist = nv_calloc(nk, sizeof *w->dist);
     w->seed = nv_calloc(nk, sizeof *w->seed);
     w->known = nv_calloc(nk, sizeof *w->known);
@@ -160,7 +241,7 @@ enum nv_rc nv_detour_search_init(struct nv_detour_search *w,
     w->walked = nv_calloc(n, sizeof *w->walked);
     if (!rc && w->dist && w->seed && w->known && w->done && w->order &&
         w->reach && w->tmp && w->sidx && w->on && w->rep && w->roff && w->rn &&
-        w->aseen && w->lseen && w->stack && w->walked)
+        w->aseen && w->lseen && w->stack && w->walked && w->kstamp && w->kidx)
         return NV_OK;
     nv_detour_search_release(w);
     return NV_ENOMEM;
@@ -168,9 +249,15 @@ enum nv_rc nv_detour_search_init(struct nv_detour_search *w,
 
 void nv_detour_search_release(struct nv_detour_search *w)
 {
-    nv_overlay_search_release(&w->ws);
-    nv_overlay_search_release(&w->wt);
     nv_overlay_search_release(&w->wf);
+    for (int e = 0; e < 2; e++) {
+        struct nv_detour_end *end = e ? &w->et : &w->es;
+        nv_free(end->k);
+        nv_free(end->d);
+        nv_free(end->r);
+    }
+    nv_free(w->kstamp);
+    nv_free(w->kidx);
     nv_free(w->dist);
     nv_free(w->seed);
     nv_free(w->known);
@@ -411,27 +498,147 @@ static enum nv_rc ov_mark(struct nv_detour_search *w,
     return rc;
 }
 
-/* The elements on the routes' parts inside the cells at one end: walked
- * back in sw's search from x, from the K assets of end (listed in
- * order) that take part. */
-static enum nv_rc end_elements(struct nv_detour_search *w,
-                               const struct nv_overlay_search *sw, uint32_t x,
+/* The least cost from v (x, at cost xd, or an asset of a cell) to K
+ * asset i through cells, from the tables (INFINITY: none). */
+static double to_k(const struct nv_detour *d, uint32_t x, double xd, uint32_t v,
+                   uint32_t i)
+{
+    const struct nv_overlay *o = d->o;
+    uint32_t j;
+
+    if (v == x)
+        return xd;
+    if (o->cell[v] == NV_NONE || (j = bnd_index(o, o->cell[v], i)) == NV_NONE)
+        return INFINITY;
+    return d->tdist[entry(d, v, j)];
+}
+
+/* The elements on the least-cost paths from end x (at cost xd) to K
+ * asset i, walked down from x over the tables' tight links. */
+static enum nv_rc walk_down(struct nv_detour_search *w, uint32_t x, double xd,
+                            uint32_t i)
+{
+    const struct nv_detour *d = w->d;
+    const struct nv_graph *g = &d->o->m->graph;
+    uint32_t top = 0, b = d->o->kasset[i];
+    enum nv_rc rc = NV_OK;
+
+    w->stack[top++] = x;
+    w->walked[x] = ++w->wmark;
+    while (!rc && top) {
+        uint32_t v = w->stack[--top];
+        double dv = to_k(d, x, xd, v, i);
+        for (uint32_t k = g->off[v]; !rc && k < g->off[v + 1]; k++) {
+            uint32_t u = g->adj[k];
+            double du = u == b ? 0 : u == x ? INFINITY : to_k(d, x, xd, u, i);
+            if (du == INFINITY || !nv_route_tight(du, g->cost[k], dv))
+                continue;
+            rc = add_cand(w, (struct nv_fail){NV_FAIL_LINK, g->link[k]});
+            if (rc || u == b || w->walked[u] == w->wmark)
+                continue;
+            w->walked[u] = w->wmark;
+            w->stack[top++] = u;
+            rc = add_cand(w, (struct nv_fail){NV_FAIL_ASSET, u});
+        }
+    }
+    return rc;
+}
+
+/* The elements on the routes' parts inside the cells at end x: walked
+ * down to the K assets of end (s's when seeds) that take part. */
+static enum nv_rc end_elements(struct nv_detour_search *w, uint32_t x,
                                const struct nv_detour_end *end, int seeds,
                                double best)
 {
-    const struct nv_overlay *o = w->d->o;
     const struct nv_fail none = {NV_FAIL_NONE, 0};
-    uint32_t top = 0;
+    enum nv_rc rc = NV_OK;
 
-    for (uint32_t i = 0; i < end->n; i++) {
+    for (uint32_t i = 0; !rc && i < end->n; i++) {
         uint32_t j = end->k[i];
         int takes = seeds
                         ? w->on[j] && nv_route_tight(w->seed[j], 0, w->dist[j])
                         : nv_route_tight(exit_cost(w, end, i, none), 0, best);
         if (takes)
-            w->stack[top++] = o->kasset[j];
+            rc = walk_down(w, x, end->d[i], j);
     }
-    return walk_back(sw, x, w->stack, top, w->walked, ++w->wmark, add_cand, w);
+    return rc;
+}
+
+/* K asset i reached from an end at cost dist through paths with groups
+ * r, into end: kept if the first or cheapest, joined if as cheap. */
+static void offer(struct nv_detour_search *w, struct nv_detour_end *end,
+                  uint32_t i, double dist, const uint64_t *r)
+{
+    uint32_t words = w->d->o->words, at = w->kidx[i];
+    uint64_t *to;
+
+    if (w->kstamp[i] != w->kmark) {
+        w->kstamp[i] = w->kmark;
+        w->kidx[i] = at = end->n++;
+        end->k[at] = i;
+        end->d[at] = INFINITY;
+    }
+    to = &end->r[(size_t)at * words];
+    if (end->d[at] < INFINITY && nv_route_tight(dist, 0, end->d[at])) {
+        or_bits(to, r, words);
+    } else if (dist < end->d[at]) {
+        end->d[at] = dist;
+        memcpy(to, r, words * sizeof *to);
+    }
+}
+
+/* Asset a's own groups into bits (cleared first). */
+static void own_groups(const struct nv_overlay *o, uint32_t a, uint64_t *bits)
+{
+    const struct nv_groups *gs = o->gs;
+
+    memset(bits, 0, o->words * sizeof *bits);
+    for (uint32_t k = gs->off[a]; k < gs->off[a + 1]; k++)
+        bits[gs->grp[k] / 64] |= (uint64_t)1 << (gs->grp[k] % 64);
+}
+
+/* The K assets reached from u (x itself or a neighbour, through the link
+ * of cost c) without failure, from the tables. */
+static void offer_from(struct nv_detour_search *w, struct nv_detour_end *end,
+                       uint32_t u, double c)
+{
+    const struct nv_detour *d = w->d;
+    const struct nv_overlay *o = d->o;
+    uint32_t cu = o->cell[u];
+
+    if (o->kid[u] != NV_NONE) {
+        own_groups(o, u, w->tmp);
+        offer(w, end, o->kid[u], c, w->tmp);
+        return;
+    }
+    for (uint32_t j = 0; cu != NV_NONE && j < o->boff[cu + 1] - o->boff[cu];
+         j++)
+        if (d->tdist[entry(d, u, j)] < INFINITY)
+            offer(w, end, o->bnd[o->boff[cu] + j], c + d->tdist[entry(d, u, j)],
+                  &d->treach[entry(d, u, j) * o->words]);
+}
+
+/* End x's K assets without failure, as its search would find them going
+ * on to all of them: x's own (a K asset: itself), or those its transit
+ * neighbours reach. */
+static void table_end(struct nv_detour_search *w, uint32_t x,
+                      struct nv_detour_end *end)
+{
+    const struct nv_overlay *o = w->d->o;
+    const struct nv_graph *g = &o->m->graph;
+
+    w->kmark++;
+    end->n = 0;
+    if (NV_ASSETS(o->m)[x].transit) {
+        offer_from(w, end, x, 0);
+        return;
+    }
+    for (uint32_t k = g->off[x]; k < g->off[x + 1]; k++)
+        if (g->adj[k] != x)
+            offer_from(w, end, g->adj[k], g->cost[k]);
+    own_groups(o, x, w->tmp);
+    for (uint32_t i = 0; i < end->n; i++)
+        or_bits(&end->r[(size_t)i * o->words], w->tmp, o->words);
 }
 
 /* ---- one failure ---- */
@@ -508,7 +715,7 @@ static enum nv_rc one_failure(struct nv_detour_search *w, uint32_t s,
     uint32_t c = cell_of(o, e);
     int hot =
         e.kind == NV_FAIL_ASSET ? w->d->hot_asset[e.id] : w->d->hot_link[e.id];
-    struct nv_detour_end a = end_of(&w->ws, 0), b = end_of(&w->wt, 1);
+    struct nv_detour_end a = w->es, b = w->et;
     double best;
     enum nv_rc rc = NV_OK;
 
@@ -545,7 +752,7 @@ static enum nv_rc base(struct nv_detour_search *w, uint32_t s, uint32_t t,
 {
     const struct nv_overlay *o = w->d->o;
     const struct nv_fail none = {NV_FAIL_NONE, 0};
-    struct nv_detour_end a = end_of(&w->ws, 0), b = end_of(&w->wt, 1);
+    struct nv_detour_end a = w->es, b = w->et;
     struct nv_overlay_search *f = &w->wf;
     int near = nv_overlay_near(o, s, t);
     double best, kbest;
@@ -558,9 +765,9 @@ static enum nv_rc base(struct nv_detour_search *w, uint32_t s, uint32_t t,
     if (!rc && kbest < INFINITY && nv_route_tight(kbest, 0, best))
         rc = ov_mark(w, &b, best);
     if (!rc && kbest < INFINITY && nv_route_tight(kbest, 0, best))
-        rc = end_elements(w, &w->ws, s, &a, 1, best);
+        rc = end_elements(w, s, &a, 1, best);
     if (!rc && kbest < INFINITY && nv_route_tight(kbest, 0, best))
-        rc = end_elements(w, &w->wt, t, &b, 0, best);
+        rc = end_elements(w, t, &b, 0, best);
     if (rc || !near || f->slot[t].done != f->epoch ||
         !nv_route_tight(f->slot[t].dist, 0, best))
         return rc;
@@ -574,10 +781,8 @@ enum nv_rc nv_detour_flow(struct nv_detour_search *w, uint32_t s, uint32_t t,
     const struct nv_overlay *o = w->d->o;
     enum nv_rc rc;
 
-    w->ws.open = w->wt.open = 1;
-    if (nv_overlay_search_end(&w->ws, s, 0, 0) ||
-        nv_overlay_search_end(&w->wt, t, 0, 1))
-        return NV_ENOMEM;
+    table_end(w, s, &w->es);
+    table_end(w, t, &w->et);
     memset(out, 0, o->words * sizeof *out);
     w->stamp++;
     w->ncand = 0;

@@ -4,18 +4,19 @@
  *
  * Only a failure that every least-cost route of a flow crosses can bring
  * a new group onto it; any other leaves a subset of the routes.  Every
- * such failure lies on the flow's routes through the overlay: in the
- * part inside cells from s to its first K asset, the K assets and links
- * between them, the cells a shortcut of the middle part crosses, or the
- * part from the last K asset to t.  Each element there is failed in
- * turn, and the routes without it are found as without failure, with
- * only what it changes worked out again: the end whose cells it is in
- * (its search goes on to every K asset of those cells, since the
- * table's distances no longer bound it), the shortcuts of the K assets
- * next to its cell when it lies on one of their least-cost paths, and
- * one search of the overlay, small, from s's K assets to t's.  A flow
- * whose ends may be joined by a path that avoids K, or that has an end
- * in K, is left to the searches from its source (failover.h).
+ * such failure lies on the flow's routes: in the part inside cells from
+ * s to its first K asset, the K assets and links of the overlay's middle
+ * part, the paths of the shortcuts it takes, the part from the last K
+ * asset to t, or a route through cells alone when one is as cheap.
+ * Each element there is failed in turn, and the routes without it are
+ * found as without failure, with only what it changes worked out again:
+ * the end whose cells it is in, the shortcuts of the K assets next to
+ * its cell when it lies on one of their least-cost paths (and then the
+ * ends' searches go on to every K asset of their cells, since the
+ * table's distances no longer bound them), and one search of the small
+ * overlay from s's K assets to t's.  Without failure, the ends' K
+ * assets come from tables built once: from each K asset, the cost and
+ * groups to every asset of the cells next to it.
  */
 #ifndef NV_DETOUR_H
 #define NV_DETOUR_H
@@ -33,9 +34,19 @@ struct nv_detour {
     /* per asset and per link: on one of those paths (a failure there
      * changes the shortcuts of the K assets next to its cell) */
     unsigned char *hot_asset, *hot_link;
+    /* from the j-th K asset next to cell c, to the asset of the cell at
+     * place pos[a] (csize[c] of them), through cells: the least cost and
+     * the groups on the least-cost paths, at toff[c] + j * csize[c] +
+     * pos[a] (groups: words bits each) */
+    uint32_t *pos, *csize;
+    size_t *toff;
+    double *tdist;
+    uint64_t *treach;
 };
 
-/* One end's K assets, as an end's search found them (overlay.h). */
+/* One end's K assets: their index in K, cost from the end, groups on
+ * the least-cost paths there (as an end's search finds them,
+ * overlay.h). */
 struct nv_detour_end {
     uint32_t n, *k;
     double *d;
@@ -45,9 +56,12 @@ struct nv_detour_end {
 /* One thread's scratch space. */
 struct nv_detour_search {
     const struct nv_detour *d;
-    /* the searches from s and from t without failure, and the ends' and
-     * shortcuts' searches with one */
-    struct nv_overlay_search ws, wt, wf;
+    /* the ends' and shortcuts' searches with a failure */
+    struct nv_overlay_search wf;
+    /* the ends' K assets without failure (es, et), from the cell tables,
+     * each K asset once (kstamp[i] == kmark: at place kidx[i]) */
+    struct nv_detour_end es, et;
+    uint32_t *kstamp, *kidx, kmark;
     /* the overlay's search: per K asset, its cost, stamps, groups */
     double *dist, *seed; /* seed: the cost from s's end (INFINITY: none) */
     uint32_t *known, *done, *order, norder, epoch;

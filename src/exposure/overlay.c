@@ -269,7 +269,7 @@ static enum nv_rc dijkstra(struct nv_overlay_search *w, uint32_t x, uint32_t to,
     w->epoch++;
     w->nsettled = 0;
     w->q.n = 0;
-    left = full ? reachable(w, x) : UINT32_MAX;
+    left = full && !w->open ? reachable(w, x) : UINT32_MAX;
     if (!relax(w, x, 0))
         return NV_ENOMEM;
     while (w->q.n) {
