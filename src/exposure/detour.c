@@ -229,6 +229,9 @@ enum nv_rc nv_detour_search_init(struct nv_detour_search *w,
     w->order = nv_calloc(nk, sizeof *w->order);
     w->reach = nv_calloc(nk * o->words, sizeof *w->reach);
     w->tmp = nv_calloc(o->words, sizeof *w->tmp);
+    w->wgroups = nv_calloc(o->words, sizeof *w->wgroups);
+    w->wa = nv_calloc(n, sizeof *w->wa);
+    w->wl = nv_calloc((size_t)NV_COUNT(o->m, NV_T_LINK) + 1, sizeof *w->wl);
     w->sidx = nv_calloc(nk, sizeof *w->sidx);
     w->on = nv_calloc(nk, 1);
     w->rep = nv_calloc(nk, sizeof *w->rep);
@@ -240,8 +243,9 @@ enum nv_rc nv_detour_search_init(struct nv_detour_search *w,
     w->stack = nv_calloc(n, sizeof *w->stack);
     w->walked = nv_calloc(n, sizeof *w->walked);
     if (!rc && w->dist && w->seed && w->known && w->done && w->order &&
-        w->reach && w->tmp && w->sidx && w->on && w->rep && w->roff && w->rn &&
-        w->aseen && w->lseen && w->stack && w->walked && w->kstamp && w->kidx)
+        w->reach && w->tmp && w->wgroups && w->wa && w->wl && w->sidx &&
+        w->on && w->rep && w->roff && w->rn && w->aseen && w->lseen &&
+        w->stack && w->walked && w->kstamp && w->kidx)
         return NV_OK;
     nv_detour_search_release(w);
     return NV_ENOMEM;
@@ -265,6 +269,9 @@ void nv_detour_search_release(struct nv_detour_search *w)
     nv_free(w->order);
     nv_free(w->reach);
     nv_free(w->tmp);
+    nv_free(w->wgroups);
+    nv_free(w->wa);
+    nv_free(w->wl);
     nv_free(w->sidx);
     nv_free(w->on);
     nv_free(w->rep);
@@ -641,6 +648,54 @@ static void table_end(struct nv_detour_search *w, uint32_t x,
         or_bits(&end->r[(size_t)i * o->words], w->tmp, o->words);
 }
 
+/* ---- the routes through cells alone ---- */
+
+/* Whether failure e is on the routes through cells alone. */
+static int in_within(const struct nv_detour_search *w, struct nv_fail e)
+{
+    return (e.kind == NV_FAIL_ASSET ? w->wa : w->wl)[e.id] == w->stamp;
+}
+
+/* An element of the routes through cells alone: marked, and a failure
+ * to try when they are among the least-cost routes. */
+static enum nv_rc add_within(void *ctx, struct nv_fail e)
+{
+    struct nv_detour_search *w = ctx;
+
+    (e.kind == NV_FAIL_ASSET ? w->wa : w->wl)[e.id] = w->stamp;
+    return w->wleast ? add_cand(w, e) : NV_OK;
+}
+
+/* Routes of cost wd and groups wg joined to those of cost *best and
+ * groups bits: the cheaper kept, both if as cheap. */
+static void combine(double *best, uint64_t *bits, double wd, const uint64_t *wg,
+                    uint32_t words)
+{
+    if (wd == INFINITY)
+        return;
+    if (*best < INFINITY && nv_route_tight(wd, 0, *best)) {
+        or_bits(bits, wg, words);
+    } else if (wd < *best) {
+        *best = wd;
+        memcpy(bits, wg, words * sizeof *bits);
+    }
+}
+
+/* The least-cost routes from s to t through cells alone, without
+ * failure: their cost and groups (wf keeps the search). */
+static enum nv_rc within(struct nv_detour_search *w, uint32_t s, uint32_t t)
+{
+    struct nv_overlay_search *f = &w->wf;
+    double cost = INFINITY;
+    enum nv_rc rc;
+
+    f->fail = (struct nv_fail){NV_FAIL_NONE, 0};
+    memset(w->wgroups, 0, w->d->o->words * sizeof *w->wgroups);
+    rc = nv_overlay_within(f, s, t, &cost, w->wgroups);
+    w->wcost = f->slot[t].done == f->epoch ? f->slot[t].dist : INFINITY;
+    return rc;
+}
+
 /* ---- one failure ---- */
 
 /* The cell a failed asset or link lies in (NV_NONE: none). */
@@ -735,8 +790,10 @@ static enum nv_rc one_failure(struct nv_detour_search *w, uint32_t s,
     }
     if (!rc)
         rc = ov_route(w, &a, &b, e, &best, w->tmp);
-    if (!rc && nv_overlay_near(o, s, t))
+    if (!rc && nv_overlay_near(o, s, t) && in_within(w, e))
         rc = nv_overlay_within(&w->wf, s, t, &best, w->tmp);
+    else if (!rc && nv_overlay_near(o, s, t))
+        combine(&best, w->tmp, w->wcost, w->wgroups, o->words);
     or_bits(out, w->tmp, o->words);
     return rc;
 }
@@ -751,28 +808,30 @@ static enum nv_rc base(struct nv_detour_search *w, uint32_t s, uint32_t t,
                        uint64_t *out)
 {
     const struct nv_overlay *o = w->d->o;
-    const struct nv_fail none = {NV_FAIL_NONE, 0};
     struct nv_detour_end a = w->es, b = w->et;
-    struct nv_overlay_search *f = &w->wf;
     int near = nv_overlay_near(o, s, t);
     double best, kbest;
-    enum nv_rc rc = ov_route(w, &a, &b, none, &best, out);
+    enum nv_rc rc =
+        ov_route(w, &a, &b, (struct nv_fail){NV_FAIL_NONE, 0}, &best, out);
 
     kbest = best;
-    f->fail = none;
+    w->wcost = INFINITY;
     if (!rc && near)
-        rc = nv_overlay_within(f, s, t, &best, out);
+        rc = within(w, s, t);
+    combine(&best, out, w->wcost, w->wgroups, o->words);
+    w->wleast = w->wcost < INFINITY && nv_route_tight(w->wcost, 0, best);
+    if (!rc && w->wcost < INFINITY) { /* wf still holds its search */
+        w->stack[0] = t;
+        rc = walk_back(&w->wf, s, w->stack, 1, w->walked, ++w->wmark,
+                       add_within, w);
+    }
     if (!rc && kbest < INFINITY && nv_route_tight(kbest, 0, best))
         rc = ov_mark(w, &b, best);
     if (!rc && kbest < INFINITY && nv_route_tight(kbest, 0, best))
         rc = end_elements(w, s, &a, 1, best);
     if (!rc && kbest < INFINITY && nv_route_tight(kbest, 0, best))
         rc = end_elements(w, t, &b, 0, best);
-    if (rc || !near || f->slot[t].done != f->epoch ||
-        !nv_route_tight(f->slot[t].dist, 0, best))
-        return rc;
-    w->stack[0] = t;
-    return walk_back(f, s, w->stack, 1, w->walked, ++w->wmark, add_cand, w);
+    return rc;
 }
 
 enum nv_rc nv_detour_flow(struct nv_detour_search *w, uint32_t s, uint32_t t,

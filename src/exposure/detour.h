@@ -65,9 +65,16 @@ struct nv_detour_search {
     /* the overlay's search: per K asset, its cost, stamps, groups */
     double *dist, *seed; /* seed: the cost from s's end (INFINITY: none) */
     uint32_t *known, *done, *order, norder, epoch;
-    uint32_t *sidx;    /* where in s's end's list, when seed is finite */
-    uint64_t *reach;   /* the groups on some least-cost path to it */
-    uint64_t *tmp;     /* the groups after one failure */
+    uint32_t *sidx;  /* where in s's end's list, when seed is finite */
+    uint64_t *reach; /* the groups on some least-cost path to it */
+    uint64_t *tmp;   /* the groups after one failure */
+    /* the routes through cells alone without failure: their cost,
+     * groups, and elements (wa[asset], wl[link] == stamp); wleast: they
+     * are among the least-cost routes */
+    double wcost;
+    uint64_t *wgroups;
+    uint32_t *wa, *wl;
+    int wleast;
     unsigned char *on; /* on a least-cost route of the flow */
     /* shortcuts from K asset i after the failure, when rep[i] == rmark:
      * rto[roff[i] .. roff[i] + rn[i]) with cost and groups */

@@ -280,6 +280,8 @@ static enum nv_rc dijkstra(struct nv_overlay_search *w, uint32_t x, uint32_t to,
             break;
         w->slot[it.v].done = w->epoch;
         w->settled[w->nsettled++] = it.v;
+        if (mode == WITHIN && it.v == to)
+            limit = it.d; /* what is left is dearer */
         if (mode == END && o->kind[it.v] == CORE && first && !w->open) {
             limit = it.d + farthest(o, x, o->kid[it.v]);
             first = 0;
