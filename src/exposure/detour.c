@@ -446,6 +446,44 @@ static enum nv_rc ov_route(struct nv_detour_search *w,
     return NV_OK;
 }
 
+/* The least-cost routes from a's K assets to b's through the overlay's
+ * tables, which hold when the failure changes no edge of it: their
+ * groups, and the ends', into out; their cost into best. */
+static void table_route(const struct nv_detour_search *w,
+                        const struct nv_detour_end *a,
+                        const struct nv_detour_end *b, double *best,
+                        uint64_t *out)
+{
+    const struct nv_overlay *o = w->d->o;
+
+    *best = INFINITY;
+    for (uint32_t i = 0; i < a->n; i++)
+        for (uint32_t j = 0; j < b->n; j++) {
+            double c =
+                a->d[i] + o->D[(size_t)a->k[i] * o->nk + b->k[j]] + b->d[j];
+            *best = c < *best ? c : *best;
+        }
+    for (uint32_t i = 0; *best < INFINITY && i < a->n; i++)
+        for (uint32_t j = 0; j < b->n; j++) {
+            size_t at = (size_t)a->k[i] * o->nk + b->k[j];
+            if (!nv_route_tight(a->d[i] + o->D[at] + b->d[j], 0, *best))
+                continue;
+            or_bits(out, &a->r[(size_t)i * o->words], o->words);
+            or_bits(out, &b->r[(size_t)j * o->words], o->words);
+            or_bits(out, &o->GD[at * o->words], o->words);
+        }
+}
+
+/* Whether e is a K asset or a link between two. */
+static int in_core(const struct nv_overlay *o, struct nv_fail e)
+{
+    const struct nv_link *l = NV_LINKS(o->m);
+
+    if (e.kind == NV_FAIL_ASSET)
+        return o->kid[e.id] != NV_NONE;
+    return o->kid[l[e.id].a.idx] != NV_NONE && o->kid[l[e.id].b.idx] != NV_NONE;
+}
+
 /* ---- the failures to try ---- */
 
 static enum nv_rc add_cand(void *ctx, struct nv_fail e)
@@ -788,8 +826,10 @@ static enum nv_rc one_failure(struct nv_detour_search *w, uint32_t s,
         rc = nv_overlay_search_end(&w->wf, t, 0, 1);
         b = end_of(&w->wf, 1);
     }
-    if (!rc)
+    if (!rc && (hot || in_core(o, e)))
         rc = ov_route(w, &a, &b, e, &best, w->tmp);
+    else if (!rc)
+        table_route(w, &a, &b, &best, w->tmp);
     if (!rc && nv_overlay_near(o, s, t) && in_within(w, e))
         rc = nv_overlay_within(&w->wf, s, t, &best, w->tmp);
     else if (!rc && nv_overlay_near(o, s, t))
