@@ -7,8 +7,9 @@
 # average, the must, may, routed and failover phases (wall and, under a
 # shared load, the processor time of all threads), the exposure in all
 # and peak RSS, and the pairs/hub ratio.  FAILOVER_FROM (default none)
-# is passed to --failover-from: failover still costs a search per
-# distinct source (docs/algorithms.md).
+# is passed to --failover-from (unclassified: every flow); with many
+# sources failover goes through the overlay, one failure at a time
+# (docs/algorithms.md).
 # Then the peer: python3-igraph's building blocks with one search per
 # distinct source and one per destination (bench/exposure_igraph.py),
 # checked for agreement, on the 100k-asset pairs model with 1,000 flows

@@ -488,6 +488,8 @@ static enum nv_rc compute(struct nv_xctx *c, int threads, struct nv_err *err)
     if (!rc && !atomic_load(&c->failed) &&
         (c->core || c->nsources >= OVERLAY_SOURCES))
         rc = nv_overlay_build(&c->overlay, c->m, &c->x->groups, c->core);
+    if (!rc && failover && c->overlay.nk && !atomic_load(&c->failed))
+        rc = nv_detour_build(&c->detour, &c->overlay, err);
     if (!rc && !atomic_load(&c->failed))
         run_threads(c, threads, nv_xctx_routed_worker,
                     "exposure: routed (sources)", c->nsources);
@@ -515,6 +517,7 @@ static void ctx_release(struct nv_xctx *c)
     nv_free(c->itop);
     nv_free(c->soff);
     nv_free(c->sflows);
+    nv_detour_release(&c->detour);
     nv_overlay_release(&c->overlay);
 }
 

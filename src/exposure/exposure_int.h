@@ -6,6 +6,7 @@
 #define NV_EXPOSURE_INT_H
 
 #include "exposure/bct.h"
+#include "exposure/detour.h"
 #include "exposure/exposure.h"
 #include "exposure/overlay.h"
 
@@ -24,6 +25,8 @@ struct nv_xctx {
     uint32_t *soff, *sflows, nsources; /* routed flows by source */
     /* routed flows with far-apart ends go through it (nk == 0: none) */
     struct nv_overlay overlay;
+    /* its shortcuts' paths, when the failover level uses it */
+    struct nv_detour detour;
     const unsigned char *core; /* nv_exposure_opts.core */
     atomic_uint next;
     atomic_int failed;

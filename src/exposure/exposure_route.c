@@ -6,9 +6,11 @@
  * order (tight predecessors come first), O(links x groups / 64) a source.
  *
  * Failover: the routes of each flow after every failure that moves
- * them bring their groups (failover.c).
+ * them bring their groups: through the overlay when there is one
+ * (detour.c), else by the searches from each source (failover.c).
  */
 #include "core/alloc.h"
+#include "exposure/detour.h"
 #include "exposure/exposure_int.h"
 #include "exposure/failover.h"
 #include "exposure/overlay.h"
@@ -173,36 +175,80 @@ static void raise_failover(void *ctx, uint32_t f, const uint32_t *assets,
         nv_xctx_raise_asset(ctx, f, assets[i], NV_LEVEL_FAILOVER);
 }
 
+struct failover_scratch {
+    struct nv_failover w;
+    struct nv_detour_search dw; /* when c->overlay has a core */
+    uint64_t *bits;
+    uint32_t *flows;
+};
+
+/* Flow f through the overlay. */
+static enum nv_rc failover_detour(struct nv_xctx *c, struct failover_scratch *w,
+                                  uint32_t f)
+{
+    const struct nv_flow *fl = &NV_FLOWS(c->m)[f];
+    enum nv_rc rc = nv_detour_flow(&w->dw, fl->src.idx, fl->dst.idx, w->bits);
+
+    for (uint32_t g = 0; !rc && g < c->x->groups.n; g++)
+        if (w->bits[g / 64] >> (g % 64) & 1)
+            nv_xctx_raise(c->x, f, g, NV_LEVEL_FAILOVER);
+    return rc;
+}
+
 /* Source i's flows that want the failover level, or flow
  * item - nsources alone if it has a declared path. */
-static enum nv_rc failover_item(struct nv_xctx *c, struct nv_failover *w,
-                                uint32_t *flows, uint32_t item)
+static enum nv_rc failover_item(struct nv_xctx *c, struct failover_scratch *w,
+                                uint32_t item)
 {
     uint32_t f = item - c->nsources, n = 0;
 
     if (item >= c->nsources)
         return NV_FLOWS(c->m)[f].path.n &&
                        nv_exposure_wants_failover(c->x, c->m, f)
-                   ? nv_failover_flow(w, f, raise_failover, c)
+                   ? nv_failover_flow(&w->w, f, raise_failover, c)
                    : NV_OK;
-    for (uint32_t k = c->soff[item]; k < c->soff[item + 1]; k++)
-        if (nv_exposure_wants_failover(c->x, c->m, c->sflows[k]))
-            flows[n++] = c->sflows[k];
-    return nv_failover_source(w, flows, n, raise_failover, c);
+    for (uint32_t k = c->soff[item]; k < c->soff[item + 1]; k++) {
+        enum nv_rc rc = NV_OK;
+        if (!nv_exposure_wants_failover(c->x, c->m, c->sflows[k]))
+            continue;
+        if (c->overlay.nk)
+            rc = failover_detour(c, w, c->sflows[k]);
+        else
+            w->flows[n++] = c->sflows[k];
+        if (rc)
+            return rc;
+    }
+    return nv_failover_source(&w->w, w->flows, n, raise_failover, c);
+}
+
+static enum nv_rc failover_init(struct nv_xctx *c, struct failover_scratch *w)
+{
+    uint32_t words = (c->x->groups.n + 63) / 64 + 1;
+
+    memset(w, 0, sizeof *w);
+    w->flows = nv_calloc((size_t)c->x->nflows + 1, sizeof *w->flows);
+    w->bits = nv_calloc(words, sizeof *w->bits);
+    if (!w->flows || !w->bits)
+        return NV_ENOMEM;
+    if (c->overlay.nk && nv_detour_search_init(&w->dw, &c->detour))
+        return NV_ENOMEM;
+    return nv_failover_init(&w->w, c->m, c->x->nflows, NULL);
 }
 
 void *nv_xctx_failover_worker(void *arg)
 {
     struct nv_xctx *c = arg;
-    struct nv_failover w;
-    uint32_t item, *flows = nv_calloc((size_t)c->x->nflows + 1, sizeof *flows);
+    struct failover_scratch w;
+    uint32_t item;
 
-    if (nv_failover_init(&w, c->m, c->x->nflows, NULL) || !flows)
+    if (failover_init(c, &w))
         atomic_store(&c->failed, 1);
     while (nv_xctx_next(c, c->nsources + c->x->nflows, &item))
-        if (failover_item(c, &w, flows, item))
+        if (failover_item(c, &w, item))
             atomic_store(&c->failed, 1);
-    nv_failover_release(&w);
-    nv_free(flows);
+    nv_failover_release(&w.w);
+    nv_detour_search_release(&w.dw);
+    nv_free(w.bits);
+    nv_free(w.flows);
     return NULL;
 }

@@ -7,7 +7,9 @@
  * each failure that moves a route to one of their destinations is
  * searched again only in its subtree, and that search stops early
  * (routes.h, nv_routes_reroute).  A flow searched alone -- a declared
- * path -- costs one search per failure that moves it.
+ * path -- costs one search per failure that moves it.  With the overlay
+ * of many sources, flows without a declared path go through detour.h
+ * instead.
  */
 #ifndef NV_FAILOVER_H
 #define NV_FAILOVER_H

@@ -20,13 +20,13 @@
 /* Beyond this many core assets the tables grow too big to pay. */
 #define CORE_MAX 4096
 
-/* The overlay's shortcuts and links, from K asset i: eto[eoff[i] ..
- * eoff[i + 1]), with cost and groups. */
+/* The overlay's shortcuts and links while they are found (nv_overlay's
+ * eoff, eto, elink, ecost, egroups). */
 struct edges {
-    uint32_t *eoff, *eto;
+    uint32_t *eoff, *eto, *elink;
     double *ecost;
     uint64_t *egroups;
-    size_t n, cap, ccap, gcap;
+    size_t n, cap, lcap, ccap, gcap;
 };
 
 /* o->kind[a]: what asset a is to the overlay (one byte each, so that
@@ -225,6 +225,14 @@ static uint32_t reachable(struct nv_overlay_search *w, uint32_t x)
     return n;
 }
 
+/* Whether asset u or the link of half-edge k is the failed one. */
+static int failed(const struct nv_overlay_search *w, uint32_t u, uint32_t k)
+{
+    if (w->fail.kind == NV_FAIL_ASSET)
+        return u == w->fail.id;
+    return w->fail.kind == NV_FAIL_LINK && w->o->m->graph.link[k] == w->fail.id;
+}
+
 static int relax(struct nv_overlay_search *w, uint32_t v, double d)
 {
     if (w->slot[v].known == w->epoch && d >= w->slot[v].dist)
@@ -243,7 +251,9 @@ enum reach_mode {
 
 /* Dijkstra from x that never goes on from K assets, nor reaches a
  * non-transit asset but x and the one it searches for, to (NV_NONE:
- * none), since a route cannot go on from there.  An END search stops once the
+ * none), since a route cannot go on from there; a shortcut search
+ * leaves x's links to K assets to the overlay's own edges (core_links),
+ * so that a shortcut runs through cells only.  An END search stops once the
  * cost passes that of the first K asset b1 plus the longest from b1 to any K
  * asset it could still reach: a K asset settled later is dearer than going
  * through b1, so on no least-cost route.  A WITHIN search stops past cap. */
@@ -259,7 +269,7 @@ static enum nv_rc dijkstra(struct nv_overlay_search *w, uint32_t x, uint32_t to,
     w->epoch++;
     w->nsettled = 0;
     w->q.n = 0;
-    left = full ? reachable(w, x) : UINT32_MAX;
+    left = full && !w->open ? reachable(w, x) : UINT32_MAX;
     if (!relax(w, x, 0))
         return NV_ENOMEM;
     while (w->q.n) {
@@ -270,7 +280,9 @@ static enum nv_rc dijkstra(struct nv_overlay_search *w, uint32_t x, uint32_t to,
             break;
         w->slot[it.v].done = w->epoch;
         w->settled[w->nsettled++] = it.v;
-        if (mode == END && o->kind[it.v] == CORE && first) {
+        if (mode == WITHIN && it.v == to)
+            limit = it.d; /* what is left is dearer */
+        if (mode == END && o->kind[it.v] == CORE && first && !w->open) {
             limit = it.d + farthest(o, x, o->kid[it.v]);
             first = 0;
         }
@@ -280,7 +292,8 @@ static enum nv_rc dijkstra(struct nv_overlay_search *w, uint32_t x, uint32_t to,
         for (uint32_t k = g->off[it.v];
              goes_on(o, x, it.v, full) && k < g->off[it.v + 1]; k++) {
             uint32_t u = g->adj[k];
-            if (u != it.v && (u == to || transit(o, u)) &&
+            if (u != it.v && (u == to || transit(o, u)) && !failed(w, u, k) &&
+                !(full && o->kind[u] == CORE && it.v == x) &&
                 !relax(w, u, it.d + g->cost[k]))
                 return NV_ENOMEM;
         }
@@ -298,7 +311,7 @@ static int tight_out(const struct nv_overlay_search *w, uint32_t x, uint32_t to,
     uint32_t v = g->adj[k];
 
     return v != u && v != x && (transit(w->o, v) || v == to) &&
-           w->slot[v].done == w->epoch &&
+           w->slot[v].done == w->epoch && !failed(w, v, k) &&
            nv_route_tight(w->slot[u].dist, g->cost[k], w->slot[v].dist);
 }
 
@@ -326,9 +339,19 @@ static void reach_groups(struct nv_overlay_search *w, uint32_t x, uint32_t to,
     }
 }
 
-/* Search from x and keep the K assets reached (but x) as side's. */
-static enum nv_rc search_end(struct nv_overlay_search *w, uint32_t x, int full,
-                             int side)
+int nv_overlay_tight_in(const struct nv_overlay_search *w, uint32_t x,
+                        uint32_t v, uint32_t k)
+{
+    const struct nv_graph *g = &w->o->m->graph;
+    uint32_t u = g->adj[k];
+
+    return u != v && w->slot[u].done == w->epoch &&
+           goes_on(w->o, x, u, w->o->kind[x] == CORE) && !failed(w, u, k) &&
+           nv_route_tight(w->slot[u].dist, g->cost[k], w->slot[v].dist);
+}
+
+enum nv_rc nv_overlay_search_end(struct nv_overlay_search *w, uint32_t x,
+                                 int full, int side)
 {
     const struct nv_overlay *o = w->o;
     enum nv_rc rc = dijkstra(w, x, NV_NONE, full ? FULL : END, INFINITY);
@@ -393,14 +416,17 @@ void nv_overlay_search_release(struct nv_overlay_search *w)
 /* From every K asset, the shortcuts through its cells (and its links) to
  * the other K assets. */
 static enum nv_rc add_edge(const struct nv_overlay *o, struct edges *e,
-                           uint32_t to, double cost, const uint64_t *groups)
+                           uint32_t to, uint32_t link, double cost,
+                           const uint64_t *groups)
 {
     if (nv_array_reserve(&e->eto, &e->cap, e->n + 1, sizeof *e->eto) ||
+        nv_array_reserve(&e->elink, &e->lcap, e->n + 1, sizeof *e->elink) ||
         nv_array_reserve(&e->ecost, &e->ccap, e->n + 1, sizeof *e->ecost) ||
         nv_array_reserve(&e->egroups, &e->gcap, (e->n + 1) * o->words,
                          sizeof *e->egroups))
         return NV_ENOMEM;
     e->eto[e->n] = to;
+    e->elink[e->n] = link;
     e->ecost[e->n] = cost;
     memcpy(&e->egroups[e->n++ * o->words], groups, o->words * sizeof *groups);
     return NV_OK;
@@ -421,7 +447,7 @@ static enum nv_rc core_links(const struct nv_overlay *o, struct edges *e,
         set_groups(o, a, bits);
         set_groups(o, g->adj[k], bits + o->words);
         or_groups(bits, bits + o->words, o->words);
-        rc = add_edge(o, e, j, g->cost[k], bits);
+        rc = add_edge(o, e, j, g->link[k], g->cost[k], bits);
     }
     return rc;
 }
@@ -432,10 +458,10 @@ static enum nv_rc shortcuts(struct nv_overlay *o, struct edges *e,
                             struct nv_overlay_search *w)
 {
     for (uint32_t i = 0; i < o->nk; i++) {
-        enum nv_rc rc = search_end(w, o->kasset[i], 1, 0);
+        enum nv_rc rc = nv_overlay_search_end(w, o->kasset[i], 1, 0);
         e->eoff[i] = (uint32_t)e->n;
         for (uint32_t j = 0; !rc && j < w->nb[0]; j++)
-            rc = add_edge(o, e, w->bk[0][j], w->bd[0][j],
+            rc = add_edge(o, e, w->bk[0][j], NV_NONE, w->bd[0][j],
                           &w->br[0][(size_t)j * o->words]);
         if (!rc)
             rc = core_links(o, e, i, w->br[1]);
@@ -508,10 +534,11 @@ static enum nv_rc tables(struct nv_overlay *o)
     for (uint32_t i = 0; !rc && i < o->nk; i++)
         rc = overlay_row(o, &e, &w, i);
     nv_overlay_search_release(&w);
-    nv_free(e.eoff);
-    nv_free(e.eto);
-    nv_free(e.ecost);
-    nv_free(e.egroups);
+    o->eoff = e.eoff;
+    o->eto = e.eto;
+    o->elink = e.elink;
+    o->ecost = e.ecost;
+    o->egroups = e.egroups;
     return rc;
 }
 
@@ -558,13 +585,17 @@ void nv_overlay_release(struct nv_overlay *o)
     nv_free(o->bnd);
     nv_free(o->D);
     nv_free(o->GD);
+    nv_free(o->eoff);
+    nv_free(o->eto);
+    nv_free(o->elink);
+    nv_free(o->ecost);
+    nv_free(o->egroups);
     memset(o, 0, sizeof *o);
 }
 
 /* ---- one flow ---- */
 
-/* Whether t is c's or next to it. */
-static int touches(const struct nv_overlay *o, uint32_t t, uint32_t c)
+int nv_overlay_touches(const struct nv_overlay *o, uint32_t t, uint32_t c)
 {
     const struct nv_graph *g = &o->m->graph;
 
@@ -576,19 +607,19 @@ static int touches(const struct nv_overlay *o, uint32_t t, uint32_t c)
     return 0;
 }
 
-/* Whether a path that avoids K may join s and t: a link between them,
- * or a cell both are in or next to. */
-static int near(const struct nv_overlay *o, uint32_t s, uint32_t t)
+/* A link between s and t, or a cell both are in or next to. */
+int nv_overlay_near(const struct nv_overlay *o, uint32_t s, uint32_t t)
 {
     const struct nv_graph *g = &o->m->graph;
 
     if (o->kid[s] != NV_NONE || o->kid[t] != NV_NONE)
         return 0;
     if (transit(o, s))
-        return touches(o, t, o->cell[s]);
+        return nv_overlay_touches(o, t, o->cell[s]);
     for (uint32_t k = g->off[s]; k < g->off[s + 1]; k++) {
         uint32_t u = g->adj[k];
-        if (u == t || (o->cell[u] != NV_NONE && touches(o, t, o->cell[u])))
+        if (u == t ||
+            (o->cell[u] != NV_NONE && nv_overlay_touches(o, t, o->cell[u])))
             return 1;
     }
     return 0;
@@ -603,11 +634,8 @@ static double via(const struct nv_overlay_search *w, uint32_t i, uint32_t j)
            w->bd[1][j];
 }
 
-/* A route of s and t through cells alone, no dearer than best: its
- * groups into out if it is as cheap as best, and the dearer routes
- * through K left out; returns the least cost. */
-static enum nv_rc within(struct nv_overlay_search *w, uint32_t s, uint32_t t,
-                         double *best, uint64_t *out)
+enum nv_rc nv_overlay_within(struct nv_overlay_search *w, uint32_t s,
+                             uint32_t t, double *best, uint64_t *out)
 {
     const struct nv_overlay *o = w->o;
     enum nv_rc rc = dijkstra(w, s, t, WITHIN, *best);
@@ -629,7 +657,7 @@ int nv_overlay_route(struct nv_overlay_search *w, uint32_t s, uint32_t t,
     const struct nv_overlay *o = w->o;
     double best = INFINITY;
 
-    if (search_end(w, s, 0, 0) || search_end(w, t, 0, 1))
+    if (nv_overlay_search_end(w, s, 0, 0) || nv_overlay_search_end(w, t, 0, 1))
         return -1;
     for (uint32_t i = 0; i < w->nb[0]; i++)
         for (uint32_t j = 0; j < w->nb[1]; j++)
@@ -646,5 +674,7 @@ int nv_overlay_route(struct nv_overlay_search *w, uint32_t s, uint32_t t,
                 &o->GD[((size_t)w->bk[0][i] * o->nk + w->bk[1][j]) * o->words],
                 o->words);
         }
-    return near(o, s, t) && within(w, s, t, &best, out) ? -1 : 1;
+    return nv_overlay_near(o, s, t) && nv_overlay_within(w, s, t, &best, out)
+               ? -1
+               : 1;
 }

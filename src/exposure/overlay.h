@@ -42,6 +42,13 @@ struct nv_overlay {
      * words] (INFINITY, nothing: no path) */
     double *D;
     uint64_t *GD;
+    /* the overlay's edges from K asset i: eto[eoff[i] .. eoff[i + 1]),
+     * each with its cost, its groups (words bits at egroups[k * words])
+     * and elink[k], the link of an edge between two linked K assets
+     * (NV_NONE: a shortcut through cells); both ways alike */
+    uint32_t *eoff, *eto, *elink;
+    double *ecost;
+    uint64_t *egroups;
 };
 
 /* A search's state of one asset: dist is valid when known == epoch, and
@@ -54,6 +61,14 @@ struct nv_overlay_slot {
 /* One thread's scratch space for the ends' searches. */
 struct nv_overlay_search {
     const struct nv_overlay *o;
+    /* taken out of the network (NV_FAIL_NONE by default), and whether a
+     * search goes on through all of its cells (open): an end's rather
+     * than stopping once no K asset left can start a least-cost route
+     * (which the table's distances tell only without a failure,
+     * detour.h), a shortcut search rather than stopping once every K
+     * asset next to its cells is settled */
+    struct nv_fail fail;
+    int open;
     struct nv_overlay_slot *slot;
     uint32_t *kseen, epoch;
     uint32_t *settled, nsettled;
@@ -88,5 +103,30 @@ void nv_overlay_search_release(struct nv_overlay_search *w);
  */
 int nv_overlay_route(struct nv_overlay_search *w, uint32_t s, uint32_t t,
                      uint64_t *out);
+
+/* Search from x, s's end (side 0) or t's (1), or from K asset x through
+ * its cells when full (the shortcuts); the K assets reached (x aside) in
+ * w->bk[side], bd[side], br[side], nb[side].  NV_ENOMEM if the heap
+ * cannot grow. */
+enum nv_rc nv_overlay_search_end(struct nv_overlay_search *w, uint32_t x,
+                                 int full, int side) NV_WUR;
+
+/* Whether half-edge k of asset v, settled by the last search (from x),
+ * is a link into v on one of its least-cost paths. */
+int nv_overlay_tight_in(const struct nv_overlay_search *w, uint32_t x,
+                        uint32_t v, uint32_t k);
+
+/* The routes of s and t through cells alone, no dearer than *best (a
+ * search from s that t ends): their groups into out when as cheap as
+ * *best, and out cleared first when cheaper (the routes through K
+ * dearer), *best then lowered.  NV_ENOMEM if the heap cannot grow. */
+enum nv_rc nv_overlay_within(struct nv_overlay_search *w, uint32_t s,
+                             uint32_t t, double *best, uint64_t *out) NV_WUR;
+
+/* Whether a path that avoids K may join s and t. */
+int nv_overlay_near(const struct nv_overlay *o, uint32_t s, uint32_t t);
+
+/* Whether t is in cell c or next to it. */
+int nv_overlay_touches(const struct nv_overlay *o, uint32_t t, uint32_t c);
 
 #endif

@@ -557,7 +557,7 @@ NV_TEST(overlay_agrees_on_generated_pairs)
         struct nv_synth_opts so;
         struct nv_model *m = NULL;
         struct nv_exposure x, y;
-        struct nv_exposure_opts o = {2, NV_CLASS_COUNT, NULL, NULL};
+        struct nv_exposure_opts o = {2, NV_CLASS_UNCLASSIFIED, NULL, NULL};
         struct nv_err err = {0};
         struct rng r = {seed};
         unsigned char *core;
