@@ -509,10 +509,11 @@ static void maybe_split(struct parser *p, size_t open)
     if (!p->split || p->second || p->half || k->klen > SPLIT_KEY ||
         (p->len < SPLIT_MIN && !forced))
         return;
-    mid =
-        boundary(p->text, p->len, open, target > p->fed ? target : p->fed, &n1);
-    ctx = mid > sizeof h->open ? p->split->begin(p->ctx, k->key) : NULL;
-    h = ctx ? nv_calloc(1, sizeof *h) : NULL;
+    ctx = p->split->begin(p->ctx, k->key);
+    mid = ctx ? boundary(p->text, p->len, open,
+                         target > p->fed ? target : p->fed, &n1)
+              : 0;
+    h = mid > sizeof h->open ? nv_calloc(1, sizeof *h) : NULL;
     if (!h) {
         if (ctx)
             (void)!p->split->end(p->ctx, ctx, 0, NULL);
