@@ -51,6 +51,7 @@ struct parser {
     size_t fed;    /* offset just past them */
     const struct nv_json_split *split;
     struct half *half; /* the second half being read, if any */
+    size_t mid;        /* where it starts, once known (0: not yet) */
     int skip;          /* a second half's placeholder element is next */
     int second;        /* reading a second half: stop where it ends */
     size_t closed;     /* where a second half's array ended */
@@ -408,67 +409,66 @@ struct half {
     struct nv_arena items, keys;
     struct nv_err err;
     enum nv_rc rc;
-    size_t mid;
-    int64_t n1; /* elements before mid */
-    void *ctx;  /* the split's context for them */
+    size_t from, target; /* the array's start; where to look from */
+    size_t mid;          /* 0: the array ends before target */
+    int64_t n1;          /* elements before mid */
+    void *ctx;           /* the split's context for them */
     pthread_t tid;
     int started;
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    int scanned;               /* mid and n1 are known */
     char open[SPLIT_KEY + 16]; /* {"key":[0, */
 };
+
+/* Whether the element before the comma at text[i] ends in a quote or a
+ * bracket: yajl tells where a number or a word ends only by the byte
+ * after it, which would lie in the other half. */
+static int ends_closed(const char *text, size_t open, size_t i)
+{
+    while (i > open && memchr(" \t\r\n", text[i - 1], 4))
+        i--;
+    return i > open && memchr("\"]}", text[i - 1], 3);
+}
 
 /*
  * The first comma between elements of the array opening at text[open] at
  * or after target, or 0 when the array ends before; *n1 receives the
  * number of elements before it.  Strings are skipped as JSON lexes them,
- * so wherever yajl accepts the text up to the comma, the two agree.  The
- * element before the comma must end in a quote or a bracket: yajl tells
- * where a number or a word ends only by the byte after it.
+ * so wherever yajl accepts the text up to the comma, the two agree.
  */
 static size_t boundary(const char *text, size_t len, size_t open, size_t target,
                        int64_t *n1)
 {
+    static const unsigned char structure[256] = {
+        ['"'] = 1, ['['] = 1, ['{'] = 1, [']'] = 1, ['}'] = 1, [','] = 1};
     int64_t commas = 0;
     long depth = 0;
-    char last = 0; /* the last byte that is not a blank */
 
     for (size_t i = open; i < len; i++) {
-        switch (text[i]) {
-        case ' ':
-        case '\t':
-        case '\r':
-        case '\n':
+        if (!structure[(unsigned char)text[i]])
             continue;
-        case '"':
+        if (text[i] == '"') {
             for (i++; i < len && text[i] != '"'; i++)
-                i += text[i] == '\\';
-            last = '"';
-            continue;
-        case '[':
-        case '{':
+                if (text[i] == '\\')
+                    i++;
+        } else if (text[i] == '[' || text[i] == '{') {
             depth++;
-            break;
-        case ']':
-        case '}':
+        } else if (text[i] != ',') {
             if (--depth == 0)
                 return 0;
-            break;
-        case ',':
-            if (depth == 1 && i >= target &&
-                (last == '"' || last == ']' || last == '}')) {
-                *n1 = commas + 1;
-                return i;
-            }
+        } else if (depth == 1 && i >= target && ends_closed(text, open, i)) {
+            *n1 = commas + 1;
+            return i;
+        } else {
             commas += depth == 1;
-            break;
         }
-        last = text[i];
     }
     return 0;
 }
 
-static void *read_half(void *arg)
+static void parse_half(struct half *h)
 {
-    struct half *h = arg;
     struct parser *p = &h->p;
     yajl_status st;
     int at_end = 0;
@@ -476,7 +476,7 @@ static void *read_half(void *arg)
     p->h = yajl_alloc(&callbacks, NULL, p);
     if (!p->h) {
         h->rc = nv_err_set(&h->err, NV_ENOMEM, "out of memory");
-        return NULL;
+        return;
     }
     /* The placeholder's offsets fall before mid, inside the text. */
     st = yajl_parse(p->h, (const unsigned char *)h->open, strlen(h->open));
@@ -493,6 +493,22 @@ static void *read_half(void *arg)
     h->rc = p->closed ? NV_OK : finish_parse(p, st, at_end);
     yajl_free(p->h);
     nv_free(p->scratch);
+}
+
+/* Find where the second half starts, say so, and read it: the scan is
+ * done here, while the first half is being read up to target. */
+static void *read_half(void *arg)
+{
+    struct half *h = arg;
+    size_t mid = boundary(h->p.text, h->p.len, h->from, h->target, &h->n1);
+
+    pthread_mutex_lock(&h->lock);
+    h->mid = mid > sizeof h->open ? mid : 0;
+    h->scanned = 1;
+    pthread_cond_signal(&h->cond);
+    pthread_mutex_unlock(&h->lock);
+    if (h->mid)
+        parse_half(h);
     return NULL;
 }
 
@@ -501,8 +517,7 @@ static void *read_half(void *arg)
 static void maybe_split(struct parser *p, size_t open)
 {
     const struct nv_json_member *k = &p->scratch[p->nscratch - 1];
-    size_t target = forced ? forced : open + (p->len - open) / 2, mid;
-    int64_t n1 = 0;
+    size_t target = forced ? forced : open + (p->len - open) / 2;
     struct half *h;
     void *ctx;
 
@@ -510,10 +525,7 @@ static void maybe_split(struct parser *p, size_t open)
         (p->len < SPLIT_MIN && !forced))
         return;
     ctx = p->split->begin(p->ctx, k->key);
-    mid = ctx ? boundary(p->text, p->len, open,
-                         target > p->fed ? target : p->fed, &n1)
-              : 0;
-    h = mid > sizeof h->open ? nv_calloc(1, sizeof *h) : NULL;
+    h = ctx ? nv_calloc(1, sizeof *h) : NULL;
     if (!h) {
         if (ctx)
             (void)!p->split->end(p->ctx, ctx, 0, NULL);
@@ -531,9 +543,11 @@ static void maybe_split(struct parser *p, size_t open)
                            .ctx = ctx,
                            .skip = 1,
                            .second = 1};
-    h->mid = mid;
-    h->n1 = n1;
+    h->from = open;
+    h->target = target > p->fed ? target : p->fed;
     h->ctx = ctx;
+    pthread_mutex_init(&h->lock, NULL);
+    pthread_cond_init(&h->cond, NULL);
     snprintf(h->open, sizeof h->open, "{\"%s\":[0,", k->key);
     p->half = h;
     h->started = pthread_create(&h->tid, NULL, read_half, h) == 0;
@@ -554,6 +568,7 @@ static enum nv_rc join_half(struct parser *p, int first_ok, size_t *at)
     if (h->started)
         pthread_join(h->tid, NULL);
     p->half = NULL;
+    p->mid = 0;
     first_ok = first_ok && p->index == h->n1;
     keep = first_ok && !h->rc;
     if (first_ok && h->rc) {
@@ -564,6 +579,8 @@ static enum nv_rc join_half(struct parser *p, int first_ok, size_t *at)
     if (keep)
         *at = h->p.closed;
     kept = p->split->end(p->ctx, h->ctx, keep, p->err);
+    pthread_mutex_destroy(&h->lock);
+    pthread_cond_destroy(&h->cond);
     nv_arena_release(&h->items);
     nv_arena_release(&h->keys);
     nv_free(h);
@@ -585,6 +602,26 @@ static size_t piece_end(const struct parser *p, size_t at, size_t stop)
     return nl ? (size_t)(nl - p->text) + 1 : stop;
 }
 
+/* Where the piece from at may end while a second half is being read: as
+ * it will while it ends before the second half's target, else where the
+ * second half starts, once the scan has found it; when the array ends
+ * before, it is read on here. */
+static size_t stop_for_half(struct parser *p, size_t at)
+{
+    struct half *h = p->half;
+
+    if (!p->mid && piece_end(p, at, p->len) <= h->target)
+        return p->len;
+    pthread_mutex_lock(&h->lock);
+    while (!h->scanned)
+        pthread_cond_wait(&h->cond, &h->lock);
+    p->mid = h->mid;
+    pthread_mutex_unlock(&h->lock);
+    if (!p->mid)
+        (void)join_half(p, 0, &at);
+    return p->mid ? p->mid : p->len;
+}
+
 static enum nv_rc run(struct parser *p)
 {
     yajl_status st = yajl_status_ok;
@@ -600,12 +637,12 @@ static enum nv_rc run(struct parser *p)
         at = 3;
     p->chunk = !p->split ? p->len : forced ? 16 : SPLIT_MIN;
     do {
-        size_t stop = p->half ? p->half->mid : p->len;
+        size_t stop = p->half ? stop_for_half(p, at) : p->len;
         p->base = at;
         p->fed = piece_end(p, at, stop);
         st = yajl_parse(p->h, (const unsigned char *)p->text + at, p->fed - at);
         at = p->fed;
-        if (st == yajl_status_ok && p->half && at == p->half->mid)
+        if (st == yajl_status_ok && p->half && at == p->mid)
             rc = join_half(p, 1, &at);
     } while (st == yajl_status_ok && !rc && at < p->len);
     if (p->half)
