@@ -17,6 +17,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,8 @@ struct frame {
     size_t off;
     size_t first; /* index in scratch of the first child */
 };
+
+struct half;
 
 struct parser {
     yajl_handle h;
@@ -44,7 +47,15 @@ struct parser {
     nv_json_item_fn fn; /* streaming when set */
     void *ctx;
     int64_t index; /* next element index of a streamed array */
-    size_t bom;    /* bytes of a byte-order mark skipped */
+    size_t base;   /* offset of the bytes yajl is given now */
+    size_t fed;    /* offset just past them */
+    const struct nv_json_split *split;
+    struct half *half; /* the second half being read, if any */
+    size_t mid;        /* where it starts, once known (0: not yet) */
+    int skip;          /* a second half's placeholder element is next */
+    int second;        /* reading a second half: stop where it ends */
+    size_t closed;     /* where a second half's array ended */
+    size_t chunk;      /* bytes given to yajl at a time */
 };
 
 const char *nv_json_type_name(enum nv_json_type t)
@@ -95,7 +106,7 @@ enum nv_rc nv_json_member(const struct nv_json_doc *d, const struct nv_json *o,
 /* Offset just past the token yajl is reporting. */
 static size_t token_end(const struct parser *p)
 {
-    return p->bom + yajl_get_bytes_consumed(p->h);
+    return p->base + yajl_get_bytes_consumed(p->h);
 }
 
 /* Start of the string token that ends just before end (its closing quote
@@ -149,6 +160,11 @@ static int deliver(struct parser *p, const struct nv_json *v)
     const struct nv_json_member *m;
     enum nv_rc rc;
 
+    if (top->type == NV_JSON_ARRAY && p->skip) {
+        p->skip = 0; /* the placeholder a second half starts after */
+        nv_arena_reset(p->a);
+        return 1;
+    }
     if (top->type == NV_JSON_ARRAY) {
         m = &p->scratch[top->first - 1];
         rc = p->fn(p->ctx, m->key, p->index++, v, p->err);
@@ -236,6 +252,8 @@ static int cb_key(void *ctx, const unsigned char *s, size_t n)
     return push_scratch(p, key, n, off);
 }
 
+static void maybe_split(struct parser *p, size_t open);
+
 static int open_container(struct parser *p, enum nv_json_type t)
 {
     size_t off = token_end(p) - 1;
@@ -249,8 +267,10 @@ static int open_container(struct parser *p, enum nv_json_type t)
     f->type = t;
     f->off = off;
     f->first = p->nscratch;
-    if (p->fn && p->depth == 2 && t == NV_JSON_ARRAY)
+    if (p->fn && p->depth == 2 && t == NV_JSON_ARRAY) {
         p->index = 0;
+        maybe_split(p, off);
+    }
     return 1;
 }
 
@@ -300,7 +320,13 @@ static int check_duplicates(struct parser *p, const struct nv_json_member *m,
 static int cb_end(void *ctx)
 {
     struct parser *p = ctx;
-    struct frame f = p->stack[--p->depth];
+    struct frame f;
+
+    if (p->second && p->depth == 2) {
+        p->closed = token_end(p) - 1; /* a second half ends here */
+        return 0;
+    }
+    f = p->stack[--p->depth];
     size_t n = p->nscratch - f.first;
     const struct nv_json_member *kids = n ? p->scratch + f.first : NULL;
     struct nv_json v = {f.type, f.off, n, {NULL}};
@@ -342,8 +368,8 @@ static enum nv_rc finish_parse(struct parser *p, yajl_status st, int at_end)
         return p->err && p->err->rc ? p->err->rc : NV_EPARSE;
     /* yajl counts bytes per call; the final call has seen none. */
     off = at_end ? p->len : token_end(p);
-    msg = yajl_get_error(p->h, 0, (const unsigned char *)p->text + p->bom,
-                         p->len - p->bom);
+    msg = yajl_get_error(p->h, 0, (const unsigned char *)p->text + p->base,
+                         p->fed - p->base);
     nl = msg ? strchr((char *)msg, '\n') : NULL;
     if (nl)
         *nl = '\0';
@@ -354,25 +380,278 @@ static enum nv_rc finish_parse(struct parser *p, yajl_status st, int at_end)
     return NV_EPARSE;
 }
 
+/* ---- reading a large array in two halves ---- */
+
+/* Documents smaller than this are read on one thread; larger ones are
+ * given to yajl a piece of this size at a time, so that the reading can
+ * stop where a second half begins. */
+#define SPLIT_MIN ((size_t)1 << 20)
+
+/* The longest key of an array that is split. */
+#define SPLIT_KEY 64
+
+#ifdef NV_TESTING
+static size_t forced; /* where to split every array, when not 0 */
+
+void nv_json_split_at(size_t off)
+{
+    forced = off;
+}
+#else
+static const size_t forced = 0;
+#endif
+
+/* The elements after mid (a comma) of a root array, read by a parser of
+ * their own that starts as if it had read open and stops where the array
+ * ends. */
+struct half {
+    struct parser p;
+    struct nv_arena items, keys;
+    struct nv_err err;
+    enum nv_rc rc;
+    size_t from, target; /* the array's start; where to look from */
+    size_t mid;          /* 0: the array ends before target */
+    int64_t n1;          /* elements before mid */
+    void *ctx;           /* the split's context for them */
+    pthread_t tid;
+    int started;
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    int scanned;               /* mid and n1 are known */
+    char open[SPLIT_KEY + 16]; /* {"key":[0, */
+};
+
+/* Whether the element before the comma at text[i] ends in a quote or a
+ * bracket: yajl tells where a number or a word ends only by the byte
+ * after it, which would lie in the other half. */
+static int ends_closed(const char *text, size_t open, size_t i)
+{
+    while (i > open && memchr(" \t\r\n", text[i - 1], 4))
+        i--;
+    return i > open && memchr("\"]}", text[i - 1], 3);
+}
+
+/*
+ * The first comma between elements of the array opening at text[open] at
+ * or after target, or 0 when the array ends before; *n1 receives the
+ * number of elements before it.  Strings are skipped as JSON lexes them,
+ * so wherever yajl accepts the text up to the comma, the two agree.
+ */
+static size_t boundary(const char *text, size_t len, size_t open, size_t target,
+                       int64_t *n1)
+{
+    static const unsigned char structure[256] = {
+        ['"'] = 1, ['['] = 1, ['{'] = 1, [']'] = 1, ['}'] = 1, [','] = 1};
+    int64_t commas = 0;
+    long depth = 0;
+
+    for (size_t i = open; i < len; i++) {
+        if (!structure[(unsigned char)text[i]])
+            continue;
+        if (text[i] == '"') {
+            for (i++; i < len && text[i] != '"'; i++)
+                if (text[i] == '\\')
+                    i++;
+        } else if (text[i] == '[' || text[i] == '{') {
+            depth++;
+        } else if (text[i] != ',') {
+            if (--depth == 0)
+                return 0;
+        } else if (depth == 1 && i >= target && ends_closed(text, open, i)) {
+            *n1 = commas + 1;
+            return i;
+        } else {
+            commas += depth == 1;
+        }
+    }
+    return 0;
+}
+
+static void parse_half(struct half *h)
+{
+    struct parser *p = &h->p;
+    yajl_status st;
+    int at_end = 0;
+
+    p->h = yajl_alloc(&callbacks, NULL, p);
+    if (!p->h) {
+        h->rc = nv_err_set(&h->err, NV_ENOMEM, "out of memory");
+        return;
+    }
+    /* The placeholder's offsets fall before mid, inside the text. */
+    st = yajl_parse(p->h, (const unsigned char *)h->open, strlen(h->open));
+    p->index = h->n1;
+    p->base = h->mid + 1;
+    p->fed = p->len;
+    if (st == yajl_status_ok)
+        st = yajl_parse(p->h, (const unsigned char *)p->text + p->base,
+                        p->len - p->base);
+    if (st == yajl_status_ok) {
+        st = yajl_complete_parse(p->h);
+        at_end = 1;
+    }
+    h->rc = p->closed ? NV_OK : finish_parse(p, st, at_end);
+    yajl_free(p->h);
+    nv_free(p->scratch);
+}
+
+/* Find where the second half starts, say so, and read it: the scan is
+ * done here, while the first half is being read up to target. */
+static void *read_half(void *arg)
+{
+    struct half *h = arg;
+    size_t mid = boundary(h->p.text, h->p.len, h->from, h->target, &h->n1);
+
+    pthread_mutex_lock(&h->lock);
+    h->mid = mid > sizeof h->open ? mid : 0;
+    h->scanned = 1;
+    pthread_cond_signal(&h->cond);
+    pthread_mutex_unlock(&h->lock);
+    if (h->mid)
+        parse_half(h);
+    return NULL;
+}
+
+/* Start reading the second half of the array opening at text[open],
+ * when it is worth it and the split's owner wants it. */
+static void maybe_split(struct parser *p, size_t open)
+{
+    const struct nv_json_member *k = &p->scratch[p->nscratch - 1];
+    size_t target = forced ? forced : open + (p->len - open) / 2;
+    struct half *h;
+    void *ctx;
+
+    if (!p->split || p->second || p->half || k->klen > SPLIT_KEY ||
+        (p->len < SPLIT_MIN && !forced))
+        return;
+    ctx = p->split->begin(p->ctx, k->key);
+    h = ctx ? nv_calloc(1, sizeof *h) : NULL;
+    if (!h) {
+        if (ctx)
+            (void)!p->split->end(p->ctx, ctx, 0, NULL);
+        return;
+    }
+    nv_arena_init(&h->items);
+    nv_arena_init(&h->keys);
+    h->p = (struct parser){.text = p->text,
+                           .len = p->len,
+                           .name = p->name,
+                           .a = &h->items,
+                           .keys = &h->keys,
+                           .err = &h->err,
+                           .fn = p->fn,
+                           .ctx = ctx,
+                           .skip = 1,
+                           .second = 1};
+    h->from = open;
+    h->target = target > p->fed ? target : p->fed;
+    h->ctx = ctx;
+    pthread_mutex_init(&h->lock, NULL);
+    pthread_cond_init(&h->cond, NULL);
+    snprintf(h->open, sizeof h->open, "{\"%s\":[0,", k->key);
+    p->half = h;
+    h->started = pthread_create(&h->tid, NULL, read_half, h) == 0;
+    if (!h->started)
+        read_half(h);
+}
+
+/* Wait for the second half and hand it to the split's owner, to keep when
+ * the first half ended in its place (first_ok) and the second was read
+ * whole; then *at is where the array ends.  When the first half ended in
+ * its place, the second half's error is the first in the text. */
+static enum nv_rc join_half(struct parser *p, int first_ok, size_t *at)
+{
+    struct half *h = p->half;
+    enum nv_rc rc = NV_OK, kept;
+    int keep;
+
+    if (h->started)
+        pthread_join(h->tid, NULL);
+    p->half = NULL;
+    p->mid = 0;
+    first_ok = first_ok && p->index == h->n1;
+    keep = first_ok && !h->rc;
+    if (first_ok && h->rc) {
+        rc = h->rc;
+        if (p->err)
+            *p->err = h->err;
+    }
+    if (keep)
+        *at = h->p.closed;
+    kept = p->split->end(p->ctx, h->ctx, keep, p->err);
+    pthread_mutex_destroy(&h->lock);
+    pthread_cond_destroy(&h->cond);
+    nv_arena_release(&h->items);
+    nv_arena_release(&h->keys);
+    nv_free(h);
+    return rc ? rc : kept;
+}
+
+/*
+ * Where the piece given to yajl from at ends: a chunk on, after the next
+ * line break, or stop.  No token spans a line break (a string holding one
+ * is an error there), and yajl places its errors in a token that began in
+ * an earlier piece differently: pieces must not change what is reported.
+ */
+static size_t piece_end(const struct parser *p, size_t at, size_t stop)
+{
+    const char *nl = stop - at > p->chunk ? memchr(p->text + at + p->chunk,
+                                                   '\n', stop - at - p->chunk)
+                                          : NULL;
+
+    return nl ? (size_t)(nl - p->text) + 1 : stop;
+}
+
+/* Where the piece from at may end while a second half is being read: as
+ * it will while it ends before the second half's target, else where the
+ * second half starts, once the scan has found it; when the array ends
+ * before, it is read on here. */
+static size_t stop_for_half(struct parser *p, size_t at)
+{
+    struct half *h = p->half;
+
+    if (!p->mid && piece_end(p, at, p->len) <= h->target)
+        return p->len;
+    pthread_mutex_lock(&h->lock);
+    while (!h->scanned)
+        pthread_cond_wait(&h->cond, &h->lock);
+    p->mid = h->mid;
+    pthread_mutex_unlock(&h->lock);
+    if (!p->mid)
+        (void)join_half(p, 0, &at);
+    return p->mid ? p->mid : p->len;
+}
+
 static enum nv_rc run(struct parser *p)
 {
-    yajl_status st;
-    enum nv_rc rc;
+    yajl_status st = yajl_status_ok;
+    enum nv_rc rc = NV_OK;
     int at_end = 0;
+    size_t at = 0;
 
     p->h = yajl_alloc(&callbacks, NULL, p);
     if (!p->h)
         return nv_err_set(p->err, NV_ENOMEM, "out of memory");
     /* A UTF-8 byte-order mark may start a document (RFC 8259, 8.1). */
     if (p->len >= 3 && memcmp(p->text, "\xEF\xBB\xBF", 3) == 0)
-        p->bom = 3;
-    st = yajl_parse(p->h, (const unsigned char *)p->text + p->bom,
-                    p->len - p->bom);
-    if (st == yajl_status_ok) {
+        at = 3;
+    p->chunk = !p->split ? p->len : forced ? 16 : SPLIT_MIN;
+    do {
+        size_t stop = p->half ? stop_for_half(p, at) : p->len;
+        p->base = at;
+        p->fed = piece_end(p, at, stop);
+        st = yajl_parse(p->h, (const unsigned char *)p->text + at, p->fed - at);
+        at = p->fed;
+        if (st == yajl_status_ok && p->half && at == p->mid)
+            rc = join_half(p, 1, &at);
+    } while (st == yajl_status_ok && !rc && at < p->len);
+    if (p->half)
+        rc = join_half(p, 0, &at);
+    if (st == yajl_status_ok && !rc) {
         st = yajl_complete_parse(p->h);
         at_end = 1;
     }
-    rc = finish_parse(p, st, at_end);
+    rc = rc ? rc : finish_parse(p, st, at_end);
     yajl_free(p->h);
     nv_free(p->scratch);
     return rc;
@@ -404,6 +683,15 @@ enum nv_rc nv_json_parse(const char *text, size_t len, const char *name,
 enum nv_rc nv_json_stream(const char *text, size_t len, const char *name,
                           nv_json_item_fn fn, void *ctx, struct nv_err *err)
 {
+    struct nv_json_split none = {fn, ctx, NULL, NULL};
+
+    return nv_json_stream_split(text, len, name, &none, err);
+}
+
+enum nv_rc nv_json_stream_split(const char *text, size_t len, const char *name,
+                                const struct nv_json_split *split,
+                                struct nv_err *err)
+{
     struct nv_arena items, keys;
     struct parser p = {0};
     enum nv_rc rc;
@@ -416,8 +704,9 @@ enum nv_rc nv_json_stream(const char *text, size_t len, const char *name,
     p.a = &items;
     p.keys = &keys;
     p.err = err;
-    p.fn = fn;
-    p.ctx = ctx;
+    p.fn = split->fn;
+    p.ctx = split->ctx;
+    p.split = split->begin ? split : NULL;
     rc = run(&p);
     if (!rc && p.root.type != NV_JSON_OBJECT)
         rc = nv_json_error_at(err, NV_EPARSE, p.text, len, name, p.root.off,

@@ -75,6 +75,37 @@ enum nv_rc nv_json_stream(const char *text, size_t len, const char *name,
                           nv_json_item_fn fn, void *ctx,
                           struct nv_err *err) NV_WUR;
 
+/*
+ * Streaming that may read the elements of a large array of the root
+ * object in two halves at once: those after an element boundary near the
+ * middle of what is left of the document go to fn with the context
+ * begin(ctx, key) returns, on a thread of their own, while this thread
+ * reads those before it.  begin may return NULL: not this array.  Then
+ * end(ctx, that context, keep, err) is called once: keep says the second
+ * half was read whole and its elements follow the first half's (else
+ * they are to be forgotten: the first half failed, or the second, whose
+ * error is then reported).  Errors and what fn is given are as if the
+ * document were read in one piece; begin and end are called on this
+ * thread.
+ */
+struct nv_json_split {
+    nv_json_item_fn fn;
+    void *ctx;
+    void *(*begin)(void *ctx, const char *key);
+    enum nv_rc (*end)(void *ctx, void *half, int keep, struct nv_err *err);
+};
+
+enum nv_rc nv_json_stream_split(const char *text, size_t len, const char *name,
+                                const struct nv_json_split *split,
+                                struct nv_err *err) NV_WUR;
+
+#ifdef NV_TESTING
+/* Split every array nv_json_stream_split meets at the first element
+ * boundary at or after offset off, whatever the document's size (0: as
+ * usual). */
+void nv_json_split_at(size_t off);
+#endif
+
 /* The member of object o named key, or NULL (also when o is no object). */
 const struct nv_json *nv_json_get(const struct nv_json *o, const char *key);
 

@@ -120,10 +120,19 @@ enum nv_rc nv_strmap_put(struct nv_strmap *m, const char *key, size_t len,
 
 int64_t nv_strmap_get(const struct nv_strmap *m, const char *key, size_t len)
 {
+    const char *stored;
+
+    return nv_strmap_find(m, key, len, &stored);
+}
+
+int64_t nv_strmap_find(const struct nv_strmap *m, const char *key, size_t len,
+                       const char **stored)
+{
     struct nv_strmap_slot *s;
 
     if (!m->slots || len > UINT32_MAX)
         return -1;
     s = probe(m->slots, m->mask, key, len, nv_hash_bytes(key, len));
+    *stored = s->key;
     return s->key ? (int64_t)s->value : -1;
 }

@@ -43,6 +43,12 @@ enum nv_rc nv_strmap_put(struct nv_strmap *m, const char *key, size_t len,
 /* The value stored for key, or -1 if none. */
 int64_t nv_strmap_get(const struct nv_strmap *m, const char *key, size_t len);
 
+/* The same; when found, *stored receives the key as it was put (the copy
+ * the map borrows), which spares callers whose values index records
+ * that hold that key a look at the record. */
+int64_t nv_strmap_find(const struct nv_strmap *m, const char *key, size_t len,
+                       const char **stored);
+
 /* The hash used by the map (64-bit); exposed for other indexes. */
 uint64_t nv_hash_bytes(const void *data, size_t len);
 

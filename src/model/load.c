@@ -4,6 +4,7 @@
  */
 #include "model/load.h"
 
+#include "core/alloc.h"
 #include "core/file.h"
 #include "core/progress.h"
 #include "model/load_int.h"
@@ -101,12 +102,69 @@ static enum nv_rc native_item(void *ctx, const char *key, int64_t index,
                             "unknown top-level key '%s'", key);
 }
 
+/* The second half of an array of records without ids (links: most of a
+ * large model), read on a thread of its own into a shadow model: the same
+ * maps and tables, read only, but its own arena and its own table of the
+ * records read. */
+struct native_half {
+    struct native n; /* first: what the reader is given */
+    struct nv_model shadow;
+    enum nv_table t;
+};
+
+static void *half_begin(void *ctx, const char *key)
+{
+    struct native *n = ctx;
+    int t = table_by_name(key);
+    struct native_half *h;
+
+    /* Records with ids enter a map as they come: one thread. */
+    if (t < 0 || nv_schemas[t].fields[0].flags & NV_F_ID)
+        return NULL;
+    h = nv_calloc(1, sizeof *h);
+    if (!h)
+        return NULL;
+    h->shadow = *n->m;
+    nv_arena_init(&h->shadow.arena);
+    h->shadow.t[t] = (struct nv_vec){0};
+    h->shadow.forward[t] = 0;
+    h->shadow.borrowed &= ~(1u << t);
+    h->shadow.progress = NULL;
+    h->t = (enum nv_table)t;
+    h->n = *n;
+    h->n.m = &h->shadow;
+    return h;
+}
+
+/* Append the second half's records to the first half's, or forget them. */
+static enum nv_rc half_end(void *ctx, void *half, int keep, struct nv_err *err)
+{
+    struct nv_model *m = ((struct native *)ctx)->m;
+    struct native_half *h = half;
+    struct nv_vec *from = &h->shadow.t[h->t], *to = &m->t[h->t];
+    size_t size = nv_schemas[h->t].size;
+    enum nv_rc rc = keep ? nv_schema_reserve(m, h->t, from->n, err) : NV_OK;
+
+    if (keep && !rc) {
+        memcpy((char *)to->v + (size_t)to->n * size, from->v,
+               (size_t)from->n * size);
+        to->n += from->n;
+        m->forward[h->t] += h->shadow.forward[h->t];
+        nv_arena_adopt(&m->arena, &h->shadow.arena);
+    }
+    nv_arena_release(&h->shadow.arena);
+    nv_free(from->v);
+    nv_free(h);
+    return rc;
+}
+
 enum nv_rc nv_load_native(struct nv_model *m, uint32_t src, const char *text,
                           size_t len, struct nv_err *err)
 {
     struct native n = {m, src, text, len, 0};
+    struct nv_json_split split = {native_item, &n, half_begin, half_end};
     enum nv_rc rc =
-        nv_json_stream(text, len, m->sources[src], native_item, &n, err);
+        nv_json_stream_split(text, len, m->sources[src], &split, err);
 
     if (!rc && !n.version_seen)
         rc = nv_json_error_at(err, NV_EPARSE, text, len, m->sources[src], 0,

@@ -330,23 +330,20 @@ static enum nv_rc parse_bool(void *p, const char *text, size_t n,
 }
 
 /* A reference to a record loaded already is resolved at once and shares
- * the target's id string; others are resolved by nv_model_finish.  Most
- * references point back (links to assets), so this saves a copy and a
- * second lookup for each. */
+ * the target's id string (the key of the id map, which is the record's
+ * own: the record need not be read); others are resolved by
+ * nv_model_finish.  Most references point back (links to assets), so
+ * this saves a copy and a second lookup for each. */
 static enum nv_rc parse_ref(struct nv_model *m, const struct nv_field *f,
                             struct nv_ref *r, const char *text, size_t n,
                             size_t off)
 {
-    int64_t idx = nv_strmap_get(&m->ids[f->target], text, n);
-    const struct nv_schema *ts = &nv_schemas[f->target];
+    const char *id = NULL;
+    int64_t idx = nv_strmap_find(&m->ids[f->target], text, n, &id);
 
     r->off = off;
     r->idx = idx < 0 ? NV_NONE : (uint32_t)idx;
-    if (idx >= 0)
-        r->id = *(const char **)((char *)record_at(m, f->target, r->idx) +
-                                 ts->fields[0].offset);
-    else
-        r->id = nv_arena_strndup(&m->arena, text, n);
+    r->id = idx >= 0 ? id : nv_arena_strndup(&m->arena, text, n);
     return r->id ? NV_OK : NV_ENOMEM;
 }
 

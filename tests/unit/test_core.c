@@ -151,6 +151,13 @@ NV_TEST(strmap_many_keys)
     ASSERT_EQ(v, 77);
     ASSERT_EQ(nv_strmap_get(&m, "k4999", 5), 4999);
     ASSERT_EQ(nv_strmap_get(&m, "k5000", 5), -1);
+    for (int i = 0; i < 5000; i += 7) {
+        const char *stored = NULL;
+        char again[16];
+        snprintf(again, sizeof again, "k%d", i);
+        ASSERT_EQ(nv_strmap_find(&m, again, strlen(again), &stored), i);
+        ASSERT(stored == keys[i]); /* the key put, not the one asked */
+    }
     nv_strmap_release(&m);
 }
 

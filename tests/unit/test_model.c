@@ -3,6 +3,7 @@
  * on every real topology in the shared data.
  */
 #include "core/alloc.h"
+#include "core/json.h"
 #include "model/catalogue.h"
 #include "model/inventory.h"
 #include "model/load.h"
@@ -539,4 +540,136 @@ NV_TEST(model_resolution_is_noted)
     r = nv_resolve_noted(m, "Acme");
     ASSERT(r && r->method == NV_RESOLVE_NONE && r->entity == NV_NONE);
     nv_model_free(m);
+}
+
+/* text loaded as a.json, every large array split at the element boundary
+ * at or after off (0: as usual), and saved again as JSON; NULL, with err
+ * set, when it does not load. */
+static char *reload_split(const char *text, size_t off, struct nv_err *err)
+{
+    struct nv_model *m = nv_model_new();
+    char *out = NULL;
+
+    nv_err_clear(err);
+    nv_json_split_at(off);
+    if (m && !nv_load_text(m, "a.json", text, strlen(text), err) &&
+        !nv_model_finish(m, err))
+        out = as_json(m);
+    nv_json_split_at(0);
+    nv_model_free(m);
+    return out;
+}
+
+/* The links of a model read in two halves, split at every boundary
+ * between elements, load the same records in the same order as read in
+ * one piece. */
+NV_TEST(json_split_load_matches_at_every_boundary)
+{
+    struct nv_synth_opts o;
+    struct nv_model *m = NULL;
+    char *text, *links, *end;
+    struct nv_err err = {0};
+    int splits = 0;
+
+    nv_synth_defaults(&o);
+    o.ran_sites = 6;
+    o.flows = 5;
+    ASSERT_EQ(nv_synth(&o, &m, &err), NV_OK);
+    text = as_json(m);
+    ASSERT(text != NULL);
+    links = strstr(text, "\"links\": [");
+    end = links ? strstr(links, "\"flows\"") : NULL;
+    ASSERT(end != NULL);
+    for (char *c = links; c < end; c++) {
+        char *again;
+        if (*c != ',' || c[-1] != '}')
+            continue;
+        again = reload_split(text, (size_t)(c - text), &err);
+        ASSERT(again != NULL);
+        ASSERT(strcmp(again, text) == 0);
+        free(again);
+        splits++;
+    }
+    ASSERT(splits > 50);
+    free(text);
+    nv_model_free(m);
+}
+
+/* A links array whose strings hold what a scan for boundaries must not
+ * take for structure: commas, brackets, quotes and backslashes. */
+static char *tricky_links(void)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+
+    fputs("{\"netvet\": 1, \"assets\": [{\"id\": \"a\", \"layer\": \"core\"},\n"
+          "{\"id\": \"b\", \"layer\": \"core\"}],\n\"links\": [\n",
+          f);
+    for (int i = 0; i < 24; i++)
+        fprintf(f,
+                "%s{\"a\": \"a\", \"b\": \"b\", \"cost\": %d,\n"
+                " \"x-note\": \"%s\", \"x-more\": [[], {\"k\": [1, 2]}]}",
+                i ? ",\n" : "", i + 1, i % 3 ? "],\\\"}{,[" : "\\\\");
+    fputs("],\n\"flows\": []}\n", f);
+    fclose(f);
+    return text;
+}
+
+/* Whatever is wrong in the text, a split read reports what a read in one
+ * piece does: the same error at the same line and column (the first in
+ * the text, whichever half it is in), or the same model. */
+NV_TEST(json_split_load_reports_as_one_piece)
+{
+    static const char subst[] = "}],\"\\x1 ";
+    char *text = tricky_links(), *links;
+    size_t len, start;
+
+    ASSERT(text != NULL);
+    len = strlen(text);
+    links = strstr(text, "\"links\"");
+    ASSERT(links != NULL);
+    start = (size_t)(links - text);
+    for (size_t k = start; k < len; k += 3) {
+        for (const char *s = subst; *s; s++) {
+            struct nv_err e1 = {0}, e2 = {0};
+            size_t at =
+                start + (k * 7 + (size_t)(s - subst) * 13) % (len - start);
+            char keep = text[k], *one, *two;
+            text[k] = *s;
+            one = reload_split(text, 0, &e1);
+            two = reload_split(text, at, &e2);
+            text[k] = keep;
+            ASSERT_EQ(one == NULL, two == NULL);
+            ASSERT(!one || strcmp(one, two) == 0);
+            ASSERT_EQ(e1.rc, e2.rc);
+            ASSERT_EQ(e1.line, e2.line);
+
+            ASSERT_EQ(e1.col, e2.col);
+            ASSERT_STREQ(e1.msg, e2.msg);
+            free(one);
+            free(two);
+        }
+    }
+    free(text);
+}
+
+/* A bad value late in a split links array is reported at its place. */
+NV_TEST(json_split_load_reports_second_half_error)
+{
+    char *text = tricky_links(), *bad, *again;
+    struct nv_err err = {0};
+
+    ASSERT(text != NULL);
+    bad = strstr(text, "\"cost\": 23,");
+    ASSERT(bad != NULL);
+    memcpy(bad + 8, "-1", 2);
+    again =
+        reload_split(text, (size_t)(strstr(text, "\"links\"") - text), &err);
+    ASSERT(again == NULL);
+    ASSERT_EQ(err.rc, NV_EPARSE);
+    ASSERT_EQ(err.line, 3 + 2 * 22 + 1);
+    ASSERT_EQ(err.col, 30);
+    ASSERT(strstr(err.msg, "cost") != NULL);
+    free(text);
 }
