@@ -376,12 +376,6 @@ static enum nv_rc ov_search(struct nv_detour_search *w,
     return NV_OK;
 }
 
-static void or_bits(uint64_t *to, const uint64_t *from, uint32_t words)
-{
-    for (uint32_t b = 0; b < words; b++)
-        to[b] |= from[b];
-}
-
 /* The groups on some least-cost path from s to each K asset settled, in
  * settling order (tight predecessors come first). */
 static void ov_groups(struct nv_detour_search *w, const struct nv_detour_end *a,
@@ -398,12 +392,12 @@ static void ov_groups(struct nv_detour_search *w, const struct nv_detour_end *a,
         for (uint32_t k = gs->off[x]; k < gs->off[x + 1]; k++)
             rj[gs->grp[k] / 64] |= (uint64_t)1 << (gs->grp[k] % 64);
         if (nv_route_tight(w->seed[j], 0, w->dist[j]))
-            or_bits(rj, &a->r[(size_t)w->sidx[j] * o->words], o->words);
+            nv_groups_or(rj, &a->r[(size_t)w->sidx[j] * o->words], o->words);
         while (next_edge(w, j, fail, &p, &e))
             if (w->done[e.to] == w->epoch &&
                 nv_route_tight(w->dist[e.to], e.cost, w->dist[j])) {
-                or_bits(rj, &w->reach[(size_t)e.to * o->words], o->words);
-                or_bits(rj, e.groups, o->words);
+                nv_groups_or(rj, &w->reach[(size_t)e.to * o->words], o->words);
+                nv_groups_or(rj, e.groups, o->words);
             }
     }
 }
@@ -440,8 +434,8 @@ static enum nv_rc ov_route(struct nv_detour_search *w,
             *best = exit_cost(w, b, i, fail);
     for (uint32_t i = 0; *best < INFINITY && i < b->n; i++)
         if (nv_route_tight(exit_cost(w, b, i, fail), 0, *best)) {
-            or_bits(out, &w->reach[(size_t)b->k[i] * o->words], o->words);
-            or_bits(out, &b->r[(size_t)i * o->words], o->words);
+            nv_groups_or(out, &w->reach[(size_t)b->k[i] * o->words], o->words);
+            nv_groups_or(out, &b->r[(size_t)i * o->words], o->words);
         }
     return NV_OK;
 }
@@ -468,9 +462,9 @@ static void table_route(const struct nv_detour_search *w,
             size_t at = (size_t)a->k[i] * o->nk + b->k[j];
             if (!nv_route_tight(a->d[i] + o->D[at] + b->d[j], 0, *best))
                 continue;
-            or_bits(out, &a->r[(size_t)i * o->words], o->words);
-            or_bits(out, &b->r[(size_t)j * o->words], o->words);
-            or_bits(out, &o->GD[at * o->words], o->words);
+            nv_groups_or(out, &a->r[(size_t)i * o->words], o->words);
+            nv_groups_or(out, &b->r[(size_t)j * o->words], o->words);
+            nv_groups_or(out, &o->GD[at * o->words], o->words);
         }
 }
 
@@ -625,21 +619,11 @@ static void offer(struct nv_detour_search *w, struct nv_detour_end *end,
     }
     to = &end->r[(size_t)at * words];
     if (end->d[at] < INFINITY && nv_route_tight(dist, 0, end->d[at])) {
-        or_bits(to, r, words);
+        nv_groups_or(to, r, words);
     } else if (dist < end->d[at]) {
         end->d[at] = dist;
         memcpy(to, r, words * sizeof *to);
     }
-}
-
-/* Asset a's own groups into bits (cleared first). */
-static void own_groups(const struct nv_overlay *o, uint32_t a, uint64_t *bits)
-{
-    const struct nv_groups *gs = o->gs;
-
-    memset(bits, 0, o->words * sizeof *bits);
-    for (uint32_t k = gs->off[a]; k < gs->off[a + 1]; k++)
-        bits[gs->grp[k] / 64] |= (uint64_t)1 << (gs->grp[k] % 64);
 }
 
 /* The K assets reached from u (x itself or a neighbour, through the link
@@ -652,7 +636,7 @@ static void offer_from(struct nv_detour_search *w, struct nv_detour_end *end,
     uint32_t cu = o->cell[u];
 
     if (o->kid[u] != NV_NONE) {
-        own_groups(o, u, w->tmp);
+        nv_groups_bits(o->gs, u, o->words, w->tmp);
         offer(w, end, o->kid[u], c, w->tmp);
         return;
     }
@@ -681,9 +665,9 @@ static void table_end(struct nv_detour_search *w, uint32_t x,
     for (uint32_t k = g->off[x]; k < g->off[x + 1]; k++)
         if (g->adj[k] != x)
             offer_from(w, end, g->adj[k], g->cost[k]);
-    own_groups(o, x, w->tmp);
+    nv_groups_bits(o->gs, x, o->words, w->tmp);
     for (uint32_t i = 0; i < end->n; i++)
-        or_bits(&end->r[(size_t)i * o->words], w->tmp, o->words);
+        nv_groups_or(&end->r[(size_t)i * o->words], w->tmp, o->words);
 }
 
 /* ---- the routes through cells alone ---- */
@@ -712,7 +696,7 @@ static void combine(double *best, uint64_t *bits, double wd, const uint64_t *wg,
     if (wd == INFINITY)
         return;
     if (*best < INFINITY && nv_route_tight(wd, 0, *best)) {
-        or_bits(bits, wg, words);
+        nv_groups_or(bits, wg, words);
     } else if (wd < *best) {
         *best = wd;
         memcpy(bits, wg, words * sizeof *bits);
@@ -834,7 +818,7 @@ static enum nv_rc one_failure(struct nv_detour_search *w, uint32_t s,
         rc = nv_overlay_within(&w->wf, s, t, &best, w->tmp);
     else if (!rc && nv_overlay_near(o, s, t))
         combine(&best, w->tmp, w->wcost, w->wgroups, o->words);
-    or_bits(out, w->tmp, o->words);
+    nv_groups_or(out, w->tmp, o->words);
     return rc;
 }
 

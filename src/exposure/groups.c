@@ -303,3 +303,17 @@ enum nv_rc nv_groups_sole_sites(const struct nv_model *m,
     *sites = list;
     return list ? NV_OK : NV_ENOMEM;
 }
+
+void nv_groups_bits(const struct nv_groups *gs, uint32_t a, uint32_t words,
+                    uint64_t *bits)
+{
+    memset(bits, 0, words * sizeof *bits);
+    for (uint32_t k = gs->off[a]; k < gs->off[a + 1]; k++)
+        bits[gs->grp[k] / 64] |= (uint64_t)1 << (gs->grp[k] % 64);
+}
+
+void nv_groups_or(uint64_t *to, const uint64_t *from, uint32_t words)
+{
+    for (uint32_t b = 0; b < words; b++)
+        to[b] |= from[b];
+}

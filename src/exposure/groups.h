@@ -58,4 +58,11 @@ enum nv_rc nv_groups_sole_sites(const struct nv_model *m,
 /* The index of the group with this id, or NV_NONE. */
 uint32_t nv_groups_find(const struct nv_groups *gs, const char *id);
 
+/* The groups of asset a as a bitset of words 64-bit words. */
+void nv_groups_bits(const struct nv_groups *gs, uint32_t a, uint32_t words,
+                    uint64_t *bits);
+
+/* to |= from, bitsets of words 64-bit words. */
+void nv_groups_or(uint64_t *to, const uint64_t *from, uint32_t words);
+
 #endif

@@ -38,21 +38,6 @@ static int transit(const struct nv_overlay *o, uint32_t a)
     return o->kind[a] != NONTRANSIT;
 }
 
-static void set_groups(const struct nv_overlay *o, uint32_t a, uint64_t *bits)
-{
-    const struct nv_groups *gs = o->gs;
-
-    memset(bits, 0, o->words * sizeof *bits);
-    for (uint32_t k = gs->off[a]; k < gs->off[a + 1]; k++)
-        bits[gs->grp[k] / 64] |= (uint64_t)1 << (gs->grp[k] % 64);
-}
-
-static void or_groups(uint64_t *to, const uint64_t *from, uint32_t words)
-{
-    for (uint32_t b = 0; b < words; b++)
-        to[b] |= from[b];
-}
-
 /* The K assets: those core says (NULL: the best-connected ones) that
  * forward traffic. */
 static void pick_core(struct nv_overlay *o, const unsigned char *core)
@@ -326,16 +311,16 @@ static void reach_groups(struct nv_overlay_search *w, uint32_t x, uint32_t to,
     const struct nv_graph *g = &o->m->graph;
 
     for (uint32_t i = 0; i < w->nsettled; i++)
-        set_groups(o, w->settled[i],
-                   &w->reach[(size_t)w->settled[i] * o->words]);
+        nv_groups_bits(o->gs, w->settled[i], o->words,
+                       &w->reach[(size_t)w->settled[i] * o->words]);
     for (uint32_t i = 0; i < w->nsettled; i++) {
         uint32_t u = w->settled[i];
         const uint64_t *ru = &w->reach[(size_t)u * o->words];
         for (uint32_t k = g->off[u];
              goes_on(o, x, u, full) && k < g->off[u + 1]; k++)
             if (tight_out(w, x, to, u, k))
-                or_groups(&w->reach[(size_t)g->adj[k] * o->words], ru,
-                          o->words);
+                nv_groups_or(&w->reach[(size_t)g->adj[k] * o->words], ru,
+                             o->words);
     }
 }
 
@@ -444,9 +429,9 @@ static enum nv_rc core_links(const struct nv_overlay *o, struct edges *e,
         uint32_t j = o->kid[g->adj[k]];
         if (j == NV_NONE || j == i)
             continue;
-        set_groups(o, a, bits);
-        set_groups(o, g->adj[k], bits + o->words);
-        or_groups(bits, bits + o->words, o->words);
+        nv_groups_bits(o->gs, a, o->words, bits);
+        nv_groups_bits(o->gs, g->adj[k], o->words, bits + o->words);
+        nv_groups_or(bits, bits + o->words, o->words);
         rc = add_edge(o, e, j, g->link[k], g->cost[k], bits);
     }
     return rc;
@@ -503,14 +488,15 @@ static enum nv_rc overlay_row(struct nv_overlay *o, const struct edges *e,
     for (uint32_t s = 0; s < n; s++) { /* shortcuts run both ways alike */
         uint32_t j = w->settled[s];
         uint64_t *gj = &o->GD[((size_t)i * o->nk + j) * o->words];
-        set_groups(o, o->kasset[j], gj);
+        nv_groups_bits(o->gs, o->kasset[j], o->words, gj);
         for (uint32_t k = e->eoff[j]; j != i && k < e->eoff[j + 1]; k++) {
             uint32_t u = e->eto[k];
             if (w->slot[u].done != w->epoch ||
                 !nv_route_tight(d[u], e->ecost[k], d[j]))
                 continue;
-            or_groups(gj, &o->GD[((size_t)i * o->nk + u) * o->words], o->words);
-            or_groups(gj, &e->egroups[(size_t)k * o->words], o->words);
+            nv_groups_or(gj, &o->GD[((size_t)i * o->nk + u) * o->words],
+                         o->words);
+            nv_groups_or(gj, &e->egroups[(size_t)k * o->words], o->words);
         }
     }
     return NV_OK;
@@ -647,7 +633,7 @@ enum nv_rc nv_overlay_within(struct nv_overlay_search *w, uint32_t s,
         memset(out, 0, o->words * sizeof *out);
         *best = w->slot[t].dist;
     }
-    or_groups(out, &w->reach[(size_t)t * o->words], o->words);
+    nv_groups_or(out, &w->reach[(size_t)t * o->words], o->words);
     return NV_OK;
 }
 
@@ -667,9 +653,9 @@ int nv_overlay_route(struct nv_overlay_search *w, uint32_t s, uint32_t t,
         for (uint32_t j = 0; j < w->nb[1]; j++) {
             if (!nv_route_tight(via(w, i, j), 0, best))
                 continue;
-            or_groups(out, &w->br[0][(size_t)i * o->words], o->words);
-            or_groups(out, &w->br[1][(size_t)j * o->words], o->words);
-            or_groups(
+            nv_groups_or(out, &w->br[0][(size_t)i * o->words], o->words);
+            nv_groups_or(out, &w->br[1][(size_t)j * o->words], o->words);
+            nv_groups_or(
                 out,
                 &o->GD[((size_t)w->bk[0][i] * o->nk + w->bk[1][j]) * o->words],
                 o->words);
