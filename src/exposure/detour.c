@@ -17,6 +17,15 @@
 
 typedef enum nv_rc add_fn(void *ctx, struct nv_fail e);
 
+/* Whether asset u, or the link of half-edge k, is failure e. */
+static int hits(const struct nv_graph *g, struct nv_fail e, uint32_t u,
+                uint32_t k)
+{
+    if (e.kind == NV_FAIL_ASSET)
+        return u == e.id;
+    return e.kind == NV_FAIL_LINK && g->link[k] == e.id;
+}
+
 /* Walk back from stack[0 .. top) over the tight links of w's last search
  * (from x), each asset once (seen[v] == stamp), passing every link met
  * and every asset but x and the starting ones to add. */
@@ -202,6 +211,14 @@ void nv_detour_release(struct nv_detour *d)
 
 /* ---- scratch ---- */
 
+/* The e-th of w's ends: s's and t's without failure, then with one. */
+static struct nv_detour_end *ends(struct nv_detour_search *w, int e)
+{
+    struct nv_detour_end *all[4] = {&w->es, &w->et, &w->fs, &w->ft};
+
+    return all[e];
+}
+
 enum nv_rc nv_detour_search_init(struct nv_detour_search *w,
                                  const struct nv_detour *d)
 {
@@ -212,8 +229,8 @@ enum nv_rc nv_detour_search_init(struct nv_detour_search *w,
     memset(w, 0, sizeof *w);
     w->d = d;
     rc = nv_overlay_search_init(&w->wf, o);
-    for (int e = 0; e < 2; e++) {
-        struct nv_detour_end *end = e ? &w->et : &w->es;
+    for (int e = 0; e < 4; e++) {
+        struct nv_detour_end *end = ends(w, e);
         end->k = nv_calloc(nk, sizeof *end->k);
         end->d = nv_calloc(nk, sizeof *end->d);
         end->r = nv_calloc(nk * o->words, sizeof *end->r);
@@ -229,6 +246,7 @@ enum nv_rc nv_detour_search_init(struct nv_detour_search *w,
     w->order = nv_calloc(nk, sizeof *w->order);
     w->reach = nv_calloc(nk * o->words, sizeof *w->reach);
     w->tmp = nv_calloc(o->words, sizeof *w->tmp);
+    w->bbits = nv_calloc(o->words, sizeof *w->bbits);
     w->wgroups = nv_calloc(o->words, sizeof *w->wgroups);
     w->wa = nv_calloc(n, sizeof *w->wa);
     w->wl = nv_calloc((size_t)NV_COUNT(o->m, NV_T_LINK) + 1, sizeof *w->wl);
@@ -243,9 +261,9 @@ enum nv_rc nv_detour_search_init(struct nv_detour_search *w,
     w->stack = nv_calloc(n, sizeof *w->stack);
     w->walked = nv_calloc(n, sizeof *w->walked);
     if (!rc && w->dist && w->seed && w->known && w->done && w->order &&
-        w->reach && w->tmp && w->wgroups && w->wa && w->wl && w->sidx &&
-        w->on && w->rep && w->roff && w->rn && w->aseen && w->lseen &&
-        w->stack && w->walked && w->kstamp && w->kidx)
+        w->reach && w->tmp && w->bbits && w->wgroups && w->wa && w->wl &&
+        w->sidx && w->on && w->rep && w->roff && w->rn && w->aseen &&
+        w->lseen && w->stack && w->walked && w->kstamp && w->kidx)
         return NV_OK;
     nv_detour_search_release(w);
     return NV_ENOMEM;
@@ -254,8 +272,8 @@ enum nv_rc nv_detour_search_init(struct nv_detour_search *w,
 void nv_detour_search_release(struct nv_detour_search *w)
 {
     nv_overlay_search_release(&w->wf);
-    for (int e = 0; e < 2; e++) {
-        struct nv_detour_end *end = e ? &w->et : &w->es;
+    for (int e = 0; e < 4; e++) {
+        struct nv_detour_end *end = ends(w, e);
         nv_free(end->k);
         nv_free(end->d);
         nv_free(end->r);
@@ -269,6 +287,9 @@ void nv_detour_search_release(struct nv_detour_search *w)
     nv_free(w->order);
     nv_free(w->reach);
     nv_free(w->tmp);
+    nv_free(w->bbits);
+    nv_free(w->kept);
+    nv_free(w->qr);
     nv_free(w->wgroups);
     nv_free(w->wa);
     nv_free(w->wl);
@@ -626,13 +647,28 @@ static void offer(struct nv_detour_search *w, struct nv_detour_end *end,
     }
 }
 
+/* The cost and groups (*r) from the j-th K asset next to asset u's cell
+ * to u: those a repair kept (w->kept), else the table's. */
+static double end_value(const struct nv_detour_search *w, uint32_t u,
+                        uint32_t j, const uint64_t **r)
+{
+    const struct nv_detour *d = w->d;
+
+    for (uint32_t q = 0; q < w->nq; q++)
+        if (w->kept[q].a == u && w->kept[q].j == j) {
+            *r = &w->qr[(size_t)q * d->o->words];
+            return w->kept[q].d;
+        }
+    *r = &d->treach[entry(d, u, j) * d->o->words];
+    return d->tdist[entry(d, u, j)];
+}
+
 /* The K assets reached from u (x itself or a neighbour, through the link
- * of cost c) without failure, from the tables. */
+ * of cost c), from the tables and what a repair kept. */
 static void offer_from(struct nv_detour_search *w, struct nv_detour_end *end,
                        uint32_t u, double c)
 {
-    const struct nv_detour *d = w->d;
-    const struct nv_overlay *o = d->o;
+    const struct nv_overlay *o = w->d->o;
     uint32_t cu = o->cell[u];
 
     if (o->kid[u] != NV_NONE) {
@@ -641,17 +677,19 @@ static void offer_from(struct nv_detour_search *w, struct nv_detour_end *end,
         return;
     }
     for (uint32_t j = 0; cu != NV_NONE && j < o->boff[cu + 1] - o->boff[cu];
-         j++)
-        if (d->tdist[entry(d, u, j)] < INFINITY)
-            offer(w, end, o->bnd[o->boff[cu] + j], c + d->tdist[entry(d, u, j)],
-                  &d->treach[entry(d, u, j) * o->words]);
+         j++) {
+        const uint64_t *r;
+        double du = end_value(w, u, j, &r);
+        if (du < INFINITY)
+            offer(w, end, o->bnd[o->boff[cu] + j], c + du, r);
+    }
 }
 
-/* End x's K assets without failure, as its search would find them going
- * on to all of them: x's own (a K asset: itself), or those its transit
- * neighbours reach. */
+/* End x's K assets with failure e (none, or one a repair worked out),
+ * as its search would find them going on to all of them: x's own (a K
+ * asset: itself), or those its transit neighbours reach. */
 static void table_end(struct nv_detour_search *w, uint32_t x,
-                      struct nv_detour_end *end)
+                      struct nv_detour_end *end, struct nv_fail e)
 {
     const struct nv_overlay *o = w->d->o;
     const struct nv_graph *g = &o->m->graph;
@@ -663,7 +701,7 @@ static void table_end(struct nv_detour_search *w, uint32_t x,
         return;
     }
     for (uint32_t k = g->off[x]; k < g->off[x + 1]; k++)
-        if (g->adj[k] != x)
+        if (g->adj[k] != x && !hits(g, e, g->adj[k], k))
             offer_from(w, end, g->adj[k], g->cost[k]);
     nv_groups_bits(o->gs, x, o->words, w->tmp);
     for (uint32_t i = 0; i < end->n; i++)
@@ -742,35 +780,295 @@ static int at_end(const struct nv_overlay *o, uint32_t x, struct nv_fail e,
     return e.kind == NV_FAIL_LINK && (l[e.id].a.idx == x || l[e.id].b.idx == x);
 }
 
-/* The shortcuts of the K assets next to cell c, with e failed. */
-static enum nv_rc replace(struct nv_detour_search *w, uint32_t c,
-                          struct nv_fail e)
+/* ---- a failure on a shortcut's path: the tables repaired ---- */
+
+/* The cost from K asset b, the j-th next to cell c, to asset u without
+ * failure: 0 at b, the table's in c, INFINITY elsewhere (b's search
+ * goes on from b and from c's assets alone). */
+static double old_cost(const struct nv_detour *d, uint32_t c, uint32_t j,
+                       uint32_t b, uint32_t u)
+{
+    if (u == b)
+        return 0;
+    return d->o->cell[u] == c ? d->tdist[entry(d, u, j)] : INFINITY;
+}
+
+/* The same with the failure, once the region is searched again (f's
+ * slots, stamped with its epoch, hold the region's new costs). */
+static double new_cost(const struct nv_detour_search *w, uint32_t c, uint32_t j,
+                       uint32_t b, uint32_t u)
+{
+    const struct nv_overlay_slot *s = &w->wf.slot[u];
+
+    if (s->known != w->wf.epoch)
+        return old_cost(w->d, c, j, b, u);
+    return s->done == w->wf.epoch ? s->dist : INFINITY;
+}
+
+/* The groups on the least-cost paths from b to u that new_cost gives. */
+static const uint64_t *new_reach(const struct nv_detour_search *w, uint32_t j,
+                                 uint32_t b, uint32_t u)
 {
     const struct nv_overlay *o = w->d->o;
-    struct nv_overlay_search *f = &w->wf;
-    uint32_t words = o->words;
 
-    w->nr = 0;
-    f->fail = e;
-    for (uint32_t b = o->boff[c]; b < o->boff[c + 1]; b++) {
-        uint32_t i = o->bnd[b];
-        size_t need = w->nr + o->nk;
-        if (nv_overlay_search_end(f, o->kasset[i], 1, 0) ||
-            nv_array_reserve(&w->rto, &w->rcap, need, sizeof *w->rto) ||
-            nv_array_reserve(&w->rcost, &w->rccap, need, sizeof *w->rcost) ||
-            nv_array_reserve(&w->rgroups, &w->rgcap, need * words,
-                             sizeof *w->rgroups))
-            return NV_ENOMEM;
-        w->rep[i] = w->rmark;
-        w->roff[i] = (uint32_t)w->nr;
-        w->rn[i] = f->nb[0];
-        memcpy(&w->rto[w->nr], f->bk[0], f->nb[0] * sizeof *w->rto);
-        memcpy(&w->rcost[w->nr], f->bd[0], f->nb[0] * sizeof *w->rcost);
-        memcpy(&w->rgroups[w->nr * words], f->br[0],
-               (size_t)f->nb[0] * words * sizeof *w->rgroups);
-        w->nr += f->nb[0];
+    if (w->wf.slot[u].known == w->wf.epoch)
+        return &w->wf.reach[(size_t)u * o->words];
+    if (u == b)
+        return w->bbits;
+    return &w->d->treach[entry(w->d, u, j) * o->words];
+}
+
+/* Asset v of cell c into the region, cost unknown. */
+static void enter(struct nv_detour_search *w, uint32_t v, uint32_t *n)
+{
+    w->wf.slot[v].known = w->wf.epoch;
+    w->wf.slot[v].done = 0;
+    w->wf.slot[v].dist = INFINITY;
+    w->stack[(*n)++] = v;
+}
+
+/*
+ * The region of e from b (the j-th K asset next to cell c): the assets
+ * of c with a least-cost path from b through e -- e's asset, or the end
+ * of link e that it is tight into, and all below them over tight links
+ * -- into stack[0 .. n).  Every other asset keeps its cost and paths.
+ */
+static uint32_t region(struct nv_detour_search *w, uint32_t c, uint32_t j,
+                       uint32_t b, struct nv_fail e)
+{
+    const struct nv_detour *d = w->d;
+    const struct nv_graph *g = &d->o->m->graph;
+    const struct nv_link *l = &NV_LINKS(d->o->m)[e.id];
+    uint32_t n = 0, ends[2] = {e.id, e.id};
+
+    w->wf.epoch++;
+    if (e.kind == NV_FAIL_LINK)
+        ends[0] = l->a.idx, ends[1] = l->b.idx;
+    for (int s = 0; s < 2; s++) {
+        uint32_t y = ends[s];
+        double dy = old_cost(d, c, j, b, y);
+        for (uint32_t k = g->off[y]; e.kind == NV_FAIL_LINK && y != b &&
+                                     dy < INFINITY && k < g->off[y + 1];
+             k++)
+            if (g->link[k] == e.id && w->wf.slot[y].known != w->wf.epoch &&
+                nv_route_tight(old_cost(d, c, j, b, g->adj[k]), g->cost[k], dy))
+                enter(w, y, &n);
+    }
+    if (e.kind == NV_FAIL_ASSET)
+        enter(w, e.id, &n);
+    for (uint32_t h = 0; h < n; h++) {
+        uint32_t v = w->stack[h];
+        for (uint32_t k = g->off[v]; k < g->off[v + 1]; k++) {
+            uint32_t u = g->adj[k];
+            double du = old_cost(d, c, j, b, u);
+            if (u != b && du < INFINITY && w->wf.slot[u].known != w->wf.epoch &&
+                nv_route_tight(old_cost(d, c, j, b, v), g->cost[k], du))
+                enter(w, u, &n);
+        }
+    }
+    return n;
+}
+
+static int lower(struct nv_overlay_search *f, uint32_t v, double dist)
+{
+    if (dist >= f->slot[v].dist)
+        return 1;
+    f->slot[v].dist = dist;
+    return nv_route_queue_push(&f->q, dist, v);
+}
+
+/* The region's n assets searched again without e: seeded from their
+ * neighbours outside (b, or assets of c), then Dijkstra inside it. */
+static enum nv_rc settle(struct nv_detour_search *w, uint32_t c, uint32_t j,
+                         uint32_t b, struct nv_fail e, uint32_t n)
+{
+    const struct nv_graph *g = &w->d->o->m->graph;
+    struct nv_overlay_search *f = &w->wf;
+
+    f->q.n = 0;
+    f->nsettled = 0;
+    for (uint32_t h = 0; h < n; h++) {
+        uint32_t v = w->stack[h];
+        for (uint32_t k = g->off[v];
+             !(e.kind == NV_FAIL_ASSET && v == e.id) && k < g->off[v + 1]; k++)
+            if (!hits(g, e, g->adj[k], k) &&
+                f->slot[g->adj[k]].known != f->epoch &&
+                !lower(f, v, old_cost(w->d, c, j, b, g->adj[k]) + g->cost[k]))
+                return NV_ENOMEM;
+    }
+    while (f->q.n) {
+        struct nv_route_heap it = nv_route_queue_pop(&f->q);
+        if (it.d > f->slot[it.v].dist || f->slot[it.v].done == f->epoch)
+            continue;
+        f->slot[it.v].done = f->epoch;
+        f->settled[f->nsettled++] = it.v;
+        for (uint32_t k = g->off[it.v]; k < g->off[it.v + 1]; k++) {
+            uint32_t u = g->adj[k];
+            if (f->slot[u].known == f->epoch && f->slot[u].done != f->epoch &&
+                !hits(g, e, u, k) && !lower(f, u, it.d + g->cost[k]))
+                return NV_ENOMEM;
+        }
     }
     return NV_OK;
+}
+
+/* The groups on the new least-cost paths from b to each asset the
+ * region's search settled, in settling order. */
+static void region_groups(struct nv_detour_search *w, uint32_t c, uint32_t j,
+                          uint32_t b, struct nv_fail e)
+{
+    const struct nv_overlay *o = w->d->o;
+    const struct nv_graph *g = &o->m->graph;
+    struct nv_overlay_search *f = &w->wf;
+
+    for (uint32_t i = 0; i < f->nsettled; i++) {
+        uint32_t v = f->settled[i];
+        uint64_t *rv = &f->reach[(size_t)v * o->words];
+        nv_groups_bits(o->gs, v, o->words, rv);
+        for (uint32_t k = g->off[v]; k < g->off[v + 1]; k++) {
+            uint32_t u = g->adj[k];
+            double du = new_cost(w, c, j, b, u);
+            if (u != v && du < INFINITY && !hits(g, e, u, k) &&
+                nv_route_tight(du, g->cost[k], f->slot[v].dist))
+                nv_groups_or(rv, new_reach(w, j, b, u), o->words);
+        }
+    }
+}
+
+/* The shortcut from K asset i (the j-th next to cell c) to K asset
+ * to, through any of i's cells, with e failed: its cost (INFINITY: none
+ * left) and groups into out, from to's neighbours in those cells. */
+static double shortcut(struct nv_detour_search *w, uint32_t c, uint32_t j,
+                       uint32_t i, uint32_t to, struct nv_fail e, uint64_t *out)
+{
+    const struct nv_detour *d = w->d;
+    const struct nv_overlay *o = d->o;
+    const struct nv_graph *g = &o->m->graph;
+    double best = INFINITY;
+
+    for (int pass = 0; pass < 2; pass++)
+        for (uint32_t k = g->off[to]; k < g->off[to + 1]; k++) {
+            uint32_t u = g->adj[k], cu = o->cell[u], ju;
+            double du;
+            if (cu == NV_NONE || hits(g, e, u, k) ||
+                (ju = bnd_index(o, cu, i)) == NV_NONE)
+                continue;
+            du = cu == c ? new_cost(w, c, j, o->kasset[i], u)
+                         : d->tdist[entry(d, u, ju)];
+            if (!pass && du + g->cost[k] < best)
+                best = du + g->cost[k];
+            else if (pass && du < INFINITY &&
+                     nv_route_tight(du, g->cost[k], best))
+                nv_groups_or(out,
+                             cu == c ? new_reach(w, j, o->kasset[i], u)
+                                     : &d->treach[entry(d, u, ju) * o->words],
+                             o->words);
+        }
+    return best;
+}
+
+/* K asset i's shortcuts (the j-th next to cell c) with e failed, as
+ * next_edge reads them: those to K assets next to c found again, the
+ * others as they are. */
+static enum nv_rc reshortcut(struct nv_detour_search *w, uint32_t c, uint32_t j,
+                             uint32_t i, struct nv_fail e)
+{
+    const struct nv_overlay *o = w->d->o;
+    uint32_t words = o->words;
+
+    w->rep[i] = w->rmark;
+    w->roff[i] = (uint32_t)w->nr;
+    w->rn[i] = 0;
+    for (uint32_t k = o->eoff[i]; k < o->eoff[i + 1]; k++) {
+        size_t r = w->nr;
+        uint64_t *gr;
+        if (o->elink[k] != NV_NONE)
+            continue;
+        if (nv_array_reserve(&w->rto, &w->rcap, r + 1, sizeof *w->rto) ||
+            nv_array_reserve(&w->rcost, &w->rccap, r + 1, sizeof *w->rcost) ||
+            nv_array_reserve(&w->rgroups, &w->rgcap, (r + 1) * words,
+                             sizeof *w->rgroups))
+            return NV_ENOMEM;
+        gr = &w->rgroups[r * words];
+        w->rto[r] = o->eto[k];
+        w->rcost[r] = o->ecost[k];
+        memcpy(gr, &o->egroups[k * words], words * sizeof *gr);
+        if (bnd_index(o, c, o->eto[k]) != NV_NONE) {
+            nv_groups_bits(o->gs, o->kasset[o->eto[k]], words, gr);
+            w->rcost[r] = shortcut(w, c, j, i, o->kasset[o->eto[k]], e, gr);
+        }
+        if (w->rcost[r] < INFINITY) {
+            w->nr++;
+            w->rn[i]++;
+        }
+    }
+    return NV_OK;
+}
+
+/* Asset u's new cost and groups from the j-th K asset next to cell c
+ * kept for the ends' K assets (end_value), if u is in the region. */
+static enum nv_rc keep(struct nv_detour_search *w, uint32_t c, uint32_t j,
+                       uint32_t b, uint32_t u)
+{
+    uint32_t words = w->d->o->words, n = w->nq;
+
+    if (w->d->o->cell[u] != c || w->wf.slot[u].known != w->wf.epoch)
+        return NV_OK;
+    if (nv_array_reserve(&w->kept, &w->kcap, n + 1, sizeof *w->kept) ||
+        nv_array_reserve(&w->qr, &w->qrcap, (size_t)(n + 1) * words,
+                         sizeof *w->qr))
+        return NV_ENOMEM;
+    w->kept[n] = (struct nv_detour_kept){u, j, new_cost(w, c, j, b, u)};
+    memcpy(&w->qr[(size_t)n * words], new_reach(w, j, b, u),
+           words * sizeof *w->qr);
+    w->nq++;
+    return NV_OK;
+}
+
+/* Keep what the ends' K assets read in cell c: s and t themselves, or
+ * a non-transit end's neighbours. */
+static enum nv_rc keep_ends(struct nv_detour_search *w, uint32_t c, uint32_t j,
+                            uint32_t b, uint32_t s, uint32_t t)
+{
+    const struct nv_overlay *o = w->d->o;
+    const struct nv_graph *g = &o->m->graph;
+    uint32_t x[2] = {s, t};
+    enum nv_rc rc = NV_OK;
+
+    for (int e = 0; !rc && e < 2; e++) {
+        if (NV_ASSETS(o->m)[x[e]].transit)
+            rc = keep(w, c, j, b, x[e]);
+        for (uint32_t k = g->off[x[e]];
+             !NV_ASSETS(o->m)[x[e]].transit && !rc && k < g->off[x[e] + 1]; k++)
+            rc = keep(w, c, j, b, g->adj[k]);
+    }
+    return rc;
+}
+
+/*
+ * Failure e lies on a shortcut's path in cell c: from each K asset next
+ * to c, its region searched again, its shortcuts found again from its
+ * new costs, and the new costs the ends read kept.
+ */
+static enum nv_rc repair(struct nv_detour_search *w, uint32_t c,
+                         struct nv_fail e, uint32_t s, uint32_t t)
+{
+    const struct nv_overlay *o = w->d->o;
+    enum nv_rc rc = NV_OK;
+
+    w->nr = 0;
+    for (uint32_t bi = o->boff[c]; !rc && bi < o->boff[c + 1]; bi++) {
+        uint32_t j = bi - o->boff[c], i = o->bnd[bi], b = o->kasset[i];
+        nv_groups_bits(o->gs, b, o->words, w->bbits);
+        rc = settle(w, c, j, b, e, region(w, c, j, b, e));
+        if (!rc)
+            region_groups(w, c, j, b, e);
+        if (!rc)
+            rc = reshortcut(w, c, j, i, e);
+        if (!rc)
+            rc = keep_ends(w, c, j, b, s, t);
+    }
+    return rc;
 }
 
 static struct nv_detour_end end_of(const struct nv_overlay_search *sw, int side)
@@ -779,37 +1077,57 @@ static struct nv_detour_end end_of(const struct nv_overlay_search *sw, int side)
                                   sw->br[side]};
 }
 
+/* The ends' K assets with e failed (in cell c), into *a and *b where it
+ * changes them: when e is hot, from the tables and what repair kept;
+ * else searched again, bounded by the tables' distances, which hold. */
+static enum nv_rc fail_ends(struct nv_detour_search *w, uint32_t s, uint32_t t,
+                            struct nv_fail e, uint32_t c, int hot,
+                            struct nv_detour_end *a, struct nv_detour_end *b)
+{
+    const struct nv_overlay *o = w->d->o;
+    enum nv_rc rc = NV_OK;
+    uint32_t x[2] = {s, t};
+
+    for (int side = 0; !rc && side < 2; side++) {
+        struct nv_detour_end *end = side ? b : a;
+        if (!at_end(o, x[side], e, c))
+            continue;
+        if (hot) {
+            table_end(w, x[side], side ? &w->ft : &w->fs, e);
+            *end = side ? w->ft : w->fs;
+        } else {
+            rc = nv_overlay_search_end(&w->wf, x[side], 0, side);
+            *end = end_of(&w->wf, side);
+        }
+    }
+    return rc;
+}
+
 /*
- * The routes from s to t with e failed: the shortcuts next to e's cell
- * found again if e is on one of their paths, then the ends whose cells
- * it is in searched again (the shortcuts first: they share wf), then
- * the overlay.
+ * The routes from s to t with e failed: when e is on a shortcut's path
+ * (hot), the tables and shortcuts of the K assets next to its cell
+ * repaired around it; the ends whose cells it is in worked out again;
+ * then the overlay (or its tables, when no edge of it changed).
  */
 static enum nv_rc one_failure(struct nv_detour_search *w, uint32_t s,
                               uint32_t t, struct nv_fail e, uint64_t *out)
 {
     const struct nv_overlay *o = w->d->o;
     uint32_t c = cell_of(o, e);
-    int hot =
-        e.kind == NV_FAIL_ASSET ? w->d->hot_asset[e.id] : w->d->hot_link[e.id];
+    int hot = c != NV_NONE && (e.kind == NV_FAIL_ASSET ? w->d->hot_asset
+                                                       : w->d->hot_link)[e.id];
     struct nv_detour_end a = w->es, b = w->et;
     double best;
     enum nv_rc rc = NV_OK;
 
     memset(w->tmp, 0, o->words * sizeof *w->tmp);
     w->rmark++;
-    if (hot && c != NV_NONE)
-        rc = replace(w, c, e);
+    w->nq = 0;
     w->wf.fail = e;
-    w->wf.open = hot; /* else the table's distances hold, and bound it */
-    if (!rc && at_end(o, s, e, c)) {
-        rc = nv_overlay_search_end(&w->wf, s, 0, 0);
-        a = end_of(&w->wf, 0);
-    }
-    if (!rc && at_end(o, t, e, c)) {
-        rc = nv_overlay_search_end(&w->wf, t, 0, 1);
-        b = end_of(&w->wf, 1);
-    }
+    if (hot)
+        rc = repair(w, c, e, s, t);
+    if (!rc)
+        rc = fail_ends(w, s, t, e, c, hot, &a, &b);
     if (!rc && (hot || in_core(o, e)))
         rc = ov_route(w, &a, &b, e, &best, w->tmp);
     else if (!rc)
@@ -862,10 +1180,12 @@ enum nv_rc nv_detour_flow(struct nv_detour_search *w, uint32_t s, uint32_t t,
                           uint64_t *out)
 {
     const struct nv_overlay *o = w->d->o;
+    const struct nv_fail none = {NV_FAIL_NONE, 0};
     enum nv_rc rc;
 
-    table_end(w, s, &w->es);
-    table_end(w, t, &w->et);
+    w->nq = 0;
+    table_end(w, s, &w->es, none);
+    table_end(w, t, &w->et, none);
     memset(out, 0, o->words * sizeof *out);
     w->stamp++;
     w->ncand = 0;

@@ -10,13 +10,17 @@
  * asset to t, or a route through cells alone when one is as cheap.
  * Each element there is failed in turn, and the routes without it are
  * found as without failure, with only what it changes worked out again:
- * the end whose cells it is in, the shortcuts of the K assets next to
- * its cell when it lies on one of their least-cost paths (and then the
- * ends' searches go on to every K asset of their cells, since the
- * table's distances no longer bound them), and one search of the small
- * overlay from s's K assets to t's.  Without failure, the ends' K
+ * the end whose cells it is in, searched again, and one search of the
+ * small overlay from s's K assets to t's.  Without failure, the ends' K
  * assets come from tables built once: from each K asset, the cost and
- * groups to every asset of the cells next to it.
+ * groups to every asset of the cells next to it.  An element on one of
+ * the shortcuts' least-cost paths (hot) changes those tables in its
+ * cell: from each K asset b next to it, only the assets with a
+ * least-cost path from b through the element (its region, below it
+ * over the tables' tight links) can change; they are searched again,
+ * seeded from their neighbours outside, whose costs and groups hold.
+ * b's shortcuts and the ends' K assets are then read from the tables
+ * so repaired.
  */
 #ifndef NV_DETOUR_H
 #define NV_DETOUR_H
@@ -53,14 +57,30 @@ struct nv_detour_end {
     uint64_t *r;
 };
 
+/* An asset's cost and groups (qr) from the j-th K asset next to its
+ * cell, with a failure on a shortcut's path (detour.c, repair). */
+struct nv_detour_kept {
+    uint32_t a, j;
+    double d;
+};
+
 /* One thread's scratch space. */
 struct nv_detour_search {
     const struct nv_detour *d;
-    /* the ends' and shortcuts' searches with a failure */
+    /* the ends' searches with a failure, the repairs' regions (wf's
+     * slots stamped with its epoch) and the routes through cells alone */
     struct nv_overlay_search wf;
     /* the ends' K assets without failure (es, et), from the cell tables,
      * each K asset once (kstamp[i] == kmark: at place kidx[i]) */
     struct nv_detour_end es, et;
+    /* with a hot failure: the ends' K assets (fs, ft), K asset b's
+     * groups (bbits), and the assets of the ends' cells the repair
+     * changed, kept[0 .. nq) */
+    struct nv_detour_end fs, ft;
+    uint64_t *bbits, *qr;
+    struct nv_detour_kept *kept;
+    uint32_t nq;
+    size_t kcap, qrcap;
     uint32_t *kstamp, *kidx, kmark;
     /* the overlay's search: per K asset, its cost, stamps, groups */
     double *dist, *seed; /* seed: the cost from s's end (INFINITY: none) */

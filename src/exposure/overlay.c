@@ -267,7 +267,7 @@ static enum nv_rc dijkstra(struct nv_overlay_search *w, uint32_t x, uint32_t to,
         w->settled[w->nsettled++] = it.v;
         if (mode == WITHIN && it.v == to)
             limit = it.d; /* what is left is dearer */
-        if (mode == END && o->kind[it.v] == CORE && first && !w->open) {
+        if (mode == END && o->kind[it.v] == CORE && first) {
             limit = it.d + farthest(o, x, o->kid[it.v]);
             first = 0;
         }

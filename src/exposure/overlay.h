@@ -62,11 +62,9 @@ struct nv_overlay_slot {
 struct nv_overlay_search {
     const struct nv_overlay *o;
     /* taken out of the network (NV_FAIL_NONE by default), and whether a
-     * search goes on through all of its cells (open): an end's rather
-     * than stopping once no K asset left can start a least-cost route
-     * (which the table's distances tell only without a failure,
-     * detour.h), a shortcut search rather than stopping once every K
-     * asset next to its cells is settled */
+     * shortcut search goes on through all of its cells (open) rather
+     * than stopping once every K asset next to them is settled (the
+     * cell tables of detour.h want every asset's cost) */
     struct nv_fail fail;
     int open;
     struct nv_overlay_slot *slot;
