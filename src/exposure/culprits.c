@@ -14,9 +14,11 @@
  *         from x reach R at two different assets and share nothing but
  *         x (the parts of a simple path through x before and after it
  *         do; and R's stretch before the first, the two paths and R's
- *         stretch after the second make one).  The group's transit
- *         assets are tried nearest R first, each a max-flow of two units
- *         from x into R.
+ *         stretch after the second make one).  One search out from R
+ *         serves every group of the flow: their transit assets are tried
+ *         nearest R first, x's second way searched for round its way
+ *         back, and by a max-flow of two units from R into x when there
+ *         is none.
  * Non-transit assets other than the flow's ends pass nothing.
  */
 #include "exposure/culprits.h"
@@ -53,11 +55,15 @@ enum nv_rc nv_culprits_init(struct nv_culprits *c, const struct nv_model *m,
     c->leg = nv_calloc(2 * n, sizeof *c->leg);
     c->par = nv_calloc(n, sizeof *c->par);
     c->root = nv_calloc(n, sizeof *c->root);
+    c->around = nv_calloc(n, sizeof *c->around);
+    c->back = nv_calloc(n, sizeof *c->back);
+    c->seen = nv_calloc(n, sizeof *c->seen);
     c->wat = nv_calloc(x->groups.n + 1, sizeof *c->wat);
     c->wflow = NV_NONE;
     if (!rc &&
         !(c->fails && c->assets && c->path && c->label && c->size && c->mark &&
-          c->pos && c->near && c->leg && c->par && c->root && c->wat))
+          c->pos && c->near && c->leg && c->par && c->root && c->around &&
+          c->back && c->seen && c->wat))
         rc = nv_err_set(err, NV_ENOMEM, "out of memory");
     if (rc)
         nv_culprits_release(c);
@@ -83,6 +89,9 @@ void nv_culprits_release(struct nv_culprits *c)
     nv_free(c->leg);
     nv_free(c->par);
     nv_free(c->root);
+    nv_free(c->around);
+    nv_free(c->back);
+    nv_free(c->seen);
     nv_free(c->wat);
     nv_free(c->wlist);
     kept_release(c->kept);
@@ -541,49 +550,80 @@ static uint32_t way_back(const struct nv_culprits *c, uint32_t v, uint32_t *out)
     return n;
 }
 
-/* Beyond this many links, an asset is not looked through for a second
- * way back (a hub: the flow search is cheaper). */
-#define DETOUR_FANOUT 64
-
-/* A neighbour of v in the search out from the route (or on the route)
- * that hangs from another route asset than x does, or NV_NONE. */
-static uint32_t other_tree(const struct nv_culprits *c, uint32_t v, uint32_t x,
-                           uint32_t route, uint32_t near)
+/* A new stamp for c->seen, clearing it when the count wraps. */
+static uint32_t next_seen(struct nv_culprits *c)
 {
-    const struct nv_graph *gr = &c->m->graph;
-
-    for (uint32_t k = gr->off[v]; k < gr->off[v + 1]; k++) {
-        uint32_t y = gr->adj[k];
-        if ((c->mark[y] == near || c->mark[y] == route) &&
-            c->root[y] != c->root[x])
-            return y;
+    if (++c->seen_stamp == 0) {
+        memset(c->seen, 0, (size_t)c->m->graph.n * sizeof *c->seen);
+        c->seen_stamp = 1;
     }
-    return NV_NONE;
+    return c->seen_stamp;
 }
 
-/* A detour through x found by the search out from the route (marked
- * near, par and root set), cheaply: x's own way back, and the way back of
- * a neighbour, or of a neighbour's neighbour through an asset the search
- * has not reached, that reaches the route at another asset.  Ways back
- * from two route assets share nothing: each is in its own one's tree. */
-static int detour_by_tree(struct nv_culprits *c, const uint32_t *r, uint32_t n,
-                          uint32_t x, uint32_t route, uint32_t near)
+/* The way from x to u in the search round x (c->back), then w's way back
+ * to the route, into out; returns its length. */
+static uint32_t round_leg(const struct nv_culprits *c, uint32_t x, uint32_t u,
+                          uint32_t w, uint32_t *out)
+{
+    uint32_t n = 0;
+
+    for (uint32_t v = u; v != x; v = c->back[v])
+        n++;
+    for (uint32_t v = u, i = n; v != x; v = c->back[v])
+        out[--i] = v;
+    return n + way_back(c, w, out + n);
+}
+
+/*
+ * A second way from x to the route, sharing nothing with x's way back
+ * l1[0 .. n1): breadth-first out from x through transit assets off the
+ * route and off l1, up to the first asset that hangs from another route
+ * asset than x does, or is one; then that asset's own way back.  Its way
+ * back lies in its own tree of the search out from the route, so it
+ * meets neither l1 (x's tree) nor the way to it (which met no asset of
+ * another tree before).  Into l2; returns its length, 0 when there is
+ * none round l1 (max-flow may still find two ways that are not l1).
+ */
+static uint32_t way_round(struct nv_culprits *c, uint32_t x, const uint32_t *l1,
+                          uint32_t n1, uint32_t route, uint32_t near,
+                          uint32_t *l2)
 {
     const struct nv_graph *gr = &c->m->graph;
-    uint32_t *l1 = c->leg, *l2 = c->leg + gr->n;
-    uint32_t y = other_tree(c, x, x, route, near), z = x;
+    uint32_t seen = next_seen(c), head = 0, tail = 0;
 
-    for (uint32_t k = gr->off[x]; y == NV_NONE && k < gr->off[x + 1]; k++) {
-        z = gr->adj[k];
-        if (c->mark[z] != near && c->mark[z] != route && transit(c, z) &&
-            gr->off[z + 1] - gr->off[z] <= DETOUR_FANOUT)
-            y = other_tree(c, z, x, route, near);
+    for (uint32_t i = 0; i < n1; i++)
+        c->seen[l1[i]] = seen;
+    c->seen[x] = seen;
+    c->around[tail++] = x;
+    while (head < tail) {
+        uint32_t u = c->around[head++];
+        for (uint32_t k = gr->off[u]; k < gr->off[u + 1]; k++) {
+            uint32_t w = gr->adj[k];
+            if ((c->mark[w] == near || c->mark[w] == route) &&
+                c->root[w] != c->root[x])
+                return round_leg(c, x, u, w, l2);
+            if (c->seen[w] == seen || c->mark[w] == route || !transit(c, w))
+                continue;
+            c->seen[w] = seen;
+            c->back[w] = u;
+            c->around[tail++] = w;
+        }
     }
-    if (y == NV_NONE)
+    return 0;
+}
+
+/* A detour through x found from the search out from the route (marked
+ * near, par and root set): x's own way back, and a way round it. */
+static int detour_round(struct nv_culprits *c, const uint32_t *r, uint32_t n,
+                        uint32_t x, uint32_t route, uint32_t near)
+{
+    uint32_t *l1 = c->leg, *l2 = c->leg + c->m->graph.n;
+    uint32_t n1 = way_back(c, c->par[x], l1);
+    uint32_t n2 = way_round(c, x, l1, n1, route, near, l2);
+
+    if (!n2)
         return 0;
-    l2[0] = z; /* x itself when y is x's neighbour: then not used */
-    join(c, r, n, x, l1, way_back(c, c->par[x], l1), l2 + (z == x),
-         (z != x) + way_back(c, y, l2 + 1));
+    join(c, r, n, x, l1, n1, l2, n2);
     return 1;
 }
 
@@ -608,28 +648,80 @@ static int detour_by_flow(struct nv_culprits *c, const uint32_t *r, uint32_t n,
     return 1;
 }
 
-/* A detour through the group's transit assets nearest the route r[0 ..
- * n) first, found by breadth-first search out from the route through
- * transit assets (marked near, each with its parent and the route asset
- * it hangs from).  An asset is tried when it leaves the queue, when its
- * neighbours as near as it are all in the search tree. */
-static void nearest_detour(struct nv_culprits *c, const uint32_t *r, uint32_t n,
-                           uint32_t g, uint32_t route, uint32_t near)
+/* Whether flow f still wants a witness path for group g. */
+static int wants(const struct nv_culprits *c, uint32_t f, uint32_t g)
+{
+    return c->wat[g] == NV_NONE &&
+           nv_exposure_level(c->x, f, g) == NV_LEVEL_MAY;
+}
+
+/* Whether flow f still wants a witness for one of asset v's groups. */
+static int wanted_at(const struct nv_culprits *c, uint32_t f, uint32_t v)
+{
+    const struct nv_groups *gs = &c->x->groups;
+
+    for (uint32_t k = gs->off[v]; k < gs->off[v + 1]; k++)
+        if (wants(c, f, gs->grp[k]))
+            return 1;
+    return 0;
+}
+
+/* Keep c->path as flow f's witness for every group that wants one and
+ * has an inner asset on it; *took counts them. */
+static enum nv_rc keep_witness(struct nv_culprits *c, uint32_t f,
+                               uint32_t *took)
+{
+    const struct nv_groups *gs = &c->x->groups;
+    uint32_t at = (uint32_t)c->nw;
+
+    *took = 0;
+    for (uint32_t i = 1; i + 1 < c->npath; i++)
+        for (uint32_t k = gs->off[c->path[i]]; k < gs->off[c->path[i] + 1];
+             k++)
+            if (wants(c, f, gs->grp[k])) {
+                c->wat[gs->grp[k]] = at;
+                (*took)++;
+            }
+    if (!*took)
+        return NV_OK;
+    if (nv_array_reserve(&c->wlist, &c->wcap, c->nw + 1 + c->npath,
+                         sizeof *c->wlist))
+        return NV_ENOMEM;
+    c->wlist[c->nw++] = c->npath;
+    memcpy(c->wlist + c->nw, c->path, c->npath * sizeof *c->path);
+    c->nw += c->npath;
+    return NV_OK;
+}
+
+/*
+ * Flow f's witnesses beyond its route r[0 .. n) (marked route), for the
+ * `wanted` groups still without one: breadth-first out from the route
+ * through transit assets (marked near, each with its parent and the
+ * route asset it hangs from), one search for all groups.  An asset of a
+ * group that wants a witness is tried when it leaves the queue, when its
+ * neighbours as near as it are all in the search tree; the detour
+ * through it serves every group that wants one and passes through it.
+ */
+static enum nv_rc detours(struct nv_culprits *c, uint32_t f, const uint32_t *r,
+                          uint32_t n, uint32_t route, uint32_t wanted)
 {
     const struct nv_graph *gr = &c->m->graph;
-    uint32_t head = 0, tail = 0;
+    uint32_t near = ++c->stamp, head = 0, tail = 0, took;
 
     for (uint32_t i = 0; i < n; i++) {
         c->near[tail++] = r[i];
         c->par[r[i]] = NV_NONE;
         c->root[r[i]] = r[i];
     }
-    while (head < tail) {
+    while (wanted && head < tail) {
         uint32_t v = c->near[head++];
-        if (c->mark[v] == near && in_group(&c->x->groups, v, g) &&
-            (detour_by_tree(c, r, n, v, route, near) ||
-             detour_by_flow(c, r, n, v, route)))
-            return;
+        if (c->mark[v] == near && wanted_at(c, f, v) &&
+            (detour_round(c, r, n, v, route, near) ||
+             detour_by_flow(c, r, n, v, route))) {
+            if (keep_witness(c, f, &took))
+                return NV_ENOMEM;
+            wanted -= took;
+        }
         for (uint32_t k = gr->off[v]; k < gr->off[v + 1]; k++) {
             uint32_t w = gr->adj[k];
             if (c->mark[w] == route || c->mark[w] == near || !transit(c, w))
@@ -640,45 +732,18 @@ static void nearest_detour(struct nv_culprits *c, const uint32_t *r, uint32_t n,
             c->near[tail++] = w;
         }
     }
+    return NV_OK;
 }
 
-/* A kept witness path of flow f through one of group g's inner assets:
- * its place in c->wlist, or NV_NONE. */
-static uint32_t kept_witness(const struct nv_culprits *c, uint32_t g)
-{
-    for (size_t at = 0; at < c->nw; at += 1 + c->wlist[at]) {
-        uint32_t n = c->wlist[at];
-        for (uint32_t i = 2; i < n; i++)
-            if (in_group(&c->x->groups, c->wlist[at + i], g))
-                return (uint32_t)at;
-    }
-    return NV_NONE;
-}
-
-/* The witness path for group g at may, from the route r[0 .. n) marked
- * route, into c->path: the route itself if it passes through the group
- * (a declared path's flow), else the nearest detour. */
-static void witness(struct nv_culprits *c, const uint32_t *r, uint32_t n,
-                    uint32_t g, uint32_t route)
-{
-    c->npath = 0;
-    for (uint32_t i = 1; i + 1 < n; i++)
-        if (in_group(&c->x->groups, r[i], g)) {
-            memcpy(c->path, r, n * sizeof *r);
-            c->npath = n;
-            return;
-        }
-    nearest_detour(c, r, n, g, route, ++c->stamp);
-}
-
-/* The witness paths of flow f for every group at may, found in group
- * order, a group that a path found before passes through taking that
- * one: a group's witness does not depend on what was asked before, and
- * one detour serves the vendor, its country and its designation. */
+/* The witness paths of flow f for every group at may: the route itself
+ * for the groups it passes through (a declared path's flow), then the
+ * detours nearest the route.  A group's witness does not depend on what
+ * was asked before, and one detour serves the vendor, its country and
+ * its designation. */
 static enum nv_rc witnesses(struct nv_culprits *c, uint32_t f)
 {
     const uint32_t *r;
-    uint32_t n, route, ng = c->x->groups.n;
+    uint32_t n, route, took, wanted = 0;
     enum nv_rc rc;
 
     if (c->wflow == f)
@@ -688,7 +753,7 @@ static enum nv_rc witnesses(struct nv_culprits *c, uint32_t f)
         return rc;
     c->wflow = NV_NONE;
     c->nw = 0;
-    if (c->stamp > UINT32_MAX - ng - 2) { /* no stamp below wraps */
+    if (c->stamp > UINT32_MAX - 2) { /* no stamp below wraps */
         memset(c->mark, 0, (size_t)c->m->graph.n * sizeof *c->mark);
         c->stamp = 0;
     }
@@ -697,24 +762,17 @@ static enum nv_rc witnesses(struct nv_culprits *c, uint32_t f)
         c->mark[r[i]] = route;
         c->pos[r[i]] = i;
     }
-    for (uint32_t g = 0; g < ng; g++) {
+    for (uint32_t g = 0; g < c->x->groups.n; g++) {
         c->wat[g] = NV_NONE;
-        if (nv_exposure_level(c->x, f, g) != NV_LEVEL_MAY ||
-            (c->wat[g] = kept_witness(c, g)) != NV_NONE)
-            continue;
-        witness(c, r, n, g, route);
-        if (!c->npath)
-            continue;
-        if (nv_array_reserve(&c->wlist, &c->wcap, c->nw + 1 + c->npath,
-                             sizeof *c->wlist))
-            return NV_ENOMEM;
-        c->wat[g] = (uint32_t)c->nw;
-        c->wlist[c->nw++] = c->npath;
-        memcpy(c->wlist + c->nw, c->path, c->npath * sizeof *c->path);
-        c->nw += c->npath;
+        wanted += nv_exposure_level(c->x, f, g) == NV_LEVEL_MAY;
     }
-    c->wflow = f;
-    return NV_OK;
+    memcpy(c->path, r, n * sizeof *r);
+    c->npath = n;
+    rc = keep_witness(c, f, &took);
+    rc = rc ? rc : detours(c, f, r, n, route, wanted - took);
+    if (!rc)
+        c->wflow = f;
+    return rc;
 }
 
 /* may: the group's assets on one witness path. */

@@ -39,6 +39,8 @@ struct nv_culprits {
     uint32_t *pos;         /* may: each asset's place on the route */
     uint32_t *near, *leg;  /* may: candidates near the route, two legs */
     uint32_t *par, *root;  /* may: the search out from the route */
+    uint32_t *around, *back, *seen, seen_stamp; /* may: the search round
+                                                   a candidate's way back */
     /* may: the witness paths of flow wflow, each its length and assets,
      * and where each group's starts (NV_NONE: none) */
     uint32_t wflow, *wlist, *wat;
