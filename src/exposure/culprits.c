@@ -60,10 +60,9 @@ enum nv_rc nv_culprits_init(struct nv_culprits *c, const struct nv_model *m,
     c->seen = nv_calloc(n, sizeof *c->seen);
     c->wat = nv_calloc(x->groups.n + 1, sizeof *c->wat);
     c->wflow = NV_NONE;
-    if (!rc &&
-        !(c->fails && c->assets && c->path && c->label && c->size && c->mark &&
-          c->pos && c->near && c->leg && c->par && c->root && c->around &&
-          c->back && c->seen && c->wat))
+    if (!rc && !(c->fails && c->assets && c->path && c->label && c->size &&
+                 c->mark && c->pos && c->near && c->leg && c->par && c->root &&
+                 c->around && c->back && c->seen && c->wat))
         rc = nv_err_set(err, NV_ENOMEM, "out of memory");
     if (rc)
         nv_culprits_release(c);
@@ -676,8 +675,7 @@ static enum nv_rc keep_witness(struct nv_culprits *c, uint32_t f,
 
     *took = 0;
     for (uint32_t i = 1; i + 1 < c->npath; i++)
-        for (uint32_t k = gs->off[c->path[i]]; k < gs->off[c->path[i] + 1];
-             k++)
+        for (uint32_t k = gs->off[c->path[i]]; k < gs->off[c->path[i] + 1]; k++)
             if (wants(c, f, gs->grp[k])) {
                 c->wat[gs->grp[k]] = at;
                 (*took)++;
