@@ -6,7 +6,9 @@
 #include "core/alloc.h"
 #include "model/graph.h"
 #include "core/strmap.h"
+#include "core/threads.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,32 +43,60 @@ static enum nv_rc tally(struct nv_strmap *map, struct nv_inv_vendor **rows,
     return NV_OK;
 }
 
+/* One row per entity that has assets, and their designations; per holds
+ * each entity's assets. */
+static enum nv_rc vendor_rows(const struct nv_model *m,
+                              struct nv_inventory *inv, const uint32_t *per)
+{
+    uint32_t nent = NV_COUNT(m, NV_T_ENTITY), n = 0;
+
+    for (uint32_t e = 0; e < nent; e++)
+        n += per[e] != 0;
+    if (!n)
+        return NV_OK;
+    inv->vendors = nv_calloc(n, sizeof *inv->vendors);
+    if (!inv->vendors)
+        return NV_ENOMEM;
+    for (uint32_t e = 0; e < nent; e++) {
+        if (!per[e])
+            continue;
+        inv->by_designation[nv_model_designation(m, e)] += per[e];
+        inv->vendors[inv->nvendors++] =
+            (struct nv_inv_vendor){e, NV_ENTITIES(m)[e].id, per[e]};
+    }
+    return NV_OK;
+}
+
+/* Resolved assets are counted per entity in an array (a million assets
+ * hashed into a map by their entity's id took a tenth of inspecting a
+ * binary snapshot); unresolved strings, which are few, in a map. */
 static enum nv_rc count_assets(const struct nv_model *m,
                                struct nv_inventory *inv)
 {
     const struct nv_asset *a = NV_ASSETS(m);
-    struct nv_strmap vendors, strings;
-    enum nv_rc rc = NV_OK;
+    uint32_t *per =
+        nv_calloc((size_t)NV_COUNT(m, NV_T_ENTITY) + 1, sizeof *per);
+    struct nv_strmap strings;
+    enum nv_rc rc = per ? NV_OK : NV_ENOMEM;
 
-    nv_strmap_init(&vendors);
     nv_strmap_init(&strings);
     for (uint32_t i = 0; i < NV_COUNT(m, NV_T_ASSET) && !rc; i++) {
         inv->by_kind[a[i].kind]++;
         inv->by_layer[a[i].layer]++;
         if (!a[i].vendor) {
             inv->no_vendor++;
-        } else if (a[i].entity == NV_NONE) {
+        } else if (a[i].entity != NV_NONE) {
+            per[a[i].entity]++;
+        } else {
             inv->unresolved_assets++;
             rc = tally(&strings, &inv->unresolved, &inv->nunresolved,
                        a[i].vendor, NV_NONE);
-        } else {
-            inv->by_designation[nv_model_designation(m, a[i].entity)]++;
-            rc = tally(&vendors, &inv->vendors, &inv->nvendors,
-                       NV_ENTITIES(m)[a[i].entity].id, a[i].entity);
         }
     }
-    nv_strmap_release(&vendors);
+    if (!rc)
+        rc = vendor_rows(m, inv, per);
     nv_strmap_release(&strings);
+    nv_free(per);
     return rc;
 }
 
@@ -102,15 +132,35 @@ static enum nv_rc count_parts(const struct nv_model *m,
     return rc;
 }
 
+/* The assets and the graph's parts are counted on two threads: they
+ * fill disjoint fields of the inventory. */
+struct counts {
+    const struct nv_model *m;
+    struct nv_inventory *inv;
+    atomic_uint next;
+    enum nv_rc rc[2];
+};
+
+static void *count_worker(void *ctx)
+{
+    struct counts *c = ctx;
+    unsigned j;
+
+    while ((j = atomic_fetch_add(&c->next, 1)) < 2)
+        c->rc[j] = j ? count_parts(c->m, c->inv) : count_assets(c->m, c->inv);
+    return NULL;
+}
+
 enum nv_rc nv_inventory_build(const struct nv_model *m,
                               struct nv_inventory *inv, struct nv_err *err)
 {
+    struct counts c = {.m = m, .inv = inv};
     enum nv_rc rc;
 
     memset(inv, 0, sizeof *inv);
-    rc = count_assets(m, inv);
-    if (!rc)
-        rc = count_parts(m, inv);
+    atomic_init(&c.next, 0);
+    nv_threads_run(2, count_worker, &c);
+    rc = c.rc[0] ? c.rc[0] : c.rc[1];
     if (rc) {
         nv_inventory_release(inv);
         return nv_err_set(err, rc, "out of memory");

@@ -673,3 +673,77 @@ NV_TEST(json_split_load_reports_second_half_error)
     ASSERT(strstr(err.msg, "cost") != NULL);
     free(text);
 }
+
+/* The inventory's vendor rows and designations, against a count of the
+ * assets one by one. */
+static void check_inventory(struct nv_t *T, const struct nv_model *m)
+{
+    const struct nv_asset *a = NV_ASSETS(m);
+    uint32_t desig[NV_DESIG_COUNT] = {0}, rows = 0, unresolved = 0;
+    struct nv_inventory inv;
+    struct nv_err err = {0};
+
+    ASSERT_EQ(nv_inventory_build(m, &inv, &err), NV_OK);
+    for (uint32_t e = 0; e < NV_COUNT(m, NV_T_ENTITY); e++) {
+        uint32_t n = 0;
+        for (uint32_t i = 0; i < NV_COUNT(m, NV_T_ASSET); i++)
+            n += a[i].vendor && a[i].entity == e;
+        desig[nv_model_designation(m, e)] += n;
+        for (uint32_t r = 0; n && r < inv.nvendors; r++)
+            if (inv.vendors[r].entity == e) {
+                ASSERT_EQ(inv.vendors[r].assets, n);
+                ASSERT_STREQ(inv.vendors[r].vendor, NV_ENTITIES(m)[e].id);
+                rows++;
+            }
+    }
+    ASSERT_EQ(rows, inv.nvendors);
+    ASSERT(!memcmp(desig, inv.by_designation, sizeof desig));
+    for (uint32_t r = 1; r < inv.nvendors; r++)
+        ASSERT(inv.vendors[r - 1].assets > inv.vendors[r].assets ||
+               (inv.vendors[r - 1].assets == inv.vendors[r].assets &&
+                strcmp(inv.vendors[r - 1].vendor, inv.vendors[r].vendor) < 0));
+    for (uint32_t r = 0; r < inv.nunresolved; r++)
+        unresolved += inv.unresolved[r].assets;
+    ASSERT_EQ(unresolved, inv.unresolved_assets);
+    nv_inventory_release(&inv);
+}
+
+NV_TEST(inventory_counts_match_asset_by_asset)
+{
+    struct nv_err err = {0};
+    struct nv_model *m = load1("tests/data/models/small.json", &err);
+
+    ASSERT(m != NULL);
+    check_inventory(T, m);
+    nv_model_free(m);
+    for (uint64_t seed = 1; seed <= 20; seed++) {
+        m = synth_small(seed);
+        ASSERT(m != NULL);
+        check_inventory(T, m);
+        nv_model_free(m);
+    }
+}
+
+/* Counting fails cleanly, with NV_ENOMEM and nothing leaked, whichever
+ * allocation fails on either thread. */
+NV_TEST(inventory_survives_every_allocation_failure)
+{
+    struct nv_model *m = synth_small(5);
+
+    ASSERT(m != NULL);
+    for (long n = 0;; n++) {
+        struct nv_inventory inv;
+        struct nv_err err = {0};
+        enum nv_rc rc;
+        nv_alloc_fail_after(n);
+        rc = nv_inventory_build(m, &inv, &err);
+        nv_alloc_fail_after(-1);
+        if (rc == NV_OK) {
+            nv_inventory_release(&inv);
+            break;
+        }
+        ASSERT_EQ(rc, NV_ENOMEM);
+        ASSERT(n < 1000);
+    }
+    nv_model_free(m);
+}
