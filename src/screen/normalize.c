@@ -509,6 +509,65 @@ int nv_normalizer_word_like(const struct nv_normalizer *nz, const char *s,
     return 1;
 }
 
+/* The length of the number that word tok (n letters and digits) writes
+ * as digits with an ordinal ending ("14th", "2nd", "2th"), or 0. */
+static size_t ordinal(const char *tok, size_t n)
+{
+    size_t d = 0;
+
+    while (d < n && tok[d] >= '0' && tok[d] <= '9')
+        d++;
+    if (d && d + 2 == n &&
+        (strcmp(tok + d, "st") == 0 || strcmp(tok + d, "nd") == 0 ||
+         strcmp(tok + d, "rd") == 0 || strcmp(tok + d, "th") == 0))
+        return d;
+    return 0;
+}
+
+/* Whether the last token of the current segment is the word before a
+ * number that says it is one ("No. 14", "Nr 5", "Number 3"; "N0. 2" as
+ * read by OCR). */
+static int number_sign(const struct splitter *sp)
+{
+    const struct nv_name *nm = sp->out;
+    const char *t;
+
+    if (!nm->n || nm->seg[nm->n - 1] != sp->seg)
+        return 0;
+    t = nv_name_token(nm, nm->n - 1);
+    return strcmp(t, "no") == 0 || strcmp(t, "n0") == 0 ||
+           strcmp(t, "nr") == 0 || strcmp(t, "number") == 0;
+}
+
+/* Add token tok (n letters and digits) if it is an ordinal or a number
+ * after its sign, as the ordinal with its English ending: "No. 14
+ * Research Institute" is the 14th Research Institute, and "2th" the
+ * 2nd.  Returns whether it did. */
+static int emit_number(struct splitter *sp, const char *tok, size_t n)
+{
+    static const char *const end[] = {"th", "st", "nd", "rd"};
+    size_t d = ordinal(tok, n);
+    int sign = number_sign(sp), last, before;
+    char num[64];
+
+    if (!d && sign && strspn(tok, "0123456789") == n)
+        d = n;
+    if (!d || d + 3 > sizeof num)
+        return 0;
+    if (sign)
+        sp->out->n--; /* "No. 14" is the 14th */
+    last = tok[d - 1] - '0';
+    if (last > 3 || (d > 1 && tok[d - 2] == '1'))
+        last = 0; /* 4th to 9th, 0th, 11th to 13th */
+    memcpy(num, tok, d);
+    memcpy(num + d, end[last], 3);
+    before = sp->out->n;
+    nv_name_add(sp->out, num, d + 2, NV_TOKEN_NAME, sp->seg);
+    if (sp->out->n > before && strcmp(num, tok) != 0)
+        nv_name_set_raw(sp->out, tok, n);
+    return 1;
+}
+
 /* Add one token (ASCII, lowercase) in its one spelling and class, unless
  * it is a stopword.  A word naming a former name starts a segment. */
 static void emit(struct splitter *sp, const char *s, size_t n)
@@ -527,6 +586,8 @@ static void emit(struct splitter *sp, const char *s, size_t n)
         return;
     }
     if (in_list(stopwords, COUNT(stopwords), tok))
+        return;
+    if (emit_number(sp, tok, n))
         return;
     if (w < 0)
         w = table_word(sp->nz, tok, n);

@@ -360,7 +360,9 @@ static const char kinds_list[] =
     "skyc,Sky One Construction Company Limited,,CN,,\n"
     "onet,One Top Trading,,CN,,\n"
     "ones,One Star Shipping,,CN,,\n"
-    "skyb,Blue Sky Aviation,,CN,,\n";
+    "skyb,Blue Sky Aviation,,CN,,\n"
+    "cetc14,14th Research Institute of CETC,,CN,,\n"
+    "cetc15,15th Research Institute of CETC,,CN,,\n";
 
 static const char kinds_aliases[] =
     "alias_of,alias,script,source\n"
@@ -391,7 +393,7 @@ static void screen_kinds(struct nv_t *T, const struct kind_case *c, size_t n)
         "pa",        "huawei", "huaweith", "saraya",    "samc",     "sbereu",
         "bps",       "alcinv", "alcard",   "olid",      "ellissa",  "bienes",
         "acua",      "ksoft",  "bnc",      "skyone",    "skyc",     "onet",
-        "ones",      "skyb"};
+        "ones",      "skyb",   "cetc14",   "cetc15"};
 
     nv_lists_init(&l);
     ASSERT_EQ(load_text(&l, kinds_list, &err), NV_OK);
@@ -650,6 +652,25 @@ NV_TEST(kind_innocent_names_sharing_generic_words_or_places)
         {"Moscow Dental Clinic", NULL},
     };
     screen_kinds(T, c, sizeof c / sizeof c[0]);
+}
+
+/* A numbered institute is one whether its number is an ordinal or comes
+ * after "No." or "Nr"; another number is another institute. */
+NV_TEST(kind_numbered_institutes)
+{
+    static const struct kind_case c[] = {
+        {"CETC No. 14 Research Institute", "cetc14"},
+        {"CETC Research Institute Nr 15", "cetc15"},
+        {"CETC Research Institute 15th", "cetc15"},
+        {"CETC No. 16 Research Institute", NULL},
+    };
+    screen_kinds(T, c, sizeof c / sizeof c[0]);
+    ASSERT(normalises_to("No. 14 Research Institute", "14th research inst"));
+    ASSERT(normalises_to("Plant Number 2", "plant 2nd"));
+    ASSERT(normalises_to("Almacen N0. 3", "almacen 3rd"));
+    ASSERT(normalises_to("Academy 11st, 2th", "academy 11th 2nd"));
+    ASSERT(
+        normalises_to("Unit 7, 12 Lenina Street", "unit 7 12 lenina street"));
 }
 
 /* The hits of one query on the crafted list, best first: *n of them. */
