@@ -112,14 +112,21 @@ static int transit(const struct nv_culprits *c, uint32_t v)
     return c->r.fwd[v];
 }
 
-/* A new stamp for c->mark, clearing it when the count wraps. */
+/* A new stamp for marks (one per asset), clearing them when the count
+ * wraps. */
+static uint32_t fresh(const struct nv_culprits *c, uint32_t *stamp,
+                      uint32_t *marks)
+{
+    if (++*stamp == 0) {
+        memset(marks, 0, (size_t)c->m->graph.n * sizeof *marks);
+        *stamp = 1;
+    }
+    return *stamp;
+}
+
 static uint32_t next_stamp(struct nv_culprits *c)
 {
-    if (++c->stamp == 0) {
-        memset(c->mark, 0, (size_t)c->m->graph.n * sizeof *c->mark);
-        c->stamp = 1;
-    }
-    return c->stamp;
+    return fresh(c, &c->stamp, c->mark);
 }
 
 /* ---- must: a minimum cut between the two ends' components ---- */
@@ -549,16 +556,6 @@ static uint32_t way_back(const struct nv_culprits *c, uint32_t v, uint32_t *out)
     return n;
 }
 
-/* A new stamp for c->seen, clearing it when the count wraps. */
-static uint32_t next_seen(struct nv_culprits *c)
-{
-    if (++c->seen_stamp == 0) {
-        memset(c->seen, 0, (size_t)c->m->graph.n * sizeof *c->seen);
-        c->seen_stamp = 1;
-    }
-    return c->seen_stamp;
-}
-
 /* The way from x to u in the search round x (c->back), then w's way back
  * to the route, into out; returns its length. */
 static uint32_t round_leg(const struct nv_culprits *c, uint32_t x, uint32_t u,
@@ -588,7 +585,7 @@ static uint32_t way_round(struct nv_culprits *c, uint32_t x, const uint32_t *l1,
                           uint32_t *l2)
 {
     const struct nv_graph *gr = &c->m->graph;
-    uint32_t seen = next_seen(c), head = 0, tail = 0;
+    uint32_t seen = fresh(c, &c->seen_stamp, c->seen), head = 0, tail = 0;
 
     for (uint32_t i = 0; i < n1; i++)
         c->seen[l1[i]] = seen;

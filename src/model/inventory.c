@@ -21,13 +21,13 @@ static int by_assets_desc(const void *pa, const void *pb)
     return strcmp(a->vendor, b->vendor);
 }
 
-/* Count assets per key into rows; key is the entity or the string. */
-static enum nv_rc tally(struct nv_strmap *map, struct nv_inv_vendor **rows,
-                        uint32_t *n, const char *key, uint32_t entity)
+/* Count an asset of unresolved vendor string key into inv's rows. */
+static enum nv_rc tally(struct nv_strmap *map, struct nv_inventory *inv,
+                        const char *key)
 {
-    uint32_t i;
+    uint32_t i, *n = &inv->nunresolved;
     int found;
-    struct nv_inv_vendor *grown;
+    struct nv_inv_vendor *grown, **rows = &inv->unresolved;
 
     if (nv_strmap_put(map, key, strlen(key), *n, &i, &found))
         return NV_ENOMEM;
@@ -36,7 +36,7 @@ static enum nv_rc tally(struct nv_strmap *map, struct nv_inv_vendor **rows,
         if (!grown)
             return NV_ENOMEM;
         *rows = grown;
-        grown[*n] = (struct nv_inv_vendor){entity, key, 0};
+        grown[*n] = (struct nv_inv_vendor){NV_NONE, key, 0};
         ++*n;
     }
     (*rows)[i].assets++;
@@ -89,8 +89,7 @@ static enum nv_rc count_assets(const struct nv_model *m,
             per[a[i].entity]++;
         } else {
             inv->unresolved_assets++;
-            rc = tally(&strings, &inv->unresolved, &inv->nunresolved,
-                       a[i].vendor, NV_NONE);
+            rc = tally(&strings, inv, a[i].vendor);
         }
     }
     if (!rc)
