@@ -4,8 +4,9 @@
  */
 #include "cmd/cli.h"
 #include "cmd/cmd.h"
-#include "integrity/dsse.h"
+#include "core/buf.h"
 #include "core/json.h"
+#include "integrity/dsse.h"
 #include "integrity/image.h"
 #include "integrity/pathesc.h"
 #include "integrity/statement.h"
@@ -84,9 +85,9 @@ static enum nv_rc write_signed(const struct nv_manifest *m,
                                unsigned char digest[NV_SHA256_LEN],
                                struct nv_err *err)
 {
-    char *text = NULL;
-    size_t len = 0;
-    FILE *mem = open_memstream(&text, &len);
+    struct nv_buf text;
+    nv_buf_init(&text, (size_t)-1 / 2);
+    FILE *mem = nv_buf_stream(&text);
     if (!mem)
         return nv_err_set(err, NV_ENOMEM, "out of memory");
     enum nv_rc rc = nv_statement_write(m, mem, err);
@@ -94,11 +95,11 @@ static enum nv_rc write_signed(const struct nv_manifest *m,
         rc = nv_err_set(err, NV_ENOMEM, "out of memory");
     if (!rc) {
         if (digest)
-            nv_sha256(text, len, digest);
-        rc = nv_dsse_write(out, NV_STATEMENT_PAYLOAD_TYPE, text, len, &key, 1,
-                           err);
+            nv_sha256(text.data, text.len, digest);
+        rc = nv_dsse_write(out, NV_STATEMENT_PAYLOAD_TYPE, text.data, text.len,
+                           &key, 1, err);
     }
-    free(text); /* open_memstream's buffer comes from malloc */
+    nv_buf_release(&text);
     return rc;
 }
 

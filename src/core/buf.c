@@ -1,6 +1,7 @@
 /*
  * buf.c - growable NUL-terminated strings with a hard limit.
  */
+#define _GNU_SOURCE /* fopencookie */
 #include "core/buf.h"
 
 #include "core/alloc.h"
@@ -111,6 +112,23 @@ enum nv_rc nv_buf_addf(struct nv_buf *b, const char *fmt, ...)
     rc = nv_buf_vaddf(b, fmt, ap);
     va_end(ap);
     return rc;
+}
+
+static ssize_t stream_write(void *cookie, const char *data, size_t n)
+{
+    return nv_buf_add(cookie, data, n) ? -1 : (ssize_t)n;
+}
+
+FILE *nv_buf_stream(struct nv_buf *b)
+{
+    static const cookie_io_functions_t io = {NULL, stream_write, NULL, NULL};
+    FILE *f = fopencookie(b, "w", io);
+
+    if (f && setvbuf(f, NULL, _IOFBF, (size_t)1 << 16) != 0) {
+        fclose(f);
+        return NULL;
+    }
+    return f;
 }
 
 char *nv_buf_take(struct nv_buf *b)

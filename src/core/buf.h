@@ -12,6 +12,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 
 struct nv_buf {
     char *data;   /* NUL-terminated; "" (static) until something is added */
@@ -49,6 +50,16 @@ enum nv_rc nv_buf_addf(struct nv_buf *b, const char *fmt, ...) NV_WUR
 /* Append formatted text from a va_list. */
 enum nv_rc nv_buf_vaddf(struct nv_buf *b, const char *fmt, va_list ap) NV_WUR
     NV_PRINTF(2, 0);
+
+/*
+ * A stdio stream whose writes land in b: stdio buffers a writer's many
+ * small writes (64 KB at a time) and full buffers are appended, the
+ * buffer doubling, so a text of a hundred megabytes is neither copied
+ * again nor zeroed as open_memstream's is.  NULL when out of memory; the
+ * caller closes it, and fclose fails when an append did (NV_ENOMEM or
+ * the limit).
+ */
+FILE *nv_buf_stream(struct nv_buf *b);
 
 /*
  * Hand the string over to the caller, who frees it with nv_free; the buffer

@@ -4,7 +4,6 @@
  * Only fields that some file gave (rec.set) are written, so a saved model
  * loads back to the same records with the same defaults.
  */
-#define _GNU_SOURCE /* fopencookie */
 #include "model/save.h"
 
 #include "core/atomic.h"
@@ -136,18 +135,9 @@ enum nv_rc nv_save_json_canonical(const struct nv_model *m, FILE *out,
     return save_json(m, out, 0, err);
 }
 
-/* The stream of nv_save_json_text: stdio buffers the writer's many small
- * writes, and full buffers land in an nv_buf (doubling; allocations
- * through nv_malloc, so tests can make them fail). */
-static ssize_t buf_write(void *cookie, const char *data, size_t n)
-{
-    return nv_buf_add(cookie, data, n) ? -1 : (ssize_t)n;
-}
-
 enum nv_rc nv_save_json_text(const struct nv_model *m, char **text, size_t *len,
                              struct nv_err *err)
 {
-    static const cookie_io_functions_t io = {NULL, buf_write, NULL, NULL};
     struct nv_buf b;
     size_t n;
     char *t;
@@ -155,12 +145,9 @@ enum nv_rc nv_save_json_text(const struct nv_model *m, char **text, size_t *len,
     enum nv_rc rc;
 
     nv_buf_init(&b, SAVE_MAX_TEXT);
-    f = fopencookie(&b, "w", io);
-    if (!f || setvbuf(f, NULL, _IOFBF, (size_t)1 << 16) != 0) {
-        if (f)
-            fclose(f);
+    f = nv_buf_stream(&b);
+    if (!f)
         return nv_err_set(err, NV_ENOMEM, "out of memory");
-    }
     rc = nv_save_json_canonical(m, f, err);
     if (fclose(f) != 0 && !rc)
         rc = nv_err_set(err, NV_ENOMEM, "out of memory (or over %zu bytes)",
