@@ -716,6 +716,46 @@ NV_TEST(image_budget_stops_bombs)
     ASSERT_EQ(image_charge_entry(&b, &err), NV_ELIMIT);
 }
 
+/* A directory's files give the same digests read into memory as mapped:
+ * an ELF file (this program) with its sections, and a small file. */
+NV_TEST(directory_files_read_or_mapped_alike)
+{
+    struct nv_file exe;
+    struct nv_err err = {0};
+    char dir[256], path[300];
+    snprintf(dir, sizeof dir, "%s", nv_t_tmpdir());
+    ASSERT_EQ(nv_file_read(&exe, "/proc/self/exe", (size_t)1 << 28, &err),
+              NV_OK);
+    snprintf(path, sizeof path, "%s/prog", dir);
+    FILE *f = fopen(path, "wb");
+    ASSERT(f && fwrite(exe.data, 1, exe.len, f) == exe.len && !fclose(f));
+    snprintf(path, sizeof path, "%s/note.txt", dir);
+    ASSERT((f = fopen(path, "w")) && fputs("evaluated\n", f) >= 0 &&
+           !fclose(f));
+    unsigned char whole[NV_SHA256_LEN];
+    nv_sha256(exe.data, exe.len, whole);
+    nv_file_release(&exe);
+    struct nv_manifest m[2];
+    for (int mapped = 0; mapped < 2; mapped++) {
+        struct nv_image_limits l;
+        nv_image_limits_default(&l);
+        l.read_max = mapped ? 0 : l.read_max;
+        nv_manifest_init(&m[mapped]);
+        ASSERT_EQ(nv_image_read(dir, &l, &m[mapped], &err), NV_OK);
+    }
+    ASSERT_EQ(m[0].n, m[1].n);
+    int sections = 0;
+    for (size_t i = 0; i < m[0].n; i++) {
+        ASSERT(same_entry(&m[0].f[i], &m[1].f[i]));
+        sections += (int)m[0].f[i].content.nsec;
+        if (strcmp(m[0].f[i].path, "prog") == 0)
+            ASSERT(!memcmp(m[0].f[i].content.sha256, whole, NV_SHA256_LEN));
+    }
+    ASSERT(sections > 10);
+    nv_manifest_release(&m[0]);
+    nv_manifest_release(&m[1]);
+}
+
 /* Every allocation of reading an image and its statement fails in turn:
  * always NV_ENOMEM, never a crash or a leak (make asan). */
 NV_TEST(integrity_allocation_failures)
