@@ -274,6 +274,7 @@ struct nv_culprits_kept {
     size_t nvisit, vcap;
     int failed; /* a visit could not be kept */
     uint32_t *seen, mark;
+    unsigned char *asked; /* by source: whether a flow of it was found */
 };
 
 static void kept_release(struct nv_culprits_kept *k)
@@ -291,6 +292,7 @@ static void kept_release(struct nv_culprits_kept *k)
     nv_free(k->want);
     nv_free(k->visits);
     nv_free(k->seen);
+    nv_free(k->asked);
     nv_free(k);
 }
 
@@ -339,8 +341,9 @@ static enum nv_rc kept_init(struct nv_culprits *c)
     k->bysrc = nv_calloc(nf, sizeof *k->bysrc);
     k->want = nv_calloc(nf, sizeof *k->want);
     k->seen = nv_calloc(na, sizeof *k->seen);
+    k->asked = nv_calloc(na, sizeof *k->asked);
     if (!k->off || !k->len || !k->route || !k->links || !k->srcoff ||
-        !k->bysrc || !k->want || !k->seen) {
+        !k->bysrc || !k->want || !k->seen || !k->asked) {
         kept_release(k);
         return NV_ENOMEM;
     }
@@ -463,6 +466,23 @@ static enum nv_rc find_alone(struct nv_culprits *c, uint32_t f)
     return rc;
 }
 
+/* Find and keep flow f's routes.  The first flow of a source asked for
+ * is found alone: a report of one flow wants no other, and a source's
+ * whole batch costs a walk back over the routes of each of its flows
+ * (thousands at a hub: two seconds of a 1M-asset model).  A second flow
+ * of the source means all are wanted: they are found at once. */
+static enum nv_rc find(struct nv_culprits *c, uint32_t f)
+{
+    uint32_t s = NV_FLOWS(c->m)[f].src.idx;
+
+    if (!by_source(c, f) || !c->kept->asked[s]) {
+        if (by_source(c, f))
+            c->kept->asked[s] = 1;
+        return find_alone(c, f);
+    }
+    return find_source(c, s);
+}
+
 /* What is kept of flow f's routes of one kind, found if need be: its
  * assets into *a, their number into *n. */
 static enum nv_rc kept_routes(struct nv_culprits *c, uint32_t f,
@@ -475,8 +495,7 @@ static enum nv_rc kept_routes(struct nv_culprits *c, uint32_t f,
     if (!rc && c->kept->off[at] == NV_NONE) {
         c->kept->nvisit = 0; /* none left by a pass that failed */
         c->kept->failed = 0;
-        rc = by_source(c, f) ? find_source(c, NV_FLOWS(c->m)[f].src.idx)
-                             : find_alone(c, f);
+        rc = find(c, f);
     }
     if (rc)
         return rc;
