@@ -87,6 +87,9 @@ static enum nv_rc write_signed(const struct nv_manifest *m,
 {
     struct nv_buf text;
     nv_buf_init(&text, (size_t)-1 / 2);
+    /* Reserved at its size: a buffer of 84 MB grown by doubling would
+     * copy the text over and over. */
+    (void)!nv_buf_reserve(&text, nv_statement_size(m));
     FILE *mem = nv_buf_stream(&text);
     if (!mem)
         return nv_err_set(err, NV_ENOMEM, "out of memory");

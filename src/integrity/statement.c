@@ -15,6 +15,19 @@
 
 /* ---- writing ---- */
 
+size_t nv_statement_size(const struct nv_manifest *m)
+{
+    size_t n = 4096; /* the build, the image, the issues */
+    for (size_t i = 0; i < m->n; i++) {
+        const struct nv_content *c = &m->f[i].content;
+        /* the path twice (subject and file), the digest twice, the rest */
+        n += 2 * m->f[i].path_len + 256;
+        for (uint32_t k = 0; k < c->nsec; k++)
+            n += strlen(c->sec[k].name) + 112;
+    }
+    return n;
+}
+
 struct out {
     struct nv_jsonw *w;
     struct nv_buf esc; /* scratch for escaped paths */

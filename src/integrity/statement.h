@@ -19,6 +19,10 @@
 #define NV_PREDICATE_TYPE "https://netvet.dev/evaluated-build/v1"
 #define NV_STATEMENT_PAYLOAD_TYPE "application/vnd.in-toto+json"
 
+/* About how many bytes the statement of m takes, a little more when no
+ * path needs escaping: room to reserve for writing it to memory. */
+size_t nv_statement_size(const struct nv_manifest *m);
+
 /* Write finished manifest m as a statement. */
 enum nv_rc nv_statement_write(const struct nv_manifest *m, FILE *out,
                               struct nv_err *err) NV_WUR;
