@@ -98,6 +98,32 @@ NV_TEST(buf_limit_leaves_buffer_unchanged)
     nv_free(s);
 }
 
+/* A stream into a buffer holds every byte written, across stdio's
+ * 64 KB flushes; past the buffer's limit its close fails. */
+NV_TEST(buf_stream_keeps_every_byte_and_its_limit)
+{
+    struct nv_buf b;
+    nv_buf_init(&b, 1 << 20);
+    FILE *f = nv_buf_stream(&b);
+    ASSERT(f);
+    for (int i = 0; i < 100000; i++)
+        fprintf(f, "%d,", i % 10);
+    ASSERT_EQ(fclose(f), 0);
+    ASSERT_EQ(b.len, 200000);
+    for (size_t i = 0; i < b.len; i += 2)
+        ASSERT(b.data[i] == '0' + (char)(i / 2 % 10) && b.data[i + 1] == ',');
+    ASSERT_EQ(b.data[b.len], '\0');
+    nv_buf_release(&b);
+
+    nv_buf_init(&b, 1000);
+    ASSERT((f = nv_buf_stream(&b)) != NULL);
+    for (int i = 0; i < 2000; i++)
+        fputc('x', f);
+    ASSERT(fclose(f) != 0);
+    ASSERT(b.len <= 1000);
+    nv_buf_release(&b);
+}
+
 NV_TEST(parse_numbers_strictly)
 {
     int64_t v;
