@@ -180,8 +180,8 @@ static ssize_t read_full(int fd, unsigned char *buf, size_t n)
     return (ssize_t)got;
 }
 
-/* Digest a file too large to read through a mapping of it, its pages
- * mapped in one call rather than one fault at a time. */
+/* Digest a file over the limits' read_max through a mapping of it, its
+ * pages mapped in one call rather than one fault at a time. */
 static enum nv_rc hash_mapped(struct worker *wk, int fd, size_t n,
                               struct nv_mfile *f, struct nv_err *err)
 {
@@ -234,8 +234,8 @@ static enum nv_rc read_caps(struct hashing *h, struct worker *wk, int fd,
  * Digest one regular file of the tree.  Files are read into the thread's
  * buffer, not mapped: its pages stay mapped from one file to the next,
  * where a mapping's pages are new to the TLB each time and SHA-256 over
- * them runs at about half speed (0.9 against 1.6 GB/s on one core of the
- * machine of docs/integrity.md).  The buffer grows to the largest file
+ * them ran at about half speed (0.9 against 1.6 GB/s on one core of a
+ * virtual machine).  The buffer grows to the largest file
  * read (the first: the largest are hashed first); only files over the
  * limits' read_max are mapped, so memory stays bounded.
  */
