@@ -23,6 +23,17 @@ void nv_image_limits_default(struct nv_image_limits *l)
     l->progress = NULL;
 }
 
+enum nv_rc image_path_push(struct nv_buf *path, const char *name,
+                           struct nv_err *err)
+{
+    enum nv_rc rc = path->len ? nv_buf_addc(path, '/') : NV_OK;
+    if (!rc)
+        rc = nv_buf_adds(path, name);
+    if (rc == NV_ELIMIT)
+        return nv_err_set(err, rc, "path too long in %s", path->data);
+    return rc ? nv_err_set(err, rc, "out of memory") : NV_OK;
+}
+
 enum nv_rc image_charge_entry(struct image_budget *b, struct nv_err *err)
 {
     if (++b->entries <= b->l->max_entries)

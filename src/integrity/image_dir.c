@@ -129,10 +129,7 @@ static enum nv_rc walk_dir(struct walk *w, int dfd, int depth,
     while (!rc && (errno = 0, e = readdir(d)) != NULL) {
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
             continue;
-        if ((base && nv_buf_addc(&w->path, '/')) ||
-            nv_buf_adds(&w->path, e->d_name))
-            rc =
-                nv_err_set(err, NV_ELIMIT, "path too long in %s", w->path.data);
+        rc = image_path_push(&w->path, e->d_name, err);
         if (!rc)
             rc = add_member(w, dirfd(d), e->d_name, depth, err);
         if (w->path.cap) { /* back to this directory's path */

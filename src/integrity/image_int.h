@@ -5,6 +5,7 @@
 #ifndef NV_IMAGE_INT_H
 #define NV_IMAGE_INT_H
 
+#include "core/buf.h"
 #include "integrity/image.h"
 
 /* Counts members and unpacked bytes against the limits. */
@@ -20,6 +21,11 @@ enum nv_rc image_charge_entry(struct image_budget *b,
                               struct nv_err *err) NV_WUR;
 enum nv_rc image_charge_bytes(struct image_budget *b, uint64_t n,
                               uint64_t packed, struct nv_err *err) NV_WUR;
+
+/* Append "/name" to a walk's path ("name" at the root): NV_ELIMIT when
+ * the path would be too long, NV_ENOMEM when out of memory. */
+enum nv_rc image_path_push(struct nv_buf *path, const char *name,
+                           struct nv_err *err) NV_WUR;
 
 enum nv_rc image_read_dir(const char *path, const struct nv_image_limits *l,
                           struct nv_manifest *m, struct nv_err *err) NV_WUR;

@@ -173,10 +173,8 @@ static enum nv_rc walk(struct squash *s, const sqfs_tree_node_t *dir, int depth,
         return squash_fail(s, "too deep: ", 0, err);
     size_t base = s->path.len;
     for (const sqfs_tree_node_t *n = dir->children; n; n = n->next) {
-        if ((base && nv_buf_addc(&s->path, '/')) ||
-            nv_buf_adds(&s->path, (const char *)n->name))
-            return nv_err_set(err, NV_ELIMIT, "path too long");
-        if (add_node(s, n, err) || (n->children && walk(s, n, depth + 1, err)))
+        if (image_path_push(&s->path, (const char *)n->name, err) ||
+            add_node(s, n, err) || (n->children && walk(s, n, depth + 1, err)))
             return err->rc;
         s->path.len = base;
         s->path.data[base] = '\0';

@@ -399,6 +399,7 @@ NV_TEST(statement_round_trip_on_a_real_package)
     size_t len = 0;
     char *text = statement_text(&m, &len);
     ASSERT(text);
+    ASSERT(nv_statement_size(&m) >= len); /* no path here needs escaping */
     nv_manifest_init(&back);
     ASSERT_EQ(nv_statement_read(text, len, "s.json", &back, &err), NV_OK);
     ASSERT_EQ(back.n, m.n);
@@ -754,6 +755,47 @@ NV_TEST(directory_files_read_or_mapped_alike)
     ASSERT(sections > 10);
     nv_manifest_release(&m[0]);
     nv_manifest_release(&m[1]);
+
+    /* Every allocation of reading it fails in turn: NV_ENOMEM, no crash
+     * and no leak (make asan), whether files are read or mapped. */
+    for (int mapped = 0; mapped < 2; mapped++)
+        for (long n = 0;; n++) {
+            struct nv_image_limits l;
+            struct nv_manifest r;
+            nv_image_limits_default(&l);
+            l.read_max = mapped ? 0 : l.read_max;
+            l.threads = 1;
+            nv_manifest_init(&r);
+            nv_alloc_fail_after(n);
+            enum nv_rc rc = nv_image_read(dir, &l, &r, &err);
+            int failed = nv_alloc_failed();
+            nv_alloc_fail_after(-1);
+            nv_manifest_release(&r);
+            ASSERT(rc == NV_OK || rc == NV_ENOMEM);
+            if (!failed)
+                break;
+            ASSERT(n < 100000);
+        }
+}
+
+/* A walk's path says which of its limit and memory ran out. */
+NV_TEST(image_path_push_tells_limit_from_memory)
+{
+    struct nv_buf path;
+    struct nv_err err = {0};
+    nv_buf_init(&path, 8);
+    ASSERT_EQ(image_path_push(&path, "usr", &err), NV_OK);
+    ASSERT_EQ(image_path_push(&path, "lib", &err), NV_OK);
+    ASSERT_STREQ(path.data, "usr/lib");
+    ASSERT_EQ(image_path_push(&path, "x86_64", &err), NV_ELIMIT);
+    ASSERT(strstr(err.msg, "path too long in usr/lib") != NULL);
+    nv_buf_release(&path);
+    nv_err_clear(&err);
+    nv_alloc_fail_after(0);
+    ASSERT_EQ(image_path_push(&path, "usr", &err), NV_ENOMEM);
+    nv_alloc_fail_after(-1);
+    ASSERT(strstr(err.msg, "out of memory") != NULL);
+    nv_buf_release(&path);
 }
 
 /* Every allocation of reading an image and its statement fails in turn:
