@@ -91,8 +91,10 @@ static enum nv_rc write_signed(const struct nv_manifest *m,
      * copy the text over and over. */
     (void)!nv_buf_reserve(&text, nv_statement_size(m));
     FILE *mem = nv_buf_stream(&text);
-    if (!mem)
+    if (!mem) {
+        nv_buf_release(&text);
         return nv_err_set(err, NV_ENOMEM, "out of memory");
+    }
     enum nv_rc rc = nv_statement_write(m, mem, err);
     if (fclose(mem) != 0 && !rc)
         rc = nv_err_set(err, NV_ENOMEM, "out of memory");

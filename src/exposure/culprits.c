@@ -475,12 +475,10 @@ static enum nv_rc find(struct nv_culprits *c, uint32_t f)
 {
     uint32_t s = NV_FLOWS(c->m)[f].src.idx;
 
-    if (!by_source(c, f) || !c->kept->asked[s]) {
-        if (by_source(c, f))
-            c->kept->asked[s] = 1;
-        return find_alone(c, f);
-    }
-    return find_source(c, s);
+    if (by_source(c, f) && c->kept->asked[s])
+        return find_source(c, s);
+    c->kept->asked[s] = 1; /* read only for the flows searched by source */
+    return find_alone(c, f);
 }
 
 /* What is kept of flow f's routes of one kind, found if need be: its
