@@ -401,22 +401,41 @@ void nv_json_split_at(size_t off)
 static const size_t forced = 0;
 #endif
 
+/* How far apart the places a scan of an array notes are: where the
+ * second scan (for the boundary) starts from, and how often the first
+ * tells the reader how far it may go. */
+#define MARK_STEP ((size_t)1 << 20)
+
+/* Where a scan of an array stands: the next byte to look at, how deep,
+ * and how many commas between elements it passed. */
+struct scan {
+    size_t at;
+    long depth;
+    int64_t commas;
+};
+
 /* The elements after mid (a comma) of a root array, read by a parser of
  * their own that starts as if it had read open and stops where the array
- * ends. */
+ * ends.  Until the scan for mid ends, the first half is read no further
+ * than safe, where mid will not be before. */
 struct half {
     struct parser p;
     struct nv_arena items, keys;
     struct nv_err err;
     enum nv_rc rc;
-    size_t from, target; /* the array's start; where to look from */
-    size_t mid;          /* 0: the array ends before target */
-    int64_t n1;          /* elements before mid */
-    void *ctx;           /* the split's context for them */
+    size_t from;        /* the array's start */
+    size_t asked;       /* where a test asks mid to be, or 0 */
+    size_t mid;         /* 0: the array is not split */
+    int64_t n1;         /* elements before mid */
+    void *ctx;          /* the split's context for them */
+    struct scan *marks; /* the first scan's notes, one a MARK_STEP */
+    size_t nmarks, cap;
     pthread_t tid;
     int started;
     pthread_mutex_t lock;
     pthread_cond_t cond;
+    size_t safe;               /* the first half may be read this far */
+    size_t reached;            /* where the first half's reader is */
     int scanned;               /* mid and n1 are known */
     char open[SPLIT_KEY + 16]; /* {"key":[0, */
 };
@@ -431,40 +450,118 @@ static int ends_closed(const char *text, size_t open, size_t i)
     return i > open && memchr("\"]}", text[i - 1], 3);
 }
 
+/* The end of the string whose opening quote is at text[i]: its closing
+ * quote, or len. */
+static size_t skip_string(const char *text, size_t len, size_t i)
+{
+    for (;;) {
+        const char *q = memchr(text + i + 1, '"', len - i - 1);
+        size_t bs = 0;
+        if (!q)
+            return len;
+        i = (size_t)(q - text);
+        while (text[i - 1 - bs] == '\\')
+            bs++;
+        if (bs % 2 == 0)
+            return i;
+    }
+}
+
 /*
- * The first comma between elements of the array opening at text[open] at
- * or after target, or 0 when the array ends before; *n1 receives the
- * number of elements before it.  Strings are skipped as JSON lexes them,
- * so wherever yajl accepts the text up to the comma, the two agree.
+ * Scan on from s to the first comma between elements of the array at or
+ * after target (one the element before ends closed at, if closed is set)
+ * and return it, with s just past it; or return 0 where the array ends
+ * (s->at is then its closing bracket) or the text does.  Strings are
+ * skipped as JSON lexes them, so wherever yajl accepts the text up to the
+ * comma, the two agree.
  */
-static size_t boundary(const char *text, size_t len, size_t open, size_t target,
-                       int64_t *n1)
+static size_t scan_to(const char *text, size_t len, size_t open, struct scan *s,
+                      size_t target, int closed)
 {
     static const unsigned char structure[256] = {
         ['"'] = 1, ['['] = 1, ['{'] = 1, [']'] = 1, ['}'] = 1, [','] = 1};
-    int64_t commas = 0;
-    long depth = 0;
 
-    for (size_t i = open; i < len; i++) {
+    for (size_t i = s->at; i < len; i++) {
         if (!structure[(unsigned char)text[i]])
             continue;
         if (text[i] == '"') {
-            for (i++; i < len && text[i] != '"'; i++)
-                if (text[i] == '\\')
-                    i++;
+            i = skip_string(text, len, i);
         } else if (text[i] == '[' || text[i] == '{') {
-            depth++;
+            s->depth++;
         } else if (text[i] != ',') {
-            if (--depth == 0)
+            if (--s->depth == 0) {
+                s->at = i;
                 return 0;
-        } else if (depth == 1 && i >= target && ends_closed(text, open, i)) {
-            *n1 = commas + 1;
-            return i;
-        } else {
-            commas += depth == 1;
+            }
+        } else if (s->depth == 1) {
+            s->commas++;
+            if (i >= target && (!closed || ends_closed(text, open, i))) {
+                s->at = i + 1;
+                return i;
+            }
         }
     }
+    s->at = len;
     return 0;
+}
+
+/* Let the first half's reader go as far as safe. */
+static void allow(struct half *h, size_t safe)
+{
+    pthread_mutex_lock(&h->lock);
+    if (safe > h->safe)
+        h->safe = safe;
+    pthread_cond_signal(&h->cond);
+    pthread_mutex_unlock(&h->lock);
+}
+
+/* Scan the whole array, noting where the scan stood a MARK_STEP apart and
+ * letting the first half's reader on meanwhile: mid will lie at least
+ * half way from the array's start to where the scan is.  Return where
+ * the array ends, or 0. */
+static size_t scan_array(struct half *h)
+{
+    const struct parser *p = &h->p;
+    struct scan s = {h->from, 0, 0};
+    size_t comma;
+
+    while ((comma = scan_to(p->text, p->len, h->from, &s, s.at + MARK_STEP,
+                            0)) != 0) {
+        if (!nv_array_reserve(&h->marks, &h->cap, h->nmarks + 1,
+                              sizeof *h->marks))
+            h->marks[h->nmarks++] = s;
+        allow(h, h->from + (comma - h->from) / 2);
+    }
+    return s.at < p->len ? s.at : 0;
+}
+
+/*
+ * Where the second half starts: the first comma between elements, after
+ * which the element ends closed, half way through what is left for the
+ * first half's reader when the scan ends, so that the two halves take
+ * about as long; 0 when what is left is too small to share.  *n1
+ * receives the number of elements before it.
+ */
+static size_t boundary(struct half *h, size_t end)
+{
+    struct scan s = {h->from, 0, 0};
+    size_t target, reached, mid;
+
+    pthread_mutex_lock(&h->lock);
+    reached = h->reached > h->from ? h->reached : h->from;
+    pthread_mutex_unlock(&h->lock);
+    if (!h->asked && end - reached < 2 * SPLIT_MIN)
+        return 0;
+    target = h->asked ? h->asked : reached + (end - reached) / 2;
+    allow(h, target);
+    for (size_t i = h->nmarks; i-- > 0;)
+        if (h->marks[i].at <= target) {
+            s = h->marks[i];
+            break;
+        }
+    mid = scan_to(h->p.text, h->p.len, h->from, &s, target, 1);
+    h->n1 = s.commas;
+    return mid;
 }
 
 static void parse_half(struct half *h)
@@ -495,12 +592,13 @@ static void parse_half(struct half *h)
     nv_free(p->scratch);
 }
 
-/* Find where the second half starts, say so, and read it: the scan is
- * done here, while the first half is being read up to target. */
+/* Find where the second half starts, say so, and read it: the scans are
+ * done here, while the first half is being read. */
 static void *read_half(void *arg)
 {
     struct half *h = arg;
-    size_t mid = boundary(h->p.text, h->p.len, h->from, h->target, &h->n1);
+    size_t end = scan_array(h);
+    size_t mid = end ? boundary(h, end) : 0;
 
     pthread_mutex_lock(&h->lock);
     h->mid = mid > sizeof h->open ? mid : 0;
@@ -517,7 +615,6 @@ static void *read_half(void *arg)
 static void maybe_split(struct parser *p, size_t open)
 {
     const struct nv_json_member *k = &p->scratch[p->nscratch - 1];
-    size_t target = forced ? forced : open + (p->len - open) / 2;
     struct half *h;
     void *ctx;
 
@@ -544,7 +641,8 @@ static void maybe_split(struct parser *p, size_t open)
                            .skip = 1,
                            .second = 1};
     h->from = open;
-    h->target = target > p->fed ? target : p->fed;
+    h->asked = forced ? (forced > p->fed ? forced : p->fed) : 0;
+    h->safe = h->asked ? h->asked : open;
     h->ctx = ctx;
     pthread_mutex_init(&h->lock, NULL);
     pthread_cond_init(&h->cond, NULL);
@@ -555,36 +653,34 @@ static void maybe_split(struct parser *p, size_t open)
         read_half(h);
 }
 
-/* Wait for the second half and hand it to the split's owner, to keep when
- * the first half ended in its place (first_ok) and the second was read
- * whole; then *at is where the array ends.  When the first half ended in
- * its place, the second half's error is the first in the text. */
+/* Wait for the second half and hand it to the split's owner: to keep
+ * when the first half ended in its place (first_ok), which may then find
+ * an error before the second half's own; then, when the second half was
+ * read whole, *at is where the array ends. */
 static enum nv_rc join_half(struct parser *p, int first_ok, size_t *at)
 {
     struct half *h = p->half;
-    enum nv_rc rc = NV_OK, kept;
-    int keep;
+    enum nv_rc rc;
 
     if (h->started)
         pthread_join(h->tid, NULL);
     p->half = NULL;
     p->mid = 0;
     first_ok = first_ok && p->index == h->n1;
-    keep = first_ok && !h->rc;
-    if (first_ok && h->rc) {
+    rc = p->split->end(p->ctx, h->ctx, first_ok, p->err);
+    if (!rc && first_ok && h->rc && p->err)
+        *p->err = h->err;
+    if (!rc && first_ok)
         rc = h->rc;
-        if (p->err)
-            *p->err = h->err;
-    }
-    if (keep)
+    if (!rc && first_ok)
         *at = h->p.closed;
-    kept = p->split->end(p->ctx, h->ctx, keep, p->err);
     pthread_mutex_destroy(&h->lock);
     pthread_cond_destroy(&h->cond);
     nv_arena_release(&h->items);
     nv_arena_release(&h->keys);
+    nv_free(h->marks);
     nv_free(h);
-    return rc ? rc : kept;
+    return rc;
 }
 
 /*
@@ -603,21 +699,25 @@ static size_t piece_end(const struct parser *p, size_t at, size_t stop)
 }
 
 /* Where the piece from at may end while a second half is being read: as
- * it will while it ends before the second half's target, else where the
- * second half starts, once the scan has found it; when the array ends
- * before, it is read on here. */
+ * it will while it ends where the second half's scan allows, else where
+ * the second half starts, once the scan has found it; when the array is
+ * not split after all, it is read on here. */
 static size_t stop_for_half(struct parser *p, size_t at)
 {
     struct half *h = p->half;
+    size_t end = piece_end(p, at, p->len);
+    int scanned;
 
-    if (!p->mid && piece_end(p, at, p->len) <= h->target)
-        return p->len;
+    if (p->mid)
+        return p->mid;
     pthread_mutex_lock(&h->lock);
-    while (!h->scanned)
+    h->reached = at;
+    while (!h->scanned && end > h->safe)
         pthread_cond_wait(&h->cond, &h->lock);
+    scanned = h->scanned;
     p->mid = h->mid;
     pthread_mutex_unlock(&h->lock);
-    if (!p->mid)
+    if (scanned && !p->mid)
         (void)join_half(p, 0, &at);
     return p->mid ? p->mid : p->len;
 }

@@ -78,15 +78,17 @@ enum nv_rc nv_json_stream(const char *text, size_t len, const char *name,
 /*
  * Streaming that may read the elements of a large array of the root
  * object in two halves at once: those after an element boundary near the
- * middle of what is left of the document go to fn with the context
+ * middle of what is left of the array go to fn with the context
  * begin(ctx, key) returns, on a thread of their own, while this thread
  * reads those before it.  begin may return NULL: not this array.  Then
- * end(ctx, that context, keep, err) is called once: keep says the second
- * half was read whole and its elements follow the first half's (else
- * they are to be forgotten: the first half failed, or the second, whose
- * error is then reported).  Errors and what fn is given are as if the
- * document were read in one piece; begin and end are called on this
- * thread.
+ * end(ctx, that context, keep, err) is called once: keep says the first
+ * half ended where the second began, so that the second half's elements
+ * follow the first's: all of them, or those before its error.  end may
+ * then report an error of its own, which comes before the second half's
+ * in the text; that error is reported if end reports none.  Without
+ * keep, the second half is to be forgotten.  Errors and what fn is given
+ * are as if the document were read in one piece; begin and end are
+ * called on this thread.
  */
 struct nv_json_split {
     nv_json_item_fn fn;

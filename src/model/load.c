@@ -15,19 +15,15 @@
 /* How far into a JSON file we look for the keys that name its format. */
 #define SNIFF_BYTES 4096
 
-enum nv_rc nv_load_json_record(struct nv_model *m, enum nv_table t,
-                               uint32_t src, const struct nv_json *obj,
-                               const char *text, size_t len, struct nv_err *err)
+/* Set the fields of record idx of table t from the members of obj. */
+static enum nv_rc json_fields(struct nv_model *m, enum nv_table t,
+                              const struct nv_json *obj, const char *text,
+                              size_t len, const char *name, uint32_t idx,
+                              struct nv_err *err)
 {
     const struct nv_schema *s = &nv_schemas[t];
-    const char *name = m->sources[src];
-    uint32_t idx;
-    enum nv_rc rc;
+    enum nv_rc rc = NV_OK;
 
-    if (obj->type != NV_JSON_OBJECT)
-        return nv_json_error_at(err, NV_EPARSE, text, len, name, obj->off,
-                                "each of %s must be an object", s->name);
-    rc = nv_schema_new_record(m, t, src, obj->off, &idx, err);
     for (size_t i = 0; i < obj->len && !rc; i++) {
         const struct nv_json_member *mb = &obj->u.members[i];
         const struct nv_field *f = nv_schema_field(s, mb->key, mb->klen);
@@ -48,7 +44,29 @@ enum nv_rc nv_load_json_record(struct nv_model *m, enum nv_table t,
                                     msg);
         }
     }
-    return rc ? rc : nv_schema_commit(m, t, err);
+    return rc;
+}
+
+enum nv_rc nv_load_json_record(struct nv_model *m, enum nv_table t,
+                               uint32_t src, const struct nv_json *obj,
+                               const char *text, size_t len, struct nv_err *err)
+{
+    const struct nv_schema *s = &nv_schemas[t];
+    const char *name = m->sources[src];
+    uint32_t had = m->t[t].n, idx;
+    enum nv_rc rc;
+
+    if (obj->type != NV_JSON_OBJECT)
+        return nv_json_error_at(err, NV_EPARSE, text, len, name, obj->off,
+                                "each of %s must be an object", s->name);
+    rc = nv_schema_new_record(m, t, src, obj->off, &idx, err);
+    if (!rc)
+        rc = json_fields(m, t, obj, text, len, name, idx, err);
+    if (!rc)
+        rc = nv_schema_commit(m, t, err);
+    if (rc && m->t[t].n > had)
+        nv_schema_drop_last(m, t);
+    return rc;
 }
 
 struct native {
@@ -102,10 +120,8 @@ static enum nv_rc native_item(void *ctx, const char *key, int64_t index,
                             "unknown top-level key '%s'", key);
 }
 
-/* The second half of an array of records without ids (links: most of a
- * large model), read on a thread of its own into a shadow model: the same
- * maps and tables, read only, but its own arena and its own table of the
- * records read. */
+/* The second half of a large array of records (most of a large model),
+ * read on a thread of its own into a shadow model (nv_schema_shadow). */
 struct native_half {
     struct native n; /* first: what the reader is given */
     struct nv_model shadow;
@@ -118,18 +134,12 @@ static void *half_begin(void *ctx, const char *key)
     int t = table_by_name(key);
     struct native_half *h;
 
-    /* Records with ids enter a map as they come: one thread. */
-    if (t < 0 || nv_schemas[t].fields[0].flags & NV_F_ID)
+    if (t < 0 || !nv_schema_can_split(n->m, (enum nv_table)t))
         return NULL;
     h = nv_calloc(1, sizeof *h);
     if (!h)
         return NULL;
-    h->shadow = *n->m;
-    nv_arena_init(&h->shadow.arena);
-    h->shadow.t[t] = (struct nv_vec){0};
-    h->shadow.forward[t] = 0;
-    h->shadow.borrowed &= ~(1u << t);
-    h->shadow.progress = NULL;
+    nv_schema_shadow(&h->shadow, n->m, (enum nv_table)t);
     h->t = (enum nv_table)t;
     h->n = *n;
     h->n.m = &h->shadow;
@@ -141,19 +151,13 @@ static enum nv_rc half_end(void *ctx, void *half, int keep, struct nv_err *err)
 {
     struct nv_model *m = ((struct native *)ctx)->m;
     struct native_half *h = half;
-    struct nv_vec *from = &h->shadow.t[h->t], *to = &m->t[h->t];
-    size_t size = nv_schemas[h->t].size;
-    enum nv_rc rc = keep ? nv_schema_reserve(m, h->t, from->n, err) : NV_OK;
+    void *records = h->shadow.t[h->t].v;
+    enum nv_rc rc = NV_OK;
 
-    if (keep && !rc) {
-        memcpy((char *)to->v + (size_t)to->n * size, from->v,
-               (size_t)from->n * size);
-        to->n += from->n;
-        m->forward[h->t] += h->shadow.forward[h->t];
-        nv_arena_adopt(&m->arena, &h->shadow.arena);
-    }
-    nv_arena_release(&h->shadow.arena);
-    nv_free(from->v);
+    if (keep)
+        rc = nv_schema_join_shadow(m, h->t, &h->shadow, err);
+    nv_schema_shadow_release(&h->shadow, h->t);
+    nv_free(records);
     nv_free(h);
     return rc;
 }

@@ -16,6 +16,7 @@
 #include "core/file.h"
 #include "model/load.h"
 #include "core/progress.h"
+#include "core/strmap.h"
 #include "model/load_int.h"
 
 #include <ctype.h>
@@ -125,21 +126,14 @@ static enum nv_rc set_cell(struct nv_model *m, enum nv_table t,
     return nv_schema_set_text(m, t, f, rec, text, cell->len, cell->off, why);
 }
 
-static enum nv_rc read_row(struct nv_model *m, enum nv_table t, uint32_t src,
-                           struct nv_csv *c, const struct nv_field **cols,
-                           size_t ncols, struct nv_err *err)
+/* Set the fields of record idx of table t from the row's cells. */
+static enum nv_rc row_fields(struct nv_model *m, enum nv_table t,
+                             struct nv_csv *c, const struct nv_field **cols,
+                             size_t ncols, uint32_t idx, struct nv_err *err)
 {
     const struct nv_schema *s = &nv_schemas[t];
-    uint32_t idx;
-    enum nv_rc rc;
+    enum nv_rc rc = NV_OK;
 
-    if (empty_from(c, 0))
-        return NV_OK; /* a spreadsheet's row of empty cells */
-    if (c->nfields < ncols || !empty_from(c, ncols))
-        return nv_csv_error_at(c, err, NV_EPARSE, c->record_off,
-                               "%zu fields, but the header has %zu", c->nfields,
-                               ncols);
-    rc = nv_schema_new_record(m, t, src, c->record_off, &idx, err);
     for (size_t i = 0; i < ncols && !rc; i++) {
         const struct nv_csv_field *cell = &c->fields[i];
         void *rec = (char *)m->t[t].v + (size_t)idx * s->size;
@@ -155,11 +149,32 @@ static enum nv_rc read_row(struct nv_model *m, enum nv_table t, uint32_t src,
             return nv_csv_error_at(c, err, rc, cell->off, "%s", msg);
         }
     }
-    return rc ? rc : nv_schema_commit(m, t, err);
+    return rc;
 }
 
-/* A table's rows are about its lines: size the table and its id map once
- * for them instead of growing as rows come. */
+static enum nv_rc read_row(struct nv_model *m, enum nv_table t, uint32_t src,
+                           struct nv_csv *c, const struct nv_field **cols,
+                           size_t ncols, struct nv_err *err)
+{
+    uint32_t had = m->t[t].n, idx;
+    enum nv_rc rc;
+
+    if (empty_from(c, 0))
+        return NV_OK; /* a spreadsheet's row of empty cells */
+    if (c->nfields < ncols || !empty_from(c, ncols))
+        return nv_csv_error_at(c, err, NV_EPARSE, c->record_off,
+                               "%zu fields, but the header has %zu", c->nfields,
+                               ncols);
+    rc = nv_schema_new_record(m, t, src, c->record_off, &idx, err);
+    if (!rc)
+        rc = row_fields(m, t, c, cols, ncols, idx, err);
+    if (!rc)
+        rc = nv_schema_commit(m, t, err);
+    if (rc && m->t[t].n > had)
+        nv_schema_drop_last(m, t);
+    return rc;
+}
+
 /* Lines in text[start..end): no more than the records there, when end
  * begins a record. */
 static size_t count_lines(const char *text, size_t start, size_t end)
@@ -174,6 +189,8 @@ static size_t count_lines(const char *text, size_t start, size_t end)
     return lines;
 }
 
+/* A table's rows are about its lines: size the table and its id map once
+ * for them instead of growing as rows come. */
 static enum nv_rc reserve_rows(struct nv_model *m, enum nv_table t,
                                const char *text, size_t len, struct nv_err *err)
 {
@@ -200,9 +217,8 @@ static enum nv_rc read_rows(struct nv_model *m, enum nv_table t, uint32_t src,
 }
 
 /* The second half of a table, read on a thread of its own into a shadow
- * model: the same maps and tables, read-only, but its own arena and its
- * own view of the table being read, whose records go to the part of m's
- * table behind the room left for the first half. */
+ * model (nv_schema_shadow) whose view of the table being read is the part
+ * of m's table behind the room left for the first half. */
 struct half {
     struct nv_model shadow;
     enum nv_table t;
@@ -223,65 +239,59 @@ static void *read_half(void *arg)
     return NULL;
 }
 
-/* Close the gap between the first half's records and the second's (rows
- * of empty cells, or quoted line breaks, leave one) and give m the
- * shadow's strings. */
-static void join_half(struct nv_model *m, struct half *h)
-{
-    struct nv_vec *v = &m->t[h->t];
-    size_t size = nv_schemas[h->t].size;
-
-    memmove((char *)v->v + (size_t)v->n * size, h->shadow.t[h->t].v,
-            (size_t)h->shadow.t[h->t].n * size);
-    v->n += h->shadow.t[h->t].n;
-    m->forward[h->t] += h->shadow.forward[h->t];
-    nv_arena_adopt(&m->arena, &h->shadow.arena);
-    nv_csv_release(&h->c);
-}
-
 /*
- * Links are most of a large bundle and have no ids, so their rows only
- * read the maps of tables loaded before them: read the two halves of the
- * file on both cores.  The table is given room for a record a line, so
- * that neither half grows it, and the second half writes its records
- * behind room for one a line of the first half (a table of its own,
- * copied over, touched and copied 130 MB more for 3M links).  Records
- * keep file order; the first error in file order is the one reported.
+ * Read the two halves of a large table on both cores: links, most of a
+ * large bundle, and the sites and assets before them.  The table is given
+ * room for a record a line, so that neither half grows it, and the second
+ * half writes its records behind room for one a line of the first half (a
+ * table of its own, copied over, touched and copied 130 MB more for 3M
+ * links); the gap left (rows of empty cells, quoted line breaks) is closed
+ * when the halves are joined.  Records keep file order, and the first
+ * error in file order is the one reported: the first half's, an id of the
+ * second half the first half read too, then the second half's own.
  */
 static enum nv_rc read_rows_split(struct nv_model *m, struct half *h,
                                   struct nv_csv *c, size_t split,
                                   struct nv_err *err)
 {
     size_t lines = count_lines(c->text, c->pos, split);
+    size_t rest = count_lines(c->text, split, c->len) + 1;
     struct nv_vec *v = &m->t[h->t];
     size_t first = v->n + lines;
     pthread_t tid;
-    enum nv_rc rc = nv_schema_reserve(
-        m, h->t, lines + count_lines(c->text, split, c->len) + 1, err);
+    int started;
+    enum nv_rc rc = nv_schema_reserve(m, h->t, lines + rest, err);
 
     if (rc)
         return rc;
-    h->shadow = *m;
-    nv_arena_init(&h->shadow.arena);
+    nv_schema_shadow(&h->shadow, m, h->t);
     h->shadow.t[h->t].v = (char *)v->v + first * nv_schemas[h->t].size;
-    h->shadow.t[h->t].n = 0;
     h->shadow.t[h->t].cap = (uint32_t)(v->cap - first);
-    h->shadow.forward[h->t] = 0;
+    if (nv_schemas[h->t].fields[0].flags & NV_F_ID &&
+        nv_strmap_reserve(&h->shadow.ids[h->t], rest)) {
+        nv_schema_shadow_release(&h->shadow, h->t);
+        return nv_err_set(err, NV_ENOMEM, "out of memory");
+    }
     nv_err_clear(&h->err);
     nv_csv_init(&h->c, c->text, c->len, c->name);
     h->c.sep = c->sep;
     h->c.checked = 1; /* the first read checked the whole text */
     nv_csv_limit(&h->c, split, c->len);
     nv_csv_limit(c, c->pos, split);
-    if (pthread_create(&tid, NULL, read_half, h) != 0)
+    started = pthread_create(&tid, NULL, read_half, h) == 0;
+    if (!started)
         read_half(h);
     rc = read_rows(m, h->t, h->src, c, h->cols, h->ncols, err);
-    pthread_join(tid, NULL);
+    if (started)
+        pthread_join(tid, NULL);
+    if (!rc)
+        rc = nv_schema_join_shadow(m, h->t, &h->shadow, err);
     if (!rc && h->rc) {
         *err = h->err;
         rc = h->rc;
     }
-    join_half(m, h);
+    nv_schema_shadow_release(&h->shadow, h->t);
+    nv_csv_release(&h->c);
     return rc;
 }
 
@@ -300,8 +310,7 @@ enum nv_rc nv_load_csv_table(struct nv_model *m, enum nv_table t, uint32_t src,
     if (!rc)
         rc = read_header(&c, t, cols, &h.ncols, err);
     split = rc ? len : nv_csv_split(text, c.pos, len);
-    if (!rc && !(nv_schemas[t].fields[0].flags & NV_F_ID) && len >= SPLIT_MIN &&
-        split < len)
+    if (!rc && nv_schema_can_split(m, t) && len >= SPLIT_MIN && split < len)
         rc = read_rows_split(m, &h, &c, split, err);
     else if (!rc)
         rc = read_rows(m, t, src, &c, cols, h.ncols, err);

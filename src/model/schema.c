@@ -630,6 +630,18 @@ static enum nv_rc check_required(struct nv_model *m, enum nv_table t,
     return NV_OK;
 }
 
+static enum nv_rc duplicate(struct nv_model *m, enum nv_table t,
+                            const struct nv_rec *old, const struct nv_rec *rec,
+                            const char *id, struct nv_err *err)
+{
+    unsigned long line, col;
+
+    nv_model_pos(m, old->src, old->off, &line, &col);
+    return nv_model_error_at(m, err, NV_EDUP, rec->src, rec->off,
+                             "duplicate %s id '%s' (first at line %lu)",
+                             nv_schemas[t].noun, id, line);
+}
+
 enum nv_rc nv_schema_commit(struct nv_model *m, enum nv_table t,
                             struct nv_err *err)
 {
@@ -637,7 +649,6 @@ enum nv_rc nv_schema_commit(struct nv_model *m, enum nv_table t,
     uint32_t idx = m->t[t].n - 1, first;
     struct nv_rec *rec = record_at(m, t, idx), *old;
     const char *id;
-    unsigned long line, col;
     int found;
     int ids = (s->fields[0].flags & NV_F_ID) != 0;
     enum nv_rc rc = check_required(
@@ -652,14 +663,82 @@ enum nv_rc nv_schema_commit(struct nv_model *m, enum nv_table t,
     if (!found)
         return NV_OK;
     old = record_at(m, t, first);
-    if (old->src == rec->src) {
-        nv_model_pos(m, old->src, old->off, &line, &col);
-        return nv_model_error_at(m, err, NV_EDUP, rec->src, rec->off,
-                                 "duplicate %s id '%s' (first at line %lu)",
-                                 s->noun, id, line);
-    }
+    if (old->src == rec->src)
+        return duplicate(m, t, old, rec, id, err);
     rc = merge(m, t, first, old, rec, err);
     m->t[t].n--;
+    return rc;
+}
+
+int nv_schema_can_split(const struct nv_model *m, enum nv_table t)
+{
+    const struct nv_schema *s = &nv_schemas[t];
+
+    if (!(s->fields[0].flags & NV_F_ID))
+        return 1;
+    if (m->t[t].n)
+        return 0;
+    for (int i = 0; i < s->nfields; i++)
+        if ((s->fields[i].type == NV_F_REF || s->fields[i].type == NV_F_REFS) &&
+            s->fields[i].target == t)
+            return 0;
+    return 1;
+}
+
+void nv_schema_shadow(struct nv_model *shadow, const struct nv_model *m,
+                      enum nv_table t)
+{
+    *shadow = *m;
+    nv_arena_init(&shadow->arena);
+    shadow->t[t] = (struct nv_vec){0};
+    nv_strmap_init(&shadow->ids[t]);
+    shadow->forward[t] = 0;
+    shadow->borrowed &= ~(1u << t);
+    shadow->progress = NULL;
+}
+
+void nv_schema_shadow_release(struct nv_model *shadow, enum nv_table t)
+{
+    nv_arena_release(&shadow->arena);
+    nv_strmap_release(&shadow->ids[t]);
+}
+
+/* File the ids of records from first on under them, in order, as
+ * nv_schema_commit would have: the first id met before is NV_EDUP. */
+static enum nv_rc adopt_ids(struct nv_model *m, enum nv_table t, uint32_t first,
+                            struct nv_err *err)
+{
+    const struct nv_schema *s = &nv_schemas[t];
+
+    for (uint32_t i = first; i < m->t[t].n; i++) {
+        struct nv_rec *rec = record_at(m, t, i);
+        const char *id = *(const char **)((char *)rec + s->fields[0].offset);
+        uint32_t was;
+        int found;
+        if (nv_strmap_put(&m->ids[t], id, strlen(id), i, &was, &found))
+            return nv_err_set(err, NV_ENOMEM, "out of memory");
+        if (found)
+            return duplicate(m, t, record_at(m, t, was), rec, id, err);
+    }
+    return NV_OK;
+}
+
+enum nv_rc nv_schema_join_shadow(struct nv_model *m, enum nv_table t,
+                                 struct nv_model *shadow, struct nv_err *err)
+{
+    struct nv_vec *from = &shadow->t[t];
+    uint32_t first = m->t[t].n;
+    enum nv_rc rc = nv_schema_reserve(m, t, from->n, err);
+
+    if (!rc) {
+        memmove(record_at(m, t, first), from->v,
+                (size_t)from->n * nv_schemas[t].size);
+        m->t[t].n += from->n;
+        m->forward[t] += shadow->forward[t];
+    }
+    nv_arena_adopt(&m->arena, &shadow->arena);
+    if (!rc && nv_schemas[t].fields[0].flags & NV_F_ID)
+        rc = adopt_ids(m, t, first, err);
     return rc;
 }
 

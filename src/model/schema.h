@@ -101,13 +101,44 @@ void nv_schema_explain(const struct nv_schema *s, const struct nv_field *f,
  */
 enum nv_rc nv_schema_check_required(struct nv_model *m,
                                     struct nv_err *err) NV_WUR;
+void nv_schema_shadow_release(struct nv_model *shadow, enum nv_table t);
 
 /* Make room for n more records in table t (and its ids), when a loader
  * knows about how many are coming. */
 enum nv_rc nv_schema_reserve(struct nv_model *m, enum nv_table t, size_t n,
                              struct nv_err *err) NV_WUR;
 
-/* Drop the record just appended to table t (after a failed load). */
+/* Drop the record just appended to table t: a record that failed to load
+ * leaves nothing behind. */
 void nv_schema_drop_last(struct nv_model *m, enum nv_table t);
+
+/*
+ * Reading a large table in two halves at once.  The second half's records
+ * go to a shadow of m on a thread of their own, while m's own thread reads
+ * the first half; then m takes them in after its own, as if read in order.
+ *
+ * nv_schema_can_split says whether table t of m can be read so: records
+ * without ids always can; those with ids, when no field refers to a record
+ * of the same table and t is still empty (the second half files its ids
+ * in a map of its own, and a record of another file would be merged).
+ *
+ * nv_schema_shadow makes the shadow: m's maps and other tables, to read
+ * (m's thread writes only table t meanwhile), its own arena, and table t
+ * empty with an id map of its own.
+ *
+ * nv_schema_join_shadow appends the shadow's records of table t to m's,
+ * gives m the shadow's strings, and files their ids in m's map in order:
+ * an id the first half read too is NV_EDUP, reported at the second.
+ *
+ * nv_schema_shadow_release frees what the shadow owns, but for its table
+ * t (which may lie in m's), its caller's to free.
+ */
+int nv_schema_can_split(const struct nv_model *m, enum nv_table t);
+void nv_schema_shadow(struct nv_model *shadow, const struct nv_model *m,
+                      enum nv_table t);
+enum nv_rc nv_schema_join_shadow(struct nv_model *m, enum nv_table t,
+                                 struct nv_model *shadow,
+                                 struct nv_err *err) NV_WUR;
+void nv_schema_shadow_release(struct nv_model *shadow, enum nv_table t);
 
 #endif

@@ -416,6 +416,35 @@ NV_TEST(csv_split_load_reports_second_half_error)
     ASSERT_EQ(err.col, 5);
 }
 
+/* Assets read in two halves: an id of the second half that the first half
+ * read too is reported at the second, before an error later in the
+ * second half. */
+NV_TEST(csv_split_load_reports_duplicate_id_across_halves)
+{
+    const char *dir = nv_t_tmpdir();
+    char path[128];
+    struct nv_model *m;
+    struct nv_err err = {0};
+    FILE *f;
+    int rows = 60000;
+
+    ASSERT(dir != NULL);
+    snprintf(path, sizeof path, "%s/assets.csv", dir);
+    f = fopen(path, "w");
+    ASSERT(f != NULL);
+    fputs("id,layer,model\n", f);
+    for (int i = 0; i < rows; i++)
+        fprintf(f, "asset-%d,%s,a model name to make the file long\n",
+                i == rows - 100 ? 7 : i, i == rows - 10 ? "nowhere" : "core");
+    ASSERT(ftell(f) > (1 << 20)); /* read in two halves */
+    fclose(f);
+    m = load1(dir, &err);
+    ASSERT(m == NULL);
+    ASSERT_EQ(err.rc, NV_EDUP);
+    ASSERT_EQ(err.line, (unsigned long)rows - 98);
+    ASSERT(strstr(err.msg, "'asset-7' (first at line 9)") != NULL);
+}
+
 /* References to records that come later in the file (links before the
  * assets, a flow's path) are resolved at the end; those to records
  * already loaded are resolved as they come.  Both hold the right index. */
@@ -651,6 +680,87 @@ NV_TEST(json_split_load_reports_as_one_piece)
             free(two);
         }
     }
+    free(text);
+}
+
+/* A model of 24 assets with ids a00..a23, each on a line of its own. */
+static char *assets_with_ids(void)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+
+    fputs("{\"netvet\": 1, \"sites\": [{\"id\": \"s\"}],\n\"assets\": [\n", f);
+    for (int i = 0; i < 24; i++)
+        fprintf(f,
+                "%s{\"id\": \"a%02d\", \"layer\": \"core\", \"site\": \"s\"}",
+                i ? ",\n" : "", i);
+    fputs("],\n\"links\": [{\"a\": \"a00\", \"b\": \"a23\"}]}\n", f);
+    fclose(f);
+    return text;
+}
+
+/* Assets, which have ids, read in two halves: an id of the second half
+ * that the first half read too, alone or before another error, is
+ * reported as a read in one piece reports it, wherever the split. */
+NV_TEST(json_split_load_reports_duplicate_ids_as_one_piece)
+{
+    char *text = assets_with_ids(), *assets;
+    int checked = 0;
+
+    ASSERT(text != NULL);
+    assets = strstr(text, "\"assets\"");
+    ASSERT(assets != NULL);
+    for (int i = 0; i < 24; i += 5)
+        for (int j = i + 1; j < 24; j += 3) {
+            char from[8], to[8], *id;
+            snprintf(from, sizeof from, "\"a%02d\"", j);
+            snprintf(to, sizeof to, "\"a%02d\"", i);
+            id = strstr(text, from);
+            memcpy(id, to, 5);
+            for (char *c = assets; *c && c < strstr(assets, "\"links\""); c++) {
+                struct nv_err e1 = {0}, e2 = {0};
+                char *one, *two;
+                if (*c != ',' || c[-1] != '}')
+                    continue;
+                one = reload_split(text, 0, &e1);
+                two = reload_split(text, (size_t)(c - text), &e2);
+                ASSERT(one == NULL && two == NULL);
+                ASSERT_EQ(e1.rc, NV_EDUP);
+                ASSERT_EQ(e2.rc, e1.rc);
+                ASSERT_EQ(e2.line, e1.line);
+                ASSERT_EQ(e2.col, e1.col);
+                ASSERT_STREQ(e2.msg, e1.msg);
+                checked++;
+            }
+            memcpy(id, from, 5);
+        }
+    ASSERT(checked > 500);
+    free(text);
+}
+
+/* Split or not, the same assets load in the same order. */
+NV_TEST(json_split_load_keeps_ids_in_order)
+{
+    char *text = assets_with_ids(), *one, *assets;
+    struct nv_err err = {0};
+    int splits = 0;
+
+    ASSERT(text != NULL);
+    one = reload_split(text, 0, &err);
+    assets = strstr(text, "\"assets\"");
+    ASSERT(one != NULL && assets != NULL);
+    for (char *c = assets; c < strstr(assets, "\"links\""); c++) {
+        char *two;
+        if (*c != ',' || c[-1] != '}')
+            continue;
+        two = reload_split(text, (size_t)(c - text), &err);
+        ASSERT(two != NULL && strcmp(one, two) == 0);
+        free(two);
+        splits++;
+    }
+    ASSERT_EQ(splits, 23);
+    free(one);
     free(text);
 }
 
