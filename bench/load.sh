@@ -6,12 +6,13 @@
 # python3-networkx (Debian's /usr/bin/python3) building the graph, and
 # `jq -c .` only parsing and printing it.
 # Targets: CSV >= 150 MB/s, JSON >= 150 MB/s (whole process, page cache
-# warm), the binary snapshot of the 1M-asset model whole process <= 0.5 s
-# (run RUNS times: the minimum and the median), peak RSS <= 1.5 GB.  The
+# warm), the binary snapshot of the 1M-asset model whole process <= 0.5 s,
+# each judged on the median of RUNS runs (the fastest is printed too),
+# peak RSS <= 1.5 GB.  The
 # machine's load average is printed first and last: on a shared machine
 # the figures are only as good as it is quiet.
 # Usage: bench/load.sh [ASSETS]   (PEERS=0: netvet alone, a quick run;
-# RUNS=N: the snapshot's runs, 5 by default)
+# RUNS=N: each format's runs, 5 by default)
 set -euo pipefail
 NETVET=${NETVET:-./netvet}
 SHARED=${SHARED:-../shared}
@@ -42,8 +43,8 @@ measure() {
     t=$( { /usr/bin/time -f '%e %M %U %S' "$@" > /dev/null; } 2>&1 | tail -1)
     awk -v l="$label" -v b="$bytes" -v t="$t" 'BEGIN {
         split(t, a, " ");
-        printf "%-10s %7.2f s  %7.1f MB/s  %7.0f MB peak  %6.2f s cpu\n", l,
-               a[1], b / a[1] / 1e6, a[2] / 1024, a[3] + a[4] }'
+        printf "%-10s %7.2f s  %7.1f MB/s  %7.0f MB peak  %6.2f s cpu (%.2f s kernel)\n", l,
+               a[1], b / a[1] / 1e6, a[2] / 1024, a[3] + a[4], a[4] }'
     echo "${t%% *}"
 }
 
@@ -53,35 +54,48 @@ json_bytes=$(wc -c < "$out/model.json")
 "$NETVET" inspect "$out/model.json" | head -1
 cat "$out"/csv/*.csv > /dev/null   # warm the page cache for both
 cat "$out/model.json" > /dev/null
-csv=$(measure "netvet csv" "$csv_bytes" "$NETVET" inspect "$out/csv")
-echo "$csv" | head -1
-json=$(measure "netvet json" "$json_bytes" "$NETVET" inspect "$out/model.json")
-echo "$json" | head -1
+# runs LABEL BYTES PATH: netvet inspect PATH, RUNS times, each run's line
+# on standard error; prints the minimum and the median.  Fresh memory
+# costs a virtual machine more some runs than others (the kernel's time,
+# not netvet's, doubles): one run is not a figure.
+runs() {
+    local label=$1 bytes=$2 path=$3
+    for i in $(seq "$RUNS"); do
+        measure "netvet $label" "$bytes" "$NETVET" inspect "$path"
+    done > "$out/$label.txt"
+    grep -v '^[0-9.]*$' "$out/$label.txt" >&2
+    grep '^[0-9.]*$' "$out/$label.txt" | sort -n | awk '
+        { t[NR] = $1 }
+        END { printf "%s %s\n", t[1],
+                     NR % 2 ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2 }'
+}
+csv=$(runs csv "$csv_bytes" "$out/csv")
+json=$(runs json "$json_bytes" "$out/model.json")
 cat "$out/model.nvs" > /dev/null
 nvs_bytes=$(wc -c < "$out/model.nvs")
-for i in $(seq "$RUNS"); do
-    measure "netvet nvs" "$nvs_bytes" "$NETVET" inspect "$out/model.nvs"
-done > "$out/nvs.txt"
-grep -v '^[0-9.]*$' "$out/nvs.txt"
-nvs=$(grep '^[0-9.]*$' "$out/nvs.txt" | sort -n | awk -v g="$TARGET_NVS" '
-    { t[NR] = $1 }
-    END {
-        med = NR % 2 ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2;
-        printf "target     nvs whole process min %.2f s, median %.2f s of %d runs, target %.1f s: %s\n",
-               t[1], med, NR, g, med <= g ? "met" : (t[1] <= g ? "met by the fastest run only" : "NOT met");
-        print med }')
-echo "$nvs" | head -1
+nvs=$(runs nvs "$nvs_bytes" "$out/model.nvs")
+awk -v g="$TARGET_NVS" -v n="$RUNS" -v t="$nvs" 'BEGIN {
+    split(t, a, " ");
+    printf "target     nvs whole process min %.2f s, median %.2f s of %d runs, target %.1f s: %s\n",
+           a[1], a[2], n, g, a[2] <= g ? "met" : (a[1] <= g ? "met by the fastest run only" : "NOT met") }'
 
-# target LABEL SECONDS BYTES: the speed against the target.
+# target LABEL "MIN MEDIAN" BYTES: the speed against the target, judged on
+# the median run.
 target() {
-    awk -v l="$1" -v t="$2" -v b="$3" -v g="$TARGET_MBS" 'BEGIN {
-        printf "target     %s %.1f MB/s of %d MB/s: %s (%.2fx the target)\n",
-               l, b / t / 1e6, g, (b / t / 1e6 >= g) ? "met" : "NOT met",
-               b / t / 1e6 / g }'
+    awk -v l="$1" -v t="$2" -v b="$3" -v g="$TARGET_MBS" -v n="$RUNS" 'BEGIN {
+        split(t, a, " "); best = b / a[1] / 1e6; med = b / a[2] / 1e6;
+        verdict = "NOT met";
+        if (best >= g) verdict = "met by the fastest run only";
+        if (med >= g) verdict = "met";
+        printf "target     %s median %.1f MB/s (fastest %.1f) of %d runs, target %d MB/s: %s (%.2fx the target)\n",
+               l, med, best, n, g, verdict, med / g }'
 }
-target csv "$(echo "$csv" | tail -1)" "$csv_bytes"
-target json "$(echo "$json" | tail -1)" "$json_bytes"
-awk -v j="$(echo "$json" | tail -1)" -v b="$(echo "$nvs" | tail -1)" 'BEGIN {
+target csv "$csv" "$csv_bytes"
+target json "$json" "$json_bytes"
+json=${json#* }
+csv=${csv#* }
+nvs=${nvs#* }
+awk -v j="$json" -v b="$nvs" 'BEGIN {
     printf "ratio      the binary snapshot (median) loads %.1fx faster than the JSON\n", j / b }'
 [ "$PEERS" = 0 ] && { echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"; exit 0; }
 
@@ -92,8 +106,8 @@ echo "$jq" | head -1
 # ratio PEER PEER_SECONDS: how much sooner netvet has the model, from
 # either file, than the peer has it from the JSON.
 ratio() {
-    awk -v p="$1" -v s="$2" -v j="$(echo "$json" | tail -1)" \
-        -v c="$(echo "$csv" | tail -1)" -v b="$(echo "$nvs" | tail -1)" 'BEGIN {
+    awk -v p="$1" -v s="$2" -v j="$json" \
+        -v c="$csv" -v b="$nvs" 'BEGIN {
         printf "ratio      netvet json is %.1fx, netvet csv %.1fx, netvet nvs %.1fx faster than %s\n",
                s / j, s / c, s / b, p }'
 }

@@ -426,7 +426,7 @@ struct half {
     size_t from;        /* the array's start */
     size_t asked;       /* where a test asks mid to be, or 0 */
     size_t mid;         /* 0: the array is not split */
-    int64_t n1;         /* elements before mid */
+    int64_t n1, n;      /* elements before mid, and in all */
     void *ctx;          /* the split's context for them */
     struct scan *marks; /* the first scan's notes, one a MARK_STEP */
     size_t nmarks, cap;
@@ -436,7 +436,8 @@ struct half {
     pthread_cond_t cond;
     size_t safe;               /* the first half may be read this far */
     size_t reached;            /* where the first half's reader is */
-    int scanned;               /* mid and n1 are known */
+    int scanned;               /* mid, n1 and n are known */
+    int go;                    /* 1: read the second half; -1: do not */
     char open[SPLIT_KEY + 16]; /* {"key":[0, */
 };
 
@@ -518,7 +519,7 @@ static void allow(struct half *h, size_t safe)
 /* Scan the whole array, noting where the scan stood a MARK_STEP apart and
  * letting the first half's reader on meanwhile: mid will lie at least
  * half way from the array's start to where the scan is.  Return where
- * the array ends, or 0. */
+ * the array ends, or 0; count its elements. */
 static size_t scan_array(struct half *h)
 {
     const struct parser *p = &h->p;
@@ -532,6 +533,7 @@ static size_t scan_array(struct half *h)
             h->marks[h->nmarks++] = s;
         allow(h, h->from + (comma - h->from) / 2);
     }
+    h->n = s.commas + 1; /* if split, the array has elements */
     return s.at < p->len ? s.at : 0;
 }
 
@@ -592,22 +594,36 @@ static void parse_half(struct half *h)
     nv_free(p->scratch);
 }
 
-/* Find where the second half starts, say so, and read it: the scans are
- * done here, while the first half is being read. */
+/* Find where the second half starts, say so, and read it when told to:
+ * the scans are done here, while the first half is being read. */
 static void *read_half(void *arg)
 {
     struct half *h = arg;
     size_t end = scan_array(h);
     size_t mid = end ? boundary(h, end) : 0;
+    int go;
 
     pthread_mutex_lock(&h->lock);
     h->mid = mid > sizeof h->open ? mid : 0;
     h->scanned = 1;
     pthread_cond_signal(&h->cond);
+    while (h->mid && !h->go)
+        pthread_cond_wait(&h->cond, &h->lock);
+    go = h->mid && h->go > 0;
     pthread_mutex_unlock(&h->lock);
-    if (h->mid)
+    if (go)
         parse_half(h);
     return NULL;
+}
+
+/* Tell the second half's thread whether to read it (go > 0), once. */
+static void start(struct half *h, int go)
+{
+    pthread_mutex_lock(&h->lock);
+    if (!h->go)
+        h->go = go;
+    pthread_cond_signal(&h->cond);
+    pthread_mutex_unlock(&h->lock);
 }
 
 /* Start reading the second half of the array opening at text[open],
@@ -662,6 +678,7 @@ static enum nv_rc join_half(struct parser *p, int first_ok, size_t *at)
     struct half *h = p->half;
     enum nv_rc rc;
 
+    start(h, -1);
     if (h->started)
         pthread_join(h->tid, NULL);
     p->half = NULL;
@@ -700,8 +717,9 @@ static size_t piece_end(const struct parser *p, size_t at, size_t stop)
 
 /* Where the piece from at may end while a second half is being read: as
  * it will while it ends where the second half's scan allows, else where
- * the second half starts, once the scan has found it; when the array is
- * not split after all, it is read on here. */
+ * the second half starts, once the scan has found it and its owner has
+ * made room for it; when the array is not split after all, it is read on
+ * here. */
 static size_t stop_for_half(struct parser *p, size_t at)
 {
     struct half *h = p->half;
@@ -715,11 +733,16 @@ static size_t stop_for_half(struct parser *p, size_t at)
     while (!h->scanned && end > h->safe)
         pthread_cond_wait(&h->cond, &h->lock);
     scanned = h->scanned;
-    p->mid = h->mid;
     pthread_mutex_unlock(&h->lock);
-    if (scanned && !p->mid)
-        (void)join_half(p, 0, &at);
-    return p->mid ? p->mid : p->len;
+    if (!scanned)
+        return p->len;
+    if (h->mid && p->split->sized(p->ctx, h->ctx, h->n1, h->n) == NV_OK) {
+        start(h, 1);
+        p->mid = h->mid;
+        return p->mid;
+    }
+    (void)join_half(p, 0, &at);
+    return p->len;
 }
 
 static enum nv_rc run(struct parser *p)
@@ -783,7 +806,7 @@ enum nv_rc nv_json_parse(const char *text, size_t len, const char *name,
 enum nv_rc nv_json_stream(const char *text, size_t len, const char *name,
                           nv_json_item_fn fn, void *ctx, struct nv_err *err)
 {
-    struct nv_json_split none = {fn, ctx, NULL, NULL};
+    struct nv_json_split none = {fn, ctx, NULL, NULL, NULL};
 
     return nv_json_stream_split(text, len, name, &none, err);
 }

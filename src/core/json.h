@@ -80,20 +80,25 @@ enum nv_rc nv_json_stream(const char *text, size_t len, const char *name,
  * object in two halves at once: those after an element boundary near the
  * middle of what is left of the array go to fn with the context
  * begin(ctx, key) returns, on a thread of their own, while this thread
- * reads those before it.  begin may return NULL: not this array.  Then
+ * reads those before it.  begin may return NULL: not this array.  Once
+ * the array's elements are counted, before any of the second half's is
+ * read, sized(ctx, that context, n1, n) is told how many there are (n)
+ * and how many come before the second half (n1); unless it returns
+ * NV_OK, the array is read on this thread alone.  Then
  * end(ctx, that context, keep, err) is called once: keep says the first
  * half ended where the second began, so that the second half's elements
  * follow the first's: all of them, or those before its error.  end may
  * then report an error of its own, which comes before the second half's
  * in the text; that error is reported if end reports none.  Without
  * keep, the second half is to be forgotten.  Errors and what fn is given
- * are as if the document were read in one piece; begin and end are
- * called on this thread.
+ * are as if the document were read in one piece; begin, sized and end
+ * are called on this thread.
  */
 struct nv_json_split {
     nv_json_item_fn fn;
     void *ctx;
     void *(*begin)(void *ctx, const char *key);
+    enum nv_rc (*sized)(void *ctx, void *half, int64_t n1, int64_t n);
     enum nv_rc (*end)(void *ctx, void *half, int keep, struct nv_err *err);
 };
 

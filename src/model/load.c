@@ -126,6 +126,7 @@ struct native_half {
     struct native n; /* first: what the reader is given */
     struct nv_model shadow;
     enum nv_table t;
+    uint32_t base; /* the table's records before the array's */
 };
 
 static void *half_begin(void *ctx, const char *key)
@@ -141,9 +142,27 @@ static void *half_begin(void *ctx, const char *key)
         return NULL;
     nv_schema_shadow(&h->shadow, n->m, (enum nv_table)t);
     h->t = (enum nv_table)t;
+    h->base = n->m->t[t].n;
     h->n = *n;
     h->n.m = &h->shadow;
     return h;
+}
+
+/* The array's n elements are counted, n1 of them before the second half:
+ * make room for them all, and the second half's records go in place. */
+static enum nv_rc half_sized(void *ctx, void *half, int64_t n1, int64_t n)
+{
+    struct nv_model *m = ((struct native *)ctx)->m;
+    struct native_half *h = half;
+    struct nv_err err = {0};
+    size_t all = (size_t)h->base + (size_t)n;
+
+    if (n > UINT32_MAX / 2)
+        return NV_ELIMIT;
+    if (nv_schema_reserve(m, h->t, all - m->t[h->t].n, &err))
+        return err.rc;
+    return nv_schema_shadow_view(&h->shadow, m, h->t, h->base + (uint32_t)n1,
+                                 (uint32_t)(n - n1));
 }
 
 /* Append the second half's records to the first half's, or forget them. */
@@ -151,13 +170,11 @@ static enum nv_rc half_end(void *ctx, void *half, int keep, struct nv_err *err)
 {
     struct nv_model *m = ((struct native *)ctx)->m;
     struct native_half *h = half;
-    void *records = h->shadow.t[h->t].v;
     enum nv_rc rc = NV_OK;
 
     if (keep)
         rc = nv_schema_join_shadow(m, h->t, &h->shadow, err);
     nv_schema_shadow_release(&h->shadow, h->t);
-    nv_free(records);
     nv_free(h);
     return rc;
 }
@@ -166,7 +183,8 @@ enum nv_rc nv_load_native(struct nv_model *m, uint32_t src, const char *text,
                           size_t len, struct nv_err *err)
 {
     struct native n = {m, src, text, len, 0};
-    struct nv_json_split split = {native_item, &n, half_begin, half_end};
+    struct nv_json_split split = {native_item, &n, half_begin, half_sized,
+                                  half_end};
     enum nv_rc rc =
         nv_json_stream_split(text, len, m->sources[src], &split, err);
 

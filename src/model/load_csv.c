@@ -16,7 +16,6 @@
 #include "core/file.h"
 #include "model/load.h"
 #include "core/progress.h"
-#include "core/strmap.h"
 #include "model/load_int.h"
 
 #include <ctype.h>
@@ -256,8 +255,7 @@ static enum nv_rc read_rows_split(struct nv_model *m, struct half *h,
 {
     size_t lines = count_lines(c->text, c->pos, split);
     size_t rest = count_lines(c->text, split, c->len) + 1;
-    struct nv_vec *v = &m->t[h->t];
-    size_t first = v->n + lines;
+    size_t first = m->t[h->t].n + lines;
     pthread_t tid;
     int started;
     enum nv_rc rc = nv_schema_reserve(m, h->t, lines + rest, err);
@@ -265,10 +263,8 @@ static enum nv_rc read_rows_split(struct nv_model *m, struct half *h,
     if (rc)
         return rc;
     nv_schema_shadow(&h->shadow, m, h->t);
-    h->shadow.t[h->t].v = (char *)v->v + first * nv_schemas[h->t].size;
-    h->shadow.t[h->t].cap = (uint32_t)(v->cap - first);
-    if (nv_schemas[h->t].fields[0].flags & NV_F_ID &&
-        nv_strmap_reserve(&h->shadow.ids[h->t], rest)) {
+    if (nv_schema_shadow_view(&h->shadow, m, h->t, (uint32_t)first,
+                              (uint32_t)rest)) {
         nv_schema_shadow_release(&h->shadow, h->t);
         return nv_err_set(err, NV_ENOMEM, "out of memory");
     }
@@ -306,13 +302,11 @@ enum nv_rc nv_load_csv_table(struct nv_model *m, enum nv_table t, uint32_t src,
 
     nv_csv_init(&c, text, len, m->sources[src]);
     c.sep = nv_csv_sniff(text, len);
-    rc = reserve_rows(m, t, text, len, err);
-    if (!rc)
-        rc = read_header(&c, t, cols, &h.ncols, err);
+    rc = read_header(&c, t, cols, &h.ncols, err);
     split = rc ? len : nv_csv_split(text, c.pos, len);
     if (!rc && nv_schema_can_split(m, t) && len >= SPLIT_MIN && split < len)
         rc = read_rows_split(m, &h, &c, split, err);
-    else if (!rc)
+    else if (!rc && !(rc = reserve_rows(m, t, text, len, err)))
         rc = read_rows(m, t, src, &c, cols, h.ncols, err);
     nv_csv_release(&c);
     return rc;

@@ -697,10 +697,29 @@ void nv_schema_shadow(struct nv_model *shadow, const struct nv_model *m,
     shadow->progress = NULL;
 }
 
+enum nv_rc nv_schema_shadow_view(struct nv_model *shadow,
+                                 const struct nv_model *m, enum nv_table t,
+                                 uint32_t first, uint32_t n)
+{
+    struct nv_vec *v = &shadow->t[t];
+
+    v->v = record_at(m, t, first);
+    v->n = 0;
+    v->cap = n;
+    /* Should the halves disagree on n, records past it are copied out. */
+    shadow->borrowed |= 1u << t;
+    if (nv_schemas[t].fields[0].flags & NV_F_ID &&
+        nv_strmap_reserve(&shadow->ids[t], n))
+        return NV_ENOMEM;
+    return NV_OK;
+}
+
 void nv_schema_shadow_release(struct nv_model *shadow, enum nv_table t)
 {
     nv_arena_release(&shadow->arena);
     nv_strmap_release(&shadow->ids[t]);
+    if (!(shadow->borrowed & 1u << t))
+        nv_free(shadow->t[t].v);
 }
 
 /* File the ids of records from first on under them, in order, as

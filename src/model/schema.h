@@ -101,6 +101,9 @@ void nv_schema_explain(const struct nv_schema *s, const struct nv_field *f,
  */
 enum nv_rc nv_schema_check_required(struct nv_model *m,
                                     struct nv_err *err) NV_WUR;
+enum nv_rc nv_schema_shadow_view(struct nv_model *shadow,
+                                 const struct nv_model *m, enum nv_table t,
+                                 uint32_t first, uint32_t n) NV_WUR;
 void nv_schema_shadow_release(struct nv_model *shadow, enum nv_table t);
 
 /* Make room for n more records in table t (and its ids), when a loader
@@ -130,8 +133,13 @@ void nv_schema_drop_last(struct nv_model *m, enum nv_table t);
  * gives m the shadow's strings, and files their ids in m's map in order:
  * an id the first half read too is NV_EDUP, reported at the second.
  *
- * nv_schema_shadow_release frees what the shadow owns, but for its table
- * t (which may lie in m's), its caller's to free.
+ * nv_schema_shadow_view has the shadow write its records of table t in
+ * m's table from record first on, which has room for n there (they are
+ * copied out should more come): the second half's place, known when the
+ * records of both halves are counted beforehand, which spares copying
+ * them when joined.  It fails only for want of memory.
+ *
+ * nv_schema_shadow_release frees what the shadow owns.
  */
 int nv_schema_can_split(const struct nv_model *m, enum nv_table t);
 void nv_schema_shadow(struct nv_model *shadow, const struct nv_model *m,
@@ -139,6 +147,9 @@ void nv_schema_shadow(struct nv_model *shadow, const struct nv_model *m,
 enum nv_rc nv_schema_join_shadow(struct nv_model *m, enum nv_table t,
                                  struct nv_model *shadow,
                                  struct nv_err *err) NV_WUR;
+enum nv_rc nv_schema_shadow_view(struct nv_model *shadow,
+                                 const struct nv_model *m, enum nv_table t,
+                                 uint32_t first, uint32_t n) NV_WUR;
 void nv_schema_shadow_release(struct nv_model *shadow, enum nv_table t);
 
 #endif

@@ -7,8 +7,10 @@
 #include "model/catalogue.h"
 #include "model/inventory.h"
 #include "model/load.h"
+#include "model/load_int.h"
 #include "model/resolve.h"
 #include "model/save.h"
+#include "model/schema.h"
 #include "model/synth.h"
 #include "test.h"
 
@@ -762,6 +764,55 @@ NV_TEST(json_split_load_keeps_ids_in_order)
     ASSERT_EQ(splits, 23);
     free(one);
     free(text);
+}
+
+/* Load site id into m as a record of file src. */
+static enum nv_rc add_site(struct nv_model *m, uint32_t src, const char *id,
+                           struct nv_err *err)
+{
+    const char *pairs[] = {"id", id, NULL};
+
+    return nv_load_pairs(m, NV_T_SITE, src, 0, pairs, err);
+}
+
+/* A second half whose place was sized too small copies its records out
+ * rather than write past it, and they still join the first half's in
+ * order; an id both halves read is then a duplicate. */
+NV_TEST(schema_shadow_outgrows_its_place)
+{
+    static const char *const first[] = {"s0", "s1"},
+                             *second[] = {"s2", "s3", "s4"};
+    struct nv_model *m = nv_model_new(), shadow;
+    struct nv_err err = {0};
+    uint32_t src;
+
+    ASSERT(m != NULL);
+    ASSERT_EQ(nv_model_add_source(m, "a.json", &src, &err), NV_OK);
+    ASSERT(nv_schema_can_split(m, NV_T_SITE));
+    ASSERT(!nv_schema_can_split(m, NV_T_ENTITY)); /* parents are entities */
+    ASSERT_EQ(nv_schema_reserve(m, NV_T_SITE, 4, &err), NV_OK);
+    nv_schema_shadow(&shadow, m, NV_T_SITE);
+    ASSERT_EQ(nv_schema_shadow_view(&shadow, m, NV_T_SITE, 2, 2), NV_OK);
+    for (int i = 0; i < 2; i++)
+        ASSERT_EQ(add_site(m, src, first[i], &err), NV_OK);
+    for (int i = 0; i < 3; i++)
+        ASSERT_EQ(add_site(&shadow, src, second[i], &err), NV_OK);
+    ASSERT(shadow.t[NV_T_SITE].v != NV_SITES(m) + 2);
+    ASSERT_EQ(nv_schema_join_shadow(m, NV_T_SITE, &shadow, &err), NV_OK);
+    nv_schema_shadow_release(&shadow, NV_T_SITE);
+    ASSERT_EQ(NV_COUNT(m, NV_T_SITE), 5u);
+    for (uint32_t i = 0; i < 5; i++) {
+        ASSERT_EQ(nv_model_find(m, NV_T_SITE, NV_SITES(m)[i].id), (long)i);
+        ASSERT(strcmp(NV_SITES(m)[i].id, i < 2 ? first[i] : second[i - 2]) ==
+               0);
+    }
+    nv_schema_shadow(&shadow, m, NV_T_SITE);
+    ASSERT_EQ(add_site(&shadow, src, "s5", &err), NV_OK);
+    ASSERT_EQ(add_site(&shadow, src, "s1", &err), NV_OK);
+    ASSERT_EQ(nv_schema_join_shadow(m, NV_T_SITE, &shadow, &err), NV_EDUP);
+    ASSERT(strstr(err.msg, "duplicate site id 's1'") != NULL);
+    nv_schema_shadow_release(&shadow, NV_T_SITE);
+    nv_model_free(m);
 }
 
 /* A bad value late in a split links array is reported at its place. */
