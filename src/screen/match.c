@@ -30,12 +30,13 @@
 #define BRAND_DF 10      /* a brand is a rare word: "Aviation" is none */
 #define FOLD_SIM 0.93f   /* another spelling: all else must agree */
 #define FOLD_MIN                                                               \
-    6                     /* shorter query words fold only for an OCR digit:   \
-                             "bayer" is not "bajer", "gr0up" is "group" */
-#define TYPO_SIM 0.92     /* one letter added, dropped or changed */
-#define TYPO_MIN 5        /* query words this short only lose a letter */
-#define ORDER_COST 1e-6   /* per pair of words in the other order */
-#define PLACE_QUERY 0.05f /* a place of the query: maybe its address */
+    6                   /* shorter query words fold only for an OCR digit:     \
+                           "bayer" is not "bajer", "gr0up" is "group" */
+#define TYPO_SIM 0.92   /* one letter added, dropped or changed */
+#define TYPO_MIN 5      /* query words this short only lose a letter */
+#define ORDER_COST 1e-6 /* per pair of words in the other order */
+#define SHORT_WORDS_CAP 0.85 /* see one_short_word: a review */
+#define PLACE_QUERY 0.05f    /* a place of the query: maybe its address */
 #define COMMON_DF                                                              \
     3000 /* tokens in more entries do not find                                 \
             candidates on their own */
@@ -1049,6 +1050,31 @@ static double place_conflict(const struct nv_matcher *mt, const struct query *q,
     return add;
 }
 
+/* Whether all the two names share of their name words and places is one
+ * short word (three letters: "NEC") while the listed name says more than
+ * the query does (a word not aligned that is no legal form nor place): a
+ * short word is many companies' initials, and "NEC Corporation" is not
+ * NEC Engineers Private.  Such an alignment is for review at most.  (Two
+ * short words together, "Yun Li Da", or one with a place, "Guangzhou
+ * GCI", tell a company.) */
+static int one_short_word(const struct nv_matcher *mt, const struct query *q,
+                          const uint32_t *et, uint32_t n,
+                          const struct alignment *al)
+{
+    int shared = 0, more = 0, longer = 0;
+
+    for (uint32_t k = 0; k < n; k++) {
+        const struct token *tk = &mt->tok[et[k]];
+        int a = aligned(al, q, k);
+        shared +=
+            a && (tk->kind == NV_TOKEN_NAME || tk->kind == NV_TOKEN_PLACE);
+        longer += a && tk->len > 3 && tk->kind != NV_TOKEN_LEGAL;
+        more +=
+            !a && (tk->kind == NV_TOKEN_NAME || tk->kind == NV_TOKEN_GENERIC);
+    }
+    return shared == 1 && !longer && more;
+}
+
 /* The pairs of aligned query tokens whose listed words come in the
  * other order.  Costing a hair each, they only decide between listed
  * names of the same words: "Jin Zhongda" is the party listed as "JIN,
@@ -1071,7 +1097,7 @@ static double align(const struct nv_matcher *mt, const struct query *q,
     const uint32_t *et = mt->etok + mt->eoff[e];
     uint32_t n = mt->eoff[e + 1] - mt->eoff[e];
     unsigned char used[NV_NAME_TOKENS] = {0};
-    double num = 0, den = q->total + mt->ewsum[e];
+    double num = 0, den = q->total + mt->ewsum[e], score;
 
     for (int i = 0; i < q->nm.n; i++) {
         al->pair[i] = -1;
@@ -1095,7 +1121,10 @@ static double align(const struct nv_matcher *mt, const struct query *q,
             num += al->sim[i] * (q->w[i] + mt->tok[et[al->pair[i]]].weight);
     den -= brand_discount(mt, q, mt->e[e].party, et, n, al);
     den += place_conflict(mt, q, et, n, al);
-    return den > 0 ? num / den - ORDER_COST * inversions(q, al) : 0;
+    score = den > 0 ? num / den - ORDER_COST * inversions(q, al) : 0;
+    return one_short_word(mt, q, et, n, al) && score >= NV_MATCH_BAND
+               ? SHORT_WORDS_CAP
+               : score;
 }
 
 /* Append formatted text to out (size bytes, *len used), truncating. */

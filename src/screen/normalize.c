@@ -287,11 +287,13 @@ size_t nv_edit_distance(const char *a, size_t na, const char *b, size_t nb)
 }
 
 /* Whether s[0..n) is a one-letter typo of word w[0..k): only a long
- * word, and not at either end: a short word, or one that differs in its
- * ending ("Generale", "Electronica"), is as likely another word. */
+ * word (six letters, or five of six with one dropped: "Cnter"), and not
+ * at either end: a short word, or one that differs in its ending
+ * ("Generale", "Electronica"), is as likely another word. */
 static int typo_like(const char *w, size_t k, const char *s, size_t n)
 {
-    if (n < 6 || s[0] != w[0] || k + 1 < n || n + 1 < k ||
+    if ((n > k ? n : k) < 6 || n < 5 || s[0] != w[0] || k + 1 < n ||
+        n + 1 < k ||
         (w[k - 1] != s[n - 1] &&
          !(k == n && w[k - 1] == s[n - 2] && w[k - 2] == s[n - 1])))
         return 0; /* another ending, not an end transposed */

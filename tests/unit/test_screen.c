@@ -362,7 +362,8 @@ static const char kinds_list[] =
     "ones,One Star Shipping,,CN,,\n"
     "skyb,Blue Sky Aviation,,CN,,\n"
     "cetc14,14th Research Institute of CETC,,CN,,\n"
-    "cetc15,15th Research Institute of CETC,,CN,,\n";
+    "cetc15,15th Research Institute of CETC,,CN,,\n"
+    "nece,\"NEC Engineers Private, Ltd.\",,PK,,\n";
 
 static const char kinds_aliases[] =
     "alias_of,alias,script,source\n"
@@ -393,7 +394,7 @@ static void screen_kinds(struct nv_t *T, const struct kind_case *c, size_t n)
         "pa",        "huawei", "huaweith", "saraya",    "samc",     "sbereu",
         "bps",       "alcinv", "alcard",   "olid",      "ellissa",  "bienes",
         "acua",      "ksoft",  "bnc",      "skyone",    "skyc",     "onet",
-        "ones",      "skyb",   "cetc14",   "cetc15"};
+        "ones",      "skyb",   "cetc14",   "cetc15",    "nece"};
 
     nv_lists_init(&l);
     ASSERT_EQ(load_text(&l, kinds_list, &err), NV_OK);
@@ -514,7 +515,8 @@ NV_TEST(kind_words_written_apart_join_as_written)
 /* OCR confusions in short words (the folded keys leave words under six
  * letters alone); one letter changed in the middle of a word, which
  * Jaro-Winkler rates low; a place misspelt; a five-letter word one
- * letter short of a listed one; but not a word that ends otherwise. */
+ * letter short of a listed one, or of a six-letter descriptive word;
+ * but not a word that ends otherwise. */
 NV_TEST(kind_short_ocr_and_one_edit_typos)
 {
     static const struct kind_case c[] = {
@@ -522,7 +524,23 @@ NV_TEST(kind_short_ocr_and_one_edit_typos)
         {"Shaanxi Hongyuan Avoation Forging", "hongyuan"},
         {"Chegdu JOUAV Automation Tech Co.", "jouav"},
         {"NRSAL EXPORT LIMITED", "norsal"},
+        {"Norsal Exprt Limited", "norsal"},
+        {"Pakistan Atomic Enrgy Commission", "paec"},
         {"Kenwood International Trade Company", NULL},
+    };
+    screen_kinds(T, c, sizeof c / sizeof c[0]);
+}
+
+/* A short word alone ("NEC", three letters) is many companies' initials:
+ * where the listed name says more, it is for review, not a match; with
+ * what the listed name says, or with another word it shares, it is. */
+NV_TEST(kind_short_word_alone_is_for_review)
+{
+    static const struct kind_case c[] = {
+        {"NEC Corporation", NULL},
+        {"NEC", NULL},
+        {"NEC Engineers Pvt Ltd", "nece"},
+        {"CRRC", "crrc"},
     };
     screen_kinds(T, c, sizeof c / sizeof c[0]);
 }
