@@ -715,7 +715,7 @@ NV_TEST(json_split_load_reports_duplicate_ids_as_one_piece)
     ASSERT(assets != NULL);
     for (int i = 0; i < 24; i += 5)
         for (int j = i + 1; j < 24; j += 3) {
-            char from[8], to[8], *id;
+            char from[16], to[16], *id;
             snprintf(from, sizeof from, "\"a%02d\"", j);
             snprintf(to, sizeof to, "\"a%02d\"", i);
             id = strstr(text, from);
@@ -738,6 +738,41 @@ NV_TEST(json_split_load_reports_duplicate_ids_as_one_piece)
             memcpy(id, from, 5);
         }
     ASSERT(checked > 500);
+    free(text);
+}
+
+/* A split read survives running out of memory anywhere, on either
+ * thread: the load fails with NV_ENOMEM, or (where the second half could
+ * not be given its place) reads the array on one thread and loads. */
+NV_TEST(json_split_load_survives_every_allocation_failure)
+{
+    char *text = assets_with_ids(), *split;
+    long n;
+
+    ASSERT(text != NULL);
+    split = strstr(text, "a12");
+    ASSERT(split != NULL);
+    for (n = 0; n < 100000; n++) {
+        struct nv_model *m = nv_model_new();
+        struct nv_err err = {0};
+        enum nv_rc rc;
+        int failed;
+        ASSERT(m != NULL);
+        nv_json_split_at((size_t)(split - text));
+        nv_alloc_fail_after(n);
+        rc = nv_load_text(m, "a.json", text, strlen(text), &err);
+        if (!rc)
+            rc = nv_model_finish(m, &err);
+        failed = nv_alloc_failed();
+        nv_alloc_fail_after(-1);
+        nv_json_split_at(0);
+        nv_model_free(m);
+        if (!failed)
+            break;
+        if (rc != NV_OK && rc != NV_ENOMEM)
+            nv_t_fail(T, __FILE__, __LINE__, "allocation %ld: %s", n, err.msg);
+    }
+    ASSERT(n > 20 && n < 100000);
     free(text);
 }
 
