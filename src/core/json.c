@@ -56,6 +56,7 @@ struct parser {
     int second;        /* reading a second half: stop where it ends */
     size_t closed;     /* where a second half's array ended */
     size_t chunk;      /* bytes given to yajl at a time */
+    size_t start;      /* where the document starts (after a BOM) */
 };
 
 const char *nv_json_type_name(enum nv_json_type t)
@@ -355,9 +356,36 @@ static const yajl_callbacks callbacks = {
     cb_start_map, cb_key,  cb_end, cb_start_array, cb_end,
 };
 
+/*
+ * The handle of a syntax check of the whole text given to yajl in one
+ * piece, and where it found its error (*off); NULL if it found none.  A
+ * read in pieces meets the same first error, but yajl places one in a
+ * token that began in an earlier piece differently: the read in one
+ * piece says where it is.
+ */
+static yajl_handle whole_error(const struct parser *p, size_t *off)
+{
+    yajl_handle h = yajl_alloc(NULL, NULL, NULL);
+    const unsigned char *text = (const unsigned char *)p->text + p->start;
+    yajl_status st =
+        h ? yajl_parse(h, text, p->len - p->start) : yajl_status_ok;
+
+    *off = p->start + (h ? yajl_get_bytes_consumed(h) : 0);
+    if (st == yajl_status_ok && h) {
+        st = yajl_complete_parse(h);
+        *off = p->len; /* the final call has seen no bytes */
+    }
+    if (st == yajl_status_error)
+        return h;
+    if (h)
+        yajl_free(h);
+    return NULL;
+}
+
 /* Turn yajl's verdict into ours; our own callbacks already set err. */
 static enum nv_rc finish_parse(struct parser *p, yajl_status st, int at_end)
 {
+    yajl_handle h = NULL;
     unsigned char *msg;
     size_t off;
     char *nl;
@@ -366,17 +394,24 @@ static enum nv_rc finish_parse(struct parser *p, yajl_status st, int at_end)
         return NV_OK;
     if (st == yajl_status_client_canceled)
         return p->err && p->err->rc ? p->err->rc : NV_EPARSE;
+    if (!p->second && p->base > p->start)
+        h = whole_error(p, &off);
     /* yajl counts bytes per call; the final call has seen none. */
-    off = at_end ? p->len : token_end(p);
-    msg = yajl_get_error(p->h, 0, (const unsigned char *)p->text + p->base,
-                         p->fed - p->base);
+    if (!h)
+        off = at_end ? p->len : token_end(p);
+    msg = h ? yajl_get_error(h, 0, (const unsigned char *)p->text + p->start,
+                             p->len - p->start)
+            : yajl_get_error(p->h, 0, (const unsigned char *)p->text + p->base,
+                             p->fed - p->base);
     nl = msg ? strchr((char *)msg, '\n') : NULL;
     if (nl)
         *nl = '\0';
     nv_json_error_at(p->err, NV_EPARSE, p->text, p->len, p->name, off,
                      "malformed JSON: %s", msg ? (char *)msg : "error");
     if (msg)
-        yajl_free_error(p->h, msg);
+        yajl_free_error(h ? h : p->h, msg);
+    if (h)
+        yajl_free(h);
     return NV_EPARSE;
 }
 
@@ -702,17 +737,21 @@ static enum nv_rc join_half(struct parser *p, int first_ok, size_t *at)
 
 /*
  * Where the piece given to yajl from at ends: a chunk on, after the next
- * line break, or stop.  No token spans a line break (a string holding one
- * is an error there), and yajl places its errors in a token that began in
- * an earlier piece differently: pieces must not change what is reported.
+ * line break within a chunk more (no token spans a line break: a string
+ * holding one is an error there), else two chunks on (a compact document
+ * has none: a token may then span two pieces, which yajl reads as one),
+ * or stop.
  */
 static size_t piece_end(const struct parser *p, size_t at, size_t stop)
 {
-    const char *nl = stop - at > p->chunk ? memchr(p->text + at + p->chunk,
-                                                   '\n', stop - at - p->chunk)
-                                          : NULL;
+    size_t from = at + p->chunk, span;
+    const char *nl;
 
-    return nl ? (size_t)(nl - p->text) + 1 : stop;
+    if (stop - at <= p->chunk)
+        return stop;
+    span = stop - from < p->chunk ? stop - from : p->chunk;
+    nl = memchr(p->text + from, '\n', span);
+    return nl ? (size_t)(nl - p->text) + 1 : from + span;
 }
 
 /* Where the piece from at may end while a second half is being read: as
@@ -758,6 +797,7 @@ static enum nv_rc run(struct parser *p)
     /* A UTF-8 byte-order mark may start a document (RFC 8259, 8.1). */
     if (p->len >= 3 && memcmp(p->text, "\xEF\xBB\xBF", 3) == 0)
         at = 3;
+    p->start = at;
     p->chunk = !p->split ? p->len : forced ? 16 : SPLIT_MIN;
     do {
         size_t stop = p->half ? stop_for_half(p, at) : p->len;

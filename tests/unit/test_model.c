@@ -647,18 +647,15 @@ static char *tricky_links(void)
     return text;
 }
 
-/* Whatever is wrong in the text, a split read reports what a read in one
+/* Whatever is wrong in text, a split read reports what a read in one
  * piece does: the same error at the same line and column (the first in
  * the text, whichever half it is in), or the same model. */
-NV_TEST(json_split_load_reports_as_one_piece)
+static void reports_as_one_piece(struct nv_t *T, char *text)
 {
     static const char subst[] = "}],\"\\x1 ";
-    char *text = tricky_links(), *links;
-    size_t len, start;
+    char *links = strstr(text, "\"links\"");
+    size_t len = strlen(text), start;
 
-    ASSERT(text != NULL);
-    len = strlen(text);
-    links = strstr(text, "\"links\"");
     ASSERT(links != NULL);
     start = (size_t)(links - text);
     for (size_t k = start; k < len; k += 3) {
@@ -675,13 +672,34 @@ NV_TEST(json_split_load_reports_as_one_piece)
             ASSERT(!one || strcmp(one, two) == 0);
             ASSERT_EQ(e1.rc, e2.rc);
             ASSERT_EQ(e1.line, e2.line);
-
             ASSERT_EQ(e1.col, e2.col);
             ASSERT_STREQ(e1.msg, e2.msg);
             free(one);
             free(two);
         }
     }
+}
+
+NV_TEST(json_split_load_reports_as_one_piece)
+{
+    char *text = tricky_links();
+
+    ASSERT(text != NULL);
+    reports_as_one_piece(T, text);
+    free(text);
+}
+
+/* The same in a compact document, without line breaks: the pieces given
+ * to the parser then end inside tokens. */
+NV_TEST(json_split_load_reports_as_one_piece_without_line_breaks)
+{
+    char *text = tricky_links();
+
+    ASSERT(text != NULL);
+    for (char *c = text; *c; c++)
+        if (*c == '\n')
+            *c = ' ';
+    reports_as_one_piece(T, text);
     free(text);
 }
 
