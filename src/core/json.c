@@ -470,7 +470,7 @@ struct half {
     pthread_mutex_t lock;
     pthread_cond_t cond;
     size_t safe;               /* the first half may be read this far */
-    size_t reached;            /* where the first half's reader is */
+    size_t reached;            /* the end of the piece it reads */
     int scanned;               /* mid, n1 and n are known */
     int go;                    /* 1: read the second half; -1: do not */
     char open[SPLIT_KEY + 16]; /* {"key":[0, */
@@ -552,9 +552,10 @@ static void allow(struct half *h, size_t safe)
 }
 
 /* Scan the whole array, noting where the scan stood a MARK_STEP apart and
- * letting the first half's reader on meanwhile: mid will lie at least
- * half way from the array's start to where the scan is.  Return where
- * the array ends, or 0; count its elements. */
+ * letting the first half's reader on meanwhile (unless a test asked where
+ * to split): mid will lie at least half way from the array's start to
+ * where the scan is.  Return where the array ends, or 0; count its
+ * elements. */
 static size_t scan_array(struct half *h)
 {
     const struct parser *p = &h->p;
@@ -566,7 +567,8 @@ static size_t scan_array(struct half *h)
         if (!nv_array_reserve(&h->marks, &h->cap, h->nmarks + 1,
                               sizeof *h->marks))
             h->marks[h->nmarks++] = s;
-        allow(h, h->from + (comma - h->from) / 2);
+        if (!h->asked)
+            allow(h, h->from + (comma - h->from) / 2);
     }
     h->n = s.commas + 1; /* if split, the array has elements */
     return s.at < p->len ? s.at : 0;
@@ -575,9 +577,9 @@ static size_t scan_array(struct half *h)
 /*
  * Where the second half starts: the first comma between elements, after
  * which the element ends closed, half way through what is left for the
- * first half's reader when the scan ends, so that the two halves take
- * about as long; 0 when what is left is too small to share.  *n1
- * receives the number of elements before it.
+ * first half's reader when the scan ends (past the piece it reads), so
+ * that the two halves take about as long; 0 when what is left is too
+ * small to share.  *n1 receives the number of elements before it.
  */
 static size_t boundary(struct half *h, size_t end)
 {
@@ -585,11 +587,14 @@ static size_t boundary(struct half *h, size_t end)
     size_t target, reached, mid;
 
     pthread_mutex_lock(&h->lock);
-    reached = h->reached > h->from ? h->reached : h->from;
+    reached = h->reached;
     pthread_mutex_unlock(&h->lock);
-    if (!h->asked && end - reached < 2 * SPLIT_MIN)
+    if (h->asked)
+        target = h->asked > reached ? h->asked : reached;
+    else if (end > reached && end - reached >= 2 * SPLIT_MIN)
+        target = reached + (end - reached) / 2;
+    else
         return 0;
-    target = h->asked ? h->asked : reached + (end - reached) / 2;
     allow(h, target);
     for (size_t i = h->nmarks; i-- > 0;)
         if (h->marks[i].at <= target) {
@@ -692,8 +697,9 @@ static void maybe_split(struct parser *p, size_t open)
                            .skip = 1,
                            .second = 1};
     h->from = open;
-    h->asked = forced ? (forced > p->fed ? forced : p->fed) : 0;
-    h->safe = h->asked ? h->asked : open;
+    h->asked = forced;
+    h->safe = forced ? forced : open;
+    h->reached = p->fed; /* the piece being read goes on past open */
     h->ctx = ctx;
     pthread_mutex_init(&h->lock, NULL);
     pthread_cond_init(&h->cond, NULL);
@@ -768,10 +774,11 @@ static size_t stop_for_half(struct parser *p, size_t at)
     if (p->mid)
         return p->mid;
     pthread_mutex_lock(&h->lock);
-    h->reached = at;
     while (!h->scanned && end > h->safe)
         pthread_cond_wait(&h->cond, &h->lock);
     scanned = h->scanned;
+    if (!scanned)
+        h->reached = end;
     pthread_mutex_unlock(&h->lock);
     if (!scanned)
         return p->len;
