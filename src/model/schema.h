@@ -101,10 +101,6 @@ void nv_schema_explain(const struct nv_schema *s, const struct nv_field *f,
  */
 enum nv_rc nv_schema_check_required(struct nv_model *m,
                                     struct nv_err *err) NV_WUR;
-enum nv_rc nv_schema_shadow_view(struct nv_model *shadow,
-                                 const struct nv_model *m, enum nv_table t,
-                                 uint32_t first, uint32_t n) NV_WUR;
-void nv_schema_shadow_release(struct nv_model *shadow, enum nv_table t);
 
 /* Make room for n more records in table t (and its ids), when a loader
  * knows about how many are coming. */
