@@ -1177,6 +1177,8 @@ static void explain(const struct nv_matcher *mt, const struct query *q,
                 mt->tok[et[k]].text);
             first = 0;
         }
+    if (one_short_word(mt, q, et, n, al))
+        put(out, size, &len, "; one short word shared: a review at most");
     if (len >= size && size > 4)
         memcpy(out + size - 4, "...", 4);
 }

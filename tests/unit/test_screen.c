@@ -545,6 +545,32 @@ NV_TEST(kind_short_word_alone_is_for_review)
     screen_kinds(T, c, sizeof c / sizeof c[0]);
 }
 
+/* Such a review says why it is no match. */
+NV_TEST(short_word_review_says_why)
+{
+    struct nv_lists l;
+    struct nv_matcher *mt = NULL;
+    struct nv_err err = {0};
+    struct nv_match_hit h;
+    uint32_t got;
+
+    nv_lists_init(&l);
+    ASSERT_EQ(load_text(&l,
+                        "id,name,aliases,country,designation,parent\n"
+                        "nece,\"NEC Engineers Private, Ltd.\",,PK,,\n",
+                        &err),
+              NV_OK);
+    ASSERT_EQ(nv_lists_link(&l, &err), NV_OK);
+    ASSERT_EQ(nv_matcher_new(&l, &mt, &err), NV_OK);
+    ASSERT_EQ(nv_matcher_screen(mt, "NEC Corporation", &h, 1, &got, &err),
+              NV_OK);
+    ASSERT_EQ(got, 1u);
+    ASSERT_EQ(h.band, NV_BAND_REVIEW);
+    ASSERT(strstr(h.explain, "one short word shared") != NULL);
+    nv_matcher_free(mt);
+    nv_lists_release(&l);
+}
+
 /* Listed names of the same words in another order are told apart by
  * the order (not by the shorter name); a name is screened as written too when
  * mending it ("TOP TECHNOLOGIES" -> toptech, a listed word) found another
