@@ -418,33 +418,53 @@ NV_TEST(csv_split_load_reports_second_half_error)
     ASSERT_EQ(err.col, 5);
 }
 
+/* An assets.csv in dir of rows rows, large enough to be read in two
+ * halves; row dup (if not -1) repeats the id of row 7, and row bad has a
+ * layer that is none.  Whether it could be written. */
+static int write_assets(const char *dir, int rows, int dup, int bad)
+{
+    char path[128];
+    FILE *f;
+    long size;
+
+    snprintf(path, sizeof path, "%s/assets.csv", dir);
+    f = fopen(path, "w");
+    if (!f)
+        return 0;
+    fputs("id,layer,model\n", f);
+    for (int i = 0; i < rows; i++)
+        fprintf(f, "asset-%d,%s,a model name to make the file long\n",
+                i == dup ? 7 : i, i == bad ? "nowhere" : "core");
+    size = ftell(f);
+    return fclose(f) == 0 && size > (1 << 20);
+}
+
 /* Assets read in two halves: an id of the second half that the first half
  * read too is reported at the second, before an error later in the
  * second half. */
 NV_TEST(csv_split_load_reports_duplicate_id_across_halves)
 {
     const char *dir = nv_t_tmpdir();
-    char path[128];
     struct nv_model *m;
     struct nv_err err = {0};
-    FILE *f;
     int rows = 60000;
 
-    ASSERT(dir != NULL);
-    snprintf(path, sizeof path, "%s/assets.csv", dir);
-    f = fopen(path, "w");
-    ASSERT(f != NULL);
-    fputs("id,layer,model\n", f);
-    for (int i = 0; i < rows; i++)
-        fprintf(f, "asset-%d,%s,a model name to make the file long\n",
-                i == rows - 100 ? 7 : i, i == rows - 10 ? "nowhere" : "core");
-    ASSERT(ftell(f) > (1 << 20)); /* read in two halves */
-    fclose(f);
+    ASSERT(dir != NULL && write_assets(dir, rows, rows - 100, rows - 10));
     m = load1(dir, &err);
     ASSERT(m == NULL);
     ASSERT_EQ(err.rc, NV_EDUP);
     ASSERT_EQ(err.line, (unsigned long)rows - 98);
     ASSERT(strstr(err.msg, "'asset-7' (first at line 9)") != NULL);
+}
+
+/* A table with ids read in two halves survives running out of memory
+ * anywhere, on either thread. */
+NV_TEST(csv_split_load_survives_every_allocation_failure)
+{
+    const char *dir = nv_t_tmpdir();
+
+    ASSERT(dir != NULL && write_assets(dir, 60000, -1, -1));
+    sweep(T, dir);
 }
 
 /* References to records that come later in the file (links before the
@@ -647,6 +667,14 @@ static char *tricky_links(void)
     return text;
 }
 
+/* text made compact: its line breaks (which lie between tokens) blanks. */
+static void one_line(char *text)
+{
+    for (char *c = text; *c; c++)
+        if (*c == '\n')
+            *c = ' ';
+}
+
 /* Whatever is wrong in text, a split read reports what a read in one
  * piece does: the same error at the same line and column (the first in
  * the text, whichever half it is in), or the same model. */
@@ -696,9 +724,7 @@ NV_TEST(json_split_load_reports_as_one_piece_without_line_breaks)
     char *text = tricky_links();
 
     ASSERT(text != NULL);
-    for (char *c = text; *c; c++)
-        if (*c == '\n')
-            *c = ' ';
+    one_line(text);
     reports_as_one_piece(T, text);
     free(text);
 }
@@ -722,9 +748,7 @@ NV_TEST(json_compact_load_matches)
         text = as_json(m);
         compact = text ? strdup(text) : NULL;
         ASSERT(compact != NULL && strlen(compact) > (3u << 20));
-        for (char *c = compact; *c; c++)
-            if (*c == '\n')
-                *c = ' ';
+        one_line(compact);
         again = reload_split(compact, 0, &err);
         ASSERT(again != NULL && strcmp(again, text) == 0);
         free(again);
