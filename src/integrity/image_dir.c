@@ -1,10 +1,13 @@
 /*
  * image_dir.c - a directory tree as an image.
  *
- * The tree is walked first, without following symlinks; then the regular
- * files are hashed on every core, the largest first, each read once (its
- * capabilities from the open file too).  Files are opened relative to the
- * root without following a final symlink, so a file swapped for a link
+ * The tree is walked without following symlinks, and its regular files
+ * are hashed on every core while the walk goes on: one thread walks, then
+ * hashes with the others.  Files are hashed in the order walked until the
+ * walk is over; those left are then taken the largest first, so that the
+ * threads end together on small ones.  Each file is read once (its
+ * capabilities from the open file too), opened relative to the root
+ * without following a final symlink, so a file swapped for a link
  * meanwhile is refused, not read.
  */
 #include "integrity/image_int.h"
@@ -17,6 +20,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,18 +31,47 @@
 
 #define MAX_DEPTH 256
 
-/* A regular file to hash: its entry in m->f and its size when walked. */
+/* A regular file to hash, as walked. */
 struct regular {
-    size_t entry;
+    size_t entry;     /* in m->f */
+    const char *path; /* the entry's, in the manifest's arena */
     off_t size;
+};
+
+/* A file's digests, kept by the thread that made them until every thread
+ * is done: m->f moves while the walk adds to it. */
+struct hashed {
+    size_t entry;
+    struct nv_content content;
+    const unsigned char *caps;
+    size_t caps_len;
+};
+
+/* What each thread owns. */
+struct worker {
+    struct nv_arena arena; /* section digests, adopted by the manifest */
+    unsigned char *buf;    /* cap bytes: the file being read */
+    size_t cap;
+    struct hashed *done;
+    size_t ndone, done_cap;
 };
 
 struct walk {
     struct nv_manifest *m;
     struct image_budget budget;
     struct nv_buf path; /* relative to the root, while walking */
+    int root;
+    /* The files walked; those from next on are still to hash. */
+    pthread_mutex_t lock;
+    pthread_cond_t more; /* files were added, or the walk ended */
     struct regular *files;
-    size_t nfiles, cap;
+    size_t nfiles, cap, next;
+    int walked; /* the walk is over (or failed): nfiles is final */
+    atomic_int failed;
+    struct nv_err err; /* the first failure */
+    atomic_flag err_taken;
+    atomic_int roles; /* the first thread to start walks */
+    struct worker workers[NV_MAX_THREADS];
 };
 
 static enum nv_rc io_error(const char *root, const char *rel,
@@ -72,6 +105,21 @@ static enum nv_ftype type_of(mode_t mode)
 static enum nv_rc walk_dir(struct walk *w, int dfd, int depth,
                            struct nv_err *err);
 
+/* Hand the regular file just added to the manifest to the hashers. */
+static enum nv_rc queue_file(struct walk *w, off_t size, struct nv_err *err)
+{
+    const struct nv_mfile *f = &w->m->f[w->m->n - 1];
+    pthread_mutex_lock(&w->lock);
+    enum nv_rc rc =
+        nv_array_reserve(&w->files, &w->cap, w->nfiles + 1, sizeof *w->files);
+    if (!rc) {
+        w->files[w->nfiles++] = (struct regular){w->m->n - 1, f->path, size};
+        pthread_cond_signal(&w->more);
+    }
+    pthread_mutex_unlock(&w->lock);
+    return rc ? nv_err_set(err, NV_ENOMEM, "out of memory") : NV_OK;
+}
+
 /* Record the member name of directory dfd (whose path is in w->path). */
 static enum nv_rc add_member(struct walk *w, int dfd, const char *name,
                              int depth, struct nv_err *err)
@@ -96,12 +144,8 @@ static enum nv_rc add_member(struct walk *w, int dfd, const char *name,
     }
     if (image_charge_entry(&w->budget, err) || nv_manifest_add(w->m, &f, err))
         return err->rc;
-    if (f.type == NV_FT_FILE) {
-        if (nv_array_reserve(&w->files, &w->cap, w->nfiles + 1,
-                             sizeof *w->files))
-            return nv_err_set(err, NV_ENOMEM, "out of memory");
-        w->files[w->nfiles++] = (struct regular){w->m->n - 1, st.st_size};
-    }
+    if (f.type == NV_FT_FILE && queue_file(w, st.st_size, err))
+        return err->rc;
     if (f.type != NV_FT_DIR)
         return NV_OK;
     int sub =
@@ -126,7 +170,8 @@ static enum nv_rc walk_dir(struct walk *w, int dfd, int depth,
     }
     size_t base = w->path.len;
     struct dirent *e;
-    while (!rc && (errno = 0, e = readdir(d)) != NULL) {
+    while (!rc && !atomic_load(&w->failed) &&
+           (errno = 0, e = readdir(d)) != NULL) {
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
             continue;
         rc = image_path_push(&w->path, e->d_name, err);
@@ -142,25 +187,6 @@ static enum nv_rc walk_dir(struct walk *w, int dfd, int depth,
     closedir(d);
     return rc;
 }
-
-/* What each hashing thread owns. */
-struct worker {
-    struct nv_arena arena; /* section digests, adopted by the manifest */
-    unsigned char *buf;    /* cap bytes: the file being read */
-    size_t cap;
-};
-
-struct hashing {
-    struct nv_manifest *m;
-    const struct walk *w;
-    int root;
-    atomic_size_t next;
-    atomic_int failed;
-    struct nv_err err; /* the first failure */
-    atomic_flag err_taken;
-    struct worker workers[NV_MAX_THREADS];
-    atomic_int worker_next;
-};
 
 /* Read up to n bytes of fd into buf; the count read. */
 static ssize_t read_full(int fd, unsigned char *buf, size_t n)
@@ -180,19 +206,21 @@ static ssize_t read_full(int fd, unsigned char *buf, size_t n)
 /* Digest a file over the limits' read_max through a mapping of it, its
  * pages mapped in one call rather than one fault at a time. */
 static enum nv_rc hash_mapped(struct worker *wk, int fd, size_t n,
-                              struct nv_mfile *f, struct nv_err *err)
+                              const struct regular *r, struct hashed *out,
+                              struct nv_err *err)
 {
     void *map = mmap(NULL, n, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
     if (map == MAP_FAILED)
-        return nv_err_set(err, NV_EIO, "%s: %s", f->path, strerror(errno));
-    enum nv_rc rc = nv_content_digest(map, n, &wk->arena, &f->content, err);
+        return nv_err_set(err, NV_EIO, "%s: %s", r->path, strerror(errno));
+    enum nv_rc rc = nv_content_digest(map, n, &wk->arena, &out->content, err);
     munmap(map, n);
     return rc;
 }
 
 /* Digest a file read into the thread's buffer, grown to hold n bytes. */
-static enum nv_rc hash_read(struct hashing *h, struct worker *wk, int fd,
-                            size_t n, struct nv_mfile *f, struct nv_err *err)
+static enum nv_rc hash_read(const struct walk *w, struct worker *wk, int fd,
+                            size_t n, const struct regular *r,
+                            struct hashed *out, struct nv_err *err)
 {
     if (!wk->buf || n > wk->cap) {
         size_t cap = n > ((size_t)1 << 16) ? n : (size_t)1 << 16;
@@ -204,80 +232,80 @@ static enum nv_rc hash_read(struct hashing *h, struct worker *wk, int fd,
     }
     ssize_t got = read_full(fd, wk->buf, n);
     if (got < 0)
-        return io_error(h->w->budget.path, f->path, err);
-    return nv_content_digest(wk->buf, (size_t)got, &wk->arena, &f->content,
+        return io_error(w->budget.path, r->path, err);
+    return nv_content_digest(wk->buf, (size_t)got, &wk->arena, &out->content,
                              err);
 }
 
-/* The file capabilities of the open file f, if any. */
-static enum nv_rc read_caps(struct hashing *h, struct worker *wk, int fd,
-                            struct nv_mfile *f, struct nv_err *err)
+/* The file capabilities of the open file r, if any. */
+static enum nv_rc read_caps(const struct walk *w, struct worker *wk, int fd,
+                            const struct regular *r, struct hashed *out,
+                            struct nv_err *err)
 {
     char caps[NV_CAPS_MAX];
     ssize_t n = fgetxattr(fd, "security.capability", caps, sizeof caps);
     if (n < 0 && (errno == ENODATA || errno == ENOTSUP))
         return NV_OK;
     if (n <= 0)
-        return io_error(h->w->budget.path, f->path, err);
-    f->caps =
+        return io_error(w->budget.path, r->path, err);
+    out->caps =
         (const unsigned char *)nv_arena_strndup(&wk->arena, caps, (size_t)n);
-    if (!f->caps)
+    if (!out->caps)
         return nv_err_set(err, NV_ENOMEM, "out of memory");
-    f->caps_len = (size_t)n;
+    out->caps_len = (size_t)n;
     return NV_OK;
 }
 
 /*
- * Digest one regular file of the tree.  Files are read into the thread's
- * buffer, not mapped: its pages stay mapped from one file to the next,
- * where a mapping's pages are new to the TLB each time and SHA-256 over
- * them ran at about half speed (0.9 against 1.6 GB/s on one core of a
- * virtual machine).  The buffer grows to the largest file
- * read (the first: the largest are hashed first); only files over the
- * limits' read_max are mapped, so memory stays bounded.
+ * Digest one regular file of the tree into the thread's list.  Files are
+ * read into the thread's buffer, not mapped: its pages stay mapped from
+ * one file to the next, where a mapping's pages are new to the TLB each
+ * time and SHA-256 over them ran at about half speed (0.9 against 1.6
+ * GB/s on one core of a virtual machine).  The buffer grows to the
+ * largest file read; only files over the limits' read_max are mapped, so
+ * memory stays bounded.
  */
-static enum nv_rc hash_file(struct hashing *h, struct worker *wk,
-                            struct nv_mfile *f, struct nv_err *err)
+static enum nv_rc hash_file(const struct walk *w, struct worker *wk,
+                            const struct regular *r, struct nv_err *err)
 {
-    int fd = openat(h->root, f->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (nv_array_reserve(&wk->done, &wk->done_cap, wk->ndone + 1,
+                         sizeof *wk->done))
+        return nv_err_set(err, NV_ENOMEM, "out of memory");
+    struct hashed *out = &wk->done[wk->ndone];
+    *out = (struct hashed){.entry = r->entry};
+    /* Not blocking: a FIFO put in the file's place since the walk would
+     * hold the open until a writer came. */
+    int fd = openat(w->root, r->path,
+                    O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
     struct stat st;
     enum nv_rc rc = NV_OK;
     if (fd < 0 || fstat(fd, &st) != 0)
-        rc = io_error(h->w->budget.path, f->path, err);
-    else if (read_caps(h, wk, fd, f, err))
+        rc = io_error(w->budget.path, r->path, err);
+    else if (!S_ISREG(st.st_mode)) {
+        nv_err_file(err, w->budget.path);
+        rc = nv_err_set(err, NV_EIO, "%s: no longer a regular file", r->path);
+    } else if (read_caps(w, wk, fd, r, out, err))
         rc = err->rc;
-    else if ((uint64_t)st.st_size > h->w->budget.l->read_max)
-        rc = hash_mapped(wk, fd, (size_t)st.st_size, f, err);
+    else if ((uint64_t)st.st_size > w->budget.l->read_max)
+        rc = hash_mapped(wk, fd, (size_t)st.st_size, r, out, err);
     else
-        rc = hash_read(h, wk, fd, (size_t)st.st_size, f, err);
+        rc = hash_read(w, wk, fd, (size_t)st.st_size, r, out, err);
     if (fd >= 0)
         close(fd);
+    if (!rc)
+        wk->ndone++;
     return rc;
 }
 
-/* Stop every worker; the first failure is the one reported. */
-static void *stop(struct hashing *h, const struct nv_err *err)
+/* Stop every thread; the first failure is the one reported. */
+static void fail(struct walk *w, const struct nv_err *err)
 {
-    atomic_store(&h->failed, 1);
-    if (!atomic_flag_test_and_set(&h->err_taken))
-        h->err = *err;
-    return NULL;
-}
-
-static void *hash_worker(void *arg)
-{
-    struct hashing *h = arg;
-    struct worker *wk = &h->workers[atomic_fetch_add(&h->worker_next, 1)];
-    struct nv_err err = {0};
-    nv_err_clear(&err);
-    for (;;) {
-        size_t i = atomic_fetch_add(&h->next, 1);
-        if (i >= h->w->nfiles || atomic_load(&h->failed))
-            return NULL;
-        nv_progress_set(h->w->budget.l->progress, i);
-        if (hash_file(h, wk, &h->m->f[h->w->files[i].entry], &err))
-            return stop(h, &err);
-    }
+    if (!atomic_flag_test_and_set(&w->err_taken))
+        w->err = *err;
+    pthread_mutex_lock(&w->lock);
+    atomic_store(&w->failed, 1);
+    pthread_cond_broadcast(&w->more);
+    pthread_mutex_unlock(&w->lock);
 }
 
 static int larger_first(const void *a, const void *b)
@@ -286,35 +314,76 @@ static int larger_first(const void *a, const void *b)
     return (x->size < y->size) - (x->size > y->size);
 }
 
-/* Hash the regular files of w, the largest first: the threads then end
- * together on small ones. */
-static enum nv_rc hash_files(struct nv_manifest *m, struct walk *w, int root,
-                             int threads, struct nv_err *err)
+/* The walk is over: the files not yet taken go the largest first. */
+static void end_walk(struct walk *w)
 {
-    if (w->nfiles)
-        qsort(w->files, w->nfiles, sizeof *w->files, larger_first);
-    struct hashing *h = nv_calloc(1, sizeof *h);
-    if (!h)
-        return nv_err_set(err, NV_ENOMEM, "out of memory");
-    h->m = m;
-    h->w = w;
-    h->root = root;
-    atomic_flag_clear(&h->err_taken);
-    for (int i = 0; i < NV_MAX_THREADS; i++)
-        nv_arena_init(&h->workers[i].arena);
-    nv_progress_begin(w->budget.l->progress, "hashing", w->budget.path,
-                      w->nfiles);
-    nv_threads_run(nv_threads_count(threads), hash_worker, h);
-    for (int i = 0; i < NV_MAX_THREADS; i++) {
-        struct worker *wk = &h->workers[i];
-        nv_arena_adopt(&m->a, &wk->arena);
-        nv_free(wk->buf);
+    pthread_mutex_lock(&w->lock);
+    if (w->nfiles > w->next)
+        qsort(w->files + w->next, w->nfiles - w->next, sizeof *w->files,
+              larger_first);
+    w->walked = 1;
+    pthread_cond_broadcast(&w->more);
+    pthread_mutex_unlock(&w->lock);
+}
+
+/* The next file to hash, waiting for the walk if it has none yet; 0 when
+ * there are no more (or a thread failed). */
+static int take_file(struct walk *w, struct regular *r)
+{
+    pthread_mutex_lock(&w->lock);
+    while (w->next == w->nfiles && !w->walked && !atomic_load(&w->failed))
+        pthread_cond_wait(&w->more, &w->lock);
+    int got = w->next < w->nfiles && !atomic_load(&w->failed);
+    if (got)
+        *r = w->files[w->next++];
+    pthread_mutex_unlock(&w->lock);
+    return got;
+}
+
+/* The first thread walks the tree, then each hashes files until none is
+ * left. */
+static void *tree_worker(void *arg)
+{
+    struct walk *w = arg;
+    int role = atomic_fetch_add(&w->roles, 1);
+    struct worker *wk = &w->workers[role];
+    struct nv_err err = {0};
+    nv_err_clear(&err);
+    if (role == 0) {
+        int dfd = dup(w->root);
+        enum nv_rc rc = dfd < 0 ? io_error(w->budget.path, "", &err)
+                                : walk_dir(w, dfd, 0, &err);
+        if (rc)
+            fail(w, &err);
+        end_walk(w);
     }
-    enum nv_rc rc = atomic_load(&h->failed) ? h->err.rc : NV_OK;
-    if (rc && err)
-        *err = h->err;
-    nv_free(h);
-    return rc;
+    struct regular r;
+    while (take_file(w, &r)) {
+        if (hash_file(w, wk, &r, &err)) {
+            fail(w, &err);
+            break;
+        }
+        nv_progress_add(w->budget.l->progress, 1);
+    }
+    return NULL;
+}
+
+/* Give each file its digests, now that m->f no longer moves, and the
+ * manifest the threads' memory. */
+static void collect(struct walk *w)
+{
+    for (int i = 0; i < NV_MAX_THREADS; i++) {
+        struct worker *wk = &w->workers[i];
+        for (size_t k = 0; k < wk->ndone; k++) {
+            struct nv_mfile *f = &w->m->f[wk->done[k].entry];
+            f->content = wk->done[k].content;
+            f->caps = wk->done[k].caps;
+            f->caps_len = wk->done[k].caps_len;
+        }
+        nv_arena_adopt(&w->m->a, &wk->arena);
+        nv_free(wk->buf);
+        nv_free(wk->done);
+    }
 }
 
 /* An ELF file whose section table is bad is an issue, as it is in an
@@ -330,22 +399,41 @@ static enum nv_rc note_malformed(struct nv_manifest *m, struct nv_err *err)
     return NV_OK;
 }
 
+/* Walk and hash the tree at w->root. */
+static enum nv_rc read_tree(struct walk *w, struct nv_err *err)
+{
+    pthread_mutex_init(&w->lock, NULL);
+    pthread_cond_init(&w->more, NULL);
+    atomic_flag_clear(&w->err_taken);
+    for (int i = 0; i < NV_MAX_THREADS; i++)
+        nv_arena_init(&w->workers[i].arena);
+    nv_progress_begin(w->budget.l->progress, "hashing", w->budget.path, 0);
+    nv_threads_run(nv_threads_count((int)w->budget.l->threads), tree_worker, w);
+    collect(w);
+    pthread_cond_destroy(&w->more);
+    pthread_mutex_destroy(&w->lock);
+    if (atomic_load(&w->failed)) {
+        *err = w->err;
+        return err->rc;
+    }
+    return note_malformed(w->m, err);
+}
+
 enum nv_rc image_read_dir(const char *path, const struct nv_image_limits *l,
                           struct nv_manifest *m, struct nv_err *err)
 {
-    struct walk w = {m, {l, path, 0, 0}, {0}, NULL, 0, 0};
-    nv_buf_init(&w.path, 65536);
-    int root = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    int walked = root < 0 ? -1 : dup(root);
-    enum nv_rc rc =
-        walked < 0 ? io_error(path, "", err) : walk_dir(&w, walked, 0, err);
-    if (!rc)
-        rc = hash_files(m, &w, root, (int)l->threads, err);
-    if (!rc)
-        rc = note_malformed(m, err);
-    if (root >= 0)
-        close(root);
-    nv_buf_release(&w.path);
-    nv_free(w.files);
+    struct walk *w = nv_calloc(1, sizeof *w);
+    if (!w)
+        return nv_err_set(err, NV_ENOMEM, "out of memory");
+    w->m = m;
+    w->budget = (struct image_budget){l, path, 0, 0};
+    nv_buf_init(&w->path, 65536);
+    w->root = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    enum nv_rc rc = w->root < 0 ? io_error(path, "", err) : read_tree(w, err);
+    if (w->root >= 0)
+        close(w->root);
+    nv_buf_release(&w->path);
+    nv_free(w->files);
+    nv_free(w);
     return rc;
 }

@@ -15,6 +15,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 
 static uint64_t rng_state = 0x9e3779b97f4a7c15u;
 
@@ -717,6 +718,31 @@ NV_TEST(image_budget_stops_bombs)
     ASSERT_EQ(image_charge_entry(&b, &err), NV_ELIMIT);
 }
 
+/* Read dir with every allocation failing in turn, its files mapped or
+ * read, on threads: NV_ENOMEM, no crash and no leak (make asan). */
+static void read_dir_sweep(struct nv_t *T, const char *dir, int mapped,
+                           int threads)
+{
+    for (long n = 0;; n++) {
+        struct nv_image_limits l;
+        struct nv_manifest r;
+        struct nv_err err = {0};
+        nv_image_limits_default(&l);
+        l.read_max = mapped ? 0 : l.read_max;
+        l.threads = (uint32_t)threads;
+        nv_manifest_init(&r);
+        nv_alloc_fail_after(n);
+        enum nv_rc rc = nv_image_read(dir, &l, &r, &err);
+        int failed = nv_alloc_failed();
+        nv_alloc_fail_after(-1);
+        nv_manifest_release(&r);
+        ASSERT(rc == NV_OK || rc == NV_ENOMEM);
+        if (!failed)
+            break;
+        ASSERT(n < 100000);
+    }
+}
+
 /* A directory's files give the same digests read into memory as mapped:
  * an ELF file (this program) with its sections, and a small file. */
 NV_TEST(directory_files_read_or_mapped_alike)
@@ -758,24 +784,71 @@ NV_TEST(directory_files_read_or_mapped_alike)
 
     /* Every allocation of reading it fails in turn: NV_ENOMEM, no crash
      * and no leak (make asan), whether files are read or mapped. */
-    for (int mapped = 0; mapped < 2; mapped++)
-        for (long n = 0;; n++) {
-            struct nv_image_limits l;
-            struct nv_manifest r;
-            nv_image_limits_default(&l);
-            l.read_max = mapped ? 0 : l.read_max;
-            l.threads = 1;
-            nv_manifest_init(&r);
-            nv_alloc_fail_after(n);
-            enum nv_rc rc = nv_image_read(dir, &l, &r, &err);
-            int failed = nv_alloc_failed();
-            nv_alloc_fail_after(-1);
-            nv_manifest_release(&r);
-            ASSERT(rc == NV_OK || rc == NV_ENOMEM);
-            if (!failed)
-                break;
-            ASSERT(n < 100000);
+    read_dir_sweep(T, dir, 0, 1);
+    read_dir_sweep(T, dir, 1, 1);
+}
+
+/* A tree hashed while it is walked, on several threads, gives what one
+ * thread gives, and each file the digest of the bytes written to it: 300
+ * small files in 12 directories and three copies of an ELF file. */
+NV_TEST(directory_hashed_while_walked_on_threads)
+{
+    struct nv_file exe;
+    struct nv_err err = {0};
+    char dir[256], path[400];
+    snprintf(dir, sizeof dir, "%s", nv_t_tmpdir());
+    ASSERT_EQ(nv_file_read(&exe, "/proc/self/exe", (size_t)1 << 28, &err),
+              NV_OK);
+    unsigned char body[5000];
+    for (size_t i = 0; i < sizeof body; i++)
+        body[i] = (unsigned char)(i * 131 + 7);
+    for (int d = 0; d < 12; d++) {
+        snprintf(path, sizeof path, "%s/d%02d", dir, d);
+        ASSERT_EQ(mkdir(path, 0755), 0);
+        for (int k = 0; k < 25; k++) {
+            snprintf(path, sizeof path, "%s/d%02d/f%02d", dir, d, k);
+            FILE *f = fopen(path, "wb");
+            size_t n = (size_t)(d * 25 + k) * 97 % sizeof body;
+            ASSERT(f && fwrite(body, 1, n, f) == n && !fclose(f));
         }
+        if (d % 4 == 0) {
+            snprintf(path, sizeof path, "%s/d%02d/prog", dir, d);
+            FILE *f = fopen(path, "wb");
+            ASSERT(f && fwrite(exe.data, 1, exe.len, f) == exe.len &&
+                   !fclose(f));
+        }
+    }
+    unsigned char whole[NV_SHA256_LEN];
+    nv_sha256(exe.data, exe.len, whole);
+    nv_file_release(&exe);
+    struct nv_manifest m[2];
+    for (int i = 0; i < 2; i++) {
+        struct nv_image_limits l;
+        nv_image_limits_default(&l);
+        l.threads = i ? 4 : 1;
+        nv_manifest_init(&m[i]);
+        ASSERT_EQ(nv_image_read(dir, &l, &m[i], &err), NV_OK);
+    }
+    ASSERT_EQ(m[0].n, (size_t)(12 + 300 + 3));
+    ASSERT_EQ(m[1].n, m[0].n);
+    for (size_t i = 0; i < m[0].n; i++) {
+        const struct nv_mfile *f = &m[1].f[i];
+        ASSERT(same_entry(&m[0].f[i], f));
+        unsigned d, k;
+        unsigned char want[NV_SHA256_LEN];
+        if (sscanf(f->path, "d%u/f%u", &d, &k) == 2) {
+            nv_sha256(body, (d * 25 + k) * 97 % sizeof body, want);
+            ASSERT(!memcmp(f->content.sha256, want, NV_SHA256_LEN));
+        } else if (strstr(f->path, "/prog")) {
+            ASSERT(!memcmp(f->content.sha256, whole, NV_SHA256_LEN));
+            ASSERT(f->content.nsec > 10);
+        }
+    }
+    nv_manifest_release(&m[0]);
+    nv_manifest_release(&m[1]);
+
+    /* Every allocation failing in turn, with threads waiting on the walk. */
+    read_dir_sweep(T, dir, 0, 3);
 }
 
 /* A walk's path says which of its limit and memory ran out. */
