@@ -165,7 +165,7 @@ static void put_predicate(struct out *o, const struct nv_manifest *m)
 enum nv_rc nv_statement_write(const struct nv_manifest *m, FILE *out,
                               struct nv_err *err)
 {
-    struct out o = {nv_jsonw_new(out, 0), {0}, NV_OK};
+    struct out o = {nv_jsonw_new_alone(out, 0), {0}, NV_OK};
     if (!o.w)
         return nv_err_set(err, NV_ENOMEM, "out of memory");
     nv_buf_init(&o.esc, MAX_PATH_TEXT * 3);
