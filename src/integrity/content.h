@@ -39,6 +39,23 @@ enum nv_rc nv_content_digest(const unsigned char *data, size_t n,
                              struct nv_arena *a, struct nv_content *out,
                              struct nv_err *err) NV_WUR;
 
+/* A buffer for reading files, kept from one file to the next: files of up
+ * to window bytes are read whole into it, larger ones a window at a time.
+ * Zero it, set window, and release it with nv_content_reader_release. */
+struct nv_content_reader {
+    size_t window; /* at least 64 KiB are used */
+    unsigned char *buf;
+    size_t cap;
+};
+
+/* Digest the n bytes of the open regular file fd (name in messages)
+ * through r.  NV_EIO if it cannot be read or is shorter than n. */
+enum nv_rc nv_content_digest_fd(struct nv_content_reader *r, int fd, uint64_t n,
+                                const char *name, struct nv_arena *a,
+                                struct nv_content *out,
+                                struct nv_err *err) NV_WUR;
+void nv_content_reader_release(struct nv_content_reader *r);
+
 /* The same for bytes that arrive in pieces.  Memory stays below
  * NV_CONTENT_ELF_LIMIT per file. */
 struct nv_content_stream;

@@ -18,7 +18,7 @@ void nv_image_limits_default(struct nv_image_limits *l)
     l->max_ratio = 1000;
     l->ratio_after = (uint64_t)1 << 30;
     l->max_entries = 10000000;
-    l->read_max = (uint64_t)256 << 20;
+    l->read_window = (uint64_t)4 << 20;
     l->threads = 0;
     l->progress = NULL;
 }

@@ -20,16 +20,16 @@ struct nv_image_limits {
     uint64_t max_ratio;   /* uncompressed per compressed byte ... */
     uint64_t ratio_after; /* ... once this many bytes were unpacked */
     uint64_t max_entries;
-    uint64_t read_max; /* a directory's files up to this size are read
-                        * into memory; larger ones are mapped */
-    uint32_t threads;  /* for directories; 0: one per core */
+    uint64_t read_window; /* a directory's files up to this size are read
+                           * whole; larger ones a window of it at a time */
+    uint32_t threads;     /* for directories; 0: one per core */
     /* Borrowed; ticked by the files of a directory hashed, or the bytes
      * of an archive read.  NULL: none. */
     struct nv_progress *progress;
 };
 
-/* 64 GiB, ratio 1000 after 1 GiB, 10 million entries, files up to
- * 256 MiB read, all cores, no progress. */
+/* 64 GiB, ratio 1000 after 1 GiB, 10 million entries, files read 4 MiB
+ * at a time, all cores, no progress. */
 void nv_image_limits_default(struct nv_image_limits *l);
 
 /* Read the image at path into m (initialised, empty) and finish it.  The

@@ -24,7 +24,6 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/xattr.h>
 #include <unistd.h>
@@ -50,8 +49,7 @@ struct hashed {
 /* What each thread owns. */
 struct worker {
     struct nv_arena arena; /* section digests, adopted by the manifest */
-    unsigned char *buf;    /* cap bytes: the file being read */
-    size_t cap;
+    struct nv_content_reader reader;
     struct hashed *done;
     size_t ndone, done_cap;
 };
@@ -188,55 +186,6 @@ static enum nv_rc walk_dir(struct walk *w, int dfd, int depth,
     return rc;
 }
 
-/* Read up to n bytes of fd into buf; the count read. */
-static ssize_t read_full(int fd, unsigned char *buf, size_t n)
-{
-    size_t got = 0;
-    while (got < n) {
-        ssize_t r = read(fd, buf + got, n - got);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            return r < 0 ? -1 : (ssize_t)got;
-        got += (size_t)r;
-    }
-    return (ssize_t)got;
-}
-
-/* Digest a file over the limits' read_max through a mapping of it, its
- * pages mapped in one call rather than one fault at a time. */
-static enum nv_rc hash_mapped(struct worker *wk, int fd, size_t n,
-                              const struct regular *r, struct hashed *out,
-                              struct nv_err *err)
-{
-    void *map = mmap(NULL, n, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
-    if (map == MAP_FAILED)
-        return nv_err_set(err, NV_EIO, "%s: %s", r->path, strerror(errno));
-    enum nv_rc rc = nv_content_digest(map, n, &wk->arena, &out->content, err);
-    munmap(map, n);
-    return rc;
-}
-
-/* Digest a file read into the thread's buffer, grown to hold n bytes. */
-static enum nv_rc hash_read(const struct walk *w, struct worker *wk, int fd,
-                            size_t n, const struct regular *r,
-                            struct hashed *out, struct nv_err *err)
-{
-    if (!wk->buf || n > wk->cap) {
-        size_t cap = n > ((size_t)1 << 16) ? n : (size_t)1 << 16;
-        nv_free(wk->buf);
-        wk->cap = 0;
-        if (!(wk->buf = nv_malloc(cap)))
-            return nv_err_set(err, NV_ENOMEM, "out of memory");
-        wk->cap = cap;
-    }
-    ssize_t got = read_full(fd, wk->buf, n);
-    if (got < 0)
-        return io_error(w->budget.path, r->path, err);
-    return nv_content_digest(wk->buf, (size_t)got, &wk->arena, &out->content,
-                             err);
-}
-
 /* The file capabilities of the open file r, if any. */
 static enum nv_rc read_caps(const struct walk *w, struct worker *wk, int fd,
                             const struct regular *r, struct hashed *out,
@@ -256,15 +205,7 @@ static enum nv_rc read_caps(const struct walk *w, struct worker *wk, int fd,
     return NV_OK;
 }
 
-/*
- * Digest one regular file of the tree into the thread's list.  Files are
- * read into the thread's buffer, not mapped: its pages stay mapped from
- * one file to the next, where a mapping's pages are new to the TLB each
- * time and SHA-256 over them ran at about half speed (0.9 against 1.6
- * GB/s on one core of a virtual machine).  The buffer grows to the
- * largest file read; only files over the limits' read_max are mapped, so
- * memory stays bounded.
- */
+/* Digest one regular file of the tree into the thread's list. */
 static enum nv_rc hash_file(const struct walk *w, struct worker *wk,
                             const struct regular *r, struct nv_err *err)
 {
@@ -284,12 +225,12 @@ static enum nv_rc hash_file(const struct walk *w, struct worker *wk,
     else if (!S_ISREG(st.st_mode)) {
         nv_err_file(err, w->budget.path);
         rc = nv_err_set(err, NV_EIO, "%s: no longer a regular file", r->path);
-    } else if (read_caps(w, wk, fd, r, out, err))
+    } else if (read_caps(w, wk, fd, r, out, err) ||
+               nv_content_digest_fd(&wk->reader, fd, (uint64_t)st.st_size,
+                                    r->path, &wk->arena, &out->content, err)) {
+        nv_err_file(err, w->budget.path);
         rc = err->rc;
-    else if ((uint64_t)st.st_size > w->budget.l->read_max)
-        rc = hash_mapped(wk, fd, (size_t)st.st_size, r, out, err);
-    else
-        rc = hash_read(w, wk, fd, (size_t)st.st_size, r, out, err);
+    }
     if (fd >= 0)
         close(fd);
     if (!rc)
@@ -381,7 +322,7 @@ static void collect(struct walk *w)
             f->caps_len = wk->done[k].caps_len;
         }
         nv_arena_adopt(&w->m->a, &wk->arena);
-        nv_free(wk->buf);
+        nv_content_reader_release(&wk->reader);
         nv_free(wk->done);
     }
 }
@@ -405,8 +346,10 @@ static enum nv_rc read_tree(struct walk *w, struct nv_err *err)
     pthread_mutex_init(&w->lock, NULL);
     pthread_cond_init(&w->more, NULL);
     atomic_flag_clear(&w->err_taken);
-    for (int i = 0; i < NV_MAX_THREADS; i++)
+    for (int i = 0; i < NV_MAX_THREADS; i++) {
         nv_arena_init(&w->workers[i].arena);
+        w->workers[i].reader.window = (size_t)w->budget.l->read_window;
+    }
     nv_progress_begin(w->budget.l->progress, "hashing", w->budget.path, 0);
     nv_threads_run(nv_threads_count((int)w->budget.l->threads), tree_worker, w);
     collect(w);

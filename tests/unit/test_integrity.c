@@ -13,9 +13,11 @@
 #include "integrity/pathesc.h"
 #include "integrity/statement.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static uint64_t rng_state = 0x9e3779b97f4a7c15u;
 
@@ -305,14 +307,35 @@ static int content_oracle(const unsigned char *f, size_t n,
     return ok;
 }
 
-/* Section digests, whole and streamed in random pieces, against brute
- * force on seeded random ELF files up to 600 KB. */
+/* Digest f[0..n) written to the file path, read through r. */
+static enum nv_rc digest_as_file(const char *path, const unsigned char *f,
+                                 size_t n, struct nv_content_reader *r,
+                                 struct nv_arena *a, struct nv_content *c,
+                                 struct nv_err *err)
+{
+    FILE *out = fopen(path, "wb");
+    if (!out || fwrite(f, 1, n, out) != n || fclose(out))
+        return NV_EIO;
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return NV_EIO;
+    enum nv_rc rc = nv_content_digest_fd(r, fd, n, "f", a, c, err);
+    close(fd);
+    return rc;
+}
+
+/* Section digests, whole, streamed in random pieces and read from a file
+ * through a window of 64 KiB (overlapping sections read again), against
+ * brute force on seeded random ELF files up to 600 KB. */
 NV_TEST(content_digests_against_oracle)
 {
     static unsigned char f[600000];
     static struct gen_section s[40];
     struct nv_content_stream *cs = nv_content_stream_new();
+    struct nv_content_reader r = {0};
     struct nv_err err = {0};
+    char path[300];
+    snprintf(path, sizeof path, "%s/elf", nv_t_tmpdir());
     ASSERT(cs);
     for (unsigned seed = 1; seed <= 300; seed++) {
         unsigned st = seed;
@@ -332,9 +355,41 @@ NV_TEST(content_digests_against_oracle)
         }
         ASSERT_EQ(nv_content_stream_end(cs, &a, &streamed, &err), NV_OK);
         ASSERT(content_oracle(f, n, s, ns, &streamed));
+        ASSERT_EQ(digest_as_file(path, f, n, &r, &a, &c, &err), NV_OK);
+        ASSERT(content_oracle(f, n, s, ns, &c));
         nv_arena_release(&a);
     }
     nv_content_stream_free(cs);
+    nv_content_reader_release(&r);
+}
+
+/* A file shorter than the size it was given, read whole or through the
+ * window, is an error that says so, not a digest of what is there. */
+NV_TEST(content_of_file_cut_short)
+{
+    static unsigned char f[200000];
+    static struct gen_section s[4];
+    struct nv_content_reader r = {0};
+    char path[300];
+    unsigned seed = 7;
+    snprintf(path, sizeof path, "%s/short", nv_t_tmpdir());
+    random_elf(f, sizeof f, s, 4, &seed);
+    for (size_t n = 100; n <= sizeof f; n += sizeof f - 100) {
+        FILE *out = fopen(path, "wb");
+        ASSERT(out && fwrite(f, 1, n, out) == n && !fclose(out));
+        int fd = open(path, O_RDONLY);
+        ASSERT(fd >= 0);
+        struct nv_arena a;
+        struct nv_content c;
+        struct nv_err err = {0};
+        nv_arena_init(&a);
+        ASSERT_EQ(nv_content_digest_fd(&r, fd, n + 1, "short", &a, &c, &err),
+                  NV_EIO);
+        ASSERT_STREQ(err.msg, "short: changed while read");
+        close(fd);
+        nv_arena_release(&a);
+    }
+    nv_content_reader_release(&r);
 }
 
 static const char *deb(const char *name)
@@ -728,7 +783,7 @@ static void read_dir_sweep(struct nv_t *T, const char *dir, int mapped,
         struct nv_manifest r;
         struct nv_err err = {0};
         nv_image_limits_default(&l);
-        l.read_max = mapped ? 0 : l.read_max;
+        l.read_window = mapped ? 0 : l.read_window;
         l.threads = (uint32_t)threads;
         nv_manifest_init(&r);
         nv_alloc_fail_after(n);
@@ -766,7 +821,7 @@ NV_TEST(directory_files_read_or_mapped_alike)
     for (int mapped = 0; mapped < 2; mapped++) {
         struct nv_image_limits l;
         nv_image_limits_default(&l);
-        l.read_max = mapped ? 0 : l.read_max;
+        l.read_window = mapped ? 0 : l.read_window;
         nv_manifest_init(&m[mapped]);
         ASSERT_EQ(nv_image_read(dir, &l, &m[mapped], &err), NV_OK);
     }
