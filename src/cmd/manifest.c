@@ -85,12 +85,15 @@ static enum nv_rc write_signed(const struct nv_manifest *m,
                                unsigned char digest[NV_SHA256_LEN],
                                struct nv_err *err)
 {
+    static const char room[NV_DSSE_HEAD_ROOM];
     struct nv_buf text;
     nv_buf_init(&text, (size_t)-1 / 2);
     /* Reserved at its size: a buffer of 84 MB grown by doubling would
-     * copy the text over and over. */
-    (void)!nv_buf_reserve(&text, nv_statement_size(m));
-    FILE *mem = nv_buf_stream(&text);
+     * copy the text over and over.  The statement follows the room the
+     * envelope's signature needs before it, so it is signed in place. */
+    (void)!nv_buf_reserve(&text, sizeof room + nv_statement_size(m));
+    FILE *mem =
+        nv_buf_add(&text, room, sizeof room) ? NULL : nv_buf_stream(&text);
     if (!mem) {
         nv_buf_release(&text);
         return nv_err_set(err, NV_ENOMEM, "out of memory");
@@ -98,11 +101,13 @@ static enum nv_rc write_signed(const struct nv_manifest *m,
     enum nv_rc rc = nv_statement_write(m, mem, err);
     if (fclose(mem) != 0 && !rc)
         rc = nv_err_set(err, NV_ENOMEM, "out of memory");
+    unsigned char *statement = (unsigned char *)text.data + sizeof room;
+    size_t len = text.len - sizeof room;
     if (!rc) {
         if (digest)
-            nv_sha256(text.data, text.len, digest);
-        rc = nv_dsse_write(out, NV_STATEMENT_PAYLOAD_TYPE, text.data, text.len,
-                           &key, 1, err);
+            nv_sha256(statement, len, digest);
+        rc = nv_dsse_write_in_place(out, NV_STATEMENT_PAYLOAD_TYPE, statement,
+                                    len, &key, 1, err);
     }
     nv_buf_release(&text);
     return rc;

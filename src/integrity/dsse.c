@@ -15,29 +15,40 @@
 #define MAX_ENVELOPE_SIGS 64
 #define MAX_PAE ((size_t)1 << 31)
 
-/* The pre-authentication encoding, the bytes a signature covers. */
+/* The pre-authentication encoding, the bytes a signature covers: its
+ * head is written in the room before the payload, which is not copied. */
 struct pae {
-    char *data; /* len bytes, allocated at their exact size: the payload
-                 * may be a hundred megabytes */
+    const char *data;
     size_t len;
 };
 
-static enum nv_rc pae(struct pae *b, const char *type, const void *payload,
+static enum nv_rc pae(struct pae *b, const char *type, unsigned char *payload,
                       size_t n, struct nv_err *err)
 {
-    char head[128];
+    char head[NV_DSSE_HEAD_ROOM];
     int h = snprintf(head, sizeof head, "DSSEv1 %zu %s %zu ", strlen(type),
                      type, n);
-    b->data = NULL;
-    b->len = 0;
     if (h < 0 || (size_t)h >= sizeof head || n > MAX_PAE)
         return nv_err_set(err, NV_ELIMIT, "payload too large to sign");
-    if (!(b->data = nv_malloc((size_t)h + n + 1)))
-        return nv_err_set(err, NV_ENOMEM, "out of memory");
-    memcpy(b->data, head, (size_t)h);
-    memcpy(b->data + h, payload, n);
+    memcpy(payload - h, head, (size_t)h);
+    b->data = (const char *)payload - h;
     b->len = (size_t)h + n;
     return NV_OK;
+}
+
+/* A copy of payload[0..n) with the encoding's room before it; free it
+ * with nv_free. */
+static unsigned char *with_room(const void *payload, size_t n,
+                                struct nv_err *err)
+{
+    unsigned char *room = n > MAX_PAE ? NULL : nv_malloc(NV_DSSE_HEAD_ROOM + n);
+    if (!room) {
+        nv_err_set(err, n > MAX_PAE ? NV_ELIMIT : NV_ENOMEM,
+                   n > MAX_PAE ? "payload too large to sign" : "out of memory");
+        return NULL;
+    }
+    memcpy(room + NV_DSSE_HEAD_ROOM, payload, n);
+    return room;
 }
 
 struct writing {
@@ -98,9 +109,10 @@ static int plain_type(const char *type)
     return 1;
 }
 
-enum nv_rc nv_dsse_write(FILE *out, const char *type, const void *payload,
-                         size_t n, const struct nv_key *const *keys,
-                         size_t nkeys, struct nv_err *err)
+enum nv_rc nv_dsse_write_in_place(FILE *out, const char *type,
+                                  unsigned char *payload, size_t n,
+                                  const struct nv_key *const *keys,
+                                  size_t nkeys, struct nv_err *err)
 {
     if (!plain_type(type))
         return nv_err_set(err, NV_EINVAL, "payload type must be plain ASCII");
@@ -127,8 +139,20 @@ enum nv_rc nv_dsse_write(FILE *out, const char *type, const void *payload,
     }
     if (!rc && (fputs("]}\n", out) < 0 || fflush(out) != 0 || ferror(out)))
         rc = nv_err_set(err, NV_EIO, "cannot write the envelope");
-    nv_free(w.msg.data);
     nv_free(w.sigs);
+    return rc;
+}
+
+enum nv_rc nv_dsse_write(FILE *out, const char *type, const void *payload,
+                         size_t n, const struct nv_key *const *keys,
+                         size_t nkeys, struct nv_err *err)
+{
+    unsigned char *room = with_room(payload, n, err);
+    if (!room)
+        return err->rc;
+    enum nv_rc rc = nv_dsse_write_in_place(out, type, room + NV_DSSE_HEAD_ROOM,
+                                           n, keys, nkeys, err);
+    nv_free(room);
     return rc;
 }
 
@@ -207,10 +231,13 @@ static enum nv_rc check(const struct envelope *e, const char *type,
     if (nv_unbase64(p->u.str, p->len, &d->payload, &d->n, NULL))
         return bad(e, p, err, "the payload is not base64");
     struct pae msg;
-    enum nv_rc rc = pae(&msg, t->u.str, d->payload, d->n, err);
+    unsigned char *room = with_room(d->payload, d->n, err);
+    enum nv_rc rc =
+        room ? pae(&msg, t->u.str, room + NV_DSSE_HEAD_ROOM, d->n, err)
+             : err->rc;
     if (!rc)
         rc = count_valid(e, sigs, &msg, trust, ntrust, &d->valid, err);
-    nv_free(msg.data);
+    nv_free(room);
     if (!rc && d->valid < (threshold ? threshold : 1))
         rc = nv_err_set(err, NV_ECRYPTO,
                         "%s: %zu valid signature%s by "

@@ -20,6 +20,17 @@ enum nv_rc nv_dsse_write(FILE *out, const char *type, const void *payload,
                          size_t n, const struct nv_key *const *keys,
                          size_t nkeys, struct nv_err *err) NV_WUR;
 
+/* The bytes nv_dsse_write_in_place needs free before its payload. */
+#define NV_DSSE_HEAD_ROOM 128
+
+/* The same for a payload with NV_DSSE_HEAD_ROOM bytes of the caller's free
+ * before it: the encoding's head is written there and the payload signed
+ * where it lies, so a large one is not copied. */
+enum nv_rc nv_dsse_write_in_place(FILE *out, const char *type,
+                                  unsigned char *payload, size_t n,
+                                  const struct nv_key *const *keys,
+                                  size_t nkeys, struct nv_err *err) NV_WUR;
+
 struct nv_dsse {
     char *type;             /* the payload type */
     unsigned char *payload; /* n bytes and a NUL */
