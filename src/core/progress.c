@@ -26,7 +26,8 @@ void nv_progress_init(struct nv_progress *p, nv_progress_fn draw, void *ctx,
     p->after_ns = after_ms * 1000000u;
     p->every_ns = every_ms * 1000000u;
     p->what[0] = '\0';
-    p->total = p->start_ns = 0;
+    p->start_ns = 0;
+    atomic_init(&p->total, 0);
     atomic_init(&p->done, 0);
     atomic_init(&p->next_ns, 0);
     atomic_init(&p->busy, 0);
@@ -45,8 +46,14 @@ void nv_progress_begin(struct nv_progress *p, const char *what,
     }
     snprintf(p->what, sizeof p->what, "%s%s%s", what, name ? " " : "",
              name ? name : "");
-    p->total = total;
+    atomic_store(&p->total, total);
     atomic_store(&p->done, 0);
+}
+
+void nv_progress_total(struct nv_progress *p, uint64_t total)
+{
+    if (p && p->draw && p->running)
+        atomic_store(&p->total, total);
 }
 
 /* Draw if the job has run long enough and the last drawing is old
@@ -58,7 +65,7 @@ static void tick(struct nv_progress *p)
     if (t < atomic_load(&p->next_ns) || atomic_exchange(&p->busy, 1))
         return;
     if (t >= atomic_load(&p->next_ns)) {
-        p->draw(p->ctx, p->what, atomic_load(&p->done), p->total);
+        p->draw(p->ctx, p->what, atomic_load(&p->done), atomic_load(&p->total));
         p->shown = 1;
         atomic_store(&p->next_ns, t + p->every_ns);
     }

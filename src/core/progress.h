@@ -28,9 +28,9 @@ struct nv_progress {
     uint64_t after_ns, every_ns;
     /* The job under way, set by nv_progress_begin. */
     char what[160];
-    uint64_t total, start_ns;
-    _Atomic uint64_t done, next_ns; /* next_ns: no draw before then */
-    atomic_int busy;                /* a thread is drawing */
+    uint64_t start_ns;
+    _Atomic uint64_t total, done, next_ns; /* next_ns: no draw before then */
+    atomic_int busy;                       /* a thread is drawing */
     int running, shown;
 };
 
@@ -48,6 +48,10 @@ void nv_progress_init(struct nv_progress *p, nv_progress_fn draw, void *ctx,
  */
 void nv_progress_begin(struct nv_progress *p, const char *what,
                        const char *name, uint64_t total);
+
+/* The job's total, unknown when it began, is now known (from any
+ * thread): a walk has counted the files it will hash. */
+void nv_progress_total(struct nv_progress *p, uint64_t total);
 
 /* done items of the job are finished (from any thread). */
 void nv_progress_set(struct nv_progress *p, uint64_t done);

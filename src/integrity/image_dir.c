@@ -263,6 +263,7 @@ static void end_walk(struct walk *w)
         qsort(w->files + w->next, w->nfiles - w->next, sizeof *w->files,
               larger_first);
     w->walked = 1;
+    nv_progress_total(w->budget.l->progress, w->nfiles);
     pthread_cond_broadcast(&w->more);
     pthread_mutex_unlock(&w->lock);
 }

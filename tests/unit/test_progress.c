@@ -90,6 +90,27 @@ NV_TEST(progress_phases_keep_the_job)
     ASSERT_EQ(s.erases, 1);
 }
 
+/* A job begun with its total unknown is drawn as a count, then as a share
+ * of the total once it is known; a total given before any job began is
+ * ignored. */
+NV_TEST(progress_total_known_later)
+{
+    struct nv_progress p;
+    struct seen s = {0};
+
+    nv_progress_init(&p, record, &s, 0, 0);
+    nv_progress_total(&p, 7); /* no job begun: nothing */
+    nv_progress_begin(&p, "hashing", "src", 0);
+    nv_progress_add(&p, 3);
+    ASSERT_EQ(s.total, 0);
+    ASSERT_EQ(s.done, 3);
+    nv_progress_total(&p, 12);
+    nv_progress_add(&p, 1);
+    ASSERT_EQ(s.total, 12);
+    ASSERT_EQ(s.done, 4);
+    nv_progress_end(&p);
+}
+
 static void *add_many(void *arg)
 {
     for (int i = 0; i < 10000; i++)
