@@ -28,14 +28,15 @@ static const char about[] =
     "abbreviations, other scripts transliterated) and scored against every\n"
     "listed name and alias: a match (score >= 0.88), names to review\n"
     "(>= 0.70), or nothing.  Each hit names every list the party is on\n"
-    "(programme, licence requirement, citation), which name matched, how\n"
-    "the words aligned, and its chain of owners.  Names come from the\n"
-    "arguments, from standard input one a line ('-' or none), or from a\n"
-    "column of a CSV inventory (one result per row, with its row number\n"
-    "and --key).  --since OLD_LIST... shows only the names whose verdict\n"
-    "changed from the old lists to the new.  Exit status 1 if any name\n"
-    "matched (or, with --fail-on review, matched or needs review), 0 if\n"
-    "none did, 2 on bad input.";
+    "(programme, licence requirement, citation, and the date the list\n"
+    "removed it, if it did), which name matched, how the words aligned,\n"
+    "and its chain of owners; a party every list has removed is a review\n"
+    "at most.  Names come from the arguments, from standard input one a\n"
+    "line ('-' or none), or from a column of a CSV inventory (one result\n"
+    "per row, with its row number and --key).  --since OLD_LIST... shows\n"
+    "only the names whose verdict changed from the old lists to the new.\n"
+    "Exit status 1 if any name matched (or, with --fail-on review, matched\n"
+    "or needs review), 0 if none did, 2 on bad input.";
 
 static const char examples[] =
     "  netvet screen --list ../shared/data/lists/us-csl-2022/consolidated.csv "
@@ -83,6 +84,8 @@ static void json_listing(struct nv_jsonw *w, const struct nv_party *p)
     nv_jsonw_str_or_null(w, p->license);
     nv_jsonw_key(w, "citation");
     nv_jsonw_str_or_null(w, p->citation);
+    nv_jsonw_key(w, "removed");
+    nv_jsonw_str_or_null(w, p->removed);
     nv_jsonw_key(w, "source");
     nv_jsonw_str_or_null(w, p->source);
     nv_jsonw_obj_end(w);
@@ -212,7 +215,8 @@ static void text_part(const char *prefix, const char *s)
     printf("; %s%.*s%s", prefix, (int)cut, s, cut < n ? " ..." : "");
 }
 
-/* "  on us-entity-list: programmes; licence: ...; citation" per listing. */
+/* "  on us-entity-list: programmes; licence: ...; citation; removed
+ * date" per listing. */
 static void text_lists(const struct nv_screen *s, uint32_t p)
 {
     uint32_t q = p;
@@ -226,6 +230,8 @@ static void text_lists(const struct nv_screen *s, uint32_t p)
             text_part("licence: ", x->license);
         if (x->citation)
             text_part("", x->citation);
+        if (x->removed)
+            text_part("removed ", x->removed);
         printf("\n");
         q = nv_matcher_next_listing(s->mt, q);
     } while (q != p);

@@ -35,6 +35,7 @@ enum col {
     C_ID,
     C_ALIAS2,
     C_TYPE,
+    C_REMOVED,
     C_COUNT
 };
 
@@ -50,23 +51,24 @@ static const struct format formats[] = {
     {"us-csl",
      "_id",
      {"name", "alt_names", "source", "programs", "license_requirement", NULL,
-      "addresses", "federal_register_notice", NULL, NULL, NULL, NULL, "type"}},
+      "addresses", "federal_register_notice", NULL, NULL, NULL, NULL, "type",
+      NULL}},
     {"fcc-covered",
      "name",
      {"name", NULL, NULL, "covered_items", NULL, NULL, NULL,
-      "date_of_inclusion", "parent", NULL, NULL, NULL, NULL}},
+      "date_of_inclusion", "parent", NULL, NULL, NULL, NULL, NULL}},
     {"opensanctions",
      "schema",
      {"name", "aliases", "authority", "program", NULL, "country", NULL,
-      "source_url", NULL, NULL, NULL, NULL, "schema"}},
+      "source_url", NULL, NULL, NULL, NULL, "schema", NULL}},
     {"dod-1260h",
      "Name",
      {"Clean Name", "Alias", NULL, "Note", NULL, NULL, NULL, "Start date",
-      "Parent Name", NULL, NULL, "Previous Name", NULL}},
+      "Parent Name", NULL, NULL, "Previous Name", NULL, "End date"}},
     {"local",
      "id",
      {"name", "aliases", NULL, NULL, NULL, "country", NULL, NULL, "parent",
-      "designation", "id", NULL, NULL}},
+      "designation", "id", NULL, NULL, NULL}},
 };
 
 void nv_lists_init(struct nv_lists *l)
@@ -445,6 +447,19 @@ static enum nv_rc describe(struct loader *ld, struct nv_party *p,
                                        : name_forms(ld->l, p);
 }
 
+/* A party is removed from its list when every row of it has an end date
+ * (the §1260H file keeps the rows of earlier tranches): then on the
+ * latest of them.  Dates are ISO, so they compare as text. */
+static void note_removal(struct loader *ld, struct nv_party *p, int fresh)
+{
+    const char *end = field(ld, C_REMOVED);
+
+    if (fresh || !end)
+        p->removed = end;
+    else if (p->removed && strcmp(end, p->removed) > 0)
+        p->removed = end;
+}
+
 static enum nv_rc add_field_aliases(struct loader *ld, struct nv_party *p,
                                     enum col f)
 {
@@ -482,6 +497,8 @@ static enum nv_rc read_party(struct loader *ld, struct nv_err *err)
     rc = nv_lists_add_party(ld->l, list, name, ld->file, &idx, &fresh);
     if (!rc && fresh)
         rc = describe(ld, &ld->l->v[idx], err);
+    if (!rc)
+        note_removal(ld, &ld->l->v[idx], fresh);
     if (!rc)
         rc = add_field_aliases(ld, &ld->l->v[idx], C_ALIASES);
     if (!rc)

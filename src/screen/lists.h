@@ -27,6 +27,8 @@ struct nv_party {
     const char *list;   /* short id of the list: "us-entity-list" ... */
     const char *source; /* the list's own name of its source */
     const char *programs, *license, *country, *addresses, *citation;
+    const char *removed;  /* the date the list removed it (every row of it
+                             ended), or NULL while it is listed */
     const char **aliases; /* other names, trimmed */
     uint32_t naliases;
     const char *match_name; /* the name to match when it differs from the

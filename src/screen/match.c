@@ -71,6 +71,8 @@ struct nv_matcher {
     uint32_t *toff, *tri;
     uint32_t *grp, *gnext;     /* per party: its group (the same company on
                                   several lists) and the next of it */
+    uint8_t *gone;             /* per party: every listing of its group was
+                                  removed from its list */
     uint32_t *stamp, epoch;    /* per entry: candidate this query */
     uint32_t *tstamp, *tcount; /* per token: bigram hits this query word */
     uint32_t tepoch;
@@ -300,6 +302,33 @@ uint32_t nv_matcher_next_listing(const struct nv_matcher *mt, uint32_t party)
     return mt->gnext[party];
 }
 
+/* The listing of party p's group removed last, when every listing of the
+ * group has been removed from its list; NULL while one is in force. */
+static const struct nv_party *removed_group(const struct nv_matcher *mt,
+                                            uint32_t p)
+{
+    const struct nv_party *last = &mt->l->v[p];
+    uint32_t q = p;
+
+    while ((q = nv_matcher_next_listing(mt, q)) != p && last->removed) {
+        const struct nv_party *x = &mt->l->v[q];
+        if (!x->removed || strcmp(x->removed, last->removed) > 0)
+            last = x;
+    }
+    return last->removed ? last : NULL;
+}
+
+/* Which parties' groups no list holds any more. */
+static enum nv_rc mark_removed(struct nv_matcher *mt)
+{
+    mt->gone = nv_calloc((size_t)mt->l->n + 1, sizeof *mt->gone);
+    if (!mt->gone)
+        return NV_ENOMEM;
+    for (uint32_t p = 0; p < mt->l->n; p++)
+        mt->gone[p] = removed_group(mt, p) != NULL;
+    return NV_OK;
+}
+
 /* Document frequencies, weights and the postings of every token. */
 static enum nv_rc index_tokens(struct nv_matcher *mt)
 {
@@ -430,6 +459,7 @@ void nv_matcher_free(struct nv_matcher *mt)
     nv_free(mt->fnext);
     nv_free(mt->grp);
     nv_free(mt->gnext);
+    nv_free(mt->gone);
     nv_free(mt->e);
     nv_free(mt->eoff);
     nv_free(mt->etok);
@@ -474,6 +504,8 @@ enum nv_rc nv_matcher_new(const struct nv_lists *l, struct nv_matcher **out,
         rc = group_parties(mt, &first);
         nv_strmap_release(&first);
     }
+    if (!rc)
+        rc = mark_removed(mt);
     if (!rc) {
         mt->stamp = nv_calloc((size_t)mt->ne + 1, sizeof *mt->stamp);
         mt->tstamp = nv_calloc((size_t)mt->ntok + 1, sizeof *mt->tstamp);
@@ -1142,6 +1174,14 @@ static void put(char *out, size_t size, size_t *len, const char *fmt, ...)
     va_end(ap);
 }
 
+/* Text of len bytes put into out (size bytes) ends in "..." if it was cut
+ * short. */
+static void cut_off(char *out, size_t size, size_t len)
+{
+    if (len >= size && size > 4)
+        memcpy(out + size - 4, "...", 4);
+}
+
 /* "huawei=huawei tech=tech hauwei~huawei(0.93); only in query: garden;
  * only in name: ltd" */
 static void explain(const struct nv_matcher *mt, const struct query *q,
@@ -1179,21 +1219,28 @@ static void explain(const struct nv_matcher *mt, const struct query *q,
         }
     if (one_short_word(mt, q, et, n, al))
         put(out, size, &len, "; one short word shared: a review at most");
-    if (len >= size && size > 4)
-        memcpy(out + size - 4, "...", 4);
+    cut_off(out, size, len);
 }
 
-/* Whether hit a (party pa) ranks before hit b (party pb): higher score,
- * then a preferred list, then the party with more names (the principal
- * listing), then the shorter primary name (no location). */
+/* Whether hit a (party pa) ranks before hit b (party pb): a match before
+ * a party whose every listing was removed (a review at most), then higher
+ * score, then a listing not removed, then a preferred list, then the
+ * party with more names (the principal listing), then the shorter
+ * primary name (no location). */
 static int before(const struct nv_matcher *mt, double sa, uint32_t pa,
                   double sb, uint32_t pb)
 {
     const struct nv_party *a = &mt->l->v[pa], *b = &mt->l->v[pb];
     int ra = list_rank(a->list), rb = list_rank(b->list);
+    int ma = nv_match_band(sa) == NV_BAND_MATCH && !mt->gone[pa];
+    int mb = nv_match_band(sb) == NV_BAND_MATCH && !mt->gone[pb];
 
+    if (ma != mb) /* a match outranks a party no list holds any more */
+        return ma;
     if (sa != sb)
         return sa > sb;
+    if (!a->removed != !b->removed) /* a listing still in force */
+        return !a->removed;
     if (ra != rb)
         return ra < rb;
     if (a->naliases != b->naliases) /* the principal listing has most */
@@ -1393,6 +1440,25 @@ static int same_tokens(const struct nv_name *a, const struct nv_name *b)
  * joins too. */
 #define VERSIONS 3
 
+/* A party no list holds any more is a review at most, and says so first:
+ * the analyst decides what a past listing means for a supplier. */
+static void cap_removed(const struct nv_matcher *mt, struct nv_match_hit *h)
+{
+    const struct nv_party *gone;
+    char was[NV_MATCH_EXPLAIN];
+
+    if (!mt->gone[h->party] || !(gone = removed_group(mt, h->party)))
+        return;
+    if (h->band == NV_BAND_MATCH)
+        h->band = NV_BAND_REVIEW;
+    size_t len = 0;
+    memcpy(was, h->explain, sizeof was);
+    put(h->explain, sizeof h->explain, &len,
+        "no longer listed: removed from %s on %s, a review at most; %s",
+        gone->list, gone->removed, was);
+    cut_off(h->explain, sizeof h->explain, len);
+}
+
 /* Fill in the hits kept: the name that matched, the band and how the
  * words aligned, reading each sub-query that found some once. */
 static void explain_hits(struct nv_matcher *mt, const struct nv_name *nm,
@@ -1418,6 +1484,7 @@ static void explain_hits(struct nv_matcher *mt, const struct nv_name *nm,
             hits[j].band = nv_match_band(hits[j].score);
             explain(mt, &q, f->entry[j], &al, hits[j].explain,
                     sizeof hits[j].explain);
+            cap_removed(mt, &hits[j]);
         }
     }
 }

@@ -8,7 +8,7 @@ $ netvet screen --list $SHARED/data/lists/us-telecom/fcc_covered_list_entities.c
 
 $ netvet screen --json --list $SHARED/data/lists/us-telecom/fcc_covered_list_entities.csv "ZTE Corp"
 ? 1
-~ ^\{"netvet_version":"[0-9.]+","query":"ZTE Corp","match":\{"name":"ZTE Corporation","list":"fcc-covered","score":1,"matched":"ZTE Corporation","band":"match","parent":null,"owners":\[\],"designation":"prohibited","country":null,"citation":"March 12, 2021","lists":\[\{"list":"fcc-covered","name":"ZTE Corporation","programs":"telecommunications equipment; telecommunications or video surveillance services","license":null,"citation":"March 12, 2021","source":null\}\],"explain":"zte corp aligned"\},"review":\[\]\}$
+~ ^\{"netvet_version":"[0-9.]+","query":"ZTE Corp","match":\{"name":"ZTE Corporation","list":"fcc-covered","score":1,"matched":"ZTE Corporation","band":"match","parent":null,"owners":\[\],"designation":"prohibited","country":null,"citation":"March 12, 2021","lists":\[\{"list":"fcc-covered","name":"ZTE Corporation","programs":"telecommunications equipment; telecommunications or video surveillance services","license":null,"citation":"March 12, 2021","removed":null,"source":null\}\],"explain":"zte corp aligned"\},"review":\[\]\}$
 
 # One JSON object per input line, read from standard input.
 $ netvet screen --json --list $SHARED/data/lists/us-telecom/fcc_covered_list_entities.csv
@@ -121,3 +121,17 @@ $ netvet assess tests/data/vendors/screened.json --list $SHARED/data/lists/us-te
 $ netvet assess tests/data/vendors/screened.json --strict-vendors --json --list $SHARED/data/lists/us-telecom/fcc_covered_list_entities.csv --list examples/lists/national.csv
 ? 1
 ~ \{"vendor":"Hikvision Digital Technology","entity":null,"method":"review","score":0\.9[0-9]*,"matched":"Hangzhou Hikvision Digital Technology Company"\}
+
+# A company the §1260H file lists only in rows that have ended was
+# removed: a review at most, which says so, with the date; --fail-on
+# review still gates on it.
+$ netvet screen --list $SHARED/data/lists/us-telecom/dod_1260h_chinese_military_companies.csv "Beijing Megvii Technology Co., Ltd."
+? 0
+~ ^Beijing Megvii Technology Co\., Ltd\. +review +1\.00 +Beijing Megvii Technology Co\., Ltd\. \[dod-1260h\]$
+~ why: no longer listed: removed from dod-1260h on 2025-01-07, a review at most; beijing megvii tech co ltd aligned$
+~ on dod-1260h: Beijing Megvii Technology Co\., Ltd\.; 2024-01-31; removed 2025-01-07$
+
+$ netvet screen --fail-on review --json --list $SHARED/data/lists/us-telecom/dod_1260h_chinese_military_companies.csv "Beijing Megvii Technology Co., Ltd."
+? 1
+~ "match":null
+~ "removed":"2025-01-07"

@@ -1057,3 +1057,56 @@ NV_TEST(groups_join_listings_of_one_company)
     nv_matcher_free(mt);
     nv_lists_release(&l);
 }
+
+/* The §1260H file keeps the rows of earlier tranches, with an end date
+ * once a company left the list.  A company whose every row ended is
+ * removed, on the latest end date, and a screen finds it as a review at
+ * most, saying so first; one listed again, or still on another list,
+ * stays a match, its listing still in force chosen first. */
+NV_TEST(removed_parties_are_reviews_that_say_so)
+{
+    const char *dod =
+        "Name,Clean Name,Alias,Previous Name,Parent Name,Note,Start date,"
+        "End date,Source Url\n"
+        "Gone Optics Co.*,Gone Optics Co.,,,,,2021-06-03,2024-01-31,\n"
+        "Gone Optics Co.*,Gone Optics Co.,,,,,2024-01-31,2025-01-07,\n"
+        "Back Radar Co.,Back Radar Co.,,,,,2021-06-03,2024-01-31,\n"
+        "Back Radar Co.,Back Radar Co.,,,,,2025-01-07,,\n"
+        "Twice Listed Corporation,Twice Listed Corporation,,,,,2021-06-03,"
+        "2025-01-07,\n";
+    const char *fcc = "name,parent,covered_items,date_of_inclusion\n"
+                      "Twice Listed Corporation,,all,2022-03-25\n";
+    struct nv_lists l;
+    struct nv_matcher *mt;
+    struct nv_err err = {0};
+    struct nv_match_hit h;
+    uint32_t got;
+
+    nv_lists_init(&l);
+    ASSERT_EQ(nv_lists_load_text(&l, "dod.csv", dod, strlen(dod), &err), NV_OK);
+    ASSERT_EQ(nv_lists_load_text(&l, "fcc.csv", fcc, strlen(fcc), &err), NV_OK);
+    ASSERT_EQ(nv_lists_link(&l, &err), NV_OK);
+    ASSERT_EQ(l.n, 4);
+    ASSERT_STREQ(l.v[0].removed, "2025-01-07");
+    ASSERT(l.v[1].removed == NULL);
+    ASSERT_STREQ(l.v[2].removed, "2025-01-07");
+    ASSERT(l.v[3].removed == NULL);
+    ASSERT_EQ(nv_matcher_new(&l, &mt, &err), NV_OK);
+
+    ASSERT_EQ(nv_matcher_screen(mt, "Gone Optics Co", &h, 1, &got, &err),
+              NV_OK);
+    ASSERT(got == 1 && h.party == 0 && h.band == NV_BAND_REVIEW);
+    ASSERT(strncmp(h.explain,
+                   "no longer listed: removed from dod-1260h on 2025-01-07, "
+                   "a review at most; ",
+                   74) == 0);
+    ASSERT_EQ(nv_matcher_screen(mt, "Back Radar Co", &h, 1, &got, &err), NV_OK);
+    ASSERT(got == 1 && h.party == 1 && h.band == NV_BAND_MATCH);
+    ASSERT_EQ(
+        nv_matcher_screen(mt, "Twice Listed Corporation", &h, 1, &got, &err),
+        NV_OK);
+    ASSERT(got == 1 && h.party == 3 && h.band == NV_BAND_MATCH);
+    ASSERT(strstr(h.explain, "no longer") == NULL);
+    nv_matcher_free(mt);
+    nv_lists_release(&l);
+}
