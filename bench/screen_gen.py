@@ -241,9 +241,14 @@ def read_parties(listdir):
             if not name:
                 continue
             p = parties.setdefault((lst, name), {
-                "list": lst, "name": name, "alts": [], "country": country})
+                "list": lst, "name": name, "alts": [], "country": country,
+                "listed": False})
             p["alts"] += [a for a in alts if a not in p["alts"]]
-    return parties
+            p["listed"] |= not (r.get("End date") or "").strip()
+    # A party whose every row has an end date was removed from its list
+    # (the 1260H file keeps earlier tranches): netvet finds it as a review
+    # at most, so it is no positive, and it is left out.
+    return {k: p for k, p in parties.items() if p["listed"]}
 
 
 def is_org(p):
