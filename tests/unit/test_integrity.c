@@ -307,14 +307,21 @@ static int content_oracle(const unsigned char *f, size_t n,
     return ok;
 }
 
+/* Whether data[0..n) could be written to a new file at path. */
+static int write_file(const char *path, const void *data, size_t n)
+{
+    FILE *out = fopen(path, "wb");
+    int ok = out && fwrite(data, 1, n, out) == n;
+    return out && !fclose(out) && ok;
+}
+
 /* Digest f[0..n) written to the file path, read through r. */
 static enum nv_rc digest_as_file(const char *path, const unsigned char *f,
                                  size_t n, struct nv_content_reader *r,
                                  struct nv_arena *a, struct nv_content *c,
                                  struct nv_err *err)
 {
-    FILE *out = fopen(path, "wb");
-    if (!out || fwrite(f, 1, n, out) != n || fclose(out))
+    if (!write_file(path, f, n))
         return NV_EIO;
     int fd = open(path, O_RDONLY);
     if (fd < 0)
@@ -375,8 +382,7 @@ NV_TEST(content_of_file_cut_short)
     snprintf(path, sizeof path, "%s/short", nv_t_tmpdir());
     random_elf(f, sizeof f, s, 4, &seed);
     for (size_t n = 100; n <= sizeof f; n += sizeof f - 100) {
-        FILE *out = fopen(path, "wb");
-        ASSERT(out && fwrite(f, 1, n, out) == n && !fclose(out));
+        ASSERT(write_file(path, f, n));
         int fd = open(path, O_RDONLY);
         ASSERT(fd >= 0);
         struct nv_arena a;
@@ -773,9 +779,10 @@ NV_TEST(image_budget_stops_bombs)
     ASSERT_EQ(image_charge_entry(&b, &err), NV_ELIMIT);
 }
 
-/* Read dir with every allocation failing in turn, its files mapped or
- * read, on threads: NV_ENOMEM, no crash and no leak (make asan). */
-static void read_dir_sweep(struct nv_t *T, const char *dir, int mapped,
+/* Read dir with every allocation failing in turn, its files read whole or
+ * through a window of 64 KiB, on threads: NV_ENOMEM, no crash and no leak
+ * (make asan). */
+static void read_dir_sweep(struct nv_t *T, const char *dir, int windowed,
                            int threads)
 {
     for (long n = 0;; n++) {
@@ -783,7 +790,7 @@ static void read_dir_sweep(struct nv_t *T, const char *dir, int mapped,
         struct nv_manifest r;
         struct nv_err err = {0};
         nv_image_limits_default(&l);
-        l.read_window = mapped ? 0 : l.read_window;
+        l.read_window = windowed ? 0 : l.read_window;
         l.threads = (uint32_t)threads;
         nv_manifest_init(&r);
         nv_alloc_fail_after(n);
@@ -798,9 +805,28 @@ static void read_dir_sweep(struct nv_t *T, const char *dir, int mapped,
     }
 }
 
-/* A directory's files give the same digests read into memory as mapped:
- * an ELF file (this program) with its sections, and a small file. */
-NV_TEST(directory_files_read_or_mapped_alike)
+/* Read dir under limits a into m[0] and under b into m[1] (released by
+ * the caller): whether both read it and gave the same entries. */
+static int read_alike(const char *dir, const struct nv_image_limits *a,
+                      const struct nv_image_limits *b, struct nv_manifest m[2])
+{
+    const struct nv_image_limits *l[2] = {a, b};
+    struct nv_err err = {0};
+    int ok = 1;
+    for (int i = 0; i < 2; i++) {
+        nv_manifest_init(&m[i]);
+        ok &= nv_image_read(dir, l[i], &m[i], &err) == NV_OK;
+    }
+    ok &= m[0].n == m[1].n;
+    for (size_t i = 0; ok && i < m[0].n; i++)
+        ok &= same_entry(&m[0].f[i], &m[1].f[i]);
+    return ok;
+}
+
+/* A directory's files give the same digests read whole as through a
+ * window of 64 KiB: an ELF file (this program) with its sections, and a
+ * small file. */
+NV_TEST(directory_files_read_whole_or_windowed_alike)
 {
     struct nv_file exe;
     struct nv_err err = {0};
@@ -809,26 +835,20 @@ NV_TEST(directory_files_read_or_mapped_alike)
     ASSERT_EQ(nv_file_read(&exe, "/proc/self/exe", (size_t)1 << 28, &err),
               NV_OK);
     snprintf(path, sizeof path, "%s/prog", dir);
-    FILE *f = fopen(path, "wb");
-    ASSERT(f && fwrite(exe.data, 1, exe.len, f) == exe.len && !fclose(f));
+    ASSERT(write_file(path, exe.data, exe.len));
     snprintf(path, sizeof path, "%s/note.txt", dir);
-    ASSERT((f = fopen(path, "w")) && fputs("evaluated\n", f) >= 0 &&
-           !fclose(f));
+    ASSERT(write_file(path, "evaluated\n", 10));
     unsigned char whole[NV_SHA256_LEN];
     nv_sha256(exe.data, exe.len, whole);
     nv_file_release(&exe);
+    struct nv_image_limits l[2];
     struct nv_manifest m[2];
-    for (int mapped = 0; mapped < 2; mapped++) {
-        struct nv_image_limits l;
-        nv_image_limits_default(&l);
-        l.read_window = mapped ? 0 : l.read_window;
-        nv_manifest_init(&m[mapped]);
-        ASSERT_EQ(nv_image_read(dir, &l, &m[mapped], &err), NV_OK);
-    }
-    ASSERT_EQ(m[0].n, m[1].n);
+    nv_image_limits_default(&l[0]);
+    l[1] = l[0];
+    l[1].read_window = 0;
+    ASSERT(read_alike(dir, &l[0], &l[1], m));
     int sections = 0;
     for (size_t i = 0; i < m[0].n; i++) {
-        ASSERT(same_entry(&m[0].f[i], &m[1].f[i]));
         sections += (int)m[0].f[i].content.nsec;
         if (strcmp(m[0].f[i].path, "prog") == 0)
             ASSERT(!memcmp(m[0].f[i].content.sha256, whole, NV_SHA256_LEN));
@@ -837,8 +857,8 @@ NV_TEST(directory_files_read_or_mapped_alike)
     nv_manifest_release(&m[0]);
     nv_manifest_release(&m[1]);
 
-    /* Every allocation of reading it fails in turn: NV_ENOMEM, no crash
-     * and no leak (make asan), whether files are read or mapped. */
+    /* Every allocation of reading it fails in turn, whether files are read
+     * whole or through the window. */
     read_dir_sweep(T, dir, 0, 1);
     read_dir_sweep(T, dir, 1, 1);
 }
@@ -862,33 +882,27 @@ NV_TEST(directory_hashed_while_walked_on_threads)
         ASSERT_EQ(mkdir(path, 0755), 0);
         for (int k = 0; k < 25; k++) {
             snprintf(path, sizeof path, "%s/d%02d/f%02d", dir, d, k);
-            FILE *f = fopen(path, "wb");
-            size_t n = (size_t)(d * 25 + k) * 97 % sizeof body;
-            ASSERT(f && fwrite(body, 1, n, f) == n && !fclose(f));
+            ASSERT(write_file(path, body,
+                              (size_t)(d * 25 + k) * 97 % sizeof body));
         }
         if (d % 4 == 0) {
             snprintf(path, sizeof path, "%s/d%02d/prog", dir, d);
-            FILE *f = fopen(path, "wb");
-            ASSERT(f && fwrite(exe.data, 1, exe.len, f) == exe.len &&
-                   !fclose(f));
+            ASSERT(write_file(path, exe.data, exe.len));
         }
     }
     unsigned char whole[NV_SHA256_LEN];
     nv_sha256(exe.data, exe.len, whole);
     nv_file_release(&exe);
+    struct nv_image_limits l[2];
     struct nv_manifest m[2];
-    for (int i = 0; i < 2; i++) {
-        struct nv_image_limits l;
-        nv_image_limits_default(&l);
-        l.threads = i ? 4 : 1;
-        nv_manifest_init(&m[i]);
-        ASSERT_EQ(nv_image_read(dir, &l, &m[i], &err), NV_OK);
-    }
-    ASSERT_EQ(m[0].n, (size_t)(12 + 300 + 3));
-    ASSERT_EQ(m[1].n, m[0].n);
-    for (size_t i = 0; i < m[0].n; i++) {
+    nv_image_limits_default(&l[0]);
+    l[1] = l[0];
+    l[0].threads = 1;
+    l[1].threads = 4;
+    ASSERT(read_alike(dir, &l[0], &l[1], m));
+    ASSERT_EQ(m[1].n, (size_t)(12 + 300 + 3));
+    for (size_t i = 0; i < m[1].n; i++) {
         const struct nv_mfile *f = &m[1].f[i];
-        ASSERT(same_entry(&m[0].f[i], f));
         unsigned d, k;
         unsigned char want[NV_SHA256_LEN];
         if (sscanf(f->path, "d%u/f%u", &d, &k) == 2) {
