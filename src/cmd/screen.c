@@ -31,10 +31,13 @@ static const char about[] =
     "(programme, licence requirement, citation, and the date the list\n"
     "removed it, if it did), which name matched, how the words aligned,\n"
     "and its chain of owners; a party every list has removed is a review\n"
-    "at most.  Names come from the arguments, from standard input one a\n"
-    "line ('-' or none), or from a column of a CSV inventory (one result\n"
-    "per row, with its row number and --key).  --since OLD_LIST... shows\n"
-    "only the names whose verdict changed from the old lists to the new.\n"
+    "at most.  Other companies the name matches as well follow the best\n"
+    "(also matches; JSON also): a name that cannot tell two listed\n"
+    "subsidiaries apart names both.  Names come from the arguments, from\n"
+    "standard input one a line ('-' or none), or from a column of a CSV\n"
+    "inventory (one result per row, with its row number and --key).\n"
+    "--since OLD_LIST... shows only the names whose verdict changed from\n"
+    "the old lists to the new.\n"
     "Exit status 1 if any name matched (or, with --fail-on review, matched\n"
     "or needs review), 0 if none did, 2 on bad input.";
 
@@ -193,6 +196,12 @@ static void print_json(struct run *r, const char *query,
     nv_jsonw_str(r->w, query);
     nv_jsonw_key(r->w, "match");
     json_match(r->w, r->s, h, n);
+    nv_jsonw_key(r->w, "also");
+    nv_jsonw_arr(r->w);
+    for (uint32_t i = 1; match && i < n; i++)
+        if (h[i].band == NV_BAND_MATCH)
+            json_hit(r->w, r->s, &h[i]);
+    nv_jsonw_arr_end(r->w);
     nv_jsonw_key(r->w, "review");
     nv_jsonw_arr(r->w);
     for (uint32_t i = match; i < n; i++)
@@ -249,6 +258,27 @@ static void text_owners(const struct nv_lists *l, uint32_t p)
     printf("\n");
 }
 
+/* "  also matches: NAME [list] 0.94; ..." for the other companies the
+ * name matches as well: it cannot tell them apart, the analyst can. */
+static void text_also(const struct nv_screen *s, const struct nv_match_hit *h,
+                      uint32_t n)
+{
+    const char *sep = "also matches: ";
+    int any = 0;
+
+    for (uint32_t i = 1; h[0].band == NV_BAND_MATCH && i < n; i++) {
+        if (h[i].band != NV_BAND_MATCH)
+            continue;
+        if (!any++)
+            printf("%-36s         ", "");
+        printf("%s%s [%s] %.2f", sep, s->lists.v[h[i].party].name,
+               s->lists.v[h[i].party].list, h[i].score);
+        sep = "; ";
+    }
+    if (any)
+        printf("\n");
+}
+
 static void text_origin(const struct origin *at)
 {
     if (at->row)
@@ -273,6 +303,7 @@ static void print_text(struct run *r, const char *query,
     printf("%-36s         why: %s\n", "", h[0].explain);
     text_lists(r->s, h[0].party);
     text_owners(&r->s->lists, h[0].party);
+    text_also(r->s, h, n);
 }
 
 /* The verdict of a screen: the band and group of its best hit. */

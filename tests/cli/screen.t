@@ -8,7 +8,7 @@ $ netvet screen --list $SHARED/data/lists/us-telecom/fcc_covered_list_entities.c
 
 $ netvet screen --json --list $SHARED/data/lists/us-telecom/fcc_covered_list_entities.csv "ZTE Corp"
 ? 1
-~ ^\{"netvet_version":"[0-9.]+","query":"ZTE Corp","match":\{"name":"ZTE Corporation","list":"fcc-covered","score":1,"matched":"ZTE Corporation","band":"match","parent":null,"owners":\[\],"designation":"prohibited","country":null,"citation":"March 12, 2021","lists":\[\{"list":"fcc-covered","name":"ZTE Corporation","programs":"telecommunications equipment; telecommunications or video surveillance services","license":null,"citation":"March 12, 2021","removed":null,"source":null\}\],"explain":"zte corp aligned"\},"review":\[\]\}$
+~ ^\{"netvet_version":"[0-9.]+","query":"ZTE Corp","match":\{"name":"ZTE Corporation","list":"fcc-covered","score":1,"matched":"ZTE Corporation","band":"match","parent":null,"owners":\[\],"designation":"prohibited","country":null,"citation":"March 12, 2021","lists":\[\{"list":"fcc-covered","name":"ZTE Corporation","programs":"telecommunications equipment; telecommunications or video surveillance services","license":null,"citation":"March 12, 2021","removed":null,"source":null\}\],"explain":"zte corp aligned"\},"also":\[\],"review":\[\]\}$
 
 # One JSON object per input line, read from standard input.
 $ netvet screen --json --list $SHARED/data/lists/us-telecom/fcc_covered_list_entities.csv
@@ -16,7 +16,7 @@ $ netvet screen --json --list $SHARED/data/lists/us-telecom/fcc_covered_list_ent
 < 华为
 < Hytera Communications
 ? 1
-~ ^\{"netvet_version":"[0-9.]+","query":"Nokia Oyj","match":null,"review":\[\]\}$
+~ ^\{"netvet_version":"[0-9.]+","query":"Nokia Oyj","match":null,"also":\[\],"review":\[\]\}$
 ~ ^\{"netvet_version":"[0-9.]+","query":"Hytera Communications","match":\{"name":"Hytera Communications Corporation"
 
 # A subsidiary reports its ultimate parent; local designations win.
@@ -34,7 +34,7 @@ $ netvet screen --list examples/lists/national.csv --csv tests/data/vendors/inve
 
 $ netvet screen --json --list examples/lists/national.csv --csv tests/data/vendors/assets.csv --column maker --key asset
 ? 1
-~ ^\{"netvet_version":"[0-9.]+","row":1,"key":"r1","query":"Ericsson AB","match":null,"review":\[\]\}$
+~ ^\{"netvet_version":"[0-9.]+","row":1,"key":"r1","query":"Ericsson AB","match":null,"also":\[\],"review":\[\]\}$
 ~ ^\{"netvet_version":"[0-9.]+","row":2,"key":"r2","query":"Huawei Technologies","match":\{"name":"Huawei Technologies Co., Ltd."
 ~ ^\{"netvet_version":"[0-9.]+","row":4,"key":"r4","query":"Huawei Technologies","match":\{
 ! "row":3
@@ -66,7 +66,7 @@ $ netvet screen --fail-on maybe --list examples/lists/national.csv "Huawei"
 $ netvet screen --json --list tests/data/lists/ftm.jsonl "HiSilicon Technologies" "HW"
 ? 1
 ~ ^\{"netvet_version":"[0-9.]+","query":"HiSilicon Technologies","match":\{"name":"HiSilicon Technologies Co., Ltd.","list":"opensanctions".*"owners":\["Huawei Technologies Co., Ltd."\]
-~ ^\{"netvet_version":"[0-9.]+","query":"HW","match":null,"review":\[\]\}$
+~ ^\{"netvet_version":"[0-9.]+","query":"HW","match":null,"also":\[\],"review":\[\]\}$
 
 $ netvet screen --list tests/data/lists/ftm-bad.jsonl "Huawei"
 ? 2
@@ -135,3 +135,14 @@ $ netvet screen --fail-on review --json --list $SHARED/data/lists/us-telecom/dod
 ? 1
 ~ "match":null
 ~ "removed":"2025-01-07"
+
+# A name that matches two listed companies names both: the best, and the
+# other in "also matches" (JSON "also"), each with its own listings.
+$ netvet screen --list $SHARED/data/lists/us-telecom/dod_1260h_chinese_military_companies.csv "John Holland Pty"
+? 1
+~ ^John Holland Pty +match +0\.9[0-9] +John Holland Group Pty Ltd\. \[dod-1260h\]$
+~ ^ +also matches: John Holland Services Pty Ltd\. \[dod-1260h\] 0\.9[0-9]$
+
+$ netvet screen --json --list $SHARED/data/lists/us-telecom/dod_1260h_chinese_military_companies.csv "John Holland Pty"
+? 1
+~ "also":\[\{"name":"John Holland Services Pty Ltd\.","list":"dod-1260h","score":0\.9[0-9]*,"matched":"John Holland Services Pty Ltd\.","band":"match",
