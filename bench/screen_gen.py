@@ -37,9 +37,15 @@ Negatives:
                unrelated real brand
   neg_generic  an unrelated brand with the generic words of a listed name
   neg_place    a place and generic words of a listed name
-A negative equal (in words, in any order, legal forms and "and", "of",
-"the", "for" aside, a country by any of its names) to a listed name is
-dropped: "Moscow Bank" is the listed alias "Bank of Moscow".  A variant
+A negative equal (in words, in any order, in the singular, legal forms
+and "and", "of", "the", "for" aside, a country by any of its names) to a
+listed name, or once its places are taken out to a listed name of three
+words or more, is dropped: "Moscow Bank" is the listed alias "Bank of
+Moscow", "Hong Kong Electronic" the listed "HONG KONG ELECTRONICS", and
+"PRC Semiconductor Manufacturing International" the listed
+"Semiconductor Manufacturing International Corporation" with a country
+(but "Kazan Electronic Systems" is not "Electronics Systems": two generic
+words are many companies' names).  A variant
 that is another party's listed name or alias (legal forms aside: "X
 Group Co., Ltd." when "X Group Limited" is listed) targets that party,
 and is dropped when several other parties are so called.
@@ -173,18 +179,27 @@ def core_key(s):
 
 
 COUNTRY_NAMES = [("russian federation", "russia"),
-                 ("people s republic of china", "china"),
+                 ("people s republic of china", "china"), ("prc", "china"),
                  ("united arab emirates", "uae")]
 
 
+def singular(w):
+    """An English plural as its singular ("electronics" is "electronic"),
+    roughly: a trailing s of a longer word that does not end in ss."""
+    return w[:-1] if len(w) > 3 and w.endswith("s") and \
+        not w.endswith("ss") else w
+
+
 def bag_key(s):
-    """The words of a name in any order, legal forms and "and", "of",
-    "the", "for" aside, a country by one name: "Moscow Bank" is "Bank of
-    Moscow", "Russian Federation Bank" "Bank of Russia"."""
+    """The words of a name in any order, each in the singular, legal
+    forms and "and", "of", "the", "for" aside, a country by one name:
+    "Moscow Bank" is "Bank of Moscow", "Russian Federation Bank" "Bank of
+    Russia", "Hong Kong Electronic" "HONG KONG ELECTRONICS"."""
     s = " " + key(s) + " "
     for long, short in COUNTRY_NAMES:
         s = s.replace(f" {long} ", f" {short} ")
-    return " ".join(sorted(set(w for w in words(s) if w not in LEGAL and
+    return " ".join(sorted(set(singular(w) for w in words(s)
+                               if w not in LEGAL and
                                w not in ("and", "of", "the", "for"))))
 
 
@@ -500,6 +515,16 @@ KINDS = [("legal", gen_legal), ("address", gen_address),
          ("mojibake", gen_mojibake)]
 
 
+def without_places(name):
+    """The name without the places of PLACES: "PRC Semiconductor
+    Manufacturing International" is the listed name with a country."""
+    for place in sorted({x for v in PLACES.values() for x in v}, key=len,
+                        reverse=True):
+        name = re.sub(r"\b" + re.escape(place) + r"\b", " ", name,
+                      flags=re.I)
+    return name
+
+
 def rarest_name_word(p, df):
     w = [x for x in base_name(p).split()
          if x.isalpha() and x.lower() not in LEGAL | GENERIC and
@@ -578,7 +603,9 @@ def main(listdir, half, out_path, seed=12):
             rows.append([q, kind, group[target], target[0], target[1]])
         for kind, q in negatives(p, rnd, df, vocab):
             q = " ".join(q.split())
-            if core_key(q) not in names and bag_key(q) not in bags:
+            bare = bag_key(without_places(q))
+            if core_key(q) not in names and bag_key(q) not in bags and \
+                    (bare not in bags or len(bare.split()) < 3):
                 rows.append([q, kind, "NONE", "", ""])
     with open(out_path, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
