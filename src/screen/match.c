@@ -33,6 +33,7 @@
     6                   /* shorter query words fold only for an OCR digit:     \
                            "bayer" is not "bajer", "gr0up" is "group" */
 #define TYPO_SIM 0.92   /* one letter added, dropped or changed */
+#define NUMBER_SIM 0.97 /* "31" for "31st": the same number */
 #define TYPO_MIN 5      /* query words this short only lose a letter */
 #define ORDER_COST 1e-6 /* per pair of words in the other order */
 #define SHORT_WORDS_CAP 0.85 /* see one_short_word: a review */
@@ -904,6 +905,28 @@ static void ocr_candidates(struct nv_matcher *mt, struct query *q, int qi)
         }
 }
 
+/* A number of the query is close to the listed ordinal of it, and an
+ * ordinal to the listed number ("703" to "703rd"): lists and inventories
+ * write an institute's number both ways.  Each form keeps its own
+ * rarity, so "711 Aircraft Repair Plant" stays apart from the 711th
+ * Research Institute. */
+static void number_candidates(struct nv_matcher *mt, struct query *q, int qi)
+{
+    char other[32];
+    size_t n = nv_number_other(nv_name_token(&q->nm, qi), q->nm.len[qi], other);
+    uint32_t t = n ? known(mt, other, n) : NV_NONE;
+
+    if (t == NV_NONE || !add_close(q, qi, t, NUMBER_SIM))
+        return;
+    if (q->id[qi] == NV_NONE) { /* a listed number, not an address's */
+        float w = kind_factor[NV_TOKEN_NAME] * q->idf[qi];
+        q->total += w - q->w[qi];
+        q->w[qi] = w;
+    }
+    if (mt->tok[t].df <= COMMON_DF)
+        add_postings(mt, t);
+}
+
 /* Whether listed token t is in a candidate entry. */
 static int in_candidates(const struct nv_matcher *mt, uint32_t t)
 {
@@ -963,6 +986,8 @@ static void find_candidates(struct nv_matcher *mt, struct query *q)
         q->nclose[i] = 0;
         if (q->nm.kind[i] == NV_TOKEN_NAME || q->nm.kind[i] == NV_TOKEN_GENERIC)
             fold_candidates(mt, q, i);
+        if (q->nm.kind[i] == NV_TOKEN_NAME)
+            number_candidates(mt, q, i);
         if (q->id[i] == NV_NONE && q->nm.kind[i] == NV_TOKEN_NAME)
             ocr_candidates(mt, q, i);
         if (q->id[i] == NV_NONE && q->nm.kind[i] == NV_TOKEN_NAME &&

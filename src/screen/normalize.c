@@ -541,15 +541,44 @@ static int number_sign(const struct splitter *sp)
            strcmp(t, "nr") == 0 || strcmp(t, "number") == 0;
 }
 
+/* digits[0..d) with its English ordinal ending into out (d + 3 bytes):
+ * "1st", "12th", "22nd", "2th" mended to "2nd".  Returns its length. */
+static size_t with_ending(const char *digits, size_t d, char *out)
+{
+    static const char *const end[] = {"th", "st", "nd", "rd"};
+    int last = digits[d - 1] - '0';
+
+    if (last > 3 || (d > 1 && digits[d - 2] == '1'))
+        last = 0; /* 4th to 9th, 0th, 11th to 13th */
+    memcpy(out, digits, d);
+    memcpy(out + d, end[last], 3);
+    return d + 2;
+}
+
+size_t nv_number_other(const char *s, size_t n, char *out)
+{
+    size_t d = ordinal(s, n);
+
+    if (d >= 32)
+        return 0;
+    if (d) {
+        memcpy(out, s, d);
+        out[d] = '\0';
+        return d;
+    }
+    if (!n || n + 3 > 32 || strspn(s, "0123456789") != n)
+        return 0;
+    return with_ending(s, n, out);
+}
+
 /* Add token tok (n letters and digits) if it is an ordinal or a number
  * after its sign, as the ordinal with its English ending: "No. 14
  * Research Institute" is the 14th Research Institute, and "2th" the
  * 2nd.  Returns whether it did. */
 static int emit_number(struct splitter *sp, const char *tok, size_t n)
 {
-    static const char *const end[] = {"th", "st", "nd", "rd"};
     size_t d = ordinal(tok, n);
-    int sign = number_sign(sp), last, before;
+    int sign = number_sign(sp), before;
     char num[64];
 
     if (!d && sign && strspn(tok, "0123456789") == n)
@@ -558,13 +587,8 @@ static int emit_number(struct splitter *sp, const char *tok, size_t n)
         return 0;
     if (sign)
         sp->out->n--; /* "No. 14" is the 14th */
-    last = tok[d - 1] - '0';
-    if (last > 3 || (d > 1 && tok[d - 2] == '1'))
-        last = 0; /* 4th to 9th, 0th, 11th to 13th */
-    memcpy(num, tok, d);
-    memcpy(num + d, end[last], 3);
     before = sp->out->n;
-    nv_name_add(sp->out, num, d + 2, NV_TOKEN_NAME, sp->seg);
+    nv_name_add(sp->out, num, with_ending(tok, d, num), NV_TOKEN_NAME, sp->seg);
     if (sp->out->n > before && strcmp(num, tok) != 0)
         nv_name_set_raw(sp->out, tok, n);
     return 1;

@@ -110,6 +110,13 @@ static inline const char *nv_name_raw(const struct nv_name *nm, int i)
  * "huavei".  A token of digits only is left alone. */
 size_t nv_fold_key(const char *s, size_t n, char *out);
 
+/* The other way of writing the number token s[0..n) (lower-case ASCII)
+ * into out (32 bytes): digits alone as their ordinal ("31" is "31st",
+ * "12" "12th"), an ordinal as its digits ("703rd" is "703").  Lists write
+ * one institute both ways ("CASIC 3rd Academy, 31 Research Institute").
+ * Returns its length, or 0 if s is no number. */
+size_t nv_number_other(const char *s, size_t n, char *out);
+
 /* The optimal string alignment distance of a and b (edits and adjacent
  * transpositions); strings over 64 bytes are as far as their length. */
 size_t nv_edit_distance(const char *a, size_t na, const char *b, size_t nb);

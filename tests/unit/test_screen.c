@@ -263,6 +263,19 @@ NV_TEST(match_real_lists_bands)
         {"Nokia Solutions and Networks", NV_BAND_NONE, NULL},
         {"Huawai Garden Supplies", NV_BAND_NONE, NULL},
         {"Intel Corporation", NV_BAND_NONE, NULL},
+        /* an institute's number written bare for a listed ordinal, and
+         * the other way; a number is no address, and each form keeps
+         * its rarity */
+        {"China Electronics Technology Group Corporation 38 Research "
+         "Institute",
+         NV_BAND_MATCH, "38th Research Institute"},
+        {"China Aerospace Science and Industry Corporation 3rd Academy 31st "
+         "Research Institute",
+         NV_BAND_MATCH, "31 Research Institute"},
+        {"China State Shipbuilding Corp. 703 Institute", NV_BAND_MATCH,
+         "703rd Research Institute"},
+        {"CSSC 703", NV_BAND_REVIEW, "703rd Research Institute"},
+        {"711 Aircraft Repair Plant", NV_BAND_MATCH, "711 AIRCRAFT REPAIR"},
     };
     char csl[512], dod[512];
     const char *paths[2] = {csl, dod};
@@ -715,6 +728,30 @@ NV_TEST(kind_numbered_institutes)
     ASSERT(normalises_to("Academy 11st, 2th", "academy 11th 2nd"));
     ASSERT(
         normalises_to("Unit 7, 12 Lenina Street", "unit 7 12 lenina street"));
+}
+
+/* A number's other way of writing: digits as their ordinal, an ordinal
+ * as its digits. */
+NV_TEST(number_other_forms)
+{
+    static const char *const pairs[][2] = {
+        {"31", "31st"},   {"12", "12th"}, {"22", "22nd"}, {"111", "111th"},
+        {"703rd", "703"}, {"2th", "2"},   {"3", "3rd"},   {"0", "0th"},
+    };
+    char out[32];
+
+    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+        size_t n = nv_number_other(pairs[i][0], strlen(pairs[i][0]), out);
+        ASSERT_EQ(n, strlen(pairs[i][1]));
+        ASSERT(memcmp(out, pairs[i][1], n) == 0);
+    }
+    ASSERT_EQ(nv_number_other("abc", 3, out), 0);
+    ASSERT_EQ(nv_number_other("3m", 2, out), 0);
+    ASSERT_EQ(nv_number_other("", 0, out), 0);
+    /* too long for out (32 bytes) either way */
+    ASSERT_EQ(nv_number_other("123456789012345678901234567890", 30, out), 0);
+    ASSERT_EQ(nv_number_other("12345678901234567890123456789012th", 34, out),
+              0);
 }
 
 /* The hits of one query on the crafted list, best first: *n of them. */
