@@ -12,6 +12,7 @@
 #include "screen/match.h"
 
 #include "core/alloc.h"
+#include "screen/acronym.h"
 #include "screen/normalize.h"
 #include "core/strmap.h"
 
@@ -66,8 +67,9 @@ struct nv_matcher {
     uint32_t ntok;
     size_t tokcap;
     struct nv_strmap vocab;
-    struct nv_strmap fold; /* folded spelling -> first token with it */
-    uint32_t *fnext;       /* per token: next token of its folded spelling */
+    struct nv_strmap fold;  /* folded spelling -> first token with it */
+    struct nv_acronyms acr; /* defined by listed names: "... (CETC)" */
+    uint32_t *fnext;        /* per token: next token of its folded spelling */
     uint32_t *poff, *post;
     uint32_t *toff, *tri;
     uint32_t *grp, *gnext;     /* per party: its group (the same company on
@@ -156,39 +158,58 @@ struct building {
     uint32_t ntoks;
 };
 
+/* Index the name of a party as an entry; *nm receives its tokens (none
+ * if it cannot be read). */
 static enum nv_rc add_entry(struct nv_matcher *mt, struct building *b,
-                            uint32_t party, const char *name)
+                            uint32_t party, const char *name,
+                            struct nv_name *nm)
 {
-    struct nv_name nm;
-    enum nv_rc rc = nv_normalize(mt->nz, name, &nm);
+    enum nv_rc rc = nv_normalize(mt->nz, name, nm);
 
-    if (rc || nm.n == 0)
+    if (rc || nm->n == 0) {
+        nm->n = 0;
         return rc == NV_ENOMEM ? rc : NV_OK; /* unreadable names: skip */
-    if (nv_array_reserve(&mt->e, &b->ecap, (size_t)mt->ne + 1, sizeof *mt->e) ||
+    }
+    if (nv_acronyms_add(&mt->acr, nm, NULL) ||
+        nv_array_reserve(&mt->e, &b->ecap, (size_t)mt->ne + 1, sizeof *mt->e) ||
         nv_array_reserve(&mt->eoff, &b->eoffcap, (size_t)mt->ne + 2,
                          sizeof *mt->eoff) ||
-        nv_array_reserve(&mt->etok, &b->etokcap, (size_t)b->ntoks + nm.n,
+        nv_array_reserve(&mt->etok, &b->etokcap, (size_t)b->ntoks + nm->n,
                          sizeof *mt->etok))
         return NV_ENOMEM;
     mt->e[mt->ne] = (struct entry){party, name};
     mt->eoff[mt->ne] = b->ntoks;
-    for (int i = 0; i < nm.n && !rc; i++)
-        rc = vocab_id(mt, nv_name_token(&nm, i), nm.len[i], nm.kind[i],
+    for (int i = 0; i < nm->n && !rc; i++)
+        rc = vocab_id(mt, nv_name_token(nm, i), nm->len[i], nm->kind[i],
                       &mt->etok[b->ntoks++]);
     mt->eoff[++mt->ne] = b->ntoks;
     return rc;
 }
 
+/* Names of one party may be a name and its acronym, either way round
+ * ("China Electronics Technology Group Corporation" and "CETC"). */
+static enum nv_rc pair_acronym(struct nv_matcher *mt, const struct nv_name *a,
+                               const struct nv_name *b)
+{
+    enum nv_rc rc = nv_acronyms_add(&mt->acr, a, b);
+    return rc ? rc : nv_acronyms_add(&mt->acr, b, a);
+}
+
 static enum nv_rc add_entries(struct nv_matcher *mt)
 {
     struct building b = {0, 0, 0, 0};
+    struct nv_name first, other;
     enum nv_rc rc = NV_OK;
 
     for (uint32_t p = 0; p < mt->l->n && !rc; p++) {
         const struct nv_party *pt = &mt->l->v[p];
-        rc = add_entry(mt, &b, p, pt->match_name ? pt->match_name : pt->name);
-        for (uint32_t k = 0; k < pt->naliases && !rc; k++)
-            rc = add_entry(mt, &b, p, pt->aliases[k]);
+        rc = add_entry(mt, &b, p, pt->match_name ? pt->match_name : pt->name,
+                       &first);
+        for (uint32_t k = 0; k < pt->naliases && !rc; k++) {
+            rc = add_entry(mt, &b, p, pt->aliases[k], &other);
+            if (!rc)
+                rc = pair_acronym(mt, &first, &other);
+        }
     }
     if (!rc && !mt->eoff)
         rc = nv_array_reserve(&mt->eoff, &b.eoffcap, 1, sizeof *mt->eoff);
@@ -457,6 +478,7 @@ void nv_matcher_free(struct nv_matcher *mt)
     nv_arena_release(&mt->arena);
     nv_strmap_release(&mt->vocab);
     nv_strmap_release(&mt->fold);
+    nv_acronyms_release(&mt->acr);
     nv_free(mt->fnext);
     nv_free(mt->grp);
     nv_free(mt->gnext);
@@ -488,6 +510,7 @@ enum nv_rc nv_matcher_new(const struct nv_lists *l, struct nv_matcher **out,
         nv_arena_init(&mt->arena);
         nv_strmap_init(&mt->vocab);
         nv_strmap_init(&mt->fold);
+        nv_acronyms_init(&mt->acr);
         mt->nz = nv_normalizer_new();
         rc = mt->nz ? add_entries(mt) : NV_ENOMEM;
     }
@@ -1460,10 +1483,16 @@ static int same_tokens(const struct nv_name *a, const struct nv_name *b)
     return 1;
 }
 
-/* A name is screened in up to three versions, each party keeping its
- * best: mended (joins, splits), as read, and mended with the doubtful
- * joins too. */
-#define VERSIONS 3
+/* A name is screened in up to four versions, each party keeping its
+ * best: mended (joins, splits), as read, mended with the doubtful joins
+ * too, and as read with the expansions of listed acronyms contracted
+ * ("15th Research Institute of China Electronics Technology Group
+ * Corporation" as "... of CETC"). */
+#define VERSIONS 4
+#define CONTRACTED 3 /* the version with acronyms for expansions */
+#define CONTRACT_COST                                                          \
+    0.005 /* the name as written, when it scores as well,                      \
+             explains itself */
 
 /* A party no list holds any more is a review at most, and says so first:
  * the analyst decides what a past listing means for a supplier. */
@@ -1481,6 +1510,16 @@ static void cap_removed(const struct nv_matcher *mt, struct nv_match_hit *h)
     put(h->explain, sizeof h->explain, &len,
         "no longer listed: removed from %s on %s, a review at most; %s",
         gone->list, gone->removed, was);
+    cut_off(h->explain, sizeof h->explain, len);
+}
+
+/* A hit of the name with acronyms read for their expansions says so. */
+static void say_contracted(struct nv_match_hit *h)
+{
+    size_t len = strlen(h->explain);
+
+    put(h->explain, sizeof h->explain, &len,
+        "; a listed acronym read for its expansion");
     cut_off(h->explain, sizeof h->explain, len);
 }
 
@@ -1509,6 +1548,8 @@ static void explain_hits(struct nv_matcher *mt, const struct nv_name *nm,
             hits[j].band = nv_match_band(hits[j].score);
             explain(mt, &q, f->entry[j], &al, hits[j].explain,
                     sizeof hits[j].explain);
+            if (v == CONTRACTED)
+                say_contracted(&hits[j]);
             cap_removed(mt, &hits[j]);
         }
     }
@@ -1523,23 +1564,27 @@ enum nv_rc nv_matcher_screen(struct nv_matcher *mt, const char *name,
     struct found f = {{0}, {0}, 0, max > MAX_FOUND ? MAX_FOUND : max, {0}, 0};
     uint64_t masks[VERSIONS][MAX_SUBQUERIES];
     enum nv_rc rc = nv_normalize(mt->nz, name, &nm[1]);
-    int nmasks[VERSIONS] = {0, 0, 0};
+    int nmasks[VERSIONS] = {0}, contracted;
 
     *n = 0;
     if (rc)
         return nv_err_set(err, rc, "cannot read the name: %s", nv_strerror(rc));
     rejoin(mt, &nm[1], 0, &nm[0]);
     rejoin(mt, &nm[1], 1, &nm[2]);
+    contracted = nv_acronyms_contract(&mt->acr, &nm[1], &nm[CONTRACTED]);
     for (int v = 0; v < VERSIONS; v++) {
-        if ((v >= 1 && same_tokens(&nm[v], &nm[0])) ||
-            (v == 2 && same_tokens(&nm[2], &nm[1])))
-            continue; /* screened already */
+        if ((v >= 1 && v <= 2 && same_tokens(&nm[v], &nm[0])) ||
+            (v == 2 && same_tokens(&nm[2], &nm[1])) ||
+            (v == CONTRACTED && !contracted))
+            continue; /* screened already, or no other version */
         nmasks[v] = subqueries(&nm[v], masks[v]);
         for (int k = 0; k < nmasks[v] && f.max; k++)
             if (worth(&nm[v], masks[v], k)) {
                 read_query(mt, &nm[v], masks[v][k], &q);
                 screen_sub(mt, &q, v * MAX_SUBQUERIES + k,
-                           penalty(mt, &nm[v], masks[v], k), hits, &f);
+                           penalty(mt, &nm[v], masks[v], k) +
+                               (v == CONTRACTED ? CONTRACT_COST : 0),
+                           hits, &f);
             }
     }
     explain_hits(mt, nm, masks, &f, hits);

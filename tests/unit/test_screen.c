@@ -4,6 +4,7 @@
  */
 #include "core/alloc.h"
 #include "screen/lists.h"
+#include "screen/acronym.h"
 #include "screen/match.h"
 #include "screen/normalize.h"
 #include "screen/screen.h"
@@ -218,7 +219,9 @@ NV_TEST(lists_survive_every_allocation_failure)
 {
     const char *csv = "id,name,aliases,country,designation,parent\n"
                       "h,Huawei,华为;Huawei Tech,CN,high-risk,\n"
-                      "s,HiSilicon,,CN,,h\n";
+                      "s,HiSilicon,,CN,,h\n"
+                      "c,China Electronics Technology Group (CETC),,CN,,\n"
+                      "a,Aviation Industry Corporation of China,AVIC,CN,,\n";
 
     for (long n = 0;; n++) {
         struct nv_lists l;
@@ -276,6 +279,12 @@ NV_TEST(match_real_lists_bands)
          "703rd Research Institute"},
         {"CSSC 703", NV_BAND_REVIEW, "703rd Research Institute"},
         {"711 Aircraft Repair Plant", NV_BAND_MATCH, "711 AIRCRAFT REPAIR"},
+        /* a listed acronym's expansion read as the acronym */
+        {"15th Research Institute of China Electronics Technology Group "
+         "Corporation",
+         NV_BAND_MATCH, "15th Research Institute of CETC"},
+        {"Aviation Industry Corporation of China Chengdu Aircraft Co",
+         NV_BAND_MATCH, "AVIC Chengdu Aircraft"},
     };
     char csl[512], dod[512];
     const char *paths[2] = {csl, dod};
@@ -728,6 +737,88 @@ NV_TEST(kind_numbered_institutes)
     ASSERT(normalises_to("Academy 11st, 2th", "academy 11th 2nd"));
     ASSERT(
         normalises_to("Unit 7, 12 Lenina Street", "unit 7 12 lenina street"));
+}
+
+/* The names of nm, each normalised, in t as acronyms: "name" alone, or
+ * "name|alias" for two names of one party. */
+static void define_acronyms(struct nv_t *T, struct nv_normalizer *nz,
+                            struct nv_acronyms *t, const char *const *names,
+                            size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        struct nv_name a, b;
+        char name[256];
+        const char *bar = strchr(names[i], '|');
+        snprintf(name, sizeof name, "%.*s",
+                 bar ? (int)(bar - names[i]) : (int)strlen(names[i]), names[i]);
+        ASSERT_EQ(nv_normalize(nz, name, &a), NV_OK);
+        if (bar)
+            ASSERT_EQ(nv_normalize(nz, bar + 1, &b), NV_OK);
+        ASSERT_EQ(nv_acronyms_add(t, &a, bar ? &b : NULL), NV_OK);
+    }
+}
+
+/* Whether name reads as want with the acronyms of t contracted ("": no
+ * expansion in it). */
+static int contracts_to(struct nv_normalizer *nz, const struct nv_acronyms *t,
+                        const char *name, const char *want)
+{
+    char joined[NV_NAME_TEXT] = "";
+    struct nv_name in, out;
+    int ok = nv_normalize(nz, name, &in) == NV_OK;
+
+    if (ok && nv_acronyms_contract(t, &in, &out))
+        nv_name_join(&out, joined, sizeof joined);
+    ok = ok && strcmp(joined, want) == 0;
+    if (!ok)
+        fprintf(stderr, "  %s -> '%s' (want '%s')\n", name, joined, want);
+    return ok;
+}
+
+/* Listed names define acronyms, in parentheses or as another name of
+ * the party; a query's expansion reads as the acronym, the longest
+ * first, with its legal forms; loose or shared acronyms define nothing. */
+NV_TEST(acronyms_defined_and_contracted)
+{
+    static const char *const names[] = {
+        "China Electronics Technology Group Corporation (CETC)",
+        "Aviation Industry Corporation of China Ltd.|AVIC",
+        "Parchin Chemical Industries|PCI",
+        "Alpha Beta Gamma Holdings (ABG)",
+        "Alpha Beta Gamma Delta Holdings (ABGD)",
+        /* rejected: not half initials; a legal form first; two words;
+         * a word of the name; one acronym of two names */
+        "Information Technology Centre|Infotec",
+        "K K International Traders (KKIT)",
+        "Orion Systems (OS)",
+        "Huawei Technologies Holdings (Huawei)",
+        "Mines and Metals Engineering (MME)",
+        "Machinery Master Enterprises (MME)",
+    };
+    struct nv_normalizer *nz = nv_normalizer_new();
+    struct nv_acronyms t;
+
+    ASSERT(nz);
+    nv_acronyms_init(&t);
+    define_acronyms(T, nz, &t, names, sizeof names / sizeof names[0]);
+    ASSERT(contracts_to(nz, &t,
+                        "15th Research Institute of China Electronics "
+                        "Technology Group Corporation",
+                        "15th research inst cetc"));
+    ASSERT(contracts_to(
+        nz, &t, "Aviation Industry Corporation of China Chengdu Aircraft",
+        "avic chengdu aircraft"));
+    ASSERT(contracts_to(nz, &t, "Parchin Chemical Industries Co.", "pci"));
+    ASSERT(contracts_to(nz, &t, "Alpha Beta Gamma Delta Holdings Ltd", "abgd"));
+    ASSERT(contracts_to(nz, &t, "Alpha Beta Gamma Holdings Inc", "abg"));
+    ASSERT(contracts_to(nz, &t, "Acme Information Technology Centre", ""));
+    ASSERT(contracts_to(nz, &t, "Acme International Traders", ""));
+    ASSERT(contracts_to(nz, &t, "Orion Systems Ltd", ""));
+    ASSERT(contracts_to(nz, &t, "Mines and Metals Engineering", ""));
+    /* an expansion cut by a comma is not one */
+    ASSERT(contracts_to(nz, &t, "Parchin Chemical, Industries", ""));
+    nv_acronyms_release(&t);
+    nv_normalizer_free(nz);
 }
 
 /* A number's other way of writing: digits as their ordinal, an ordinal
