@@ -1134,13 +1134,18 @@ static double place_conflict(const struct nv_matcher *mt, const struct query *q,
  * short word (three letters: "NEC") while the listed name says more than
  * the query does (a word not aligned that is no legal form nor place): a
  * short word is many companies' initials, and "NEC Corporation" is not
- * NEC Engineers Private.  Such an alignment is for review at most.  (Two
- * short words together, "Yun Li Da", or one with a place, "Guangzhou
- * GCI", tell a company.) */
+ * NEC Engineers Private.  The same when the listed name is only another
+ * name of its party, its short form, and the query says more: "TCL
+ * Technology Group" is not the party whose alias is TCL (but "BYD Group"
+ * is BYD Company Limited).  Such an alignment is for review at most.
+ * (Two short words together, "Yun Li Da", or one with a place,
+ * "Guangzhou GCI", tell a company.) */
 static int one_short_word(const struct nv_matcher *mt, const struct query *q,
-                          const uint32_t *et, uint32_t n,
-                          const struct alignment *al)
+                          uint32_t e, const struct alignment *al)
 {
+    const uint32_t *et = mt->etok + mt->eoff[e];
+    uint32_t n = mt->eoff[e + 1] - mt->eoff[e];
+    const struct nv_party *p = &mt->l->v[mt->e[e].party];
     int shared = 0, more = 0, longer = 0;
 
     for (uint32_t k = 0; k < n; k++) {
@@ -1152,6 +1157,10 @@ static int one_short_word(const struct nv_matcher *mt, const struct query *q,
         more +=
             !a && (tk->kind == NV_TOKEN_NAME || tk->kind == NV_TOKEN_GENERIC);
     }
+    if (mt->e[e].name != (p->match_name ? p->match_name : p->name))
+        for (int i = 0; i < q->nm.n; i++) /* an alias: what the query adds */
+            more += al->pair[i] < 0 && (q->nm.kind[i] == NV_TOKEN_NAME ||
+                                        q->nm.kind[i] == NV_TOKEN_GENERIC);
     return shared == 1 && !longer && more;
 }
 
@@ -1202,7 +1211,7 @@ static double align(const struct nv_matcher *mt, const struct query *q,
     den -= brand_discount(mt, q, mt->e[e].party, et, n, al);
     den += place_conflict(mt, q, et, n, al);
     score = den > 0 ? num / den - ORDER_COST * inversions(q, al) : 0;
-    return one_short_word(mt, q, et, n, al) && score >= NV_MATCH_BAND
+    return one_short_word(mt, q, e, al) && score >= NV_MATCH_BAND
                ? SHORT_WORDS_CAP
                : score;
 }
@@ -1265,7 +1274,7 @@ static void explain(const struct nv_matcher *mt, const struct query *q,
                 mt->tok[et[k]].text);
             first = 0;
         }
-    if (one_short_word(mt, q, et, n, al))
+    if (one_short_word(mt, q, e, al))
         put(out, size, &len, "; one short word shared: a review at most");
     cut_off(out, size, len);
 }

@@ -279,6 +279,10 @@ NV_TEST(match_real_lists_bands)
          "703rd Research Institute"},
         {"CSSC 703", NV_BAND_REVIEW, "703rd Research Institute"},
         {"711 Aircraft Repair Plant", NV_BAND_MATCH, "711 AIRCRAFT REPAIR"},
+        /* a party's short alias, and a query that says more: a review;
+         * a short primary name says the company (BYD) */
+        {"TCL Technology Group", NV_BAND_REVIEW, "Techno-Commercial"},
+        {"BYD Group Co., Ltd.", NV_BAND_MATCH, "BYD Company"},
         /* a listed acronym's expansion read as the acronym */
         {"15th Research Institute of China Electronics Technology Group "
          "Corporation",
