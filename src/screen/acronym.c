@@ -8,10 +8,10 @@
 
 #include <string.h>
 
-#define MIN_WORDS                                                              \
-    3                /* two words are many companies' ("Information            \
-                        Technology" for "Infotec") */
-#define MAX_WORDS 12 /* words of an expansion */
+/* Words of an expansion: two are many companies' name ("Information
+ * Technology" for "Infotec"). */
+#define MIN_WORDS 3
+#define MAX_WORDS 12
 #define KEY_MAX 512
 #define ACR_SHARED 1 /* the acronym has another expansion too */
 
@@ -58,10 +58,10 @@ static size_t run_together(const struct nv_name *nm, char *text,
  * starts with the first letter of their first word, which is no legal
  * form, and takes each other letter, in order, from what follows, half
  * of its letters or more at the start of a word ("avic" in "aviation
- * industry corp china"; not "infotec" in "information technology", nor
- * "pci" in "parchin chemical" with "c" and "i" from "parchin").  The
- * placing with the most word starts counts: best[p] is the most for the
- * letters so far with the last at p. */
+ * industry corp china"; not "infotec" in "information technology").  The
+ * placing with the most word starts counts ("pci" takes its "c" and "i"
+ * from "chemical industry", not from inside "parchin"): best[p] is the
+ * most for the letters so far with the last at p. */
 static int abbreviates(const char *acr, const struct nv_name *nm)
 {
     char text[NV_NAME_TEXT];
@@ -130,7 +130,8 @@ static int words_from(const struct nv_name *in, int i, int want, char *key)
 }
 
 /* Record acr as the acronym of the words of name's main segments, when
- * they are one segment of 2 to MAX_WORDS words other than legal forms. */
+ * they are one segment of MIN_WORDS to MAX_WORDS words other than legal
+ * forms, a name word or a place among them. */
 static enum nv_rc record(struct nv_acronyms *t, const struct nv_name *name,
                          const char *acr)
 {
