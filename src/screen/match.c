@@ -1211,7 +1211,7 @@ static double align(const struct nv_matcher *mt, const struct query *q,
     den -= brand_discount(mt, q, mt->e[e].party, et, n, al);
     den += place_conflict(mt, q, et, n, al);
     score = den > 0 ? num / den - ORDER_COST * inversions(q, al) : 0;
-    return one_short_word(mt, q, e, al) && score >= NV_MATCH_BAND
+    return score >= NV_MATCH_BAND && one_short_word(mt, q, e, al)
                ? SHORT_WORDS_CAP
                : score;
 }
