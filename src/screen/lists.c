@@ -344,7 +344,7 @@ static enum nv_rc name_forms(struct nv_lists *l, struct nv_party *p)
     const char *base;
     enum nv_rc rc = affiliate_form(l, p);
 
-    base = p->match_name ? p->match_name : p->name;
+    base = nv_party_match_name(p);
     if (!rc)
         rc = paren_forms(l, p, base);
     if (!rc)

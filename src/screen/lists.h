@@ -40,6 +40,12 @@ struct nv_party {
     const char *file; /* the list file it came from */
 };
 
+/* The name party p is matched by: its match_name, else its name. */
+static inline const char *nv_party_match_name(const struct nv_party *p)
+{
+    return p->match_name ? p->match_name : p->name;
+}
+
 /* A row of an alias table: another name of the party listed as of. */
 struct nv_alias_row {
     const char *of, *alias;

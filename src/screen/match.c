@@ -203,8 +203,7 @@ static enum nv_rc add_entries(struct nv_matcher *mt)
 
     for (uint32_t p = 0; p < mt->l->n && !rc; p++) {
         const struct nv_party *pt = &mt->l->v[p];
-        rc = add_entry(mt, &b, p, pt->match_name ? pt->match_name : pt->name,
-                       &first);
+        rc = add_entry(mt, &b, p, nv_party_match_name(pt), &first);
         for (uint32_t k = 0; k < pt->naliases && !rc; k++) {
             rc = add_entry(mt, &b, p, pt->aliases[k], &other);
             if (!rc)
@@ -252,8 +251,7 @@ static enum nv_rc party_key(struct nv_matcher *mt, uint32_t p, uint32_t *key,
 {
     const struct nv_party *pt = &mt->l->v[p];
     struct nv_name nm;
-    enum nv_rc rc =
-        nv_normalize(mt->nz, pt->match_name ? pt->match_name : pt->name, &nm);
+    enum nv_rc rc = nv_normalize(mt->nz, nv_party_match_name(pt), &nm);
 
     *n = 0;
     for (int i = 0; !rc && i < nm.n; i++)
@@ -1157,7 +1155,7 @@ static int one_short_word(const struct nv_matcher *mt, const struct query *q,
         more +=
             !a && (tk->kind == NV_TOKEN_NAME || tk->kind == NV_TOKEN_GENERIC);
     }
-    if (mt->e[e].name != (p->match_name ? p->match_name : p->name))
+    if (mt->e[e].name != (nv_party_match_name(p)))
         for (int i = 0; i < q->nm.n; i++) /* an alias: what the query adds */
             more += al->pair[i] < 0 && (q->nm.kind[i] == NV_TOKEN_NAME ||
                                         q->nm.kind[i] == NV_TOKEN_GENERIC);

@@ -73,7 +73,7 @@ static int local_designation(const struct nv_screen *s, uint32_t i)
 
     if (d >= 0 || !s->has_local)
         return d;
-    d = local_match(s, p->match_name ? p->match_name : p->name);
+    d = local_match(s, nv_party_match_name(p));
     for (uint32_t a = 0; d < 0 && a < p->naliases; a++)
         d = local_match(s, p->aliases[a]);
     return d;
@@ -116,8 +116,7 @@ struct resolving {
 static uint32_t known_entity(const struct nv_model *m, const struct nv_party *p)
 {
     char key[256], other[256];
-    size_t n = nv_resolve_key(p->match_name ? p->match_name : p->name, key,
-                              sizeof key);
+    size_t n = nv_resolve_key(nv_party_match_name(p), key, sizeof key);
 
     for (uint32_t e = 0; n < sizeof key && e < NV_COUNT(m, NV_T_ENTITY); e++) {
         const struct nv_entity *x = &NV_ENTITIES(m)[e];
@@ -136,8 +135,7 @@ static void entity_id(const struct nv_model *m, const struct nv_party *p,
                       char *id, size_t size)
 {
     char key[256];
-    size_t n = nv_resolve_legal_key(p->match_name ? p->match_name : p->name,
-                                    key, sizeof key),
+    size_t n = nv_resolve_legal_key(nv_party_match_name(p), key, sizeof key),
            words = 0;
 
     for (size_t i = 0; i < n && i < sizeof key; i++)
@@ -157,8 +155,8 @@ static enum nv_rc catalogued(const struct nv_screen *s, struct nv_model *m,
                              uint32_t i, uint32_t *entity, struct nv_err *err)
 {
     const struct nv_party *p = &s->lists.v[i];
-    enum nv_rc rc = nv_resolve_catalogue(
-        m, p->match_name ? p->match_name : p->name, entity, err);
+    enum nv_rc rc =
+        nv_resolve_catalogue(m, nv_party_match_name(p), entity, err);
 
     for (uint32_t a = 0; !rc && *entity == NV_NONE && a < p->naliases; a++)
         rc = nv_resolve_catalogue(m, p->aliases[a], entity, err);
@@ -193,9 +191,9 @@ static enum nv_rc entity_for(struct resolving *r, struct nv_model *m,
     }
     entity_id(m, p, id, sizeof id);
     rc = rc ? rc
-            : nv_model_add_entity(
-                  m, id, p->match_name ? p->match_name : p->name, p->country,
-                  nv_screen_designation(r->s, i), parent, &r->entity[i], err);
+            : nv_model_add_entity(m, id, nv_party_match_name(p), p->country,
+                                  nv_screen_designation(r->s, i), parent,
+                                  &r->entity[i], err);
     if (!rc)
         NV_ENTITIES(m)[r->entity[i]].origin = NV_ORIGIN_LIST;
     return rc;
