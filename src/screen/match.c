@@ -1497,9 +1497,9 @@ static int same_tokens(const struct nv_name *a, const struct nv_name *b)
  * Corporation" as "... of CETC"). */
 #define VERSIONS 4
 #define CONTRACTED 3 /* the version with acronyms for expansions */
-#define CONTRACT_COST                                                          \
-    0.005 /* the name as written, when it scores as well,                      \
-             explains itself */
+/* What the contracted version costs: the name as written, when it scores
+ * as well, explains itself. */
+#define CONTRACT_COST 0.005
 
 /* A party no list holds any more is a review at most, and says so first:
  * the analyst decides what a past listing means for a supplier. */

@@ -146,3 +146,10 @@ $ netvet screen --list $SHARED/data/lists/us-telecom/dod_1260h_chinese_military_
 $ netvet screen --json --list $SHARED/data/lists/us-telecom/dod_1260h_chinese_military_companies.csv "John Holland Pty"
 ? 1
 ~ "also":\[\{"name":"John Holland Services Pty Ltd\.","list":"dod-1260h","score":0\.9[0-9]*,"matched":"John Holland Services Pty Ltd\.","band":"match",
+
+# A name that spells out an acronym the list defines (§1260H: CETC) is
+# read with the acronym, and says so.
+$ netvet screen --list $SHARED/data/lists/us-telecom/dod_1260h_chinese_military_companies.csv "15th Research Institute of China Electronics Technology Group Corporation"
+? 1
+~ match +[01]\.[0-9]+ +15th Research Institute of CETC \[dod-1260h\]$
+~ why: 15th research inst cetc aligned; a listed acronym read for its expansion$
