@@ -515,14 +515,17 @@ KINDS = [("legal", gen_legal), ("address", gen_address),
          ("mojibake", gen_mojibake)]
 
 
+# Every place of PLACES, the longest first ("Saint Petersburg" before
+# a shorter one it holds).
+PLACE_RE = re.compile(r"\b(?:" + "|".join(
+    re.escape(x) for x in sorted({x for v in PLACES.values() for x in v},
+                                 key=len, reverse=True)) + r")\b", re.I)
+
+
 def without_places(name):
     """The name without the places of PLACES: "PRC Semiconductor
     Manufacturing International" is the listed name with a country."""
-    for place in sorted({x for v in PLACES.values() for x in v}, key=len,
-                        reverse=True):
-        name = re.sub(r"\b" + re.escape(place) + r"\b", " ", name,
-                      flags=re.I)
-    return name
+    return PLACE_RE.sub(" ", name)
 
 
 def rarest_name_word(p, df):
