@@ -318,11 +318,31 @@ def strip_legal(name):
     return " ".join(w)
 
 
+def abbreviates(code, name):
+    """Whether code is a short form of words of name: its first letter
+    starts a word and its other letters follow in order ("SMIC", "AVIC",
+    "FACRI" for "AVIC Flight Automatic Control Research Institute").
+    "BVI" in "China Unicom (BVI) Co., Ltd." does not: it is a place, and
+    the name without it is the parent's ("China Unicom")."""
+    letters = [c for c in code.lower() if c.isalnum()]
+    low = name.lower()
+    if not letters:
+        return False
+    for m in re.finditer(r"\b" + re.escape(letters[0]), low):
+        rest = iter(low[m.end():])
+        if all(c in rest for c in letters[1:]):
+            return True
+    return False
+
+
 def base_name(p):
     """The primary name without a short name in parentheses ("(SMIC)"; a
-    place in parentheses is kept, without them) or a place after the
-    legal form."""
-    n = re.sub(r"\s*\(([A-Z0-9&.\- ]{2,12})\)", "", p["name"])
+    place or other word in parentheses is kept, without them: "(BVI)",
+    "(HK)", "(PVT)") or a place after the legal form."""
+    def short(m):
+        rest = p["name"].replace(m.group(0), "")
+        return "" if abbreviates(m.group(1), rest) else m.group(0)
+    n = re.sub(r"\s*\(([A-Z0-9&.\- ]{2,12})\)", short, p["name"])
     n = n.replace("(", "").replace(")", "")
     n = re.split(r",? (?:Ltd|Inc|Limited)\.?,", n)[0]
     return " ".join(n.split()).strip(" ,.")
