@@ -24,7 +24,8 @@ Kinds (positives):
   acronym      "NAME (ACR)" with the initials; "ACR" alone when listed so
   formerly     "NAME (formerly OTHER)" with another of its listed names
   cyrillic     Russian/Belarusian parties in Cyrillic with a legal form
-  romanisation another Latin rendering of a Russian name (y/i, k/c, kh/h..)
+  romanisation another Latin rendering of a Russian name (y/i, k/c, kh/h,
+               e/yo, -ov/-off, -is/-ice..), in capitals too
   joined       two words run together, or a long word split in two
   ocr          one OCR confusion (o/0, l/1, I/l, m/rn)
   typo         one-letter typo in a descriptive word
@@ -149,7 +150,9 @@ ABBREV = [("international", "Int'l"), ("industries", "Ind."),
 ROMAN = [("ay", "ai"), ("ai", "ay"), ("ey", "ei"), ("iy", "y"), ("yy", "y"),
          ("kh", "h"), ("ks", "x"), ("ts", "tz"), ("zh", "j"), ("ya", "ia"),
          ("yu", "iu"), ("ye", "e"), ("e", "ye"), ("shch", "sch"),
-         ("k", "c"), ("v", "w"), ("ii", "iy"), ("y", "i"), ("i", "y")]
+         ("k", "c"), ("v", "w"), ("ii", "iy"), ("y", "i"), ("i", "y"),
+         ("e", "yo"), (r"ov\b", "off"), (r"ev\b", "eff"), (r"is\b", "ice"),
+         (r"iv\b", "ive")]
 CYR = [("shch", "щ"), ("sch", "щ"), ("kh", "х"), ("zh", "ж"), ("ts", "ц"),
        ("ch", "ч"), ("sh", "ш"), ("ya", "я"), ("yu", "ю"), ("yo", "ё"),
        ("iy", "ий"), ("yy", "ый"), ("y", "й"), ("a", "а"), ("b", "б"),
@@ -432,16 +435,22 @@ def gen_cyrillic(p, rnd):
 
 
 def gen_romanisation(p, rnd):
+    """A rule applied inside a word of five letters or more: short words
+    are acronyms ("VTB") or English ("THE"), not romanised."""
     if p["country"] not in ("RU", "BY"):
         return None
     name = base_name(p)
+    long_words = list(re.finditer(r"[A-Za-z]{5,}", name))
     rules = ROMAN[:]
     rnd.shuffle(rules)
     for a, b in rules:
-        hits = [m.start() for m in re.finditer(a, name)]
+        hits = [m for m in re.finditer(a, name, re.I)
+                if any(w.start() <= m.start() and m.end() <= w.end()
+                       for w in long_words)]
         if hits:
-            i = rnd.choice(hits)
-            return name[:i] + b + name[i + len(a):]
+            m = rnd.choice(hits)
+            b = b.upper() if m.group(0).isupper() else b
+            return name[:m.start()] + b + name[m.end():]
     return None
 
 
