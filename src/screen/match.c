@@ -607,18 +607,30 @@ static int same_ends(const char *a, size_t na, const char *b, size_t nb)
                              a[na - 2] == b[nb - 1]));
 }
 
+/* Whether query word a, read from Cyrillic, ends in the Russian plural
+ * (-ы, -и) where listed word b ends in the English one: "Platformy" is
+ * "Platforms", translated back letter by letter. */
+static int plural_ends(const char *a, size_t na, const char *b, size_t nb)
+{
+    return na >= FUZZY_MIN && a[0] == b[0] && b[nb - 1] == 's' &&
+           (a[na - 1] == 'y' || a[na - 1] == 'i');
+}
+
 /* How like a typo of listed word b the query word a is, in [0, 1]: the
  * Jaro-Winkler similarity, or TYPO_SIM for one edit (Jaro-Winkler
  * forgives a transposition more than a letter changed in the middle of
  * a word: "avoation" is 0.88 from "aviation"); 0 when they do not start
- * and end alike.  A word of five letters is one letter short of b at
- * most ("exprt"): five letters changed are another word ("intel" is not
- * "inter"). */
-static double typo_sim(const char *a, size_t na, const char *b, size_t nb)
+ * and end alike (but for a plural read from Cyrillic).  A word of five letters
+ * is one letter short of b at most ("exprt"): five letters changed are another
+ * word ("intel" is not "inter"). */
+static double typo_sim(const char *a, size_t na, const char *b, size_t nb,
+                       int romanised)
 {
     double j;
 
-    if (!same_ends(a, na, b, nb) || (na < FUZZY_MIN && nb != na + 1))
+    if (!(same_ends(a, na, b, nb) ||
+          (romanised && plural_ends(a, na, b, nb))) ||
+        (na < FUZZY_MIN && nb != na + 1))
         return 0;
     j = nv_jaro_winkler(a, na, b, nb);
     if (j < TYPO_SIM && nv_edit_distance(a, na, b, nb) <= 1)
@@ -656,7 +668,7 @@ static void fuzzy_candidates(struct nv_matcher *mt, struct query *q, int qi)
         if (5 * mt->tcount[touched[i]] < 2 * ngrams || tk->df > COMMON_DF ||
             tk->len + 1 < n || n + 1 < tk->len)
             continue; /* few bigrams shared, too common, or another word */
-        j = typo_sim(s, n, tk->text, tk->len);
+        j = typo_sim(s, n, tk->text, tk->len, q->nm.romanised);
         if (j >= NV_MATCH_BAND)
             add_close(q, qi, touched[i], (float)j);
     }

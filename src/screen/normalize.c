@@ -385,10 +385,18 @@ static const struct {
 } fold_rules[] = {{"shch", "sh"}, {"sch", "sh"}, {"tch", "ch"}, {"dzh", "i"},
                   {"kh", "h"},    {"zh", "z"},   {"ck", "k"},   {"ks", "x"},
                   {"cs", "x"},    {"ph", "f"},   {"tz", "ts"},  {"rn", "m"},
-                  {"ye", "e"}};
+                  {"ye", "e"},    {"yo", "e"}};
 
 /* The first letters of the rules above: other letters skip them. */
 #define FOLD_FIRST "sctdkzpry"
+
+/* Word endings written two ways, folded before the rules above: a final
+ * Russian "-ов" or "-ев" in the old French and German style ("Smirnoff",
+ * "Kalashnikoff"), and Russian loanwords against the English words they
+ * come from ("servis" and "service", "pozitiv" and "positive"). */
+static const struct {
+    const char *from, *to;
+} fold_endings[] = {{"off", "ov"}, {"eff", "ev"}, {"ice", "is"}, {"ive", "iv"}};
 
 static char fold_letter(char c, char next)
 {
@@ -415,7 +423,8 @@ static char fold_letter(char c, char next)
     }
 }
 
-size_t nv_fold_key(const char *s, size_t n, char *out)
+/* nv_fold_key once the ending is folded. */
+static size_t fold_rest(const char *s, size_t n, char *out)
 {
     size_t i = 0, len = 0, digits = 0;
 
@@ -446,6 +455,21 @@ size_t nv_fold_key(const char *s, size_t n, char *out)
         i++;
     }
     return len;
+}
+
+size_t nv_fold_key(const char *s, size_t n, char *out)
+{
+    char word[64];
+
+    for (size_t r = 0; n < sizeof word && r < COUNT(fold_endings); r++) {
+        size_t k = strlen(fold_endings[r].from), t = strlen(fold_endings[r].to);
+        if (n < k + 3 || memcmp(s + n - k, fold_endings[r].from, k) != 0)
+            continue;
+        memcpy(word, s, n - k);
+        memcpy(word + n - k, fold_endings[r].to, t);
+        return fold_rest(word, n - k + t, out);
+    }
+    return fold_rest(s, n, out);
 }
 
 int nv_normalizer_stopword(const char *s, size_t n)

@@ -389,7 +389,12 @@ static const char kinds_list[] =
     "skyb,Blue Sky Aviation,,CN,,\n"
     "cetc14,14th Research Institute of CETC,,CN,,\n"
     "cetc15,15th Research Institute of CETC,,CN,,\n"
-    "nece,\"NEC Engineers Private, Ltd.\",,PK,,\n";
+    "nece,\"NEC Engineers Private, Ltd.\",,PK,,\n"
+    "smirnov,Smirnov Instruments,,RU,,\n"
+    "neftserv,Neftservis LLC,,RU,,\n"
+    "fedorov,Fedorov Machine Plant,,RU,,\n"
+    "nordplat,Nord Platforms,,RU,,\n"
+    "aktiv,Aktiv Kapital,,RU,,\n";
 
 static const char kinds_aliases[] =
     "alias_of,alias,script,source\n"
@@ -410,17 +415,20 @@ static void screen_kinds(struct nv_t *T, const struct kind_case *c, size_t n)
     struct nv_matcher *mt = NULL;
     struct nv_err err = {0};
     const char *ids[] = {
-        "mikron",    "baikal", "ptech",    "sozvezdie", "skylinks", "mecatech",
-        "hik",       "paec",   "gulf",     "neda",      "crescent", "abris",
-        "abristech", "xian",   "brasil",   "coop",      "tech",     "mex",
-        "wave",      "waveg",  "yogone",   "tronics",   "crrc",     "simon",
-        "hongyuan",  "jouav",  "norsal",   "kenwoo",    "iih",      "smic",
-        "chengdu",   "jin1",   "jin2",     "top",       "toptech",  "topflight",
-        "power",     "tmc",    "nerpa",    "bankdev",   "strela",   "copa",
-        "pa",        "huawei", "huaweith", "saraya",    "samc",     "sbereu",
-        "bps",       "alcinv", "alcard",   "olid",      "ellissa",  "bienes",
-        "acua",      "ksoft",  "bnc",      "skyone",    "skyc",     "onet",
-        "ones",      "skyb",   "cetc14",   "cetc15",    "nece"};
+        "mikron",    "baikal",   "ptech",     "sozvezdie", "skylinks",
+        "mecatech",  "hik",      "paec",      "gulf",      "neda",
+        "crescent",  "abris",    "abristech", "xian",      "brasil",
+        "coop",      "tech",     "mex",       "wave",      "waveg",
+        "yogone",    "tronics",  "crrc",      "simon",     "hongyuan",
+        "jouav",     "norsal",   "kenwoo",    "iih",       "smic",
+        "chengdu",   "jin1",     "jin2",      "top",       "toptech",
+        "topflight", "power",    "tmc",       "nerpa",     "bankdev",
+        "strela",    "copa",     "pa",        "huawei",    "huaweith",
+        "saraya",    "samc",     "sbereu",    "bps",       "alcinv",
+        "alcard",    "olid",     "ellissa",   "bienes",    "acua",
+        "ksoft",     "bnc",      "skyone",    "skyc",      "onet",
+        "ones",      "skyb",     "cetc14",    "cetc15",    "nece",
+        "smirnov",   "neftserv", "fedorov",   "nordplat",  "aktiv"};
 
     nv_lists_init(&l);
     ASSERT_EQ(load_text(&l, kinds_list, &err), NV_OK);
@@ -569,6 +577,33 @@ NV_TEST(kind_short_word_alone_is_for_review)
         {"CRRC", "crrc"},
     };
     screen_kinds(T, c, sizeof c / sizeof c[0]);
+}
+
+/* Russian names in the Latin of other times and languages: a final -ов
+ * as -off, ё as yo or e, loanwords in their English spelling; and a
+ * Russian plural (-ы) read from Cyrillic against the English -s. */
+NV_TEST(kind_russian_endings_yo_and_plurals)
+{
+    static const struct kind_case c[] = {
+        {"Smirnoff Instruments", "smirnov"},
+        {"Neftservice", "neftserv"},
+        {"Fyodorov Machine Plant", "fedorov"},
+        {"Active Kapital", "aktiv"},
+        {"\xd0\x9d\xd0\xbe\xd1\x80\xd0\xb4 \xd0\x9f\xd0\xbb\xd0\xb0\xd1\x82"
+         "\xd1\x84\xd0\xbe\xd1\x80\xd0\xbc\xd1\x8b",
+         "nordplat"}, /* Норд Платформы */
+        {"Smirnoff Tools", NULL},
+    };
+    char a[64], b[64];
+
+    screen_kinds(T, c, sizeof c / sizeof c[0]);
+    ASSERT_EQ(nv_fold_key("kalashnikoff", 12, a),
+              nv_fold_key("kalashnikov", 11, b));
+    ASSERT(memcmp(a, b, nv_fold_key("kalashnikov", 11, b)) == 0);
+    ASSERT_EQ(nv_fold_key("zvyozdochka", 11, a),
+              nv_fold_key("zvezdochka", 10, b));
+    ASSERT(memcmp(a, b, nv_fold_key("zvezdochka", 10, b)) == 0);
+    ASSERT(nv_fold_key("off", 3, a) == 2 && memcmp(a, "of", 2) == 0);
 }
 
 /* Such a review says why it is no match. */
