@@ -31,14 +31,14 @@
 #define BRAND_DF 10      /* a brand is a rare word: "Aviation" is none */
 #define FOLD_SIM 0.93f   /* another spelling: all else must agree */
 #define FOLD_MIN                                                               \
-    6                   /* shorter query words fold only for an OCR digit:     \
-                           "bayer" is not "bajer", "gr0up" is "group" */
-#define TYPO_SIM 0.92   /* one letter added, dropped or changed */
-#define NUMBER_SIM 0.97 /* "31" for "31st": the same number */
-#define TYPO_MIN 5      /* query words this short only lose a letter */
-#define ORDER_COST 1e-6 /* per pair of words in the other order */
-#define SHORT_WORDS_CAP 0.85 /* see one_short_word: a review */
-#define PLACE_QUERY 0.05f    /* a place of the query: maybe its address */
+    6                      /* shorter query words fold only for an OCR digit:  \
+                              "bayer" is not "bajer", "gr0up" is "group" */
+#define TYPO_SIM 0.92      /* one letter added, dropped or changed */
+#define NUMBER_SIM 0.97    /* "31" for "31st": the same number */
+#define TYPO_MIN 5         /* query words this short only lose a letter */
+#define ORDER_COST 1e-6    /* per pair of words in the other order */
+#define WEAK_WORD_CAP 0.85 /* see one_weak_word: a review */
+#define PLACE_QUERY 0.05f  /* a place of the query: maybe its address */
 #define COMMON_DF                                                              \
     3000 /* tokens in more entries do not find                                 \
             candidates on their own */
@@ -1140,38 +1140,52 @@ static double place_conflict(const struct nv_matcher *mt, const struct query *q,
     return add;
 }
 
+/* What makes the one word two names share too weak to tell a company. */
+enum weak_word { WEAK_NONE, WEAK_SHORT, WEAK_COMMON };
+
 /* Whether all the two names share of their name words and places is one
- * short word (three letters: "NEC") while the listed name says more than
- * the query does (a word not aligned that is no legal form nor place): a
- * short word is many companies' initials, and "NEC Corporation" is not
- * NEC Engineers Private.  The same when the listed name is only another
- * name of its party, its short form, and the query says more: "TCL
- * Technology Group" is not the party whose alias is TCL (but "BYD Group"
- * is BYD Company Limited).  Such an alignment is for review at most.
- * (Two short words together, "Yun Li Da", or one with a place,
- * "Guangzhou GCI", tell a company.) */
-static int one_short_word(const struct nv_matcher *mt, const struct query *q,
-                          uint32_t e, const struct alignment *al)
+ * weak word.  A short word (three letters: "NEC") is many companies'
+ * initials: weak while the listed name says more than the query does (a
+ * word not aligned that is no legal form nor place), as "NEC
+ * Corporation" is not NEC Engineers Private, or when the listed name is
+ * only another name of its party, its short form, and the query says
+ * more: "TCL Technology Group" is not the party whose alias is TCL (but
+ * "BYD Group" is BYD Company Limited).  A listed name that is one common
+ * word (in more than BRAND_DF listed names) and legal forms is weak when
+ * the query says more: "United Technologies Corporation" is not United
+ * Company OJSC.  Such an alignment is for review at most.  (Two short
+ * words together, "Yun Li Da", or one with a place, "Guangzhou GCI",
+ * tell a company.) */
+static enum weak_word one_weak_word(const struct nv_matcher *mt,
+                                    const struct query *q, uint32_t e,
+                                    const struct alignment *al)
 {
     const uint32_t *et = mt->etok + mt->eoff[e];
     uint32_t n = mt->eoff[e + 1] - mt->eoff[e];
     const struct nv_party *p = &mt->l->v[mt->e[e].party];
-    int shared = 0, more = 0, longer = 0;
+    int shared = 0, more = 0, longer = 0, words = 0, common = 0, adds = 0;
 
     for (uint32_t k = 0; k < n; k++) {
         const struct token *tk = &mt->tok[et[k]];
-        int a = aligned(al, q, k);
+        int a = aligned(al, q, k), word = tk->kind != NV_TOKEN_LEGAL;
         shared +=
             a && (tk->kind == NV_TOKEN_NAME || tk->kind == NV_TOKEN_PLACE);
-        longer += a && tk->len > 3 && tk->kind != NV_TOKEN_LEGAL;
+        longer += a && tk->len > 3 && word;
         more +=
             !a && (tk->kind == NV_TOKEN_NAME || tk->kind == NV_TOKEN_GENERIC);
+        words += word;
+        common += a && tk->kind == NV_TOKEN_NAME && tk->df > BRAND_DF;
     }
-    if (mt->e[e].name != (nv_party_match_name(p)))
-        for (int i = 0; i < q->nm.n; i++) /* an alias: what the query adds */
-            more += al->pair[i] < 0 && (q->nm.kind[i] == NV_TOKEN_NAME ||
-                                        q->nm.kind[i] == NV_TOKEN_GENERIC);
-    return shared == 1 && !longer && more;
+    for (int i = 0; i < q->nm.n; i++)
+        adds += al->pair[i] < 0 && (q->nm.kind[i] == NV_TOKEN_NAME ||
+                                    q->nm.kind[i] == NV_TOKEN_GENERIC);
+    if (mt->e[e].name != nv_party_match_name(p))
+        more += adds; /* an alias: what the query adds */
+    if (shared != 1)
+        return WEAK_NONE;
+    if (!longer && more)
+        return WEAK_SHORT;
+    return words == 1 && common && adds ? WEAK_COMMON : WEAK_NONE;
 }
 
 /* The pairs of aligned query tokens whose listed words come in the
@@ -1221,9 +1235,8 @@ static double align(const struct nv_matcher *mt, const struct query *q,
     den -= brand_discount(mt, q, mt->e[e].party, et, n, al);
     den += place_conflict(mt, q, et, n, al);
     score = den > 0 ? num / den - ORDER_COST * inversions(q, al) : 0;
-    return score >= NV_MATCH_BAND && one_short_word(mt, q, e, al)
-               ? SHORT_WORDS_CAP
-               : score;
+    return score >= NV_MATCH_BAND && one_weak_word(mt, q, e, al) ? WEAK_WORD_CAP
+                                                                 : score;
 }
 
 /* Append formatted text to out (size bytes, *len used), truncating. */
@@ -1284,8 +1297,16 @@ static void explain(const struct nv_matcher *mt, const struct query *q,
                 mt->tok[et[k]].text);
             first = 0;
         }
-    if (one_short_word(mt, q, e, al))
+    switch (one_weak_word(mt, q, e, al)) {
+    case WEAK_SHORT:
         put(out, size, &len, "; one short word shared: a review at most");
+        break;
+    case WEAK_COMMON:
+        put(out, size, &len, "; one common word shared: a review at most");
+        break;
+    case WEAK_NONE:
+        break;
+    }
     cut_off(out, size, len);
 }
 

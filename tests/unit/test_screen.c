@@ -632,6 +632,48 @@ NV_TEST(short_word_review_says_why)
     nv_lists_release(&l);
 }
 
+/* A listed name that is one common word and a legal form ("United", in
+ * more than ten listed names) does not tell a company that says more:
+ * for review, saying why; the name itself still matches. */
+NV_TEST(one_common_word_is_for_review)
+{
+    struct nv_lists l;
+    struct nv_matcher *mt = NULL;
+    struct nv_err err = {0};
+    struct nv_match_hit h;
+    uint32_t got;
+    char csv[16384] = "id,name,aliases,country,designation,parent\n"
+                      "u,United Company OJSC,,RU,,\n";
+    static const char *const other[] = {
+        "Shipbuilding", "Aircraft",   "Engineering", "Instruments",
+        "Metals",       "Chemicals",  "Motors",      "Shipping",
+        "Minerals",     "Industries", "Aviation"};
+
+    for (size_t i = 0; i < sizeof other / sizeof other[0]; i++)
+        snprintf(csv + strlen(csv), sizeof csv - strlen(csv),
+                 "u%zu,United %s,,RU,,\n", i, other[i]);
+    for (int i = 0; i < 400; i++) /* the rest of a list: "united" is common */
+        snprintf(csv + strlen(csv), sizeof csv - strlen(csv),
+                 "f%d,Zor%c%c%c Trading,,RU,,\n", i, 'a' + i % 26,
+                 'a' + i / 26 % 26, 'a' + i / 676);
+    nv_lists_init(&l);
+    ASSERT_EQ(load_text(&l, csv, &err), NV_OK);
+    ASSERT_EQ(nv_lists_link(&l, &err), NV_OK);
+    ASSERT_EQ(nv_matcher_new(&l, &mt, &err), NV_OK);
+    ASSERT_EQ(nv_matcher_screen(mt, "United Technologies Corporation", &h, 1,
+                                &got, &err),
+              NV_OK);
+    ASSERT(got == 0 || h.band != NV_BAND_MATCH);
+    ASSERT_EQ(nv_matcher_screen(mt, "United Technologies", &h, 1, &got, &err),
+              NV_OK);
+    ASSERT_EQ(got, 1u);
+    ASSERT(strstr(h.explain, "one common word shared") != NULL);
+    ASSERT_EQ(nv_matcher_screen(mt, "OOO United", &h, 1, &got, &err), NV_OK);
+    ASSERT(got == 1 && h.band == NV_BAND_MATCH && h.party == 0);
+    nv_matcher_free(mt);
+    nv_lists_release(&l);
+}
+
 /* Listed names of the same words in another order are told apart by
  * the order (not by the shorter name); a name is screened as written too when
  * mending it ("TOP TECHNOLOGIES" -> toptech, a listed word) found another
