@@ -1272,6 +1272,7 @@ static void explain(const struct nv_matcher *mt, const struct query *q,
     uint32_t n = mt->eoff[e + 1] - mt->eoff[e];
     unsigned char used[NV_NAME_TOKENS] = {0};
     size_t len = 0;
+    enum weak_word weak;
 
     for (int i = 0; i < q->nm.n; i++)
         if (al->pair[i] >= 0) {
@@ -1297,16 +1298,10 @@ static void explain(const struct nv_matcher *mt, const struct query *q,
                 mt->tok[et[k]].text);
             first = 0;
         }
-    switch (one_weak_word(mt, q, e, al)) {
-    case WEAK_SHORT:
-        put(out, size, &len, "; one short word shared: a review at most");
-        break;
-    case WEAK_COMMON:
-        put(out, size, &len, "; one common word shared: a review at most");
-        break;
-    case WEAK_NONE:
-        break;
-    }
+    weak = one_weak_word(mt, q, e, al);
+    if (weak != WEAK_NONE)
+        put(out, size, &len, "; one %s word shared: a review at most",
+            weak == WEAK_SHORT ? "short" : "common");
     cut_off(out, size, len);
 }
 
